@@ -1,0 +1,7 @@
+export { DTYPES, allocate, bytesPerElement, dtypeOf, isDtype, type Dtype, type FloatArray } from './dtype.js';
+export { formatShape, shapesEqual, sizeOf, tensorDtype, tensorFrom, zeros, type Tensor } from './tensor.js';
+export { Prng, type PrngState } from './prng.js';
+export { ParamRegistry, type Param } from './params.js';
+export { axpy, clip, dot, logSoftmax, maxAbs, norm2, scale, sigmoidInPlace, softmax, sumOfSquares, tanhInPlace } from './ops.js';
+export type { Kernels } from './kernels/kernels.js';
+export { referenceKernels } from './kernels/reference.js';
