@@ -1,0 +1,55 @@
+// The contract between the model and a recurrent cell. The model hoists everything that does not
+// depend on the recurrence — the input projection of the whole window (xw) and the weight
+// gradients of both projections — and leaves each cell only its time loop.
+//
+// Dimension letters: T time steps, B batch (streams), H hidden units, G gates (rnn 1, gru 3, lstm 4).
+// Rows are time-major: row r = t·B + b.
+
+import type { FloatArray, Kernels } from '@charrnn/tensor';
+import type { CellName } from '../config.js';
+
+export interface LayerWeights {
+  readonly weightHh: FloatArray; // [G·H, H]
+  readonly biasHh: FloatArray; // [G·H]
+}
+
+/** Work buffers of one layer for one (T, B) shape, allocated once and reused every window. */
+export interface LayerBuffers {
+  readonly T: number;
+  readonly B: number;
+  readonly H: number;
+  /** Input-side pre-activations of the whole window, [T·B, G·H]; the cell decides which biases are folded in. */
+  readonly xw: FloatArray;
+  /** Hidden states, [(T+1)·B, H]: block 0 is the incoming state, block t+1 the output at time t. */
+  readonly hs: FloatArray;
+  /** LSTM cell states, [(T+1)·B, H], laid out like hs; empty for other cells. */
+  readonly cs: FloatArray;
+  /** Post-activation gates saved for backward, [T·B, G·H]. */
+  readonly gates: FloatArray;
+  /** One more saved [T·B, H] value: tanh(c) for the LSTM, W_hn·h + b_hn for the GRU. */
+  readonly aux: FloatArray;
+  /** Gradient of the loss with respect to the layer's outputs hs[1..T], [T·B, H]. Filled by the model. */
+  readonly dOut: FloatArray;
+  /** Gradient with respect to xw, [T·B, G·H]. Filled by the cell. */
+  readonly dXw: FloatArray;
+  /** Gradient with respect to the hidden-side pre-activations W_hh·h + b_hh, [T·B, G·H]. Same array as dXw unless the cell needs them apart (GRU). */
+  readonly dHw: FloatArray;
+  /** Carried gradients, [B, H]: on return from backward, dh holds ∂loss/∂h_in and dc ∂loss/∂c_in. */
+  readonly dh: FloatArray;
+  readonly dc: FloatArray;
+  /** Scratch, [B, G·H]. */
+  readonly scratch: FloatArray;
+}
+
+export interface Cell {
+  readonly name: CellName;
+  readonly gates: number;
+  /** True when b_hh can be added to xw with b_ih (rnn, lstm); the GRU keeps it inside the reset gate. */
+  readonly foldsHiddenBias: boolean;
+  /** True when dHw differs from dXw (GRU). */
+  readonly separateHiddenGrad: boolean;
+  /** Runs the recurrence: reads xw and block 0 of hs (and cs), writes hs[1..T], cs, gates, aux. */
+  forward(kernels: Kernels, weights: LayerWeights, buffers: LayerBuffers): void;
+  /** Backpropagates dOut through time: writes dXw, dHw, and leaves ∂loss/∂h_in in dh (∂loss/∂c_in in dc). */
+  backward(kernels: Kernels, weights: LayerWeights, buffers: LayerBuffers): void;
+}

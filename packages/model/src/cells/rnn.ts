@@ -1,0 +1,43 @@
+// The vanilla tanh RNN of the seed: h_t = tanh(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh).
+// Forward and backward side by side; both biases are folded into xw by the model.
+// Dimension letters: T time, B batch, H hidden.
+
+import type { Kernels } from '@charrnn/tensor';
+import type { Cell, LayerBuffers, LayerWeights } from './cell.js';
+
+export const rnnCell: Cell = {
+  name: 'rnn',
+  gates: 1,
+  foldsHiddenBias: true,
+  separateHiddenGrad: false,
+
+  forward(kernels: Kernels, weights: LayerWeights, buf: LayerBuffers): void {
+    const { T, B, H, xw, hs } = buf;
+    const block = B * H;
+    for (let t = 0; t < T; t++) {
+      const prev = t * block;
+      const out = prev + block;
+      hs.set(xw.subarray(t * block, out), out);
+      // hs[t+1] += hs[t] · W_hhᵀ   ([B,H]·[H,H]ᵀ)
+      kernels.gemm(false, true, B, H, H, 1, hs, prev, H, weights.weightHh, 0, H, 1, hs, out, H);
+      kernels.tanh(block, hs, out, hs, out);
+    }
+  },
+
+  backward(kernels: Kernels, weights: LayerWeights, buf: LayerBuffers): void {
+    const { T, B, H, hs, dOut, dXw, dh } = buf;
+    const block = B * H;
+    dh.fill(0); // the loss does not depend on the state after the window
+    for (let t = T - 1; t >= 0; t--) {
+      const row = t * block;
+      const out = row + block;
+      for (let i = 0; i < block; i++) {
+        const h = hs[out + i]!;
+        // through tanh: dz = (dh_from_output + dh_from_future) · (1 − h²)
+        dXw[row + i] = (dOut[row + i]! + dh[i]!) * (1 - h * h);
+      }
+      // dh_{t−1} = dz_t · W_hh   ([B,H]·[H,H])
+      kernels.gemm(false, false, B, H, H, 1, dXw, row, H, weights.weightHh, 0, H, 0, dh, 0, H);
+    }
+  },
+};

@@ -1,0 +1,60 @@
+// What a model is: its cell, sizes, depth, dropout and dtype. Checkpoints store the cell and read
+// the sizes back from tensor shapes, so this is all a model needs to be rebuilt anywhere.
+
+import type { Dtype } from '@charrnn/tensor';
+
+export const CELL_NAMES = ['rnn', 'lstm', 'gru'] as const;
+export type CellName = (typeof CELL_NAMES)[number];
+
+/** How the weights start: the seed's randn·0.01 with zero biases, or PyTorch's uniform ±1/√H. */
+export const INIT_NAMES = ['seed', 'pytorch'] as const;
+export type InitName = (typeof INIT_NAMES)[number];
+
+export interface ModelConfig {
+  readonly cell: CellName;
+  readonly vocabSize: number;
+  readonly hiddenSize: number;
+  readonly layers: number;
+  /** Inverted dropout between stacked layers, training only. */
+  readonly dropout: number;
+  readonly dtype: Dtype;
+}
+
+/** Rows of weight_ih/weight_hh per hidden unit: PyTorch stacks the gates (i,f,g,o) or (r,z,n). */
+export function gateCount(cell: CellName): number {
+  return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+}
+
+/** The default initialization: the seed's for the vanilla RNN, PyTorch's for the gated cells. */
+export function defaultInit(cell: CellName): InitName {
+  return cell === 'rnn' ? 'seed' : 'pytorch';
+}
+
+export function isCellName(value: unknown): value is CellName {
+  return typeof value === 'string' && (CELL_NAMES as readonly string[]).includes(value);
+}
+
+export function validateModelConfig(config: ModelConfig): ModelConfig {
+  const where = 'ModelConfig';
+  if (!isCellName(config.cell)) throw new RangeError(`${where}: cell must be one of ${CELL_NAMES.join(', ')}, got "${String(config.cell)}"`);
+  for (const key of ['vocabSize', 'hiddenSize', 'layers'] as const) {
+    const value = config[key];
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${where}: ${key} must be a positive integer, got ${value}`);
+  }
+  if (!(config.dropout >= 0 && config.dropout < 1)) throw new RangeError(`${where}: dropout must be in [0, 1), got ${config.dropout}`);
+  if (config.dtype !== 'f32' && config.dtype !== 'f64') throw new RangeError(`${where}: dtype must be f32 or f64, got ${String(config.dtype)}`);
+  return config;
+}
+
+/** PyTorch state_dict names of one layer's tensors. */
+export function layerParamNames(layer: number): { weightIh: string; weightHh: string; biasIh: string; biasHh: string } {
+  return {
+    weightIh: `rnn.weight_ih_l${layer}`,
+    weightHh: `rnn.weight_hh_l${layer}`,
+    biasIh: `rnn.bias_ih_l${layer}`,
+    biasHh: `rnn.bias_hh_l${layer}`,
+  };
+}
+
+export const DECODER_WEIGHT = 'decoder.weight';
+export const DECODER_BIAS = 'decoder.bias';

@@ -1,0 +1,11 @@
+export {
+  CELL_NAMES, DECODER_BIAS, DECODER_WEIGHT, INIT_NAMES, defaultInit, gateCount, isCellName, layerParamNames, validateModelConfig,
+  type CellName, type InitName, type ModelConfig,
+} from './config.js';
+export { CharRnnModel, type WindowOptions } from './model.js';
+export { initializeParams } from './init.js';
+export { cloneState, copyState, createState, resetState, type RecurrentState } from './state.js';
+export { sampleIds, validateSampleOptions, type SampleOptions } from './sample.js';
+export { evaluateText, type EvalResult } from './evaluate.js';
+export type { Cell, LayerBuffers, LayerWeights } from './cells/cell.js';
+export { cellFor } from './cells/registry.js';

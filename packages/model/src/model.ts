@@ -1,0 +1,324 @@
+// The character-level language model: one-hot characters → L recurrent layers → linear decoder →
+// softmax. It owns the parameter registry (PyTorch names) and runs a whole window at a time:
+// the input projection and the decoder are hoisted out of the time loop as single matrix
+// products, and only the recurrence steps through time (in the cell).
+//
+// Dimension letters: T time, B batch, V vocabulary, H hidden, G gates. Rows are time-major (t·B + b).
+// Loss convention (the seed's): Σ over the window of −ln p[target], averaged over the batch.
+
+import { ParamRegistry, referenceKernels, type FloatArray, type Kernels, type Param, type Prng } from '@charrnn/tensor';
+import { DECODER_BIAS, DECODER_WEIGHT, gateCount, layerParamNames, validateModelConfig, type ModelConfig } from './config.js';
+import type { Cell, LayerBuffers } from './cells/cell.js';
+import { cellFor } from './cells/registry.js';
+import { createState, type RecurrentState } from './state.js';
+
+interface LayerParams {
+  readonly weightIh: Param; // [G·H, in]   (in = V for layer 0, H above)
+  readonly weightHh: Param; // [G·H, H]
+  readonly biasIh: Param; // [G·H]
+  readonly biasHh: Param; // [G·H]
+}
+
+/** Everything one (T, B) shape needs, allocated once. */
+interface Workspace {
+  readonly T: number;
+  readonly B: number;
+  readonly layers: LayerBuffers[];
+  /** Per layer below the top: the dropout mask [T·B, H] (0 or 1/(1−p)) and the masked output fed upward. */
+  readonly masks: FloatArray[];
+  readonly dropped: FloatArray[];
+  /** Decoder output [T·B, V]; holds dLogits after a backward pass. */
+  readonly logits: FloatArray;
+  /** b_ih (+ b_hh when the cell folds it) for the input projection, [G·H]. */
+  readonly inputBias: FloatArray;
+}
+
+export interface WindowOptions {
+  /** Training mode: applies dropout between layers (needs rng). Default false. */
+  readonly train?: boolean;
+  readonly rng?: Prng;
+}
+
+export class CharRnnModel {
+  readonly config: ModelConfig;
+  readonly params: ParamRegistry;
+  readonly kernels: Kernels;
+  private readonly cell: Cell;
+  private readonly layerParams: LayerParams[] = [];
+  private readonly decoderWeight: Param; // [V, H]
+  private readonly decoderBias: Param; // [V]
+  private readonly workspaces = new Map<string, Workspace>();
+  private lastWorkspace: Workspace | null = null;
+
+  constructor(config: ModelConfig, kernels: Kernels = referenceKernels) {
+    this.config = validateModelConfig({ ...config });
+    this.kernels = kernels;
+    this.cell = cellFor(config.cell);
+    this.params = new ParamRegistry(config.dtype);
+    const { vocabSize: V, hiddenSize: H, layers } = config;
+    const GH = gateCount(config.cell) * H;
+    const add = (name: string, shape: number[]): Param => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      return this.params.add(name, shape, kernels.alloc(config.dtype, size), kernels.alloc(config.dtype, size));
+    };
+    for (let k = 0; k < layers; k++) {
+      const names = layerParamNames(k);
+      this.layerParams.push({
+        weightIh: add(names.weightIh, [GH, k === 0 ? V : H]),
+        weightHh: add(names.weightHh, [GH, H]),
+        biasIh: add(names.biasIh, [GH]),
+        biasHh: add(names.biasHh, [GH]),
+      });
+    }
+    this.decoderWeight = add(DECODER_WEIGHT, [V, H]);
+    this.decoderBias = add(DECODER_BIAS, [V]);
+  }
+
+  createState(batch = 1): RecurrentState {
+    return createState(this.config, batch, this.kernels);
+  }
+
+  /**
+   * Runs one window forward. inputs and targets are [T·B] character ids, time-major; targets may be
+   * null when only the logits are wanted (sampling). The state is read as the incoming hidden state
+   * and overwritten with the outgoing one. Returns Σ_t mean_b −ln p[target] (0 without targets).
+   */
+  forward(inputs: Int32Array, targets: Int32Array | null, T: number, B: number, state: RecurrentState, options: WindowOptions = {}): number {
+    const ws = this.workspace(T, B);
+    this.checkWindow(inputs, targets, T, B, state);
+    this.forwardLayers(ws, inputs, state, options);
+    this.decode(ws);
+    this.saveOutgoingState(ws, state);
+    if (!targets) return 0;
+    return this.kernels.softmaxCrossEntropy(T * B, this.config.vocabSize, ws.logits, 0, targets, 0, 1 / B, ws.logits, 0) / B;
+  }
+
+  /**
+   * Forward and backward over one window: overwrites every parameter's grad with the gradient of
+   * the window loss (the same value forward() returns). When initialStateGrad is given, it receives
+   * ∂loss/∂(incoming state) — the carry that truncated BPTT cuts, checked by the gradient checker.
+   */
+  lossAndGradients(
+    inputs: Int32Array, targets: Int32Array, T: number, B: number, state: RecurrentState,
+    options: WindowOptions & { initialStateGrad?: RecurrentState } = {},
+  ): number {
+    const loss = this.forward(inputs, targets, T, B, state, options);
+    this.backward(this.workspace(T, B), inputs);
+    if (options.initialStateGrad) this.copyInitialStateGrad(this.workspace(T, B), options.initialStateGrad);
+    return loss;
+  }
+
+  /** The logits of the last forward pass, [T·B, V] (overwritten by the loss gradient after a backward pass). */
+  lastLogits(): FloatArray {
+    if (!this.lastWorkspace) throw new RangeError('CharRnnModel.lastLogits: a forward pass must run first, got none');
+    return this.lastWorkspace.logits;
+  }
+
+  private checkWindow(inputs: Int32Array, targets: Int32Array | null, T: number, B: number, state: RecurrentState): void {
+    const n = T * B;
+    if (inputs.length < n) throw new RangeError(`CharRnnModel.forward: inputs must have T·B = ${n} entries, got ${inputs.length}`);
+    if (targets && targets.length < n) throw new RangeError(`CharRnnModel.forward: targets must have T·B = ${n} entries, got ${targets.length}`);
+    if (state.batch !== B || state.h.length !== this.config.layers) {
+      throw new RangeError(`CharRnnModel.forward: state must have batch ${B} and ${this.config.layers} layers, got ${state.batch} and ${state.h.length}`);
+    }
+    const V = this.config.vocabSize;
+    for (let r = 0; r < n; r++) {
+      const x = inputs[r]!;
+      if (!(x >= 0 && x < V)) throw new RangeError(`CharRnnModel.forward: input ids must be in [0, ${V}), got ${x} at ${r}`);
+    }
+  }
+
+  private forwardLayers(ws: Workspace, inputs: Int32Array, state: RecurrentState, options: WindowOptions): void {
+    const { T, B } = ws;
+    const { hiddenSize: H, dropout } = this.config;
+    const GH = this.cell.gates * H;
+    const applyDropout = options.train === true && dropout > 0;
+    if (applyDropout && !options.rng) throw new TypeError('CharRnnModel.forward: options.rng must be a Prng when training with dropout, got none');
+    for (let k = 0; k < this.layerParams.length; k++) {
+      const p = this.layerParams[k]!;
+      const buf = ws.layers[k]!;
+      this.fillInputBias(ws.inputBias, p);
+      if (k === 0) {
+        // One-hot input: W_ih·x is column x of W_ih, a gather instead of a product.
+        const V = this.config.vocabSize;
+        const w = p.weightIh.value;
+        for (let r = 0; r < T * B; r++) {
+          const x = inputs[r]!;
+          const row = r * GH;
+          for (let j = 0; j < GH; j++) buf.xw[row + j] = w[j * V + x]! + ws.inputBias[j]!;
+        }
+      } else {
+        const below = this.layerInput(ws, k);
+        this.kernels.gemm(false, true, T * B, GH, H, 1, below.array, below.offset, H, p.weightIh.value, 0, H, 0, buf.xw, 0, GH);
+        addRowVector(buf.xw, T * B, GH, ws.inputBias);
+      }
+      buf.hs.set(state.h[k]!, 0);
+      if (state.c) buf.cs.set(state.c[k]!, 0);
+      this.cell.forward(this.kernels, { weightHh: p.weightHh.value, biasHh: p.biasHh.value }, buf);
+      if (k < this.layerParams.length - 1) this.dropoutOutput(ws, k, applyDropout ? options.rng! : null);
+    }
+  }
+
+  /** The input of layer k > 0: the output of layer k−1, after dropout when it applies. */
+  private layerInput(ws: Workspace, k: number): { array: FloatArray; offset: number } {
+    return this.config.dropout > 0 ? { array: ws.dropped[k - 1]!, offset: 0 } : { array: ws.layers[k - 1]!.hs, offset: ws.B * this.config.hiddenSize };
+  }
+
+  private dropoutOutput(ws: Workspace, k: number, rng: Prng | null): void {
+    if (this.config.dropout === 0) return;
+    const mask = ws.masks[k]!;
+    const out = ws.dropped[k]!;
+    const hs = ws.layers[k]!.hs;
+    const offset = ws.B * this.config.hiddenSize;
+    if (rng) {
+      // Inverted dropout: survivors are scaled by 1/(1−p) so evaluation needs no rescaling.
+      const keep = 1 - this.config.dropout;
+      for (let i = 0; i < mask.length; i++) mask[i] = rng.uniform() < keep ? 1 / keep : 0;
+    } else {
+      mask.fill(1);
+    }
+    for (let i = 0; i < out.length; i++) out[i] = hs[offset + i]! * mask[i]!;
+  }
+
+  private fillInputBias(out: FloatArray, p: LayerParams): void {
+    out.set(p.biasIh.value);
+    if (this.cell.foldsHiddenBias) for (let j = 0; j < out.length; j++) out[j]! += p.biasHh.value[j]!;
+  }
+
+  private decode(ws: Workspace): void {
+    const { T, B } = ws;
+    const { vocabSize: V, hiddenSize: H } = this.config;
+    const top = ws.layers[ws.layers.length - 1]!;
+    // logits = H_top · W_decᵀ + b_dec for the whole window at once: [T·B, H]·[V, H]ᵀ
+    this.kernels.gemm(false, true, T * B, V, H, 1, top.hs, B * H, H, this.decoderWeight.value, 0, H, 0, ws.logits, 0, V);
+    addRowVector(ws.logits, T * B, V, this.decoderBias.value);
+  }
+
+  private saveOutgoingState(ws: Workspace, state: RecurrentState): void {
+    const last = ws.T * ws.B * this.config.hiddenSize;
+    ws.layers.forEach((buf, k) => {
+      state.h[k]!.set(buf.hs.subarray(last, last + state.h[k]!.length));
+      if (state.c) state.c[k]!.set(buf.cs.subarray(last, last + state.c[k]!.length));
+    });
+  }
+
+  /** Backward through decoder, layers and time; ws.logits must hold dLogits (forward with targets did that). */
+  private backward(ws: Workspace, inputs: Int32Array): void {
+    const { T, B } = ws;
+    const { vocabSize: V, hiddenSize: H } = this.config;
+    const GH = this.cell.gates * H;
+    const n = T * B;
+    const k = this.kernels;
+    const dLogits = ws.logits;
+    const top = ws.layers[ws.layers.length - 1]!;
+
+    // Decoder: dW_dec = dLogitsᵀ·H_top, db_dec = Σ_rows dLogits, dH_top = dLogits·W_dec.
+    k.gemm(true, false, V, H, n, 1, dLogits, 0, V, top.hs, B * H, H, 0, this.decoderWeight.grad, 0, H);
+    columnSums(dLogits, n, V, this.decoderBias.grad);
+    k.gemm(false, false, n, H, V, 1, dLogits, 0, V, this.decoderWeight.value, 0, H, 0, top.dOut, 0, H);
+
+    for (let layer = this.layerParams.length - 1; layer >= 0; layer--) {
+      const p = this.layerParams[layer]!;
+      const buf = ws.layers[layer]!;
+      this.cell.backward(k, { weightHh: p.weightHh.value, biasHh: p.biasHh.value }, buf);
+
+      // Hidden side: dW_hh = dHwᵀ·H_prev over the whole window (hs blocks 0..T−1), db_hh = Σ dHw.
+      k.gemm(true, false, GH, H, n, 1, buf.dHw, 0, GH, buf.hs, 0, H, 0, p.weightHh.grad, 0, H);
+      columnSums(buf.dHw, n, GH, p.biasHh.grad);
+      columnSums(buf.dXw, n, GH, p.biasIh.grad);
+
+      if (layer === 0) {
+        // Scatter back the one-hot gather: column x of dW_ih collects the rows that read it.
+        const dW = p.weightIh.grad;
+        dW.fill(0);
+        for (let r = 0; r < n; r++) {
+          const x = inputs[r]!;
+          const row = r * GH;
+          for (let j = 0; j < GH; j++) dW[j * V + x]! += buf.dXw[row + j]!;
+        }
+      } else {
+        const below = this.layerInput(ws, layer);
+        k.gemm(true, false, GH, H, n, 1, buf.dXw, 0, GH, below.array, below.offset, H, 0, p.weightIh.grad, 0, H);
+        // Gradient into the layer below's outputs, through its dropout mask.
+        const dBelow = ws.layers[layer - 1]!.dOut;
+        k.gemm(false, false, n, H, GH, 1, buf.dXw, 0, GH, p.weightIh.value, 0, H, 0, dBelow, 0, H);
+        if (this.config.dropout > 0) {
+          const mask = ws.masks[layer - 1]!;
+          for (let i = 0; i < dBelow.length; i++) dBelow[i]! *= mask[i]!;
+        }
+      }
+    }
+  }
+
+  private copyInitialStateGrad(ws: Workspace, out: RecurrentState): void {
+    ws.layers.forEach((buf, k) => {
+      out.h[k]!.set(buf.dh);
+      if (out.c) out.c[k]!.set(buf.dc);
+    });
+  }
+
+  private workspace(T: number, B: number): Workspace {
+    if (!Number.isInteger(T) || T < 1) throw new RangeError(`CharRnnModel: T must be a positive integer, got ${T}`);
+    if (!Number.isInteger(B) || B < 1) throw new RangeError(`CharRnnModel: B must be a positive integer, got ${B}`);
+    const key = `${T}x${B}`;
+    let ws = this.workspaces.get(key);
+    if (!ws) {
+      ws = this.allocateWorkspace(T, B);
+      this.workspaces.set(key, ws);
+    }
+    this.lastWorkspace = ws;
+    return ws;
+  }
+
+  private allocateWorkspace(T: number, B: number): Workspace {
+    const { dtype, hiddenSize: H, vocabSize: V, layers, dropout } = this.config;
+    const GH = this.cell.gates * H;
+    const n = T * B;
+    const alloc = (size: number): FloatArray => this.kernels.alloc(dtype, size);
+    const empty = alloc(0);
+    const layerBuffers: LayerBuffers[] = [];
+    for (let k = 0; k < layers; k++) {
+      const dXw = alloc(n * GH);
+      layerBuffers.push({
+        T, B, H,
+        xw: alloc(n * GH),
+        hs: alloc((T + 1) * B * H),
+        cs: this.cell.name === 'lstm' ? alloc((T + 1) * B * H) : empty,
+        gates: alloc(n * GH),
+        aux: this.cell.name === 'rnn' ? empty : alloc(n * H),
+        dOut: alloc(n * H),
+        dXw,
+        dHw: this.cell.separateHiddenGrad ? alloc(n * GH) : dXw,
+        dh: alloc(B * H),
+        dc: alloc(B * H),
+        scratch: alloc(B * GH),
+      });
+    }
+    const below = dropout > 0 ? layers - 1 : 0;
+    return {
+      T, B,
+      layers: layerBuffers,
+      masks: Array.from({ length: below }, () => alloc(n * H)),
+      dropped: Array.from({ length: below }, () => alloc(n * H)),
+      logits: alloc(n * V),
+      inputBias: alloc(GH),
+    };
+  }
+}
+
+/** m[r, :] += v for every row r of an [rows, cols] matrix. */
+function addRowVector(m: FloatArray, rows: number, cols: number, v: FloatArray): void {
+  for (let r = 0; r < rows; r++) {
+    const row = r * cols;
+    for (let j = 0; j < cols; j++) m[row + j]! += v[j]!;
+  }
+}
+
+/** out[j] = Σ_r m[r, j] (overwrites out). */
+function columnSums(m: FloatArray, rows: number, cols: number, out: FloatArray): void {
+  out.fill(0);
+  for (let r = 0; r < rows; r++) {
+    const row = r * cols;
+    for (let j = 0; j < cols; j++) out[j]! += m[row + j]!;
+  }
+}

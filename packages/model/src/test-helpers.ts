@@ -1,0 +1,59 @@
+// Shared by this package's specs: a small model with a random window and a float64
+// centered-difference gradient, written independently of the gradcheck package.
+
+import { Prng } from '@charrnn/tensor';
+import type { FloatArray } from '@charrnn/tensor';
+import type { CellName } from './config.js';
+import { CharRnnModel } from './model.js';
+import { initializeParams } from './init.js';
+import { cloneState, type RecurrentState } from './state.js';
+
+export interface Case {
+  model: CharRnnModel;
+  inputs: Int32Array;
+  targets: Int32Array;
+  T: number;
+  B: number;
+  state: RecurrentState;
+}
+
+export function randomCase(cell: CellName, layers: number, B: number, seed = 1, dropout = 0): Case {
+  const V = 7;
+  const H = 5;
+  const T = 4;
+  const rng = new Prng(seed);
+  const model = new CharRnnModel({ cell, vocabSize: V, hiddenSize: H, layers, dropout, dtype: 'f64' });
+  initializeParams(model.params, 'pytorch', 1, rng); // uniform ±1: far from linear, so errors show
+  const inputs = Int32Array.from({ length: T * B }, () => rng.int(V));
+  const targets = Int32Array.from({ length: T * B }, () => rng.int(V));
+  const state = model.createState(B);
+  for (const h of state.h) rng.fillUniform(h, -0.9, 0.9);
+  for (const c of state.c ?? []) rng.fillUniform(c, -0.9, 0.9);
+  return { model, inputs, targets, T, B, state };
+}
+
+export function windowLoss(c: Case): number {
+  const state = cloneState(c.state, c.model.kernels, 'f64');
+  return c.model.forward(c.inputs, c.targets, c.T, c.B, state);
+}
+
+export function numericGradient(c: Case, values: FloatArray, eps = 1e-6): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const saved = values[i]!;
+    values[i] = saved + eps;
+    const plus = windowLoss(c);
+    values[i] = saved - eps;
+    const minus = windowLoss(c);
+    values[i] = saved;
+    out[i] = (plus - minus) / (2 * eps);
+  }
+  return out;
+}
+
+export function maxError(a: ArrayLike<number>, e: ArrayLike<number>, atol: number, rtol: number): number {
+  // The worst ratio of error to allowance; ≤ 1 passes.
+  let worst = 0;
+  for (let i = 0; i < e.length; i++) worst = Math.max(worst, Math.abs(a[i]! - e[i]!) / (atol + rtol * Math.abs(e[i]!)));
+  return worst;
+}
