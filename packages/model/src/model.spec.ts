@@ -5,10 +5,10 @@ import { initializeParams } from './init.js';
 import { cloneState } from './state.js';
 import { maxError, numericGradient, randomCase, windowLoss } from './test-helpers.js';
 
-describe('CharRnnModel (rnn) gradients against float64 centered differences', () => {
+describe.each(['rnn', 'lstm', 'gru'] as const)('CharRnnModel (%s) gradients against float64 centered differences', (cell) => {
   for (const [layers, B] of [[1, 1], [1, 3], [2, 2], [3, 1]] as const) {
     it(`layers=${layers} batch=${B}: every parameter and the incoming state`, () => {
-      const c = randomCase('rnn', layers, B);
+      const c = randomCase(cell, layers, B);
       const dState = c.model.createState(B);
       const state = cloneState(c.state, c.model.kernels, 'f64');
       const loss = c.model.lossAndGradients(c.inputs, c.targets, c.T, c.B, state, { initialStateGrad: dState });
@@ -19,6 +19,9 @@ describe('CharRnnModel (rnn) gradients against float64 centered differences', ()
       }
       c.state.h.forEach((h, k) => {
         expect(maxError(dState.h[k]!, numericGradient(c, h), 1e-8, 1e-6), `h0 l${k}`).toBeLessThanOrEqual(1);
+      });
+      c.state.c?.forEach((cIn, k) => {
+        expect(maxError(dState.c![k]!, numericGradient(c, cIn), 1e-8, 1e-6), `c0 l${k}`).toBeLessThanOrEqual(1);
       });
     });
   }

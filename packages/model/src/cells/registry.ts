@@ -3,9 +3,11 @@
 
 import type { CellName } from '../config.js';
 import type { Cell } from './cell.js';
+import { gruCell } from './gru.js';
+import { lstmCell } from './lstm.js';
 import { rnnCell } from './rnn.js';
 
-const CELLS: Partial<Record<CellName, Cell>> = { rnn: rnnCell };
+const CELLS: Record<CellName, Cell> = { rnn: rnnCell, lstm: lstmCell, gru: gruCell };
 
 export function cellFor(name: CellName): Cell {
   const cell = CELLS[name];
