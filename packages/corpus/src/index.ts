@@ -1,0 +1,6 @@
+// @charrnn/corpus: UTF-8 bytes → text → code points → vocabulary ids → train/val split → windows.
+export { decodeUtf8, findUtf8Error, type Utf8Error } from './utf8.js';
+export { formatChar, isSingleChar, toCodePoints } from './chars.js';
+export { Vocabulary } from './vocabulary.js';
+export { splitTrainVal, type TrainValSplit } from './split.js';
+export { WindowStream, windowsPerPass, type WindowStreamOptions, type WindowStreamState } from './window-stream.js';

@@ -1,0 +1,166 @@
+// The window stream turns encoded training text into (inputs, targets) windows for truncated
+// backprop through time: min-char-rnn's loop, generalized to B parallel streams and made resumable.
+// Dimension letters: T window length (seq-length), B batch (streams). Buffers are time-major [T, B].
+//
+// The seed wrapped when `p + T + 1 >= len(data)`, which skips the last full window of the text;
+// here a stream wraps only when `p + T + 1 > regionEnd`, i.e. when the target of the window's last
+// step would fall past its region, so every full window is used.
+
+import { describeType } from './utf8.js';
+
+export interface WindowStreamOptions {
+  /** T, characters per window (the seed's seq_length). */
+  readonly seqLength: number;
+  /** B, parallel streams; default 1. */
+  readonly batchSize?: number;
+}
+
+/** Everything needed to resume a stream exactly; plain JSON. */
+export interface WindowStreamState {
+  readonly seqLength: number;
+  readonly batchSize: number;
+  /** Length of the text the stream ran over; resuming on a different text is refused. */
+  readonly length: number;
+  /** Absolute offset into the text where each stream's next window starts. */
+  readonly pointers: readonly number[];
+  /** Streams whose next window must count as a reset even without a wrap (true before the first window). */
+  readonly pendingReset: readonly boolean[];
+}
+
+/**
+ * Windows each stream yields before it wraps: floor((segment − 1) / T), where the segment is
+ * floor(length / B) characters. A window at p needs p + T + 1 ≤ segment end.
+ */
+export function windowsPerPass(length: number, seqLength: number, batchSize = 1): number {
+  if (!Number.isInteger(length) || length < 0) throw new RangeError(`windowsPerPass: length must be a non-negative integer, got ${length}`);
+  checkPositiveInt('windowsPerPass', 'seqLength', seqLength);
+  checkPositiveInt('windowsPerPass', 'batchSize', batchSize);
+  const segment = Math.floor(length / batchSize);
+  return segment < seqLength + 1 ? 0 : Math.floor((segment - 1) / seqLength);
+}
+
+/**
+ * B streams over one text. Stream b owns the segment [b·S, (b+1)·S) with S = floor(length / B),
+ * starts at its beginning and wraps within it, so streams never overlap; the last length − B·S
+ * characters (fewer than B) are never used. With B = 1 the segment is the whole text.
+ */
+export class WindowStream {
+  readonly seqLength: number;
+  readonly batchSize: number;
+  /** S, characters in each stream's segment. */
+  readonly segmentLength: number;
+  private readonly data: Int32Array;
+  private readonly pointers: Float64Array;
+  private readonly pendingReset: Uint8Array;
+  private readonly resetMask: Uint8Array;
+
+  constructor(data: Int32Array, options: WindowStreamOptions) {
+    if (!(data instanceof Int32Array)) throw new TypeError(`WindowStream: data must be an Int32Array, got ${describeType(data)}`);
+    const T = options.seqLength;
+    const B = options.batchSize ?? 1;
+    checkPositiveInt('WindowStream', 'seqLength', T);
+    checkPositiveInt('WindowStream', 'batchSize', B);
+    const S = Math.floor(data.length / B);
+    if (S < T + 1) {
+      const need = `${T + 1} characters (seq-length + 1), got ${S}`;
+      throw new RangeError(
+        B === 1
+          ? `WindowStream: the text needs at least ${need}; use a longer text or a smaller --seq-length`
+          : `WindowStream: each of the ${B} streams needs at least ${need}; use a longer text or a smaller --batch-size`,
+      );
+    }
+    this.seqLength = T;
+    this.batchSize = B;
+    this.segmentLength = S;
+    this.data = data;
+    this.pointers = new Float64Array(B);
+    for (let b = 0; b < B; b++) this.pointers[b] = b * S;
+    this.pendingReset = new Uint8Array(B).fill(1);
+    this.resetMask = new Uint8Array(B);
+  }
+
+  /** Windows each stream yields per pass over its segment; see `windowsPerPass`. */
+  get windowsPerPass(): number {
+    return Math.floor((this.segmentLength - 1) / this.seqLength);
+  }
+
+  /**
+   * Fills the next window: inputs[t·B + b] = data[p_b + t], targets[t·B + b] = data[p_b + t + 1]
+   * for t < T, then advances each p_b by T. Returns the reset mask: resetMask[b] = 1 when stream b
+   * wrapped to its segment start (or this is its first window), so its hidden state must be zeroed.
+   * The mask is one array reused by every call; copy it to keep it.
+   */
+  next(inputs: Int32Array, targets: Int32Array): Uint8Array {
+    const T = this.seqLength;
+    const B = this.batchSize;
+    const S = this.segmentLength;
+    if (inputs.length !== T * B || targets.length !== T * B) {
+      throw new RangeError(
+        `WindowStream.next: inputs and targets must have seq-length × batch-size = ${T * B} entries, got ${inputs.length} and ${targets.length}`,
+      );
+    }
+    const data = this.data;
+    for (let b = 0; b < B; b++) {
+      const start = b * S;
+      let p = this.pointers[b]!;
+      let reset = this.pendingReset[b]!;
+      if (p + T + 1 > start + S) {
+        p = start;
+        reset = 1;
+      }
+      for (let t = 0; t < T; t++) {
+        inputs[t * B + b] = data[p + t]!;
+        targets[t * B + b] = data[p + t + 1]!;
+      }
+      this.pointers[b] = p + T;
+      this.pendingReset[b] = 0;
+      this.resetMask[b] = reset;
+    }
+    return this.resetMask;
+  }
+
+  getState(): WindowStreamState {
+    return {
+      seqLength: this.seqLength,
+      batchSize: this.batchSize,
+      length: this.data.length,
+      pointers: Array.from(this.pointers),
+      pendingReset: Array.from(this.pendingReset, (x) => x === 1),
+    };
+  }
+
+  /** Restores a `getState()` taken on a stream over the same text with the same T and B. */
+  setState(state: WindowStreamState): void {
+    const expect = (key: 'seqLength' | 'batchSize' | 'length', value: number): void => {
+      if (state[key] !== value) {
+        throw new RangeError(`WindowStream.setState: state.${key} must match this stream's ${value}, got ${String(state[key])}`);
+      }
+    };
+    expect('seqLength', this.seqLength);
+    expect('batchSize', this.batchSize);
+    expect('length', this.data.length);
+    const B = this.batchSize;
+    const S = this.segmentLength;
+    if (!Array.isArray(state.pointers) || state.pointers.length !== B) {
+      throw new RangeError(`WindowStream.setState: state.pointers must be an array of ${B} offsets, got ${JSON.stringify(state.pointers)}`);
+    }
+    if (!Array.isArray(state.pendingReset) || state.pendingReset.length !== B) {
+      throw new RangeError(`WindowStream.setState: state.pendingReset must be an array of ${B} booleans, got ${JSON.stringify(state.pendingReset)}`);
+    }
+    for (let b = 0; b < B; b++) {
+      const p = state.pointers[b];
+      if (!Number.isInteger(p) || p! < b * S || p! >= (b + 1) * S) {
+        throw new RangeError(`WindowStream.setState: state.pointers[${b}] must be an integer in [${b * S}, ${(b + 1) * S}), got ${p}`);
+      }
+    }
+    for (let b = 0; b < B; b++) {
+      this.pointers[b] = state.pointers[b]!;
+      this.pendingReset[b] = state.pendingReset[b] === true ? 1 : 0;
+    }
+  }
+}
+
+function checkPositiveInt(fn: string, name: string, value: number): void {
+  if (typeof value !== 'number') throw new TypeError(`${fn}: ${name} must be a number, got ${describeType(value)}`);
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${fn}: ${name} must be a positive integer, got ${value}`);
+}

@@ -1,0 +1,109 @@
+// Gradient clipping, in place on the registry's grads, between backward and optimizer.step():
+// the seed's elementwise ±limit clamp, or a global L2-norm rescale. Both report the norm they
+// saw before clipping, which the trainer logs as gradNorm.
+
+import { clip, type ParamRegistry } from '@charrnn/tensor';
+import { positive } from './check.js';
+
+export const CLIP_KINDS = ['elementwise', 'norm', 'none'] as const;
+export type ClipKind = (typeof CLIP_KINDS)[number];
+
+export interface ClipConfig {
+  readonly kind: ClipKind;
+  /** Elementwise limit or maximum global norm; ignored for "none". */
+  readonly value: number;
+}
+
+/** What the trainer logs, whichever kind ran. */
+export interface ClipResult {
+  /** Global L2 norm of the gradient before clipping. */
+  readonly gradNorm: number;
+  /** Fraction of gradient entries changed (for "norm": 1 when rescaled, else 0). */
+  readonly clippedFrac: number;
+}
+
+export interface ElementwiseClipResult {
+  /** Fraction of gradient entries that were outside ±limit. */
+  readonly clippedFraction: number;
+  readonly normBefore: number;
+}
+
+export interface NormClipResult {
+  readonly normBefore: number;
+  /** Whether the grads were rescaled. */
+  readonly scaled: boolean;
+  /** 1 if scaled (every entry changes), else 0. */
+  readonly clippedFraction: number;
+}
+
+/**
+ * The L2 norm over every gradient entry of every parameter. Scaled by the largest magnitude
+ * first (as BLAS nrm2), so float64 grads near 1e154 do not overflow. NaN if any entry is NaN.
+ */
+export function globalGradNorm(registry: ParamRegistry): number {
+  let max = 0;
+  for (const p of registry.list) {
+    const g = p.grad;
+    for (let i = 0; i < g.length; i++) {
+      const a = Math.abs(g[i]!);
+      if (Number.isNaN(a)) return NaN;
+      if (a > max) max = a;
+    }
+  }
+  if (max === 0 || !Number.isFinite(max)) return max;
+  let sum = 0;
+  for (const p of registry.list) {
+    const g = p.grad;
+    for (let i = 0; i < g.length; i++) {
+      const v = g[i]! / max;
+      sum += v * v;
+    }
+  }
+  return max * Math.sqrt(sum);
+}
+
+/** Clamps every gradient entry into [−limit, limit] (the seed clips at 5). */
+export function clipElementwise(registry: ParamRegistry, limit: number): ElementwiseClipResult {
+  positive('clipElementwise', 'limit', limit);
+  const normBefore = globalGradNorm(registry);
+  let changed = 0;
+  let total = 0;
+  for (const p of registry.list) {
+    changed += clip(p.grad, limit);
+    total += p.grad.length;
+  }
+  return { clippedFraction: total === 0 ? 0 : changed / total, normBefore };
+}
+
+/**
+ * Rescales all grads by maxNorm / norm when the global norm exceeds maxNorm (no epsilon, so the
+ * result is maxNorm up to rounding). A non-finite norm is left alone, so divergence stays visible.
+ */
+export function clipGlobalNorm(registry: ParamRegistry, maxNorm: number): NormClipResult {
+  positive('clipGlobalNorm', 'maxNorm', maxNorm);
+  const normBefore = globalGradNorm(registry);
+  if (!(normBefore > maxNorm) || !Number.isFinite(normBefore)) return { normBefore, scaled: false, clippedFraction: 0 };
+  const factor = maxNorm / normBefore;
+  for (const p of registry.list) {
+    const g = p.grad;
+    for (let i = 0; i < g.length; i++) g[i]! *= factor;
+  }
+  return { normBefore, scaled: true, clippedFraction: 1 };
+}
+
+export function applyClip(registry: ParamRegistry, config: ClipConfig): ClipResult {
+  switch (config.kind) {
+    case 'elementwise': {
+      const r = clipElementwise(registry, config.value);
+      return { gradNorm: r.normBefore, clippedFrac: r.clippedFraction };
+    }
+    case 'norm': {
+      const r = clipGlobalNorm(registry, config.value);
+      return { gradNorm: r.normBefore, clippedFrac: r.clippedFraction };
+    }
+    case 'none':
+      return { gradNorm: globalGradNorm(registry), clippedFrac: 0 };
+    default:
+      throw new RangeError(`applyClip: kind must be one of ${CLIP_KINDS.join(', ')}, got ${JSON.stringify((config as { kind: unknown }).kind)}`);
+  }
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import * as api from './index.js';
+
+describe('@charrnn/report public API', () => {
+  it('exports exactly these values', () => {
+    expect(Object.keys(api).sort()).toEqual([
+      'CSV_LOG_COLUMNS',
+      'combineSinks',
+      'createCsvLogSink',
+      'createProgressSink',
+      'createSamplePrinter',
+      'csvHeader',
+      'csvRow',
+      'formatDuration',
+      'formatRate',
+      'formatSample',
+      'natsToBits',
+      'renderBar',
+    ]);
+  });
+
+  it('pins the CSV log columns', () => {
+    expect(api.CSV_LOG_COLUMNS).toEqual([
+      'step', 'chars', 'loss', 'smooth_loss', 'val_loss', 'val_bpc', 'lr', 'grad_norm', 'clipped_frac', 'chars_per_s', 'elapsed_s',
+    ]);
+  });
+
+  it('converts nats to bits', () => {
+    const e = 1;
+    expect(Math.abs(api.natsToBits(Math.LN2) - e)).toBeLessThanOrEqual(1e-12 + 1e-10 * e);
+  });
+});

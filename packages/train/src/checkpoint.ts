@@ -1,0 +1,212 @@
+// Checkpoints as safetensors with PyTorch's tensor names: `rnn.weight_ih_l0` … and `decoder.*`
+// load into torch.nn.RNN/LSTM/GRU + torch.nn.Linear. `__metadata__` holds `vocab` (a JSON array of
+// one-character strings) and `cell`; everything else — the training config, optimizer slots
+// (`optim.*`), carried hidden state (`state.*`), step, data pointers, PRNG states — is optional and
+// only needed to resume. Any file with just the model tensors and those two keys loads.
+
+import { decodeSafetensors, encodeSafetensors, SafetensorsError, type SafetensorsTensor } from '@charrnn/safetensors';
+import { formatShape, type Dtype, type FloatArray, type Kernels, type PrngState } from '@charrnn/tensor';
+import { Vocabulary } from '@charrnn/corpus';
+import { CharRnnModel, DECODER_BIAS, DECODER_WEIGHT, gateCount, isCellName, layerParamNames, type CellName, type ModelConfig, type RecurrentState } from '@charrnn/model';
+import type { Optimizer, StateTensorInput } from '@charrnn/optim';
+import type { WindowStreamState } from '@charrnn/corpus';
+import type { TrainConfig } from './config.js';
+
+/** A checkpoint that cannot be used, with a message that says why. */
+export class CheckpointError extends Error {
+  override readonly name = 'CheckpointError';
+}
+
+export interface PrngSnapshot {
+  readonly words: PrngState | readonly number[];
+  readonly spareNormal: number | null;
+}
+
+/** What a resumed run needs beyond the weights. */
+export interface TrainingSnapshot {
+  readonly step: number;
+  readonly chars: number;
+  readonly smoothLoss: number;
+  readonly bestValLoss: number | null;
+  readonly stream: WindowStreamState;
+  readonly dropoutRng: PrngSnapshot;
+  readonly sampleRng: PrngSnapshot;
+  readonly optimizerScalars: Record<string, number>;
+}
+
+export interface Checkpoint {
+  readonly model: ModelConfig;
+  readonly vocab: Vocabulary;
+  /** Every tensor in the file, by name (model, optimizer, state). */
+  readonly tensors: Map<string, SafetensorsTensor>;
+  readonly metadata: Record<string, string>;
+  /** Present when the file was written by charrnn-train. */
+  readonly config?: TrainConfig;
+  readonly training?: TrainingSnapshot;
+}
+
+const FORMAT = '1';
+
+export interface EncodeCheckpointInput {
+  readonly model: CharRnnModel;
+  readonly vocab: Vocabulary;
+  readonly config?: TrainConfig;
+  readonly training?: TrainingSnapshot;
+  readonly optimizer?: Optimizer;
+  readonly state?: RecurrentState;
+}
+
+export function encodeCheckpoint(input: EncodeCheckpointInput): Uint8Array {
+  const { model } = input;
+  const dtype = model.config.dtype === 'f32' ? 'F32' : 'F64';
+  const tensors = new Map<string, SafetensorsTensor>();
+  const put = (name: string, shape: readonly number[], data: FloatArray): void => {
+    tensors.set(name, { dtype, shape: [...shape], data: data instanceof Float32Array ? Float32Array.from(data) : Float64Array.from(data) } as SafetensorsTensor);
+  };
+  for (const p of model.params.list) put(p.name, p.shape, p.value);
+  if (input.optimizer) for (const [name, t] of Object.entries(input.optimizer.stateTensors())) put(name, t.shape, t.data);
+  if (input.state) {
+    const H = model.config.hiddenSize;
+    input.state.h.forEach((h, k) => put(`state.h_l${k}`, [input.state!.batch, H], h));
+    input.state.c?.forEach((c, k) => put(`state.c_l${k}`, [input.state!.batch, H], c));
+  }
+  const metadata: Record<string, string> = {
+    vocab: JSON.stringify(input.vocab.toJSON()),
+    cell: model.config.cell,
+    format: `charrnn-${FORMAT}`,
+    dropout: String(model.config.dropout),
+  };
+  if (input.config) metadata['config'] = JSON.stringify(input.config);
+  if (input.training) metadata['training'] = JSON.stringify({ ...input.training, optimizer: input.optimizer?.name });
+  return encodeSafetensors(tensors, metadata);
+}
+
+/** Parses and validates a checkpoint; every problem is a CheckpointError with a one-line message. */
+export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
+  let decoded;
+  try {
+    decoded = decodeSafetensors(bytes);
+  } catch (error) {
+    if (error instanceof SafetensorsError) throw new CheckpointError(`not a valid safetensors file: ${error.message}`);
+    throw error;
+  }
+  const { metadata, tensors } = decoded;
+  const vocab = parseVocab(metadata['vocab']);
+  const model = inferModelConfig(tensors, metadata, vocab.size);
+  const config = metadata['config'] ? parseJson<TrainConfig>(metadata['config'], 'config') : undefined;
+  const training = metadata['training'] ? parseJson<TrainingSnapshot>(metadata['training'], 'training') : undefined;
+  return { model, vocab, tensors, metadata, ...(config ? { config } : {}), ...(training ? { training } : {}) };
+}
+
+function parseJson<T>(text: string, key: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new CheckpointError(`metadata "${key}" must be JSON, got ${JSON.stringify(text.slice(0, 40))}`);
+  }
+}
+
+function parseVocab(text: string | undefined): Vocabulary {
+  if (text === undefined) throw new CheckpointError('metadata must have "vocab" (a JSON array of one-character strings), got none');
+  try {
+    return Vocabulary.fromJSON(JSON.parse(text));
+  } catch (error) {
+    throw new CheckpointError(`metadata "vocab" is invalid: ${(error as Error).message}`);
+  }
+}
+
+/** Sizes come from the tensor shapes: V and H from decoder.weight, depth from the rnn.*_l{k} names. */
+function inferModelConfig(tensors: Map<string, SafetensorsTensor>, metadata: Record<string, string>, vocabSize: number): ModelConfig {
+  const decoder = requireTensor(tensors, DECODER_WEIGHT);
+  if (decoder.shape.length !== 2) throw new CheckpointError(`${DECODER_WEIGHT} must be 2-d [V, H], got ${formatShape(decoder.shape)}`);
+  const [V, H] = decoder.shape as [number, number];
+  if (V !== vocabSize) throw new CheckpointError(`${DECODER_WEIGHT} must have one row per vocabulary character (${vocabSize}), got ${formatShape(decoder.shape)}`);
+  const dtype: Dtype = decoder.dtype === 'F64' ? 'f64' : decoder.dtype === 'F32' ? 'f32' : failDtype(DECODER_WEIGHT, decoder.dtype);
+  let layers = 0;
+  while (tensors.has(layerParamNames(layers).weightIh)) layers++;
+  if (layers === 0) throw new CheckpointError(`checkpoint must have tensor "${layerParamNames(0).weightIh}", got none`);
+  const cell = inferCell(metadata['cell'], requireTensor(tensors, layerParamNames(0).weightHh).shape, H);
+  const dropout = Number(metadata['dropout'] ?? 0);
+  const model: ModelConfig = { cell, vocabSize: V, hiddenSize: H, layers, dropout: dropout >= 0 && dropout < 1 ? dropout : 0, dtype };
+  const G = gateCount(cell);
+  const expect = (name: string, shape: number[]): void => {
+    const t = requireTensor(tensors, name);
+    if (formatShape(t.shape) !== formatShape(shape)) {
+      throw new CheckpointError(`tensor "${name}" must have shape ${formatShape(shape)} for a ${cell} with V=${V}, H=${H}, got ${formatShape(t.shape)}`);
+    }
+    if (t.dtype !== decoder.dtype) throw new CheckpointError(`tensor "${name}" must be ${decoder.dtype} like ${DECODER_WEIGHT}, got ${t.dtype}`);
+  };
+  for (let k = 0; k < layers; k++) {
+    const names = layerParamNames(k);
+    expect(names.weightIh, [G * H, k === 0 ? V : H]);
+    expect(names.weightHh, [G * H, H]);
+    expect(names.biasIh, [G * H]);
+    expect(names.biasHh, [G * H]);
+  }
+  expect(DECODER_BIAS, [V]);
+  return model;
+}
+
+function inferCell(stored: string | undefined, weightHhShape: readonly number[], H: number): CellName {
+  if (stored !== undefined) {
+    if (!isCellName(stored)) throw new CheckpointError(`metadata "cell" must be rnn, lstm or gru, got ${JSON.stringify(stored)}`);
+    return stored;
+  }
+  const G = (weightHhShape[0] ?? 0) / H;
+  if (G === 1) return 'rnn';
+  if (G === 4) return 'lstm';
+  if (G === 3) return 'gru';
+  throw new CheckpointError(`metadata must have "cell" (rnn, lstm or gru), got none, and ${layerParamNames(0).weightHh} ${formatShape(weightHhShape)} does not tell`);
+}
+
+function failDtype(name: string, dtype: string): never {
+  throw new CheckpointError(`tensor "${name}" must be F32 or F64, got ${dtype}`);
+}
+
+function requireTensor(tensors: Map<string, SafetensorsTensor>, name: string): SafetensorsTensor {
+  const t = tensors.get(name);
+  if (!t) throw new CheckpointError(`checkpoint must have tensor "${name}", got none`);
+  return t;
+}
+
+/** Builds a model with the checkpoint's weights, in the checkpoint's dtype unless one is asked for. */
+export function modelFromCheckpoint(checkpoint: Checkpoint, kernels?: Kernels, dtype?: Dtype): CharRnnModel {
+  const model = new CharRnnModel({ ...checkpoint.model, dtype: dtype ?? checkpoint.model.dtype }, kernels);
+  loadWeights(model, checkpoint);
+  return model;
+}
+
+/** Copies the checkpoint's weights into a model of the same architecture (converting dtype). */
+export function loadWeights(model: CharRnnModel, checkpoint: Checkpoint): void {
+  const { cell, vocabSize, hiddenSize, layers } = checkpoint.model;
+  const c = model.config;
+  if (c.cell !== cell || c.vocabSize !== vocabSize || c.hiddenSize !== hiddenSize || c.layers !== layers) {
+    throw new CheckpointError(
+      `checkpoint holds a ${layers}-layer ${cell} with V=${vocabSize}, H=${hiddenSize}; the model must match, got a ${c.layers}-layer ${c.cell} with V=${c.vocabSize}, H=${c.hiddenSize}`,
+    );
+  }
+  for (const p of model.params.list) {
+    p.value.set(requireTensor(checkpoint.tensors, p.name).data as FloatArray);
+    p.grad.fill(0);
+  }
+}
+
+/** Restores optimizer slots and the carried hidden state for --resume. */
+export function loadTrainingState(checkpoint: Checkpoint, optimizer: Optimizer, state: RecurrentState): void {
+  if (!checkpoint.training) throw new CheckpointError('checkpoint has no training state to resume from (it holds weights only); use --init instead of --resume');
+  const inputs = new Map<string, StateTensorInput>();
+  for (const [name, t] of checkpoint.tensors) inputs.set(name, { shape: t.shape, data: t.data as FloatArray });
+  try {
+    optimizer.loadState(inputs, checkpoint.training.optimizerScalars);
+  } catch (error) {
+    throw new CheckpointError((error as Error).message);
+  }
+  const restore = (prefix: string, arrays: FloatArray[]): void =>
+    arrays.forEach((array, k) => {
+      const t = requireTensor(checkpoint.tensors, `${prefix}${k}`);
+      if (t.data.length !== array.length) throw new CheckpointError(`tensor "${prefix}${k}" must have ${array.length} entries (batch × hidden), got ${t.data.length}`);
+      array.set(t.data as FloatArray);
+    });
+  restore('state.h_l', state.h);
+  if (state.c) restore('state.c_l', state.c);
+}

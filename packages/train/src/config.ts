@@ -1,0 +1,141 @@
+// The training configuration: one flat record, one key per command-line flag, with the seed's
+// settings as defaults. The trainer, the sweep runner and the benchmarks all start from here.
+
+import type { Dtype } from '@charrnn/tensor';
+import { CELL_NAMES, INIT_NAMES, type CellName, type InitName } from '@charrnn/model';
+import { CLIP_KINDS, OPTIMIZER_NAMES, type ClipKind, type OptimizerName } from '@charrnn/optim';
+
+export interface TrainConfig {
+  /** Recurrent cell. */
+  readonly cell: CellName;
+  /** Hidden units per layer (H). */
+  readonly hidden: number;
+  /** Stacked recurrent layers. */
+  readonly layers: number;
+  /** Inverted dropout between layers, training only. */
+  readonly dropout: number;
+  /** Weight initialization; "auto" is the seed's for rnn and PyTorch's for lstm/gru. */
+  readonly init: InitName | 'auto';
+  /** Characters per window (T), the truncation length of backpropagation through time. */
+  readonly seqLength: number;
+  /** Streams trained at once (B); the loss is averaged over them. */
+  readonly batchSize: number;
+  /** Total optimizer steps of the run (a resumed run continues up to this count). */
+  readonly steps: number;
+  /** Stop early after this many seconds of training (0: no limit). */
+  readonly maxSeconds: number;
+  readonly optimizer: OptimizerName;
+  readonly lr: number;
+  /** Momentum for "momentum"; ignored otherwise. */
+  readonly momentum: number;
+  /** How gradients are clipped before each update: the seed's elementwise ±clip, a global norm, or none. */
+  readonly clipMode: ClipKind;
+  readonly clip: number;
+  /** Seeds the initial weights, dropout masks and samples. */
+  readonly seed: number;
+  readonly dtype: Dtype;
+  /** The last fraction of the text held out for validation. */
+  readonly valFraction: number;
+  /** Steps between validation passes (0: never). */
+  readonly evalEvery: number;
+  /** Steps between samples (0: never). */
+  readonly sampleEvery: number;
+  readonly sampleLength: number;
+  readonly sampleTemperature: number;
+  /** Steps between logged step events (CSV rows, progress lines). */
+  readonly logEvery: number;
+  /** Steps between periodic checkpoints (0: only the final one). */
+  readonly saveEvery: number;
+}
+
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+  cell: 'rnn',
+  hidden: 100,
+  layers: 1,
+  dropout: 0,
+  init: 'auto',
+  seqLength: 25,
+  batchSize: 1,
+  steps: 10_000,
+  maxSeconds: 0,
+  optimizer: 'adagrad',
+  lr: 0.1,
+  momentum: 0.9,
+  clipMode: 'elementwise',
+  clip: 5,
+  seed: 1,
+  dtype: 'f32',
+  valFraction: 0.1,
+  evalEvery: 1000,
+  sampleEvery: 1000,
+  sampleLength: 200,
+  sampleTemperature: 1,
+  logEvery: 100,
+  saveEvery: 1000,
+};
+
+/** Keys that change what is computed; a resumed run must keep them as the checkpoint has them. */
+export const TRAINING_KEYS = [
+  'cell', 'hidden', 'layers', 'dropout', 'init', 'seqLength', 'batchSize', 'optimizer', 'lr', 'momentum',
+  'clipMode', 'clip', 'seed', 'dtype', 'valFraction',
+] as const satisfies readonly (keyof TrainConfig)[];
+
+type Rule = { kind: 'int'; min: number; max?: number } | { kind: 'number'; min: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean } | { kind: 'enum'; values: readonly string[] };
+
+/** The rule each key must satisfy; the CLI and the sweep spec validator report against these. */
+export const CONFIG_RULES: Record<keyof TrainConfig, Rule> = {
+  cell: { kind: 'enum', values: CELL_NAMES },
+  hidden: { kind: 'int', min: 1, max: 8192 },
+  layers: { kind: 'int', min: 1, max: 16 },
+  dropout: { kind: 'number', min: 0, max: 1, exclusiveMax: true },
+  init: { kind: 'enum', values: ['auto', ...INIT_NAMES] },
+  seqLength: { kind: 'int', min: 1, max: 100_000 },
+  batchSize: { kind: 'int', min: 1, max: 100_000 },
+  steps: { kind: 'int', min: 0 },
+  maxSeconds: { kind: 'number', min: 0 },
+  optimizer: { kind: 'enum', values: OPTIMIZER_NAMES },
+  lr: { kind: 'number', min: 0, exclusiveMin: true },
+  momentum: { kind: 'number', min: 0, max: 1, exclusiveMax: true },
+  clipMode: { kind: 'enum', values: CLIP_KINDS },
+  clip: { kind: 'number', min: 0, exclusiveMin: true },
+  seed: { kind: 'int', min: 0, max: 0xffffffff },
+  dtype: { kind: 'enum', values: ['f32', 'f64'] },
+  valFraction: { kind: 'number', min: 0, max: 1, exclusiveMax: true },
+  evalEvery: { kind: 'int', min: 0 },
+  sampleEvery: { kind: 'int', min: 0 },
+  sampleLength: { kind: 'int', min: 0 },
+  sampleTemperature: { kind: 'number', min: 0, exclusiveMin: true },
+  logEvery: { kind: 'int', min: 1 },
+  saveEvery: { kind: 'int', min: 0 },
+};
+
+/** Describes why a value breaks its key's rule, or returns null when it is fine. */
+export function checkConfigValue(key: keyof TrainConfig, value: unknown): string | null {
+  const rule = CONFIG_RULES[key];
+  if (rule.kind === 'enum') {
+    return typeof value === 'string' && rule.values.includes(value) ? null : `must be one of ${rule.values.join(', ')}`;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) return rule.kind === 'int' ? 'must be an integer' : 'must be a number';
+  if (rule.kind === 'int' && !Number.isInteger(value)) return 'must be an integer';
+  const low = rule.kind === 'number' && rule.exclusiveMin ? value <= rule.min : value < rule.min;
+  const high = rule.max !== undefined && (rule.kind === 'number' && rule.exclusiveMax ? value >= rule.max : value > rule.max);
+  if (low || high) return `must be ${describeRange(rule)}`;
+  return null;
+}
+
+function describeRange(rule: Extract<Rule, { min: number }>): string {
+  const exclusiveMin = rule.kind === 'number' && rule.exclusiveMin;
+  const exclusiveMax = rule.kind === 'number' && rule.exclusiveMax;
+  if (rule.max === undefined) return exclusiveMin ? `> ${rule.min}` : `>= ${rule.min}`;
+  return `in ${exclusiveMin ? '(' : '['}${rule.min}, ${rule.max}${exclusiveMax ? ')' : ']'}`;
+}
+
+/** Fills defaults and validates every key; throws a RangeError naming the first bad key. */
+export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
+  const config = { ...DEFAULT_TRAIN_CONFIG, ...partial };
+  for (const key of Object.keys(CONFIG_RULES) as (keyof TrainConfig)[]) {
+    const problem = checkConfigValue(key, config[key]);
+    if (problem) throw new RangeError(`TrainConfig: ${key} ${problem}, got ${JSON.stringify(config[key])}`);
+  }
+  return config;
+}

@@ -1,0 +1,7 @@
+export { CONFIG_RULES, DEFAULT_TRAIN_CONFIG, TRAINING_KEYS, checkConfigValue, resolveTrainConfig, type TrainConfig } from './config.js';
+export {
+  CheckpointError, decodeCheckpoint, encodeCheckpoint, loadTrainingState, loadWeights, modelFromCheckpoint,
+  type Checkpoint, type EncodeCheckpointInput, type PrngSnapshot, type TrainingSnapshot,
+} from './checkpoint.js';
+export { DataError, prepareData, type TrainingData } from './data.js';
+export { Trainer, type TrainerOptions } from './trainer.js';

@@ -1,0 +1,222 @@
+// The training loop as a pipeline: a config and data in, an async iterable of typed events out
+// (start, step, eval, sample, checkpoint, done). Every consumer — the trainer app, the sweep
+// runner, the benchmarks — drives this one loop; report sinks turn its events into CSV rows,
+// progress bars and files. Deterministic: same config and seed, same numbers, to the last bit.
+//
+// A checkpoint event pauses the loop while the consumer calls checkpointBytes(), so the snapshot
+// is the state exactly after that step.
+
+import { Prng, referenceKernels, type Kernels } from '@charrnn/tensor';
+import { WindowStream, type Vocabulary } from '@charrnn/corpus';
+import { CharRnnModel, defaultInit, evaluateText, initializeParams, resetState, sampleIds, type RecurrentState } from '@charrnn/model';
+import { applyClip, createOptimizer, type Optimizer } from '@charrnn/optim';
+import type { TrainingEvent } from '@charrnn/report';
+import { encodeCheckpoint, loadTrainingState, loadWeights, type Checkpoint, type TrainingSnapshot } from './checkpoint.js';
+import type { TrainConfig } from './config.js';
+import type { TrainingData } from './data.js';
+
+export interface TrainerOptions {
+  readonly config: TrainConfig;
+  readonly data: TrainingData;
+  /** Milliseconds, monotonic; only used for speed and time limits, never for results. */
+  readonly clock: () => number;
+  readonly kernels?: Kernels;
+  /** Start from these weights with a fresh optimizer (--init). */
+  readonly init?: Checkpoint;
+  /** Continue this run exactly (--resume): weights, optimizer, step, data pointers, state, PRNGs. */
+  readonly resume?: Checkpoint;
+  /** Emit a "best" checkpoint event whenever validation loss improves. */
+  readonly checkpointBest?: boolean;
+  /** Emit periodic checkpoint events every config.saveEvery steps and a final one. */
+  readonly checkpointPeriodic?: boolean;
+}
+
+export class Trainer {
+  readonly config: TrainConfig;
+  readonly model: CharRnnModel;
+  readonly optimizer: Optimizer;
+  readonly vocab: Vocabulary;
+  private readonly data: TrainingData;
+  private readonly stream: WindowStream;
+  private readonly state: RecurrentState;
+  private readonly dropoutRng: Prng;
+  private readonly sampleRng: Prng;
+  private readonly clock: () => number;
+  private readonly options: TrainerOptions;
+  private step = 0;
+  private chars = 0;
+  private smoothLoss: number;
+  private bestValLoss: number | null = null;
+  private stopReason: 'interrupted' | 'stopped' | null = null;
+
+  constructor(options: TrainerOptions) {
+    const { config, data } = options;
+    this.options = options;
+    this.config = config;
+    this.data = data;
+    this.vocab = data.vocab;
+    this.clock = options.clock;
+    const kernels = options.kernels ?? referenceKernels;
+    this.model = new CharRnnModel(
+      { cell: config.cell, vocabSize: data.vocab.size, hiddenSize: config.hidden, layers: config.layers, dropout: config.dropout, dtype: config.dtype },
+      kernels,
+    );
+    // Independent streams of randomness, so changing how often we sample never changes training.
+    const root = new Prng(config.seed);
+    const initRng = root.fork();
+    this.dropoutRng = root.fork();
+    this.sampleRng = root.fork();
+    initializeParams(this.model.params, config.init === 'auto' ? defaultInit(config.cell) : config.init, config.hidden, initRng);
+    this.optimizer = createOptimizer(config.optimizer, this.model.params, { lr: config.lr, momentum: config.momentum });
+    this.stream = new WindowStream(data.train, { seqLength: config.seqLength, batchSize: config.batchSize });
+    this.state = this.model.createState(config.batchSize);
+    this.smoothLoss = Math.log(data.vocab.size); // the seed's starting point: a uniform guess
+    const from = options.resume ?? options.init;
+    if (from) loadWeights(this.model, from);
+    if (options.resume) this.restore(options.resume);
+  }
+
+  /** Asks the loop to stop after the current step (Ctrl-C, or a sweep's early stopping). */
+  stop(reason: 'interrupted' | 'stopped' = 'interrupted'): void {
+    this.stopReason = reason;
+  }
+
+  get currentStep(): number {
+    return this.step;
+  }
+
+  /** The complete state after the last finished step, as a safetensors file. */
+  checkpointBytes(): Uint8Array {
+    return encodeCheckpoint({
+      model: this.model,
+      vocab: this.vocab,
+      config: this.config,
+      training: this.snapshot(),
+      optimizer: this.optimizer,
+      state: this.state,
+    });
+  }
+
+  async *run(): AsyncGenerator<TrainingEvent> {
+    const { config } = this;
+    const T = config.seqLength;
+    const B = config.batchSize;
+    const inputs = new Int32Array(T * B);
+    const targets = new Int32Array(T * B);
+    const started = this.clock();
+    let lastYield = started;
+    let windowStart = started;
+    let windowChars = 0;
+    let lastLoss = Number.NaN;
+    const periodic = this.options.checkpointPeriodic === true;
+
+    yield {
+      type: 'start', step: this.step, totalSteps: config.steps, paramCount: this.model.params.count(), vocabSize: this.vocab.size,
+      trainChars: this.data.train.length, valChars: this.data.val.length, kernels: this.model.kernels.name,
+    };
+
+    while (this.step < config.steps && this.stopReason === null) {
+      const resetMask = this.stream.next(inputs, targets);
+      resetState(this.state, resetMask);
+      const loss = this.model.lossAndGradients(inputs, targets, T, B, this.state, { train: true, rng: this.dropoutRng });
+      const lossPerChar = loss / T;
+      if (!Number.isFinite(loss)) {
+        yield this.done('diverged', lossPerChar, started, `loss became ${loss} at step ${this.step + 1}`);
+        return;
+      }
+      const clip = applyClip(this.model.params, { kind: config.clipMode, value: config.clip });
+      if (!Number.isFinite(clip.gradNorm)) {
+        yield this.done('diverged', lossPerChar, started, `gradient norm became ${clip.gradNorm} at step ${this.step + 1}`);
+        return;
+      }
+      this.optimizer.step();
+      this.step++;
+      this.chars += T * B;
+      windowChars += T * B;
+      lastLoss = lossPerChar;
+      this.smoothLoss = this.smoothLoss * 0.999 + lossPerChar * 0.001;
+
+      const last = this.step === config.steps;
+      const evaluate = this.data.val.length > 1 && config.evalEvery > 0 && (this.step % config.evalEvery === 0 || last);
+      let valLoss: number | undefined;
+      if (evaluate) {
+        const result = evaluateText(this.model, this.data.val);
+        valLoss = result.loss;
+        yield { type: 'eval', step: this.step, chars: this.chars, valLoss: result.loss, valBpc: result.bpc, count: result.count };
+        if (this.bestValLoss === null || result.loss < this.bestValLoss) {
+          this.bestValLoss = result.loss;
+          if (this.options.checkpointBest) yield { type: 'checkpoint', step: this.step, reason: 'best' };
+        }
+      }
+      if (last || evaluate || this.step % config.logEvery === 0) {
+        const now = this.clock();
+        const seconds = Math.max((now - windowStart) / 1000, 1e-9);
+        yield {
+          type: 'step', step: this.step, totalSteps: config.steps, chars: this.chars, loss: lossPerChar, smoothLoss: this.smoothLoss,
+          ...(valLoss !== undefined ? { valLoss, valBpc: valLoss / Math.LN2 } : {}),
+          lr: this.optimizer.lr, gradNorm: clip.gradNorm, clippedFrac: clip.clippedFrac,
+          charsPerSec: windowChars / seconds, elapsedSec: (now - started) / 1000,
+        };
+        windowStart = this.clock();
+        windowChars = 0;
+      }
+      if (config.sampleEvery > 0 && config.sampleLength > 0 && this.step % config.sampleEvery === 0) yield this.sample(inputs);
+      if (periodic && config.saveEvery > 0 && this.step % config.saveEvery === 0 && !last) {
+        yield { type: 'checkpoint', step: this.step, reason: 'periodic' };
+      }
+      if (config.maxSeconds > 0 && (this.clock() - started) / 1000 >= config.maxSeconds) break;
+      // Let the event loop breathe (signals, worker messages) about every 50 ms.
+      if (this.clock() - lastYield > 50) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = this.clock();
+      }
+    }
+    if (periodic) yield { type: 'checkpoint', step: this.step, reason: 'final' };
+    yield this.done(this.stopReason ?? 'completed', lastLoss, started);
+  }
+
+  private done(reason: 'completed' | 'interrupted' | 'diverged' | 'stopped', finalLoss: number, started: number, message?: string): TrainingEvent {
+    return {
+      type: 'done', step: this.step, chars: this.chars, reason, finalLoss,
+      ...(this.bestValLoss !== null ? { bestValLoss: this.bestValLoss } : {}),
+      ...(message ? { message } : {}),
+      elapsedSec: (this.clock() - started) / 1000,
+    };
+  }
+
+  /** Like the seed: continue stream 0 from its current hidden state, primed with the window's first character. */
+  private sample(inputs: Int32Array): TrainingEvent {
+    const state = this.model.createState(1);
+    const H = this.config.hidden;
+    this.state.h.forEach((h, k) => state.h[k]!.set(h.subarray(0, H)));
+    this.state.c?.forEach((c, k) => state.c![k]!.set(c.subarray(0, H)));
+    const prime = [inputs[0]!];
+    const ids = sampleIds(this.model, { prime, length: this.config.sampleLength, temperature: this.config.sampleTemperature, state }, this.sampleRng);
+    return { type: 'sample', step: this.step, prime: this.vocab.decode(prime), text: this.vocab.decode(ids) };
+  }
+
+  private snapshot(): TrainingSnapshot {
+    return {
+      step: this.step,
+      chars: this.chars,
+      smoothLoss: this.smoothLoss,
+      bestValLoss: this.bestValLoss,
+      stream: this.stream.getState(),
+      dropoutRng: this.dropoutRng.getState(),
+      sampleRng: this.sampleRng.getState(),
+      optimizerScalars: this.optimizer.stateScalars(),
+    };
+  }
+
+  private restore(checkpoint: Checkpoint): void {
+    loadTrainingState(checkpoint, this.optimizer, this.state);
+    const t = checkpoint.training!;
+    this.step = t.step;
+    this.chars = t.chars;
+    this.smoothLoss = t.smoothLoss;
+    this.bestValLoss = t.bestValLoss;
+    this.stream.setState(t.stream);
+    this.dropoutRng.setState(t.dropoutRng);
+    this.sampleRng.setState(t.sampleRng);
+  }
+}
