@@ -50,10 +50,17 @@ export class CharRnnModel {
   private readonly workspaces = new Map<string, Workspace>();
   private lastWorkspace: Workspace | null = null;
 
-  constructor(config: ModelConfig, kernels: Kernels = referenceKernels) {
+  /**
+   * options.cell replaces the registered implementation of config.cell — for tests and for
+   * trying a new cell (the gradient checker's negative tests inject deliberately broken ones).
+   */
+  constructor(config: ModelConfig, kernels: Kernels = referenceKernels, options: { cell?: Cell } = {}) {
     this.config = validateModelConfig({ ...config });
     this.kernels = kernels;
-    this.cell = cellFor(config.cell);
+    this.cell = options.cell ?? cellFor(config.cell);
+    if (this.cell.gates !== gateCount(config.cell)) {
+      throw new RangeError(`CharRnnModel: options.cell must have the ${gateCount(config.cell)} gates of a ${config.cell}, got ${this.cell.gates}`);
+    }
     this.params = new ParamRegistry(config.dtype);
     const { vocabSize: V, hiddenSize: H, layers } = config;
     const GH = gateCount(config.cell) * H;

@@ -15,7 +15,7 @@ export interface TrainConfig {
   /** Inverted dropout between layers, training only. */
   readonly dropout: number;
   /** Weight initialization; "auto" is the seed's for rnn and PyTorch's for lstm/gru. */
-  readonly init: InitName | 'auto';
+  readonly weightInit: InitName | 'auto';
   /** Characters per window (T), the truncation length of backpropagation through time. */
   readonly seqLength: number;
   /** Streams trained at once (B); the loss is averaged over them. */
@@ -53,7 +53,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   hidden: 100,
   layers: 1,
   dropout: 0,
-  init: 'auto',
+  weightInit: 'auto',
   seqLength: 25,
   batchSize: 1,
   steps: 10_000,
@@ -76,7 +76,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
 
 /** Keys that change what is computed; a resumed run must keep them as the checkpoint has them. */
 export const TRAINING_KEYS = [
-  'cell', 'hidden', 'layers', 'dropout', 'init', 'seqLength', 'batchSize', 'optimizer', 'lr', 'momentum',
+  'cell', 'hidden', 'layers', 'dropout', 'weightInit', 'seqLength', 'batchSize', 'optimizer', 'lr', 'momentum',
   'clipMode', 'clip', 'seed', 'dtype', 'valFraction',
 ] as const satisfies readonly (keyof TrainConfig)[];
 
@@ -88,7 +88,7 @@ export const CONFIG_RULES: Record<keyof TrainConfig, Rule> = {
   hidden: { kind: 'int', min: 1, max: 8192 },
   layers: { kind: 'int', min: 1, max: 16 },
   dropout: { kind: 'number', min: 0, max: 1, exclusiveMax: true },
-  init: { kind: 'enum', values: ['auto', ...INIT_NAMES] },
+  weightInit: { kind: 'enum', values: ['auto', ...INIT_NAMES] },
   seqLength: { kind: 'int', min: 1, max: 100_000 },
   batchSize: { kind: 'int', min: 1, max: 100_000 },
   steps: { kind: 'int', min: 0 },

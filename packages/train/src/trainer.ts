@@ -66,7 +66,7 @@ export class Trainer {
     const initRng = root.fork();
     this.dropoutRng = root.fork();
     this.sampleRng = root.fork();
-    initializeParams(this.model.params, config.init === 'auto' ? defaultInit(config.cell) : config.init, config.hidden, initRng);
+    initializeParams(this.model.params, config.weightInit === 'auto' ? defaultInit(config.cell) : config.weightInit, config.hidden, initRng);
     this.optimizer = createOptimizer(config.optimizer, this.model.params, { lr: config.lr, momentum: config.momentum });
     this.stream = new WindowStream(data.train, { seqLength: config.seqLength, batchSize: config.batchSize });
     this.state = this.model.createState(config.batchSize);

@@ -1,0 +1,4 @@
+import { main } from '@charrnn/cli';
+import { evalCommand } from './eval-command.js';
+
+main('charrnn-eval', evalCommand);

@@ -1,0 +1,64 @@
+// The trainer's flag table, typed against TrainConfig: every config key has exactly one flag,
+// and its bounds and default come from the config's own rules, so the CLI and the library
+// cannot disagree. App-only flags (files, kernels) follow.
+
+import { CONFIG_RULES, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '@charrnn/train';
+import type { FlagSpec } from '@charrnn/cli';
+
+const HELP: Record<keyof TrainConfig, string> = {
+  cell: 'recurrent cell',
+  hidden: 'hidden units per layer (H)',
+  layers: 'stacked recurrent layers',
+  dropout: 'dropout between layers while training (inverted, seeded)',
+  weightInit: 'weight init: auto = seed (randn*0.01, zero biases) for rnn, pytorch (uniform ±1/sqrt(H)) for lstm/gru',
+  seqLength: 'characters per window (T): how far back gradients flow',
+  batchSize: 'streams trained at once (B), each at its own offset of the text',
+  steps: 'total optimizer steps (a resumed run continues up to this count)',
+  maxSeconds: 'also stop after this many seconds (0: no limit)',
+  optimizer: 'update rule',
+  lr: 'learning rate',
+  momentum: 'momentum (for --optimizer momentum)',
+  clipMode: 'gradient clipping: elementwise ±clip (the seed), global norm, or none',
+  clip: 'clipping limit',
+  seed: 'random seed for weights, dropout and samples',
+  dtype: 'float type: f32 is fast, f64 for exact comparisons',
+  valFraction: 'last fraction of the text held out for validation',
+  evalEvery: 'steps between validation passes (0: never)',
+  sampleEvery: 'steps between printed samples (0: never)',
+  sampleLength: 'characters per sample',
+  sampleTemperature: 'temperature of the printed samples',
+  logEvery: 'steps between log rows and progress lines',
+  saveEvery: 'steps between checkpoints when --save is given (0: only at the end)',
+};
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+function configFlag(key: keyof TrainConfig): FlagSpec {
+  const rule = CONFIG_RULES[key];
+  const base = { flag: kebab(key), help: HELP[key], default: DEFAULT_TRAIN_CONFIG[key] };
+  if (rule.kind === 'enum') return { ...base, kind: 'enum', values: rule.values };
+  return { ...base, kind: rule.kind, min: rule.min, ...(rule.max !== undefined ? { max: rule.max } : {}), ...(rule.kind === 'number' ? { exclusiveMin: rule.exclusiveMin, exclusiveMax: rule.exclusiveMax } : {}) };
+}
+
+export const CONFIG_FLAGS = Object.fromEntries(
+  (Object.keys(HELP) as (keyof TrainConfig)[]).map((key) => [key, configFlag(key)]),
+) as Record<keyof TrainConfig, FlagSpec>;
+
+export const KERNEL_FLAG: FlagSpec = {
+  flag: 'kernels', kind: 'enum', values: ['auto', 'reference', 'wasm'], default: 'auto',
+  help: 'compute kernels: auto picks WebAssembly SIMD when available, else the reference TypeScript loops',
+};
+
+export const TRAIN_APP_FLAGS = {
+  data: { flag: 'data', kind: 'string', placeholder: 'FILE', help: 'UTF-8 text to train on (default: the project\'s own sources, embedded)' },
+  log: { flag: 'log', kind: 'string', placeholder: 'FILE.csv', help: 'append one CSV row per logged step' },
+  save: { flag: 'save', kind: 'string', placeholder: 'FILE.safetensors', help: 'write checkpoints here (atomically)' },
+  init: { flag: 'init', kind: 'string', placeholder: 'FILE', help: 'start from these weights (and vocabulary) with a fresh optimizer' },
+  resume: { flag: 'resume', kind: 'string', placeholder: 'FILE', help: 'continue a run saved with --save exactly where it stopped' },
+  force: { flag: 'force', kind: 'boolean', help: 'overwrite an existing --log file instead of refusing' },
+  kernels: KERNEL_FLAG,
+} satisfies Record<string, FlagSpec>;
+
+export const TRAIN_FLAGS = { ...CONFIG_FLAGS, ...TRAIN_APP_FLAGS };

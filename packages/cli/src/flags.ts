@@ -1,0 +1,138 @@
+// Typed flag tables. Each app declares its flags once — name, kind, default, help — and gets
+// parsing, validation with one-line errors, and --help text from the same table. A table typed as
+// Record<keyof Config, FlagSpec> does not compile when a config key has no flag.
+
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+
+export type FlagKind = 'int' | 'number' | 'string' | 'boolean' | 'enum';
+
+export interface FlagSpec {
+  readonly flag: string;
+  readonly kind: FlagKind;
+  readonly help: string;
+  /** Shown in --help and used when the flag is absent (undefined: no value). */
+  readonly default?: string | number | boolean;
+  readonly values?: readonly string[];
+  /** Bounds for int and number flags. */
+  readonly min?: number;
+  readonly max?: number;
+  readonly exclusiveMin?: boolean;
+  readonly exclusiveMax?: boolean;
+  /** Placeholder in --help, e.g. FILE. */
+  readonly placeholder?: string;
+}
+
+export interface ParsedFlags<K extends string> {
+  readonly values: Partial<Record<K, string | number | boolean>>;
+  /** Keys the user set on the command line (not defaults). */
+  readonly explicit: ReadonlySet<K>;
+  readonly positionals: readonly string[];
+  readonly help: boolean;
+}
+
+export function parseFlags<K extends string>(argv: readonly string[], table: Record<K, FlagSpec>, options: { positionals?: number } = {}): ParsedFlags<K> {
+  const byFlag = new Map<string, K>();
+  const parseOptions: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  for (const key of Object.keys(table) as K[]) {
+    const spec = table[key];
+    byFlag.set(spec.flag, key);
+    parseOptions[spec.flag] = { type: spec.kind === 'boolean' ? 'boolean' : 'string' };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: joinNegativeValues(argv, table), options: parseOptions, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw translateParseError(error as Error & { code?: string }, table);
+  }
+  if (parsed.positionals.length > (options.positionals ?? 0)) {
+    throw new UsageError(`unexpected argument "${parsed.positionals[options.positionals ?? 0]}"`, 'flags take the form --name value; see --help');
+  }
+  const values: Partial<Record<K, string | number | boolean>> = {};
+  const explicit = new Set<K>();
+  for (const key of Object.keys(table) as K[]) {
+    const spec = table[key];
+    const raw = (parsed.values as Record<string, string | boolean | undefined>)[spec.flag];
+    if (raw === undefined) {
+      if (spec.default !== undefined) values[key] = spec.default;
+      continue;
+    }
+    explicit.add(key);
+    values[key] = convert(spec, raw);
+  }
+  return { values, explicit, positionals: parsed.positionals, help: parsed.values['help'] === true };
+}
+
+/** `--lr -1` → `--lr=-1`, so a negative number reaches validation instead of looking like a flag. */
+function joinNegativeValues(argv: readonly string[], table: Record<string, FlagSpec>): string[] {
+  const valued = new Set(Object.values(table).filter((s) => s.kind !== 'boolean').map((s) => `--${s.flag}`));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (valued.has(arg) && next !== undefined && /^-(\d|\.\d|Infinity|inf)/i.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+function convert(spec: FlagSpec, raw: string | boolean): string | number | boolean {
+  if (spec.kind === 'boolean') return raw;
+  const text = String(raw);
+  if (spec.kind === 'string') return text;
+  if (spec.kind === 'enum') {
+    if (!spec.values?.includes(text)) throw new UsageError(`--${spec.flag} must be one of ${spec.values?.join(', ')}, got ${JSON.stringify(text)}`);
+    return text;
+  }
+  const n = text.trim() === '' ? Number.NaN : Number(text);
+  const ok = spec.kind === 'int' ? Number.isInteger(n) : Number.isFinite(n);
+  const tooLow = spec.min !== undefined && (spec.exclusiveMin ? n <= spec.min : n < spec.min);
+  const tooHigh = spec.max !== undefined && (spec.exclusiveMax ? n >= spec.max : n > spec.max);
+  if (!ok || tooLow || tooHigh) throw new UsageError(`--${spec.flag} ${describeRule(spec)}, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+/** "must be a positive integer", "must be a number in [0, 1)", … */
+export function describeRule(spec: Pick<FlagSpec, 'kind' | 'min' | 'max' | 'exclusiveMin' | 'exclusiveMax'>): string {
+  const noun = spec.kind === 'int' ? 'integer' : 'number';
+  const { min, max, exclusiveMin, exclusiveMax } = spec;
+  if (min !== undefined && max !== undefined) return `must be an ${noun === 'integer' ? 'integer' : 'number'} in ${exclusiveMin ? '(' : '['}${min}, ${max}${exclusiveMax ? ')' : ']'}`.replace('an number', 'a number');
+  if (min === 0 && exclusiveMin) return `must be a positive ${noun}`;
+  if (min === 1 && !exclusiveMin && spec.kind === 'int') return 'must be a positive integer';
+  if (min === 0 && !exclusiveMin) return `must be a non-negative ${noun}`;
+  if (min !== undefined) return `must be a ${noun} ${exclusiveMin ? '>' : '>='} ${min}`;
+  return spec.kind === 'int' ? 'must be an integer' : 'must be a number';
+}
+
+function translateParseError(error: Error & { code?: string }, table: Record<string, FlagSpec>): UsageError {
+  const flags = Object.values(table).map((s) => `--${s.flag}`);
+  const match = /'(-[^']*)'/.exec(error.message);
+  const option = match?.[1] ?? '';
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return new UsageError(`unknown flag ${option}; valid flags are ${flags.join(', ')}, --help`);
+  }
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const name = option.replace(/^-+/, '').split(/[ =]/)[0] ?? option;
+    const spec = Object.values(table).find((s) => s.flag === name);
+    return new UsageError(spec?.kind === 'boolean' ? `--${name} takes no value` : `--${name} needs a value`);
+  }
+  return new UsageError(error.message.split('\n')[0] ?? 'bad arguments');
+}
+
+/** The --help text: usage line, then one line per flag with its default and help. */
+export function formatHelp(usage: string, description: string, table: Record<string, FlagSpec>): string {
+  const rows = Object.values(table).map((spec) => {
+    const placeholder = spec.kind === 'boolean' ? '' : ` ${spec.placeholder ?? (spec.kind === 'enum' ? spec.values!.join('|') : spec.kind === 'string' ? 'TEXT' : 'N')}`;
+    const left = `  --${spec.flag}${placeholder}`;
+    const def = spec.default === undefined || spec.default === '' ? '' : ` (default: ${String(spec.default)})`;
+    return [left, `${spec.help}${def}`] as const;
+  });
+  const width = Math.min(34, Math.max(...rows.map(([left]) => left.length)) + 2);
+  const lines = rows.map(([left, right]) => (left.length + 1 > width ? `${left}\n${' '.repeat(width)}${right}` : `${left.padEnd(width)}${right}`));
+  return `usage: ${usage}\n\n${description}\n\noptions:\n${lines.join('\n')}\n  --help${' '.repeat(Math.max(1, width - 8))}show this help\n`;
+}
+

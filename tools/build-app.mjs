@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Bundles an app's entry points into single runnable ESM files with esbuild.
+// Usage (from the app's folder): node ../../tools/build-app.mjs src/a.ts src/b.ts
+// Workspace packages are bundled from their TypeScript sources (the "@charrnn/source" condition),
+// and the embedded training corpus is baked in as a string, so dist/ runs on its own.
+
+import { build } from 'esbuild';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const entryPoints = process.argv.slice(2);
+if (entryPoints.length === 0) {
+  console.error('build-app: error: give at least one entry point, e.g. src/main.ts');
+  process.exit(2);
+}
+
+/** Compiles the TypeScript corpus module on the fly, so the build uses the very same file rules. */
+async function loadCorpusModule(path) {
+  const result = await build({ entryPoints: [path], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'warning' });
+  const code = result.outputFiles[0].text;
+  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+}
+
+const embeddedCorpus = {
+  name: 'embedded-corpus',
+  setup(b) {
+    const target = join(root, 'packages/cli/src/embedded-corpus.ts');
+    b.onLoad({ filter: /embedded-corpus\.ts$/ }, async (args) => {
+      if (resolve(args.path) !== target) return undefined;
+      const text = (await loadCorpusModule(target)).collectCorpus(root);
+      return {
+        loader: 'ts',
+        contents: `export function isCorpusFile(): boolean { return false; }\nexport function collectCorpus(): string { return CORPUS; }\nexport function loadEmbeddedCorpus(): string { return CORPUS; }\nconst CORPUS = ${JSON.stringify(text)};\n`,
+      };
+    });
+  },
+};
+
+await build({
+  entryPoints,
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  conditions: ['@charrnn/source'],
+  logLevel: 'warning',
+  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  plugins: [embeddedCorpus],
+});
