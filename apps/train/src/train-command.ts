@@ -4,6 +4,7 @@
 import {
   EXIT_INTERRUPTED, EXIT_OK, RunError, UsageError, formatHelp, loadEmbeddedCorpus, openAppendFile, parseFlags,
   readText, terminalInfo, writeFileAtomic, type AppendFile, type CommandIo,
+  chooseKernels,
 } from '@charrnn/cli';
 import { combineSinks, createCsvLogSink, createProgressSink, type EventSink } from '@charrnn/report';
 import {
@@ -11,7 +12,7 @@ import {
 } from '@charrnn/train';
 import { TRAIN_FLAGS } from './flags.js';
 import { readCheckpoint } from './checkpoint-file.js';
-import { chooseKernels } from './kernels.js';
+
 
 const USAGE = 'charrnn-train [--data FILE] [--steps N] [--log FILE.csv] [--save FILE.safetensors] [options]';
 const DESCRIPTION = 'Trains a character-level recurrent language model (the seed\'s min-char-rnn by default) and prints progress and samples.';

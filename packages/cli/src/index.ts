@@ -4,3 +4,4 @@ export { openAppendFile, readBytes, readText, writeFileAtomic, type AppendFile }
 export { terminalInfo, type TerminalInfo } from './terminal.js';
 export { main, processIo, runCommand, type Command, type CommandIo } from './main.js';
 export { collectCorpus, isCorpusFile, loadEmbeddedCorpus } from './embedded-corpus.js';
+export { chooseKernels } from './kernels.js';

@@ -5,3 +5,5 @@ export { ParamRegistry, type Param } from './params.js';
 export { axpy, clip, dot, logSoftmax, maxAbs, norm2, scale, sigmoidInPlace, softmax, sumOfSquares, tanhInPlace } from './ops.js';
 export type { Kernels } from './kernels/kernels.js';
 export { referenceKernels } from './kernels/reference.js';
+export { loadWasmKernels, type WasmKernelsOptions } from './kernels/wasm/wasm-kernels.js';
+export { KERNEL_PREFERENCES, selectKernels, type KernelPreference, type KernelSelection } from './kernels/wasm/select-kernels.js';

@@ -2,7 +2,7 @@
 // gradient checker. Each entry is a named tensor with a gradient of the same shape; names are
 // PyTorch's state_dict names, so checkpoints load into torch modules unchanged.
 
-import type { Dtype, FloatArray } from './dtype.js';
+import { dtypeOf, type Dtype, type FloatArray } from './dtype.js';
 import { formatShape, sizeOf } from './tensor.js';
 
 export interface Param {
@@ -21,6 +21,10 @@ export class ParamRegistry {
   /** Registers a parameter; value and grad must be preallocated with the shape's size. */
   add(name: string, shape: readonly number[], value: FloatArray, grad: FloatArray): Param {
     if (this.byName.has(name)) throw new RangeError(`ParamRegistry.add: name must be unique, got "${name}" twice`);
+    // Optimizer state and checkpoints use the registry's dtype for every parameter.
+    if (!isFloatArray(value) || !isFloatArray(grad) || dtypeOf(value) !== this.dtype || dtypeOf(grad) !== this.dtype) {
+      throw new TypeError(`ParamRegistry.add: ${name} value and grad must be ${this.dtype} arrays, got ${describe(value)} and ${describe(grad)}`);
+    }
     const size = sizeOf(shape);
     if (value.length !== size || grad.length !== size) {
       throw new RangeError(`ParamRegistry.add: ${name} value and grad must have ${size} entries for ${formatShape(shape)}, got ${value.length} and ${grad.length}`);
@@ -53,4 +57,12 @@ export class ParamRegistry {
   zeroGrads(): void {
     for (const p of this.list) p.grad.fill(0);
   }
+}
+
+function isFloatArray(x: unknown): x is FloatArray {
+  return x instanceof Float32Array || x instanceof Float64Array;
+}
+
+function describe(x: unknown): string {
+  return isFloatArray(x) ? dtypeOf(x) : Object.prototype.toString.call(x).slice(8, -1);
 }

@@ -96,6 +96,17 @@ export class Prng {
     if (state.words.length !== 4 || [a, b, c, d].some((w) => !Number.isInteger(w) || w! < 0 || w! > 0xffffffff)) {
       throw new RangeError(`Prng.setState: words must be four 32-bit unsigned integers, got ${JSON.stringify(state.words)}`);
     }
+    // All zeros is xoshiro's fixed point: the stream would be 0 forever.
+    if ((a! | b! | c! | d!) === 0) {
+      throw new RangeError(`Prng.setState: words must not all be zero, got ${JSON.stringify(state.words)}`);
+    }
+    const spare: unknown = state.spareNormal;
+    if (spare !== null && spare !== undefined) {
+      if (typeof spare !== 'number') {
+        throw new TypeError(`Prng.setState: spareNormal must be a number or null, got ${JSON.stringify(spare)}`);
+      }
+      if (!Number.isFinite(spare)) throw new RangeError(`Prng.setState: spareNormal must be finite, got ${spare}`);
+    }
     this.s0 = a!;
     this.s1 = b!;
     this.s2 = c!;

@@ -23,7 +23,7 @@ export function zeros(dtype: Dtype, shape: readonly number[]): Tensor {
   return { shape: [...shape], data: allocate(dtype, sizeOf(shape)) };
 }
 
-/** A tensor from nested or flat numbers; the shape must account for every value. */
+/** A tensor from flat row-major numbers (not nested arrays); the shape must account for every value. */
 export function tensorFrom(dtype: Dtype, shape: readonly number[], values: ArrayLike<number>): Tensor {
   const size = sizeOf(shape);
   if (values.length !== size) {

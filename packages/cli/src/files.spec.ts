@@ -1,0 +1,78 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openAppendFile, readText, writeFileAtomic } from './files.js';
+import { EXIT_FAILURE, EXIT_USAGE, RunError, UsageError, reportError } from './errors.js';
+import { collectCorpus, loadEmbeddedCorpus } from './embedded-corpus.js';
+
+const dir = (): string => mkdtempSync(join(tmpdir(), 'charrnn-cli-'));
+
+describe('files', () => {
+  it('writes atomically: the new content replaces the old and no temporary file is left', () => {
+    const d = dir();
+    const path = join(d, 'a.bin');
+    writeFileAtomic(path, 'old');
+    writeFileAtomic(path, new Uint8Array([1, 2, 3]));
+    expect([...readFileSync(path)]).toEqual([1, 2, 3]);
+    expect(readdirSync(d)).toEqual(['a.bin']);
+  });
+
+  it('refuses a write into a missing directory with a usage error, leaving nothing behind', () => {
+    expect(() => writeFileAtomic(join(dir(), 'nope', 'a.bin'), 'x')).toThrow(UsageError);
+  });
+
+  it('reads UTF-8 text and names the file and byte of invalid input', () => {
+    const d = dir();
+    writeFileSync(join(d, 'ok.txt'), 'héllo');
+    expect(readText(join(d, 'ok.txt'), '--data file')).toBe('héllo');
+    writeFileSync(join(d, 'bad.txt'), Buffer.from([0x61, 0xff]));
+    expect(() => readText(join(d, 'bad.txt'), '--data file')).toThrow(/--data file ".*bad.txt" is not valid UTF-8: .*byte 1/);
+    expect(() => readText(join(d, 'missing.txt'), '--data file')).toThrow(/--data file ".*missing.txt" does not exist/);
+    mkdirSync(join(d, 'sub'));
+    expect(() => readText(join(d, 'sub'), '--data file')).toThrow(/is a directory/);
+  });
+
+  it('appends row by row and knows whether the file existed', () => {
+    const path = join(dir(), 'log.csv');
+    const first = openAppendFile(path, 'log');
+    expect(first.existed).toBe(false);
+    first.write('a\n');
+    first.close();
+    const second = openAppendFile(path, 'log');
+    expect(second.existed).toBe(true);
+    second.write('b\n');
+    second.close();
+    expect(readFileSync(path, 'utf8')).toBe('a\nb\n');
+  });
+});
+
+describe('reportError', () => {
+  it('prints one line (and a hint) and maps errors to exit codes', () => {
+    const lines: string[] = [];
+    const out = { write: (t: string) => void lines.push(t) };
+    expect(reportError('tool', new UsageError('bad flag', 'try this'), out)).toBe(EXIT_USAGE);
+    expect(reportError('tool', new RunError('diverged'), out)).toBe(EXIT_FAILURE);
+    expect(reportError('tool', new RangeError('x must be y, got z'), out)).toBe(EXIT_USAGE);
+    expect(lines).toEqual(['tool: error: bad flag\n', 'hint: try this\n', 'tool: error: diverged\n', 'tool: error: x must be y, got z\n']);
+  });
+});
+
+describe('embedded corpus', () => {
+  it('is the project\'s own Markdown and TypeScript, without tests or fixtures', () => {
+    const text = loadEmbeddedCorpus();
+    expect(text.length).toBeGreaterThan(50_000);
+    expect(text).toContain('export function loadEmbeddedCorpus');
+    expect(text).not.toContain("describe('embedded corpus'");
+  });
+
+  it('collects files in a stable order', () => {
+    const root = dir();
+    mkdirSync(join(root, 'packages', 'a', 'src'), { recursive: true });
+    writeFileSync(join(root, 'README.md'), '# r');
+    writeFileSync(join(root, 'packages', 'a', 'src', 'b.ts'), 'b');
+    writeFileSync(join(root, 'packages', 'a', 'src', 'a.ts'), 'a');
+    writeFileSync(join(root, 'packages', 'a', 'src', 'a.spec.ts'), 'spec');
+    expect(collectCorpus(root)).toBe('# r\na\nb');
+  });
+});

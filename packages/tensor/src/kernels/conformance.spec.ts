@@ -1,0 +1,240 @@
+// One conformance suite, run against every kernel backend this engine offers (tfjs run_tests
+// style): the reference kernels always, the wasm SIMD kernels when they load. Expected values come
+// from plain float64 loops in this file; tolerances scale with the magnitude Σ|a||b| of each sum.
+
+import { describe, expect, it } from 'vitest';
+import { allocate, type Dtype, type FloatArray } from '../dtype.js';
+import { Prng } from '../prng.js';
+import type { Kernels } from './kernels.js';
+import { referenceKernels } from './reference.js';
+import { loadWasmKernels } from './wasm/wasm-kernels.js';
+
+const backends: Kernels[] = [referenceKernels];
+const wasm = loadWasmKernels();
+if (!('unavailable' in wasm)) backends.push(wasm);
+
+const TOL: Record<Dtype, { atol: number; rtol: number }> = {
+  f32: { atol: 1e-5, rtol: 1e-4 },
+  f64: { atol: 1e-12, rtol: 1e-12 },
+};
+
+/** Arrays from the backend's own allocator (views into wasm memory) or the JS heap (fallback path). */
+type Source = 'alloc' | 'heap';
+
+function makeArray(kernels: Kernels, source: Source, dtype: Dtype, values: ArrayLike<number>): FloatArray {
+  const arr = source === 'alloc' ? kernels.alloc(dtype, values.length) : allocate(dtype, values.length);
+  arr.set(values);
+  return arr;
+}
+
+function randomValues(prng: Prng, length: number): number[] {
+  return Array.from({ length }, () => prng.uniformIn(-1, 1));
+}
+
+/** Rounds through the dtype, so expected values start from the numbers the kernel sees. */
+function rounded(dtype: Dtype, values: number[]): number[] {
+  return Array.from(dtype === 'f32' ? Float32Array.from(values) : Float64Array.from(values));
+}
+
+function expectClose(dtype: Dtype, got: number, expected: number, magnitude: number, where: string): void {
+  const { atol, rtol } = TOL[dtype];
+  const bound = atol + rtol * Math.max(magnitude, Math.abs(expected));
+  if (!(Math.abs(got - expected) <= bound)) {
+    expect.fail(`${where}: got ${got}, expected ${expected} (|diff| ${Math.abs(got - expected)} > ${bound})`);
+  }
+}
+
+const GEMM_SHAPES: [number, number, number][] = [
+  [1, 1, 1], [1, 1, 0], [3, 5, 0], [0, 4, 3], [4, 0, 2], [4, 8, 3], [5, 9, 7], [7, 3, 11],
+  [2, 13, 5], [9, 17, 1], [16, 16, 16], [13, 33, 20], [33, 7, 40], [21, 100, 13],
+];
+
+for (const kernels of backends) {
+  describe(`kernel conformance: ${kernels.name}`, () => {
+    for (const dtype of ['f32', 'f64'] as const) {
+      for (const source of ['alloc', 'heap'] as const) {
+        const label = `${dtype}, ${source} arrays`;
+
+        it(`gemm matches float64 loops for all transposes, offsets, alphas and betas (${label})`, () => {
+          const prng = new Prng(11);
+          for (const [m, n, k] of GEMM_SHAPES) {
+            for (const transA of [false, true]) {
+              for (const transB of [false, true]) {
+                const beta = [0, 1, 0.3, -2][prng.int(4)]!;
+                const alpha = [1, -0.5, 2][prng.int(3)]!;
+                const [aRows, aCols] = transA ? [k, m] : [m, k];
+                const [bRows, bCols] = transB ? [n, k] : [k, n];
+                const lda = aCols + prng.int(3);
+                const ldb = bCols + prng.int(3);
+                const ldc = n + prng.int(3);
+                const aOff = prng.int(4);
+                const bOff = prng.int(4);
+                const cOff = prng.int(4);
+                const aVals = rounded(dtype, randomValues(prng, aOff + Math.max(0, aRows * lda)));
+                const bVals = rounded(dtype, randomValues(prng, bOff + Math.max(0, bRows * ldb)));
+                const cVals = rounded(dtype, randomValues(prng, cOff + m * ldc));
+                // beta = 0 must ignore C entirely, even NaN.
+                if (beta === 0) cVals.fill(Number.NaN);
+                const a = makeArray(kernels, source, dtype, aVals);
+                const b = makeArray(kernels, source, dtype, bVals);
+                const c = makeArray(kernels, source, dtype, cVals);
+                kernels.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                for (let i = 0; i < m; i++) {
+                  for (let j = 0; j < n; j++) {
+                    let sum = 0;
+                    let mag = 0;
+                    for (let p = 0; p < k; p++) {
+                      const aip = transA ? aVals[aOff + p * lda + i]! : aVals[aOff + i * lda + p]!;
+                      const bpj = transB ? bVals[bOff + j * ldb + p]! : bVals[bOff + p * ldb + j]!;
+                      sum += aip * bpj;
+                      mag += Math.abs(aip * bpj);
+                    }
+                    const c0 = cVals[cOff + i * ldc + j]!;
+                    const expected = alpha * sum + (beta === 0 ? 0 : beta * c0);
+                    const magnitude = Math.abs(alpha) * mag + (beta === 0 ? 0 : Math.abs(beta * c0));
+                    expectClose(dtype, c[cOff + i * ldc + j]!, expected, magnitude,
+                      `gemm ${m}x${n}x${k} tA=${transA} tB=${transB} beta=${beta} C[${i},${j}]`);
+                  }
+                }
+                // Entries outside the m×n block (padding columns, offset prefix) are untouched.
+                for (let idx = 0; idx < cOff; idx++) expect(Object.is(c[idx], cVals[idx]) || (Number.isNaN(c[idx]!) && Number.isNaN(cVals[idx]!))).toBe(true);
+              }
+            }
+          }
+        });
+
+        it(`gemv matches float64 loops, both orientations (${label})`, () => {
+          const prng = new Prng(12);
+          for (const [m, n] of [[1, 1], [0, 3], [3, 0], [4, 4], [5, 7], [8, 3], [13, 17], [100, 100], [37, 64]] as const) {
+            for (const trans of [false, true]) {
+              const beta = [0, 1, 0.3][prng.int(3)]!;
+              const alpha = [1, -0.5, 2][prng.int(3)]!;
+              const lda = n + prng.int(3);
+              const aOff = prng.int(4);
+              const xOff = prng.int(4);
+              const yOff = prng.int(4);
+              const xLen = trans ? m : n;
+              const yLen = trans ? n : m;
+              const aVals = rounded(dtype, randomValues(prng, aOff + m * lda));
+              const xVals = rounded(dtype, randomValues(prng, xOff + xLen));
+              const yVals = rounded(dtype, randomValues(prng, yOff + yLen));
+              if (beta === 0) yVals.fill(Number.NaN, yOff);
+              const a = makeArray(kernels, source, dtype, aVals);
+              const x = makeArray(kernels, source, dtype, xVals);
+              const y = makeArray(kernels, source, dtype, yVals);
+              kernels.gemv(trans, m, n, alpha, a, aOff, lda, x, xOff, beta, y, yOff);
+              for (let r = 0; r < yLen; r++) {
+                let sum = 0;
+                let mag = 0;
+                for (let p = 0; p < xLen; p++) {
+                  const arp = trans ? aVals[aOff + p * lda + r]! : aVals[aOff + r * lda + p]!;
+                  sum += arp * xVals[xOff + p]!;
+                  mag += Math.abs(arp * xVals[xOff + p]!);
+                }
+                const y0 = yVals[yOff + r]!;
+                const expected = alpha * sum + (beta === 0 ? 0 : beta * y0);
+                const magnitude = Math.abs(alpha) * mag + (beta === 0 ? 0 : Math.abs(beta * y0));
+                expectClose(dtype, y[yOff + r]!, expected, magnitude, `gemv ${m}x${n} trans=${trans} beta=${beta} y[${r}]`);
+              }
+            }
+          }
+        });
+
+        it(`ger accumulates the outer product (${label})`, () => {
+          const prng = new Prng(13);
+          for (const [m, n] of [[1, 1], [0, 2], [2, 0], [3, 5], [4, 8], [9, 13], [100, 100]] as const) {
+            const alpha = [1, -0.5, 2][prng.int(3)]!;
+            const lda = n + prng.int(3);
+            const aOff = prng.int(4);
+            const xOff = prng.int(4);
+            const yOff = prng.int(4);
+            const aVals = rounded(dtype, randomValues(prng, aOff + m * lda));
+            const xVals = rounded(dtype, randomValues(prng, xOff + m));
+            const yVals = rounded(dtype, randomValues(prng, yOff + n));
+            const a = makeArray(kernels, source, dtype, aVals);
+            kernels.ger(m, n, alpha, makeArray(kernels, source, dtype, xVals), xOff, makeArray(kernels, source, dtype, yVals), yOff, a, aOff, lda);
+            for (let i = 0; i < m; i++) {
+              for (let j = 0; j < lda; j++) {
+                const idx = aOff + i * lda + j;
+                const delta = j < n ? alpha * xVals[xOff + i]! * yVals[yOff + j]! : 0;
+                expectClose(dtype, a[idx]!, aVals[idx]! + delta, Math.abs(aVals[idx]!) + Math.abs(delta), `ger ${m}x${n} A[${i},${j}]`);
+              }
+            }
+          }
+        });
+
+        for (const op of ['tanh', 'sigmoid'] as const) {
+          it(`${op} matches Math, in place and out of place, any length (${label})`, () => {
+            const prng = new Prng(14);
+            const exact = op === 'tanh' ? Math.tanh : (v: number) => 1 / (1 + Math.exp(-v));
+            const special = [0, -0, 1e-8, -1e-8, 1e-4, 0.5, 0.624, 0.626, -0.7, 3, -9, 9.5, 20, -20, 50, -50, 100, -100, 700, -700];
+            for (const n of [0, 1, 3, 4, 5, 8, 13, 37, special.length]) {
+              const values = rounded(dtype, n === special.length ? special : randomValues(prng, n).map((v) => v * 8));
+              const xOff = prng.int(4);
+              const x = makeArray(kernels, source, dtype, [...new Array<number>(xOff).fill(0), ...values]);
+              const out = makeArray(kernels, source, dtype, new Array<number>(n + 2).fill(7));
+              kernels[op](n, x, xOff, out, 1);
+              for (let i = 0; i < n; i++) expectClose(dtype, out[1 + i]!, exact(values[i]!), 0, `${op}(${values[i]})`);
+              expect(out[0]).toBe(7);
+              expect(out[n + 1]).toBe(7);
+              kernels[op](n, x, xOff, x, xOff);
+              for (let i = 0; i < n; i++) expect(x[xOff + i]).toBe(out[1 + i]);
+            }
+          });
+        }
+
+        it(`softmaxCrossEntropy gives loss and scaled gradient, skipping target −1 rows (${label})`, () => {
+          const prng = new Prng(15);
+          for (const [rows, cols] of [[1, 1], [1, 5], [3, 4], [4, 65], [7, 13], [2, 100]] as const) {
+            for (const alias of [false, true]) {
+              const logitsOff = prng.int(4);
+              const targetsOff = prng.int(3);
+              const outOff = alias ? logitsOff : prng.int(4);
+              const scale = [1, 1 / rows, 0.25][prng.int(3)]!;
+              const lVals = rounded(dtype, [...new Array<number>(logitsOff).fill(0), ...randomValues(prng, rows * cols).map((v) => v * 10)]);
+              const targets = new Int32Array(targetsOff + rows);
+              for (let r = 0; r < rows; r++) targets[targetsOff + r] = r === 1 ? -1 : prng.int(cols);
+              const logits = makeArray(kernels, source, dtype, lVals);
+              const d = alias ? logits : makeArray(kernels, source, dtype, new Array<number>(outOff + rows * cols).fill(Number.NaN));
+              const loss = kernels.softmaxCrossEntropy(rows, cols, logits, logitsOff, targets, targetsOff, scale, d, outOff);
+              let expectedLoss = 0;
+              for (let r = 0; r < rows; r++) {
+                const row = lVals.slice(logitsOff + r * cols, logitsOff + (r + 1) * cols);
+                const t = targets[targetsOff + r]!;
+                const max = Math.max(...row);
+                const logSum = Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0)) + max;
+                if (t >= 0) expectedLoss += logSum - row[t]!;
+                for (let j = 0; j < cols; j++) {
+                  const expected = t < 0 ? 0 : scale * (Math.exp(row[j]! - logSum) - (j === t ? 1 : 0));
+                  expectClose(dtype, d[outOff + r * cols + j]!, expected, Math.abs(scale), `dLogits[${r},${j}] ${rows}x${cols}`);
+                }
+              }
+              expectClose(dtype, loss, expectedLoss, rows * 20, `loss ${rows}x${cols}`);
+            }
+          }
+        });
+      }
+    }
+
+    it('alloc returns zeroed arrays of the requested dtype and length', () => {
+      for (const dtype of ['f32', 'f64'] as const) {
+        const arr = kernels.alloc(dtype, 5);
+        expect(arr).toBeInstanceOf(dtype === 'f32' ? Float32Array : Float64Array);
+        expect(Array.from(arr)).toEqual([0, 0, 0, 0, 0]);
+        expect(kernels.alloc(dtype, 0).length).toBe(0);
+      }
+      expect(() => kernels.alloc('f32', -1)).toThrow(RangeError);
+    });
+  });
+}
+
+describe('kernel conformance: backends', () => {
+  it('runs the wasm backend on Node 20 (so its suite above is not silently skipped)', () => {
+    expect(backends.map((k) => k.name)).toEqual(['reference', 'wasm-simd']);
+  });
+
+  it('the checker fails on a wrong value (negative test)', () => {
+    expect(() => expectClose('f64', 1 + 1e-9, 1, 1, 'probe')).toThrow();
+    expect(() => expectClose('f32', 1 + 1e-3, 1, 1, 'probe')).toThrow();
+  });
+});

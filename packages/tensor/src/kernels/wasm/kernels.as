@@ -1,0 +1,511 @@
+// AssemblyScript source of the WebAssembly SIMD kernels (f32x4 and f64x2), compiled by
+// build-wasm.mjs into kernels-wasm.generated.ts. The file is named .as so the TypeScript
+// checker skips it; the build copies it to a .ts file for asc. Pointers are byte addresses
+// into the shared memory; strides and sizes are in elements. One generic body per kernel,
+// specialized by `sizeof<T>()`, which asc folds at compile time.
+
+// ---- vector helpers: T is f32 (4 lanes) or f64 (2 lanes) ----
+
+@inline function splatT<T>(x: f64): v128 {
+  if (sizeof<T>() == 4) return f32x4.splat(<f32>x);
+  return f64x2.splat(x);
+}
+
+@inline function vadd<T>(a: v128, b: v128): v128 {
+  if (sizeof<T>() == 4) return f32x4.add(a, b);
+  return f64x2.add(a, b);
+}
+
+@inline function vmul<T>(a: v128, b: v128): v128 {
+  if (sizeof<T>() == 4) return f32x4.mul(a, b);
+  return f64x2.mul(a, b);
+}
+
+@inline function vmax<T>(a: v128, b: v128): v128 {
+  if (sizeof<T>() == 4) return f32x4.max(a, b);
+  return f64x2.max(a, b);
+}
+
+@inline function hsum<T>(v: v128): f64 {
+  if (sizeof<T>() == 4) {
+    return <f64>(f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3)));
+  }
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+@inline function hmax<T>(v: v128): f64 {
+  if (sizeof<T>() == 4) {
+    return <f64>max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+  }
+  return max(f64x2.extract_lane(v, 0), f64x2.extract_lane(v, 1));
+}
+
+@inline function loadF<T>(p: usize): f64 {
+  return <f64>load<T>(p);
+}
+
+@inline function storeF<T>(p: usize, x: f64): void {
+  if (sizeof<T>() == 4) store<f32>(p, <f32>x);
+  else store<f64>(p, x);
+}
+
+/** C block store: alpha·acc + beta·C, never reading C when beta is 0 (so NaN there is ignored). */
+@inline function storeC<T>(p: usize, acc: v128, alphaV: v128, betaZero: bool, betaV: v128): void {
+  if (betaZero) v128.store(p, vmul<T>(acc, alphaV));
+  else v128.store(p, vadd<T>(vmul<T>(acc, alphaV), vmul<T>(v128.load(p), betaV)));
+}
+
+// ---- gemm: C[m,n] = alpha·op(A)·op(B) + beta·C ----
+// A 4-row × 2-vector register tile (8 accumulators) fits V8's vector registers without spills.
+// op(A) is read by scalar strides, so transA costs nothing; op(B) must have contiguous rows, so
+// a transposed B is first packed into `scratch` (k·n elements).
+
+function gemm<T>(
+  transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f64,
+  a: usize, lda: i32, b: usize, ldb: i32, beta: f64, c: usize, ldc: i32, scratch: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  const sz = sizeof<T>();
+  const L: i32 = sizeof<T>() == 4 ? 4 : 2;
+  if (transB) {
+    for (let j = 0; j < n; j++) {
+      const src = b + <usize>(j * ldb) * sz;
+      for (let p = 0; p < k; p++) store<T>(scratch + <usize>(p * n + j) * sz, load<T>(src + <usize>p * sz));
+    }
+    b = scratch;
+    ldb = n;
+  }
+  const sAi = (transA ? <usize>1 : <usize>lda) * sz;
+  const sAp = (transA ? <usize>lda : <usize>1) * sz;
+  const sB = <usize>ldb * sz;
+  const sC = <usize>ldc * sz;
+  const alphaV = splatT<T>(alpha);
+  const betaV = splatT<T>(beta);
+  const betaZero = beta == 0;
+  const zero = f64x2.splat(0);
+  const NR = 2 * L;
+
+  let j = 0;
+  for (; j + NR <= n; j += NR) {
+    let i = 0;
+    for (; i + 4 <= m; i += 4) {
+      let pa0 = a + <usize>i * sAi;
+      let pa1 = pa0 + sAi;
+      let pa2 = pa1 + sAi;
+      let pa3 = pa2 + sAi;
+      let pb = b + <usize>j * sz;
+      let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
+      let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+      for (let p = 0; p < k; p++) {
+        const b0 = v128.load(pb);
+        const b1 = v128.load(pb, 16);
+        let x = splatT<T>(loadF<T>(pa0));
+        c00 = vadd<T>(c00, vmul<T>(x, b0));
+        c01 = vadd<T>(c01, vmul<T>(x, b1));
+        x = splatT<T>(loadF<T>(pa1));
+        c10 = vadd<T>(c10, vmul<T>(x, b0));
+        c11 = vadd<T>(c11, vmul<T>(x, b1));
+        x = splatT<T>(loadF<T>(pa2));
+        c20 = vadd<T>(c20, vmul<T>(x, b0));
+        c21 = vadd<T>(c21, vmul<T>(x, b1));
+        x = splatT<T>(loadF<T>(pa3));
+        c30 = vadd<T>(c30, vmul<T>(x, b0));
+        c31 = vadd<T>(c31, vmul<T>(x, b1));
+        pa0 += sAp;
+        pa1 += sAp;
+        pa2 += sAp;
+        pa3 += sAp;
+        pb += sB;
+      }
+      let pc = c + <usize>i * sC + <usize>j * sz;
+      storeC<T>(pc, c00, alphaV, betaZero, betaV);
+      storeC<T>(pc + 16, c01, alphaV, betaZero, betaV);
+      pc += sC;
+      storeC<T>(pc, c10, alphaV, betaZero, betaV);
+      storeC<T>(pc + 16, c11, alphaV, betaZero, betaV);
+      pc += sC;
+      storeC<T>(pc, c20, alphaV, betaZero, betaV);
+      storeC<T>(pc + 16, c21, alphaV, betaZero, betaV);
+      pc += sC;
+      storeC<T>(pc, c30, alphaV, betaZero, betaV);
+      storeC<T>(pc + 16, c31, alphaV, betaZero, betaV);
+    }
+    for (; i < m; i++) {
+      let pa = a + <usize>i * sAi;
+      let pb = b + <usize>j * sz;
+      let c0 = zero, c1 = zero;
+      for (let p = 0; p < k; p++) {
+        const x = splatT<T>(loadF<T>(pa));
+        c0 = vadd<T>(c0, vmul<T>(x, v128.load(pb)));
+        c1 = vadd<T>(c1, vmul<T>(x, v128.load(pb, 16)));
+        pa += sAp;
+        pb += sB;
+      }
+      const pc = c + <usize>i * sC + <usize>j * sz;
+      storeC<T>(pc, c0, alphaV, betaZero, betaV);
+      storeC<T>(pc + 16, c1, alphaV, betaZero, betaV);
+    }
+  }
+  for (; j + L <= n; j += L) {
+    let i = 0;
+    for (; i + 4 <= m; i += 4) {
+      let pa0 = a + <usize>i * sAi;
+      let pa1 = pa0 + sAi;
+      let pa2 = pa1 + sAi;
+      let pa3 = pa2 + sAi;
+      let pb = b + <usize>j * sz;
+      let c0 = zero, c1 = zero, c2 = zero, c3 = zero;
+      for (let p = 0; p < k; p++) {
+        const b0 = v128.load(pb);
+        c0 = vadd<T>(c0, vmul<T>(splatT<T>(loadF<T>(pa0)), b0));
+        c1 = vadd<T>(c1, vmul<T>(splatT<T>(loadF<T>(pa1)), b0));
+        c2 = vadd<T>(c2, vmul<T>(splatT<T>(loadF<T>(pa2)), b0));
+        c3 = vadd<T>(c3, vmul<T>(splatT<T>(loadF<T>(pa3)), b0));
+        pa0 += sAp;
+        pa1 += sAp;
+        pa2 += sAp;
+        pa3 += sAp;
+        pb += sB;
+      }
+      let pc = c + <usize>i * sC + <usize>j * sz;
+      storeC<T>(pc, c0, alphaV, betaZero, betaV);
+      pc += sC;
+      storeC<T>(pc, c1, alphaV, betaZero, betaV);
+      pc += sC;
+      storeC<T>(pc, c2, alphaV, betaZero, betaV);
+      pc += sC;
+      storeC<T>(pc, c3, alphaV, betaZero, betaV);
+    }
+    for (; i < m; i++) {
+      let pa = a + <usize>i * sAi;
+      let pb = b + <usize>j * sz;
+      let c0 = zero;
+      for (let p = 0; p < k; p++) {
+        c0 = vadd<T>(c0, vmul<T>(splatT<T>(loadF<T>(pa)), v128.load(pb)));
+        pa += sAp;
+        pb += sB;
+      }
+      storeC<T>(c + <usize>i * sC + <usize>j * sz, c0, alphaV, betaZero, betaV);
+    }
+  }
+  // Fewer than L columns left: scalar dot products.
+  for (; j < n; j++) {
+    for (let i = 0; i < m; i++) {
+      let pa = a + <usize>i * sAi;
+      let pb = b + <usize>j * sz;
+      let s: f64 = 0;
+      for (let p = 0; p < k; p++) {
+        s += loadF<T>(pa) * loadF<T>(pb);
+        pa += sAp;
+        pb += sB;
+      }
+      const pc = c + <usize>i * sC + <usize>j * sz;
+      storeF<T>(pc, betaZero ? alpha * s : alpha * s + beta * loadF<T>(pc));
+    }
+  }
+}
+
+// ---- gemv ----
+
+/** y[m] = alpha·A·x + beta·y, four rows at a time so each x vector load serves four rows. */
+function gemvN<T>(m: i32, n: i32, alpha: f64, a: usize, lda: i32, x: usize, beta: f64, y: usize): void {
+  const sz = sizeof<T>();
+  const L: i32 = sizeof<T>() == 4 ? 4 : 2;
+  const sA = <usize>lda * sz;
+  const zero = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const p0 = a + <usize>i * sA;
+    const p1 = p0 + sA;
+    const p2 = p1 + sA;
+    const p3 = p2 + sA;
+    let c0 = zero, c1 = zero, c2 = zero, c3 = zero;
+    let j = 0;
+    for (; j + L <= n; j += L) {
+      const off = <usize>j * sz;
+      const xv = v128.load(x + off);
+      c0 = vadd<T>(c0, vmul<T>(v128.load(p0 + off), xv));
+      c1 = vadd<T>(c1, vmul<T>(v128.load(p1 + off), xv));
+      c2 = vadd<T>(c2, vmul<T>(v128.load(p2 + off), xv));
+      c3 = vadd<T>(c3, vmul<T>(v128.load(p3 + off), xv));
+    }
+    let s0 = hsum<T>(c0), s1 = hsum<T>(c1), s2 = hsum<T>(c2), s3 = hsum<T>(c3);
+    for (; j < n; j++) {
+      const off = <usize>j * sz;
+      const xj = loadF<T>(x + off);
+      s0 += loadF<T>(p0 + off) * xj;
+      s1 += loadF<T>(p1 + off) * xj;
+      s2 += loadF<T>(p2 + off) * xj;
+      s3 += loadF<T>(p3 + off) * xj;
+    }
+    const py = y + <usize>i * sz;
+    if (beta == 0) {
+      storeF<T>(py, alpha * s0);
+      storeF<T>(py + sz, alpha * s1);
+      storeF<T>(py + 2 * sz, alpha * s2);
+      storeF<T>(py + 3 * sz, alpha * s3);
+    } else {
+      storeF<T>(py, alpha * s0 + beta * loadF<T>(py));
+      storeF<T>(py + sz, alpha * s1 + beta * loadF<T>(py + sz));
+      storeF<T>(py + 2 * sz, alpha * s2 + beta * loadF<T>(py + 2 * sz));
+      storeF<T>(py + 3 * sz, alpha * s3 + beta * loadF<T>(py + 3 * sz));
+    }
+  }
+  for (; i < m; i++) {
+    const p0 = a + <usize>i * sA;
+    let c0 = zero;
+    let j = 0;
+    for (; j + L <= n; j += L) {
+      const off = <usize>j * sz;
+      c0 = vadd<T>(c0, vmul<T>(v128.load(p0 + off), v128.load(x + off)));
+    }
+    let s0 = hsum<T>(c0);
+    for (; j < n; j++) s0 += loadF<T>(p0 + <usize>j * sz) * loadF<T>(x + <usize>j * sz);
+    const py = y + <usize>i * sz;
+    storeF<T>(py, beta == 0 ? alpha * s0 : alpha * s0 + beta * loadF<T>(py));
+  }
+}
+
+/** y[n] = alpha·Aᵀ·x + beta·y: row updates of y, four rows per pass over y. */
+function gemvT<T>(m: i32, n: i32, alpha: f64, a: usize, lda: i32, x: usize, beta: f64, y: usize): void {
+  const sz = sizeof<T>();
+  const L: i32 = sizeof<T>() == 4 ? 4 : 2;
+  const sA = <usize>lda * sz;
+  for (let j = 0; j < n; j++) {
+    const py = y + <usize>j * sz;
+    storeF<T>(py, beta == 0 ? 0 : beta * loadF<T>(py));
+  }
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const p0 = a + <usize>i * sA;
+    const p1 = p0 + sA;
+    const p2 = p1 + sA;
+    const p3 = p2 + sA;
+    const x0 = alpha * loadF<T>(x + <usize>i * sz);
+    const x1 = alpha * loadF<T>(x + <usize>(i + 1) * sz);
+    const x2 = alpha * loadF<T>(x + <usize>(i + 2) * sz);
+    const x3 = alpha * loadF<T>(x + <usize>(i + 3) * sz);
+    const v0 = splatT<T>(x0), v1 = splatT<T>(x1), v2 = splatT<T>(x2), v3 = splatT<T>(x3);
+    let j = 0;
+    for (; j + L <= n; j += L) {
+      const off = <usize>j * sz;
+      let acc = v128.load(y + off);
+      acc = vadd<T>(acc, vmul<T>(v128.load(p0 + off), v0));
+      acc = vadd<T>(acc, vmul<T>(v128.load(p1 + off), v1));
+      acc = vadd<T>(acc, vmul<T>(v128.load(p2 + off), v2));
+      acc = vadd<T>(acc, vmul<T>(v128.load(p3 + off), v3));
+      v128.store(y + off, acc);
+    }
+    for (; j < n; j++) {
+      const off = <usize>j * sz;
+      storeF<T>(y + off, loadF<T>(y + off) + loadF<T>(p0 + off) * x0 + loadF<T>(p1 + off) * x1
+        + loadF<T>(p2 + off) * x2 + loadF<T>(p3 + off) * x3);
+    }
+  }
+  for (; i < m; i++) axpyRow<T>(n, alpha * loadF<T>(x + <usize>i * sz), a + <usize>i * sA, y);
+}
+
+/** dst[n] += s·src[n] */
+@inline function axpyRow<T>(n: i32, s: f64, src: usize, dst: usize): void {
+  const sz = sizeof<T>();
+  const L: i32 = sizeof<T>() == 4 ? 4 : 2;
+  const v = splatT<T>(s);
+  let j = 0;
+  for (; j + L <= n; j += L) {
+    const off = <usize>j * sz;
+    v128.store(dst + off, vadd<T>(v128.load(dst + off), vmul<T>(v128.load(src + off), v)));
+  }
+  for (; j < n; j++) {
+    const off = <usize>j * sz;
+    storeF<T>(dst + off, loadF<T>(dst + off) + loadF<T>(src + off) * s);
+  }
+}
+
+/** A[m,n] += alpha·x·yᵀ, one row axpy at a time. */
+function ger<T>(m: i32, n: i32, alpha: f64, x: usize, y: usize, a: usize, lda: i32): void {
+  const sz = sizeof<T>();
+  for (let i = 0; i < m; i++) {
+    axpyRow<T>(n, alpha * loadF<T>(x + <usize>i * sz), y, a + <usize>(i * lda) * sz);
+  }
+}
+
+// ---- f32x4 elementwise: Cephes single-precision exp and tanh, vectorized ----
+
+@inline function expF32x4(x0: v128): v128 {
+  // Clamp so 2^n stays a normal float (n in [-126, 127]).
+  let x = f32x4.min(f32x4.max(x0, f32x4.splat(-87.3)), f32x4.splat(88.3));
+  const fx = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  // Cody–Waite: ln 2 split in two so x − n·ln2 is exact to float precision.
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
+  const z = f32x4.mul(x, x);
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1));
+  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
+  return f32x4.mul(y, pow2n);
+}
+
+@inline function tanhF32x4(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  // |x| < 0.625: odd polynomial (no cancellation near 0).
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  // Otherwise 1 − 2/(e^{2|x|} + 1) with the sign of x; exp saturates, so large |x| gives ±1.
+  const e = expF32x4(f32x4.add(ax, ax));
+  const bigAbs = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
+  const big = v128.or(bigAbs, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(small, big, f32x4.lt(ax, f32x4.splat(0.625)));
+}
+
+@inline function sigmoidF32x4(x: v128): v128 {
+  const e = expF32x4(f32x4.neg(x));
+  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
+}
+
+// The odd tail of an array goes through the same vector code one lane at a time, so every
+// element gets the same rounding whatever its position.
+function tanhF32(n: i32, x: usize, out: usize): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(out + <usize>i * 4, tanhF32x4(v128.load(x + <usize>i * 4)));
+  for (; i < n; i++) store<f32>(out + <usize>i * 4, f32x4.extract_lane(tanhF32x4(f32x4.splat(load<f32>(x + <usize>i * 4))), 0));
+}
+
+function sigmoidF32(n: i32, x: usize, out: usize): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(out + <usize>i * 4, sigmoidF32x4(v128.load(x + <usize>i * 4)));
+  for (; i < n; i++) store<f32>(out + <usize>i * 4, f32x4.extract_lane(sigmoidF32x4(f32x4.splat(load<f32>(x + <usize>i * 4))), 0));
+}
+
+// f64 elementwise: the precise scalar libm (musl ports in asc's stdlib), to match the reference to 1e-12.
+function tanhF64(n: i32, x: usize, out: usize): void {
+  for (let i = 0; i < n; i++) store<f64>(out + <usize>i * 8, Math.tanh(load<f64>(x + <usize>i * 8)));
+}
+
+function sigmoidF64(n: i32, x: usize, out: usize): void {
+  for (let i = 0; i < n; i++) store<f64>(out + <usize>i * 8, 1 / (1 + Math.exp(-load<f64>(x + <usize>i * 8))));
+}
+
+// ---- softmax + cross-entropy + gradient ----
+
+function softmaxCrossEntropyF32(rows: i32, cols: i32, logits: usize, targets: usize, scale: f64, d: usize): f64 {
+  let loss: f64 = 0;
+  const scaleV = f32x4.splat(<f32>scale);
+  for (let r = 0; r < rows; r++) {
+    const inRow = logits + <usize>(r * cols) * 4;
+    const outRow = d + <usize>(r * cols) * 4;
+    const target = load<i32>(targets + <usize>r * 4);
+    if (target < 0) {
+      memory.fill(outRow, 0, <usize>cols * 4);
+      continue;
+    }
+    let mv = f32x4.splat(-Infinity);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) mv = f32x4.max(mv, v128.load(inRow + <usize>j * 4));
+    let mx = <f32>hmax<f32>(mv);
+    for (; j < cols; j++) mx = max(mx, load<f32>(inRow + <usize>j * 4));
+    const maxV = f32x4.splat(mx);
+    let sv = f32x4.splat(0);
+    j = 0;
+    for (; j + 4 <= cols; j += 4) sv = f32x4.add(sv, expF32x4(f32x4.sub(v128.load(inRow + <usize>j * 4), maxV)));
+    let sum = hsum<f32>(sv);
+    for (; j < cols; j++) {
+      sum += <f64>f32x4.extract_lane(expF32x4(f32x4.splat(load<f32>(inRow + <usize>j * 4) - mx)), 0);
+    }
+    const logSum = Math.log(sum);
+    // Read the target logit before dLogits (which may alias logits) is written.
+    loss += logSum + <f64>mx - <f64>load<f32>(inRow + <usize>target * 4);
+    const lsV = f32x4.splat(<f32>logSum);
+    j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const t = f32x4.sub(f32x4.sub(v128.load(inRow + <usize>j * 4), maxV), lsV);
+      v128.store(outRow + <usize>j * 4, f32x4.mul(scaleV, expF32x4(t)));
+    }
+    for (; j < cols; j++) {
+      const t = f32x4.splat(load<f32>(inRow + <usize>j * 4) - mx - <f32>logSum);
+      store<f32>(outRow + <usize>j * 4, f32x4.extract_lane(f32x4.mul(scaleV, expF32x4(t)), 0));
+    }
+    const pt = outRow + <usize>target * 4;
+    store<f32>(pt, <f32>(<f64>load<f32>(pt) - scale));
+  }
+  return loss;
+}
+
+function softmaxCrossEntropyF64(rows: i32, cols: i32, logits: usize, targets: usize, scale: f64, d: usize): f64 {
+  let loss: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const inRow = logits + <usize>(r * cols) * 8;
+    const outRow = d + <usize>(r * cols) * 8;
+    const target = load<i32>(targets + <usize>r * 4);
+    if (target < 0) {
+      memory.fill(outRow, 0, <usize>cols * 8);
+      continue;
+    }
+    let mx: f64 = -Infinity;
+    for (let j = 0; j < cols; j++) mx = max(mx, load<f64>(inRow + <usize>j * 8));
+    let sum: f64 = 0;
+    for (let j = 0; j < cols; j++) sum += Math.exp(load<f64>(inRow + <usize>j * 8) - mx);
+    const logSum = Math.log(sum);
+    loss += logSum + mx - load<f64>(inRow + <usize>target * 8);
+    for (let j = 0; j < cols; j++) {
+      store<f64>(outRow + <usize>j * 8, scale * Math.exp(load<f64>(inRow + <usize>j * 8) - mx - logSum));
+    }
+    const pt = outRow + <usize>target * 8;
+    store<f64>(pt, load<f64>(pt) - scale);
+  }
+  return loss;
+}
+
+// ---- exports (one per dtype; pointers are byte addresses) ----
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+export function gemm_f32(tA: i32, tB: i32, m: i32, n: i32, k: i32, alpha: f64, a: usize, lda: i32, b: usize, ldb: i32, beta: f64, c: usize, ldc: i32, scratch: usize): void {
+  gemm<f32>(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch);
+}
+export function gemm_f64(tA: i32, tB: i32, m: i32, n: i32, k: i32, alpha: f64, a: usize, lda: i32, b: usize, ldb: i32, beta: f64, c: usize, ldc: i32, scratch: usize): void {
+  gemm<f64>(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch);
+}
+export function gemv_f32(trans: i32, m: i32, n: i32, alpha: f64, a: usize, lda: i32, x: usize, beta: f64, y: usize): void {
+  if (trans) gemvT<f32>(m, n, alpha, a, lda, x, beta, y);
+  else gemvN<f32>(m, n, alpha, a, lda, x, beta, y);
+}
+export function gemv_f64(trans: i32, m: i32, n: i32, alpha: f64, a: usize, lda: i32, x: usize, beta: f64, y: usize): void {
+  if (trans) gemvT<f64>(m, n, alpha, a, lda, x, beta, y);
+  else gemvN<f64>(m, n, alpha, a, lda, x, beta, y);
+}
+export function ger_f32(m: i32, n: i32, alpha: f64, x: usize, y: usize, a: usize, lda: i32): void {
+  ger<f32>(m, n, alpha, x, y, a, lda);
+}
+export function ger_f64(m: i32, n: i32, alpha: f64, x: usize, y: usize, a: usize, lda: i32): void {
+  ger<f64>(m, n, alpha, x, y, a, lda);
+}
+export function tanh_f32(n: i32, x: usize, out: usize): void {
+  tanhF32(n, x, out);
+}
+export function tanh_f64(n: i32, x: usize, out: usize): void {
+  tanhF64(n, x, out);
+}
+export function sigmoid_f32(n: i32, x: usize, out: usize): void {
+  sigmoidF32(n, x, out);
+}
+export function sigmoid_f64(n: i32, x: usize, out: usize): void {
+  sigmoidF64(n, x, out);
+}
+export function softmax_xent_f32(rows: i32, cols: i32, logits: usize, targets: usize, scale: f64, d: usize): f64 {
+  return softmaxCrossEntropyF32(rows, cols, logits, targets, scale, d);
+}
+export function softmax_xent_f64(rows: i32, cols: i32, logits: usize, targets: usize, scale: f64, d: usize): f64 {
+  return softmaxCrossEntropyF64(rows, cols, logits, targets, scale, d);
+}

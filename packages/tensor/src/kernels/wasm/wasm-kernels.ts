@@ -1,0 +1,281 @@
+// The WebAssembly SIMD backend of the kernel seam: instantiates kernels-wasm.generated.ts over a
+// shared memory and hands out typed-array views of that memory, so kernels run on the model's
+// arrays without copying. Arrays from elsewhere still work: those calls go to the reference kernels.
+
+import { isDtype, type Dtype, type FloatArray } from '../../dtype.js';
+import type { Kernels } from '../kernels.js';
+import { referenceKernels } from '../reference.js';
+import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
+
+/** The smallest module using a v128 instruction (i8x16.splat), as tfjs-backend-wasm probes for SIMD. */
+export const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15, 26, 11,
+]);
+
+const PAGE = 65536;
+
+// The package's lib settings have no DOM and Node's types no WebAssembly values, so the few
+// members used are typed here; reading them from globalThis also tolerates engines without wasm.
+interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: object };
+}
+
+function wasmApi(): WasmApi | undefined {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+}
+
+export interface WasmKernelsOptions {
+  /** Upper bound of the shared memory in 64 KiB pages (default 16384 = 1 GiB, at most 65536). */
+  readonly maximumPages?: number;
+}
+
+interface WasmExports {
+  heapBase(): number;
+  gemm_f32(tA: number, tB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, scratch: number): void;
+  gemm_f64(tA: number, tB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, scratch: number): void;
+  gemv_f32(trans: number, m: number, n: number, alpha: number, a: number, lda: number, x: number, beta: number, y: number): void;
+  gemv_f64(trans: number, m: number, n: number, alpha: number, a: number, lda: number, x: number, beta: number, y: number): void;
+  ger_f32(m: number, n: number, alpha: number, x: number, y: number, a: number, lda: number): void;
+  ger_f64(m: number, n: number, alpha: number, x: number, y: number, a: number, lda: number): void;
+  tanh_f32(n: number, x: number, out: number): void;
+  tanh_f64(n: number, x: number, out: number): void;
+  sigmoid_f32(n: number, x: number, out: number): void;
+  sigmoid_f64(n: number, x: number, out: number): void;
+  softmax_xent_f32(rows: number, cols: number, logits: number, targets: number, scale: number, d: number): number;
+  softmax_xent_f64(rows: number, cols: number, logits: number, targets: number, scale: number, d: number): number;
+}
+
+/** Why this engine cannot run the wasm kernels, or undefined when it can. */
+export function wasmUnavailableReason(): string | undefined {
+  const api = wasmApi();
+  if (typeof api !== 'object') return 'WebAssembly is not available';
+  if (typeof SharedArrayBuffer !== 'function') {
+    return 'SharedArrayBuffer is not available (browsers need cross-origin isolation: COOP/COEP headers)';
+  }
+  if (!api.validate(SIMD_PROBE)) return 'WebAssembly SIMD is not supported by this engine';
+  return undefined;
+}
+
+export function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Instantiates the wasm kernels synchronously (fine in Node and workers; a browser main thread
+ * may refuse to compile modules over 4 KiB synchronously and then needs WebAssembly.compile).
+ * Returns { unavailable } instead of throwing when the engine lacks a needed feature.
+ */
+export function loadWasmKernels(options: WasmKernelsOptions = {}): Kernels | { unavailable: string } {
+  const maximumPages = options.maximumPages ?? 16384;
+  if (!Number.isInteger(maximumPages) || maximumPages < 1 || maximumPages > 65536) {
+    throw new RangeError(`loadWasmKernels: maximumPages must be an integer in [1, 65536], got ${maximumPages}`);
+  }
+  const reason = wasmUnavailableReason();
+  const api = wasmApi();
+  if (reason !== undefined || api === undefined) return { unavailable: reason ?? 'WebAssembly is not available' };
+  try {
+    const bytes = decodeBase64(KERNELS_WASM_BASE64);
+    if (!api.validate(bytes)) return { unavailable: 'the kernel module does not validate on this engine' };
+    const memory = new api.Memory({ initial: 1, maximum: maximumPages, shared: true });
+    const instance = new api.Instance(new api.Module(bytes), { env: { memory } });
+    return new WasmKernels(memory, instance.exports as unknown as WasmExports);
+  } catch (error) {
+    return { unavailable: `the kernel module failed to load: ${(error as Error).message}` };
+  }
+}
+
+function rangeError(fn: string, what: string, rows: number, cols: number, ld: number, off: number, length: number): RangeError {
+  return new RangeError(
+    `${fn}: ${what} must hold ${rows}×${cols} (leading dimension ${ld}) from offset ${off}, got length ${length}`,
+  );
+}
+
+/** Refuses dimensions that would make the kernel touch memory outside the array (wasm has no bounds per array). */
+function checkMatrix(fn: string, what: string, arr: ArrayLike<number>, off: number, rows: number, cols: number, ld: number): void {
+  if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 0) {
+    throw new RangeError(`${fn}: dimensions of ${what} must be non-negative integers, got ${rows}×${cols}`);
+  }
+  if (rows === 0 || cols === 0) return;
+  if (!Number.isInteger(off) || off < 0 || !Number.isInteger(ld) || (rows > 1 && ld < cols)
+    || off + (rows - 1) * ld + cols > arr.length) {
+    throw rangeError(fn, what, rows, cols, ld, off, arr.length);
+  }
+}
+
+class WasmKernels implements Kernels {
+  readonly name = 'wasm-simd';
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+  private top: number;
+  private scratchPtr = 0;
+  private scratchBytes = 0;
+  private int32: Int32Array;
+
+  constructor(
+    private readonly memory: WasmMemory,
+    private readonly wasm: WasmExports,
+  ) {
+    // Leave asc's static data (libm tables) below heapBase alone.
+    this.top = Math.ceil(wasm.heapBase() / 16) * 16;
+    this.buffers.add(memory.buffer);
+    this.int32 = new Int32Array(memory.buffer);
+  }
+
+  /** Bump allocation, 16-byte aligned; never freed. Growing a shared memory keeps old views valid. */
+  private reserve(bytes: number): number {
+    const ptr = Math.ceil(this.top / 16) * 16;
+    const end = ptr + bytes;
+    const size = this.memory.buffer.byteLength;
+    if (end > size) {
+      try {
+        this.memory.grow(Math.ceil((end - size) / PAGE));
+      } catch {
+        throw new RangeError(`alloc: wasm memory must stay within its maximum, got a request for ${end} bytes`);
+      }
+      this.buffers.add(this.memory.buffer);
+    }
+    this.top = end;
+    return ptr;
+  }
+
+  private scratch(bytes: number): number {
+    if (bytes > this.scratchBytes) {
+      this.scratchBytes = Math.max(bytes, 2 * this.scratchBytes, 4096);
+      this.scratchPtr = this.reserve(this.scratchBytes);
+    }
+    return this.scratchPtr;
+  }
+
+  private owns(arr: FloatArray): boolean {
+    return this.buffers.has(arr.buffer);
+  }
+
+  alloc(dtype: Dtype, length: number): FloatArray {
+    if (!isDtype(dtype)) throw new TypeError(`alloc: dtype must be "f32" or "f64", got ${String(dtype)}`);
+    if (!Number.isInteger(length) || length < 0) {
+      throw new RangeError(`alloc: length must be a non-negative integer, got ${length}`);
+    }
+    const bytesPer = dtype === 'f32' ? 4 : 8;
+    const ptr = this.reserve(length * bytesPer);
+    const buffer = this.memory.buffer;
+    // Already zero: pages start zeroed and bump memory is never handed out twice.
+    return dtype === 'f32' ? new Float32Array(buffer, ptr, length) : new Float64Array(buffer, ptr, length);
+  }
+
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: FloatArray, aOff: number, lda: number, b: FloatArray, bOff: number, ldb: number,
+    beta: number, c: FloatArray, cOff: number, ldc: number,
+  ): void {
+    const f32 = c instanceof Float32Array;
+    if (!this.owns(a) || !this.owns(b) || !this.owns(c) || (a instanceof Float32Array) !== f32 || (b instanceof Float32Array) !== f32) {
+      referenceKernels.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
+    checkMatrix('gemm', 'A', a, aOff, transA ? k : m, transA ? m : k, lda);
+    checkMatrix('gemm', 'B', b, bOff, transB ? n : k, transB ? k : n, ldb);
+    checkMatrix('gemm', 'C', c, cOff, m, n, ldc);
+    if (m === 0 || n === 0) return;
+    const bpe = f32 ? 4 : 8;
+    const scratch = transB ? this.scratch(k * n * bpe) : 0;
+    (f32 ? this.wasm.gemm_f32 : this.wasm.gemm_f64)(
+      transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha,
+      a.byteOffset + aOff * bpe, lda, b.byteOffset + bOff * bpe, ldb, beta, c.byteOffset + cOff * bpe, ldc, scratch,
+    );
+  }
+
+  gemv(
+    trans: boolean, m: number, n: number, alpha: number, a: FloatArray, aOff: number, lda: number,
+    x: FloatArray, xOff: number, beta: number, y: FloatArray, yOff: number,
+  ): void {
+    const f32 = y instanceof Float32Array;
+    if (!this.owns(a) || !this.owns(x) || !this.owns(y) || (a instanceof Float32Array) !== f32 || (x instanceof Float32Array) !== f32) {
+      referenceKernels.gemv(trans, m, n, alpha, a, aOff, lda, x, xOff, beta, y, yOff);
+      return;
+    }
+    checkMatrix('gemv', 'A', a, aOff, m, n, lda);
+    checkMatrix('gemv', 'x', x, xOff, 1, trans ? m : n, 0);
+    checkMatrix('gemv', 'y', y, yOff, 1, trans ? n : m, 0);
+    const bpe = f32 ? 4 : 8;
+    (f32 ? this.wasm.gemv_f32 : this.wasm.gemv_f64)(
+      trans ? 1 : 0, m, n, alpha, a.byteOffset + aOff * bpe, lda, x.byteOffset + xOff * bpe, beta, y.byteOffset + yOff * bpe,
+    );
+  }
+
+  ger(m: number, n: number, alpha: number, x: FloatArray, xOff: number, y: FloatArray, yOff: number, a: FloatArray, aOff: number, lda: number): void {
+    const f32 = a instanceof Float32Array;
+    if (!this.owns(a) || !this.owns(x) || !this.owns(y) || (x instanceof Float32Array) !== f32 || (y instanceof Float32Array) !== f32) {
+      referenceKernels.ger(m, n, alpha, x, xOff, y, yOff, a, aOff, lda);
+      return;
+    }
+    checkMatrix('ger', 'A', a, aOff, m, n, lda);
+    checkMatrix('ger', 'x', x, xOff, 1, m, 0);
+    checkMatrix('ger', 'y', y, yOff, 1, n, 0);
+    const bpe = f32 ? 4 : 8;
+    (f32 ? this.wasm.ger_f32 : this.wasm.ger_f64)(
+      m, n, alpha, x.byteOffset + xOff * bpe, y.byteOffset + yOff * bpe, a.byteOffset + aOff * bpe, lda,
+    );
+  }
+
+  tanh(n: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number): void {
+    if (!this.elementwiseReady('tanh', n, x, xOff, out, outOff)) {
+      referenceKernels.tanh(n, x, xOff, out, outOff);
+      return;
+    }
+    const bpe = x.BYTES_PER_ELEMENT;
+    (bpe === 4 ? this.wasm.tanh_f32 : this.wasm.tanh_f64)(n, x.byteOffset + xOff * bpe, out.byteOffset + outOff * bpe);
+  }
+
+  sigmoid(n: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number): void {
+    if (!this.elementwiseReady('sigmoid', n, x, xOff, out, outOff)) {
+      referenceKernels.sigmoid(n, x, xOff, out, outOff);
+      return;
+    }
+    const bpe = x.BYTES_PER_ELEMENT;
+    (bpe === 4 ? this.wasm.sigmoid_f32 : this.wasm.sigmoid_f64)(n, x.byteOffset + xOff * bpe, out.byteOffset + outOff * bpe);
+  }
+
+  private elementwiseReady(fn: string, n: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number): boolean {
+    if (!this.owns(x) || !this.owns(out) || x.BYTES_PER_ELEMENT !== out.BYTES_PER_ELEMENT) return false;
+    checkMatrix(fn, 'x', x, xOff, 1, n, 0);
+    checkMatrix(fn, 'out', out, outOff, 1, n, 0);
+    return true;
+  }
+
+  softmaxCrossEntropy(
+    rows: number, cols: number, logits: FloatArray, logitsOff: number, targets: Int32Array, targetsOff: number,
+    scale: number, dLogits: FloatArray, dLogitsOff: number,
+  ): number {
+    if (!this.owns(logits) || !this.owns(dLogits) || logits.BYTES_PER_ELEMENT !== dLogits.BYTES_PER_ELEMENT) {
+      return referenceKernels.softmaxCrossEntropy(rows, cols, logits, logitsOff, targets, targetsOff, scale, dLogits, dLogitsOff);
+    }
+    checkMatrix('softmaxCrossEntropy', 'logits', logits, logitsOff, rows, cols, cols);
+    checkMatrix('softmaxCrossEntropy', 'dLogits', dLogits, dLogitsOff, rows, cols, cols);
+    checkMatrix('softmaxCrossEntropy', 'targets', targets, targetsOff, 1, rows, 0);
+    if (rows === 0 || cols === 0) return 0;
+    // Targets are copied (and checked, since a wrong one would write outside the row) into scratch.
+    const ptr = this.scratch(rows * 4);
+    if (this.int32.buffer !== this.memory.buffer) this.int32 = new Int32Array(this.memory.buffer);
+    const base = ptr >> 2;
+    for (let r = 0; r < rows; r++) {
+      const t = targets[targetsOff + r]!;
+      if (t < -1 || t >= cols) {
+        throw new RangeError(`softmaxCrossEntropy: targets must be in [-1, ${cols}), got ${t} at row ${r}`);
+      }
+      this.int32[base + r] = t;
+    }
+    const bpe = logits.BYTES_PER_ELEMENT;
+    return (bpe === 4 ? this.wasm.softmax_xent_f32 : this.wasm.softmax_xent_f64)(
+      rows, cols, logits.byteOffset + logitsOff * bpe, ptr, scale, dLogits.byteOffset + dLogitsOff * bpe,
+    );
+  }
+}
