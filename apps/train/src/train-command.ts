@@ -91,8 +91,10 @@ function resumedConfig(checkpoint: Checkpoint, values: Record<string, unknown>, 
       throw new UsageError(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${String(values[key])} conflicts with the resumed run's ${String(stored[key])}`, 'drop the flag to resume exactly, or use --init to start a new run from the weights');
     }
   }
-  const control = pickConfig(values);
-  for (const key of TRAINING_KEYS) delete (control as Record<string, unknown>)[key];
+  // Run-control flags given on the command line (steps, eval/sample/log/save periods) win;
+  // everything else continues as the checkpoint's run had it.
+  const control: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(pickConfig(values))) if (explicit.has(key)) control[key] = value;
   return resolveTrainConfig({ ...stored, ...control });
 }
 

@@ -1,0 +1,195 @@
+// The three commands end to end, run in-process on small files: what a user sees, what lands on
+// disk, and the exit code, including every kind of bad input named in the issue.
+
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { runCommand } from '@charrnn/cli';
+import { encodeSafetensors } from '@charrnn/safetensors';
+import { decodeCheckpoint } from '@charrnn/train';
+import { evalCommand } from './eval-command.js';
+import { sampleCommand } from './sample-command.js';
+import { trainCommand } from './train-command.js';
+import { fakeIo } from './test-io.js';
+
+const TEXT = 'Gregor Samsa woke one morning from uneasy dreams. He found himself transformed in his bed. '.repeat(12);
+
+function workdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'charrnn-app-'));
+  writeFileSync(join(dir, 'data.txt'), TEXT);
+  return dir;
+}
+
+async function run(command: typeof trainCommand, name: string, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = fakeIo(argv);
+  const code = await runCommand(name, command, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+const small = ['--hidden', '16', '--seq-length', '10', '--eval-every', '50', '--sample-every', '0', '--log-every', '10', '--kernels', 'reference'];
+
+describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
+  it('trains, logs CSV, saves a checkpoint that sample and eval use', async () => {
+    const dir = workdir();
+    const args = ['--data', join(dir, 'data.txt'), ...small, '--steps', '100', '--log', join(dir, 'run.csv'), '--save', join(dir, 'run.safetensors')];
+    const train = await run(trainCommand, 'charrnn-train', args);
+    expect(train.err).toBe('');
+    expect(train.code).toBe(0);
+    expect(train.out).toMatch(/done \(completed\)/);
+
+    const rows = parse(readFileSync(join(dir, 'run.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0]!)).toEqual(['step', 'chars', 'loss', 'smooth_loss', 'val_loss', 'val_bpc', 'lr', 'grad_norm', 'clipped_frac', 'chars_per_s', 'elapsed_s']);
+    expect(rows.map((r) => Number(r.step))).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+    expect(Number(rows[4]!.val_bpc)).toBeGreaterThan(0);
+    expect(rows[0]!.val_loss).toBe('');
+    expect(Number(rows[9]!.loss)).toBeLessThan(Number(rows[0]!.loss));
+
+    const sample = await run(sampleCommand, 'charrnn-sample', ['--checkpoint', join(dir, 'run.safetensors'), '--prime', 'Gregor', '--length', '40', '--seed', '7']);
+    expect(sample.code).toBe(0);
+    expect(sample.out.startsWith('Gregor')).toBe(true);
+    expect(sample.out.length).toBe('Gregor'.length + 40 + 1);
+    const again = await run(sampleCommand, 'charrnn-sample', ['--checkpoint', join(dir, 'run.safetensors'), '--prime', 'Gregor', '--length', '40', '--seed', '7']);
+    expect(again.out).toBe(sample.out);
+
+    const evaluation = await run(evalCommand, 'charrnn-eval', ['--checkpoint', join(dir, 'run.safetensors'), '--data', join(dir, 'data.txt')]);
+    expect(evaluation.code).toBe(0);
+    const result = JSON.parse(evaluation.out);
+    expect(result.count).toBe(TEXT.length - 1);
+    expect(Math.abs(result.bpc - result.loss / Math.LN2)).toBeLessThanOrEqual(1e-12);
+  });
+
+  it('resumes exactly: 40 + 30 steps give the weights of 70 steps in one run, and the log is appended', async () => {
+    const dir = workdir();
+    const base = ['--data', join(dir, 'data.txt'), ...small, '--dtype', 'f64', '--save-every', '20'];
+    await run(trainCommand, 'charrnn-train', [...base, '--steps', '70', '--save', join(dir, 'straight.safetensors')]);
+    await run(trainCommand, 'charrnn-train', [...base, '--steps', '40', '--save', join(dir, 'part.safetensors'), '--log', join(dir, 'part.csv')]);
+    const resumed = await run(trainCommand, 'charrnn-train', ['--resume', join(dir, 'part.safetensors'), '--data', join(dir, 'data.txt'), '--steps', '70', '--save', join(dir, 'part.safetensors'), '--log', join(dir, 'part.csv'), '--kernels', 'reference']);
+    expect(resumed.err).toBe('');
+    const a = decodeCheckpoint(readFileSync(join(dir, 'straight.safetensors')));
+    const b = decodeCheckpoint(readFileSync(join(dir, 'part.safetensors')));
+    for (const name of ['rnn.weight_hh_l0', 'decoder.weight', 'optim.rnn.weight_hh_l0.mem']) {
+      expect(Array.from(b.tensors.get(name)!.data as Float64Array), name).toEqual(Array.from(a.tensors.get(name)!.data as Float64Array));
+    }
+    const rows = parse(readFileSync(join(dir, 'part.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => Number(r.step))).toEqual([10, 20, 30, 40, 50, 60, 70]);
+  });
+
+  it('Ctrl-C saves a final checkpoint and exits 130', async () => {
+    const dir = workdir();
+    const io = fakeIo(['--data', join(dir, 'data.txt'), ...small, '--steps', '100000', '--save', join(dir, 'c.safetensors')]);
+    const stdout = io.stdout.write;
+    let steps = 0;
+    io.stdout.write = (t: string) => {
+      if (t.startsWith('step ') && ++steps === 2) io.interrupt();
+      return stdout(t);
+    };
+    const code = await runCommand('charrnn-train', trainCommand, io);
+    expect(code).toBe(130);
+    expect(decodeCheckpoint(readFileSync(join(dir, 'c.safetensors'))).training?.step).toBeGreaterThanOrEqual(20);
+  });
+
+  it('a NaN loss stops the run with exit 1, naming the step and keeping the last good checkpoint', async () => {
+    const dir = workdir();
+    // A learning rate near float32's limit, unclipped: the weights overflow within a few steps.
+    const args = ['--data', join(dir, 'data.txt'), ...small, '--steps', '1000', '--lr', '1e37', '--clip-mode', 'none', '--optimizer', 'sgd', '--save', join(dir, 'n.safetensors'), '--save-every', '1'];
+    const diverged = await run(trainCommand, 'charrnn-train', args);
+    expect(diverged.code).toBe(1);
+    const match = /^charrnn-train: error: loss became NaN at step (\d+); the last good checkpoint \(step (\d+)\) is kept in /.exec(diverged.err);
+    expect(match, diverged.err).not.toBeNull();
+    const kept = decodeCheckpoint(readFileSync(join(dir, 'n.safetensors')));
+    expect(kept.training?.step).toBe(Number(match![1]) - 1);
+    for (const p of kept.tensors.values()) expect((p.data as Float32Array).every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('bad input: one line, exit 2, nothing lost', () => {
+  const cases: [string, (dir: string) => string[], RegExp][] = [
+    ['missing data file', (d) => ['--data', join(d, 'nope.txt')], /--data file ".*nope.txt" does not exist/],
+    ['empty data file', (d) => (writeFileSync(join(d, 'e.txt'), ''), ['--data', join(d, 'e.txt')]), /is empty/],
+    ['text shorter than a window', (d) => (writeFileSync(join(d, 's.txt'), 'abc'), ['--data', join(d, 's.txt')]), /at least 26 characters/],
+    ['invalid UTF-8', (d) => (writeFileSync(join(d, 'b.txt'), Buffer.from([0x61, 0x62, 0xc3, 0x28])), ['--data', join(d, 'b.txt')]), /not valid UTF-8: .*byte 3/],
+    ['--hidden 0', () => ['--hidden', '0'], /--hidden must be an integer in \[1, 8192\], got "0"/],
+    ['--lr -1', () => ['--lr', '-1'], /--lr must be a positive number, got "-1"/],
+    ['--lr abc', () => ['--lr', 'abc'], /--lr must be a positive number, got "abc"/],
+    ['unknown optimizer', () => ['--optimizer', 'lion'], /--optimizer must be one of adagrad, sgd, momentum, rmsprop, adam/],
+    ['unknown flag', () => ['--hiden', '3'], /unknown flag --hiden; valid flags are/],
+    ['--init and --resume', () => ['--init', 'a', '--resume', 'b'], /--init and --resume cannot be used together/],
+  ];
+  for (const [name, argv, message] of cases) {
+    it(name, async () => {
+      const dir = workdir();
+      const result = await run(trainCommand, 'charrnn-train', [...argv(dir), '--steps', '1', '--kernels', 'reference']);
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(message);
+      expect(result.err.split('\n')[0]).toMatch(/^charrnn-train: error: /);
+    });
+  }
+
+  it('refuses to overwrite an existing log without --force', async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'old.csv'), 'precious\n');
+    const result = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), ...small, '--steps', '1', '--log', join(dir, 'old.csv')]);
+    expect(result.code).toBe(2);
+    expect(readFileSync(join(dir, 'old.csv'), 'utf8')).toBe('precious\n');
+  });
+
+  it('refuses truncated, foreign and mis-shaped checkpoints before using them', async () => {
+    const dir = workdir();
+    await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), ...small, '--steps', '2', '--save', join(dir, 'ok.safetensors')]);
+    const bytes = readFileSync(join(dir, 'ok.safetensors'));
+    writeFileSync(join(dir, 'cut.safetensors'), bytes.subarray(0, bytes.length - 10));
+    writeFileSync(join(dir, 'text.safetensors'), 'this is not a checkpoint at all');
+    const ok = decodeCheckpoint(bytes);
+    const tensors = new Map(ok.tensors);
+    tensors.set('rnn.weight_hh_l0', { dtype: 'F32', shape: [3, 3], data: new Float32Array(9) });
+    writeFileSync(join(dir, 'shape.safetensors'), encodeSafetensors(tensors, ok.metadata));
+    tensors.set('rnn.weight_hh_l0', ok.tensors.get('rnn.weight_hh_l0')!);
+    tensors.delete('decoder.bias');
+    writeFileSync(join(dir, 'missing.safetensors'), encodeSafetensors(tensors, ok.metadata));
+    const hostile = new Uint8Array(16);
+    new DataView(hostile.buffer).setBigUint64(0, 200_000_000n, true);
+    writeFileSync(join(dir, 'hostile.safetensors'), hostile);
+    for (const [file, message] of [
+      ['cut', /cannot be used: not a valid safetensors file/],
+      ['text', /cannot be used: not a valid safetensors file/],
+      ['shape', /tensor "rnn.weight_hh_l0" must have shape \[16,16\]/],
+      ['missing', /must have tensor "decoder.bias"/],
+      ['hostile', /header length/],
+    ] as const) {
+      const result = await run(sampleCommand, 'charrnn-sample', ['--checkpoint', join(dir, `${file}.safetensors`)]);
+      expect(result.code, file).toBe(2);
+      expect(result.err, file).toMatch(message);
+    }
+  });
+
+  it('names characters outside the vocabulary, in a prime and in eval data', async () => {
+    const dir = workdir();
+    await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), ...small, '--steps', '1', '--save', join(dir, 'v.safetensors')]);
+    const prime = await run(sampleCommand, 'charrnn-sample', ['--checkpoint', join(dir, 'v.safetensors'), '--prime', 'Grégor 😀']);
+    expect(prime.code).toBe(2);
+    expect(prime.err).toMatch(/"é" \(U\+00E9\), "😀" \(U\+1F600\)/);
+    writeFileSync(join(dir, 'other.txt'), 'Zürich');
+    const evaluation = await run(evalCommand, 'charrnn-eval', ['--checkpoint', join(dir, 'v.safetensors'), '--data', join(dir, 'other.txt')]);
+    expect(evaluation.code).toBe(2);
+    expect(evaluation.err).toMatch(/"Z" \(U\+005A\), "ü" \(U\+00FC\)/);
+    expect(readdirSync(dir).some((f) => f.includes('.tmp'))).toBe(false);
+    expect(existsSync(join(dir, 'v.safetensors'))).toBe(true);
+  });
+
+  it('loads a checkpoint that holds only the PyTorch tensors, vocab and cell (written by another tool)', async () => {
+    const dir = workdir();
+    await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), ...small, '--steps', '3', '--save', join(dir, 'full.safetensors')]);
+    const full = decodeCheckpoint(readFileSync(join(dir, 'full.safetensors')));
+    const bare = new Map([...full.tensors].filter(([name]) => name.startsWith('rnn.') || name.startsWith('decoder.')));
+    writeFileSync(join(dir, 'bare.safetensors'), encodeSafetensors(bare, { vocab: full.metadata['vocab']!, cell: 'rnn' }));
+    const sample = await run(sampleCommand, 'charrnn-sample', ['--checkpoint', join(dir, 'bare.safetensors'), '--prime', 'G', '--length', '5']);
+    expect(sample.code).toBe(0);
+    const init = await run(trainCommand, 'charrnn-train', ['--init', join(dir, 'bare.safetensors'), '--data', join(dir, 'data.txt'), ...small, '--steps', '2']);
+    expect(init.code).toBe(0);
+    const resume = await run(trainCommand, 'charrnn-train', ['--resume', join(dir, 'bare.safetensors'), '--data', join(dir, 'data.txt')]);
+    expect(resume.code).toBe(2);
+    expect(resume.err).toMatch(/holds weights only/);
+  });
+});
