@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { runCommand } from '@charrnn/cli';
+import { fakeIo, runCommand } from '@charrnn/cli';
 import { encodeSafetensors } from '@charrnn/safetensors';
 import { decodeCheckpoint } from '@charrnn/train';
 import { evalCommand } from './eval-command.js';
 import { sampleCommand } from './sample-command.js';
 import { trainCommand } from './train-command.js';
-import { fakeIo } from './test-io.js';
+
 
 const TEXT = 'Gregor Samsa woke one morning from uneasy dreams. He found himself transformed in his bed. '.repeat(12);
 

@@ -5,3 +5,4 @@ export { terminalInfo, type TerminalInfo } from './terminal.js';
 export { main, processIo, runCommand, type Command, type CommandIo } from './main.js';
 export { collectCorpus, isCorpusFile, loadEmbeddedCorpus } from './embedded-corpus.js';
 export { chooseKernels } from './kernels.js';
+export { fakeIo, type FakeIo } from './test-io.js';

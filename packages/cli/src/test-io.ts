@@ -1,7 +1,7 @@
-// A fake CommandIo for the app specs: captured output, a fixed environment, a fake clock, and a
-// Ctrl-C that can be fired from the test.
+// A fake CommandIo for testing commands in-process (used by every app's specs): captured output,
+// a fixed environment, a fake clock, and a Ctrl-C that can be fired from the test.
 
-import type { CommandIo } from '@charrnn/cli';
+import type { CommandIo } from './main.js';
 
 export interface FakeIo extends CommandIo {
   out(): string;

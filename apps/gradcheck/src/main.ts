@@ -1,0 +1,4 @@
+import { main } from '@charrnn/cli';
+import { gradcheckCommand } from './gradcheck-command.js';
+
+main('charrnn-gradcheck', gradcheckCommand);
