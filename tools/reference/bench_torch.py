@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""PyTorch peer for `npm run bench` (tools/bench): training speed of nn.RNN / nn.LSTM + nn.Linear,
+one thread, float32, the same model, data layout and update as charrnn's trainer.
+
+One-hot inputs [T, B, V] → nn.RNN(tanh) or nn.LSTM → nn.Linear decoder; CrossEntropyLoss summed
+over time and averaged over the batch; the seed's elementwise clip (±5); Adagrad (lr 0.1). B streams
+spaced len/B apart, each carrying its own (detached) state from window to window.
+
+Prints one JSON line: {name, impl, cell, hidden, seq_length, batch, dtype, chars_per_s, ms_per_step,
+steps, seconds, peak_mb, torch}. If torch is not importable it prints {"skipped": reason} and exits 0.
+Dimension letters: T time, B batch, H hidden, V vocab.
+"""
+
+import argparse
+import json
+import resource
+import sys
+import time
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--cell", choices=["rnn", "lstm"], default="rnn")
+    ap.add_argument("--hidden", type=int, default=100)
+    ap.add_argument("--seq-length", type=int, default=25)
+    ap.add_argument("--batch", type=int, default=1)
+    ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--threads", type=int, default=1)
+    a = ap.parse_args()
+    try:
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+    except ImportError as error:
+        print(json.dumps({"skipped": f"torch is not importable by {sys.executable}: {error}"}), flush=True)
+        return 0
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(1)
+    with open(a.data, "r", encoding="utf-8") as f:
+        text = f.read()
+    chars = sorted(set(text))
+    V, H, T, B = len(chars), a.hidden, a.seq_length, a.batch
+    lookup = {ch: i for i, ch in enumerate(chars)}
+    encoded = torch.tensor([lookup[ch] for ch in text], dtype=torch.long)
+    stride = (len(encoded) - 1) // B
+    if stride < T:
+        raise SystemExit(f"bench_torch: the text must have at least B*(T+1) characters, got {len(encoded)}")
+    starts = (torch.arange(B) * stride)[None, :]  # [1, B]
+    offsets = torch.arange(T)[:, None]  # [T, 1]
+
+    rnn = nn.RNN(V, H) if a.cell == "rnn" else nn.LSTM(V, H)
+    decoder = nn.Linear(H, V)
+    params = list(rnn.parameters()) + list(decoder.parameters())
+    optimizer = torch.optim.Adagrad(params, lr=0.1)
+    loss_fn = nn.CrossEntropyLoss(reduction="sum")
+    zeros = torch.zeros(1, B, H)
+    state = {"p": 0, "n": 0, "h": None}
+
+    def step():
+        p = state["p"]
+        if state["n"] == 0 or p + T + 1 > stride + 1:
+            state["h"] = zeros.clone() if a.cell == "rnn" else (zeros.clone(), zeros.clone())
+            p = 0
+        idx = starts + p + offsets  # [T, B]
+        x = F.one_hot(encoded[idx], V).float()  # [T, B, V]
+        y = encoded[idx + 1].reshape(-1)  # [T*B]
+        out, h = rnn(x, state["h"])  # out [T, B, H]
+        loss = loss_fn(decoder(out.reshape(T * B, H)), y) / B
+        optimizer.zero_grad(set_to_none=False)
+        loss.backward()
+        nn.utils.clip_grad_value_(params, 5.0)
+        optimizer.step()
+        state["h"] = h.detach() if a.cell == "rnn" else (h[0].detach(), h[1].detach())
+        state["p"] = p + T
+        state["n"] += 1
+        return loss.item()
+
+    warm_until = time.perf_counter() + max(0.1 * a.seconds, 0.05)
+    warm_steps = 0
+    t0 = time.perf_counter()
+    while warm_steps < 3 or time.perf_counter() < warm_until:
+        step()
+        warm_steps += 1
+    per_step = (time.perf_counter() - t0) / warm_steps
+    steps = max(3, int(a.seconds / per_step))
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        loss = step()
+    elapsed = time.perf_counter() - t0
+    if loss != loss:
+        raise SystemExit(f"bench_torch: loss became {loss}")
+    out = {"name": "torch", "impl": f"nn.{'RNN' if a.cell == 'rnn' else 'LSTM'}", "cell": a.cell, "hidden": H,
+           "seq_length": T, "batch": B, "dtype": "float32", "chars_per_s": steps * T * B / elapsed,
+           "ms_per_step": 1000 * elapsed / steps, "steps": steps, "seconds": elapsed,
+           "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch": torch.__version__,
+           "threads": torch.get_num_threads()}
+    print(json.dumps(out), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
