@@ -8,7 +8,7 @@ import {
 } from '@charrnn/cli';
 import { Vocabulary } from '@charrnn/corpus';
 import { epsSweep, checkGradients, modelTarget, randomState, ENTRY_COLUMNS, STENCIL_DEFAULTS, type GradcheckReport, type Stencil } from '@charrnn/gradcheck';
-import { CELL_NAMES, CharRnnModel, defaultInit, initializeParams } from '@charrnn/model';
+import { CELL_NAMES, CharRnnModel, INIT_NAMES, initializeParams, type InitName } from '@charrnn/model';
 import { csvHeader, csvRow } from '@charrnn/report';
 import { Prng, formatShape } from '@charrnn/tensor';
 import { decodeCheckpoint, modelFromCheckpoint } from '@charrnn/train';
@@ -22,6 +22,7 @@ const FLAGS = {
   vocabSize: { flag: 'vocab-size', kind: 'int', min: 2, max: 10_000, default: 12, help: 'vocabulary size of a random model (V); ignored with --data or --checkpoint' },
   data: { flag: 'data', kind: 'string', placeholder: 'FILE', help: 'take the window (and, without a checkpoint, the vocabulary) from this text' },
   checkpoint: { flag: 'checkpoint', kind: 'string', placeholder: 'FILE', help: 'check at trained weights (gradients are no longer tiny there)' },
+  weightInit: { flag: 'weight-init', kind: 'enum', values: INIT_NAMES, default: 'pytorch', help: 'random init: pytorch (uniform ±1/sqrt(H), gradients large enough to test the math) or seed (randn*0.01, where most gradients are 1e-6..1e-9 and round-off dominates)' },
   seed: { flag: 'seed', kind: 'int', min: 0, max: 0xffffffff, default: 1, help: 'seed for weights, window, state and sampled entries' },
   eps: { flag: 'eps', kind: 'number', min: 0, exclusiveMin: true, help: `finite-difference step (default: ${STENCIL_DEFAULTS[3].eps} for --stencil 3, ${STENCIL_DEFAULTS[5].eps} for 5)` },
   stencil: { flag: 'stencil', kind: 'enum', values: ['3', '5'], default: '3', help: '3: centered (L(θ+ε)−L(θ−ε))/2ε; 5: five-point, error O(ε⁴)' },
@@ -67,7 +68,7 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
     vocab = text ? Vocabulary.fromText(text) : undefined;
     const cell = v.cell as (typeof CELL_NAMES)[number];
     model = new CharRnnModel({ cell, vocabSize: vocab?.size ?? (v.vocabSize as number), hiddenSize: v.hidden as number, layers: v.layers as number, dropout: 0, dtype: 'f64' }, kernels);
-    initializeParams(model.params, defaultInit(cell), model.config.hiddenSize, rng);
+    initializeParams(model.params, v.weightInit as InitName, model.config.hiddenSize, rng);
   }
 
   const T = v.seqLength as number;
@@ -75,7 +76,7 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
   const window = drawWindow(v.data ? String(v.data) : undefined, vocab, model.config.vocabSize, T, B, rng);
   const target = modelTarget(model, { ...window, T, B }, randomState(model, B, rng));
   const c = model.config;
-  write(`gradcheck  ${c.layers}-layer ${c.cell}  V=${c.vocabSize} H=${c.hiddenSize} T=${T} B=${B}  float64  ${v.checkpoint ? `weights from ${String(v.checkpoint)}` : 'random init'}  kernels ${kernels.name}\n`);
+  write(`gradcheck  ${c.layers}-layer ${c.cell}  V=${c.vocabSize} H=${c.hiddenSize} T=${T} B=${B}  float64  ${v.checkpoint ? `weights from ${String(v.checkpoint)}` : `random init (${String(v.weightInit)})`}  kernels ${kernels.name}\n`);
   write('gradient clipping: off (raw gradients are compared)   dropout: off   incoming state: random, non-zero\n');
 
   if (v.epsSweep) return runSweep(target, stencil, entries, rng, v.csv as string | undefined, write);
