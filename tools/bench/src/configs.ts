@@ -1,0 +1,59 @@
+// The benchmark's workloads (the issue's table) and the arithmetic behind its GFLOP/s column:
+// how many floating-point operations one trained character costs for a given model shape.
+// Dimension letters: T time (seq length), B batch, H hidden, V vocabulary, G gates per cell.
+
+export type BenchCell = 'rnn' | 'lstm';
+
+export interface BenchConfig {
+  /** Short key for flags, file rows and joins between implementations, e.g. "rnn-h100-t25-b1". */
+  readonly id: string;
+  readonly cell: BenchCell;
+  readonly hidden: number;
+  readonly seqLength: number;
+  readonly batchSize: number;
+}
+
+export function configId(cell: BenchCell, hidden: number, seqLength: number, batchSize: number): string {
+  return `${cell}-h${hidden}-t${seqLength}-b${batchSize}`;
+}
+
+function config(cell: BenchCell, hidden: number, seqLength: number, batchSize: number): BenchConfig {
+  return { id: configId(cell, hidden, seqLength, batchSize), cell, hidden, seqLength, batchSize };
+}
+
+/** The seed's model: min-char-rnn, H=100, T=25, one stream. */
+export const SEED_CONFIG = config('rnn', 100, 25, 1);
+export const RNN_H100_B32 = config('rnn', 100, 25, 32);
+export const RNN_H512_B32 = config('rnn', 512, 25, 32);
+export const LSTM_H256_B32 = config('lstm', 256, 64, 32);
+
+/** In the order they run: the seed first, so its peak memory is measured in a clean process. */
+export const BENCH_CONFIGS: readonly BenchConfig[] = [SEED_CONFIG, RNN_H100_B32, RNN_H512_B32, LSTM_H256_B32];
+
+/** "rnn H=100 T=25 B=1", for tables. */
+export function describeConfig(c: Pick<BenchConfig, 'cell' | 'hidden' | 'seqLength' | 'batchSize'>): string {
+  return `${c.cell} H=${c.hidden} T=${c.seqLength} B=${c.batchSize}`;
+}
+
+const GATES: Record<BenchCell, number> = { rnn: 1, lstm: 4 };
+
+/**
+ * Matrix-multiply FLOPs per trained character (one time step of one stream), forward + backward,
+ * one layer; a multiply-add counts 2.
+ *   forward:  input projection = a gathered column of W_ih (one-hot input): 0
+ *             recurrence W_hh·h: 2·G·H²          decoder W_dec·h: 2·H·V
+ *   backward: each product gives two of the same size (dW += δ·xᵀ and δx = Wᵀ·δ):
+ *             4·G·H² + 4·H·V                     (dW_ih is a scatter-add of δ: 0)
+ *   total:    6·(G·H² + H·V)
+ * Elementwise work (tanh, σ, softmax, the Adagrad update amortized over T·B characters) is left out:
+ * it is O(H) per character against O(H²). H=100, V=80 → 108 kFLOP; H=512 → 1.82 MFLOP.
+ */
+export function flopsPerChar(cell: BenchCell, hidden: number, vocab: number): number {
+  const g = GATES[cell];
+  return 6 * (g * hidden * hidden + hidden * vocab);
+}
+
+/** GFLOP/s a training speed corresponds to. */
+export function gflops(charsPerSec: number, cell: BenchCell, hidden: number, vocab: number): number {
+  return (charsPerSec * flopsPerChar(cell, hidden, vocab)) / 1e9;
+}
