@@ -8,7 +8,7 @@
 
 import { ParamRegistry, referenceKernels, type FloatArray, type Kernels, type Param, type Prng } from '@charrnn/tensor';
 import { DECODER_BIAS, DECODER_WEIGHT, gateCount, layerParamNames, validateModelConfig, type ModelConfig } from './config.js';
-import type { Cell, LayerBuffers } from './cells/cell.js';
+import type { Cell, LayerBuffers, LayerWeights } from './cells/cell.js';
 import { cellFor } from './cells/registry.js';
 import { createState, type RecurrentState } from './state.js';
 
@@ -17,6 +17,8 @@ interface LayerParams {
   readonly weightHh: Param; // [G·H, H]
   readonly biasIh: Param; // [G·H]
   readonly biasHh: Param; // [G·H]
+  /** W_hhᵀ, rebuilt from weightHh at the start of each forward pass (not a parameter). */
+  readonly weightHhT: FloatArray; // [H, G·H]
 }
 
 /** Everything one (T, B) shape needs, allocated once. */
@@ -75,6 +77,7 @@ export class CharRnnModel {
         weightHh: add(names.weightHh, [GH, H]),
         biasIh: add(names.biasIh, [GH]),
         biasHh: add(names.biasHh, [GH]),
+        weightHhT: kernels.alloc(config.dtype, GH * H),
       });
     }
     this.decoderWeight = add(DECODER_WEIGHT, [V, H]);
@@ -161,9 +164,16 @@ export class CharRnnModel {
       }
       buf.hs.set(state.h[k]!, 0);
       if (state.c) buf.cs.set(state.c[k]!, 0);
-      this.cell.forward(this.kernels, { weightHh: p.weightHh.value, biasHh: p.biasHh.value }, buf);
+      // Transposed once per window, so the T recurrent products need no transposed operand.
+      if (this.kernels.transpose) this.kernels.transpose(GH, H, p.weightHh.value, 0, H, p.weightHhT, 0);
+      else referenceKernels.transpose!(GH, H, p.weightHh.value, 0, H, p.weightHhT, 0);
+      this.cell.forward(this.kernels, this.layerWeights(p), buf);
       if (k < this.layerParams.length - 1) this.dropoutOutput(ws, k, applyDropout ? options.rng! : null);
     }
+  }
+
+  private layerWeights(p: LayerParams): LayerWeights {
+    return { weightHh: p.weightHh.value, weightHhT: p.weightHhT, biasHh: p.biasHh.value };
   }
 
   /** The input of layer k > 0: the output of layer k−1, after dropout when it applies. */
@@ -227,7 +237,7 @@ export class CharRnnModel {
     for (let layer = this.layerParams.length - 1; layer >= 0; layer--) {
       const p = this.layerParams[layer]!;
       const buf = ws.layers[layer]!;
-      this.cell.backward(k, { weightHh: p.weightHh.value, biasHh: p.biasHh.value }, buf);
+      this.cell.backward(k, this.layerWeights(p), buf);
 
       // Hidden side: dW_hh = dHwᵀ·H_prev over the whole window (hs blocks 0..T−1), db_hh = Σ dHw.
       k.gemm(true, false, GH, H, n, 1, buf.dHw, 0, GH, buf.hs, 0, H, 0, p.weightHh.grad, 0, H);

@@ -2,7 +2,7 @@
 // the seed's elementwise ±limit clamp, or a global L2-norm rescale. Both report the norm they
 // saw before clipping, which the trainer logs as gradNorm.
 
-import { clip, type ParamRegistry } from '@charrnn/tensor';
+import { clip, type Kernels, type ParamRegistry } from '@charrnn/tensor';
 import { positive } from './check.js';
 
 export const CLIP_KINDS = ['elementwise', 'norm', 'none'] as const;
@@ -40,7 +40,8 @@ export interface NormClipResult {
  * The L2 norm over every gradient entry of every parameter. Scaled by the largest magnitude
  * first (as BLAS nrm2), so float64 grads near 1e154 do not overflow. NaN if any entry is NaN.
  */
-export function globalGradNorm(registry: ParamRegistry): number {
+export function globalGradNorm(registry: ParamRegistry, kernels?: Kernels): number {
+  if (kernels?.absMax && kernels.scaledSumOfSquares) return fusedGradNorm(registry, kernels);
   let max = 0;
   for (const p of registry.list) {
     const g = p.grad;
@@ -62,14 +63,28 @@ export function globalGradNorm(registry: ParamRegistry): number {
   return max * Math.sqrt(sum);
 }
 
-/** Clamps every gradient entry into [−limit, limit] (the seed clips at 5). */
-export function clipElementwise(registry: ParamRegistry, limit: number): ElementwiseClipResult {
+/** The same norm through the kernels' fused passes (one call per parameter, SIMD in wasm). */
+function fusedGradNorm(registry: ParamRegistry, kernels: Kernels): number {
+  let max = 0;
+  for (const p of registry.list) {
+    const a = kernels.absMax!(p.grad.length, p.grad, 0);
+    if (Number.isNaN(a)) return NaN;
+    if (a > max) max = a;
+  }
+  if (max === 0 || !Number.isFinite(max)) return max;
+  let sum = 0;
+  for (const p of registry.list) sum += kernels.scaledSumOfSquares!(p.grad.length, p.grad, 0, max);
+  return max * Math.sqrt(sum);
+}
+
+/** Clamps every gradient entry into [−limit, limit] (the seed clips at 5). Kernels, when given, run the passes. */
+export function clipElementwise(registry: ParamRegistry, limit: number, kernels?: Kernels): ElementwiseClipResult {
   positive('clipElementwise', 'limit', limit);
-  const normBefore = globalGradNorm(registry);
+  const normBefore = globalGradNorm(registry, kernels);
   let changed = 0;
   let total = 0;
   for (const p of registry.list) {
-    changed += clip(p.grad, limit);
+    changed += kernels?.clamp ? kernels.clamp(p.grad.length, p.grad, 0, limit) : clip(p.grad, limit);
     total += p.grad.length;
   }
   return { clippedFraction: total === 0 ? 0 : changed / total, normBefore };
@@ -79,9 +94,9 @@ export function clipElementwise(registry: ParamRegistry, limit: number): Element
  * Rescales all grads by maxNorm / norm when the global norm exceeds maxNorm (no epsilon, so the
  * result is maxNorm up to rounding). A non-finite norm is left alone, so divergence stays visible.
  */
-export function clipGlobalNorm(registry: ParamRegistry, maxNorm: number): NormClipResult {
+export function clipGlobalNorm(registry: ParamRegistry, maxNorm: number, kernels?: Kernels): NormClipResult {
   positive('clipGlobalNorm', 'maxNorm', maxNorm);
-  const normBefore = globalGradNorm(registry);
+  const normBefore = globalGradNorm(registry, kernels);
   if (!(normBefore > maxNorm) || !Number.isFinite(normBefore)) return { normBefore, scaled: false, clippedFraction: 0 };
   const factor = maxNorm / normBefore;
   for (const p of registry.list) {
@@ -91,18 +106,18 @@ export function clipGlobalNorm(registry: ParamRegistry, maxNorm: number): NormCl
   return { normBefore, scaled: true, clippedFraction: 1 };
 }
 
-export function applyClip(registry: ParamRegistry, config: ClipConfig): ClipResult {
+export function applyClip(registry: ParamRegistry, config: ClipConfig, kernels?: Kernels): ClipResult {
   switch (config.kind) {
     case 'elementwise': {
-      const r = clipElementwise(registry, config.value);
+      const r = clipElementwise(registry, config.value, kernels);
       return { gradNorm: r.normBefore, clippedFrac: r.clippedFraction };
     }
     case 'norm': {
-      const r = clipGlobalNorm(registry, config.value);
+      const r = clipGlobalNorm(registry, config.value, kernels);
       return { gradNorm: r.normBefore, clippedFrac: r.clippedFraction };
     }
     case 'none':
-      return { gradNorm: globalGradNorm(registry), clippedFrac: 0 };
+      return { gradNorm: globalGradNorm(registry, kernels), clippedFrac: 0 };
     default:
       throw new RangeError(`applyClip: kind must be one of ${CLIP_KINDS.join(', ')}, got ${JSON.stringify((config as { kind: unknown }).kind)}`);
   }

@@ -2,7 +2,7 @@
 // metadata can choose one by string. Options that do not apply to the kind are ignored
 // (a CLI may pass every flag's default); the ones that apply are validated by the optimizer.
 
-import type { ParamRegistry } from '@charrnn/tensor';
+import type { Kernels, ParamRegistry } from '@charrnn/tensor';
 import { Adagrad } from './adagrad.js';
 import { Adam } from './adam.js';
 import { OPTIMIZER_NAMES, isOptimizerName, type Optimizer, type OptimizerName } from './optimizer.js';
@@ -24,16 +24,18 @@ export interface OptimizerOptions {
   readonly eps?: number;
   /** rmsprop: decay of the squared-gradient average. */
   readonly alpha?: number;
+  /** The model's kernels: optimizer state is allocated in their memory and fused updates used where they exist. */
+  readonly kernels?: Kernels;
 }
 
 export function createOptimizer(name: OptimizerName, registry: ParamRegistry, options: OptimizerOptions = {}): Optimizer {
   if (!isOptimizerName(name)) {
     throw new RangeError(`createOptimizer: name must be one of ${OPTIMIZER_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
   }
-  const { lr, momentum, nesterov, beta1, beta2, eps, alpha } = options;
+  const { lr, momentum, nesterov, beta1, beta2, eps, alpha, kernels } = options;
   switch (name) {
     case 'adagrad':
-      return new Adagrad(registry, { lr, eps });
+      return new Adagrad(registry, { lr, eps, ...(kernels ? { kernels } : {}) });
     case 'sgd':
       return new SGD(registry, { lr });
     case 'momentum':

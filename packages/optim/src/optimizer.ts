@@ -2,7 +2,7 @@
 // once, in the registry's dtype), the learning rate and the checkpoint save/restore of that state.
 // Each optimizer supplies only its per-parameter update. Runs last in a step: backward → clip → step().
 
-import { allocate, formatShape, shapesEqual, sizeOf, type FloatArray, type Param, type ParamRegistry } from '@charrnn/tensor';
+import { allocate, formatShape, shapesEqual, sizeOf, type FloatArray, type Kernels, type Param, type ParamRegistry } from '@charrnn/tensor';
 import { nonNegative } from './check.js';
 
 export const OPTIMIZER_NAMES = ['adagrad', 'sgd', 'momentum', 'rmsprop', 'adam'] as const;
@@ -40,10 +40,13 @@ export abstract class Optimizer {
     lr: number,
     /** Names of the per-parameter slots, e.g. ['m', 'v']; saved as `optim.<param>.<slot>`. */
     readonly slotNames: readonly string[],
+    /** When given, state slots live in the kernels' memory and an optimizer may use their fused update. */
+    protected readonly kernels?: Kernels,
   ) {
     this.learningRate = nonNegative(name, 'lr', lr);
     this.params = [...registry.list];
-    this.state = this.params.map((p) => slotNames.map(() => allocate(registry.dtype, p.value.length)));
+    const alloc = kernels ? (n: number) => kernels.alloc(registry.dtype, n) : (n: number) => allocate(registry.dtype, n);
+    this.state = this.params.map((p) => slotNames.map(() => alloc(p.value.length)));
   }
 
   get lr(): number {

@@ -67,7 +67,7 @@ export class Trainer {
     this.dropoutRng = root.fork();
     this.sampleRng = root.fork();
     initializeParams(this.model.params, config.weightInit === 'auto' ? defaultInit(config.cell) : config.weightInit, config.hidden, initRng);
-    this.optimizer = createOptimizer(config.optimizer, this.model.params, { lr: config.lr, momentum: config.momentum });
+    this.optimizer = createOptimizer(config.optimizer, this.model.params, { lr: config.lr, momentum: config.momentum, kernels });
     this.stream = new WindowStream(data.train, { seqLength: config.seqLength, batchSize: config.batchSize });
     this.state = this.model.createState(config.batchSize);
     this.smoothLoss = Math.log(data.vocab.size); // the seed's starting point: a uniform guess
@@ -124,7 +124,7 @@ export class Trainer {
         yield this.done('diverged', lossPerChar, started, `loss became ${loss} at step ${this.step + 1}`);
         return;
       }
-      const clip = applyClip(this.model.params, { kind: config.clipMode, value: config.clip });
+      const clip = applyClip(this.model.params, { kind: config.clipMode, value: config.clip }, this.model.kernels);
       if (!Number.isFinite(clip.gradNorm)) {
         yield this.done('diverged', lossPerChar, started, `gradient norm became ${clip.gradNorm} at step ${this.step + 1}`);
         return;

@@ -10,6 +10,8 @@ import type { CellName } from '../config.js';
 
 export interface LayerWeights {
   readonly weightHh: FloatArray; // [G·H, H]
+  /** W_hhᵀ, refreshed by the model before each forward pass, so a time step is a plain [B,H]·[H,G·H] product. */
+  readonly weightHhT: FloatArray; // [H, G·H]
   readonly biasHh: FloatArray; // [G·H]
 }
 

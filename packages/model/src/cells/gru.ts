@@ -17,9 +17,9 @@ export const gruCell: Cell = {
     const { T, B, H, xw, hs, gates, aux, scratch } = buf;
     const G = 3 * H;
     for (let t = 0; t < T; t++) {
-      // scratch = h_{t−1} · W_hhᵀ + b_hh   ([B,H]·[3H,H]ᵀ)
+      // scratch = h_{t−1} · W_hhᵀ + b_hh   ([B,H]·[H,3H])
       for (let b = 0; b < B; b++) scratch.set(weights.biasHh, b * G);
-      kernels.gemm(false, true, B, G, H, 1, hs, t * B * H, H, weights.weightHh, 0, H, 1, scratch, 0, G);
+      kernels.gemm(false, false, B, G, H, 1, hs, t * B * H, H, weights.weightHhT, 0, G, 1, scratch, 0, G);
       for (let b = 0; b < B; b++) {
         const g0 = (t * B + b) * G;
         const s0 = b * G;

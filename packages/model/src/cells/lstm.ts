@@ -18,8 +18,8 @@ export const lstmCell: Cell = {
     for (let t = 0; t < T; t++) {
       const gateBase = t * B * G;
       gates.set(xw.subarray(gateBase, gateBase + B * G), gateBase);
-      // gates_t += h_{t−1} · W_hhᵀ   ([B,H]·[4H,H]ᵀ)
-      kernels.gemm(false, true, B, G, H, 1, hs, t * B * H, H, weights.weightHh, 0, H, 1, gates, gateBase, G);
+      // gates_t += h_{t−1} · W_hhᵀ   ([B,H]·[H,4H])
+      kernels.gemm(false, false, B, G, H, 1, hs, t * B * H, H, weights.weightHhT, 0, G, 1, gates, gateBase, G);
       for (let b = 0; b < B; b++) {
         const g0 = gateBase + b * G;
         const prev = (t * B + b) * H;

@@ -18,8 +18,8 @@ export const rnnCell: Cell = {
       const prev = t * block;
       const out = prev + block;
       hs.set(xw.subarray(t * block, out), out);
-      // hs[t+1] += hs[t] · W_hhᵀ   ([B,H]·[H,H]ᵀ)
-      kernels.gemm(false, true, B, H, H, 1, hs, prev, H, weights.weightHh, 0, H, 1, hs, out, H);
+      // hs[t+1] += hs[t] · W_hhᵀ   ([B,H]·[H,H])
+      kernels.gemm(false, false, B, H, H, 1, hs, prev, H, weights.weightHhT, 0, H, 1, hs, out, H);
       kernels.tanh(block, hs, out, hs, out);
     }
   },

@@ -183,6 +183,68 @@ for (const kernels of backends) {
           });
         }
 
+        it(`transpose swaps rows and columns, any shape and offset (${label})`, () => {
+          const prng = new Prng(16);
+          for (const [rows, cols] of [[1, 1], [0, 3], [3, 0], [4, 4], [5, 7], [8, 3], [13, 17], [100, 100], [37, 64]] as const) {
+            const ld = cols + prng.int(3);
+            const srcOff = prng.int(4);
+            const dstOff = prng.int(4);
+            const sVals = rounded(dtype, randomValues(prng, srcOff + rows * ld));
+            const dst = makeArray(kernels, source, dtype, new Array<number>(dstOff + rows * cols + 1).fill(7));
+            kernels.transpose!(rows, cols, makeArray(kernels, source, dtype, sVals), srcOff, ld, dst, dstOff);
+            for (let r = 0; r < rows; r++) {
+              for (let q = 0; q < cols; q++) expect(dst[dstOff + q * rows + r]).toBe(sVals[srcOff + r * ld + q]);
+            }
+            expect(dst[dstOff + rows * cols]).toBe(7);
+            if (dstOff > 0) expect(dst[dstOff - 1]).toBe(7);
+          }
+        });
+
+        it(`absMax, scaledSumOfSquares and clamp match float64 loops, NaN included (${label})`, () => {
+          const prng = new Prng(17);
+          for (const n of [0, 1, 3, 4, 5, 8, 13, 37, 100, 1001]) {
+            const off = prng.int(4);
+            const vals = rounded(dtype, [...new Array<number>(off).fill(99), ...randomValues(prng, n).map((v) => v * 8)]);
+            const x = makeArray(kernels, source, dtype, vals);
+            const body = vals.slice(off);
+            const max = body.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+            expect(kernels.absMax!(n, x, off)).toBe(max);
+            if (n > 0) {
+              const expected = body.reduce((acc, v) => acc + (v / max) ** 2, 0);
+              expectClose(dtype === 'f32' ? 'f64' : dtype, kernels.scaledSumOfSquares!(n, x, off, max), expected, expected, `scaledSumOfSquares n=${n}`);
+            }
+            const limit = 3;
+            const changed = kernels.clamp!(n, x, off, limit);
+            expect(changed).toBe(body.filter((v) => Math.abs(v) > limit).length);
+            for (let i = 0; i < n; i++) expect(x[off + i]).toBe(Math.min(limit, Math.max(-limit, body[i]!)));
+            for (let i = 0; i < off; i++) expect(x[i]).toBe(99);
+            if (n > 0) {
+              x[off + n - 1] = Number.NaN;
+              expect(kernels.absMax!(n, x, off)).toBeNaN();
+              kernels.clamp!(n, x, off, limit);
+              expect(x[off + n - 1]).toBeNaN();
+            }
+          }
+        });
+
+        it(`adagrad matches the seed's update (${label})`, () => {
+          const prng = new Prng(18);
+          for (const n of [0, 1, 3, 4, 5, 13, 100, 257]) {
+            const v0 = rounded(dtype, randomValues(prng, n));
+            const g0 = rounded(dtype, randomValues(prng, n).map((v) => v * 5));
+            const m0 = rounded(dtype, randomValues(prng, n).map((v) => Math.abs(v) * (prng.int(2) === 0 ? 0 : 2)));
+            const value = makeArray(kernels, source, dtype, v0);
+            const mem = makeArray(kernels, source, dtype, m0);
+            kernels.adagrad!(n, value, makeArray(kernels, source, dtype, g0), mem, 0.1, 1e-8);
+            for (let i = 0; i < n; i++) {
+              const m = m0[i]! + g0[i]! * g0[i]!;
+              expectClose(dtype, mem[i]!, m, m, `adagrad mem[${i}]`);
+              const v = v0[i]! - (0.1 * g0[i]!) / Math.sqrt(m + 1e-8);
+              expectClose(dtype, value[i]!, v, Math.abs(v0[i]!) + Math.abs(v - v0[i]!), `adagrad value[${i}]`);
+            }
+          }
+        });
+
         it(`softmaxCrossEntropy gives loss and scaled gradient, skipping target −1 rows (${label})`, () => {
           const prng = new Prng(15);
           for (const [rows, cols] of [[1, 1], [1, 5], [3, 4], [4, 65], [7, 13], [2, 100]] as const) {

@@ -55,4 +55,25 @@ export interface Kernels {
     targets: Int32Array, targetsOff: number,
     scale: number, dLogits: FloatArray, dLogitsOff: number,
   ): number;
+
+  // ---- Optional fused operations. A backend may leave any of them out; callers then use the
+  // ---- reference implementation (see `referenceKernels`), which every backend must match.
+
+  /** dst[cols, rows] = src[rows, cols]ᵀ; src has leading dimension ld, dst is dense (leading dimension rows). */
+  transpose?(rows: number, cols: number, src: FloatArray, srcOff: number, ld: number, dst: FloatArray, dstOff: number): void;
+
+  /** The largest |x[i]| over n entries (0 when n is 0); NaN when any entry is NaN. */
+  absMax?(n: number, x: FloatArray, xOff: number): number;
+
+  /**
+   * Σ (x[i] / divisor)² in float64 over n entries, for an overflow-safe L2 norm (divisor = absMax).
+   * A backend may compute it as Σ x[i]² / divisor² when that cannot overflow (float32 input).
+   */
+  scaledSumOfSquares?(n: number, x: FloatArray, xOff: number, divisor: number): number;
+
+  /** Clamps x[i] into [−limit, limit] in place; returns how many entries changed. */
+  clamp?(n: number, x: FloatArray, xOff: number, limit: number): number;
+
+  /** Adagrad: mem[i] += g[i]²; value[i] −= lr·g[i] / √(mem[i] + eps), over n entries of same-dtype arrays. */
+  adagrad?(n: number, value: FloatArray, grad: FloatArray, mem: FloatArray, lr: number, eps: number): void;
 }

@@ -88,4 +88,53 @@ export const referenceKernels: Kernels = {
     }
     return loss;
   },
+
+  transpose(rows, cols, src, srcOff, ld, dst, dstOff) {
+    for (let r = 0; r < rows; r++) {
+      const row = srcOff + r * ld;
+      for (let q = 0; q < cols; q++) dst[dstOff + q * rows + r] = src[row + q]!;
+    }
+  },
+
+  absMax(n, x, xOff) {
+    let max = 0;
+    for (let i = 0; i < n; i++) {
+      const a = Math.abs(x[xOff + i]!);
+      if (Number.isNaN(a)) return NaN;
+      if (a > max) max = a;
+    }
+    return max;
+  },
+
+  scaledSumOfSquares(n, x, xOff, divisor) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const v = x[xOff + i]! / divisor;
+      sum += v * v;
+    }
+    return sum;
+  },
+
+  clamp(n, x, xOff, limit) {
+    let changed = 0;
+    for (let i = 0; i < n; i++) {
+      const v = x[xOff + i]!;
+      if (v > limit) {
+        x[xOff + i] = limit;
+        changed++;
+      } else if (v < -limit) {
+        x[xOff + i] = -limit;
+        changed++;
+      }
+    }
+    return changed;
+  },
+
+  adagrad(n, value, grad, mem, lr, eps) {
+    for (let i = 0; i < n; i++) {
+      const g = grad[i]!;
+      mem[i]! += g * g;
+      value[i]! -= (lr * g) / Math.sqrt(mem[i]! + eps);
+    }
+  },
 };

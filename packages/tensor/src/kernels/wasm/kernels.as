@@ -49,10 +49,63 @@
   else store<f64>(p, x);
 }
 
+/** Loads one element and broadcasts it to every lane (v128.load32_splat: a single broadcast load on x86). */
+@inline function loadSplat<T>(p: usize): v128 {
+  if (sizeof<T>() == 4) return v128.load32_splat(p);
+  return v128.load64_splat(p);
+}
+
 /** C block store: alpha·acc + beta·C, never reading C when beta is 0 (so NaN there is ignored). */
 @inline function storeC<T>(p: usize, acc: v128, alphaV: v128, betaZero: bool, betaV: v128): void {
   if (betaZero) v128.store(p, vmul<T>(acc, alphaV));
   else v128.store(p, vadd<T>(vmul<T>(acc, alphaV), vmul<T>(v128.load(p), betaV)));
+}
+
+/** Below this many rows of A, a transposed-B gemm runs as row-by-row dot products instead of packing B. */
+const DOT_ROWS: i32 = 4;
+
+/**
+ * dst[cols, rows] = src[rows, cols]ᵀ (src leading dimension ld, dst dense), in 4×4 (f32) or
+ * 2×2 (f64) register blocks, so both sides are read and written a vector at a time.
+ */
+function transposeInto<T>(rows: i32, cols: i32, src: usize, ld: i32, dst: usize): void {
+  const sz = sizeof<T>();
+  const L: i32 = sizeof<T>() == 4 ? 4 : 2;
+  const sS = <usize>ld * sz;
+  const sD = <usize>rows * sz;
+  let r = 0;
+  for (; r + L <= rows; r += L) {
+    const s0 = src + <usize>r * sS;
+    let q = 0;
+    for (; q + L <= cols; q += L) {
+      const ps = s0 + <usize>q * sz;
+      const pd = dst + <usize>q * sD + <usize>r * sz;
+      if (sizeof<T>() == 4) {
+        const r0 = v128.load(ps), r1 = v128.load(ps + sS), r2 = v128.load(ps + 2 * sS), r3 = v128.load(ps + 3 * sS);
+        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+        const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+        const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+        const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+        v128.store(pd, v128.shuffle<f64>(t0, t2, 0, 2));
+        v128.store(pd + sD, v128.shuffle<f64>(t0, t2, 1, 3));
+        v128.store(pd + 2 * sD, v128.shuffle<f64>(t1, t3, 0, 2));
+        v128.store(pd + 3 * sD, v128.shuffle<f64>(t1, t3, 1, 3));
+      } else {
+        const r0 = v128.load(ps), r1 = v128.load(ps + sS);
+        v128.store(pd, v128.shuffle<f64>(r0, r1, 0, 2));
+        v128.store(pd + sD, v128.shuffle<f64>(r0, r1, 1, 3));
+      }
+    }
+    for (; q < cols; q++) {
+      for (let x = 0; x < L; x++) {
+        store<T>(dst + <usize>q * sD + <usize>(r + x) * sz, load<T>(s0 + <usize>x * sS + <usize>q * sz));
+      }
+    }
+  }
+  for (; r < rows; r++) {
+    const s0 = src + <usize>r * sS;
+    for (let q = 0; q < cols; q++) store<T>(dst + <usize>q * sD + <usize>r * sz, load<T>(s0 + <usize>q * sz));
+  }
 }
 
 // ---- gemm: C[m,n] = alpha·op(A)·op(B) + beta·C ----
@@ -60,20 +113,52 @@
 // op(A) is read by scalar strides, so transA costs nothing; op(B) must have contiguous rows, so
 // a transposed B is first packed into `scratch` (k·n elements).
 
+/** k-block length: a long inner dimension is cut into blocks whose A and B panels stay in cache (weight gradients sum over T·B rows). */
+const KC: i32 = 256;
+
 function gemm<T>(
   transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f64,
   a: usize, lda: i32, b: usize, ldb: i32, beta: f64, c: usize, ldc: i32, scratch: usize,
 ): void {
   if (m <= 0 || n <= 0) return;
+  if (k > 2 * KC && !transB) {
+    // C = alpha·A₀B₀ + beta·C, then C += alpha·AᵢBᵢ for each further block of the inner dimension.
+    const sz = sizeof<T>();
+    for (let p = 0; p < k; p += KC) {
+      const kc = min(KC, k - p);
+      const pa = a + <usize>(transA ? p * lda : p) * sz;
+      const pb = b + <usize>(p * ldb) * sz;
+      gemmBlock<T>(transA, 0, m, n, kc, alpha, pa, lda, pb, ldb, p == 0 ? beta : 1, c, ldc, scratch);
+    }
+    return;
+  }
+  gemmBlock<T>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch);
+}
+
+function gemmBlock<T>(
+  transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f64,
+  a: usize, lda: i32, b: usize, ldb: i32, beta: f64, c: usize, ldc: i32, scratch: usize,
+): void {
   const sz = sizeof<T>();
   const L: i32 = sizeof<T>() == 4 ? 4 : 2;
   if (transB) {
-    for (let j = 0; j < n; j++) {
-      const src = b + <usize>(j * ldb) * sz;
-      for (let p = 0; p < k; p++) store<T>(scratch + <usize>(p * n + j) * sz, load<T>(src + <usize>p * sz));
+    // A few rows of a plain A: dot products of contiguous rows need no packing (the recurrence at batch 1).
+    if (!transA && m < DOT_ROWS) {
+      for (let i = 0; i < m; i++) {
+        gemvN<T>(n, k, alpha, b, ldb, a + <usize>(i * lda) * sz, beta, c + <usize>(i * ldc) * sz);
+      }
+      return;
     }
+    transposeInto<T>(n, k, b, ldb, scratch);
     b = scratch;
     ldb = n;
+  }
+  if (!transA && m < DOT_ROWS) {
+    // C row i = A row i · B: row updates, the same summation order as a row of the tiled kernel.
+    for (let i = 0; i < m; i++) {
+      gemvT<T>(k, n, alpha, b, ldb, a + <usize>(i * lda) * sz, beta, c + <usize>(i * ldc) * sz);
+    }
+    return;
   }
   const sAi = (transA ? <usize>1 : <usize>lda) * sz;
   const sAp = (transA ? <usize>lda : <usize>1) * sz;
@@ -99,16 +184,16 @@ function gemm<T>(
       for (let p = 0; p < k; p++) {
         const b0 = v128.load(pb);
         const b1 = v128.load(pb, 16);
-        let x = splatT<T>(loadF<T>(pa0));
+        let x = loadSplat<T>(pa0);
         c00 = vadd<T>(c00, vmul<T>(x, b0));
         c01 = vadd<T>(c01, vmul<T>(x, b1));
-        x = splatT<T>(loadF<T>(pa1));
+        x = loadSplat<T>(pa1);
         c10 = vadd<T>(c10, vmul<T>(x, b0));
         c11 = vadd<T>(c11, vmul<T>(x, b1));
-        x = splatT<T>(loadF<T>(pa2));
+        x = loadSplat<T>(pa2);
         c20 = vadd<T>(c20, vmul<T>(x, b0));
         c21 = vadd<T>(c21, vmul<T>(x, b1));
-        x = splatT<T>(loadF<T>(pa3));
+        x = loadSplat<T>(pa3);
         c30 = vadd<T>(c30, vmul<T>(x, b0));
         c31 = vadd<T>(c31, vmul<T>(x, b1));
         pa0 += sAp;
@@ -135,7 +220,7 @@ function gemm<T>(
       let pb = b + <usize>j * sz;
       let c0 = zero, c1 = zero;
       for (let p = 0; p < k; p++) {
-        const x = splatT<T>(loadF<T>(pa));
+        const x = loadSplat<T>(pa);
         c0 = vadd<T>(c0, vmul<T>(x, v128.load(pb)));
         c1 = vadd<T>(c1, vmul<T>(x, v128.load(pb, 16)));
         pa += sAp;
@@ -157,10 +242,10 @@ function gemm<T>(
       let c0 = zero, c1 = zero, c2 = zero, c3 = zero;
       for (let p = 0; p < k; p++) {
         const b0 = v128.load(pb);
-        c0 = vadd<T>(c0, vmul<T>(splatT<T>(loadF<T>(pa0)), b0));
-        c1 = vadd<T>(c1, vmul<T>(splatT<T>(loadF<T>(pa1)), b0));
-        c2 = vadd<T>(c2, vmul<T>(splatT<T>(loadF<T>(pa2)), b0));
-        c3 = vadd<T>(c3, vmul<T>(splatT<T>(loadF<T>(pa3)), b0));
+        c0 = vadd<T>(c0, vmul<T>(loadSplat<T>(pa0), b0));
+        c1 = vadd<T>(c1, vmul<T>(loadSplat<T>(pa1), b0));
+        c2 = vadd<T>(c2, vmul<T>(loadSplat<T>(pa2), b0));
+        c3 = vadd<T>(c3, vmul<T>(loadSplat<T>(pa3), b0));
         pa0 += sAp;
         pa1 += sAp;
         pa2 += sAp;
@@ -181,7 +266,7 @@ function gemm<T>(
       let pb = b + <usize>j * sz;
       let c0 = zero;
       for (let p = 0; p < k; p++) {
-        c0 = vadd<T>(c0, vmul<T>(splatT<T>(loadF<T>(pa)), v128.load(pb)));
+        c0 = vadd<T>(c0, vmul<T>(loadSplat<T>(pa), v128.load(pb)));
         pa += sAp;
         pb += sB;
       }
@@ -465,6 +550,127 @@ function softmaxCrossEntropyF64(rows: i32, cols: i32, logits: usize, targets: us
   return loss;
 }
 
+// ---- gradient clipping and the Adagrad update (per parameter, once a step) ----
+
+function absMax<T>(n: i32, x: usize): f64 {
+  const sz = sizeof<T>();
+  const L: i32 = sizeof<T>() == 4 ? 4 : 2;
+  // wasm min/max propagate NaN, so a NaN anywhere makes the result NaN, as the reference says.
+  let mv = f64x2.splat(0);
+  let i = 0;
+  if (sizeof<T>() == 4) {
+    for (; i + L <= n; i += L) mv = f32x4.max(mv, f32x4.abs(v128.load(x + <usize>i * sz)));
+  } else {
+    for (; i + L <= n; i += L) mv = f64x2.max(mv, f64x2.abs(v128.load(x + <usize>i * sz)));
+  }
+  let m = hmax<T>(mv);
+  for (; i < n; i++) m = max(m, abs(loadF<T>(x + <usize>i * sz)));
+  return m;
+}
+
+/** float32: Σx² in float64 (a float32 square cannot overflow there), then one division; float64: as the reference. */
+function scaledSumOfSquares<T>(n: i32, x: usize, divisor: f64): f64 {
+  if (sizeof<T>() == 4) {
+    let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const v = v128.load(x + <usize>i * 4);
+      const lo = f64x2.promote_low_f32x4(v);
+      const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+      acc0 = f64x2.add(acc0, f64x2.mul(lo, lo));
+      acc1 = f64x2.add(acc1, f64x2.mul(hi, hi));
+    }
+    const accv = f64x2.add(acc0, acc1);
+    let sum = f64x2.extract_lane(accv, 0) + f64x2.extract_lane(accv, 1);
+    for (; i < n; i++) {
+      const v = <f64>load<f32>(x + <usize>i * 4);
+      sum += v * v;
+    }
+    return sum / (divisor * divisor);
+  }
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = load<f64>(x + <usize>i * 8) / divisor;
+    sum += v * v;
+  }
+  return sum;
+}
+
+function clampF32(n: i32, x: usize, limit: f64): i32 {
+  const hiV = f32x4.splat(<f32>limit);
+  const loV = f32x4.splat(<f32>-limit);
+  let count = i32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = x + <usize>i * 4;
+    const v = v128.load(p);
+    const outside = v128.or(f32x4.gt(v, hiV), f32x4.lt(v, loV));
+    if (v128.any_true(outside)) {
+      count = i32x4.sub(count, outside);
+      v128.store(p, v128.bitselect(f32x4.min(f32x4.max(v, loV), hiV), v, outside));
+    }
+  }
+  let c = i32x4.extract_lane(count, 0) + i32x4.extract_lane(count, 1) + i32x4.extract_lane(count, 2) + i32x4.extract_lane(count, 3);
+  const lim = <f32>limit;
+  for (; i < n; i++) {
+    const p = x + <usize>i * 4;
+    const v = load<f32>(p);
+    if (v > lim) { store<f32>(p, lim); c++; } else if (v < -lim) { store<f32>(p, -lim); c++; }
+  }
+  return c;
+}
+
+function clampF64(n: i32, x: usize, limit: f64): i32 {
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const p = x + <usize>i * 8;
+    const v = load<f64>(p);
+    if (v > limit) { store<f64>(p, limit); c++; } else if (v < -limit) { store<f64>(p, -limit); c++; }
+  }
+  return c;
+}
+
+function adagradF32(n: i32, value: usize, grad: usize, mem: usize, lr: f64, eps: f64): void {
+  const lrV = f32x4.splat(<f32>lr);
+  const epsV = f32x4.splat(<f32>eps);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i * 4;
+    const g = v128.load(grad + off);
+    const m = f32x4.add(v128.load(mem + off), f32x4.mul(g, g));
+    v128.store(mem + off, m);
+    const step = f32x4.div(f32x4.mul(lrV, g), f32x4.sqrt(f32x4.add(m, epsV)));
+    v128.store(value + off, f32x4.sub(v128.load(value + off), step));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i * 4;
+    const g = <f64>load<f32>(grad + off);
+    const m = <f32>(<f64>load<f32>(mem + off) + g * g);
+    store<f32>(mem + off, m);
+    store<f32>(value + off, <f32>(<f64>load<f32>(value + off) - (lr * g) / Math.sqrt(<f64>m + eps)));
+  }
+}
+
+function adagradF64(n: i32, value: usize, grad: usize, mem: usize, lr: f64, eps: f64): void {
+  const lrV = f64x2.splat(lr);
+  const epsV = f64x2.splat(eps);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const off = <usize>i * 8;
+    const g = v128.load(grad + off);
+    const m = f64x2.add(v128.load(mem + off), f64x2.mul(g, g));
+    v128.store(mem + off, m);
+    v128.store(value + off, f64x2.sub(v128.load(value + off), f64x2.div(f64x2.mul(lrV, g), f64x2.sqrt(f64x2.add(m, epsV)))));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i * 8;
+    const g = load<f64>(grad + off);
+    const m = load<f64>(mem + off) + g * g;
+    store<f64>(mem + off, m);
+    store<f64>(value + off, load<f64>(value + off) - (lr * g) / Math.sqrt(m + eps));
+  }
+}
+
 // ---- exports (one per dtype; pointers are byte addresses) ----
 
 export function heapBase(): usize {
@@ -508,4 +714,35 @@ export function softmax_xent_f32(rows: i32, cols: i32, logits: usize, targets: u
 }
 export function softmax_xent_f64(rows: i32, cols: i32, logits: usize, targets: usize, scale: f64, d: usize): f64 {
   return softmaxCrossEntropyF64(rows, cols, logits, targets, scale, d);
+}
+
+export function transpose_f32(rows: i32, cols: i32, src: usize, ld: i32, dst: usize): void {
+  transposeInto<f32>(rows, cols, src, ld, dst);
+}
+export function transpose_f64(rows: i32, cols: i32, src: usize, ld: i32, dst: usize): void {
+  transposeInto<f64>(rows, cols, src, ld, dst);
+}
+export function abs_max_f32(n: i32, x: usize): f64 {
+  return absMax<f32>(n, x);
+}
+export function abs_max_f64(n: i32, x: usize): f64 {
+  return absMax<f64>(n, x);
+}
+export function scaled_sum_squares_f32(n: i32, x: usize, divisor: f64): f64 {
+  return scaledSumOfSquares<f32>(n, x, divisor);
+}
+export function scaled_sum_squares_f64(n: i32, x: usize, divisor: f64): f64 {
+  return scaledSumOfSquares<f64>(n, x, divisor);
+}
+export function clamp_f32(n: i32, x: usize, limit: f64): i32 {
+  return clampF32(n, x, limit);
+}
+export function clamp_f64(n: i32, x: usize, limit: f64): i32 {
+  return clampF64(n, x, limit);
+}
+export function adagrad_f32(n: i32, value: usize, grad: usize, mem: usize, lr: f64, eps: f64): void {
+  adagradF32(n, value, grad, mem, lr, eps);
+}
+export function adagrad_f64(n: i32, value: usize, grad: usize, mem: usize, lr: f64, eps: f64): void {
+  adagradF64(n, value, grad, mem, lr, eps);
 }

@@ -50,6 +50,16 @@ interface WasmExports {
   sigmoid_f64(n: number, x: number, out: number): void;
   softmax_xent_f32(rows: number, cols: number, logits: number, targets: number, scale: number, d: number): number;
   softmax_xent_f64(rows: number, cols: number, logits: number, targets: number, scale: number, d: number): number;
+  transpose_f32(rows: number, cols: number, src: number, ld: number, dst: number): void;
+  transpose_f64(rows: number, cols: number, src: number, ld: number, dst: number): void;
+  abs_max_f32(n: number, x: number): number;
+  abs_max_f64(n: number, x: number): number;
+  scaled_sum_squares_f32(n: number, x: number, divisor: number): number;
+  scaled_sum_squares_f64(n: number, x: number, divisor: number): number;
+  clamp_f32(n: number, x: number, limit: number): number;
+  clamp_f64(n: number, x: number, limit: number): number;
+  adagrad_f32(n: number, value: number, grad: number, mem: number, lr: number, eps: number): void;
+  adagrad_f64(n: number, value: number, grad: number, mem: number, lr: number, eps: number): void;
 }
 
 /** Why this engine cannot run the wasm kernels, or undefined when it can. */
@@ -277,5 +287,50 @@ class WasmKernels implements Kernels {
     return (bpe === 4 ? this.wasm.softmax_xent_f32 : this.wasm.softmax_xent_f64)(
       rows, cols, logits.byteOffset + logitsOff * bpe, ptr, scale, dLogits.byteOffset + dLogitsOff * bpe,
     );
+  }
+
+  transpose(rows: number, cols: number, src: FloatArray, srcOff: number, ld: number, dst: FloatArray, dstOff: number): void {
+    if (!this.owns(src) || !this.owns(dst) || src.BYTES_PER_ELEMENT !== dst.BYTES_PER_ELEMENT) {
+      referenceKernels.transpose!(rows, cols, src, srcOff, ld, dst, dstOff);
+      return;
+    }
+    checkMatrix('transpose', 'src', src, srcOff, rows, cols, ld);
+    checkMatrix('transpose', 'dst', dst, dstOff, cols, rows, rows);
+    if (rows === 0 || cols === 0) return;
+    const bpe = src.BYTES_PER_ELEMENT;
+    (bpe === 4 ? this.wasm.transpose_f32 : this.wasm.transpose_f64)(rows, cols, src.byteOffset + srcOff * bpe, ld, dst.byteOffset + dstOff * bpe);
+  }
+
+  absMax(n: number, x: FloatArray, xOff: number): number {
+    if (!this.owns(x)) return referenceKernels.absMax!(n, x, xOff);
+    checkMatrix('absMax', 'x', x, xOff, 1, n, 0);
+    const bpe = x.BYTES_PER_ELEMENT;
+    return (bpe === 4 ? this.wasm.abs_max_f32 : this.wasm.abs_max_f64)(n, x.byteOffset + xOff * bpe);
+  }
+
+  scaledSumOfSquares(n: number, x: FloatArray, xOff: number, divisor: number): number {
+    if (!this.owns(x)) return referenceKernels.scaledSumOfSquares!(n, x, xOff, divisor);
+    checkMatrix('scaledSumOfSquares', 'x', x, xOff, 1, n, 0);
+    const bpe = x.BYTES_PER_ELEMENT;
+    return (bpe === 4 ? this.wasm.scaled_sum_squares_f32 : this.wasm.scaled_sum_squares_f64)(n, x.byteOffset + xOff * bpe, divisor);
+  }
+
+  clamp(n: number, x: FloatArray, xOff: number, limit: number): number {
+    if (!this.owns(x)) return referenceKernels.clamp!(n, x, xOff, limit);
+    checkMatrix('clamp', 'x', x, xOff, 1, n, 0);
+    const bpe = x.BYTES_PER_ELEMENT;
+    return (bpe === 4 ? this.wasm.clamp_f32 : this.wasm.clamp_f64)(n, x.byteOffset + xOff * bpe, limit);
+  }
+
+  adagrad(n: number, value: FloatArray, grad: FloatArray, mem: FloatArray, lr: number, eps: number): void {
+    const bpe = value.BYTES_PER_ELEMENT;
+    if (!this.owns(value) || !this.owns(grad) || !this.owns(mem) || grad.BYTES_PER_ELEMENT !== bpe || mem.BYTES_PER_ELEMENT !== bpe) {
+      referenceKernels.adagrad!(n, value, grad, mem, lr, eps);
+      return;
+    }
+    checkMatrix('adagrad', 'value', value, 0, 1, n, 0);
+    checkMatrix('adagrad', 'grad', grad, 0, 1, n, 0);
+    checkMatrix('adagrad', 'mem', mem, 0, 1, n, 0);
+    (bpe === 4 ? this.wasm.adagrad_f32 : this.wasm.adagrad_f64)(n, value.byteOffset, grad.byteOffset, mem.byteOffset, lr, eps);
   }
 }

@@ -1,0 +1,59 @@
+// The fused paths (kernels passed in): the wasm kernels' clip, norm and Adagrad update agree with
+// the plain loops, and the reference kernels' with them exactly.
+import { describe, expect, it } from 'vitest';
+import { ParamRegistry, Prng, loadWasmKernels, referenceKernels, type Dtype, type Kernels } from '@charrnn/tensor';
+import { Adagrad } from './adagrad.js';
+import { applyClip } from './clip.js';
+
+const wasm = loadWasmKernels();
+const backends: Kernels[] = 'unavailable' in wasm ? [referenceKernels] : [referenceKernels, wasm];
+
+function registry(kernels: Kernels, dtype: Dtype, seed: number): ParamRegistry {
+  const prng = new Prng(seed);
+  const reg = new ParamRegistry(dtype);
+  for (const [name, n] of [['a', 7], ['b', 130], ['c', 1]] as const) {
+    const value = kernels.alloc(dtype, n);
+    const grad = kernels.alloc(dtype, n);
+    for (let i = 0; i < n; i++) {
+      value[i] = prng.uniformIn(-1, 1);
+      grad[i] = prng.uniformIn(-8, 8);
+    }
+    reg.add(name, [n], value, grad);
+  }
+  return reg;
+}
+
+function flat(reg: ParamRegistry, what: 'value' | 'grad'): number[] {
+  return reg.list.flatMap((p) => Array.from(p[what]));
+}
+
+describe.each(backends.map((k) => [k.name, k] as const))('clip and Adagrad through %s kernels', (name, kernels) => {
+  for (const dtype of ['f32', 'f64'] as const) {
+    const tol = dtype === 'f32' || name !== 'reference' ? { atol: 1e-5, rtol: 1e-4 } : { atol: 0, rtol: 0 };
+    const close = (got: number[], expected: number[]): void => {
+      got.forEach((g, i) => {
+        const e = expected[i]!;
+        if (!(Math.abs(g - e) <= tol.atol + tol.rtol * Math.abs(e))) expect.fail(`entry ${i}: got ${g}, expected ${e}`);
+      });
+    };
+
+    it(`matches the plain loops for ${dtype} (elementwise and norm clipping, two Adagrad steps)`, () => {
+      for (const kind of ['elementwise', 'norm', 'none'] as const) {
+        const plain = registry(referenceKernels, dtype, 3);
+        const fused = registry(kernels, dtype, 3);
+        const a = applyClip(plain, { kind, value: 5 });
+        const b = applyClip(fused, { kind, value: 5 }, kernels);
+        close([b.gradNorm, b.clippedFrac], [a.gradNorm, a.clippedFrac]);
+        close(flat(fused, 'grad'), flat(plain, 'grad'));
+        const optPlain = new Adagrad(plain);
+        const optFused = new Adagrad(fused, { kernels });
+        for (let s = 0; s < 2; s++) {
+          optPlain.step();
+          optFused.step();
+        }
+        close(flat(fused, 'value'), flat(plain, 'value'));
+        close(Array.from(optFused.stateTensors()['optim.b.mem']!.data), Array.from(optPlain.stateTensors()['optim.b.mem']!.data));
+      }
+    });
+  }
+});
