@@ -5,7 +5,8 @@
 // and the embedded training corpus is baked in as a string, so dist/ runs on its own.
 
 import { build } from 'esbuild';
-import { dirname, join, resolve } from 'node:path';
+import { chmodSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,3 +50,6 @@ await build({
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   plugins: [embeddedCorpus],
 });
+
+// esbuild writes no execute bit; the bundles are commands (bin entries), so set it.
+for (const entry of entryPoints) chmodSync(join('dist', basename(entry).replace(/\.ts$/, '.js')), 0o755);

@@ -1,0 +1,136 @@
+// charrnn-sweep: spec file → trials → executor (worker threads) → the coordinator, which writes
+// the sweep directory; a live view on a terminal, plain lines elsewhere. Testable through CommandIo.
+
+import { dirname, isAbsolute, resolve } from 'node:path';
+import {
+  EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError, chooseKernels, formatHelp, loadEmbeddedCorpus, parseFlags, readText,
+  terminalInfo, type CommandIo,
+} from '@charrnn/cli';
+import {
+  SpecError, SweepError, createInProcessExecutor, describeParams, formatProgress, formatTrialEnd, parseSpecText, runSweep, sweepIdentity,
+  type SweepProgress, type SweepSpec, type TrialExecutor,
+} from '@charrnn/sweep';
+import { SWEEP_FLAGS } from './flags.js';
+import { createFileStore } from './fs-store.js';
+import { createWorkerExecutor } from './worker-executor.js';
+
+const NAME = 'charrnn-sweep';
+const USAGE = `${NAME} SPEC.yaml --out DIR [--workers N] [--resume] [--data FILE]`;
+const DESCRIPTION = 'Runs a hyperparameter sweep (grid or random, optional ASHA early stopping) with the charrnn trainer, trials in parallel; writes per-trial logs and checkpoints, summary.csv and report.html.';
+
+export async function sweepCommand(io: CommandIo): Promise<number> {
+  const flags = parseFlags(io.argv, SWEEP_FLAGS, { positionals: 1 });
+  if (flags.help) {
+    io.stdout.write(formatHelp(USAGE, DESCRIPTION, SWEEP_FLAGS));
+    return EXIT_OK;
+  }
+  const v = flags.values;
+  const specPath = flags.positionals[0];
+  if (!specPath) throw new UsageError('give the sweep spec file, e.g. charrnn-sweep examples/sweeps/grid.yaml --out runs/grid', 'see --help');
+  const out = v.out as string | undefined;
+  if (!out) throw new UsageError('--out DIR is required (where the sweep writes its files)');
+
+  let spec: SweepSpec;
+  try {
+    spec = parseSpecText(readText(specPath, 'spec file'));
+  } catch (error) {
+    if (!(error instanceof SpecError)) throw error;
+    for (const problem of error.problems) io.stderr.write(`${NAME}: error: ${specPath}: ${problem}\n`);
+    return EXIT_USAGE;
+  }
+  // --data is relative to the current directory; the spec's data to the spec file.
+  const dataPath = (v.data as string | undefined) || (spec.data !== undefined ? (isAbsolute(spec.data) ? spec.data : resolve(dirname(specPath), spec.data)) : undefined);
+  const text = dataPath ? readText(dataPath, v.data ? '--data file' : 'spec data file') : loadEmbeddedCorpus();
+  if (text.length === 0) throw new UsageError(`data file ${JSON.stringify(dataPath)} is empty`);
+
+  const notice = (line: string): void => void io.stderr.write(`${line}\n`);
+  const slots = Math.min(v.workers as number, spec.trials);
+  let executor: TrialExecutor;
+  if (v.executor === 'inline') executor = createInProcessExecutor({ text, clock: io.clock, kernels: chooseKernels(String(v.kernels), notice), slots });
+  else {
+    chooseKernels(String(v.kernels), () => undefined); // fail here, with a usage error, if the kernels cannot load
+    executor = createWorkerExecutor({ workers: slots, text, kernels: String(v.kernels), onNotice: notice });
+  }
+
+  const terminal = terminalInfo(io.stdout, io.env);
+  const view = createView(io, terminal.interactive, terminal.columns);
+  const controller = new AbortController();
+  const removeInterrupt = io.onInterrupt(() => {
+    view.line('interrupt: stopping the running trials and saving their checkpoints (press Ctrl-C again to quit at once)');
+    controller.abort();
+  });
+  io.stdout.write(`sweep: ${spec.trials} trial(s), method ${spec.method}, budget ${spec.budget.value} ${spec.budget.kind} each, ${slots} ${v.executor === 'inline' ? 'inline slot(s)' : 'worker thread(s)'}, data ${dataPath ?? 'embedded corpus'} (${text.length} chars) → ${out}\n`);
+
+  let result;
+  try {
+    result = await runSweep({
+      spec, identity: sweepIdentity(spec, text), executor, store: createFileStore(out), clock: io.clock, resume: v.resume === true, signal: controller.signal,
+      onProgress: (p) => view.progress(p),
+      onTrialEnd: (record, p) => {
+        view.line(formatTrialEnd(record, p));
+        view.progress(p, true);
+      },
+    });
+  } catch (error) {
+    if (error instanceof SweepError) throw new UsageError(`${out}: ${error.message}`, error.hint);
+    throw error;
+  } finally {
+    removeInterrupt();
+    view.close();
+    await executor.close();
+  }
+
+  const counts = { ok: 0, failed: 0, stopped: 0, running: 0, pending: 0 };
+  for (const r of result.records) counts[r.status]++;
+  io.stdout.write(`sweep ${result.interrupted ? 'interrupted' : 'done'}: ${counts.ok} ok, ${counts.stopped} stopped, ${counts.failed} failed, ${counts.running + counts.pending} unfinished\n`);
+  if (result.best) {
+    const bpc = result.best.bestValLoss! / Math.LN2;
+    io.stdout.write(`best: ${result.best.id} val_bpc ${bpc.toFixed(4)} (val_loss ${result.best.bestValLoss!.toFixed(4)})  ${describeParams(result.best.params)}  seed=${result.best.seed}\n`);
+  }
+  io.stdout.write(`files: ${out}/summary.csv, ${out}/report.html, ${out}/trials/<id>/{log.csv,config.json,best.safetensors}\n`);
+  if (result.interrupted) {
+    io.stdout.write(`resume with: ${NAME} ${specPath} --out ${out} --resume${v.data ? ` --data ${String(v.data)}` : ''}\n`);
+    return EXIT_INTERRUPTED;
+  }
+  return counts.failed === result.records.length ? EXIT_FAILURE : EXIT_OK;
+}
+
+/** The console: a redrawn block on a terminal (throttled), plain lines otherwise. */
+function createView(io: CommandIo, interactive: boolean, columns: number): { progress(p: SweepProgress, force?: boolean): void; line(text: string): void; close(): void } {
+  let drawn = 0;
+  let last = -Infinity;
+  let latest: SweepProgress | null = null;
+  const clear = (): void => {
+    if (drawn > 0) io.stdout.write(`\x1b[${drawn}A\r\x1b[J`);
+    drawn = 0;
+  };
+  const draw = (): void => {
+    if (!latest) return;
+    clear();
+    const lines = formatProgress(latest, columns);
+    io.stdout.write(`${lines.join('\n')}\n`);
+    drawn = lines.length;
+  };
+  return {
+    progress(p, force = false) {
+      latest = p;
+      if (!interactive) return;
+      const now = io.clock();
+      if (!force && now - last < 200) return;
+      last = now;
+      draw();
+    },
+    line(text) {
+      if (!interactive) {
+        io.stdout.write(`${text}\n`);
+        return;
+      }
+      clear();
+      io.stdout.write(`${text}\n`);
+      draw();
+    },
+    close() {
+      if (interactive) draw();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+// Messages between the coordinator (main thread) and a trial worker thread.
+
+import type { TrainingEvent } from '@charrnn/report';
+import type { TrialOutcome, TrialTask } from '@charrnn/sweep';
+
+export interface WorkerInit {
+  readonly text: string;
+  readonly kernels: string;
+}
+
+export type ToWorker =
+  | { readonly type: 'run'; readonly task: TrialTask }
+  | { readonly type: 'stop' }
+  | { readonly type: 'rung-reply'; readonly proceed: boolean };
+
+export type FromWorker =
+  | { readonly type: 'notice'; readonly line: string }
+  | { readonly type: 'event'; readonly event: TrainingEvent }
+  | { readonly type: 'checkpoint'; readonly kind: 'best' | 'last'; readonly step: number; readonly bytes: Uint8Array }
+  | { readonly type: 'rung'; readonly rung: number; readonly step: number; readonly value: number }
+  | { readonly type: 'done'; readonly outcome: TrialOutcome };

@@ -1,0 +1,239 @@
+// The sweep coordinator: expands the spec into trials, hands them to an executor a few at a time,
+// turns their events into files (log.csv rows, checkpoints, record.json, summary.csv, report.html)
+// through a SweepStore, applies ASHA, and resumes an interrupted sweep from its directory.
+// It alone writes files, so the output is the same whichever executor ran the trials.
+
+import { createCsvLogSink, type EventSink, type TrainingEvent } from '@charrnn/report';
+import { decodeCheckpoint } from '@charrnn/train';
+import { AshaScheduler, ashaRungSteps } from './asha.js';
+import { errorMessage, type TrialExecutor, type TrialOutcome, type TrialTask } from './executor.js';
+import { newRecord, summaryCsv, trialScore, type TrialRecord, type TrialStatus } from './record.js';
+import { renderReport } from './report-html.js';
+import type { SweepSpec } from './spec.js';
+import { trialPath, truncateLogRows, type LogWriter, type SweepStore } from './store.js';
+import { expandTrials, type TrialSpec } from './trials.js';
+
+/** The sweep cannot start or resume as asked (exit 2 in the app). */
+export class SweepError extends Error {
+  override readonly name = 'SweepError';
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+  }
+}
+
+export interface SweepProgress {
+  readonly total: number;
+  readonly counts: Readonly<Record<TrialStatus, number>>;
+  readonly running: readonly { readonly id: string; readonly steps: number; readonly totalSteps: number }[];
+  readonly best?: { readonly id: string; readonly value: number; readonly params: Readonly<Record<string, string | number>> };
+  readonly metric: string;
+  readonly elapsedSec: number;
+  /** Seconds left, NaN before there is a rate. */
+  readonly etaSec: number;
+}
+
+export interface SweepOptions {
+  readonly spec: SweepSpec;
+  /** The sweep's identity (see sweepIdentity), stored as spec.json; --resume must match it. */
+  readonly identity: string;
+  readonly executor: TrialExecutor;
+  readonly store: SweepStore;
+  /** Milliseconds, monotonic. */
+  readonly clock: () => number;
+  readonly resume?: boolean;
+  /** Aborting it (Ctrl-C) stops the running trials cleanly and starts no new ones. */
+  readonly signal?: AbortSignal;
+  /** Called after every change worth showing (throttle the drawing in the caller). */
+  readonly onProgress?: (progress: SweepProgress) => void;
+  /** Called when a trial ends (finished, failed, stopped or interrupted). */
+  readonly onTrialEnd?: (record: TrialRecord, progress: SweepProgress) => void;
+}
+
+export interface SweepResult {
+  readonly records: readonly TrialRecord[];
+  readonly interrupted: boolean;
+  /** The best finished trial by the metric, if any. */
+  readonly best?: TrialRecord;
+}
+
+/** Canonical JSON of the spec (without its data path) and a fingerprint of the training text. */
+export function sweepIdentity(spec: SweepSpec, text: string): string {
+  const { data: _path, ...rest } = spec;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return `${JSON.stringify({ spec: rest, data: { chars: text.length, fnv1a: hash.toString(16).padStart(8, '0') } }, null, 2)}\n`;
+}
+
+export async function runSweep(options: SweepOptions): Promise<SweepResult> {
+  const { spec, store, executor, clock } = options;
+  const signal = options.signal ?? new AbortController().signal;
+  const trials = expandTrials(spec);
+  const paramKeys = spec.space.map((p) => p.key);
+  const stored = store.readText('spec.json');
+  if (options.resume) {
+    if (stored === null) throw new SweepError('there is no sweep to resume here (spec.json is missing)', 'run without --resume to start it');
+    if (stored !== options.identity) throw new SweepError('the spec or the training text differs from the sweep being resumed (spec.json)', 'resume with the same spec and data, or start a new sweep in another --out directory');
+  } else if (stored !== null) {
+    throw new SweepError('the output directory already holds a sweep (spec.json)', 'add --resume to continue it, or choose another --out directory');
+  }
+  store.writeAtomic('spec.json', options.identity);
+
+  const records = trials.map((t) => (options.resume ? loadRecord(store, t) : null) ?? newRecord(t));
+  const scheduler = spec.asha ? new AshaScheduler(spec.asha.eta) : null;
+  for (const r of records) r.rungs.forEach((v, k) => scheduler?.restore(k, r.id, v));
+  trials.forEach((t) => {
+    if (store.readText(trialPath(t.id, 'config.json')) === null) store.writeAtomic(trialPath(t.id, 'config.json'), `${JSON.stringify({ id: t.id, params: t.params, config: t.config }, null, 2)}\n`);
+  });
+
+  const started = clock();
+  const fraction = (r: TrialRecord): number => {
+    if (r.status === 'ok' || r.status === 'failed' || r.status === 'stopped') return 1;
+    if (spec.budget.kind === 'seconds') return Math.min(1, r.wallSec / spec.budget.value);
+    return r.totalSteps > 0 ? Math.min(1, r.steps / r.totalSteps) : 0;
+  };
+  const doneAtStart = records.reduce((s, r) => s + fraction(r), 0);
+  const progress = (): SweepProgress => {
+    const counts: Record<TrialStatus, number> = { pending: 0, running: 0, ok: 0, failed: 0, stopped: 0 };
+    for (const r of records) counts[r.status]++;
+    const best = bestRecord(records, spec);
+    const done = records.reduce((s, r) => s + fraction(r), 0);
+    const elapsedSec = (clock() - started) / 1000;
+    const rate = (done - doneAtStart) / elapsedSec;
+    return {
+      total: records.length, counts, metric: spec.metric, elapsedSec, etaSec: rate > 0 ? (records.length - done) / rate : Number.NaN,
+      running: records.filter((r) => r.status === 'running' && active.has(r.id)).map((r) => ({ id: r.id, steps: r.steps, totalSteps: r.totalSteps })),
+      ...(best ? { best: { id: best.id, value: trialScore(best, spec.metric)!, params: best.params } } : {}),
+    };
+  };
+  const writeOutputs = (): void => {
+    store.writeAtomic('summary.csv', summaryCsv(records, paramKeys));
+    store.writeAtomic('report.html', renderReport({ spec, records, title: spec.name ?? 'charrnn sweep' }));
+  };
+  const active = new Set<string>();
+  writeOutputs();
+
+  const queue = records.filter((r) => r.status === 'pending' || r.status === 'running');
+  const runNext = async (): Promise<void> => {
+    for (let record = queue.shift(); record && !signal.aborted; record = queue.shift()) {
+      active.add(record.id);
+      await runOne(trials[records.indexOf(record)]!, record);
+      active.delete(record.id);
+      writeOutputs();
+      options.onTrialEnd?.(record, progress());
+    }
+  };
+
+  const runOne = async (trial: TrialSpec, record: TrialRecord): Promise<void> => {
+    const rungSteps = spec.asha ? ashaRungSteps(trial.config.steps, spec.asha.eta, spec.asha.rungs, trial.config.evalEvery) : [];
+    const { log, resumeBytes, startChars, writeHeader } = openTrial(store, trial, record, rungSteps);
+    const csv: EventSink = createCsvLogSink({ write: (s) => log.write(s), writeHeader });
+    const persist = (): void => store.writeAtomic(trialPath(trial.id, 'record.json'), `${JSON.stringify(record)}\n`);
+    record.status = 'running';
+    delete record.error;
+    persist();
+    options.onProgress?.(progress());
+    const sessionStart = clock();
+    const wallBefore = record.wallSec;
+    const task: TrialTask = { id: trial.id, config: trial.config, metric: spec.metric, rungSteps, ...(resumeBytes ? { resume: resumeBytes } : {}) };
+    const onEvent = (event: TrainingEvent): void => {
+      void csv.handle(event);
+      record.wallSec = wallBefore + (clock() - sessionStart) / 1000;
+      if (event.type === 'start') record.totalSteps = event.totalSteps;
+      else if (event.type === 'step') {
+        record.steps = event.step;
+        record.chars = event.chars;
+      } else if (event.type === 'eval') {
+        record.curve.push({ step: event.step, chars: event.chars, valLoss: event.valLoss });
+        record.finalValLoss = event.valLoss;
+        if (record.bestValLoss === undefined || event.valLoss < record.bestValLoss) record.bestValLoss = event.valLoss;
+      } else if (event.type === 'done') {
+        record.steps = event.step;
+        record.chars = event.chars;
+        if (event.bestValLoss !== undefined) record.bestValLoss = event.bestValLoss;
+        if (event.elapsedSec > 0) record.charsPerSec = (event.chars - startChars) / event.elapsedSec;
+      } else return;
+      if (event.type !== 'step' || event.valLoss !== undefined) options.onProgress?.(progress());
+    };
+    let outcome: TrialOutcome;
+    try {
+      outcome = await executor.run(task, {
+        signal,
+        onEvent,
+        onCheckpoint: (kind, _step, bytes) => {
+          store.writeAtomic(trialPath(trial.id, kind === 'best' ? 'best.safetensors' : 'last.safetensors'), bytes);
+          if (kind === 'last') persist();
+        },
+        onRung: (rung, _step, value) => {
+          record.rungs[rung] = value;
+          const decision = scheduler ? scheduler.report(rung, trial.id, value) : 'continue';
+          persist();
+          return decision === 'continue';
+        },
+      });
+    } catch (error) {
+      outcome = { status: 'error', message: errorMessage(error) };
+    }
+    log.close();
+    record.wallSec = wallBefore + (clock() - sessionStart) / 1000;
+    record.status = outcome.status === 'completed' ? 'ok' : outcome.status === 'stopped' ? 'stopped' : outcome.status === 'interrupted' ? 'running' : 'failed';
+    if (record.status === 'failed') record.error = outcome.message ?? outcome.status;
+    persist();
+  };
+
+  await Promise.all(Array.from({ length: Math.max(1, executor.slots) }, () => runNext()));
+  writeOutputs();
+  const best = bestRecord(records, spec);
+  return { records, interrupted: signal.aborted, ...(best ? { best } : {}) };
+}
+
+function bestRecord(records: readonly TrialRecord[], spec: SweepSpec): TrialRecord | undefined {
+  let best: TrialRecord | undefined;
+  for (const r of records) {
+    const score = r.status === 'failed' ? undefined : trialScore(r, spec.metric);
+    if (score !== undefined && (best === undefined || score < trialScore(best, spec.metric)!)) best = r;
+  }
+  return best;
+}
+
+function loadRecord(store: SweepStore, trial: TrialSpec): TrialRecord | null {
+  const text = store.readText(trialPath(trial.id, 'record.json'));
+  if (text === null) return null;
+  try {
+    const record = JSON.parse(text) as TrialRecord;
+    return record.id === trial.id ? record : null;
+  } catch {
+    return null; // half-written records cannot happen (atomic writes); an edited one restarts the trial
+  }
+}
+
+/** Opens the trial's log, cut back to its last checkpoint when it resumes; resets a fresh start. */
+function openTrial(store: SweepStore, trial: TrialSpec, record: TrialRecord, rungSteps: readonly number[]): { log: LogWriter; resumeBytes?: Uint8Array; startChars: number; writeHeader: boolean } {
+  const logPath = trialPath(trial.id, 'log.csv');
+  const bytes = record.status === 'running' ? store.readBytes(trialPath(trial.id, 'last.safetensors')) : null;
+  const at = bytes ? checkpointPosition(bytes) : null;
+  if (bytes && at) {
+    const kept = truncateLogRows(store.readText(logPath) ?? '', at.step);
+    store.writeAtomic(logPath, kept);
+    record.curve = record.curve.filter((p) => p.step <= at.step);
+    record.rungs = record.rungs.slice(0, rungSteps.filter((s) => s <= at.step).length);
+    record.steps = at.step;
+    record.chars = at.chars;
+    const losses = record.curve.map((p) => p.valLoss);
+    record.finalValLoss = losses.at(-1);
+    record.bestValLoss = losses.length > 0 ? Math.min(...losses) : undefined;
+    return { log: store.openLog(logPath, false), resumeBytes: bytes, startChars: at.chars, writeHeader: kept === '' };
+  }
+  Object.assign(record, { steps: 0, chars: 0, curve: [], rungs: [] });
+  delete record.finalValLoss;
+  delete record.bestValLoss;
+  return { log: store.openLog(logPath, true), startChars: 0, writeHeader: true };
+}
+
+function checkpointPosition(bytes: Uint8Array): { step: number; chars: number } | null {
+  try {
+    const training = decodeCheckpoint(bytes).training;
+    return training ? { step: training.step, chars: training.chars } : null;
+  } catch {
+    return null;
+  }
+}
