@@ -1,0 +1,7 @@
+// Pins the public API: adding or removing an export must be a deliberate change of this list.
+import { expect, it } from 'vitest';
+import * as api from './index.js';
+
+it('exports exactly the documented API', () => {
+  expect(Object.keys(api).sort()).toEqual(['CELL_NAMES', 'CharRnnModel', 'DECODER_BIAS', 'DECODER_WEIGHT', 'INIT_NAMES', 'cellFor', 'cloneState', 'copyState', 'createState', 'defaultInit', 'evaluateText', 'gateCount', 'initializeParams', 'isCellName', 'layerParamNames', 'resetState', 'sampleIds', 'validateModelConfig', 'validateSampleOptions']);
+});
