@@ -76,6 +76,25 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
     expect(rows.map((r) => Number(r.step))).toEqual([10, 20, 30, 40, 50, 60, 70]);
   });
 
+  it('--threads 2 trains to the same weights as one thread, and a resumed run may change it', async () => {
+    const dir = workdir();
+    // Large enough that the weight-gradient gemms (128×128×128) are split between the threads.
+    const base = ['--data', join(dir, 'data.txt'), '--hidden', '128', '--batch-size', '8', '--seq-length', '16', '--dtype', 'f64',
+      '--eval-every', '0', '--sample-every', '0', '--log-every', '10', '--kernels', 'wasm'];
+    const straight = await run(trainCommand, 'charrnn-train', [...base, '--steps', '60', '--save', join(dir, 'one.safetensors')]);
+    expect(straight.err).toBe('');
+    const part = await run(trainCommand, 'charrnn-train', [...base, '--steps', '40', '--threads', '2', '--save', join(dir, 'two.safetensors')]);
+    expect(part.err).toBe('');
+    const resumed = await run(trainCommand, 'charrnn-train', ['--resume', join(dir, 'two.safetensors'), '--data', join(dir, 'data.txt'), '--steps', '60', '--threads', '1', '--save', join(dir, 'two.safetensors'), '--kernels', 'wasm']);
+    expect(resumed.err).toBe('');
+    expect(resumed.code).toBe(0);
+    const a = decodeCheckpoint(readFileSync(join(dir, 'one.safetensors')));
+    const b = decodeCheckpoint(readFileSync(join(dir, 'two.safetensors')));
+    for (const name of ['rnn.weight_hh_l0', 'decoder.weight', 'optim.rnn.weight_hh_l0.mem']) {
+      expect(Array.from(b.tensors.get(name)!.data as Float64Array), name).toEqual(Array.from(a.tensors.get(name)!.data as Float64Array));
+    }
+  });
+
   it('Ctrl-C saves a final checkpoint and exits 130', async () => {
     const dir = workdir();
     const io = fakeIo(['--data', join(dir, 'data.txt'), ...small, '--steps', '100000', '--save', join(dir, 'c.safetensors')]);
@@ -111,6 +130,7 @@ describe('bad input: one line, exit 2, nothing lost', () => {
     ['text shorter than a window', (d) => (writeFileSync(join(d, 's.txt'), 'abc'), ['--data', join(d, 's.txt')]), /at least 26 characters/],
     ['invalid UTF-8', (d) => (writeFileSync(join(d, 'b.txt'), Buffer.from([0x61, 0x62, 0xc3, 0x28])), ['--data', join(d, 'b.txt')]), /not valid UTF-8: .*byte 3/],
     ['--hidden 0', () => ['--hidden', '0'], /--hidden must be an integer in \[1, 8192\], got "0"/],
+    ['--threads 3', () => ['--threads', '3'], /--threads must be an integer in \[1, 2\], got "3"/],
     ['--lr -1', () => ['--lr', '-1'], /--lr must be a positive number, got "-1"/],
     ['--lr abc', () => ['--lr', 'abc'], /--lr must be a positive number, got "abc"/],
     ['unknown optimizer', () => ['--optimizer', 'lion'], /--optimizer must be one of adagrad, sgd, momentum, rmsprop, adam/],

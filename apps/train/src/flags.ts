@@ -29,6 +29,7 @@ const HELP: Record<keyof TrainConfig, string> = {
   sampleTemperature: 'temperature of the printed samples',
   logEvery: 'steps between log rows and progress lines',
   saveEvery: 'steps between checkpoints when --save is given (0: only at the end)',
+  threads: 'threads for one run\'s large matrix products: 2 uses a second core (wasm kernels; same results)',
 };
 
 function kebab(key: string): string {

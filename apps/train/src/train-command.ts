@@ -36,7 +36,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
   const data = prepareData(corpus, config.valFraction, config.seqLength, config.batchSize, (resume ?? init)?.vocab);
 
   const notice = (line: string): void => void io.stderr.write(`${line}\n`);
-  const kernels = chooseKernels(String(v.kernels), notice);
+  const kernels = chooseKernels(String(v.kernels), notice, { threads: config.threads });
   const save = text('save');
   const trainer = new Trainer({ config, data, clock: io.clock, kernels, ...(init ? { init } : {}), ...(resume ? { resume } : {}), checkpointPeriodic: save !== undefined });
 
@@ -63,6 +63,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
       if (event.type === 'done') outcome = event;
     }
   } finally {
+    kernels.close?.();
     removeInterrupt();
     await sink.close?.();
     log?.file.close();

@@ -4,5 +4,6 @@ export { openAppendFile, readBytes, readText, writeFileAtomic, type AppendFile }
 export { terminalInfo, type TerminalInfo } from './terminal.js';
 export { main, processIo, runCommand, type Command, type CommandIo } from './main.js';
 export { collectCorpus, isCorpusFile, loadEmbeddedCorpus } from './embedded-corpus.js';
-export { chooseKernels } from './kernels.js';
+export { chooseKernels, type ChooseKernelsOptions } from './kernels.js';
+export { spawnNodeWorker } from './node-worker.js';
 export { fakeIo, type FakeIo } from './test-io.js';

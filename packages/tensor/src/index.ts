@@ -6,4 +6,9 @@ export { axpy, clip, dot, logSoftmax, maxAbs, norm2, scale, sigmoidInPlace, soft
 export type { Kernels } from './kernels/kernels.js';
 export { referenceKernels } from './kernels/reference.js';
 export { loadWasmKernels, type WasmKernelsOptions } from './kernels/wasm/wasm-kernels.js';
-export { KERNEL_PREFERENCES, selectKernels, type KernelPreference, type KernelSelection } from './kernels/wasm/select-kernels.js';
+export {
+  KERNEL_PREFERENCES, selectKernels, type KernelPreference, type KernelSelection, type SelectKernelsOptions,
+} from './kernels/wasm/select-kernels.js';
+export {
+  DEFAULT_MIN_SPLIT_WORK, createThreadedWasmKernels, type SpawnWorker, type ThreadedKernelsOptions, type WorkerLike,
+} from './kernels/wasm/threaded-kernels.js';

@@ -46,6 +46,11 @@ export interface TrainConfig {
   readonly logEvery: number;
   /** Steps between periodic checkpoints (0: only the final one). */
   readonly saveEvery: number;
+  /**
+   * Threads for one run's large matrix products (1 or 2; wasm kernels only). Results do not
+   * depend on it, so it is not a training key; sweeps running one trial per core keep it at 1.
+   */
+  readonly threads: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -72,6 +77,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   sampleTemperature: 1,
   logEvery: 100,
   saveEvery: 1000,
+  threads: 1,
 };
 
 /** Keys that change what is computed; a resumed run must keep them as the checkpoint has them. */
@@ -107,6 +113,7 @@ export const CONFIG_RULES: Record<keyof TrainConfig, Rule> = {
   sampleTemperature: { kind: 'number', min: 0, exclusiveMin: true },
   logEvery: { kind: 'int', min: 1 },
   saveEvery: { kind: 'int', min: 0 },
+  threads: { kind: 'int', min: 1, max: 2 },
 };
 
 /** Describes why a value breaks its key's rule, or returns null when it is fine. */

@@ -161,7 +161,7 @@ export async function benchCommand(io: CommandIo): Promise<number> {
       say(`${describeConfig(config)}:`);
       for (const run of charrnnRuns.filter((r) => r.config.id === config.id)) {
         const m = await measureTrainer({
-          config: run.config, text, seconds, probe, kernels: () => chooseKernels(run.kernels, notice),
+          config: run.config, text, seconds, probe, kernels: () => chooseKernels(run.kernels, notice, { threads: run.threads ?? 1 }),
           ...(run.threads !== undefined ? { threads: run.threads } : {}),
         });
         measurements.push(m);

@@ -2,16 +2,27 @@
 // style): the reference kernels always, the wasm SIMD kernels when they load. Expected values come
 // from plain float64 loops in this file; tolerances scale with the magnitude Σ|a||b| of each sum.
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocate, type Dtype, type FloatArray } from '../dtype.js';
 import { Prng } from '../prng.js';
 import type { Kernels } from './kernels.js';
 import { referenceKernels } from './reference.js';
+import { createThreadedWasmKernels } from './wasm/threaded-kernels.js';
+import { spawnTestWorker, untilThreads } from './wasm/test-worker.js';
 import { loadWasmKernels } from './wasm/wasm-kernels.js';
 
 const backends: Kernels[] = [referenceKernels];
 const wasm = loadWasmKernels();
 if (!('unavailable' in wasm)) backends.push(wasm);
+// The two-thread backend splits every gemm with room for two parts here (minSplitWork 0), so the
+// small shapes below run through both threads.
+const threaded = createThreadedWasmKernels({ spawnWorker: spawnTestWorker, minSplitWork: 0 });
+if (!('unavailable' in threaded)) backends.push(threaded);
+afterAll(() => backends.forEach((k) => k.close?.()));
+
+function label(kernels: Kernels): string {
+  return kernels === threaded ? `${kernels.name} ×2 threads` : kernels.name;
+}
 
 const TOL: Record<Dtype, { atol: number; rtol: number }> = {
   f32: { atol: 1e-5, rtol: 1e-4 },
@@ -50,7 +61,8 @@ const GEMM_SHAPES: [number, number, number][] = [
 ];
 
 for (const kernels of backends) {
-  describe(`kernel conformance: ${kernels.name}`, () => {
+  describe(`kernel conformance: ${label(kernels)}`, () => {
+    if (kernels === threaded) beforeAll(() => untilThreads(kernels, 2));
     for (const dtype of ['f32', 'f64'] as const) {
       for (const source of ['alloc', 'heap'] as const) {
         const label = `${dtype}, ${source} arrays`;
@@ -291,8 +303,9 @@ for (const kernels of backends) {
 }
 
 describe('kernel conformance: backends', () => {
-  it('runs the wasm backend on Node 20 (so its suite above is not silently skipped)', () => {
-    expect(backends.map((k) => k.name)).toEqual(['reference', 'wasm-simd']);
+  it('runs the wasm backends on Node 20 (so their suites above are not silently skipped)', () => {
+    expect(backends.map(label)).toEqual(['reference', 'wasm-simd', 'wasm-simd ×2 threads']);
+    expect((threaded as { splits?: number }).splits).toBeGreaterThan(50);
   });
 
   it('the checker fails on a wrong value (negative test)', () => {

@@ -9,6 +9,12 @@ export interface Kernels {
   /** A short name for logs and benchmarks, e.g. "reference" or "wasm-simd". */
   readonly name: string;
 
+  /** Threads the heavy kernels run on (absent: 1). Results never depend on it. */
+  readonly threads?: number;
+
+  /** Releases what the backend holds beyond memory (a worker thread); the kernels keep working on one thread. */
+  close?(): void;
+
   /**
    * Allocates a zeroed array the kernels can work on directly. A WebAssembly backend hands out
    * views of its own memory, so everything a model touches in its hot loop must come from here.

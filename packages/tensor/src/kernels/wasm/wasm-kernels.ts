@@ -16,7 +16,7 @@ const PAGE = 65536;
 
 // The package's lib settings have no DOM and Node's types no WebAssembly values, so the few
 // members used are typed here; reading them from globalThis also tolerates engines without wasm.
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBufferLike;
   grow(pages: number): number;
 }
@@ -36,7 +36,7 @@ export interface WasmKernelsOptions {
   readonly maximumPages?: number;
 }
 
-interface WasmExports {
+export interface WasmExports {
   heapBase(): number;
   gemm_f32(tA: number, tB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, scratch: number): void;
   gemm_f64(tA: number, tB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, scratch: number): void;
@@ -86,9 +86,22 @@ export function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
  * Returns { unavailable } instead of throwing when the engine lacks a needed feature.
  */
 export function loadWasmKernels(options: WasmKernelsOptions = {}): Kernels | { unavailable: string } {
+  const parts = instantiateWasmKernels('loadWasmKernels', options);
+  return 'unavailable' in parts ? parts : new WasmKernels(parts);
+}
+
+/** What a WasmKernels runs on: the shared memory, the instance's exports, and the compiled module (for workers). */
+export interface WasmParts {
+  readonly memory: WasmMemory;
+  readonly exports: WasmExports;
+  readonly module: object;
+}
+
+/** Compiles and instantiates the module over a new shared memory; for loadWasmKernels and the two-thread backend. */
+export function instantiateWasmKernels(fn: string, options: WasmKernelsOptions): WasmParts | { unavailable: string } {
   const maximumPages = options.maximumPages ?? 16384;
   if (!Number.isInteger(maximumPages) || maximumPages < 1 || maximumPages > 65536) {
-    throw new RangeError(`loadWasmKernels: maximumPages must be an integer in [1, 65536], got ${maximumPages}`);
+    throw new RangeError(`${fn}: maximumPages must be an integer in [1, 65536], got ${maximumPages}`);
   }
   const reason = wasmUnavailableReason();
   const api = wasmApi();
@@ -97,8 +110,9 @@ export function loadWasmKernels(options: WasmKernelsOptions = {}): Kernels | { u
     const bytes = decodeBase64(KERNELS_WASM_BASE64);
     if (!api.validate(bytes)) return { unavailable: 'the kernel module does not validate on this engine' };
     const memory = new api.Memory({ initial: 1, maximum: maximumPages, shared: true });
-    const instance = new api.Instance(new api.Module(bytes), { env: { memory } });
-    return new WasmKernels(memory, instance.exports as unknown as WasmExports);
+    const module = new api.Module(bytes);
+    const instance = new api.Instance(module, { env: { memory } });
+    return { memory, exports: instance.exports as unknown as WasmExports, module };
   } catch (error) {
     return { unavailable: `the kernel module failed to load: ${(error as Error).message}` };
   }
@@ -122,18 +136,26 @@ function checkMatrix(fn: string, what: string, arr: ArrayLike<number>, off: numb
   }
 }
 
-class WasmKernels implements Kernels {
-  readonly name = 'wasm-simd';
+/** The wasm backend; exported for the two-thread backend (threaded-kernels.ts), not from the package. */
+export class WasmKernels implements Kernels {
+  readonly name: string = 'wasm-simd';
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   private top: number;
   private scratchPtr = 0;
   private scratchBytes = 0;
   private int32: Int32Array;
 
-  constructor(
-    private readonly memory: WasmMemory,
-    private readonly wasm: WasmExports,
-  ) {
+  /** Shared, so a worker can run the same module on the same arrays. */
+  protected readonly memory: WasmMemory;
+  protected readonly wasm: WasmExports;
+  /** The compiled module, for instantiating it again in a worker. */
+  protected readonly module: object;
+
+  constructor(parts: WasmParts) {
+    const { memory, exports: wasm } = parts;
+    this.memory = memory;
+    this.wasm = wasm;
+    this.module = parts.module;
     // Leave asc's static data (libm tables) below heapBase alone.
     this.top = Math.ceil(wasm.heapBase() / 16) * 16;
     this.buffers.add(memory.buffer);
@@ -141,7 +163,7 @@ class WasmKernels implements Kernels {
   }
 
   /** Bump allocation, 16-byte aligned; never freed. Growing a shared memory keeps old views valid. */
-  private reserve(bytes: number): number {
+  protected reserve(bytes: number): number {
     const ptr = Math.ceil(this.top / 16) * 16;
     const end = ptr + bytes;
     const size = this.memory.buffer.byteLength;
@@ -157,7 +179,7 @@ class WasmKernels implements Kernels {
     return ptr;
   }
 
-  private scratch(bytes: number): number {
+  protected scratch(bytes: number): number {
     if (bytes > this.scratchBytes) {
       this.scratchBytes = Math.max(bytes, 2 * this.scratchBytes, 4096);
       this.scratchPtr = this.reserve(this.scratchBytes);
@@ -177,6 +199,9 @@ class WasmKernels implements Kernels {
     const bytesPer = dtype === 'f32' ? 4 : 8;
     const ptr = this.reserve(length * bytesPer);
     const buffer = this.memory.buffer;
+    // V8 may hand out a fresh SharedArrayBuffer object for the same memory at any time (e.g. after a
+    // memory shared with a worker grew), so every buffer object a view is made on is recorded.
+    this.buffers.add(buffer);
     // Already zero: pages start zeroed and bump memory is never handed out twice.
     return dtype === 'f32' ? new Float32Array(buffer, ptr, length) : new Float64Array(buffer, ptr, length);
   }
@@ -196,11 +221,17 @@ class WasmKernels implements Kernels {
     checkMatrix('gemm', 'C', c, cOff, m, n, ldc);
     if (m === 0 || n === 0) return;
     const bpe = f32 ? 4 : 8;
-    const scratch = transB ? this.scratch(k * n * bpe) : 0;
-    (f32 ? this.wasm.gemm_f32 : this.wasm.gemm_f64)(
-      transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha,
-      a.byteOffset + aOff * bpe, lda, b.byteOffset + bOff * bpe, ldb, beta, c.byteOffset + cOff * bpe, ldc, scratch,
-    );
+    this.gemmAt(f32, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha,
+      a.byteOffset + aOff * bpe, lda, b.byteOffset + bOff * bpe, ldb, beta, c.byteOffset + cOff * bpe, ldc);
+  }
+
+  /** gemm on byte addresses, after every check; the two-thread backend splits it here. */
+  protected gemmAt(
+    f32: boolean, tA: number, tB: number, m: number, n: number, k: number, alpha: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
+  ): void {
+    const scratch = tB ? this.scratch(k * n * (f32 ? 4 : 8)) : 0;
+    (f32 ? this.wasm.gemm_f32 : this.wasm.gemm_f64)(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch);
   }
 
   gemv(

@@ -1,0 +1,218 @@
+// The two-thread wasm backend: the wasm SIMD kernels, with each large gemm split between the main
+// thread and one worker running the same compiled module on the same shared memory. Every output
+// element is computed by one thread with the single-thread code path, so results are bit-identical.
+
+import type { Kernels } from '../kernels.js';
+import { instantiateWasmKernels, WasmKernels, type WasmKernelsOptions, type WasmParts } from './wasm-kernels.js';
+import { CONTROL_BYTES, CTL, OP, WORKER_SOURCE, type WorkerInit } from './worker-source.js';
+
+/** The little of a Worker (browser) or worker_threads.Worker (Node) the backend needs. */
+export interface WorkerLike {
+  postMessage(message: unknown): void;
+  terminate(): unknown;
+}
+
+/**
+ * Starts a worker running `source`, a classic script that expects its first message through
+ * `globalThis.onmessage({ data })`. Node: see @charrnn/cli's spawnNodeWorker. May throw.
+ */
+export type SpawnWorker = (source: string) => WorkerLike;
+
+export interface ThreadedKernelsOptions extends WasmKernelsOptions {
+  readonly spawnWorker: SpawnWorker;
+  /**
+   * Smallest m·n·k a gemm must have to be split (default DEFAULT_MIN_SPLIT_WORK); 0 splits every
+   * gemm that has room for two parts (for tests).
+   */
+  readonly minSplitWork?: number;
+  /** One-line notices, e.g. when the worker fails and the backend goes on with one thread. */
+  readonly notice?: (line: string) => void;
+}
+
+/**
+ * m·n·k below which a split costs more than it saves. Measured (threaded-kernels bench in the
+ * README): a split gemm pays ~5–15 µs of hand-off, so only products of ~0.1 ms and up gain.
+ */
+export const DEFAULT_MIN_SPLIT_WORK = 1 << 19;
+
+/** Main-thread polls of DONE (~1 ns each) before it sleeps in Atomics.wait: the worker's part should end with its own, and when it does not (a busy machine), sleeping gives the worker the core. */
+const MAIN_SPINS = 1_000_000;
+
+/**
+ * The wasm kernels with a helper worker; `{ unavailable }` when wasm cannot load or the worker
+ * cannot be spawned (then use the one-thread wasm kernels). The worker starts asynchronously:
+ * until it reports ready, gemms run on the main thread alone (with the same results).
+ */
+export function createThreadedWasmKernels(options: ThreadedKernelsOptions): Kernels | { unavailable: string } {
+  if (typeof options.spawnWorker !== 'function') {
+    throw new TypeError(`createThreadedWasmKernels: spawnWorker must be a function, got ${typeof options.spawnWorker}`);
+  }
+  const minSplitWork = options.minSplitWork ?? DEFAULT_MIN_SPLIT_WORK;
+  if (!(minSplitWork >= 0)) {
+    throw new RangeError(`createThreadedWasmKernels: minSplitWork must be a non-negative number, got ${minSplitWork}`);
+  }
+  if (typeof Atomics !== 'object' || typeof Atomics.wait !== 'function') return { unavailable: 'Atomics.wait is not available' };
+  const parts = instantiateWasmKernels('createThreadedWasmKernels', options);
+  if ('unavailable' in parts) return parts;
+  return ThreadedWasmKernels.start(parts, options.spawnWorker, minSplitWork, options.notice ?? (() => undefined));
+}
+
+class ThreadedWasmKernels extends WasmKernels implements Kernels {
+  override readonly name = 'wasm-simd';
+  /** Gemms split so far (for tests and benchmarks: proof that the worker took part). */
+  splits = 0;
+  private worker: WorkerLike | undefined;
+  /** Set once the worker reported ready (checked lazily, so construction never blocks). */
+  private ready = false;
+  private seq = 0;
+  private workerScratchPtr = 0;
+  private workerScratchBytes = 0;
+  private mainCanWait = true;
+  private readonly ctl: Int32Array;
+  private readonly f64: Float64Array;
+
+  static start(parts: WasmParts, spawn: (source: string) => WorkerLike, minSplitWork: number, notice: (line: string) => void): ThreadedWasmKernels | { unavailable: string } {
+    const kernels = new ThreadedWasmKernels(parts, minSplitWork, notice);
+    try {
+      kernels.worker = spawn(WORKER_SOURCE);
+      const init: WorkerInit = { module: kernels.module, memory: kernels.memory, control: kernels.ctl.byteOffset };
+      kernels.worker.postMessage(init);
+    } catch (error) {
+      kernels.close();
+      return { unavailable: `a worker could not be started: ${(error as Error).message}` };
+    }
+    return kernels;
+  }
+
+  private constructor(
+    parts: WasmParts,
+    private readonly minSplitWork: number,
+    private readonly notice: (line: string) => void,
+  ) {
+    super(parts);
+    // 64-byte aligned, so SEQ and DONE sit on different cache lines from everything else.
+    const ptr = Math.ceil(this.reserve(CONTROL_BYTES + 64) / 64) * 64;
+    this.ctl = new Int32Array(this.memory.buffer, ptr, CONTROL_BYTES / 4);
+    this.f64 = new Float64Array(this.memory.buffer, ptr, CONTROL_BYTES / 8);
+  }
+
+  /** 2 once the worker has started (and until it is closed or fails), else 1. */
+  get threads(): number {
+    return this.workerReady() ? 2 : 1;
+  }
+
+  /** Stops the worker; the kernels go on with one thread. */
+  close(): void {
+    const worker = this.worker;
+    this.worker = undefined;
+    this.ready = false;
+    if (!worker) return;
+    Atomics.store(this.ctl, CTL.OP, OP.EXIT);
+    Atomics.store(this.ctl, CTL.SEQ, ++this.seq);
+    Atomics.notify(this.ctl, CTL.SEQ);
+    void worker.terminate();
+  }
+
+  private workerReady(): boolean {
+    if (this.ready) return true;
+    if (!this.worker) return false;
+    const state = Atomics.load(this.ctl, CTL.READY);
+    if (state === 1) this.ready = true;
+    else if (state === -1) this.giveUp('the worker could not instantiate the kernel module');
+    return this.ready;
+  }
+
+  private giveUp(why: string): void {
+    this.close();
+    this.notice(`kernels: using one thread (${why})`);
+  }
+
+  private workerScratch(bytes: number): number {
+    if (bytes > this.workerScratchBytes) {
+      this.workerScratchBytes = Math.max(bytes, 2 * this.workerScratchBytes, 4096);
+      this.workerScratchPtr = this.reserve(this.workerScratchBytes);
+    }
+    return this.workerScratchPtr;
+  }
+
+  protected override gemmAt(
+    f32: boolean, tA: number, tB: number, m: number, n: number, k: number, alpha: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
+  ): void {
+    // Column panels at multiples of the kernel's 2-vector tile keep every column on the path it
+    // takes single-threaded (the scalar tail stays the tail); row blocks at multiples of its
+    // 4-row tile, each at least one tile, do the same for rows.
+    const tile = f32 ? 8 : 4;
+    const splitColumns = n >= 2 * tile;
+    if (m * n * k < this.minSplitWork || !(splitColumns || m >= 8) || !this.workerReady()) {
+      super.gemmAt(f32, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+      return;
+    }
+    const bpe = f32 ? 4 : 8;
+    this.splits++;
+    if (splitColumns) {
+      // Columns [0, s) here, [s, n) in the worker: B's columns (or rows of a transposed B) and C's columns.
+      const s = Math.round(n / (2 * tile)) * tile;
+      const bW = tB ? b + s * ldb * bpe : b + s * bpe;
+      this.post(f32, tA, tB, m, n - s, k, alpha, a, lda, bW, ldb, beta, c + s * bpe, ldc, tB ? this.workerScratch(k * (n - s) * bpe) : 0);
+      super.gemmAt(f32, tA, tB, m, s, k, alpha, a, lda, b, ldb, beta, c, ldc);
+      if (this.join()) return;
+      super.gemmAt(f32, tA, tB, m, n - s, k, alpha, a, lda, bW, ldb, beta, c + s * bpe, ldc);
+    } else {
+      const s = Math.round(m / 8) * 4;
+      const aW = tA ? a + s * bpe : a + s * lda * bpe;
+      this.post(f32, tA, tB, m - s, n, k, alpha, aW, lda, b, ldb, beta, c + s * ldc * bpe, ldc, tB ? this.workerScratch(k * n * bpe) : 0);
+      super.gemmAt(f32, tA, tB, s, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+      if (this.join()) return;
+      super.gemmAt(f32, tA, tB, m - s, n, k, alpha, aW, lda, b, ldb, beta, c + s * ldc * bpe, ldc);
+    }
+  }
+
+  private post(
+    f32: boolean, tA: number, tB: number, m: number, n: number, k: number, alpha: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, scratch: number,
+  ): void {
+    const ctl = this.ctl;
+    ctl[CTL.OP] = f32 ? OP.GEMM_F32 : OP.GEMM_F64;
+    ctl[CTL.TA] = tA;
+    ctl[CTL.TB] = tB;
+    ctl[CTL.M] = m;
+    ctl[CTL.N] = n;
+    ctl[CTL.K] = k;
+    ctl[CTL.A] = a;
+    ctl[CTL.LDA] = lda;
+    ctl[CTL.B] = b;
+    ctl[CTL.LDB] = ldb;
+    ctl[CTL.C] = c;
+    ctl[CTL.LDC] = ldc;
+    ctl[CTL.SCRATCH] = scratch;
+    this.f64[CTL.ALPHA_F64] = alpha;
+    this.f64[CTL.BETA_F64] = beta;
+    // The seq-cst store publishes the plain writes above to the worker's Atomics.load of SEQ.
+    this.seq = (this.seq + 1) | 0;
+    Atomics.store(ctl, CTL.SEQ, this.seq);
+    Atomics.notify(ctl, CTL.SEQ, 1);
+  }
+
+  /** Waits for the worker's part; false (and one thread from now on) when the worker failed on it. */
+  private join(): boolean {
+    const ctl = this.ctl;
+    const seq = this.seq;
+    let done = Atomics.load(ctl, CTL.DONE);
+    for (let spins = MAIN_SPINS; done !== seq && spins > 0; spins--) done = Atomics.load(ctl, CTL.DONE);
+    while (done !== seq) {
+      if (this.mainCanWait) {
+        try {
+          Atomics.wait(ctl, CTL.DONE, done);
+        } catch {
+          // A browser's main thread may not block: poll instead.
+          this.mainCanWait = false;
+        }
+      }
+      done = Atomics.load(ctl, CTL.DONE);
+    }
+    if (Atomics.load(ctl, CTL.FAILED) === 0) return true;
+    this.giveUp('the worker failed on a gemm');
+    return false;
+  }
+}
