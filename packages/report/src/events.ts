@@ -13,6 +13,8 @@ export interface StartEvent {
   readonly valChars: number;
   /** Kernel backend in use, e.g. "reference" or "wasm-simd". */
   readonly kernels: string;
+  /** The run also stops after this many seconds from now (absent or 0: no time limit). */
+  readonly maxSeconds?: number;
 }
 
 export interface StepEvent {

@@ -201,3 +201,16 @@ describe('createProgressSink options', () => {
     expect(() => createProgressSink({ ...base, isTTY: 'yes' as never })).toThrow(TypeError);
   });
 });
+
+describe('progress ETA with a time budget', () => {
+  it('is the smaller of the step-based estimate and the time left', () => {
+    let out = '';
+    let t = 0;
+    const sink = createProgressSink({ write: (s) => (out += s), isTTY: false, now: () => t, intervalSteps: 10 });
+    sink.handle({ type: 'start', step: 0, totalSteps: 1_000_000, paramCount: 1, vocabSize: 2, trainChars: 10, valChars: 0, kernels: 'reference', maxSeconds: 60 });
+    t = 10_000;
+    sink.handle({ type: 'step', step: 10, totalSteps: 1_000_000, chars: 10, loss: 1, smoothLoss: 1, lr: 0.1, gradNorm: 1, clippedFrac: 0, charsPerSec: 1, elapsedSec: 10 });
+    expect(out).toContain('at most 1m00s');
+    expect(out).toMatch(/eta 50s/);
+  });
+});

@@ -74,6 +74,8 @@ export function createProgressSink(options: ProgressSinkOptions): EventSink {
   let startStep: number | undefined;
   let startMs: number | undefined;
   let totalSteps: number | undefined;
+  /** Clock time at which a --max-seconds budget ends the run, if there is one. */
+  let deadlineMs: number | undefined;
   let last: StepEvent | undefined;
   let valBpc: number | undefined;
   let barShown = false;
@@ -85,7 +87,8 @@ export function createProgressSink(options: ProgressSinkOptions): EventSink {
   function etaSeconds(t: number, e: StepEvent): number {
     if (startMs === undefined || startStep === undefined || e.step <= startStep) return Number.NaN;
     const secPerStep = (t - startMs) / 1000 / (e.step - startStep);
-    return secPerStep * Math.max(0, (totalSteps ?? e.totalSteps) - e.step);
+    const bySteps = secPerStep * Math.max(0, (totalSteps ?? e.totalSteps) - e.step);
+    return deadlineMs === undefined ? bySteps : Math.min(bySteps, Math.max(0, (deadlineMs - t) / 1000));
   }
 
   function barLine(t: number, e: StepEvent): string {
@@ -140,9 +143,10 @@ export function createProgressSink(options: ProgressSinkOptions): EventSink {
     startStep = e.step;
     startMs = now();
     totalSteps = e.totalSteps;
+    deadlineMs = e.maxSeconds ? startMs + e.maxSeconds * 1000 : undefined;
     lastLineStep = e.step;
     lastLineMs = startMs;
-    const steps = e.step > 0 ? `steps ${e.step}/${e.totalSteps} (resumed)` : `steps ${e.totalSteps}`;
+    const steps = (e.step > 0 ? `steps ${e.step}/${e.totalSteps} (resumed)` : `steps ${e.totalSteps}`) + (e.maxSeconds ? `  at most ${formatDuration(e.maxSeconds)}` : '');
     printAbove(
       `${prefix}start  params ${groupDigits(e.paramCount)}  vocab ${e.vocabSize}  ` +
         `train ${formatRate(e.trainChars)} chars  val ${formatRate(e.valChars)} chars  kernels ${e.kernels}  ${steps}`,

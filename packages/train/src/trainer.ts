@@ -113,6 +113,7 @@ export class Trainer {
     yield {
       type: 'start', step: this.step, totalSteps: config.steps, paramCount: this.model.params.count(), vocabSize: this.vocab.size,
       trainChars: this.data.train.length, valChars: this.data.val.length, kernels: this.model.kernels.name,
+      ...(config.maxSeconds > 0 ? { maxSeconds: config.maxSeconds } : {}),
     };
 
     while (this.step < config.steps && this.stopReason === null) {
