@@ -19,6 +19,12 @@ interface LayerParams {
   readonly biasHh: Param; // [G·H]
   /** W_hhᵀ, rebuilt from weightHh at the start of each forward pass (not a parameter). */
   readonly weightHhT: FloatArray; // [H, G·H]
+  /**
+   * Layer 0 only (empty above): W_ihᵀ, rebuilt each forward pass so the one-hot gather copies
+   * contiguous rows, and the gradient's scatter target, transposed back into weightIh.grad.
+   */
+  readonly weightIhT: FloatArray; // [V, G·H]
+  readonly weightIhGradT: FloatArray; // [V, G·H]
 }
 
 /** Everything one (T, B) shape needs, allocated once. */
@@ -78,6 +84,8 @@ export class CharRnnModel {
         biasIh: add(names.biasIh, [GH]),
         biasHh: add(names.biasHh, [GH]),
         weightHhT: kernels.alloc(config.dtype, GH * H),
+        weightIhT: kernels.alloc(config.dtype, k === 0 ? V * GH : 0),
+        weightIhGradT: kernels.alloc(config.dtype, k === 0 ? V * GH : 0),
       });
     }
     this.decoderWeight = add(DECODER_WEIGHT, [V, H]);
@@ -149,27 +157,41 @@ export class CharRnnModel {
       const buf = ws.layers[k]!;
       this.fillInputBias(ws.inputBias, p);
       if (k === 0) {
-        // One-hot input: W_ih·x is column x of W_ih, a gather instead of a product.
+        // One-hot input: W_ih·x is column x of W_ih, i.e. row x of W_ihᵀ: a gather instead of a product.
         const V = this.config.vocabSize;
-        const w = p.weightIh.value;
-        for (let r = 0; r < T * B; r++) {
-          const x = inputs[r]!;
-          const row = r * GH;
-          for (let j = 0; j < GH; j++) buf.xw[row + j] = w[j * V + x]! + ws.inputBias[j]!;
-        }
+        this.transpose(GH, V, p.weightIh.value, p.weightIhT);
+        if (this.kernels.gatherRows) this.kernels.gatherRows(T * B, GH, p.weightIhT, V, inputs, 0, ws.inputBias, buf.xw, 0);
+        else referenceKernels.gatherRows!(T * B, GH, p.weightIhT, V, inputs, 0, ws.inputBias, buf.xw, 0);
       } else {
         const below = this.layerInput(ws, k);
         this.kernels.gemm(false, true, T * B, GH, H, 1, below.array, below.offset, H, p.weightIh.value, 0, H, 0, buf.xw, 0, GH);
-        addRowVector(buf.xw, T * B, GH, ws.inputBias);
+        this.addRowVector(buf.xw, T * B, GH, ws.inputBias);
       }
       buf.hs.set(state.h[k]!, 0);
       if (state.c) buf.cs.set(state.c[k]!, 0);
       // Transposed once per window, so the T recurrent products need no transposed operand.
-      if (this.kernels.transpose) this.kernels.transpose(GH, H, p.weightHh.value, 0, H, p.weightHhT, 0);
-      else referenceKernels.transpose!(GH, H, p.weightHh.value, 0, H, p.weightHhT, 0);
+      this.transpose(GH, H, p.weightHh.value, p.weightHhT);
       this.cell.forward(this.kernels, this.layerWeights(p), buf);
       if (k < this.layerParams.length - 1) this.dropoutOutput(ws, k, applyDropout ? options.rng! : null);
     }
+  }
+
+  /** dst = src[rows, cols]ᵀ (dense both sides). */
+  private transpose(rows: number, cols: number, src: FloatArray, dst: FloatArray): void {
+    if (this.kernels.transpose) this.kernels.transpose(rows, cols, src, 0, cols, dst, 0);
+    else referenceKernels.transpose!(rows, cols, src, 0, cols, dst, 0);
+  }
+
+  /** m[r, :] += v for every row r of a dense [rows, cols] matrix. */
+  private addRowVector(m: FloatArray, rows: number, cols: number, v: FloatArray): void {
+    if (this.kernels.addRowVector) this.kernels.addRowVector(rows, cols, m, 0, v);
+    else referenceKernels.addRowVector!(rows, cols, m, 0, v);
+  }
+
+  /** out[j] = Σ_r m[r, j] (overwrites out). */
+  private columnSums(m: FloatArray, rows: number, cols: number, out: FloatArray): void {
+    if (this.kernels.columnSums) this.kernels.columnSums(rows, cols, m, 0, out);
+    else referenceKernels.columnSums!(rows, cols, m, 0, out);
   }
 
   private layerWeights(p: LayerParams): LayerWeights {
@@ -208,7 +230,7 @@ export class CharRnnModel {
     const top = ws.layers[ws.layers.length - 1]!;
     // logits = H_top · W_decᵀ + b_dec for the whole window at once: [T·B, H]·[V, H]ᵀ
     this.kernels.gemm(false, true, T * B, V, H, 1, top.hs, B * H, H, this.decoderWeight.value, 0, H, 0, ws.logits, 0, V);
-    addRowVector(ws.logits, T * B, V, this.decoderBias.value);
+    this.addRowVector(ws.logits, T * B, V, this.decoderBias.value);
   }
 
   private saveOutgoingState(ws: Workspace, state: RecurrentState): void {
@@ -231,7 +253,7 @@ export class CharRnnModel {
 
     // Decoder: dW_dec = dLogitsᵀ·H_top, db_dec = Σ_rows dLogits, dH_top = dLogits·W_dec.
     k.gemm(true, false, V, H, n, 1, dLogits, 0, V, top.hs, B * H, H, 0, this.decoderWeight.grad, 0, H);
-    columnSums(dLogits, n, V, this.decoderBias.grad);
+    this.columnSums(dLogits, n, V, this.decoderBias.grad);
     k.gemm(false, false, n, H, V, 1, dLogits, 0, V, this.decoderWeight.value, 0, H, 0, top.dOut, 0, H);
 
     for (let layer = this.layerParams.length - 1; layer >= 0; layer--) {
@@ -241,18 +263,16 @@ export class CharRnnModel {
 
       // Hidden side: dW_hh = dHwᵀ·H_prev over the whole window (hs blocks 0..T−1), db_hh = Σ dHw.
       k.gemm(true, false, GH, H, n, 1, buf.dHw, 0, GH, buf.hs, 0, H, 0, p.weightHh.grad, 0, H);
-      columnSums(buf.dHw, n, GH, p.biasHh.grad);
-      columnSums(buf.dXw, n, GH, p.biasIh.grad);
+      this.columnSums(buf.dHw, n, GH, p.biasHh.grad);
+      this.columnSums(buf.dXw, n, GH, p.biasIh.grad);
 
       if (layer === 0) {
-        // Scatter back the one-hot gather: column x of dW_ih collects the rows that read it.
-        const dW = p.weightIh.grad;
-        dW.fill(0);
-        for (let r = 0; r < n; r++) {
-          const x = inputs[r]!;
-          const row = r * GH;
-          for (let j = 0; j < GH; j++) dW[j * V + x]! += buf.dXw[row + j]!;
-        }
+        // Scatter back the one-hot gather: row x of dW_ihᵀ collects the rows that read it, in row order.
+        const dWT = p.weightIhGradT;
+        dWT.fill(0);
+        if (k.scatterAddRows) k.scatterAddRows(n, GH, buf.dXw, 0, inputs, 0, dWT, V);
+        else referenceKernels.scatterAddRows!(n, GH, buf.dXw, 0, inputs, 0, dWT, V);
+        this.transpose(V, GH, dWT, p.weightIh.grad);
       } else {
         const below = this.layerInput(ws, layer);
         k.gemm(true, false, GH, H, n, 1, buf.dXw, 0, GH, below.array, below.offset, H, 0, p.weightIh.grad, 0, H);
@@ -320,22 +340,5 @@ export class CharRnnModel {
       logits: alloc(n * V),
       inputBias: alloc(GH),
     };
-  }
-}
-
-/** m[r, :] += v for every row r of an [rows, cols] matrix. */
-function addRowVector(m: FloatArray, rows: number, cols: number, v: FloatArray): void {
-  for (let r = 0; r < rows; r++) {
-    const row = r * cols;
-    for (let j = 0; j < cols; j++) m[row + j]! += v[j]!;
-  }
-}
-
-/** out[j] = Σ_r m[r, j] (overwrites out). */
-function columnSums(m: FloatArray, rows: number, cols: number, out: FloatArray): void {
-  out.fill(0);
-  for (let r = 0; r < rows; r++) {
-    const row = r * cols;
-    for (let j = 0; j < cols; j++) out[j]! += m[row + j]!;
   }
 }

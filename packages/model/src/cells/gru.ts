@@ -4,7 +4,7 @@
 // b_hh cannot be folded into xw (the reset gate multiplies it), so the hidden side keeps its own
 // gradient dHw. Dimension letters: T time, B batch, H hidden; rows hold [r | z | n].
 
-import type { Kernels } from '@charrnn/tensor';
+import { referenceKernels, type Kernels } from '@charrnn/tensor';
 import type { Cell, LayerBuffers, LayerWeights } from './cell.js';
 
 export const gruCell: Cell = {
@@ -20,24 +20,12 @@ export const gruCell: Cell = {
       // scratch = h_{t−1} · W_hhᵀ + b_hh   ([B,H]·[H,3H])
       for (let b = 0; b < B; b++) scratch.set(weights.biasHh, b * G);
       kernels.gemm(false, false, B, G, H, 1, hs, t * B * H, H, weights.weightHhT, 0, G, 1, scratch, 0, G);
-      for (let b = 0; b < B; b++) {
-        const g0 = (t * B + b) * G;
-        const s0 = b * G;
-        const row = (t * B + b) * H;
-        const prev = row;
-        const out = row + B * H;
-        for (let j = 0; j < H; j++) {
-          const r = sigmoid(xw[g0 + j]! + scratch[s0 + j]!);
-          const z = sigmoid(xw[g0 + H + j]! + scratch[s0 + H + j]!);
-          const hn = scratch[s0 + 2 * H + j]!;
-          const n = Math.tanh(xw[g0 + 2 * H + j]! + r * hn);
-          gates[g0 + j] = r;
-          gates[g0 + H + j] = z;
-          gates[g0 + 2 * H + j] = n;
-          aux[row + j] = hn;
-          hs[out + j] = (1 - z) * n + z * hs[prev + j]!;
-        }
-      }
+      // [r z n] gates, hn = W_hn·h + b_hn saved for backward, h_t = (1 − z)⊙n + z⊙h_{t−1}
+      const g0 = t * B * G;
+      const row = t * B * H;
+      const out = row + B * H;
+      if (kernels.gruForward) kernels.gruForward(B, H, xw, g0, scratch, gates, g0, aux, row, hs, row, hs, out);
+      else referenceKernels.gruForward!(B, H, xw, g0, scratch, gates, g0, aux, row, hs, row, hs, out);
     }
   },
 
@@ -46,35 +34,13 @@ export const gruCell: Cell = {
     const G = 3 * H;
     dh.fill(0);
     for (let t = T - 1; t >= 0; t--) {
-      for (let b = 0; b < B; b++) {
-        const g0 = (t * B + b) * G;
-        const row = (t * B + b) * H;
-        const carry = b * H;
-        for (let j = 0; j < H; j++) {
-          const r = gates[g0 + j]!;
-          const z = gates[g0 + H + j]!;
-          const n = gates[g0 + 2 * H + j]!;
-          const hPrev = hs[row + j]!;
-          const dhTotal = dOut[row + j]! + dh[carry + j]!;
-          const dnPre = dhTotal * (1 - z) * (1 - n * n);
-          const dzPre = dhTotal * (hPrev - n) * z * (1 - z);
-          const drPre = dnPre * aux[row + j]! * r * (1 - r);
-          dXw[g0 + j] = drPre;
-          dXw[g0 + H + j] = dzPre;
-          dXw[g0 + 2 * H + j] = dnPre;
-          dHw[g0 + j] = drPre;
-          dHw[g0 + H + j] = dzPre;
-          dHw[g0 + 2 * H + j] = dnPre * r;
-          // the direct path h' = … + z⊙h; the path through the gates is added by the product below
-          dh[carry + j] = dhTotal * z;
-        }
-      }
+      // the direct path h' = … + z⊙h is left in dh; the path through the gates is added by the product below
+      const g0 = t * B * G;
+      const row = t * B * H;
+      if (kernels.gruBackward) kernels.gruBackward(B, H, gates, g0, hs, row, aux, row, dOut, row, dh, dXw, g0, dHw, g0);
+      else referenceKernels.gruBackward!(B, H, gates, g0, hs, row, aux, row, dOut, row, dh, dXw, g0, dHw, g0);
       // dh_{t−1} += dHw_t · W_hh   ([B,3H]·[3H,H])
       kernels.gemm(false, false, B, H, G, 1, dHw, t * B * G, G, weights.weightHh, 0, H, 1, dh, 0, H);
     }
   },
 };
-
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}

@@ -2,7 +2,7 @@
 // Forward and backward side by side; both biases are folded into xw by the model.
 // Dimension letters: T time, B batch, H hidden.
 
-import type { Kernels } from '@charrnn/tensor';
+import { referenceKernels, type Kernels } from '@charrnn/tensor';
 import type { Cell, LayerBuffers, LayerWeights } from './cell.js';
 
 export const rnnCell: Cell = {
@@ -31,11 +31,9 @@ export const rnnCell: Cell = {
     for (let t = T - 1; t >= 0; t--) {
       const row = t * block;
       const out = row + block;
-      for (let i = 0; i < block; i++) {
-        const h = hs[out + i]!;
-        // through tanh: dz = (dh_from_output + dh_from_future) · (1 − h²)
-        dXw[row + i] = (dOut[row + i]! + dh[i]!) * (1 - h * h);
-      }
+      // through tanh: dz = (dh_from_output + dh_from_future) · (1 − h²)
+      if (kernels.tanhBackward) kernels.tanhBackward(block, dOut, row, dh, 0, hs, out, dXw, row);
+      else referenceKernels.tanhBackward!(block, dOut, row, dh, 0, hs, out, dXw, row);
       // dh_{t−1} = dz_t · W_hh   ([B,H]·[H,H])
       kernels.gemm(false, false, B, H, H, 1, dXw, row, H, weights.weightHh, 0, H, 0, dh, 0, H);
     }

@@ -58,6 +58,8 @@ function expectClose(dtype: Dtype, got: number, expected: number, magnitude: num
 const GEMM_SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 1, 0], [3, 5, 0], [0, 4, 3], [4, 0, 2], [4, 8, 3], [5, 9, 7], [7, 3, 11],
   [2, 13, 5], [9, 17, 1], [16, 16, 16], [13, 33, 20], [33, 7, 40], [21, 100, 13],
+  // wasm paths: B strips packed (m ≥ 64), a long-rowed transposed A copied (m·bytes ≥ 2048), k cut in blocks (k > 512)
+  [67, 21, 9], [521, 10, 3], [66, 12, 530],
 ];
 
 for (const kernels of backends) {
@@ -254,6 +256,107 @@ for (const kernels of backends) {
               const v = v0[i]! - (0.1 * g0[i]!) / Math.sqrt(m + 1e-8);
               expectClose(dtype, value[i]!, v, Math.abs(v0[i]!) + Math.abs(v - v0[i]!), `adagrad value[${i}]`);
             }
+          }
+        });
+
+        // The model's fused elementwise operations: each must reproduce the reference loop (the
+        // model's former JS code) on the same inputs, for odd sizes and offsets.
+        const compareWithReference = (
+          what: string, inputs: number[][], run: (k: Kernels, arrays: FloatArray[]) => void,
+        ): void => {
+          const mine = inputs.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+          const ref = inputs.map((v) => {
+            const arr = allocate(dtype, v.length);
+            arr.set(rounded(dtype, v));
+            return arr;
+          });
+          run(kernels, mine);
+          run(referenceKernels, ref);
+          mine.forEach((arr, a) => {
+            for (let i = 0; i < arr.length; i++) {
+              expectClose(dtype, arr[i]!, ref[a]![i]!, Math.abs(ref[a]![i]!), `${what} array ${a} [${i}]`);
+            }
+          });
+        };
+        const ELEMENTWISE_SHAPES: [number, number][] = [[1, 1], [0, 3], [3, 0], [1, 5], [3, 4], [4, 8], [7, 13], [2, 37], [5, 64]];
+
+        it(`gatherRows and scatterAddRows match the reference, ids repeated (${label})`, () => {
+          const prng = new Prng(19);
+          for (const [rows, cols] of ELEMENTWISE_SHAPES) {
+            const tableRows = 1 + prng.int(6);
+            const idsOff = prng.int(3);
+            const ids = Int32Array.from({ length: idsOff + rows }, () => prng.int(tableRows));
+            const off = prng.int(4);
+            compareWithReference(`gatherRows ${rows}x${cols}`,
+              [randomValues(prng, tableRows * cols), randomValues(prng, cols), randomValues(prng, off + rows * cols + 1)],
+              (k, [table, bias, out]) => k.gatherRows!(rows, cols, table!, tableRows, ids, idsOff, bias!, out!, off));
+            compareWithReference(`scatterAddRows ${rows}x${cols}`,
+              [randomValues(prng, off + rows * cols), randomValues(prng, tableRows * cols)],
+              (k, [src, table]) => k.scatterAddRows!(rows, cols, src!, off, ids, idsOff, table!, tableRows));
+          }
+        });
+
+        it(`gatherRows and scatterAddRows refuse ids outside the table (${label})`, () => {
+          if (kernels === referenceKernels) return; // the reference trusts its caller (the model checks inputs)
+          const table = kernels.alloc(dtype, 6);
+          const out = kernels.alloc(dtype, 6);
+          expect(() => kernels.gatherRows!(2, 3, table, 2, Int32Array.of(0, 2), 0, kernels.alloc(dtype, 3), out, 0)).toThrow(RangeError);
+          expect(() => kernels.scatterAddRows!(2, 3, out, 0, Int32Array.of(-1, 0), 0, table, 2)).toThrow(RangeError);
+        });
+
+        it(`addRowVector, columnSums and tanhBackward match the reference (${label})`, () => {
+          const prng = new Prng(20);
+          for (const [rows, cols] of ELEMENTWISE_SHAPES) {
+            const off = prng.int(4);
+            compareWithReference(`addRowVector ${rows}x${cols}`,
+              [randomValues(prng, off + rows * cols + 1), randomValues(prng, cols)],
+              (k, [m, v]) => k.addRowVector!(rows, cols, m!, off, v!));
+            compareWithReference(`columnSums ${rows}x${cols}`,
+              [randomValues(prng, off + rows * cols), randomValues(prng, cols + 1)],
+              (k, [m, out]) => k.columnSums!(rows, cols, m!, off, out!));
+            const n = rows * cols;
+            const [o1, o2, o3] = [prng.int(4), prng.int(4), prng.int(4)];
+            compareWithReference(`tanhBackward n=${n}`,
+              [randomValues(prng, off + n), randomValues(prng, o1 + n), randomValues(prng, o2 + n), randomValues(prng, o3 + n + 1)],
+              (k, [a, b, y, out]) => k.tanhBackward!(n, a!, off, b!, o1, y!, o2, out!, o3));
+          }
+        });
+
+        it(`lstmForward and lstmBackward match the reference (${label})`, () => {
+          const prng = new Prng(21);
+          for (const [rows, H] of ELEMENTWISE_SHAPES) {
+            const [gOff, cPrevOff, tOff, hOff] = [prng.int(4), prng.int(4), prng.int(4), prng.int(4)];
+            const cOff = cPrevOff + rows * H + prng.int(2);
+            const pre = randomValues(prng, gOff + rows * 4 * H).map((v) => v * 6);
+            compareWithReference(`lstmForward ${rows}x${H}`,
+              [pre, randomValues(prng, cOff + rows * H + 1), randomValues(prng, tOff + rows * H), randomValues(prng, hOff + rows * H)],
+              (k, [gates, c, tanhC, h]) => k.lstmForward!(rows, H, gates!, gOff, c!, cPrevOff, cOff, tanhC!, tOff, h!, hOff));
+            const acts = randomValues(prng, gOff + rows * 4 * H).map((v) => (v + 1) / 2);
+            const dOff = prng.int(4);
+            compareWithReference(`lstmBackward ${rows}x${H}`,
+              [acts, randomValues(prng, cPrevOff + rows * H), randomValues(prng, tOff + rows * H), randomValues(prng, hOff + rows * H),
+                randomValues(prng, rows * H), randomValues(prng, rows * H), randomValues(prng, dOff + rows * 4 * H + 1)],
+              (k, [gates, cPrev, tanhC, dOut, dh, dc, dGates]) =>
+                k.lstmBackward!(rows, H, gates!, gOff, cPrev!, cPrevOff, tanhC!, tOff, dOut!, hOff, dh!, dc!, dGates!, dOff));
+          }
+        });
+
+        it(`gruForward and gruBackward match the reference (${label})`, () => {
+          const prng = new Prng(22);
+          for (const [rows, H] of ELEMENTWISE_SHAPES) {
+            const [xOff, gOff, nOff, pOff] = [prng.int(4), prng.int(4), prng.int(4), prng.int(4)];
+            const hOff = pOff + rows * H + prng.int(2);
+            compareWithReference(`gruForward ${rows}x${H}`,
+              [randomValues(prng, xOff + rows * 3 * H).map((v) => v * 4), randomValues(prng, rows * 3 * H).map((v) => v * 4),
+                randomValues(prng, gOff + rows * 3 * H + 1), randomValues(prng, nOff + rows * H), randomValues(prng, hOff + rows * H + 1)],
+              (k, [xw, hProj, gates, hn, hs]) => k.gruForward!(rows, H, xw!, xOff, hProj!, gates!, gOff, hn!, nOff, hs!, pOff, hs!, hOff));
+            const acts = randomValues(prng, gOff + rows * 3 * H).map((v) => (v + 1) / 2);
+            const [dOff, xwOff, hwOff] = [prng.int(4), prng.int(4), prng.int(4)];
+            compareWithReference(`gruBackward ${rows}x${H}`,
+              [acts, randomValues(prng, pOff + rows * H), randomValues(prng, nOff + rows * H), randomValues(prng, dOff + rows * H),
+                randomValues(prng, rows * H), randomValues(prng, xwOff + rows * 3 * H + 1), randomValues(prng, hwOff + rows * 3 * H)],
+              (k, [gates, hPrev, hn, dOut, dh, dXw, dHw]) =>
+                k.gruBackward!(rows, H, gates!, gOff, hPrev!, pOff, hn!, nOff, dOut!, dOff, dh!, dXw!, xwOff, dHw!, hwOff));
           }
         });
 

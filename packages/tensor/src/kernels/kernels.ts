@@ -80,6 +80,78 @@ export interface Kernels {
   /** Clamps x[i] into [−limit, limit] in place; returns how many entries changed. */
   clamp?(n: number, x: FloatArray, xOff: number, limit: number): number;
 
+  // ---- Optional fused model operations: the elementwise work around the products, so it runs in the
+  // ---- same fast module. Each reference version is the model's former JS loop, operation for operation.
+
+  /**
+   * The one-hot input projection: out[r, :] = table[ids[r], :] + bias[:] for r < rows, over `cols`
+   * columns; table is [tableRows, cols] and out [rows, cols], both dense. Every id must be in [0, tableRows).
+   */
+  gatherRows?(
+    rows: number, cols: number, table: FloatArray, tableRows: number,
+    ids: Int32Array, idsOff: number, bias: FloatArray, out: FloatArray, outOff: number,
+  ): void;
+
+  /** The gather's gradient: table[ids[r], :] += src[r, :] for r = 0, 1, …, rows−1 in that order; src [rows, cols] dense. */
+  scatterAddRows?(
+    rows: number, cols: number, src: FloatArray, srcOff: number,
+    ids: Int32Array, idsOff: number, table: FloatArray, tableRows: number,
+  ): void;
+
+  /** m[r, :] += v[:] for every row of a dense [rows, cols] matrix (a bias added to a product). */
+  addRowVector?(rows: number, cols: number, m: FloatArray, mOff: number, v: FloatArray): void;
+
+  /** out[j] = Σ_r m[r, j], rows summed in order (a bias gradient); overwrites out[0..cols). */
+  columnSums?(rows: number, cols: number, m: FloatArray, mOff: number, out: FloatArray): void;
+
+  /** Backward through y = tanh(z) of a gradient arriving by two paths: out[i] = (a[i] + b[i])·(1 − y[i]²). */
+  tanhBackward?(
+    n: number, a: FloatArray, aOff: number, b: FloatArray, bOff: number,
+    y: FloatArray, yOff: number, out: FloatArray, outOff: number,
+  ): void;
+
+  /**
+   * One LSTM time step over `rows` rows (PyTorch gate order i, f, g, o). gates [rows, 4H] holds the
+   * pre-activations and receives the activations; c' = f⊙c + i⊙g, tanhC = tanh(c'), h = o⊙tanhC.
+   * c (previous cell state at cPrevOff, new one at cOff), tanhC and h are dense [rows, H] blocks.
+   */
+  lstmForward?(
+    rows: number, H: number, gates: FloatArray, gatesOff: number,
+    c: FloatArray, cPrevOff: number, cOff: number, tanhC: FloatArray, tanhCOff: number, h: FloatArray, hOff: number,
+  ): void;
+
+  /**
+   * The LSTM step's backward: with dh = dOut + dhCarry and dc = dcCarry + dh⊙o⊙(1 − tanhC²), writes
+   * dGates [rows, 4H] (gradients of the pre-activations) and replaces dcCarry with dc⊙f.
+   * gates are the forward activations; cPrev, tanhC, dOut, dhCarry and dcCarry are dense [rows, H].
+   */
+  lstmBackward?(
+    rows: number, H: number, gates: FloatArray, gatesOff: number, cPrev: FloatArray, cPrevOff: number,
+    tanhC: FloatArray, tanhCOff: number, dOut: FloatArray, dOutOff: number,
+    dhCarry: FloatArray, dcCarry: FloatArray, dGates: FloatArray, dGatesOff: number,
+  ): void;
+
+  /**
+   * One GRU time step over `rows` rows (PyTorch gate order r, z, n): with xw [rows, 3H] the input
+   * side and hProj [rows, 3H] = W_hh·h + b_hh, r = σ(xw_r + hProj_r), z = σ(xw_z + hProj_z),
+   * n = tanh(xw_n + r⊙hProj_n), h = (1 − z)⊙n + z⊙hPrev. Writes gates [r|z|n], hn = hProj_n and h;
+   * hPrev, hn and h are dense [rows, H] blocks (hPrev and h may share an array).
+   */
+  gruForward?(
+    rows: number, H: number, xw: FloatArray, xwOff: number, hProj: FloatArray, gates: FloatArray, gatesOff: number,
+    hn: FloatArray, hnOff: number, hPrev: FloatArray, hPrevOff: number, h: FloatArray, hOff: number,
+  ): void;
+
+  /**
+   * The GRU step's backward: with dh = dOut + dhCarry, writes dXw and dHw [rows, 3H] (gradients of
+   * the input-side and hidden-side pre-activations) and replaces dhCarry with dh⊙z (the direct path).
+   */
+  gruBackward?(
+    rows: number, H: number, gates: FloatArray, gatesOff: number, hPrev: FloatArray, hPrevOff: number,
+    hn: FloatArray, hnOff: number, dOut: FloatArray, dOutOff: number, dhCarry: FloatArray,
+    dXw: FloatArray, dXwOff: number, dHw: FloatArray, dHwOff: number,
+  ): void;
+
   /** Adagrad: mem[i] += g[i]²; value[i] −= lr·g[i] / √(mem[i] + eps), over n entries of same-dtype arrays. */
   adagrad?(n: number, value: FloatArray, grad: FloatArray, mem: FloatArray, lr: number, eps: number): void;
 }

@@ -130,6 +130,137 @@ export const referenceKernels: Kernels = {
     return changed;
   },
 
+  gatherRows(rows, cols, table, _tableRows, ids, idsOff, bias, out, outOff) {
+    for (let r = 0; r < rows; r++) {
+      const src = ids[idsOff + r]! * cols;
+      const dst = outOff + r * cols;
+      for (let j = 0; j < cols; j++) out[dst + j] = table[src + j]! + bias[j]!;
+    }
+  },
+
+  scatterAddRows(rows, cols, src, srcOff, ids, idsOff, table) {
+    for (let r = 0; r < rows; r++) {
+      const dst = ids[idsOff + r]! * cols;
+      const row = srcOff + r * cols;
+      for (let j = 0; j < cols; j++) table[dst + j]! += src[row + j]!;
+    }
+  },
+
+  addRowVector(rows, cols, m, mOff, v) {
+    for (let r = 0; r < rows; r++) {
+      const row = mOff + r * cols;
+      for (let j = 0; j < cols; j++) m[row + j]! += v[j]!;
+    }
+  },
+
+  columnSums(rows, cols, m, mOff, out) {
+    out.fill(0, 0, cols);
+    for (let r = 0; r < rows; r++) {
+      const row = mOff + r * cols;
+      for (let j = 0; j < cols; j++) out[j]! += m[row + j]!;
+    }
+  },
+
+  tanhBackward(n, a, aOff, b, bOff, y, yOff, out, outOff) {
+    for (let i = 0; i < n; i++) {
+      const h = y[yOff + i]!;
+      out[outOff + i] = (a[aOff + i]! + b[bOff + i]!) * (1 - h * h);
+    }
+  },
+
+  lstmForward(rows, H, gates, gatesOff, c, cPrevOff, cOff, tanhC, tanhCOff, h, hOff) {
+    const G = 4 * H;
+    for (let b = 0; b < rows; b++) {
+      const g0 = gatesOff + b * G;
+      const row = b * H;
+      for (let j = 0; j < H; j++) {
+        const i = sigmoid(gates[g0 + j]!);
+        const f = sigmoid(gates[g0 + H + j]!);
+        const g = Math.tanh(gates[g0 + 2 * H + j]!);
+        const o = sigmoid(gates[g0 + 3 * H + j]!);
+        gates[g0 + j] = i;
+        gates[g0 + H + j] = f;
+        gates[g0 + 2 * H + j] = g;
+        gates[g0 + 3 * H + j] = o;
+        const cNew = f * c[cPrevOff + row + j]! + i * g;
+        const t = Math.tanh(cNew);
+        c[cOff + row + j] = cNew;
+        tanhC[tanhCOff + row + j] = t;
+        h[hOff + row + j] = o * t;
+      }
+    }
+  },
+
+  lstmBackward(rows, H, gates, gatesOff, cPrev, cPrevOff, tanhC, tanhCOff, dOut, dOutOff, dhCarry, dcCarry, dGates, dGatesOff) {
+    const G = 4 * H;
+    for (let b = 0; b < rows; b++) {
+      const g0 = gatesOff + b * G;
+      const d0 = dGatesOff + b * G;
+      const row = b * H;
+      for (let j = 0; j < H; j++) {
+        const i = gates[g0 + j]!;
+        const f = gates[g0 + H + j]!;
+        const g = gates[g0 + 2 * H + j]!;
+        const o = gates[g0 + 3 * H + j]!;
+        const t = tanhC[tanhCOff + row + j]!;
+        const dh = dOut[dOutOff + row + j]! + dhCarry[row + j]!;
+        const dc = dcCarry[row + j]! + dh * o * (1 - t * t);
+        dGates[d0 + j] = dc * g * i * (1 - i);
+        dGates[d0 + H + j] = dc * cPrev[cPrevOff + row + j]! * f * (1 - f);
+        dGates[d0 + 2 * H + j] = dc * i * (1 - g * g);
+        dGates[d0 + 3 * H + j] = dh * t * o * (1 - o);
+        dcCarry[row + j] = dc * f;
+      }
+    }
+  },
+
+  gruForward(rows, H, xw, xwOff, hProj, gates, gatesOff, hn, hnOff, hPrev, hPrevOff, h, hOff) {
+    const G = 3 * H;
+    for (let b = 0; b < rows; b++) {
+      const x0 = xwOff + b * G;
+      const s0 = b * G;
+      const g0 = gatesOff + b * G;
+      const row = b * H;
+      for (let j = 0; j < H; j++) {
+        const r = sigmoid(xw[x0 + j]! + hProj[s0 + j]!);
+        const z = sigmoid(xw[x0 + H + j]! + hProj[s0 + H + j]!);
+        const hnj = hProj[s0 + 2 * H + j]!;
+        const n = Math.tanh(xw[x0 + 2 * H + j]! + r * hnj);
+        gates[g0 + j] = r;
+        gates[g0 + H + j] = z;
+        gates[g0 + 2 * H + j] = n;
+        hn[hnOff + row + j] = hnj;
+        h[hOff + row + j] = (1 - z) * n + z * hPrev[hPrevOff + row + j]!;
+      }
+    }
+  },
+
+  gruBackward(rows, H, gates, gatesOff, hPrev, hPrevOff, hn, hnOff, dOut, dOutOff, dhCarry, dXw, dXwOff, dHw, dHwOff) {
+    const G = 3 * H;
+    for (let b = 0; b < rows; b++) {
+      const g0 = gatesOff + b * G;
+      const x0 = dXwOff + b * G;
+      const h0 = dHwOff + b * G;
+      const row = b * H;
+      for (let j = 0; j < H; j++) {
+        const r = gates[g0 + j]!;
+        const z = gates[g0 + H + j]!;
+        const n = gates[g0 + 2 * H + j]!;
+        const dh = dOut[dOutOff + row + j]! + dhCarry[row + j]!;
+        const dnPre = dh * (1 - z) * (1 - n * n);
+        const dzPre = dh * (hPrev[hPrevOff + row + j]! - n) * z * (1 - z);
+        const drPre = dnPre * hn[hnOff + row + j]! * r * (1 - r);
+        dXw[x0 + j] = drPre;
+        dXw[x0 + H + j] = dzPre;
+        dXw[x0 + 2 * H + j] = dnPre;
+        dHw[h0 + j] = drPre;
+        dHw[h0 + H + j] = dzPre;
+        dHw[h0 + 2 * H + j] = dnPre * r;
+        dhCarry[row + j] = dh * z;
+      }
+    }
+  },
+
   adagrad(n, value, grad, mem, lr, eps) {
     for (let i = 0; i < n; i++) {
       const g = grad[i]!;
@@ -138,3 +269,7 @@ export const referenceKernels: Kernels = {
     }
   },
 };
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}

@@ -111,7 +111,8 @@ function transposeInto<T>(rows: i32, cols: i32, src: usize, ld: i32, dst: usize)
 // ---- gemm: C[m,n] = alpha·op(A)·op(B) + beta·C ----
 // A 4-row × 2-vector register tile (8 accumulators) fits V8's vector registers without spills.
 // op(A) is read by scalar strides, so transA costs nothing; op(B) must have contiguous rows, so
-// a transposed B is first packed into `scratch` (k·n elements).
+// a transposed B is first packed into `scratch` (k·n elements), and a transposed A with at least
+// 4 rows is transposed into the m·kc elements after it (see gemmScratchElements in wasm-kernels.ts).
 
 /** k-block length: a long inner dimension is cut into blocks whose A and B panels stay in cache (weight gradients sum over T·B rows). */
 const KC: i32 = 256;
@@ -123,9 +124,13 @@ function gemm<T>(
   if (m <= 0 || n <= 0) return;
   if (k > 2 * KC && !transB) {
     // C = alpha·A₀B₀ + beta·C, then C += alpha·AᵢBᵢ for each further block of the inner dimension.
+    // Equal blocks of at most KC (800 → 4 × 200, not 3 × 256 + 32: a short last block pays a full
+    // pass over C for little work).
     const sz = sizeof<T>();
-    for (let p = 0; p < k; p += KC) {
-      const kc = min(KC, k - p);
+    const blocks = (k + KC - 1) / KC;
+    const step = (k + blocks - 1) / blocks;
+    for (let p = 0; p < k; p += step) {
+      const kc = min(step, k - p);
       const pa = a + <usize>(transA ? p * lda : p) * sz;
       const pb = b + <usize>(p * ldb) * sz;
       gemmBlock<T>(transA, 0, m, n, kc, alpha, pa, lda, pb, ldb, p == 0 ? beta : 1, c, ldc, scratch);
@@ -134,6 +139,9 @@ function gemm<T>(
   }
   gemmBlock<T>(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch);
 }
+
+/** Row length (bytes) of a transposed A from which gemm copies it into plain layout first. */
+const TRANSPOSE_A_BYTES: usize = 2048;
 
 function gemmBlock<T>(
   transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f64,
@@ -152,6 +160,7 @@ function gemmBlock<T>(
     transposeInto<T>(n, k, b, ldb, scratch);
     b = scratch;
     ldb = n;
+    scratch += <usize>n * <usize>k * sz;
   }
   if (!transA && m < DOT_ROWS) {
     // C row i = A row i · B: row updates, the same summation order as a row of the tiled kernel.
@@ -159,6 +168,18 @@ function gemmBlock<T>(
       gemvT<T>(k, n, alpha, b, ldb, a + <usize>(i * lda) * sz, beta, c + <usize>(i * ldc) * sz);
     }
     return;
+  }
+  if (transA && m >= 4 && <usize>lda * sz >= TRANSPOSE_A_BYTES) {
+    // A transposed A with long rows (a weight gradient: k = T·B rows, lda apart) is transposed
+    // into scratch first: read through strides, successive p sit on cache lines lda apart, and
+    // with lda a multiple of 512 bytes those lines compete for the same few L1 sets (512×512×800:
+    // 47 → 52 GFLOP/s). With short rows the strided reads are fine and the copy costs more
+    // (100×100×800 ran 57 → 47).
+    transposeInto<T>(k, m, a, lda, scratch);
+    a = scratch;
+    lda = k;
+    transA = 0;
+    scratch += <usize>m * <usize>k * sz;
   }
   const sAi = (transA ? <usize>1 : <usize>lda) * sz;
   const sAp = (transA ? <usize>lda : <usize>1) * sz;
@@ -170,15 +191,31 @@ function gemmBlock<T>(
   const zero = f64x2.splat(0);
   const NR = 2 * L;
 
+  // With 64+ rows each column strip of B is read m/4 ≥ 16 times: copied into a dense k×NR strip,
+  // it stays in L1 (rows of B lda apart would fall on the same few cache sets).
+  const packB = m >= 64;
+  const sStrip: usize = packB ? 32 : sB;
   let j = 0;
   for (; j + NR <= n; j += NR) {
+    let strip = b + <usize>j * sz;
+    if (packB) {
+      let src = strip;
+      let dst = scratch;
+      for (let p = 0; p < k; p++) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        src += sB;
+        dst += 32;
+      }
+      strip = scratch;
+    }
     let i = 0;
     for (; i + 4 <= m; i += 4) {
       let pa0 = a + <usize>i * sAi;
       let pa1 = pa0 + sAi;
       let pa2 = pa1 + sAi;
       let pa3 = pa2 + sAi;
-      let pb = b + <usize>j * sz;
+      let pb = strip;
       let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
       let c20 = zero, c21 = zero, c30 = zero, c31 = zero;
       for (let p = 0; p < k; p++) {
@@ -200,7 +237,7 @@ function gemmBlock<T>(
         pa1 += sAp;
         pa2 += sAp;
         pa3 += sAp;
-        pb += sB;
+        pb += sStrip;
       }
       let pc = c + <usize>i * sC + <usize>j * sz;
       storeC<T>(pc, c00, alphaV, betaZero, betaV);
@@ -217,14 +254,14 @@ function gemmBlock<T>(
     }
     for (; i < m; i++) {
       let pa = a + <usize>i * sAi;
-      let pb = b + <usize>j * sz;
+      let pb = strip;
       let c0 = zero, c1 = zero;
       for (let p = 0; p < k; p++) {
         const x = loadSplat<T>(pa);
         c0 = vadd<T>(c0, vmul<T>(x, v128.load(pb)));
         c1 = vadd<T>(c1, vmul<T>(x, v128.load(pb, 16)));
         pa += sAp;
-        pb += sB;
+        pb += sStrip;
       }
       const pc = c + <usize>i * sC + <usize>j * sz;
       storeC<T>(pc, c0, alphaV, betaZero, betaV);
@@ -417,9 +454,14 @@ function ger<T>(m: i32, n: i32, alpha: f64, x: usize, y: usize, a: usize, lda: i
 // ---- f32x4 elementwise: Cephes single-precision exp and tanh, vectorized ----
 
 @inline function expF32x4(x0: v128): v128 {
-  // Clamp so 2^n stays a normal float (n in [-126, 127]).
-  let x = f32x4.min(f32x4.max(x0, f32x4.splat(-87.3)), f32x4.splat(88.3));
-  const fx = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  // Clamp so 2^n stays a normal float (n in [-126, 127]). pmin/pmax are one instruction each on x86
+  // (min/max need ~7 for their NaN and −0 rules) and still pass a NaN through.
+  let x = f32x4.pmin(f32x4.pmax(x0, f32x4.splat(-87.3)), f32x4.splat(88.3));
+  // n = round(x·log2 e) by the 1.5·2²³ trick (round half to even, like f32x4.nearest); the same sum
+  // holds n in its low mantissa bits, so 2^n needs no float → int conversion (slow in SSE).
+  const magic = f32x4.splat(12582912.0);
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), magic);
+  const fx = f32x4.sub(t, magic);
   // Cody–Waite: ln 2 split in two so x − n·ln2 is exact to float precision.
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
   x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
@@ -431,7 +473,8 @@ function ger<T>(m: i32, n: i32, alpha: f64, x: usize, y: usize, a: usize, lda: i
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
   y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(y, z), x), f32x4.splat(1));
-  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
+  // t's bits are 0x4B400000 + n; adding 127 and shifting out the high bits leaves (n + 127) << 23.
+  const pow2n = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
   return f32x4.mul(y, pow2n);
 }
 
@@ -484,7 +527,6 @@ function sigmoidF64(n: i32, x: usize, out: usize): void {
 
 function softmaxCrossEntropyF32(rows: i32, cols: i32, logits: usize, targets: usize, scale: f64, d: usize): f64 {
   let loss: f64 = 0;
-  const scaleV = f32x4.splat(<f32>scale);
   for (let r = 0; r < rows; r++) {
     const inRow = logits + <usize>(r * cols) * 4;
     const outRow = d + <usize>(r * cols) * 4;
@@ -499,25 +541,33 @@ function softmaxCrossEntropyF32(rows: i32, cols: i32, logits: usize, targets: us
     let mx = <f32>hmax<f32>(mv);
     for (; j < cols; j++) mx = max(mx, load<f32>(inRow + <usize>j * 4));
     const maxV = f32x4.splat(mx);
+    // Read the target logit before dLogits (which may alias logits) is written.
+    const targetLogit = <f64>load<f32>(inRow + <usize>target * 4);
+    // One exp per logit: e = exp(x − max) goes straight into dLogits, then is scaled by scale / Σe.
     let sv = f32x4.splat(0);
     j = 0;
-    for (; j + 4 <= cols; j += 4) sv = f32x4.add(sv, expF32x4(f32x4.sub(v128.load(inRow + <usize>j * 4), maxV)));
+    for (; j + 4 <= cols; j += 4) {
+      const e = expF32x4(f32x4.sub(v128.load(inRow + <usize>j * 4), maxV));
+      sv = f32x4.add(sv, e);
+      v128.store(outRow + <usize>j * 4, e);
+    }
     let sum = hsum<f32>(sv);
     for (; j < cols; j++) {
-      sum += <f64>f32x4.extract_lane(expF32x4(f32x4.splat(load<f32>(inRow + <usize>j * 4) - mx)), 0);
+      const e = f32x4.extract_lane(expF32x4(f32x4.splat(load<f32>(inRow + <usize>j * 4) - mx)), 0);
+      sum += <f64>e;
+      store<f32>(outRow + <usize>j * 4, e);
     }
-    const logSum = Math.log(sum);
-    // Read the target logit before dLogits (which may alias logits) is written.
-    loss += logSum + <f64>mx - <f64>load<f32>(inRow + <usize>target * 4);
-    const lsV = f32x4.splat(<f32>logSum);
+    loss += Math.log(sum) + <f64>mx - targetLogit;
+    const k = <f32>(scale / sum);
+    const kV = f32x4.splat(k);
     j = 0;
     for (; j + 4 <= cols; j += 4) {
-      const t = f32x4.sub(f32x4.sub(v128.load(inRow + <usize>j * 4), maxV), lsV);
-      v128.store(outRow + <usize>j * 4, f32x4.mul(scaleV, expF32x4(t)));
+      const p = outRow + <usize>j * 4;
+      v128.store(p, f32x4.mul(v128.load(p), kV));
     }
     for (; j < cols; j++) {
-      const t = f32x4.splat(load<f32>(inRow + <usize>j * 4) - mx - <f32>logSum);
-      store<f32>(outRow + <usize>j * 4, f32x4.extract_lane(f32x4.mul(scaleV, expF32x4(t)), 0));
+      const p = outRow + <usize>j * 4;
+      store<f32>(p, load<f32>(p) * k);
     }
     const pt = outRow + <usize>target * 4;
     store<f32>(pt, <f32>(<f64>load<f32>(pt) - scale));
@@ -671,6 +721,280 @@ function adagradF64(n: i32, value: usize, grad: usize, mem: usize, lr: f64, eps:
   }
 }
 
+// ---- the model's elementwise work: gathers, bias rows and sums, and the cells' time steps ----
+// f64 runs the reference's operations in its order (bit-identical where no libm call is involved);
+// f32 runs f32x4 arithmetic. A row's odd tail goes through the same vector code one lane at a time.
+
+@inline function vsub<T>(a: v128, b: v128): v128 {
+  if (sizeof<T>() == 4) return f32x4.sub(a, b);
+  return f64x2.sub(a, b);
+}
+
+/** A vector of L elements at p, or (tail) the element at p in lane 0. */
+@inline function ldv<T>(full: bool, p: usize): v128 {
+  if (full) return v128.load(p);
+  return loadSplat<T>(p);
+}
+
+@inline function stv<T>(full: bool, p: usize, v: v128): void {
+  if (full) v128.store(p, v);
+  else if (sizeof<T>() == 4) store<f32>(p, f32x4.extract_lane(v, 0));
+  else store<f64>(p, f64x2.extract_lane(v, 0));
+}
+
+/** dst[n] = a[n] + b[n] (dst may be a). */
+@inline function addRow<T>(n: i32, a: usize, b: usize, dst: usize): void {
+  const sz = sizeof<T>();
+  const L: i32 = sizeof<T>() == 4 ? 4 : 2;
+  let j = 0;
+  for (; j + L <= n; j += L) {
+    const off = <usize>j * sz;
+    v128.store(dst + off, vadd<T>(v128.load(a + off), v128.load(b + off)));
+  }
+  for (; j < n; j++) {
+    const off = <usize>j * sz;
+    storeF<T>(dst + off, loadF<T>(a + off) + loadF<T>(b + off));
+  }
+}
+
+function gatherRows<T>(rows: i32, cols: i32, table: usize, ids: usize, bias: usize, out: usize): void {
+  const rowBytes = <usize>cols * sizeof<T>();
+  for (let r = 0; r < rows; r++) {
+    addRow<T>(cols, table + <usize>load<i32>(ids + <usize>r * 4) * rowBytes, bias, out + <usize>r * rowBytes);
+  }
+}
+
+function scatterAddRows<T>(rows: i32, cols: i32, src: usize, ids: usize, table: usize): void {
+  const rowBytes = <usize>cols * sizeof<T>();
+  for (let r = 0; r < rows; r++) {
+    const dst = table + <usize>load<i32>(ids + <usize>r * 4) * rowBytes;
+    addRow<T>(cols, dst, src + <usize>r * rowBytes, dst);
+  }
+}
+
+function addRowVector<T>(rows: i32, cols: i32, m: usize, v: usize): void {
+  const rowBytes = <usize>cols * sizeof<T>();
+  for (let r = 0; r < rows; r++) {
+    const row = m + <usize>r * rowBytes;
+    addRow<T>(cols, row, v, row);
+  }
+}
+
+function columnSums<T>(rows: i32, cols: i32, m: usize, out: usize): void {
+  const rowBytes = <usize>cols * sizeof<T>();
+  memory.fill(out, 0, rowBytes);
+  for (let r = 0; r < rows; r++) addRow<T>(cols, out, m + <usize>r * rowBytes, out);
+}
+
+function tanhBackward<T>(n: i32, a: usize, b: usize, y: usize, out: usize): void {
+  const sz = sizeof<T>();
+  const L: i32 = sizeof<T>() == 4 ? 4 : 2;
+  const one = splatT<T>(1);
+  let i = 0;
+  for (; i + L <= n; i += L) {
+    const off = <usize>i * sz;
+    const h = v128.load(y + off);
+    v128.store(out + off, vmul<T>(vadd<T>(v128.load(a + off), v128.load(b + off)), vsub<T>(one, vmul<T>(h, h))));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i * sz;
+    const h = loadSplat<T>(y + off);
+    stv<T>(false, out + off, vmul<T>(vadd<T>(loadSplat<T>(a + off), loadSplat<T>(b + off)), vsub<T>(one, vmul<T>(h, h))));
+  }
+}
+
+/** Four (or, in a tail, one) units of an f32 LSTM step; pg points at gate i, gates are hb bytes apart. */
+@inline function lstmForwardF32x4(full: bool, pg: usize, hb: usize, pcPrev: usize, pc: usize, pt: usize, ph: usize): void {
+  const i = sigmoidF32x4(ldv<f32>(full, pg));
+  const f = sigmoidF32x4(ldv<f32>(full, pg + hb));
+  const g = tanhF32x4(ldv<f32>(full, pg + 2 * hb));
+  const o = sigmoidF32x4(ldv<f32>(full, pg + 3 * hb));
+  stv<f32>(full, pg, i);
+  stv<f32>(full, pg + hb, f);
+  stv<f32>(full, pg + 2 * hb, g);
+  stv<f32>(full, pg + 3 * hb, o);
+  const c = f32x4.add(f32x4.mul(f, ldv<f32>(full, pcPrev)), f32x4.mul(i, g));
+  const t = tanhF32x4(c);
+  stv<f32>(full, pc, c);
+  stv<f32>(full, pt, t);
+  stv<f32>(full, ph, f32x4.mul(o, t));
+}
+
+@inline function sigmoid1F64(x: f64): f64 {
+  return 1 / (1 + Math.exp(-x));
+}
+
+function lstmForward<T>(rows: i32, H: i32, gates: usize, cPrev: usize, c: usize, tanhC: usize, h: usize): void {
+  const sz = sizeof<T>();
+  const hb = <usize>H * sz;
+  for (let b = 0; b < rows; b++) {
+    const g0 = gates + <usize>b * 4 * hb;
+    const r0 = <usize>b * hb;
+    if (sizeof<T>() == 4) {
+      let j = 0;
+      for (; j + 4 <= H; j += 4) {
+        const off = <usize>j * 4;
+        lstmForwardF32x4(true, g0 + off, hb, cPrev + r0 + off, c + r0 + off, tanhC + r0 + off, h + r0 + off);
+      }
+      for (; j < H; j++) {
+        const off = <usize>j * 4;
+        lstmForwardF32x4(false, g0 + off, hb, cPrev + r0 + off, c + r0 + off, tanhC + r0 + off, h + r0 + off);
+      }
+    } else {
+      for (let j = 0; j < H; j++) {
+        const off = <usize>j * 8;
+        const pg = g0 + off;
+        const i = sigmoid1F64(load<f64>(pg));
+        const f = sigmoid1F64(load<f64>(pg + hb));
+        const g = Math.tanh(load<f64>(pg + 2 * hb));
+        const o = sigmoid1F64(load<f64>(pg + 3 * hb));
+        store<f64>(pg, i);
+        store<f64>(pg + hb, f);
+        store<f64>(pg + 2 * hb, g);
+        store<f64>(pg + 3 * hb, o);
+        const cNew = f * load<f64>(cPrev + r0 + off) + i * g;
+        const t = Math.tanh(cNew);
+        store<f64>(c + r0 + off, cNew);
+        store<f64>(tanhC + r0 + off, t);
+        store<f64>(h + r0 + off, o * t);
+      }
+    }
+  }
+}
+
+/** L (or, in a tail, one) units of an LSTM step's backward, in the reference's order of operations. */
+@inline function lstmBackwardV<T>(
+  full: bool, pg: usize, hb: usize, pcPrev: usize, pt: usize, pdOut: usize, pdh: usize, pdc: usize, pd: usize,
+): void {
+  const one = splatT<T>(1);
+  const i = ldv<T>(full, pg);
+  const f = ldv<T>(full, pg + hb);
+  const g = ldv<T>(full, pg + 2 * hb);
+  const o = ldv<T>(full, pg + 3 * hb);
+  const t = ldv<T>(full, pt);
+  const dh = vadd<T>(ldv<T>(full, pdOut), ldv<T>(full, pdh));
+  const dc = vadd<T>(ldv<T>(full, pdc), vmul<T>(vmul<T>(dh, o), vsub<T>(one, vmul<T>(t, t))));
+  stv<T>(full, pd, vmul<T>(vmul<T>(vmul<T>(dc, g), i), vsub<T>(one, i)));
+  stv<T>(full, pd + hb, vmul<T>(vmul<T>(vmul<T>(dc, ldv<T>(full, pcPrev)), f), vsub<T>(one, f)));
+  stv<T>(full, pd + 2 * hb, vmul<T>(vmul<T>(dc, i), vsub<T>(one, vmul<T>(g, g))));
+  stv<T>(full, pd + 3 * hb, vmul<T>(vmul<T>(vmul<T>(dh, t), o), vsub<T>(one, o)));
+  stv<T>(full, pdc, vmul<T>(dc, f));
+}
+
+function lstmBackward<T>(
+  rows: i32, H: i32, gates: usize, cPrev: usize, tanhC: usize, dOut: usize, dh: usize, dc: usize, dGates: usize,
+): void {
+  const sz = sizeof<T>();
+  const L: i32 = sizeof<T>() == 4 ? 4 : 2;
+  const hb = <usize>H * sz;
+  for (let b = 0; b < rows; b++) {
+    const g0 = gates + <usize>b * 4 * hb;
+    const d0 = dGates + <usize>b * 4 * hb;
+    const r0 = <usize>b * hb;
+    let j = 0;
+    for (; j + L <= H; j += L) {
+      const off = <usize>j * sz;
+      lstmBackwardV<T>(true, g0 + off, hb, cPrev + r0 + off, tanhC + r0 + off, dOut + r0 + off, dh + r0 + off, dc + r0 + off, d0 + off);
+    }
+    for (; j < H; j++) {
+      const off = <usize>j * sz;
+      lstmBackwardV<T>(false, g0 + off, hb, cPrev + r0 + off, tanhC + r0 + off, dOut + r0 + off, dh + r0 + off, dc + r0 + off, d0 + off);
+    }
+  }
+}
+
+/** Four (or, in a tail, one) units of an f32 GRU step; gate blocks are hb bytes apart in xw, hProj and gates. */
+@inline function gruForwardF32x4(full: bool, px: usize, ps: usize, pg: usize, hb: usize, phn: usize, phPrev: usize, ph: usize): void {
+  const r = sigmoidF32x4(f32x4.add(ldv<f32>(full, px), ldv<f32>(full, ps)));
+  const z = sigmoidF32x4(f32x4.add(ldv<f32>(full, px + hb), ldv<f32>(full, ps + hb)));
+  const hn = ldv<f32>(full, ps + 2 * hb);
+  const n = tanhF32x4(f32x4.add(ldv<f32>(full, px + 2 * hb), f32x4.mul(r, hn)));
+  stv<f32>(full, pg, r);
+  stv<f32>(full, pg + hb, z);
+  stv<f32>(full, pg + 2 * hb, n);
+  stv<f32>(full, phn, hn);
+  stv<f32>(full, ph, f32x4.add(f32x4.mul(f32x4.sub(f32x4.splat(1), z), n), f32x4.mul(z, ldv<f32>(full, phPrev))));
+}
+
+function gruForward<T>(rows: i32, H: i32, xw: usize, hProj: usize, gates: usize, hn: usize, hPrev: usize, h: usize): void {
+  const sz = sizeof<T>();
+  const hb = <usize>H * sz;
+  for (let b = 0; b < rows; b++) {
+    const x0 = xw + <usize>b * 3 * hb;
+    const s0 = hProj + <usize>b * 3 * hb;
+    const g0 = gates + <usize>b * 3 * hb;
+    const r0 = <usize>b * hb;
+    if (sizeof<T>() == 4) {
+      let j = 0;
+      for (; j + 4 <= H; j += 4) {
+        const off = <usize>j * 4;
+        gruForwardF32x4(true, x0 + off, s0 + off, g0 + off, hb, hn + r0 + off, hPrev + r0 + off, h + r0 + off);
+      }
+      for (; j < H; j++) {
+        const off = <usize>j * 4;
+        gruForwardF32x4(false, x0 + off, s0 + off, g0 + off, hb, hn + r0 + off, hPrev + r0 + off, h + r0 + off);
+      }
+    } else {
+      for (let j = 0; j < H; j++) {
+        const off = <usize>j * 8;
+        const r = sigmoid1F64(load<f64>(x0 + off) + load<f64>(s0 + off));
+        const z = sigmoid1F64(load<f64>(x0 + hb + off) + load<f64>(s0 + hb + off));
+        const hnj = load<f64>(s0 + 2 * hb + off);
+        const n = Math.tanh(load<f64>(x0 + 2 * hb + off) + r * hnj);
+        store<f64>(g0 + off, r);
+        store<f64>(g0 + hb + off, z);
+        store<f64>(g0 + 2 * hb + off, n);
+        store<f64>(hn + r0 + off, hnj);
+        store<f64>(h + r0 + off, (1 - z) * n + z * load<f64>(hPrev + r0 + off));
+      }
+    }
+  }
+}
+
+/** L (or, in a tail, one) units of a GRU step's backward, in the reference's order of operations. */
+@inline function gruBackwardV<T>(
+  full: bool, pg: usize, hb: usize, phPrev: usize, phn: usize, pdOut: usize, pdh: usize, pdx: usize, pdhw: usize,
+): void {
+  const one = splatT<T>(1);
+  const r = ldv<T>(full, pg);
+  const z = ldv<T>(full, pg + hb);
+  const n = ldv<T>(full, pg + 2 * hb);
+  const dh = vadd<T>(ldv<T>(full, pdOut), ldv<T>(full, pdh));
+  const dnPre = vmul<T>(vmul<T>(dh, vsub<T>(one, z)), vsub<T>(one, vmul<T>(n, n)));
+  const dzPre = vmul<T>(vmul<T>(vmul<T>(dh, vsub<T>(ldv<T>(full, phPrev), n)), z), vsub<T>(one, z));
+  const drPre = vmul<T>(vmul<T>(vmul<T>(dnPre, ldv<T>(full, phn)), r), vsub<T>(one, r));
+  stv<T>(full, pdx, drPre);
+  stv<T>(full, pdx + hb, dzPre);
+  stv<T>(full, pdx + 2 * hb, dnPre);
+  stv<T>(full, pdhw, drPre);
+  stv<T>(full, pdhw + hb, dzPre);
+  stv<T>(full, pdhw + 2 * hb, vmul<T>(dnPre, r));
+  stv<T>(full, pdh, vmul<T>(dh, z));
+}
+
+function gruBackward<T>(
+  rows: i32, H: i32, gates: usize, hPrev: usize, hn: usize, dOut: usize, dh: usize, dXw: usize, dHw: usize,
+): void {
+  const sz = sizeof<T>();
+  const L: i32 = sizeof<T>() == 4 ? 4 : 2;
+  const hb = <usize>H * sz;
+  for (let b = 0; b < rows; b++) {
+    const g0 = gates + <usize>b * 3 * hb;
+    const x0 = dXw + <usize>b * 3 * hb;
+    const w0 = dHw + <usize>b * 3 * hb;
+    const r0 = <usize>b * hb;
+    let j = 0;
+    for (; j + L <= H; j += L) {
+      const off = <usize>j * sz;
+      gruBackwardV<T>(true, g0 + off, hb, hPrev + r0 + off, hn + r0 + off, dOut + r0 + off, dh + r0 + off, x0 + off, w0 + off);
+    }
+    for (; j < H; j++) {
+      const off = <usize>j * sz;
+      gruBackwardV<T>(false, g0 + off, hb, hPrev + r0 + off, hn + r0 + off, dOut + r0 + off, dh + r0 + off, x0 + off, w0 + off);
+    }
+  }
+}
+
 // ---- exports (one per dtype; pointers are byte addresses) ----
 
 export function heapBase(): usize {
@@ -745,4 +1069,59 @@ export function adagrad_f32(n: i32, value: usize, grad: usize, mem: usize, lr: f
 }
 export function adagrad_f64(n: i32, value: usize, grad: usize, mem: usize, lr: f64, eps: f64): void {
   adagradF64(n, value, grad, mem, lr, eps);
+}
+
+export function gather_rows_f32(rows: i32, cols: i32, table: usize, ids: usize, bias: usize, out: usize): void {
+  gatherRows<f32>(rows, cols, table, ids, bias, out);
+}
+export function gather_rows_f64(rows: i32, cols: i32, table: usize, ids: usize, bias: usize, out: usize): void {
+  gatherRows<f64>(rows, cols, table, ids, bias, out);
+}
+export function scatter_add_rows_f32(rows: i32, cols: i32, src: usize, ids: usize, table: usize): void {
+  scatterAddRows<f32>(rows, cols, src, ids, table);
+}
+export function scatter_add_rows_f64(rows: i32, cols: i32, src: usize, ids: usize, table: usize): void {
+  scatterAddRows<f64>(rows, cols, src, ids, table);
+}
+export function add_row_vector_f32(rows: i32, cols: i32, m: usize, v: usize): void {
+  addRowVector<f32>(rows, cols, m, v);
+}
+export function add_row_vector_f64(rows: i32, cols: i32, m: usize, v: usize): void {
+  addRowVector<f64>(rows, cols, m, v);
+}
+export function column_sums_f32(rows: i32, cols: i32, m: usize, out: usize): void {
+  columnSums<f32>(rows, cols, m, out);
+}
+export function column_sums_f64(rows: i32, cols: i32, m: usize, out: usize): void {
+  columnSums<f64>(rows, cols, m, out);
+}
+export function tanh_backward_f32(n: i32, a: usize, b: usize, y: usize, out: usize): void {
+  tanhBackward<f32>(n, a, b, y, out);
+}
+export function tanh_backward_f64(n: i32, a: usize, b: usize, y: usize, out: usize): void {
+  tanhBackward<f64>(n, a, b, y, out);
+}
+export function lstm_forward_f32(rows: i32, H: i32, gates: usize, cPrev: usize, c: usize, tanhC: usize, h: usize): void {
+  lstmForward<f32>(rows, H, gates, cPrev, c, tanhC, h);
+}
+export function lstm_forward_f64(rows: i32, H: i32, gates: usize, cPrev: usize, c: usize, tanhC: usize, h: usize): void {
+  lstmForward<f64>(rows, H, gates, cPrev, c, tanhC, h);
+}
+export function lstm_backward_f32(rows: i32, H: i32, gates: usize, cPrev: usize, tanhC: usize, dOut: usize, dh: usize, dc: usize, dGates: usize): void {
+  lstmBackward<f32>(rows, H, gates, cPrev, tanhC, dOut, dh, dc, dGates);
+}
+export function lstm_backward_f64(rows: i32, H: i32, gates: usize, cPrev: usize, tanhC: usize, dOut: usize, dh: usize, dc: usize, dGates: usize): void {
+  lstmBackward<f64>(rows, H, gates, cPrev, tanhC, dOut, dh, dc, dGates);
+}
+export function gru_forward_f32(rows: i32, H: i32, xw: usize, hProj: usize, gates: usize, hn: usize, hPrev: usize, h: usize): void {
+  gruForward<f32>(rows, H, xw, hProj, gates, hn, hPrev, h);
+}
+export function gru_forward_f64(rows: i32, H: i32, xw: usize, hProj: usize, gates: usize, hn: usize, hPrev: usize, h: usize): void {
+  gruForward<f64>(rows, H, xw, hProj, gates, hn, hPrev, h);
+}
+export function gru_backward_f32(rows: i32, H: i32, gates: usize, hPrev: usize, hn: usize, dOut: usize, dh: usize, dXw: usize, dHw: usize): void {
+  gruBackward<f32>(rows, H, gates, hPrev, hn, dOut, dh, dXw, dHw);
+}
+export function gru_backward_f64(rows: i32, H: i32, gates: usize, hPrev: usize, hn: usize, dOut: usize, dh: usize, dXw: usize, dHw: usize): void {
+  gruBackward<f64>(rows, H, gates, hPrev, hn, dOut, dh, dXw, dHw);
 }

@@ -3,7 +3,7 @@
 // element is computed by one thread with the single-thread code path, so results are bit-identical.
 
 import type { Kernels } from '../kernels.js';
-import { instantiateWasmKernels, WasmKernels, type WasmKernelsOptions, type WasmParts } from './wasm-kernels.js';
+import { gemmScratchElements, instantiateWasmKernels, WasmKernels, type WasmKernelsOptions, type WasmParts } from './wasm-kernels.js';
 import { CONTROL_BYTES, CTL, OP, WORKER_SOURCE, type WorkerInit } from './worker-source.js';
 
 /** The little of a Worker (browser) or worker_threads.Worker (Node) the backend needs. */
@@ -135,6 +135,12 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
     return this.workerScratchPtr;
   }
 
+  /** The worker's scratch for its part of a gemm (its own, so both threads can pack at once). */
+  private scratchFor(tA: number, tB: number, m: number, n: number, k: number, bpe: number): number {
+    const elements = gemmScratchElements(tA, tB, m, n, k);
+    return elements > 0 ? this.workerScratch(elements * bpe) : 0;
+  }
+
   protected override gemmAt(
     f32: boolean, tA: number, tB: number, m: number, n: number, k: number, alpha: number,
     a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
@@ -154,14 +160,14 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
       // Columns [0, s) here, [s, n) in the worker: B's columns (or rows of a transposed B) and C's columns.
       const s = Math.round(n / (2 * tile)) * tile;
       const bW = tB ? b + s * ldb * bpe : b + s * bpe;
-      this.post(f32, tA, tB, m, n - s, k, alpha, a, lda, bW, ldb, beta, c + s * bpe, ldc, tB ? this.workerScratch(k * (n - s) * bpe) : 0);
+      this.post(f32, tA, tB, m, n - s, k, alpha, a, lda, bW, ldb, beta, c + s * bpe, ldc, this.scratchFor(tA, tB, m, n - s, k, bpe));
       super.gemmAt(f32, tA, tB, m, s, k, alpha, a, lda, b, ldb, beta, c, ldc);
       if (this.join()) return;
       super.gemmAt(f32, tA, tB, m, n - s, k, alpha, a, lda, bW, ldb, beta, c + s * bpe, ldc);
     } else {
       const s = Math.round(m / 8) * 4;
       const aW = tA ? a + s * bpe : a + s * lda * bpe;
-      this.post(f32, tA, tB, m - s, n, k, alpha, aW, lda, b, ldb, beta, c + s * ldc * bpe, ldc, tB ? this.workerScratch(k * n * bpe) : 0);
+      this.post(f32, tA, tB, m - s, n, k, alpha, aW, lda, b, ldb, beta, c + s * ldc * bpe, ldc, this.scratchFor(tA, tB, m - s, n, k, bpe));
       super.gemmAt(f32, tA, tB, s, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
       if (this.join()) return;
       super.gemmAt(f32, tA, tB, m - s, n, k, alpha, aW, lda, b, ldb, beta, c + s * ldc * bpe, ldc);

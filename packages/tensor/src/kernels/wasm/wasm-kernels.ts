@@ -60,6 +60,24 @@ export interface WasmExports {
   clamp_f64(n: number, x: number, limit: number): number;
   adagrad_f32(n: number, value: number, grad: number, mem: number, lr: number, eps: number): void;
   adagrad_f64(n: number, value: number, grad: number, mem: number, lr: number, eps: number): void;
+  gather_rows_f32(rows: number, cols: number, table: number, ids: number, bias: number, out: number): void;
+  gather_rows_f64(rows: number, cols: number, table: number, ids: number, bias: number, out: number): void;
+  scatter_add_rows_f32(rows: number, cols: number, src: number, ids: number, table: number): void;
+  scatter_add_rows_f64(rows: number, cols: number, src: number, ids: number, table: number): void;
+  add_row_vector_f32(rows: number, cols: number, m: number, v: number): void;
+  add_row_vector_f64(rows: number, cols: number, m: number, v: number): void;
+  column_sums_f32(rows: number, cols: number, m: number, out: number): void;
+  column_sums_f64(rows: number, cols: number, m: number, out: number): void;
+  tanh_backward_f32(n: number, a: number, b: number, y: number, out: number): void;
+  tanh_backward_f64(n: number, a: number, b: number, y: number, out: number): void;
+  lstm_forward_f32(rows: number, H: number, gates: number, cPrev: number, c: number, tanhC: number, h: number): void;
+  lstm_forward_f64(rows: number, H: number, gates: number, cPrev: number, c: number, tanhC: number, h: number): void;
+  lstm_backward_f32(rows: number, H: number, gates: number, cPrev: number, tanhC: number, dOut: number, dh: number, dc: number, dGates: number): void;
+  lstm_backward_f64(rows: number, H: number, gates: number, cPrev: number, tanhC: number, dOut: number, dh: number, dc: number, dGates: number): void;
+  gru_forward_f32(rows: number, H: number, xw: number, hProj: number, gates: number, hn: number, hPrev: number, h: number): void;
+  gru_forward_f64(rows: number, H: number, xw: number, hProj: number, gates: number, hn: number, hPrev: number, h: number): void;
+  gru_backward_f32(rows: number, H: number, gates: number, hPrev: number, hn: number, dOut: number, dh: number, dXw: number, dHw: number): void;
+  gru_backward_f64(rows: number, H: number, gates: number, hPrev: number, hn: number, dOut: number, dh: number, dXw: number, dHw: number): void;
 }
 
 /** Why this engine cannot run the wasm kernels, or undefined when it can. */
@@ -134,6 +152,16 @@ function checkMatrix(fn: string, what: string, arr: ArrayLike<number>, off: numb
     || off + (rows - 1) * ld + cols > arr.length) {
     throw rangeError(fn, what, rows, cols, ld, off, arr.length);
   }
+}
+
+/**
+ * Elements of scratch a wasm gemm may pack into: a transposed B (k·n), then a transposed A of at
+ * least 4 rows (m·kc, kc the inner block: 256 when kernels.as cuts k > 512, which it does only
+ * without a transposed B; kernels.as copies A only when its rows are long, the bound covers all).
+ */
+export function gemmScratchElements(tA: number, tB: number, m: number, n: number, k: number): number {
+  const kc = !tB && k > 512 ? 256 : k;
+  return (tB ? k * n : 0) + (tA && m >= 4 ? m * kc : 0) + (m >= 64 ? 8 * kc : 0);
 }
 
 /** The wasm backend; exported for the two-thread backend (threaded-kernels.ts), not from the package. */
@@ -230,7 +258,8 @@ export class WasmKernels implements Kernels {
     f32: boolean, tA: number, tB: number, m: number, n: number, k: number, alpha: number,
     a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
   ): void {
-    const scratch = tB ? this.scratch(k * n * (f32 ? 4 : 8)) : 0;
+    const elements = gemmScratchElements(tA, tB, m, n, k);
+    const scratch = elements > 0 ? this.scratch(elements * (f32 ? 4 : 8)) : 0;
     (f32 ? this.wasm.gemm_f32 : this.wasm.gemm_f64)(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch);
   }
 
@@ -363,5 +392,195 @@ export class WasmKernels implements Kernels {
     checkMatrix('adagrad', 'grad', grad, 0, 1, n, 0);
     checkMatrix('adagrad', 'mem', mem, 0, 1, n, 0);
     (bpe === 4 ? this.wasm.adagrad_f32 : this.wasm.adagrad_f64)(n, value.byteOffset, grad.byteOffset, mem.byteOffset, lr, eps);
+  }
+
+  /** True when x is a view of this memory with ref's dtype; callers chain it (no array per call in a hot loop). */
+  private like(ref: FloatArray, x: FloatArray): boolean {
+    return this.owns(x) && x.BYTES_PER_ELEMENT === ref.BYTES_PER_ELEMENT;
+  }
+
+  /** Copies ids into scratch after checking each is a row of the table (a wrong one would touch memory outside it). */
+  private stageIds(fn: string, rows: number, ids: Int32Array, idsOff: number, tableRows: number): number {
+    checkMatrix(fn, 'ids', ids, idsOff, 1, rows, 0);
+    const ptr = this.scratch(rows * 4);
+    if (this.int32.buffer !== this.memory.buffer) this.int32 = new Int32Array(this.memory.buffer);
+    const base = ptr >> 2;
+    for (let r = 0; r < rows; r++) {
+      const id = ids[idsOff + r]!;
+      if (!(id >= 0 && id < tableRows)) throw new RangeError(`${fn}: ids must be in [0, ${tableRows}), got ${id} at row ${r}`);
+      this.int32[base + r] = id;
+    }
+    return ptr;
+  }
+
+  gatherRows(
+    rows: number, cols: number, table: FloatArray, tableRows: number,
+    ids: Int32Array, idsOff: number, bias: FloatArray, out: FloatArray, outOff: number,
+  ): void {
+    if (!(this.like(table, table) && this.like(table, bias) && this.like(table, out))) {
+      referenceKernels.gatherRows!(rows, cols, table, tableRows, ids, idsOff, bias, out, outOff);
+      return;
+    }
+    checkMatrix('gatherRows', 'table', table, 0, tableRows, cols, cols);
+    checkMatrix('gatherRows', 'bias', bias, 0, 1, cols, 0);
+    checkMatrix('gatherRows', 'out', out, outOff, rows, cols, cols);
+    if (rows === 0 || cols === 0) return;
+    const idsPtr = this.stageIds('gatherRows', rows, ids, idsOff, tableRows);
+    const bpe = out.BYTES_PER_ELEMENT;
+    (bpe === 4 ? this.wasm.gather_rows_f32 : this.wasm.gather_rows_f64)(
+      rows, cols, table.byteOffset, idsPtr, bias.byteOffset, out.byteOffset + outOff * bpe,
+    );
+  }
+
+  scatterAddRows(
+    rows: number, cols: number, src: FloatArray, srcOff: number,
+    ids: Int32Array, idsOff: number, table: FloatArray, tableRows: number,
+  ): void {
+    if (!(this.like(src, src) && this.like(src, table))) {
+      referenceKernels.scatterAddRows!(rows, cols, src, srcOff, ids, idsOff, table, tableRows);
+      return;
+    }
+    checkMatrix('scatterAddRows', 'src', src, srcOff, rows, cols, cols);
+    checkMatrix('scatterAddRows', 'table', table, 0, tableRows, cols, cols);
+    if (rows === 0 || cols === 0) return;
+    const idsPtr = this.stageIds('scatterAddRows', rows, ids, idsOff, tableRows);
+    const bpe = src.BYTES_PER_ELEMENT;
+    (bpe === 4 ? this.wasm.scatter_add_rows_f32 : this.wasm.scatter_add_rows_f64)(
+      rows, cols, src.byteOffset + srcOff * bpe, idsPtr, table.byteOffset,
+    );
+  }
+
+  addRowVector(rows: number, cols: number, m: FloatArray, mOff: number, v: FloatArray): void {
+    if (!(this.like(m, m) && this.like(m, v))) {
+      referenceKernels.addRowVector!(rows, cols, m, mOff, v);
+      return;
+    }
+    checkMatrix('addRowVector', 'm', m, mOff, rows, cols, cols);
+    checkMatrix('addRowVector', 'v', v, 0, 1, cols, 0);
+    if (rows === 0 || cols === 0) return;
+    const bpe = m.BYTES_PER_ELEMENT;
+    (bpe === 4 ? this.wasm.add_row_vector_f32 : this.wasm.add_row_vector_f64)(rows, cols, m.byteOffset + mOff * bpe, v.byteOffset);
+  }
+
+  columnSums(rows: number, cols: number, m: FloatArray, mOff: number, out: FloatArray): void {
+    if (!(this.like(m, m) && this.like(m, out))) {
+      referenceKernels.columnSums!(rows, cols, m, mOff, out);
+      return;
+    }
+    checkMatrix('columnSums', 'm', m, mOff, rows, cols, cols);
+    checkMatrix('columnSums', 'out', out, 0, 1, cols, 0);
+    if (cols === 0) return;
+    const bpe = m.BYTES_PER_ELEMENT;
+    (bpe === 4 ? this.wasm.column_sums_f32 : this.wasm.column_sums_f64)(rows, cols, m.byteOffset + mOff * bpe, out.byteOffset);
+  }
+
+  tanhBackward(
+    n: number, a: FloatArray, aOff: number, b: FloatArray, bOff: number,
+    y: FloatArray, yOff: number, out: FloatArray, outOff: number,
+  ): void {
+    if (!(this.like(a, a) && this.like(a, b) && this.like(a, y) && this.like(a, out))) {
+      referenceKernels.tanhBackward!(n, a, aOff, b, bOff, y, yOff, out, outOff);
+      return;
+    }
+    checkMatrix('tanhBackward', 'a', a, aOff, 1, n, 0);
+    checkMatrix('tanhBackward', 'b', b, bOff, 1, n, 0);
+    checkMatrix('tanhBackward', 'y', y, yOff, 1, n, 0);
+    checkMatrix('tanhBackward', 'out', out, outOff, 1, n, 0);
+    if (n === 0) return;
+    const bpe = a.BYTES_PER_ELEMENT;
+    (bpe === 4 ? this.wasm.tanh_backward_f32 : this.wasm.tanh_backward_f64)(
+      n, a.byteOffset + aOff * bpe, b.byteOffset + bOff * bpe, y.byteOffset + yOff * bpe, out.byteOffset + outOff * bpe,
+    );
+  }
+
+  lstmForward(
+    rows: number, H: number, gates: FloatArray, gatesOff: number,
+    c: FloatArray, cPrevOff: number, cOff: number, tanhC: FloatArray, tanhCOff: number, h: FloatArray, hOff: number,
+  ): void {
+    if (!(this.like(gates, gates) && this.like(gates, c) && this.like(gates, tanhC) && this.like(gates, h))) {
+      referenceKernels.lstmForward!(rows, H, gates, gatesOff, c, cPrevOff, cOff, tanhC, tanhCOff, h, hOff);
+      return;
+    }
+    checkMatrix('lstmForward', 'gates', gates, gatesOff, rows, 4 * H, 4 * H);
+    checkMatrix('lstmForward', 'c (previous)', c, cPrevOff, rows, H, H);
+    checkMatrix('lstmForward', 'c', c, cOff, rows, H, H);
+    checkMatrix('lstmForward', 'tanhC', tanhC, tanhCOff, rows, H, H);
+    checkMatrix('lstmForward', 'h', h, hOff, rows, H, H);
+    if (rows === 0 || H === 0) return;
+    const bpe = c.BYTES_PER_ELEMENT;
+    (bpe === 4 ? this.wasm.lstm_forward_f32 : this.wasm.lstm_forward_f64)(
+      rows, H, gates.byteOffset + gatesOff * bpe, c.byteOffset + cPrevOff * bpe, c.byteOffset + cOff * bpe,
+      tanhC.byteOffset + tanhCOff * bpe, h.byteOffset + hOff * bpe,
+    );
+  }
+
+  lstmBackward(
+    rows: number, H: number, gates: FloatArray, gatesOff: number, cPrev: FloatArray, cPrevOff: number,
+    tanhC: FloatArray, tanhCOff: number, dOut: FloatArray, dOutOff: number,
+    dhCarry: FloatArray, dcCarry: FloatArray, dGates: FloatArray, dGatesOff: number,
+  ): void {
+    if (!(this.like(gates, gates) && this.like(gates, cPrev) && this.like(gates, tanhC) && this.like(gates, dOut) && this.like(gates, dhCarry) && this.like(gates, dcCarry) && this.like(gates, dGates))) {
+      referenceKernels.lstmBackward!(rows, H, gates, gatesOff, cPrev, cPrevOff, tanhC, tanhCOff, dOut, dOutOff, dhCarry, dcCarry, dGates, dGatesOff);
+      return;
+    }
+    checkMatrix('lstmBackward', 'gates', gates, gatesOff, rows, 4 * H, 4 * H);
+    checkMatrix('lstmBackward', 'cPrev', cPrev, cPrevOff, rows, H, H);
+    checkMatrix('lstmBackward', 'tanhC', tanhC, tanhCOff, rows, H, H);
+    checkMatrix('lstmBackward', 'dOut', dOut, dOutOff, rows, H, H);
+    checkMatrix('lstmBackward', 'dhCarry', dhCarry, 0, rows, H, H);
+    checkMatrix('lstmBackward', 'dcCarry', dcCarry, 0, rows, H, H);
+    checkMatrix('lstmBackward', 'dGates', dGates, dGatesOff, rows, 4 * H, 4 * H);
+    if (rows === 0 || H === 0) return;
+    const bpe = gates.BYTES_PER_ELEMENT;
+    (bpe === 4 ? this.wasm.lstm_backward_f32 : this.wasm.lstm_backward_f64)(
+      rows, H, gates.byteOffset + gatesOff * bpe, cPrev.byteOffset + cPrevOff * bpe, tanhC.byteOffset + tanhCOff * bpe,
+      dOut.byteOffset + dOutOff * bpe, dhCarry.byteOffset, dcCarry.byteOffset, dGates.byteOffset + dGatesOff * bpe,
+    );
+  }
+
+  gruForward(
+    rows: number, H: number, xw: FloatArray, xwOff: number, hProj: FloatArray, gates: FloatArray, gatesOff: number,
+    hn: FloatArray, hnOff: number, hPrev: FloatArray, hPrevOff: number, h: FloatArray, hOff: number,
+  ): void {
+    if (!(this.like(xw, xw) && this.like(xw, hProj) && this.like(xw, gates) && this.like(xw, hn) && this.like(xw, hPrev) && this.like(xw, h))) {
+      referenceKernels.gruForward!(rows, H, xw, xwOff, hProj, gates, gatesOff, hn, hnOff, hPrev, hPrevOff, h, hOff);
+      return;
+    }
+    checkMatrix('gruForward', 'xw', xw, xwOff, rows, 3 * H, 3 * H);
+    checkMatrix('gruForward', 'hProj', hProj, 0, rows, 3 * H, 3 * H);
+    checkMatrix('gruForward', 'gates', gates, gatesOff, rows, 3 * H, 3 * H);
+    checkMatrix('gruForward', 'hn', hn, hnOff, rows, H, H);
+    checkMatrix('gruForward', 'hPrev', hPrev, hPrevOff, rows, H, H);
+    checkMatrix('gruForward', 'h', h, hOff, rows, H, H);
+    if (rows === 0 || H === 0) return;
+    const bpe = xw.BYTES_PER_ELEMENT;
+    (bpe === 4 ? this.wasm.gru_forward_f32 : this.wasm.gru_forward_f64)(
+      rows, H, xw.byteOffset + xwOff * bpe, hProj.byteOffset, gates.byteOffset + gatesOff * bpe,
+      hn.byteOffset + hnOff * bpe, hPrev.byteOffset + hPrevOff * bpe, h.byteOffset + hOff * bpe,
+    );
+  }
+
+  gruBackward(
+    rows: number, H: number, gates: FloatArray, gatesOff: number, hPrev: FloatArray, hPrevOff: number,
+    hn: FloatArray, hnOff: number, dOut: FloatArray, dOutOff: number, dhCarry: FloatArray,
+    dXw: FloatArray, dXwOff: number, dHw: FloatArray, dHwOff: number,
+  ): void {
+    if (!(this.like(gates, gates) && this.like(gates, hPrev) && this.like(gates, hn) && this.like(gates, dOut) && this.like(gates, dhCarry) && this.like(gates, dXw) && this.like(gates, dHw))) {
+      referenceKernels.gruBackward!(rows, H, gates, gatesOff, hPrev, hPrevOff, hn, hnOff, dOut, dOutOff, dhCarry, dXw, dXwOff, dHw, dHwOff);
+      return;
+    }
+    checkMatrix('gruBackward', 'gates', gates, gatesOff, rows, 3 * H, 3 * H);
+    checkMatrix('gruBackward', 'hPrev', hPrev, hPrevOff, rows, H, H);
+    checkMatrix('gruBackward', 'hn', hn, hnOff, rows, H, H);
+    checkMatrix('gruBackward', 'dOut', dOut, dOutOff, rows, H, H);
+    checkMatrix('gruBackward', 'dhCarry', dhCarry, 0, rows, H, H);
+    checkMatrix('gruBackward', 'dXw', dXw, dXwOff, rows, 3 * H, 3 * H);
+    checkMatrix('gruBackward', 'dHw', dHw, dHwOff, rows, 3 * H, 3 * H);
+    if (rows === 0 || H === 0) return;
+    const bpe = gates.BYTES_PER_ELEMENT;
+    (bpe === 4 ? this.wasm.gru_backward_f32 : this.wasm.gru_backward_f64)(
+      rows, H, gates.byteOffset + gatesOff * bpe, hPrev.byteOffset + hPrevOff * bpe, hn.byteOffset + hnOff * bpe,
+      dOut.byteOffset + dOutOff * bpe, dhCarry.byteOffset, dXw.byteOffset + dXwOff * bpe, dHw.byteOffset + dHwOff * bpe,
+    );
   }
 }
