@@ -6,7 +6,7 @@
 // Dimension letters: T time, B batch, V vocabulary, H hidden, G gates. Rows are time-major (t·B + b).
 // Loss convention (the seed's): Σ over the window of −ln p[target], averaged over the batch.
 
-import { ParamRegistry, referenceKernels, type FloatArray, type Kernels, type Param, type Prng } from '@charrnn/tensor';
+import { ParamRegistry, completeKernels, referenceKernels, type CompleteKernels, type FloatArray, type Kernels, type Param, type Prng } from '@charrnn/tensor';
 import { DECODER_BIAS, DECODER_WEIGHT, gateCount, layerParamNames, validateModelConfig, type ModelConfig } from './config.js';
 import type { Cell, LayerBuffers, LayerWeights } from './cells/cell.js';
 import { cellFor } from './cells/registry.js';
@@ -51,6 +51,8 @@ export class CharRnnModel {
   readonly config: ModelConfig;
   readonly params: ParamRegistry;
   readonly kernels: Kernels;
+  /** The kernels with every optional fused operation resolved once (the backend's, or the reference loop). */
+  private readonly ops: CompleteKernels;
   private readonly cell: Cell;
   private readonly layerParams: LayerParams[] = [];
   private readonly decoderWeight: Param; // [V, H]
@@ -65,6 +67,7 @@ export class CharRnnModel {
   constructor(config: ModelConfig, kernels: Kernels = referenceKernels, options: { cell?: Cell } = {}) {
     this.config = validateModelConfig({ ...config });
     this.kernels = kernels;
+    this.ops = completeKernels(kernels);
     this.cell = options.cell ?? cellFor(config.cell);
     if (this.cell.gates !== gateCount(config.cell)) {
       throw new RangeError(`CharRnnModel: options.cell must have the ${gateCount(config.cell)} gates of a ${config.cell}, got ${this.cell.gates}`);
@@ -108,7 +111,7 @@ export class CharRnnModel {
     this.decode(ws);
     this.saveOutgoingState(ws, state);
     if (!targets) return 0;
-    return this.kernels.softmaxCrossEntropy(T * B, this.config.vocabSize, ws.logits, 0, targets, 0, 1 / B, ws.logits, 0) / B;
+    return this.ops.softmaxCrossEntropy(T * B, this.config.vocabSize, ws.logits, 0, targets, 0, 1 / B, ws.logits, 0) / B;
   }
 
   /**
@@ -160,39 +163,27 @@ export class CharRnnModel {
         // One-hot input: W_ih·x is column x of W_ih, i.e. row x of W_ihᵀ: a gather instead of a product.
         const V = this.config.vocabSize;
         this.transpose(GH, V, p.weightIh.value, p.weightIhT);
-        if (this.kernels.gatherRows) this.kernels.gatherRows(T * B, GH, p.weightIhT, V, inputs, 0, ws.inputBias, buf.xw, 0);
-        else referenceKernels.gatherRows!(T * B, GH, p.weightIhT, V, inputs, 0, ws.inputBias, buf.xw, 0);
+        this.ops.gatherRows(T * B, GH, p.weightIhT, V, inputs, 0, ws.inputBias, buf.xw, 0);
       } else {
         const below = this.layerInput(ws, k);
-        this.kernels.gemm(false, true, T * B, GH, H, 1, below.array, below.offset, H, p.weightIh.value, 0, H, 0, buf.xw, 0, GH);
-        this.addRowVector(buf.xw, T * B, GH, ws.inputBias);
+        this.ops.gemm(false, true, T * B, GH, H, 1, below.array, below.offset, H, p.weightIh.value, 0, H, 0, buf.xw, 0, GH);
+        this.ops.addRowVector(T * B, GH, buf.xw, 0, ws.inputBias);
       }
       buf.hs.set(state.h[k]!, 0);
       if (state.c) buf.cs.set(state.c[k]!, 0);
       // Transposed once per window, so the T recurrent products need no transposed operand.
       this.transpose(GH, H, p.weightHh.value, p.weightHhT);
-      this.cell.forward(this.kernels, this.layerWeights(p), buf);
+      this.cell.forward(this.ops, this.layerWeights(p), buf);
       if (k < this.layerParams.length - 1) this.dropoutOutput(ws, k, applyDropout ? options.rng! : null);
     }
   }
 
   /** dst = src[rows, cols]ᵀ (dense both sides). */
   private transpose(rows: number, cols: number, src: FloatArray, dst: FloatArray): void {
-    if (this.kernels.transpose) this.kernels.transpose(rows, cols, src, 0, cols, dst, 0);
-    else referenceKernels.transpose!(rows, cols, src, 0, cols, dst, 0);
+    this.ops.transpose(rows, cols, src, 0, cols, dst, 0);
   }
 
-  /** m[r, :] += v for every row r of a dense [rows, cols] matrix. */
-  private addRowVector(m: FloatArray, rows: number, cols: number, v: FloatArray): void {
-    if (this.kernels.addRowVector) this.kernels.addRowVector(rows, cols, m, 0, v);
-    else referenceKernels.addRowVector!(rows, cols, m, 0, v);
-  }
 
-  /** out[j] = Σ_r m[r, j] (overwrites out). */
-  private columnSums(m: FloatArray, rows: number, cols: number, out: FloatArray): void {
-    if (this.kernels.columnSums) this.kernels.columnSums(rows, cols, m, 0, out);
-    else referenceKernels.columnSums!(rows, cols, m, 0, out);
-  }
 
   private layerWeights(p: LayerParams): LayerWeights {
     return { weightHh: p.weightHh.value, weightHhT: p.weightHhT, biasHh: p.biasHh.value };
@@ -229,8 +220,8 @@ export class CharRnnModel {
     const { vocabSize: V, hiddenSize: H } = this.config;
     const top = ws.layers[ws.layers.length - 1]!;
     // logits = H_top · W_decᵀ + b_dec for the whole window at once: [T·B, H]·[V, H]ᵀ
-    this.kernels.gemm(false, true, T * B, V, H, 1, top.hs, B * H, H, this.decoderWeight.value, 0, H, 0, ws.logits, 0, V);
-    this.addRowVector(ws.logits, T * B, V, this.decoderBias.value);
+    this.ops.gemm(false, true, T * B, V, H, 1, top.hs, B * H, H, this.decoderWeight.value, 0, H, 0, ws.logits, 0, V);
+    this.ops.addRowVector(T * B, V, ws.logits, 0, this.decoderBias.value);
   }
 
   private saveOutgoingState(ws: Workspace, state: RecurrentState): void {
@@ -247,13 +238,13 @@ export class CharRnnModel {
     const { vocabSize: V, hiddenSize: H } = this.config;
     const GH = this.cell.gates * H;
     const n = T * B;
-    const k = this.kernels;
+    const k = this.ops;
     const dLogits = ws.logits;
     const top = ws.layers[ws.layers.length - 1]!;
 
     // Decoder: dW_dec = dLogitsᵀ·H_top, db_dec = Σ_rows dLogits, dH_top = dLogits·W_dec.
     k.gemm(true, false, V, H, n, 1, dLogits, 0, V, top.hs, B * H, H, 0, this.decoderWeight.grad, 0, H);
-    this.columnSums(dLogits, n, V, this.decoderBias.grad);
+    this.ops.columnSums(n, V, dLogits, 0, this.decoderBias.grad);
     k.gemm(false, false, n, H, V, 1, dLogits, 0, V, this.decoderWeight.value, 0, H, 0, top.dOut, 0, H);
 
     for (let layer = this.layerParams.length - 1; layer >= 0; layer--) {
@@ -263,15 +254,14 @@ export class CharRnnModel {
 
       // Hidden side: dW_hh = dHwᵀ·H_prev over the whole window (hs blocks 0..T−1), db_hh = Σ dHw.
       k.gemm(true, false, GH, H, n, 1, buf.dHw, 0, GH, buf.hs, 0, H, 0, p.weightHh.grad, 0, H);
-      this.columnSums(buf.dHw, n, GH, p.biasHh.grad);
-      this.columnSums(buf.dXw, n, GH, p.biasIh.grad);
+      this.ops.columnSums(n, GH, buf.dHw, 0, p.biasHh.grad);
+      this.ops.columnSums(n, GH, buf.dXw, 0, p.biasIh.grad);
 
       if (layer === 0) {
         // Scatter back the one-hot gather: row x of dW_ihᵀ collects the rows that read it, in row order.
         const dWT = p.weightIhGradT;
         dWT.fill(0);
-        if (k.scatterAddRows) k.scatterAddRows(n, GH, buf.dXw, 0, inputs, 0, dWT, V);
-        else referenceKernels.scatterAddRows!(n, GH, buf.dXw, 0, inputs, 0, dWT, V);
+        k.scatterAddRows(n, GH, buf.dXw, 0, inputs, 0, dWT, V);
         this.transpose(V, GH, dWT, p.weightIh.grad);
       } else {
         const below = this.layerInput(ws, layer);

@@ -3,7 +3,8 @@ export { formatShape, shapesEqual, sizeOf, tensorDtype, tensorFrom, zeros, type 
 export { Prng, type PrngState } from './prng.js';
 export { ParamRegistry, type Param } from './params.js';
 export { axpy, clip, dot, logSoftmax, maxAbs, norm2, scale, sigmoidInPlace, softmax, sumOfSquares, tanhInPlace } from './ops.js';
-export type { Kernels } from './kernels/kernels.js';
+export type { CompleteKernels, Kernels } from './kernels/kernels.js';
+export { completeKernels } from './kernels/complete.js';
 export { referenceKernels } from './kernels/reference.js';
 export { loadWasmKernels, type WasmKernelsOptions } from './kernels/wasm/wasm-kernels.js';
 export {

@@ -5,7 +5,7 @@
 // Dimension letters: T time steps, B batch (streams), H hidden units, G gates (rnn 1, gru 3, lstm 4).
 // Rows are time-major: row r = t·B + b.
 
-import type { FloatArray, Kernels } from '@charrnn/tensor';
+import type { CompleteKernels, FloatArray } from '@charrnn/tensor';
 import type { CellName } from '../config.js';
 
 export interface LayerWeights {
@@ -51,7 +51,7 @@ export interface Cell {
   /** True when dHw differs from dXw (GRU). */
   readonly separateHiddenGrad: boolean;
   /** Runs the recurrence: reads xw and block 0 of hs (and cs), writes hs[1..T], cs, gates, aux. */
-  forward(kernels: Kernels, weights: LayerWeights, buffers: LayerBuffers): void;
+  forward(kernels: CompleteKernels, weights: LayerWeights, buffers: LayerBuffers): void;
   /** Backpropagates dOut through time: writes dXw, dHw, and leaves ∂loss/∂h_in in dh (∂loss/∂c_in in dc). */
-  backward(kernels: Kernels, weights: LayerWeights, buffers: LayerBuffers): void;
+  backward(kernels: CompleteKernels, weights: LayerWeights, buffers: LayerBuffers): void;
 }

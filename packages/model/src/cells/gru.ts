@@ -4,7 +4,7 @@
 // b_hh cannot be folded into xw (the reset gate multiplies it), so the hidden side keeps its own
 // gradient dHw. Dimension letters: T time, B batch, H hidden; rows hold [r | z | n].
 
-import { referenceKernels, type Kernels } from '@charrnn/tensor';
+import type { CompleteKernels } from '@charrnn/tensor';
 import type { Cell, LayerBuffers, LayerWeights } from './cell.js';
 
 export const gruCell: Cell = {
@@ -13,7 +13,7 @@ export const gruCell: Cell = {
   foldsHiddenBias: false,
   separateHiddenGrad: true,
 
-  forward(kernels: Kernels, weights: LayerWeights, buf: LayerBuffers): void {
+  forward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
     const { T, B, H, xw, hs, gates, aux, scratch } = buf;
     const G = 3 * H;
     for (let t = 0; t < T; t++) {
@@ -24,12 +24,11 @@ export const gruCell: Cell = {
       const g0 = t * B * G;
       const row = t * B * H;
       const out = row + B * H;
-      if (kernels.gruForward) kernels.gruForward(B, H, xw, g0, scratch, gates, g0, aux, row, hs, row, hs, out);
-      else referenceKernels.gruForward!(B, H, xw, g0, scratch, gates, g0, aux, row, hs, row, hs, out);
+      kernels.gruForward(B, H, xw, g0, scratch, gates, g0, aux, row, hs, row, hs, out);
     }
   },
 
-  backward(kernels: Kernels, weights: LayerWeights, buf: LayerBuffers): void {
+  backward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
     const { T, B, H, hs, gates, aux, dOut, dXw, dHw, dh } = buf;
     const G = 3 * H;
     dh.fill(0);
@@ -37,8 +36,7 @@ export const gruCell: Cell = {
       // the direct path h' = … + z⊙h is left in dh; the path through the gates is added by the product below
       const g0 = t * B * G;
       const row = t * B * H;
-      if (kernels.gruBackward) kernels.gruBackward(B, H, gates, g0, hs, row, aux, row, dOut, row, dh, dXw, g0, dHw, g0);
-      else referenceKernels.gruBackward!(B, H, gates, g0, hs, row, aux, row, dOut, row, dh, dXw, g0, dHw, g0);
+      kernels.gruBackward(B, H, gates, g0, hs, row, aux, row, dOut, row, dh, dXw, g0, dHw, g0);
       // dh_{t−1} += dHw_t · W_hh   ([B,3H]·[3H,H])
       kernels.gemm(false, false, B, H, G, 1, dHw, t * B * G, G, weights.weightHh, 0, H, 1, dh, 0, H);
     }

@@ -3,7 +3,7 @@
 // Both biases are folded into xw by the model. Forward and backward side by side.
 // Dimension letters: T time, B batch, H hidden; each row of gates holds [i | f | g | o].
 
-import { referenceKernels, type Kernels } from '@charrnn/tensor';
+import type { CompleteKernels } from '@charrnn/tensor';
 import type { Cell, LayerBuffers, LayerWeights } from './cell.js';
 
 export const lstmCell: Cell = {
@@ -12,7 +12,7 @@ export const lstmCell: Cell = {
   foldsHiddenBias: true,
   separateHiddenGrad: false,
 
-  forward(kernels: Kernels, weights: LayerWeights, buf: LayerBuffers): void {
+  forward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
     const { T, B, H, xw, hs, cs, gates, aux } = buf;
     const G = 4 * H;
     for (let t = 0; t < T; t++) {
@@ -23,12 +23,11 @@ export const lstmCell: Cell = {
       // [i f g o] = activations; c_t = f⊙c_{t−1} + i⊙g; h_t = o⊙tanh(c_t)
       const prev = t * B * H;
       const out = prev + B * H;
-      if (kernels.lstmForward) kernels.lstmForward(B, H, gates, gateBase, cs, prev, out, aux, prev, hs, out);
-      else referenceKernels.lstmForward!(B, H, gates, gateBase, cs, prev, out, aux, prev, hs, out);
+      kernels.lstmForward(B, H, gates, gateBase, cs, prev, out, aux, prev, hs, out);
     }
   },
 
-  backward(kernels: Kernels, weights: LayerWeights, buf: LayerBuffers): void {
+  backward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
     const { T, B, H, cs, gates, aux, dOut, dXw, dh, dc } = buf;
     const G = 4 * H;
     dh.fill(0);
@@ -37,8 +36,7 @@ export const lstmCell: Cell = {
       // cs block t holds c_{t−1}; dh and dc carry [B, H] from step t+1 (dc is replaced by dc_t⊙f)
       const g0 = t * B * G;
       const row = t * B * H;
-      if (kernels.lstmBackward) kernels.lstmBackward(B, H, gates, g0, cs, row, aux, row, dOut, row, dh, dc, dXw, g0);
-      else referenceKernels.lstmBackward!(B, H, gates, g0, cs, row, aux, row, dOut, row, dh, dc, dXw, g0);
+      kernels.lstmBackward(B, H, gates, g0, cs, row, aux, row, dOut, row, dh, dc, dXw, g0);
       // dh_{t−1} = dgates_t · W_hh   ([B,4H]·[4H,H])
       kernels.gemm(false, false, B, H, G, 1, dXw, t * B * G, G, weights.weightHh, 0, H, 0, dh, 0, H);
     }

@@ -2,7 +2,7 @@
 // Forward and backward side by side; both biases are folded into xw by the model.
 // Dimension letters: T time, B batch, H hidden.
 
-import { referenceKernels, type Kernels } from '@charrnn/tensor';
+import type { CompleteKernels } from '@charrnn/tensor';
 import type { Cell, LayerBuffers, LayerWeights } from './cell.js';
 
 export const rnnCell: Cell = {
@@ -11,7 +11,7 @@ export const rnnCell: Cell = {
   foldsHiddenBias: true,
   separateHiddenGrad: false,
 
-  forward(kernels: Kernels, weights: LayerWeights, buf: LayerBuffers): void {
+  forward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
     const { T, B, H, xw, hs } = buf;
     const block = B * H;
     for (let t = 0; t < T; t++) {
@@ -24,7 +24,7 @@ export const rnnCell: Cell = {
     }
   },
 
-  backward(kernels: Kernels, weights: LayerWeights, buf: LayerBuffers): void {
+  backward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
     const { T, B, H, hs, dOut, dXw, dh } = buf;
     const block = B * H;
     dh.fill(0); // the loss does not depend on the state after the window
@@ -32,8 +32,7 @@ export const rnnCell: Cell = {
       const row = t * block;
       const out = row + block;
       // through tanh: dz = (dh_from_output + dh_from_future) · (1 − h²)
-      if (kernels.tanhBackward) kernels.tanhBackward(block, dOut, row, dh, 0, hs, out, dXw, row);
-      else referenceKernels.tanhBackward!(block, dOut, row, dh, 0, hs, out, dXw, row);
+      kernels.tanhBackward(block, dOut, row, dh, 0, hs, out, dXw, row);
       // dh_{t−1} = dz_t · W_hh   ([B,H]·[H,H])
       kernels.gemm(false, false, B, H, H, 1, dXw, row, H, weights.weightHh, 0, H, 0, dh, 0, H);
     }

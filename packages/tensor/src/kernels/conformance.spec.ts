@@ -7,6 +7,7 @@ import { allocate, type Dtype, type FloatArray } from '../dtype.js';
 import { Prng } from '../prng.js';
 import type { Kernels } from './kernels.js';
 import { referenceKernels } from './reference.js';
+import { completeKernels } from './complete.js';
 import { createThreadedWasmKernels } from './wasm/threaded-kernels.js';
 import { spawnTestWorker, untilThreads } from './wasm/test-worker.js';
 import { loadWasmKernels } from './wasm/wasm-kernels.js';
@@ -416,3 +417,28 @@ describe('kernel conformance: backends', () => {
     expect(() => expectClose('f32', 1 + 1e-3, 1, 1, 'probe')).toThrow();
   });
 });
+
+describe('completeKernels', () => {
+  it('keeps a backend\'s own operations and fills the missing ones from the reference kernels', () => {
+    const calls: string[] = [];
+    const partial: Kernels = {
+      ...pickCore(referenceKernels),
+      name: 'partial',
+      tanh(n, x, xOff, out, outOff) {
+        calls.push(this.name);
+        referenceKernels.tanh(n, x, xOff, out, outOff);
+      },
+    };
+    const complete = completeKernels(partial);
+    expect(complete.name).toBe('partial');
+    complete.tanh(1, new Float64Array([0]), 0, new Float64Array(1), 0);
+    expect(calls).toEqual(['partial']);
+    expect(complete.transpose).toBe(referenceKernels.transpose);
+    expect(complete.lstmBackward).toBe(referenceKernels.lstmBackward);
+  });
+});
+
+function pickCore(k: Kernels): Kernels {
+  const { name, alloc, gemm, gemv, ger, tanh, sigmoid, softmaxCrossEntropy } = k;
+  return { name, alloc, gemm, gemv, ger, tanh, sigmoid, softmaxCrossEntropy };
+}

@@ -155,3 +155,6 @@ export interface Kernels {
   /** Adagrad: mem[i] += g[i]²; value[i] −= lr·g[i] / √(mem[i] + eps), over n entries of same-dtype arrays. */
   adagrad?(n: number, value: FloatArray, grad: FloatArray, mem: FloatArray, lr: number, eps: number): void;
 }
+
+/** A backend with every optional operation present (see completeKernels). */
+export type CompleteKernels = Kernels & Required<Omit<Kernels, 'name' | 'threads' | 'close'>>;

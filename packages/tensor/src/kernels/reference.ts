@@ -2,9 +2,9 @@
 // every fast kernel is tested against, and the fallback when no fast kernel is available.
 
 import { allocate, type Dtype, type FloatArray } from '../dtype.js';
-import type { Kernels } from './kernels.js';
+import type { CompleteKernels } from './kernels.js';
 
-export const referenceKernels: Kernels = {
+export const referenceKernels: CompleteKernels = {
   name: 'reference',
 
   alloc(dtype: Dtype, length: number): FloatArray {

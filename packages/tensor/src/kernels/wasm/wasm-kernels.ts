@@ -351,7 +351,7 @@ export class WasmKernels implements Kernels {
 
   transpose(rows: number, cols: number, src: FloatArray, srcOff: number, ld: number, dst: FloatArray, dstOff: number): void {
     if (!this.owns(src) || !this.owns(dst) || src.BYTES_PER_ELEMENT !== dst.BYTES_PER_ELEMENT) {
-      referenceKernels.transpose!(rows, cols, src, srcOff, ld, dst, dstOff);
+      referenceKernels.transpose(rows, cols, src, srcOff, ld, dst, dstOff);
       return;
     }
     checkMatrix('transpose', 'src', src, srcOff, rows, cols, ld);
@@ -362,21 +362,21 @@ export class WasmKernels implements Kernels {
   }
 
   absMax(n: number, x: FloatArray, xOff: number): number {
-    if (!this.owns(x)) return referenceKernels.absMax!(n, x, xOff);
+    if (!this.owns(x)) return referenceKernels.absMax(n, x, xOff);
     checkMatrix('absMax', 'x', x, xOff, 1, n, 0);
     const bpe = x.BYTES_PER_ELEMENT;
     return (bpe === 4 ? this.wasm.abs_max_f32 : this.wasm.abs_max_f64)(n, x.byteOffset + xOff * bpe);
   }
 
   scaledSumOfSquares(n: number, x: FloatArray, xOff: number, divisor: number): number {
-    if (!this.owns(x)) return referenceKernels.scaledSumOfSquares!(n, x, xOff, divisor);
+    if (!this.owns(x)) return referenceKernels.scaledSumOfSquares(n, x, xOff, divisor);
     checkMatrix('scaledSumOfSquares', 'x', x, xOff, 1, n, 0);
     const bpe = x.BYTES_PER_ELEMENT;
     return (bpe === 4 ? this.wasm.scaled_sum_squares_f32 : this.wasm.scaled_sum_squares_f64)(n, x.byteOffset + xOff * bpe, divisor);
   }
 
   clamp(n: number, x: FloatArray, xOff: number, limit: number): number {
-    if (!this.owns(x)) return referenceKernels.clamp!(n, x, xOff, limit);
+    if (!this.owns(x)) return referenceKernels.clamp(n, x, xOff, limit);
     checkMatrix('clamp', 'x', x, xOff, 1, n, 0);
     const bpe = x.BYTES_PER_ELEMENT;
     return (bpe === 4 ? this.wasm.clamp_f32 : this.wasm.clamp_f64)(n, x.byteOffset + xOff * bpe, limit);
@@ -385,7 +385,7 @@ export class WasmKernels implements Kernels {
   adagrad(n: number, value: FloatArray, grad: FloatArray, mem: FloatArray, lr: number, eps: number): void {
     const bpe = value.BYTES_PER_ELEMENT;
     if (!this.owns(value) || !this.owns(grad) || !this.owns(mem) || grad.BYTES_PER_ELEMENT !== bpe || mem.BYTES_PER_ELEMENT !== bpe) {
-      referenceKernels.adagrad!(n, value, grad, mem, lr, eps);
+      referenceKernels.adagrad(n, value, grad, mem, lr, eps);
       return;
     }
     checkMatrix('adagrad', 'value', value, 0, 1, n, 0);
@@ -418,7 +418,7 @@ export class WasmKernels implements Kernels {
     ids: Int32Array, idsOff: number, bias: FloatArray, out: FloatArray, outOff: number,
   ): void {
     if (!(this.like(table, table) && this.like(table, bias) && this.like(table, out))) {
-      referenceKernels.gatherRows!(rows, cols, table, tableRows, ids, idsOff, bias, out, outOff);
+      referenceKernels.gatherRows(rows, cols, table, tableRows, ids, idsOff, bias, out, outOff);
       return;
     }
     checkMatrix('gatherRows', 'table', table, 0, tableRows, cols, cols);
@@ -437,7 +437,7 @@ export class WasmKernels implements Kernels {
     ids: Int32Array, idsOff: number, table: FloatArray, tableRows: number,
   ): void {
     if (!(this.like(src, src) && this.like(src, table))) {
-      referenceKernels.scatterAddRows!(rows, cols, src, srcOff, ids, idsOff, table, tableRows);
+      referenceKernels.scatterAddRows(rows, cols, src, srcOff, ids, idsOff, table, tableRows);
       return;
     }
     checkMatrix('scatterAddRows', 'src', src, srcOff, rows, cols, cols);
@@ -452,7 +452,7 @@ export class WasmKernels implements Kernels {
 
   addRowVector(rows: number, cols: number, m: FloatArray, mOff: number, v: FloatArray): void {
     if (!(this.like(m, m) && this.like(m, v))) {
-      referenceKernels.addRowVector!(rows, cols, m, mOff, v);
+      referenceKernels.addRowVector(rows, cols, m, mOff, v);
       return;
     }
     checkMatrix('addRowVector', 'm', m, mOff, rows, cols, cols);
@@ -464,7 +464,7 @@ export class WasmKernels implements Kernels {
 
   columnSums(rows: number, cols: number, m: FloatArray, mOff: number, out: FloatArray): void {
     if (!(this.like(m, m) && this.like(m, out))) {
-      referenceKernels.columnSums!(rows, cols, m, mOff, out);
+      referenceKernels.columnSums(rows, cols, m, mOff, out);
       return;
     }
     checkMatrix('columnSums', 'm', m, mOff, rows, cols, cols);
@@ -479,7 +479,7 @@ export class WasmKernels implements Kernels {
     y: FloatArray, yOff: number, out: FloatArray, outOff: number,
   ): void {
     if (!(this.like(a, a) && this.like(a, b) && this.like(a, y) && this.like(a, out))) {
-      referenceKernels.tanhBackward!(n, a, aOff, b, bOff, y, yOff, out, outOff);
+      referenceKernels.tanhBackward(n, a, aOff, b, bOff, y, yOff, out, outOff);
       return;
     }
     checkMatrix('tanhBackward', 'a', a, aOff, 1, n, 0);
@@ -498,7 +498,7 @@ export class WasmKernels implements Kernels {
     c: FloatArray, cPrevOff: number, cOff: number, tanhC: FloatArray, tanhCOff: number, h: FloatArray, hOff: number,
   ): void {
     if (!(this.like(gates, gates) && this.like(gates, c) && this.like(gates, tanhC) && this.like(gates, h))) {
-      referenceKernels.lstmForward!(rows, H, gates, gatesOff, c, cPrevOff, cOff, tanhC, tanhCOff, h, hOff);
+      referenceKernels.lstmForward(rows, H, gates, gatesOff, c, cPrevOff, cOff, tanhC, tanhCOff, h, hOff);
       return;
     }
     checkMatrix('lstmForward', 'gates', gates, gatesOff, rows, 4 * H, 4 * H);
@@ -520,7 +520,7 @@ export class WasmKernels implements Kernels {
     dhCarry: FloatArray, dcCarry: FloatArray, dGates: FloatArray, dGatesOff: number,
   ): void {
     if (!(this.like(gates, gates) && this.like(gates, cPrev) && this.like(gates, tanhC) && this.like(gates, dOut) && this.like(gates, dhCarry) && this.like(gates, dcCarry) && this.like(gates, dGates))) {
-      referenceKernels.lstmBackward!(rows, H, gates, gatesOff, cPrev, cPrevOff, tanhC, tanhCOff, dOut, dOutOff, dhCarry, dcCarry, dGates, dGatesOff);
+      referenceKernels.lstmBackward(rows, H, gates, gatesOff, cPrev, cPrevOff, tanhC, tanhCOff, dOut, dOutOff, dhCarry, dcCarry, dGates, dGatesOff);
       return;
     }
     checkMatrix('lstmBackward', 'gates', gates, gatesOff, rows, 4 * H, 4 * H);
@@ -543,7 +543,7 @@ export class WasmKernels implements Kernels {
     hn: FloatArray, hnOff: number, hPrev: FloatArray, hPrevOff: number, h: FloatArray, hOff: number,
   ): void {
     if (!(this.like(xw, xw) && this.like(xw, hProj) && this.like(xw, gates) && this.like(xw, hn) && this.like(xw, hPrev) && this.like(xw, h))) {
-      referenceKernels.gruForward!(rows, H, xw, xwOff, hProj, gates, gatesOff, hn, hnOff, hPrev, hPrevOff, h, hOff);
+      referenceKernels.gruForward(rows, H, xw, xwOff, hProj, gates, gatesOff, hn, hnOff, hPrev, hPrevOff, h, hOff);
       return;
     }
     checkMatrix('gruForward', 'xw', xw, xwOff, rows, 3 * H, 3 * H);
@@ -566,7 +566,7 @@ export class WasmKernels implements Kernels {
     dXw: FloatArray, dXwOff: number, dHw: FloatArray, dHwOff: number,
   ): void {
     if (!(this.like(gates, gates) && this.like(gates, hPrev) && this.like(gates, hn) && this.like(gates, dOut) && this.like(gates, dhCarry) && this.like(gates, dXw) && this.like(gates, dHw))) {
-      referenceKernels.gruBackward!(rows, H, gates, gatesOff, hPrev, hPrevOff, hn, hnOff, dOut, dOutOff, dhCarry, dXw, dXwOff, dHw, dHwOff);
+      referenceKernels.gruBackward(rows, H, gates, gatesOff, hPrev, hPrevOff, hn, hnOff, dOut, dOutOff, dhCarry, dXw, dXwOff, dHw, dHwOff);
       return;
     }
     checkMatrix('gruBackward', 'gates', gates, gatesOff, rows, 3 * H, 3 * H);
