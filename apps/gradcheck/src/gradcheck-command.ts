@@ -3,7 +3,7 @@
 // finite differences. Prints a table and PASS/FAIL; exit 0 on pass, 1 on failure, 2 on bad input.
 
 import {
-  EXIT_FAILURE, EXIT_OK, UsageError, chooseKernels, formatHelp, parseFlags, readBytes, readText, writeFileAtomic,
+  EXIT_FAILURE, EXIT_OK, UsageError, chooseKernels, formatHelp, parseFlags, readCheckpoint, readText, writeFileAtomic,
   type CommandIo, type FlagSpec,
 } from '@charrnn/cli';
 import { Vocabulary } from '@charrnn/corpus';
@@ -11,7 +11,7 @@ import { epsSweep, checkGradients, modelTarget, randomState, ENTRY_COLUMNS, STEN
 import { CELL_NAMES, CharRnnModel, INIT_NAMES, initializeParams, type InitName } from '@charrnn/model';
 import { csvHeader, csvRow } from '@charrnn/report';
 import { Prng, formatShape } from '@charrnn/tensor';
-import { decodeCheckpoint, modelFromCheckpoint } from '@charrnn/train';
+import { modelFromCheckpoint } from '@charrnn/train';
 
 const FLAGS = {
   cell: { flag: 'cell', kind: 'enum', values: CELL_NAMES, default: 'rnn', help: 'recurrent cell (taken from the checkpoint when one is given)' },
@@ -54,13 +54,7 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
   let model: CharRnnModel;
   let vocab: Vocabulary | undefined;
   if (v.checkpoint) {
-    let checkpoint;
-    try {
-      checkpoint = decodeCheckpoint(readBytes(String(v.checkpoint), '--checkpoint file'));
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UsageError(`--checkpoint file ${JSON.stringify(v.checkpoint)} cannot be used: ${(error as Error).message}`);
-    }
+    const checkpoint = readCheckpoint(String(v.checkpoint), '--checkpoint');
     model = modelFromCheckpoint(checkpoint, kernels, 'f64');
     vocab = checkpoint.vocab;
   } else {

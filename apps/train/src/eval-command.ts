@@ -1,10 +1,9 @@
 // charrnn-eval: mean cross-entropy of a checkpoint on a text, as one JSON line.
 
-import { EXIT_OK, UsageError, formatHelp, parseFlags, readText, type CommandIo, type FlagSpec } from '@charrnn/cli';
+import { EXIT_OK, UsageError, formatHelp, parseFlags, readCheckpoint, readText, type CommandIo, type FlagSpec } from '@charrnn/cli';
 import { formatChar } from '@charrnn/corpus';
 import { evaluateText } from '@charrnn/model';
 import { modelFromCheckpoint } from '@charrnn/train';
-import { readCheckpoint } from './checkpoint-file.js';
 import { KERNEL_FLAG } from './flags.js';
 
 const FLAGS = {

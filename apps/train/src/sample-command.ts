@@ -1,11 +1,10 @@
 // charrnn-sample: load a checkpoint, prime it with text, print what it writes next.
 
-import { EXIT_OK, UsageError, formatHelp, parseFlags, type CommandIo, type FlagSpec } from '@charrnn/cli';
+import { EXIT_OK, UsageError, formatHelp, parseFlags, readCheckpoint, type CommandIo, type FlagSpec } from '@charrnn/cli';
 import { formatChar } from '@charrnn/corpus';
 import { sampleIds } from '@charrnn/model';
 import { Prng } from '@charrnn/tensor';
 import { modelFromCheckpoint } from '@charrnn/train';
-import { readCheckpoint } from './checkpoint-file.js';
 import { KERNEL_FLAG } from './flags.js';
 
 const FLAGS = {

@@ -5,13 +5,13 @@ import {
   EXIT_INTERRUPTED, EXIT_OK, RunError, UsageError, formatHelp, loadEmbeddedCorpus, openAppendFile, parseFlags,
   readText, terminalInfo, writeFileAtomic, type AppendFile, type CommandIo,
   chooseKernels,
+  readCheckpoint,
 } from '@charrnn/cli';
 import { combineSinks, createCsvLogSink, createProgressSink, type EventSink } from '@charrnn/report';
 import {
   TRAINING_KEYS, Trainer, prepareData, resolveTrainConfig, type Checkpoint, type TrainConfig,
 } from '@charrnn/train';
 import { TRAIN_FLAGS } from './flags.js';
-import { readCheckpoint } from './checkpoint-file.js';
 
 
 const USAGE = 'charrnn-train [--data FILE] [--steps N] [--log FILE.csv] [--save FILE.safetensors] [options]';

@@ -7,3 +7,4 @@ export { collectCorpus, isCorpusFile, loadEmbeddedCorpus } from './embedded-corp
 export { chooseKernels, type ChooseKernelsOptions } from './kernels.js';
 export { spawnNodeWorker } from './node-worker.js';
 export { fakeIo, type FakeIo } from './test-io.js';
+export { readCheckpoint } from './checkpoint-file.js';

@@ -1,6 +1,7 @@
 // Reading a checkpoint named by a flag, with errors that name the flag and the file.
 
-import { UsageError, readBytes } from '@charrnn/cli';
+import { UsageError } from './errors.js';
+import { readBytes } from './files.js';
 import { decodeCheckpoint, type Checkpoint } from '@charrnn/train';
 
 export function readCheckpoint(path: string | undefined, flag: string): Checkpoint {
