@@ -51,6 +51,7 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
   const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`));
 
   // The model: a checkpoint's weights in float64, or a fresh one.
+  const text = v.data ? readText(String(v.data), '--data file') : undefined;
   let model: CharRnnModel;
   let vocab: Vocabulary | undefined;
   if (v.checkpoint) {
@@ -58,7 +59,6 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
     model = modelFromCheckpoint(checkpoint, kernels, 'f64');
     vocab = checkpoint.vocab;
   } else {
-    const text = v.data ? readText(String(v.data), '--data file') : undefined;
     vocab = text ? Vocabulary.fromText(text) : undefined;
     const cell = v.cell as (typeof CELL_NAMES)[number];
     model = new CharRnnModel({ cell, vocabSize: vocab?.size ?? (v.vocabSize as number), hiddenSize: v.hidden as number, layers: v.layers as number, dropout: 0, dtype: 'f64' }, kernels);
@@ -67,7 +67,7 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
 
   const T = v.seqLength as number;
   const B = v.batchSize as number;
-  const window = drawWindow(v.data ? String(v.data) : undefined, vocab, model.config.vocabSize, T, B, rng);
+  const window = drawWindow(text, vocab, model.config.vocabSize, T, B, rng);
   const target = modelTarget(model, { ...window, T, B }, randomState(model, B, rng));
   const c = model.config;
   write(`gradcheck  ${c.layers}-layer ${c.cell}  V=${c.vocabSize} H=${c.hiddenSize} T=${T} B=${B}  float64  ${v.checkpoint ? `weights from ${String(v.checkpoint)}` : `random init (${String(v.weightInit)})`}  kernels ${kernels.name}\n`);
@@ -97,11 +97,10 @@ function parseEntries(text: string): 'all' | number {
 }
 
 /** A window of T·B ids: from the text at random offsets, or random ids. */
-function drawWindow(path: string | undefined, vocab: Vocabulary | undefined, V: number, T: number, B: number, rng: Prng): { inputs: Int32Array; targets: Int32Array } {
+function drawWindow(text: string | undefined, vocab: Vocabulary | undefined, V: number, T: number, B: number, rng: Prng): { inputs: Int32Array; targets: Int32Array } {
   const inputs = new Int32Array(T * B);
   const targets = new Int32Array(T * B);
-  if (path && vocab) {
-    const text = readText(path, '--data file');
+  if (text !== undefined && vocab) {
     const unknown = vocab.findUnknown(text);
     if (unknown.length > 0) throw new UsageError(`--data file has characters outside the checkpoint's vocabulary: ${unknown.slice(0, 10).map((ch) => JSON.stringify(ch)).join(', ')}`);
     const ids = vocab.encode(text);
