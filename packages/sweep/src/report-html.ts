@@ -54,13 +54,26 @@ function curveChart(records: readonly TrialRecord[], best: TrialRecord | undefin
   const xs = withCurve.flatMap((r) => r.curve.map((p) => p.step));
   const ys = withCurve.flatMap((r) => r.curve.map((p) => natsToBits(p.valLoss))).filter(Number.isFinite);
   const x = linearScale(0, Math.max(...xs), M.left, W - M.right);
-  const y = linearScale(...paddedRange(ys), H - M.bottom, M.top);
+  // One diverging evaluation would squeeze every other curve into a flat band at the bottom, so the
+  // axis stops at the 95th percentile and higher values are drawn on the top edge (and said so).
+  const top = robustTop(ys);
+  const y = linearScale(...paddedRange(ys.map((v) => Math.min(v, top))), H - M.bottom, M.top);
   const lines = withCurve.map((r, i) => {
-    const points = r.curve.filter((p) => Number.isFinite(p.valLoss)).map((p) => `${x.map(p.step).toFixed(1)},${y.map(natsToBits(p.valLoss)).toFixed(1)}`).join(' ');
+    const points = r.curve.filter((p) => Number.isFinite(p.valLoss)).map((p) => `${x.map(p.step).toFixed(1)},${y.map(Math.min(natsToBits(p.valLoss), top)).toFixed(1)}`).join(' ');
     const isBest = r === best;
     return `<polyline fill="none" stroke="${color(i, withCurve.length)}" stroke-width="${isBest ? 3 : 1.2}"${r.status === 'stopped' ? ' stroke-dasharray="4 3"' : ''} points="${points}"><title>${esc(`${r.id} (${r.status}) ${describeParams(r.params)}`)}</title></polyline>`;
   });
-  return svg(axes(x, y, 'step', 'val bpc', false) + lines.join(''));
+  const clipped = ys.some((v) => v > top) ? `<text x="${W - M.right}" y="${M.top - 4}" text-anchor="end">values above ${fmtTick(top)} drawn at the top edge</text>` : '';
+  return svg(axes(x, y, 'step', 'val bpc', false) + lines.join('') + clipped);
+}
+
+/** The 95th percentile, unless the largest value is within 20% of it (then the largest). */
+function robustTop(values: readonly number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return 1;
+  const max = sorted[sorted.length - 1]!;
+  const p95 = sorted[Math.floor(0.95 * (sorted.length - 1))]!;
+  return max <= p95 * 1.2 ? max : p95;
 }
 
 function scatterChart(param: SpaceParam, records: readonly TrialRecord[], spec: SweepSpec): string {

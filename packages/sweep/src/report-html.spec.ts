@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { parseSpecText } from './spec.js';
+import type { TrialRecord } from './record.js';
+import { renderReport } from './report-html.js';
+
+const spec = parseSpecText('method: grid\nbudget: { steps: 100 }\nspace:\n  hidden: [8, 16]\n');
+
+function record(id: string, hidden: number, bpcs: number[]): TrialRecord {
+  return {
+    id, params: { hidden }, seed: 1, status: 'ok', steps: 100, totalSteps: 100, chars: 100, wallSec: 1, rungs: [],
+    curve: bpcs.map((bpc, i) => ({ step: (i + 1) * 10, chars: (i + 1) * 100, valLoss: bpc * Math.LN2 })),
+    bestValLoss: Math.min(...bpcs) * Math.LN2, finalValLoss: bpcs[bpcs.length - 1]! * Math.LN2,
+  } as TrialRecord;
+}
+
+describe('renderReport', () => {
+  it('is one self-contained page: no scripts, no external resources', () => {
+    const html = renderReport({ title: 'test', spec, records: [record('t000', 8, [4, 3.5, 3]), record('t001', 16, [4, 3, 2.5])] });
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    expect(html).toContain('<b>t001</b>');
+    expect(html).not.toContain('drawn at the top edge');
+  });
+
+  it('keeps the curves readable when one evaluation diverges', () => {
+    const spike = record('t001', 16, [4, 3, 2.5, 2.4, 2.3, 2.2, 2.1, 2.0, 1.9, 1.8, 1.7, 1.6, 1.5, 1.4, 1.3, 1.2, 1.1, 1.0, 0.9, 40]);
+    const html = renderReport({ title: 'test', spec, records: [record('t000', 8, [4, 3.5, 3]), spike] });
+    expect(html).toContain('drawn at the top edge');
+    expect(html).not.toMatch(/>40</);
+  });
+});
