@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadNativeGemm } from '@charrnn/native';
 import type { Kernels } from '@charrnn/tensor';
 import { UsageError } from './errors.js';
 import { chooseKernels } from './kernels.js';
@@ -28,6 +29,14 @@ describe('chooseKernels', () => {
     const kernels = chooseKernels('reference', (line) => notices.push(line), { threads: 2 });
     expect(kernels.name).toBe('reference');
     expect(notices).toEqual(['notice: kernels: threads 2 needs the wasm kernels; the reference kernels run on one thread']);
+  });
+
+  it('uses the native gemm when it is built, silently; native: false keeps wasm alone', () => {
+    const notices: string[] = [];
+    const kernels = chooseKernels('auto', (line) => notices.push(line));
+    expect(notices).toEqual([]);
+    expect(kernels.name).toBe(loadNativeGemm() ? 'wasm-simd+native' : 'wasm-simd');
+    expect(chooseKernels('auto', () => undefined, { native: false }).name).toBe('wasm-simd');
   });
 
   it('refuses other thread counts as a usage error', () => {

@@ -6,7 +6,7 @@ export { axpy, clip, dot, logSoftmax, maxAbs, norm2, scale, sigmoidInPlace, soft
 export type { CompleteKernels, Kernels } from './kernels/kernels.js';
 export { completeKernels } from './kernels/complete.js';
 export { referenceKernels } from './kernels/reference.js';
-export { loadWasmKernels, type WasmKernelsOptions } from './kernels/wasm/wasm-kernels.js';
+export { DEFAULT_NATIVE_MIN_WORK, loadWasmKernels, type NativeGemm, type WasmKernelsOptions } from './kernels/wasm/wasm-kernels.js';
 export {
   KERNEL_PREFERENCES, selectKernels, type KernelPreference, type KernelSelection, type SelectKernelsOptions,
 } from './kernels/wasm/select-kernels.js';

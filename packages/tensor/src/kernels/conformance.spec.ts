@@ -19,10 +19,17 @@ if (!('unavailable' in wasm)) backends.push(wasm);
 // small shapes below run through both threads.
 const threaded = createThreadedWasmKernels({ spawnWorker: spawnTestWorker, minSplitWork: 0 });
 if (!('unavailable' in threaded)) backends.push(threaded);
+// The optional native gemm (Node-only @charrnn/native, built by the root prepare step), taking every
+// gemm (nativeMinWork 0), on one thread and split over two; skipped with a message when not built.
+const nativeGemm = await import('@charrnn/native').then((m) => m.loadNativeGemm()).catch(() => null);
+const withNative = nativeGemm ? loadWasmKernels({ nativeGemm, nativeMinWork: 0 }) : undefined;
+if (withNative && !('unavailable' in withNative)) backends.push(withNative);
+const threadedNative = nativeGemm ? createThreadedWasmKernels({ spawnWorker: spawnTestWorker, minSplitWork: 0, nativeGemm, nativeMinWork: 0 }) : undefined;
+if (threadedNative && !('unavailable' in threadedNative)) backends.push(threadedNative);
 afterAll(() => backends.forEach((k) => k.close?.()));
 
 function label(kernels: Kernels): string {
-  return kernels === threaded ? `${kernels.name} ×2 threads` : kernels.name;
+  return kernels === threaded || kernels === threadedNative ? `${kernels.name} ×2 threads` : kernels.name;
 }
 
 const TOL: Record<Dtype, { atol: number; rtol: number }> = {
@@ -65,7 +72,7 @@ const GEMM_SHAPES: [number, number, number][] = [
 
 for (const kernels of backends) {
   describe(`kernel conformance: ${label(kernels)}`, () => {
-    if (kernels === threaded) beforeAll(() => untilThreads(kernels, 2));
+    if (kernels === threaded || kernels === threadedNative) beforeAll(() => untilThreads(kernels, 2));
     for (const dtype of ['f32', 'f64'] as const) {
       for (const source of ['alloc', 'heap'] as const) {
         const label = `${dtype}, ${source} arrays`;
@@ -408,8 +415,29 @@ for (const kernels of backends) {
 
 describe('kernel conformance: backends', () => {
   it('runs the wasm backends on Node 20 (so their suites above are not silently skipped)', () => {
-    expect(backends.map(label)).toEqual(['reference', 'wasm-simd', 'wasm-simd ×2 threads']);
+    const native = nativeGemm ? ['wasm-simd+native', 'wasm-simd+native ×2 threads'] : [];
+    expect(backends.map(label)).toEqual(['reference', 'wasm-simd', 'wasm-simd ×2 threads', ...native]);
     expect((threaded as { splits?: number }).splits).toBeGreaterThan(50);
+  });
+
+  it.skipIf(nativeGemm === null)('the native gemm gives bit-identical results on one and two threads', () => {
+    const one = withNative as Kernels;
+    const prng = new Prng(5);
+    for (const dtype of ['f32', 'f64'] as const) {
+      for (const [m, n, k, tA, tB] of [[37, 130, 70, false, true], [67, 9, 300, true, false], [200, 200, 20, false, false]] as const) {
+        const a = makeArray(one, 'alloc', dtype, randomValues(prng, m * k));
+        const b = makeArray(one, 'alloc', dtype, randomValues(prng, k * n));
+        const c1 = makeArray(one, 'alloc', dtype, randomValues(prng, m * n));
+        const c2 = makeArray(one, 'alloc', dtype, c1);
+        nativeGemm!.gemm((withNative as unknown as { nativeHandle: number }).nativeHandle, dtype === 'f64' ? 1 : 0, tA ? 1 : 0, tB ? 1 : 0, m, n, k, 0.7, a.byteOffset, tA ? m : k, b.byteOffset, tB ? k : n, 0.3, c1.byteOffset, n, 1);
+        nativeGemm!.gemm((withNative as unknown as { nativeHandle: number }).nativeHandle, dtype === 'f64' ? 1 : 0, tA ? 1 : 0, tB ? 1 : 0, m, n, k, 0.7, a.byteOffset, tA ? m : k, b.byteOffset, tB ? k : n, 0.3, c2.byteOffset, n, 2);
+        expect(Array.from(c2)).toEqual(Array.from(c1));
+      }
+    }
+  });
+
+  it.skipIf(nativeGemm !== null)('native gemm: skipped, the addon is not built (npm run prepare builds it)', () => {
+    console.warn('kernel conformance: @charrnn/native is not built; the wasm-simd+native suites are skipped');
   });
 
   it('the checker fails on a wrong value (negative test)', () => {

@@ -58,7 +58,6 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions): Kern
 }
 
 class ThreadedWasmKernels extends WasmKernels implements Kernels {
-  override readonly name = 'wasm-simd';
   /** Gemms split so far (for tests and benchmarks: proof that the worker took part). */
   splits = 0;
   private worker: WorkerLike | undefined;
@@ -90,6 +89,9 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
     private readonly notice: (line: string) => void,
   ) {
     super(parts);
+    // A native gemm splits its large products over two threads of its own (on tile boundaries, so
+    // with the same results as one thread); the worker then serves only the wasm-sized ones.
+    this.nativeThreads = 2;
     // 64-byte aligned, so SEQ and DONE sit on different cache lines from everything else.
     const ptr = Math.ceil(this.reserve(CONTROL_BYTES + 64) / 64) * 64;
     this.ctl = new Int32Array(this.memory.buffer, ptr, CONTROL_BYTES / 4);
@@ -148,6 +150,10 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
     // Column panels at multiples of the kernel's 2-vector tile keep every column on the path it
     // takes single-threaded (the scalar tail stays the tail); row blocks at multiples of its
     // 4-row tile, each at least one tile, do the same for rows.
+    if (this.useNative(m, n, k)) {
+      super.gemmAt(f32, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+      return;
+    }
     const tile = f32 ? 8 : 4;
     const splitColumns = n >= 2 * tile;
     if (m * n * k < this.minSplitWork || !(splitColumns || m >= 8) || !this.workerReady()) {

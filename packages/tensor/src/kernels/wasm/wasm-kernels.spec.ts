@@ -156,7 +156,7 @@ describe('selectKernels', () => {
   });
 
   it('pins the public names of the wasm modules', () => {
-    expect(Object.keys(loaderApi).sort()).toEqual(['SIMD_PROBE', 'WasmKernels', 'decodeBase64', 'gemmScratchElements', 'instantiateWasmKernels', 'loadWasmKernels', 'wasmUnavailableReason']);
+    expect(Object.keys(loaderApi).sort()).toEqual(['DEFAULT_NATIVE_MIN_WORK', 'SIMD_PROBE', 'WasmKernels', 'decodeBase64', 'gemmScratchElements', 'instantiateWasmKernels', 'loadWasmKernels', 'wasmUnavailableReason']);
     expect(Object.keys(selectApi).sort()).toEqual(['KERNEL_PREFERENCES', 'selectKernels']);
   });
 });

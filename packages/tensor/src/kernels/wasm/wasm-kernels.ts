@@ -34,7 +34,40 @@ function wasmApi(): WasmApi | undefined {
 export interface WasmKernelsOptions {
   /** Upper bound of the shared memory in 64 KiB pages (default 16384 = 1 GiB, at most 65536). */
   readonly maximumPages?: number;
+  /**
+   * An optional native gemm over the same memory (in Node: `loadNativeGemm()` of @charrnn/native).
+   * Injected, so this package never imports Node modules; gemms of at least nativeMinWork
+   * multiply-adds (m·n·k) run there, smaller ones stay in wasm (an N-API call costs ~0.1 µs).
+   */
+  readonly nativeGemm?: NativeGemm | null;
+  /** Smallest m·n·k sent to the native gemm (default DEFAULT_NATIVE_MIN_WORK); 0 sends every gemm (tests). */
+  readonly nativeMinWork?: number;
 }
+
+/**
+ * A gemm outside wasm that reads and writes the wasm memory by byte offset. registerMemory gets a
+ * Uint8Array over the whole memory and returns a handle; it is called again with that handle
+ * whenever the memory grew. gemm takes the handle, f64 (0 or 1), the transposes (0 or 1), m, n, k,
+ * alpha, A's byte offset and lda, B's and ldb, beta, C's and ldc, and the threads (1 or 2) to use,
+ * which must give bit-identical results.
+ */
+export interface NativeGemm {
+  readonly isa?: string;
+  registerMemory(view: Uint8Array, handle?: number): number;
+  gemm(
+    memory: number, f64: number, tA: number, tB: number, m: number, n: number, k: number, alpha: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, threads: number,
+  ): void;
+}
+
+/**
+ * m·n·k from which the native gemm beats the wasm one, call overhead (~0.1 µs) and packing included.
+ * Measured on an AVX-512 machine (packages/native/README.md): level at 16³, native ~1.8× at 32³ and
+ * ~2.2× at 32×100×100. Products with fewer than NATIVE_MIN_ROWS rows or columns also stay in wasm:
+ * native packs B (or A) once per call, which does not pay for a row or two (1×100×100: 3× slower).
+ */
+export const DEFAULT_NATIVE_MIN_WORK = 1 << 14;
+const NATIVE_MIN_ROWS = 8;
 
 export interface WasmExports {
   heapBase(): number;
@@ -113,6 +146,8 @@ export interface WasmParts {
   readonly memory: WasmMemory;
   readonly exports: WasmExports;
   readonly module: object;
+  /** The optional native gemm and the smallest m·n·k it takes (see WasmKernelsOptions). */
+  readonly native?: { readonly gemm: NativeGemm; readonly minWork: number; readonly handle: number };
 }
 
 /** Compiles and instantiates the module over a new shared memory; for loadWasmKernels and the two-thread backend. */
@@ -121,6 +156,8 @@ export function instantiateWasmKernels(fn: string, options: WasmKernelsOptions):
   if (!Number.isInteger(maximumPages) || maximumPages < 1 || maximumPages > 65536) {
     throw new RangeError(`${fn}: maximumPages must be an integer in [1, 65536], got ${maximumPages}`);
   }
+  const nativeMinWork = options.nativeMinWork ?? DEFAULT_NATIVE_MIN_WORK;
+  if (!(nativeMinWork >= 0)) throw new RangeError(`${fn}: nativeMinWork must be a non-negative number, got ${nativeMinWork}`);
   const reason = wasmUnavailableReason();
   const api = wasmApi();
   if (reason !== undefined || api === undefined) return { unavailable: reason ?? 'WebAssembly is not available' };
@@ -130,9 +167,19 @@ export function instantiateWasmKernels(fn: string, options: WasmKernelsOptions):
     const memory = new api.Memory({ initial: 1, maximum: maximumPages, shared: true });
     const module = new api.Module(bytes);
     const instance = new api.Instance(module, { env: { memory } });
-    return { memory, exports: instance.exports as unknown as WasmExports, module };
+    return { memory, exports: instance.exports as unknown as WasmExports, module, ...nativePart(options.nativeGemm, nativeMinWork, memory) };
   } catch (error) {
     return { unavailable: `the kernel module failed to load: ${(error as Error).message}` };
+  }
+}
+
+/** Registers the memory with the native gemm; a gemm that refuses it is left out (wasm does the work). */
+function nativePart(gemm: NativeGemm | null | undefined, minWork: number, memory: WasmMemory): Pick<WasmParts, 'native'> {
+  if (!gemm) return {};
+  try {
+    return { native: { gemm, minWork, handle: gemm.registerMemory(new Uint8Array(memory.buffer)) } };
+  } catch {
+    return {};
   }
 }
 
@@ -166,7 +213,7 @@ export function gemmScratchElements(tA: number, tB: number, m: number, n: number
 
 /** The wasm backend; exported for the two-thread backend (threaded-kernels.ts), not from the package. */
 export class WasmKernels implements Kernels {
-  readonly name: string = 'wasm-simd';
+  readonly name: string;
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   private top: number;
   private scratchPtr = 0;
@@ -178,9 +225,19 @@ export class WasmKernels implements Kernels {
   protected readonly wasm: WasmExports;
   /** The compiled module, for instantiating it again in a worker. */
   protected readonly module: object;
+  /** The native gemm, if one was given; registered on this memory (again after each growth). */
+  protected readonly native: NativeGemm | undefined;
+  protected readonly nativeMinWork: number;
+  private readonly nativeHandle: number;
+  /** Threads the native gemm uses (the two-thread backend sets 2). */
+  protected nativeThreads = 1;
 
   constructor(parts: WasmParts) {
     const { memory, exports: wasm } = parts;
+    this.native = parts.native?.gemm;
+    this.nativeMinWork = parts.native?.minWork ?? 0;
+    this.nativeHandle = parts.native?.handle ?? -1;
+    this.name = this.native ? 'wasm-simd+native' : 'wasm-simd';
     this.memory = memory;
     this.wasm = wasm;
     this.module = parts.module;
@@ -202,6 +259,7 @@ export class WasmKernels implements Kernels {
         throw new RangeError(`alloc: wasm memory must stay within its maximum, got a request for ${end} bytes`);
       }
       this.buffers.add(this.memory.buffer);
+      this.native?.registerMemory(new Uint8Array(this.memory.buffer), this.nativeHandle);
     }
     this.top = end;
     return ptr;
@@ -253,11 +311,21 @@ export class WasmKernels implements Kernels {
       a.byteOffset + aOff * bpe, lda, b.byteOffset + bOff * bpe, ldb, beta, c.byteOffset + cOff * bpe, ldc);
   }
 
+  /** Whether a gemm of this shape goes to the native gemm (nativeMinWork 0: every one, for tests). */
+  protected useNative(m: number, n: number, k: number): boolean {
+    if (!this.native) return false;
+    return this.nativeMinWork === 0 || (m * n * k >= this.nativeMinWork && m >= NATIVE_MIN_ROWS && n >= NATIVE_MIN_ROWS);
+  }
+
   /** gemm on byte addresses, after every check; the two-thread backend splits it here. */
   protected gemmAt(
     f32: boolean, tA: number, tB: number, m: number, n: number, k: number, alpha: number,
     a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
   ): void {
+    if (this.useNative(m, n, k)) {
+      this.native!.gemm(this.nativeHandle, f32 ? 0 : 1, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, this.nativeThreads);
+      return;
+    }
     const elements = gemmScratchElements(tA, tB, m, n, k);
     const scratch = elements > 0 ? this.scratch(elements * (f32 ? 4 : 8)) : 0;
     (f32 ? this.wasm.gemm_f32 : this.wasm.gemm_f64)(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch);

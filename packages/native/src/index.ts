@@ -1,0 +1,70 @@
+// Loads the optional native gemm (build/Release/charrnn_native.node, built by tools/build-native.mjs
+// from the root prepare step). Node-only; returns null when the addon is missing or will not load,
+// so callers fall back to the wasm kernels silently. CHARRNN_NATIVE=0 in the environment disables it.
+
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The addon's API; structurally the NativeGemm that @charrnn/tensor's wasm kernels accept. */
+export interface NativeGemm {
+  /** The kernel picked for this CPU: "avx512f", "avx2+fma", "sse2" or "portable". */
+  readonly isa: string;
+  /**
+   * Remembers the data pointer and length of the memory a Uint8Array spans and returns a handle for
+   * gemm; with a handle, updates that registration (call it again after the memory grew).
+   */
+  registerMemory(view: Uint8Array, handle?: number): number;
+  /**
+   * C = alpha·op(A)·op(B) + beta·C on row-major matrices at byte offsets a, b, c of the memory
+   * registered as `memory`; f64, tA, tB are 0 or 1; threads 2 splits C on tile boundaries (same results as 1).
+   * Throws a RangeError when a matrix lies outside the registered memory.
+   */
+  gemm(
+    memory: number, f64: number, tA: number, tB: number, m: number, n: number, k: number, alpha: number,
+    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, threads: number,
+  ): void;
+}
+
+export const ADDON_RELATIVE_PATH = 'build/Release/charrnn_native.node';
+
+/**
+ * Where the built addon is, or null. Looks beside this module's package (src/ or dist/) and, for
+ * bundles that inlined this file (apps/*\/dist), through the installed @charrnn/native package.
+ */
+export function nativeAddonPath(): string | null {
+  const candidates: string[] = [];
+  try {
+    candidates.push(join(dirname(fileURLToPath(import.meta.url)), '..', ADDON_RELATIVE_PATH));
+  } catch {
+    // not a file: URL
+  }
+  try {
+    const pkg = createRequire(import.meta.url).resolve('@charrnn/native/package.json');
+    candidates.push(join(dirname(pkg), ADDON_RELATIVE_PATH));
+  } catch {
+    // not installed beside this bundle
+  }
+  return candidates.find((path) => existsSync(path)) ?? null;
+}
+
+let cached: NativeGemm | null | undefined;
+
+/** The native gemm, or null when it is not built, disabled (CHARRNN_NATIVE=0) or fails to load. */
+export function loadNativeGemm(): NativeGemm | null {
+  if (cached !== undefined) return cached;
+  cached = null;
+  if (process.env['CHARRNN_NATIVE'] === '0') return cached;
+  const path = nativeAddonPath();
+  if (path === null) return cached;
+  try {
+    const addon = createRequire(import.meta.url)(path) as Partial<NativeGemm>;
+    if (typeof addon.gemm === 'function' && typeof addon.registerMemory === 'function' && typeof addon.isa === 'string') {
+      cached = addon as NativeGemm;
+    }
+  } catch {
+    // a stale or foreign binary: fall back
+  }
+  return cached;
+}
