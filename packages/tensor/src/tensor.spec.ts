@@ -68,38 +68,41 @@ describe('shapesEqual and formatShape', () => {
 });
 
 describe('public API', () => {
-  it('exports at least these names', () => {
-    // arrayContaining, not an exact list: the WebAssembly kernels (loadWasmKernels, selectKernels,
-    // KERNEL_PREFERENCES) are being added alongside; the lead tightens this to an exact sorted list.
-    expect(Object.keys(api)).toEqual(
-      expect.arrayContaining([
-        'DTYPES',
-        'ParamRegistry',
-        'Prng',
-        'allocate',
-        'axpy',
-        'bytesPerElement',
-        'clip',
-        'dot',
-        'dtypeOf',
-        'formatShape',
-        'isDtype',
-        'logSoftmax',
-        'maxAbs',
-        'norm2',
-        'referenceKernels',
-        'scale',
-        'shapesEqual',
-        'sigmoidInPlace',
-        'sizeOf',
-        'softmax',
-        'sumOfSquares',
-        'tanhInPlace',
-        'tensorDtype',
-        'tensorFrom',
-        'zeros',
-      ]),
-    );
+  it('exports exactly the documented names', () => {
+    expect(Object.keys(api).sort()).toEqual([
+      'DEFAULT_MIN_SPLIT_WORK',
+      'DEFAULT_NATIVE_MIN_WORK',
+      'DTYPES',
+      'KERNEL_PREFERENCES',
+      'ParamRegistry',
+      'Prng',
+      'allocate',
+      'axpy',
+      'bytesPerElement',
+      'clip',
+      'completeKernels',
+      'createThreadedWasmKernels',
+      'dot',
+      'dtypeOf',
+      'formatShape',
+      'isDtype',
+      'loadWasmKernels',
+      'logSoftmax',
+      'maxAbs',
+      'norm2',
+      'referenceKernels',
+      'scale',
+      'selectKernels',
+      'shapesEqual',
+      'sigmoidInPlace',
+      'sizeOf',
+      'softmax',
+      'sumOfSquares',
+      'tanhInPlace',
+      'tensorDtype',
+      'tensorFrom',
+      'zeros',
+    ]);
     expect(api.DTYPES).toEqual(['f32', 'f64']);
     expect(api.referenceKernels.name).toBe('reference');
   });
