@@ -213,3 +213,25 @@ describe('bad input: one line, exit 2, nothing lost', () => {
     expect(resume.err).toMatch(/holds weights only/);
   });
 });
+
+describe('--init against the seed', () => {
+  it('one f64 step from given weights is number for number the numpy seed loop (window data[0..5) → data[1..6))', async () => {
+    const fx = JSON.parse(readFileSync(new URL('../../../packages/model/src/fixtures/rnn-seed-training.json', import.meta.url), 'utf8'));
+    const dir = workdir();
+    const tensors = new Map(Object.entries(fx.params as Record<string, { shape: number[]; data: number[] }>).map(([name, t]) => [name, { dtype: 'F64' as const, shape: t.shape, data: Float64Array.from(t.data) }]));
+    writeFileSync(join(dir, 'seed.safetensors'), encodeSafetensors(tensors, { vocab: JSON.stringify(fx.vocab), cell: 'rnn' }));
+    writeFileSync(join(dir, 'seed.txt'), fx.text);
+    const result = await run(trainCommand, 'charrnn-train', [
+      '--init', join(dir, 'seed.safetensors'), '--data', join(dir, 'seed.txt'), '--steps', '1', '--val-fraction', '0', '--dtype', 'f64',
+      '--seq-length', String(fx.seq_length), '--log', join(dir, 'seed.csv'), '--log-every', '1', '--sample-every', '0', '--kernels', 'reference',
+      '--save', join(dir, 'after.safetensors'),
+    ]);
+    expect(result.err).toBe('');
+    const row = (parse(readFileSync(join(dir, 'seed.csv'), 'utf8'), { columns: true }) as Record<string, string>[])[0]!;
+    const expected = fx.losses[0] as number;
+    expect(Math.abs(Number(row.loss) * fx.seq_length - expected)).toBeLessThanOrEqual(1e-12 + 1e-10 * expected);
+    const conflict = await run(trainCommand, 'charrnn-train', ['--init', join(dir, 'seed.safetensors'), '--data', join(dir, 'seed.txt'), '--hidden', '7', '--val-fraction', '0']);
+    expect(conflict.code).toBe(2);
+    expect(conflict.err).toMatch(/--hidden 7 conflicts with the --init checkpoint's 6/);
+  });
+});

@@ -56,7 +56,7 @@ export const TRAIN_APP_FLAGS = {
   data: { flag: 'data', kind: 'string', placeholder: 'FILE', help: 'UTF-8 text to train on (default: the project\'s own sources, embedded)' },
   log: { flag: 'log', kind: 'string', placeholder: 'FILE.csv', help: 'append one CSV row per logged step' },
   save: { flag: 'save', kind: 'string', placeholder: 'FILE.safetensors', help: 'write checkpoints here (atomically)' },
-  init: { flag: 'init', kind: 'string', placeholder: 'FILE', help: 'start from these weights (and vocabulary) with a fresh optimizer' },
+  init: { flag: 'init', kind: 'string', placeholder: 'FILE', help: 'start from these weights (vocabulary and architecture too) with a fresh optimizer' },
   resume: { flag: 'resume', kind: 'string', placeholder: 'FILE', help: 'continue a run saved with --save exactly where it stopped' },
   force: { flag: 'force', kind: 'boolean', help: 'overwrite an existing --log file instead of refusing' },
   kernels: KERNEL_FLAG,

@@ -30,7 +30,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
   const init = text('init') ? readCheckpoint(text('init'), '--init') : undefined;
   const resume = text('resume') ? readCheckpoint(text('resume'), '--resume') : undefined;
 
-  const config = resume ? resumedConfig(resume, v, flags.explicit) : resolveTrainConfig(pickConfig(v));
+  const config = resume ? resumedConfig(resume, v, flags.explicit) : init ? initConfig(init, v, flags.explicit) : resolveTrainConfig(pickConfig(v));
   const corpus = text('data') ? readText(text('data')!, '--data file') : loadEmbeddedCorpus();
   if (corpus.length === 0) throw new UsageError(`--data file ${JSON.stringify(text('data'))} is empty`);
   const data = prepareData(corpus, config.valFraction, config.seqLength, config.batchSize, (resume ?? init)?.vocab);
@@ -79,6 +79,18 @@ function pickConfig(values: Record<string, unknown>): Partial<TrainConfig> {
   const config: Record<string, unknown> = {};
   for (const key of Object.keys(resolveTrainConfig({}))) if (values[key] !== undefined) config[key] = values[key];
   return config as Partial<TrainConfig>;
+}
+
+/** --init takes the architecture (cell, hidden size, layers) from the checkpoint; a flag may only repeat it. */
+function initConfig(checkpoint: Checkpoint, values: Record<string, unknown>, explicit: ReadonlySet<string>): TrainConfig {
+  const { cell, hiddenSize, layers } = checkpoint.model;
+  const architecture = { cell, hidden: hiddenSize, layers };
+  for (const [key, stored] of Object.entries(architecture)) {
+    if (explicit.has(key) && values[key] !== stored) {
+      throw new UsageError(`--${key} ${String(values[key])} conflicts with the --init checkpoint's ${String(stored)}`, 'drop the flag: --init takes the architecture from the checkpoint');
+    }
+  }
+  return resolveTrainConfig({ ...pickConfig(values), ...architecture });
 }
 
 /** A resumed run keeps the checkpoint's training settings; only run-control flags may change. */
