@@ -67,6 +67,8 @@ describe('validateSpec errors (every problem, with its path)', () => {
     ['bad metric', { ...minimal, metric: 'accuracy' }, 'metric must be val_bpc or val_loss, got "accuracy"'],
     ['steps in base', { ...minimal, base: { steps: 5 } }, 'base.steps is set by the budget; use budget.steps instead'],
     ['swept budget key', { ...minimal, space: { maxSeconds: [1] } }, 'space.maxSeconds is set by the budget and cannot be swept'],
+    ['threads in base', { ...minimal, base: { threads: 2 } }, 'base.threads cannot be set: each trial runs on one thread and the sweep uses the cores through --workers'],
+    ['swept threads', { ...minimal, space: { threads: [1, 2] } }, 'space.threads cannot be set: each trial runs on one thread and the sweep uses the cores through --workers'],
     ['both base and space', { ...minimal, base: { hidden: 8 } }, 'space.hidden is also set in base; remove one of them'],
     ['unknown dist', { ...minimal, space: { lr: { dist: 'normal' } } }, 'space.lr.dist must be one of choice, uniform, loguniform, int, got "normal"'],
     ['int on a real', { ...minimal, method: 'random', trials: 1, space: { lr: { dist: 'int', min: 1, max: 3 } } }, 'space.lr.dist int is for integer settings; lr is a real number, use uniform or loguniform'],

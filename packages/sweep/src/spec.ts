@@ -49,6 +49,9 @@ export class SpecError extends Error {
 const CONFIG_KEYS = Object.keys(CONFIG_RULES) as (keyof TrainConfig)[];
 /** Set by the budget, never by base or space. */
 const BUDGET_KEYS: readonly (keyof TrainConfig)[] = ['steps', 'maxSeconds'];
+/** Each trial runs on one core (the sweep spreads trials over cores instead), so threads is not a setting here. */
+const ONE_THREAD = 'threads';
+const THREADS_PROBLEM = 'cannot be set: each trial runs on one thread and the sweep uses the cores through --workers';
 const TOP_KEYS = ['name', 'method', 'trials', 'seed', 'data', 'metric', 'budget', 'base', 'space', 'asha'];
 const DISTS = ['choice', 'uniform', 'loguniform', 'int'] as const;
 
@@ -156,6 +159,10 @@ function checkBase(base: Record<string, unknown>, problems: string[]): Partial<T
       problems.push(`base.${name} is set by the budget; use budget.${key === 'steps' ? 'steps' : 'seconds'} instead`);
       continue;
     }
+    if (key === ONE_THREAD) {
+      problems.push(`base.${name} ${THREADS_PROBLEM}`);
+      continue;
+    }
     const problem = checkConfigValue(key, value);
     if (problem) problems.push(`base.${name} ${problem}, got ${JSON.stringify(value)}`);
     else out[key] = value;
@@ -174,6 +181,10 @@ function checkSpace(space: Record<string, unknown>, problems: string[]): SpacePa
     }
     if (BUDGET_KEYS.includes(key)) {
       problems.push(`${path} is set by the budget and cannot be swept`);
+      continue;
+    }
+    if (key === ONE_THREAD) {
+      problems.push(`${path} ${THREADS_PROBLEM}`);
       continue;
     }
     const spec = checkParam(path, key, value, problems);
