@@ -15,7 +15,8 @@ import argparse
 import json
 import resource
 import sys
-import time
+
+from bench_numpy import measure  # the same warm-up and timing for every peer
 
 
 def main():
@@ -77,23 +78,9 @@ def main():
         state["n"] += 1
         return loss.item()
 
-    warm_until = time.perf_counter() + max(0.1 * a.seconds, 0.05)
-    warm_steps = 0
-    t0 = time.perf_counter()
-    while warm_steps < 3 or time.perf_counter() < warm_until:
-        step()
-        warm_steps += 1
-    per_step = (time.perf_counter() - t0) / warm_steps
-    steps = max(3, int(a.seconds / per_step))
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        loss = step()
-    elapsed = time.perf_counter() - t0
-    if loss != loss:
-        raise SystemExit(f"bench_torch: loss became {loss}")
+    timing = measure(step, a.seconds, T * B)
     out = {"name": "torch", "impl": f"nn.{'RNN' if a.cell == 'rnn' else 'LSTM'}", "cell": a.cell, "hidden": H,
-           "seq_length": T, "batch": B, "dtype": "float32", "chars_per_s": steps * T * B / elapsed,
-           "ms_per_step": 1000 * elapsed / steps, "steps": steps, "seconds": elapsed,
+           "seq_length": T, "batch": B, "dtype": "float32", **timing,
            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch": torch.__version__,
            "threads": torch.get_num_threads()}
     print(json.dumps(out), flush=True)
