@@ -36,9 +36,17 @@ function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+/**
+ * Where a config key's flag is not its kebab-case name: the same setting has the same flag in every
+ * bin (charrnn-sample's --temperature), and the old name stays accepted as an alias.
+ */
+const FLAG_NAMES: Partial<Record<keyof TrainConfig, { readonly flag: string; readonly aliases: readonly string[] }>> = {
+  sampleTemperature: { flag: 'temperature', aliases: ['sample-temperature'] },
+};
+
 function configFlag(key: keyof TrainConfig): FlagSpec {
   const rule = CONFIG_RULES[key];
-  const base = { flag: kebab(key), help: HELP[key], default: DEFAULT_TRAIN_CONFIG[key] };
+  const base = { flag: kebab(key), help: HELP[key], default: DEFAULT_TRAIN_CONFIG[key], ...FLAG_NAMES[key] };
   if (rule.kind === 'enum') return { ...base, kind: 'enum', values: rule.values };
   return { ...base, kind: rule.kind, min: rule.min, ...(rule.max !== undefined ? { max: rule.max } : {}), ...(rule.kind === 'number' ? { exclusiveMin: rule.exclusiveMin, exclusiveMax: rule.exclusiveMax } : {}) };
 }

@@ -1,6 +1,6 @@
 // charrnn-sample: load a checkpoint, prime it with text, print what it writes next.
 
-import { EXIT_OK, UsageError, formatHelp, parseFlags, readCheckpoint, type CommandIo, type FlagSpec } from '@charrnn/cli';
+import { EXIT_OK, UsageError, chooseKernels, formatHelp, parseFlags, readCheckpoint, type CommandIo, type FlagSpec } from '@charrnn/cli';
 import { formatChar } from '@charrnn/corpus';
 import { sampleIds } from '@charrnn/model';
 import { Prng } from '@charrnn/tensor';
@@ -34,7 +34,7 @@ export async function sampleCommand(io: CommandIo): Promise<number> {
     throw new UsageError(`--prime has characters outside the model's vocabulary: ${unknown.map(formatChar).join(', ')}`, `the model knows ${vocab.size} characters; use only those`);
   }
   if ((v.topK as number) > vocab.size) throw new UsageError(`--top-k must be at most the vocabulary size ${vocab.size}, got ${String(v.topK)}`);
-  const model = modelFromCheckpoint(checkpoint);
+  const model = modelFromCheckpoint(checkpoint, chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`)));
   const ids = sampleIds(
     model,
     { prime: vocab.encode(prime), length: v.length as number, temperature: v.temperature as number, topK: v.topK as number, argmax: v.argmax === true },

@@ -68,6 +68,9 @@ export async function trainCommand(io: CommandIo): Promise<number> {
     await sink.close?.();
     log?.file.close();
   }
+  if (!save && outcome.reason !== 'diverged') {
+    io.stderr.write('notice: nothing was saved (no --save); to keep the weights, run with --save FILE.safetensors (e.g. --save runs/model.safetensors)\n');
+  }
   if (outcome.reason === 'diverged') {
     const kept = save ? (lastSaved !== null ? `; the last good checkpoint (step ${lastSaved}) is kept in ${save}` : '; no checkpoint was written') : '';
     throw new RunError(`${outcome.message ?? 'training diverged'}${kept}`, 'lower --lr, or clip harder (--clip, --clip-mode norm)');
