@@ -22,12 +22,14 @@ const common = {
   target: ['chrome110', 'firefox115', 'safari16.4'],
   conditions: ['@charrnn/source'],
   minify: true,
-  legalComments: 'linked',
   loader: { '.txt': 'text' },
   logLevel: 'warning',
   absWorkingDir: here,
 };
-await build({ ...common, entryPoints: ['src/main.ts'], format: 'esm', outfile: join(out, 'main.js') });
+// uPlot's header is not a legal comment to esbuild, so its MIT notice goes in as a banner.
+const uplotVersion = require('uplot/package.json').version;
+const banner = { js: `/*! uPlot ${uplotVersion} (c) 2025 Leon Sorokin, MIT licence, https://github.com/leeoniya/uPlot */` };
+await build({ ...common, entryPoints: ['src/main.ts'], format: 'esm', outfile: join(out, 'main.js'), banner });
 await build({ ...common, entryPoints: ['src/worker.ts'], format: 'iife', outfile: join(out, 'worker.js') });
 
 copyFileSync(join(here, 'src/index.html'), join(out, 'index.html'));

@@ -26,10 +26,10 @@ export class LossChart {
         { label: 'bits per character', stroke: '#1a1a1a', grid: { stroke: '#e3e3e3' }, size: 55 },
       ],
       series: [
-        { label: 'characters', value: (_u, v) => (v == null ? '–' : formatCount(v)) },
-        { label: 'training loss', stroke: '#7fa7d9', width: 1, value: (_u, v) => (v == null ? '–' : v.toFixed(3)) },
-        { label: 'smoothed', stroke: '#0b3d91', width: 2.5, value: (_u, v) => (v == null ? '–' : v.toFixed(3)) },
-        { label: 'validation', stroke: '#c0392b', width: 2, spanGaps: true, points: { show: true, size: 6, fill: '#c0392b' }, value: (_u, v) => (v == null ? '–' : v.toFixed(3)) },
+        { label: 'characters', value: legendValue(formatCount) },
+        { label: 'training loss', stroke: '#5b8fd0', width: 1, value: legendValue(bits) },
+        { label: 'smoothed', stroke: '#0b3d91', width: 2.5, value: legendValue(bits) },
+        { label: 'validation', stroke: '#c0392b', width: 2, spanGaps: true, points: { show: true, size: 6, fill: '#c0392b' }, value: legendValue(bits) },
       ],
       legend: { live: true },
     };
@@ -69,6 +69,22 @@ export class LossChart {
     this.redrawTimer = null;
     this.plot.setData([this.chars, this.loss, this.smooth, this.val] as uPlot.AlignedData);
   }
+}
+
+/** The legend shows the value under the cursor, or the latest one when the cursor is elsewhere. */
+function legendValue(format: (v: number) => string): (u: uPlot, v: number | null, seriesIdx: number, idx: number | null) => string {
+  return (u, v, seriesIdx, idx) => {
+    if (idx == null) {
+      const values = u.data[seriesIdx] ?? [];
+      for (let i = values.length - 1; i >= 0; i--) if (values[i] != null) return format(values[i] as number);
+      return '–';
+    }
+    return v == null ? '–' : format(v);
+  };
+}
+
+function bits(v: number): string {
+  return v.toFixed(3);
 }
 
 function formatCount(n: number): string {

@@ -136,20 +136,32 @@ function showStatus(next: RunStatus, summary: ModelSummary | null): void {
   if (persistWanted() && (status === 'paused' || status === 'finished')) send({ type: 'checkpoint', purpose: 'persist' });
 }
 
-function showEvent(event: TrainingEvent): void {
+let pendingStep: Extract<TrainingEvent, { type: 'step' }> | null = null;
+function showStep(): void {
+  const event = pendingStep;
+  pendingStep = null;
+  if (!event) return;
   const bits = (nats: number) => (nats / Math.LN2).toFixed(3);
+  ui.stat.step.textContent = `${event.step.toLocaleString('en')} / ${event.totalSteps.toLocaleString('en')}`;
+  ui.stat.chars.textContent = event.chars.toLocaleString('en');
+  ui.stat.loss.textContent = bits(event.loss);
+  ui.stat.smooth.textContent = bits(event.smoothLoss);
+  const speed = ui.stat.speed.dataset.value;
+  ui.stat.speed.textContent = speed === undefined ? '–' : Math.round(Number(speed)).toLocaleString('en');
+}
+
+function showEvent(event: TrainingEvent): void {
   switch (event.type) {
     case 'start':
       ui.engine.textContent = `${ui.engine.dataset.engine ?? ''} Training ${event.paramCount.toLocaleString('en')} parameters on ${event.trainChars.toLocaleString('en')} characters (validation ${event.valChars.toLocaleString('en')}).`;
       break;
     case 'step':
-      ui.stat.step.textContent = `${event.step.toLocaleString('en')} / ${event.totalSteps.toLocaleString('en')}`;
-      ui.stat.chars.textContent = event.chars.toLocaleString('en');
-      ui.stat.loss.textContent = bits(event.loss);
-      ui.stat.loss.dataset.value = String(event.loss);
-      ui.stat.smooth.textContent = bits(event.smoothLoss);
-      showSpeed(event);
+      // Step events come up to ~100 times a second: the numbers are drawn once per frame.
+      if (pendingStep === null) requestAnimationFrame(showStep);
+      pendingStep = event;
       ui.stat.step.dataset.value = String(event.step);
+      ui.stat.loss.dataset.value = String(event.loss);
+      showSpeed(event);
       chart.addStep(event.chars, event.loss / Math.LN2, event.smoothLoss / Math.LN2);
       break;
     case 'eval':
@@ -188,9 +200,7 @@ function showSpeed(event: Extract<TrainingEvent, { type: 'step' }>): void {
   speedWindows.push({ chars, seconds: chars / event.charsPerSec });
   if (speedWindows.length > 30) speedWindows.shift();
   const total = speedWindows.reduce((sum, w) => ({ chars: sum.chars + w.chars, seconds: sum.seconds + w.seconds }), { chars: 0, seconds: 0 });
-  const speed = total.chars / total.seconds;
-  ui.stat.speed.textContent = Math.round(speed).toLocaleString('en');
-  ui.stat.speed.dataset.value = String(speed);
+  ui.stat.speed.dataset.value = String(total.chars / total.seconds);
 }
 
 function showError(message: string): void {
