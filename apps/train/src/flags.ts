@@ -10,6 +10,7 @@ const HELP: Record<keyof TrainConfig, string> = {
   hidden: 'hidden units per layer (H)',
   layers: 'stacked recurrent layers',
   dropout: 'dropout between layers while training (inverted, seeded)',
+  outputDropout: 'dropout on the top layer\'s output, before the decoder, while training',
   weightInit: 'weight init: auto = seed (randn*0.01, zero biases) for rnn, pytorch (uniform ±1/sqrt(H)) for lstm/gru',
   seqLength: 'characters per window (T): how far back gradients flow',
   batchSize: 'streams trained at once (B), each at its own offset of the text',

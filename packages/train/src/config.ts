@@ -14,6 +14,8 @@ export interface TrainConfig {
   readonly layers: number;
   /** Inverted dropout between layers, training only. */
   readonly dropout: number;
+  /** Inverted dropout on the top layer's output, before the decoder, training only. */
+  readonly outputDropout: number;
   /** Weight initialization; "auto" is the seed's for rnn and PyTorch's for lstm/gru. */
   readonly weightInit: InitName | 'auto';
   /** Characters per window (T), the truncation length of backpropagation through time. */
@@ -74,6 +76,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   hidden: 100,
   layers: 1,
   dropout: 0,
+  outputDropout: 0,
   weightInit: 'auto',
   seqLength: 25,
   batchSize: 1,
@@ -106,7 +109,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
 
 /** Keys that change what is computed; a resumed run must keep them as the checkpoint has them. */
 export const TRAINING_KEYS = [
-  'cell', 'hidden', 'layers', 'dropout', 'weightInit', 'seqLength', 'batchSize', 'optimizer', 'lr', 'momentum',
+  'cell', 'hidden', 'layers', 'dropout', 'outputDropout', 'weightInit', 'seqLength', 'batchSize', 'optimizer', 'lr', 'momentum',
   'lrSchedule', 'warmup', 'lrMinFactor', 'lrDecay', 'lrDecayEvery', 'lrPatience', 'weightDecay', 'clipMode', 'clip', 'seed', 'dtype', 'valFraction',
 ] as const satisfies readonly (keyof TrainConfig)[];
 
@@ -118,6 +121,7 @@ export const CONFIG_RULES: Record<keyof TrainConfig, Rule> = {
   hidden: { kind: 'int', min: 1, max: 8192 },
   layers: { kind: 'int', min: 1, max: 16 },
   dropout: { kind: 'number', min: 0, max: 1, exclusiveMax: true },
+  outputDropout: { kind: 'number', min: 0, max: 1, exclusiveMax: true },
   weightInit: { kind: 'enum', values: ['auto', ...INIT_NAMES] },
   seqLength: { kind: 'int', min: 1, max: 100_000 },
   batchSize: { kind: 'int', min: 1, max: 100_000 },

@@ -61,7 +61,7 @@ export class Trainer {
     this.clock = options.clock;
     const kernels = options.kernels ?? referenceKernels;
     this.model = new CharRnnModel(
-      { cell: config.cell, vocabSize: data.vocab.size, hiddenSize: config.hidden, layers: config.layers, dropout: config.dropout, dtype: config.dtype },
+      { cell: config.cell, vocabSize: data.vocab.size, hiddenSize: config.hidden, layers: config.layers, dropout: config.dropout, outputDropout: config.outputDropout, dtype: config.dtype },
       kernels,
     );
     // Independent streams of randomness, so changing how often we sample never changes training.
