@@ -8,6 +8,7 @@ import { Prng } from '../prng.js';
 import type { Kernels } from './kernels.js';
 import { referenceKernels } from './reference.js';
 import { completeKernels } from './complete.js';
+import { rnnBackwardStepsWith, rnnForwardStepsWith } from './recurrence.js';
 import { createThreadedWasmKernels } from './wasm/threaded-kernels.js';
 import { spawnTestWorker, untilThreads } from './wasm/test-worker.js';
 import { loadWasmKernels } from './wasm/wasm-kernels.js';
@@ -327,6 +328,43 @@ for (const kernels of backends) {
             compareWithReference(`tanhBackward n=${n}`,
               [randomValues(prng, off + n), randomValues(prng, o1 + n), randomValues(prng, o2 + n), randomValues(prng, o3 + n + 1)],
               (k, [a, b, y, out]) => k.tanhBackward!(n, a!, off, b!, o1, y!, o2, out!, o3));
+          }
+        });
+
+        // Whole recurrences: within tolerance of the reference, and bit-identical to the loop of this
+        // backend's own per-step calls (a fused kernel must not change results, only their cost).
+        it(`rnnForwardSteps and rnnBackwardSteps match the reference and the per-step calls exactly (${label})`, () => {
+          const prng = new Prng(24);
+          const SHAPES: [number, number, number][] = [[1, 1, 1], [0, 2, 3], [3, 1, 5], [4, 3, 7], [5, 4, 8], [2, 5, 13], [7, 1, 37], [25, 1, 100], [3, 2, 64]];
+          for (const [steps, B, H] of SHAPES) {
+            const [xOff, hOff, dOff, gOff] = [prng.int(4), prng.int(4), prng.int(4), prng.int(4)];
+            const block = B * H;
+            const scaleW = 1.5 / Math.sqrt(H);
+            const xw = randomValues(prng, xOff + steps * block);
+            const whhT = randomValues(prng, H * H).map((v) => v * scaleW);
+            const hs = randomValues(prng, hOff + (steps + 1) * block + 1);
+            const whh = randomValues(prng, H * H).map((v) => v * scaleW);
+            const dOut = randomValues(prng, dOff + steps * block);
+            const dh = randomValues(prng, block);
+            const dXw = randomValues(prng, gOff + steps * block + 1);
+            const forward = (k: Kernels, [x, w, h]: FloatArray[]): void => k.rnnForwardSteps!(steps, B, H, x!, xOff, w!, h!, hOff);
+            compareWithReference(`rnnForwardSteps ${steps}x${B}x${H}`, [xw, whhT, hs], forward);
+            const backward = (k: Kernels, [d, h, w, carry, out]: FloatArray[]): void =>
+              k.rnnBackwardSteps!(steps, B, H, d!, dOff, h!, hOff, w!, carry!, out!, gOff);
+            compareWithReference(`rnnBackwardSteps ${steps}x${B}x${H}`, [dOut, hs.map(Math.tanh), whh, dh, dXw], backward);
+            // The same two runs through the backend's own per-step calls: equal to the last bit.
+            const own = completeKernels(kernels);
+            const fused = [xw, whhT, hs].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            const stepped = [xw, whhT, hs].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            forward(kernels, fused);
+            rnnForwardStepsWith(own, steps, B, H, stepped[0]!, xOff, stepped[1]!, stepped[2]!, hOff);
+            expect(Array.from(fused[2]!)).toEqual(Array.from(stepped[2]!));
+            const fusedB = [dOut, hs.map(Math.tanh), whh, dh, dXw].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            const steppedB = [dOut, hs.map(Math.tanh), whh, dh, dXw].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            backward(kernels, fusedB);
+            rnnBackwardStepsWith(own, steps, B, H, steppedB[0]!, dOff, steppedB[1]!, hOff, steppedB[2]!, steppedB[3]!, steppedB[4]!, gOff);
+            expect(Array.from(fusedB[3]!)).toEqual(Array.from(steppedB[3]!));
+            expect(Array.from(fusedB[4]!)).toEqual(Array.from(steppedB[4]!));
           }
         });
 
