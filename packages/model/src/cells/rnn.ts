@@ -14,13 +14,13 @@ export const rnnCell: Cell = {
   forward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
     const { T, B, H, xw, hs } = buf;
     // for each t: hs[t+1] = tanh(xw[t] + hs[t] · W_hhᵀ)   ([B,H]·[H,H]), the T dependent steps in one call
-    kernels.rnnForwardSteps(T, B, H, xw, 0, weights.weightHhT, hs, 0);
+    kernels.rnnForwardSteps(T, B, H, xw, 0, weights.weightHh, weights.weightHhT, hs, 0);
   },
 
   backward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
     const { T, B, H, hs, dOut, dXw, dh } = buf;
     dh.fill(0); // the loss does not depend on the state after the window
     // for t = T−1 … 0: dz_t = (dOut_t + dh)·(1 − h_t²) through tanh, then dh = dz_t · W_hh   ([B,H]·[H,H])
-    kernels.rnnBackwardSteps(T, B, H, dOut, 0, hs, 0, weights.weightHh, dh, dXw, 0);
+    kernels.rnnBackwardSteps(T, B, H, dOut, 0, hs, 0, weights.weightHh, weights.weightHhT, dh, dXw, 0);
   },
 };

@@ -47,6 +47,11 @@ function makeArray(kernels: Kernels, source: Source, dtype: Dtype, values: Array
   return arr;
 }
 
+/** The transpose of a dense n×n matrix. */
+function transposed(n: number, values: number[]): number[] {
+  return values.map((_, i) => values[(i % n) * n + Math.floor(i / n)]!);
+}
+
 function randomValues(prng: Prng, length: number): number[] {
   return Array.from({ length }, () => prng.uniformIn(-1, 1));
 }
@@ -347,24 +352,27 @@ for (const kernels of backends) {
             const dOut = randomValues(prng, dOff + steps * block);
             const dh = randomValues(prng, block);
             const dXw = randomValues(prng, gOff + steps * block + 1);
-            const forward = (k: Kernels, [x, w, h]: FloatArray[]): void => k.rnnForwardSteps!(steps, B, H, x!, xOff, w!, h!, hOff);
-            compareWithReference(`rnnForwardSteps ${steps}x${B}x${H}`, [xw, whhT, hs], forward);
-            const backward = (k: Kernels, [d, h, w, carry, out]: FloatArray[]): void =>
-              k.rnnBackwardSteps!(steps, B, H, d!, dOff, h!, hOff, w!, carry!, out!, gOff);
-            compareWithReference(`rnnBackwardSteps ${steps}x${B}x${H}`, [dOut, hs.map(Math.tanh), whh, dh, dXw], backward);
+            const whhOfT = transposed(H, whhT);
+            const whhTOf = transposed(H, whh);
+            const forward = (k: Kernels, [x, w, wT, h]: FloatArray[]): void => k.rnnForwardSteps!(steps, B, H, x!, xOff, w!, wT!, h!, hOff);
+            compareWithReference(`rnnForwardSteps ${steps}x${B}x${H}`, [xw, whhOfT, whhT, hs], forward);
+            const backward = (k: Kernels, [d, h, w, wT, carry, out]: FloatArray[]): void =>
+              k.rnnBackwardSteps!(steps, B, H, d!, dOff, h!, hOff, w!, wT!, carry!, out!, gOff);
+            compareWithReference(`rnnBackwardSteps ${steps}x${B}x${H}`, [dOut, hs.map(Math.tanh), whh, whhTOf, dh, dXw], backward);
             // The same two runs through the backend's own per-step calls: equal to the last bit.
             const own = completeKernels(kernels);
-            const fused = [xw, whhT, hs].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
-            const stepped = [xw, whhT, hs].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            const fused = [xw, whhOfT, whhT, hs].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            const stepped = [xw, whhOfT, whhT, hs].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
             forward(kernels, fused);
-            rnnForwardStepsWith(own, steps, B, H, stepped[0]!, xOff, stepped[1]!, stepped[2]!, hOff);
-            expect(Array.from(fused[2]!)).toEqual(Array.from(stepped[2]!));
-            const fusedB = [dOut, hs.map(Math.tanh), whh, dh, dXw].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
-            const steppedB = [dOut, hs.map(Math.tanh), whh, dh, dXw].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            rnnForwardStepsWith(own, steps, B, H, stepped[0]!, xOff, stepped[1]!, stepped[2]!, stepped[3]!, hOff);
+            expect(Array.from(fused[3]!)).toEqual(Array.from(stepped[3]!));
+            const inputsB = [dOut, hs.map(Math.tanh), whh, whhTOf, dh, dXw];
+            const fusedB = inputsB.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            const steppedB = inputsB.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
             backward(kernels, fusedB);
-            rnnBackwardStepsWith(own, steps, B, H, steppedB[0]!, dOff, steppedB[1]!, hOff, steppedB[2]!, steppedB[3]!, steppedB[4]!, gOff);
-            expect(Array.from(fusedB[3]!)).toEqual(Array.from(steppedB[3]!));
+            rnnBackwardStepsWith(own, steps, B, H, steppedB[0]!, dOff, steppedB[1]!, hOff, steppedB[2]!, steppedB[3]!, steppedB[4]!, steppedB[5]!, gOff);
             expect(Array.from(fusedB[4]!)).toEqual(Array.from(steppedB[4]!));
+            expect(Array.from(fusedB[5]!)).toEqual(Array.from(steppedB[5]!));
           }
         });
 

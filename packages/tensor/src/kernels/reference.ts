@@ -262,12 +262,12 @@ export const referenceKernels: CompleteKernels = {
     }
   },
 
-  rnnForwardSteps(steps, B, H, xw, xwOff, weightHhT, hs, hsOff) {
-    rnnForwardStepsWith(referenceKernels, steps, B, H, xw, xwOff, weightHhT, hs, hsOff);
+  rnnForwardSteps(steps, B, H, xw, xwOff, weightHh, weightHhT, hs, hsOff) {
+    rnnForwardStepsWith(referenceKernels, steps, B, H, xw, xwOff, weightHh, weightHhT, hs, hsOff);
   },
 
-  rnnBackwardSteps(steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, dh, dXw, dXwOff) {
-    rnnBackwardStepsWith(referenceKernels, steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, dh, dXw, dXwOff);
+  rnnBackwardSteps(steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, weightHhT, dh, dXw, dXwOff) {
+    rnnBackwardStepsWith(referenceKernels, steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, weightHhT, dh, dXw, dXwOff);
   },
 
   adagrad(n, value, grad, mem, lr, eps) {
