@@ -1,6 +1,6 @@
 // charrnn-eval: mean cross-entropy of a checkpoint on a text, as one JSON line.
 
-import { EXIT_OK, UsageError, formatHelp, parseFlags, readCheckpoint, readText, type CommandIo, type FlagSpec } from '@charrnn/cli';
+import { EXIT_OK, UsageError, chooseKernels, formatHelp, parseFlags, readCheckpoint, readText, type CommandIo, type FlagSpec } from '@charrnn/cli';
 import { formatChar } from '@charrnn/corpus';
 import { evaluateText } from '@charrnn/model';
 import { modelFromCheckpoint } from '@charrnn/train';
@@ -29,7 +29,13 @@ export async function evalCommand(io: CommandIo): Promise<number> {
   }
   const ids = checkpoint.vocab.encode(text);
   if (ids.length < 2) throw new UsageError(`--data file must have at least 2 characters, got ${ids.length}`);
-  const result = evaluateText(modelFromCheckpoint(checkpoint), ids);
+  const kernels = chooseKernels(String(flags.values.kernels), (line) => void io.stderr.write(`${line}\n`));
+  let result;
+  try {
+    result = evaluateText(modelFromCheckpoint(checkpoint, kernels), ids);
+  } finally {
+    kernels.close?.();
+  }
   io.stdout.write(`${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, checkpoint: flags.values.checkpoint, data: path })}\n`);
   return EXIT_OK;
 }
