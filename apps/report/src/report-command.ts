@@ -75,7 +75,7 @@ function findSettings(logPath: string): Settings | undefined {
 
 /** Keeps the scalar settings, with kebab-case flag names, dropping run-control noise. */
 function flat(config: Record<string, unknown>): Settings {
-  const skip = new Set(['logEvery', 'sampleEvery', 'sampleLength', 'sampleTemperature', 'saveEvery', 'threads', 'log-every']);
+  const skip = new Set(['logEvery', 'sampleEvery', 'sampleLength', 'temperature', 'topK', 'topP', 'saveEvery', 'threads', 'log-every']);
   const out: Settings = {};
   for (const [key, value] of Object.entries(config)) {
     if (skip.has(key) || !['string', 'number', 'boolean'].includes(typeof value)) continue;

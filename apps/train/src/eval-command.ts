@@ -30,7 +30,13 @@ export async function evalCommand(io: CommandIo): Promise<number> {
   }
   const ids = checkpoint.vocab.encode(text);
   if (ids.length < 2) throw new UsageError(`--data file must have at least 2 characters, got ${ids.length}`);
-  const result = evaluateText(modelFromCheckpoint(checkpoint, chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`))), ids);
+  const kernels = chooseKernels(String(flags.values.kernels), (line) => void io.stderr.write(`${line}\n`));
+  let result;
+  try {
+    result = evaluateText(modelFromCheckpoint(checkpoint, kernels), ids);
+  } finally {
+    kernels.close?.();
+  }
   io.stdout.write(`${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, checkpoint: flags.values.checkpoint, data: path })}\n`);
   return EXIT_OK;
 }

@@ -35,7 +35,9 @@ const HELP: Record<keyof TrainConfig, string> = {
   evalEvery: 'steps between validation passes (0: never)',
   sampleEvery: 'steps between printed samples (0: never)',
   sampleLength: 'characters per sample',
-  sampleTemperature: 'temperature of the printed samples',
+  temperature: 'sampling temperature: below 1 safer and more repetitive, above 1 more surprising',
+  topK: 'sample only among the k most likely characters (0: all)',
+  topP: 'nucleus sampling: only among the most likely characters whose probabilities sum to p (1: all)',
   logEvery: 'steps between log rows and progress lines',
   saveEvery: 'steps between checkpoints when --save is given (0: only at the end)',
   threads: 'threads for one run\'s large matrix products: 2 uses a second core (wasm kernels; same results)',
@@ -50,7 +52,7 @@ function kebab(key: string): string {
  * bin (charrnn-sample's --temperature), and the old name stays accepted as an alias.
  */
 const FLAG_NAMES: Partial<Record<keyof TrainConfig, { readonly flag: string; readonly aliases: readonly string[] }>> = {
-  sampleTemperature: { flag: 'temperature', aliases: ['sample-temperature'] },
+  temperature: { flag: 'temperature', aliases: ['sample-temperature'] },
 };
 
 function configFlag(key: keyof TrainConfig): FlagSpec {
@@ -63,6 +65,9 @@ function configFlag(key: keyof TrainConfig): FlagSpec {
 export const CONFIG_FLAGS = Object.fromEntries(
   (Object.keys(HELP) as (keyof TrainConfig)[]).map((key) => [key, configFlag(key)]),
 ) as Record<keyof TrainConfig, FlagSpec>;
+
+/** The sampling flags charrnn-sample shares with charrnn-train (its printed samples), same names and rules. */
+export const SAMPLING_FLAGS = { temperature: CONFIG_FLAGS.temperature, topK: CONFIG_FLAGS.topK, topP: CONFIG_FLAGS.topP };
 
 export const KERNEL_FLAG: FlagSpec = {
   flag: 'kernels', kind: 'enum', values: ['auto', 'reference', 'wasm'], default: 'auto',

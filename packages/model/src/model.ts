@@ -56,7 +56,8 @@ export class CharRnnModel {
   readonly kernels: Kernels;
   /** The kernels with every optional fused operation resolved once (the backend's, or the reference loop). */
   private readonly ops: CompleteKernels;
-  private readonly cell: Cell;
+  /** The recurrent cell (public for forward-only runners such as ForwardStepper). */
+  readonly cell: Cell;
   private readonly layerParams: LayerParams[] = [];
   private readonly decoderWeight: Param; // [V, H]
   private readonly decoderBias: Param; // [V]

@@ -59,7 +59,10 @@ export interface TrainConfig {
   /** Steps between samples (0: never). */
   readonly sampleEvery: number;
   readonly sampleLength: number;
-  readonly sampleTemperature: number;
+  /** Sampling of those samples, as charrnn-sample's flags of the same names: temperature, top-k (0: all), top-p (1: all). */
+  readonly temperature: number;
+  readonly topK: number;
+  readonly topP: number;
   /** Steps between logged step events (CSV rows, progress lines). */
   readonly logEvery: number;
   /** Steps between periodic checkpoints (0: only the final one). */
@@ -101,7 +104,9 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   evalEvery: 1000,
   sampleEvery: 1000,
   sampleLength: 200,
-  sampleTemperature: 1,
+  temperature: 1,
+  topK: 0,
+  topP: 1,
   logEvery: 100,
   saveEvery: 1000,
   threads: 1,
@@ -146,7 +151,9 @@ export const CONFIG_RULES: Record<keyof TrainConfig, Rule> = {
   evalEvery: { kind: 'int', min: 0 },
   sampleEvery: { kind: 'int', min: 0 },
   sampleLength: { kind: 'int', min: 0 },
-  sampleTemperature: { kind: 'number', min: 0, exclusiveMin: true },
+  temperature: { kind: 'number', min: 0, exclusiveMin: true },
+  topK: { kind: 'int', min: 0 },
+  topP: { kind: 'number', min: 0, max: 1, exclusiveMin: true },
   logEvery: { kind: 'int', min: 1 },
   saveEvery: { kind: 'int', min: 0 },
   threads: { kind: 'int', min: 1, max: 2 },

@@ -211,7 +211,10 @@ export class Trainer {
     this.state.h.forEach((h, k) => state.h[k]!.set(h.subarray(0, H)));
     this.state.c?.forEach((c, k) => state.c![k]!.set(c.subarray(0, H)));
     const prime = [inputs[0]!];
-    const ids = sampleIds(this.model, { prime, length: this.config.sampleLength, temperature: this.config.sampleTemperature, state }, this.sampleRng);
+    const { sampleLength: length, temperature, topK, topP } = this.config;
+    // A top-k beyond the vocabulary keeps every character (the vocabulary is the text's, not the config's).
+    const options = { prime, length, temperature, topK: Math.min(topK, this.vocab.size), topP, state };
+    const ids = sampleIds(this.model, options, this.sampleRng);
     return { type: 'sample', step: this.step, prime: this.vocab.decode(prime), text: this.vocab.decode(ids) };
   }
 
