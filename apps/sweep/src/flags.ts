@@ -9,6 +9,6 @@ export const SWEEP_FLAGS = {
   workers: { flag: 'workers', kind: 'int', min: 1, max: 1024, default: availableParallelism(), help: 'trials run at once, each on its own worker thread (default: the number of cores)' },
   resume: { flag: 'resume', kind: 'boolean', help: 'continue the sweep in --out: skip finished trials, restart unfinished ones from their last checkpoint' },
   data: { flag: 'data', kind: 'string', placeholder: 'FILE', help: 'UTF-8 text to train on, relative to the current directory (overrides the spec\'s data; default: the embedded corpus)' },
-  kernels: { flag: 'kernels', kind: 'enum', values: ['auto', 'reference', 'wasm'], default: 'auto', help: 'compute kernels in each worker: auto picks WebAssembly SIMD when available' },
+  kernels: { flag: 'kernels', kind: 'enum', values: ['auto', 'reference', 'wasm'], default: 'auto', help: 'compute kernels in every trial, chosen as in charrnn-train: auto picks WebAssembly SIMD (with the native gemm where built) when available' },
   executor: { flag: 'executor', kind: 'enum', values: ['threads', 'inline'], default: 'threads', help: 'threads: one worker thread per running trial; inline: interleave trials on the main thread (debugging)' },
 } satisfies Record<string, FlagSpec>;

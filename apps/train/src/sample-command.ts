@@ -10,7 +10,7 @@ import { KERNEL_FLAG } from './flags.js';
 const FLAGS = {
   checkpoint: { flag: 'checkpoint', kind: 'string', placeholder: 'FILE', help: 'model to sample from (.safetensors written by charrnn-train --save)' },
   prime: { flag: 'prime', kind: 'string', help: 'text to start from; the model continues it (default: a newline, or the first vocabulary character)' },
-  length: { flag: 'length', kind: 'int', min: 0, default: 500, help: 'characters to generate' },
+  length: { flag: 'length', kind: 'int', min: 0, default: 500, help: 'characters to generate', aliases: ['sample-length'] },
   temperature: { flag: 'temperature', kind: 'number', min: 0, exclusiveMin: true, default: 1, help: 'below 1: safer, more repetitive; above 1: more surprising' },
   topK: { flag: 'top-k', kind: 'int', min: 0, default: 0, help: 'sample only among the k most likely characters (0: all)' },
   argmax: { flag: 'argmax', kind: 'boolean', help: 'always take the most likely character (deterministic)' },
