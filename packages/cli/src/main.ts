@@ -23,6 +23,9 @@ export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export function processIo(): CommandIo & { readonly signal: () => string | undefined } {
   let received: string | undefined;
+  // A console that fails (a closed pipe, `| head`; a full disk under a redirect) must not crash the
+  // run with a stack trace: its files matter more than its progress lines. Writes there just stop.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   return {
     argv: process.argv.slice(2),
     stdout: process.stdout,

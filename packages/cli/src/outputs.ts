@@ -19,7 +19,7 @@ export interface OutputFileOptions {
 export function checkOutputFile(path: string, what: string, options: OutputFileOptions): void {
   const quoted = JSON.stringify(path);
   if (path === '' || path.endsWith('/')) throw new UsageError(`${what} ${quoted} must name a file, not a directory`);
-  checkWritableDirectory(dirname(resolve(path)), `the directory of ${what} ${quoted}`);
+  checkWritableDirectory(dirname(resolve(path)), `${what} ${quoted}: its directory`);
   let stats;
   try {
     stats = lstatSync(path);

@@ -7,3 +7,4 @@ export { CHECKPOINT_FORMAT, type DataReference } from './checkpoint-metadata.js'
 export { DataError, prepareData, type TrainingData } from './data.js';
 export { Trainer, type TrainerOptions } from './trainer.js';
 export { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './divergence.js';
+export { estimateKernelBytes, largestHiddenThatFits } from './memory.js';
