@@ -112,6 +112,9 @@ async function train(io: CommandIo, trainer: Trainer, kernels: { close?: () => v
       await sink.handle(event);
       if (event.type === 'done') outcome = event;
     }
+  } catch (error) {
+    // The BPTT workspaces are allocated at the first step: the kernels' memory can run out there too.
+    throw explainMemory(error, trainer.config, trainer.vocab.size);
   } finally {
     kernels.close?.();
     removeInterrupt();
@@ -185,8 +188,8 @@ function explainMemory(error: unknown, config: TrainConfig, vocabSize: number): 
   return new UsageError(
     `${model} needs about ${formatBytes(need)}, more than the WebAssembly kernels' ${formatBytes(limit)}`,
     fits > 0
-      ? `the largest --hidden that fits with these settings is about ${fits}; or lower --batch-size/--seq-length/--layers, use --dtype f32, or --kernels reference (slower, uses ordinary memory)`
-      : 'lower --batch-size/--seq-length/--layers, or use --kernels reference (slower, uses ordinary memory)',
+      ? `the largest --hidden that fits with these settings is about ${fits}; or lower --batch-size/--seq-length/--layers${config.dtype === 'f64' ? ', use --dtype f32' : ''}, or use --kernels reference (slower, uses ordinary memory)`
+      : `lower --batch-size/--seq-length/--layers${config.dtype === 'f64' ? ', use --dtype f32' : ''}, or use --kernels reference (slower, uses ordinary memory)`,
   );
 }
 
