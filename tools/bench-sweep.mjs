@@ -62,28 +62,43 @@ const spec = (steps, lrs) => `method: grid\nbudget: { steps: ${steps} }\nbase: {
 writeFileSync(join(dir, 'four.yaml'), spec(2000, [0.05, 0.1, 0.15, 0.2]));
 writeFileSync(join(dir, 'one-long.yaml'), spec(40000, [0.1]));
 
-async function timed(label, args, workerCount) {
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/** Wall seconds of one sweep run with `workerCount` charrnn-worker processes beside it. */
+async function timeOnce(args, workerCount) {
   const workers = Array.from({ length: workerCount }, () => start(WORKER, ['--queue', url, '--concurrency', '1']));
   const t0 = performance.now();
   const run = start(SWEEP, args);
   const code = await run.exited;
   const seconds = (performance.now() - t0) / 1000;
   await Promise.all(workers.map(stop));
-  if (code !== 0) throw new Error(`${label} exited ${code}:\n${run.out()}`);
-  console.log(`  ${label.padEnd(44)} ${seconds.toFixed(2)} s`);
+  if (code !== 0) throw new Error(`sweep exited ${code}:\n${run.out()}`);
   return seconds;
 }
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 console.log(`bench-sweep: ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (other processes share the cores: compare the ratios)`);
 const four = join(dir, 'four.yaml');
-const queueArgs = (out) => [four, '--out', join(dir, out), '--queue', url, '--workers', '0'];
-console.log('sweep of 4 trials × 2,000 steps (hidden 64, T 25):');
-const local1 = await timed('local executor, 1 worker thread', [four, '--out', join(dir, 'local1'), '--workers', '1'], 0);
-const queue1 = await timed('queue, 1 worker process', queueArgs('queue1'), 1);
-const queue2 = await timed('queue, 2 worker processes', queueArgs('queue2'), 2);
-const local2 = await timed('local executor, 2 worker threads', [four, '--out', join(dir, 'local2'), '--workers', '2'], 0);
-const same = readFileSync(join(dir, 'local1/summary.csv'), 'utf8').split('\n').map((l) => l.split(',').slice(0, 8).join()).join('\n')
-  === readFileSync(join(dir, 'queue2/summary.csv'), 'utf8').split('\n').map((l) => l.split(',').slice(0, 8).join()).join('\n');
+// The four set-ups, each run ROUNDS times in a rotating order so a burst of outside load hits all of them alike.
+const setups = [
+  { label: 'local executor, 1 worker thread', args: (out) => [four, '--out', out, '--workers', '1'], workers: 0 },
+  { label: 'queue, 1 worker process', args: (out) => [four, '--out', out, '--queue', url, '--workers', '0'], workers: 1 },
+  { label: 'queue, 2 worker processes', args: (out) => [four, '--out', out, '--queue', url, '--workers', '0'], workers: 2 },
+  { label: 'local executor, 2 worker threads', args: (out) => [four, '--out', out, '--workers', '2'], workers: 0 },
+];
+const times = setups.map(() => []);
+console.log(`sweep of 4 trials × 2,000 steps (hidden 64, T 25), ${ROUNDS} rounds, median wall time:`);
+for (let round = 0; round < ROUNDS; round++) {
+  for (let k = 0; k < setups.length; k++) {
+    const i = (k + round) % setups.length;
+    times[i].push(await timeOnce(setups[i].args(join(dir, `run-${i}-${round}`)), setups[i].workers));
+  }
+}
+const [local1, queue1, queue2, local2] = times.map(median);
+setups.forEach((s, i) => console.log(`  ${s.label.padEnd(36)} ${median(times[i]).toFixed(2)} s   (${times[i].map((t) => t.toFixed(1)).join(', ')})`));
+const numbers = (path) => readFileSync(path, 'utf8').split('\n').map((l) => l.split(',').slice(0, 8).join()).join('\n');
+const same = numbers(join(dir, 'run-0-0/summary.csv')) === numbers(join(dir, 'run-2-0/summary.csv'));
 console.log(`  throughput, 2 worker processes vs 1:             ${(queue1 / queue2).toFixed(2)}× (target ≥ 1.7×; local threads 2 vs 1: ${(local1 / local2).toFixed(2)}×)`);
 console.log(`  queue overhead per trial vs local, 1 at a time:  ${(((queue1 - local1) / local1) * 100).toFixed(1)}% (target ≤ 5%; ${(((queue1 - local1) / 4) * 1000).toFixed(0)} ms per trial)`);
 console.log(`  same numbers as the local run:                   ${same ? 'yes' : 'NO'}`);
