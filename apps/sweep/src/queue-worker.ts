@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { SpecError, expandTrials, parseSpecText, sweepIdentity, trialRungSteps, type TrialExecutor, type TrialOutcome, type TrialTask } from '@charrnn/sweep';
+import { chooseKernels } from '@charrnn/cli';
 import { createWorkerExecutor } from './worker-executor.js';
 import { JOB_SCHEMA, entryFields, type StreamEntry, type TrialJob } from './queue-protocol.js';
 import { QUEUE_NAME, connect, dataKey, readCheckpoint, sha256, storeCheckpoint, sweepKeys, withCheckpointScript, type CheckpointWriter, type QueueAddress } from './queue-redis.js';
@@ -97,7 +98,9 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     const key = `${hash}:${kernels}`;
     let executor = executors.get(key);
     if (!executor) {
-      executor = createWorkerExecutor({ workers: options.concurrency, text, kernels, onNotice: options.notice, ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}) });
+      // The same choice of kernels as every other command; the worker threads check theirs against it.
+      const expectedKernels = chooseKernels(kernels, options.notice).name;
+      executor = createWorkerExecutor({ workers: options.concurrency, text, kernels, expectedKernels, onNotice: options.notice, ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}) });
       executors.set(key, executor);
     }
     return executor;

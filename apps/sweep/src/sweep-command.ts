@@ -51,9 +51,16 @@ export async function sweepCommand(io: CommandIo): Promise<number> {
   const text = dataPath ? readText(dataPath, v.data ? '--data file' : 'spec data file') : loadEmbeddedCorpus();
   if (text.length === 0) throw new UsageError(`data file ${JSON.stringify(dataPath)} is empty`);
 
-  const notice = (line: string): void => void io.stderr.write(`${line}\n`);
+  const noticed = new Set<string>();
+  const notice = (line: string): void => {
+    if (!noticed.has(line)) io.stderr.write(`${line}\n`);
+    noticed.add(line);
+  };
   const slots = Math.min(v.workers as number, spec.trials);
   if (slots < 1 && typeof v.queue !== 'string') throw new UsageError('--workers must be at least 1 without --queue (0 means: coordinate a queued sweep only)');
+  // One choice of kernels for every trial, made by the same function as in every other command:
+  // here for the inline executor (and to fail early with a usage error), again in each worker.
+  const kernels = chooseKernels(String(v.kernels), notice);
   let executor: TrialExecutor;
   let queued: QueueSetup | null = null;
   if (typeof v.queue === 'string') {
@@ -62,11 +69,8 @@ export async function sweepCommand(io: CommandIo): Promise<number> {
       localWorkers: slots, lockSeconds: v.lockSeconds as number, notice,
     });
     executor = queued.executor;
-  } else if (v.executor === 'inline') executor = createInProcessExecutor({ text, clock: io.clock, kernels: chooseKernels(String(v.kernels), notice), slots });
-  else {
-    chooseKernels(String(v.kernels), () => undefined); // fail here, with a usage error, if the kernels cannot load
-    executor = createWorkerExecutor({ workers: slots, text, kernels: String(v.kernels), onNotice: notice });
-  }
+  } else if (v.executor === 'inline') executor = createInProcessExecutor({ text, clock: io.clock, kernels, slots });
+  else executor = createWorkerExecutor({ workers: slots, text, kernels: String(v.kernels), expectedKernels: kernels.name, onNotice: notice });
 
   const terminal = terminalInfo(io.stdout, io.env);
   const view = createView(io, terminal.interactive, terminal.columns);
@@ -77,7 +81,8 @@ export async function sweepCommand(io: CommandIo): Promise<number> {
       : 'interrupt: stopping the running trials and saving their checkpoints (press Ctrl-C again to quit at once)');
     controller.abort();
   });
-  io.stdout.write(`sweep: ${spec.trials} trial(s), method ${spec.method}, budget ${spec.budget.value} ${spec.budget.kind} each, ${queued ? queued.label : `${slots} ${v.executor === 'inline' ? 'inline slot(s)' : 'worker thread(s)'}`}, data ${dataPath ?? 'embedded corpus'} (${text.length} chars) → ${out}\n`);
+  const executorLabel = queued ? queued.label : `${slots} ${v.executor === 'inline' ? 'inline slot(s)' : 'worker thread(s)'}`;
+  io.stdout.write(`sweep: ${spec.trials} trial(s), method ${spec.method}, budget ${spec.budget.value} ${spec.budget.kind} each, ${executorLabel}, kernels ${kernels.name}, data ${dataPath ?? 'embedded corpus'} (${text.length} chars) → ${out}\n`);
 
   let result;
   try {
