@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fakeIo, runCommand } from '@charrnn/cli';
 import { sweepCommand } from './sweep-command.js';
 import {
-  SWEEP_BUNDLE, describeWithRedis, logNumbers, startBundle, startRedis, startWorker, stopWorker, summaryNumbers, sweepKeyOf, trialStep, waitFor, workdir,
+  SWEEP_BUNDLE, QUEUE_TEST_TIMEOUT_MS, describeWithRedis, logNumbers, startBundle, startRedis, startWorker, stopWorker, summaryNumbers, sweepKeyOf, trialStep, waitFor, workdir,
   type Child, type TestRedis,
 } from './queue-test-support.js';
 
@@ -35,10 +35,10 @@ describeWithRedis('a queued sweep survives kill -9 and Redis restarts (real redi
     local = join(dir, 'local');
     const io = fakeIo([join(dir, 'spec.yaml'), '--out', local, '--executor', 'inline', '--workers', '1', '--kernels', 'reference']);
     expect(await runCommand('charrnn-sweep', sweepCommand, io), io.err()).toBe(0);
-  });
+  }, QUEUE_TEST_TIMEOUT_MS);
   afterAll(async () => {
     await redis?.stop();
-  });
+  }, QUEUE_TEST_TIMEOUT_MS);
 
   const coordinate = (out: string, ...extra: string[]): Child => startBundle(SWEEP_BUNDLE, [join(dir, 'spec.yaml'), '--out', out, '--queue', redis.url, '--workers', '0', '--kernels', 'reference', ...extra]);
 
@@ -49,7 +49,7 @@ describeWithRedis('a queued sweep survives kill -9 and Redis restarts (real redi
       if (!existsSync(join(out, 'queue.json'))) return false;
       const steps = await Promise.all(TRIALS.map((id) => trialStep(client, sweepKeyOf(out), id)));
       return steps.every((s) => s > step);
-    }, 60_000, `both trials past step ${step}`);
+    }, 180_000, `both trials past step ${step}`);
   };
 
   const expectSameAsLocal = (out: string): void => {
@@ -154,7 +154,7 @@ space:
     try {
       // The last trial is past its rung (decided) and past a checkpoint: kill both processes.
       const client = redis.client();
-      await waitFor(async () => existsSync(join(out, 'queue.json')) && (await trialStep(client, sweepKeyOf(out), 't002')) > 400, 60_000, 't002 past step 400');
+      await waitFor(async () => existsSync(join(out, 'queue.json')) && (await trialStep(client, sweepKeyOf(out), 't002')) > 400, 180_000, 't002 past step 400');
       first.process.kill('SIGKILL');
       doomed.process.kill('SIGKILL');
       await Promise.all([first.exited, doomed.exited]);
