@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fakeIo, runCommand } from '@charrnn/cli';
 import { sweepCommand } from './sweep-command.js';
 import {
-  SWEEP_BUNDLE, describeWithRedis, logNumbers, startBundle, startRedis, startWorker, stopWorker, summaryNumbers, sweepKeyOf, trialStep, waitFor, workdir,
+  SWEEP_BUNDLE, QUEUE_TEST_TIMEOUT_MS, describeWithRedis, logNumbers, startBundle, startRedis, startWorker, stopWorker, summaryNumbers, sweepKeyOf, trialStep, waitFor, workdir,
   type Child, type TestRedis,
 } from './queue-test-support.js';
 
@@ -35,10 +35,10 @@ describeWithRedis('a queued sweep survives kill -9 and Redis restarts (real redi
     local = join(dir, 'local');
     const io = fakeIo([join(dir, 'spec.yaml'), '--out', local, '--executor', 'inline', '--workers', '1', '--kernels', 'reference']);
     expect(await runCommand('charrnn-sweep', sweepCommand, io), io.err()).toBe(0);
-  });
+  }, QUEUE_TEST_TIMEOUT_MS);
   afterAll(async () => {
     await redis?.stop();
-  });
+  }, QUEUE_TEST_TIMEOUT_MS);
 
   const coordinate = (out: string, ...extra: string[]): Child => startBundle(SWEEP_BUNDLE, [join(dir, 'spec.yaml'), '--out', out, '--queue', redis.url, '--workers', '0', '--kernels', 'reference', ...extra]);
 
@@ -49,7 +49,7 @@ describeWithRedis('a queued sweep survives kill -9 and Redis restarts (real redi
       if (!existsSync(join(out, 'queue.json'))) return false;
       const steps = await Promise.all(TRIALS.map((id) => trialStep(client, sweepKeyOf(out), id)));
       return steps.every((s) => s > step);
-    }, 60_000, `both trials past step ${step}`);
+    }, 180_000, `both trials past step ${step}`);
   };
 
   const expectSameAsLocal = (out: string): void => {
@@ -103,20 +103,69 @@ describeWithRedis('a queued sweep survives kill -9 and Redis restarts (real redi
     expect(worker.out()).not.toMatch(/resumed/);
   });
 
-  it('Redis restarted mid-sweep: workers and the coordinator reconnect and finish', async () => {
+  it('Redis restarted mid-sweep: everyone reconnects; then SIGTERM: the worker hands its trials back and another resumes them', async () => {
     const out = join(dir, 'redis-restarted');
     const worker = startWorker(redis.url, ['--concurrency', '2']);
+    let successor: Child | null = null;
     try {
       const coordinator = coordinate(out);
       await allPast(out, 250);
       await redis.restart(1500);
+      await allPast(out, 450);
+      worker.process.kill('SIGTERM');
+      expect(await worker.exited).toBe(130);
+      successor = startWorker(redis.url, ['--concurrency', '2']);
       expect(await coordinator.exited, coordinator.err()).toBe(0);
       expect(coordinator.out()).toMatch(/sweep done: 2 ok/);
     } finally {
       await stopWorker(worker);
+      if (successor) await stopWorker(successor);
     }
     expect(worker.err()).toMatch(/notice: lost the Redis connection/);
     expect(worker.err()).toMatch(/notice: reconnected to Redis/);
+    // Trials still running at the SIGTERM went back to the queue (one may have just finished) and were resumed.
+    const handedBack = [...worker.out().matchAll(/(t\d+) of sweep .*: handed back/g)].map((m) => m[1]);
+    expect(handedBack.length).toBeGreaterThanOrEqual(1);
+    for (const id of handedBack) expect(successor!.out()).toMatch(new RegExp(`${id} of sweep .*: resumed from step \\d+ \\(session 2\\)`));
     expectSameAsLocal(out);
+  });
+
+  it('ASHA decisions survive kill -9 of the worker and of the coordinator (one worker: the local run\'s order)', async () => {
+    // Three trials in a row on one worker, one rung at step 300 (η = 2): the bad learning rate is stopped there.
+    const ashaDir = workdir(`
+method: grid
+data: data.txt
+budget: { steps: 600 }
+base: { hidden: 16, seqLength: 16, evalEvery: 100, logEvery: 50, saveEvery: 100 }
+asha: { eta: 2, rungs: 1 }
+space:
+  lr: [0.1, 0.001, 0.05]
+`, TEXT);
+    const ashaLocal = join(ashaDir, 'local');
+    const io = fakeIo([join(ashaDir, 'spec.yaml'), '--out', ashaLocal, '--executor', 'inline', '--workers', '1', '--kernels', 'reference']);
+    expect(await runCommand('charrnn-sweep', sweepCommand, io), io.err()).toBe(0);
+    expect(summaryNumbers(ashaLocal).map((r) => r['status'])).toEqual(['ok', 'stopped', 'ok']);
+
+    const out = join(ashaDir, 'queued');
+    const args = [join(ashaDir, 'spec.yaml'), '--out', out, '--queue', redis.url, '--workers', '0', '--kernels', 'reference'];
+    const first = startBundle(SWEEP_BUNDLE, args);
+    const doomed = startWorker(redis.url, ['--lock-seconds', '3']);
+    let rescuer: Child | null = null;
+    try {
+      // The last trial is past its rung (decided) and past a checkpoint: kill both processes.
+      const client = redis.client();
+      await waitFor(async () => existsSync(join(out, 'queue.json')) && (await trialStep(client, sweepKeyOf(out), 't002')) > 400, 180_000, 't002 past step 400');
+      first.process.kill('SIGKILL');
+      doomed.process.kill('SIGKILL');
+      await Promise.all([first.exited, doomed.exited]);
+      rescuer = startWorker(redis.url, ['--lock-seconds', '3']);
+      const second = startBundle(SWEEP_BUNDLE, [...args, '--resume']);
+      expect(await second.exited, second.err()).toBe(0);
+    } finally {
+      if (rescuer) await stopWorker(rescuer);
+    }
+    expect(rescuer!.out()).toMatch(/t002 of sweep .*: resumed from step (400|500)/);
+    expect(summaryNumbers(out)).toEqual(summaryNumbers(ashaLocal));
+    for (const id of ['t000', 't001', 't002']) expect(logNumbers(out, id), id).toEqual(logNumbers(ashaLocal, id));
   });
 });

@@ -9,7 +9,7 @@ import { fakeIo, runCommand } from '@charrnn/cli';
 import { sweepCommand } from './sweep-command.js';
 import { QUEUE_NAME, dataKey, sha256 } from './queue-redis.js';
 import {
-  SWEEP_BUNDLE, describeWithRedis, logNumbers, startBundle, startRedis, startWorker, stopWorker, summaryNumbers, waitFor, workdir, type TestRedis,
+  SWEEP_BUNDLE, QUEUE_TEST_TIMEOUT_MS, describeWithRedis, logNumbers, startBundle, startRedis, startWorker, stopWorker, summaryNumbers, waitFor, workdir, type TestRedis,
 } from './queue-test-support.js';
 
 const TEXT = 'One morning, when Gregor Samsa woke from troubled dreams, he found himself transformed in his bed into a horrible vermin. '.repeat(10);
@@ -34,10 +34,10 @@ describeWithRedis('charrnn-sweep --queue with charrnn-worker processes (real red
   let redis: TestRedis;
   beforeAll(async () => {
     redis = await startRedis();
-  });
+  }, QUEUE_TEST_TIMEOUT_MS);
   afterAll(async () => {
     await redis?.stop();
-  });
+  }, QUEUE_TEST_TIMEOUT_MS);
 
   it('runs a sweep on 2 worker processes with the same numbers as the local executor, and --status shows who ran what', async () => {
     const dir = workdir(SPEC, TEXT);

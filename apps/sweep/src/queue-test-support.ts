@@ -22,9 +22,12 @@ export const WORKER_BUNDLE = join(DIST, 'charrnn-worker.js');
 const HAVE_REDIS = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 export const INSTALL_HINT = 'redis-server not found: install it with `apt-get install redis-server` (Debian/Ubuntu) to run the queue tests';
 
+/** Each queue test runs whole sweeps in several processes; a loaded CI machine makes that several times slower. */
+export const QUEUE_TEST_TIMEOUT_MS = 300_000;
+
 /** describe() when redis-server exists; in CI a failing test otherwise; elsewhere skipped with one line. */
 export function describeWithRedis(name: string, body: () => void): void {
-  if (HAVE_REDIS) describe(name, body);
+  if (HAVE_REDIS) describe(name, { timeout: QUEUE_TEST_TIMEOUT_MS }, body);
   else if (process.env['CI']) {
     describe(name, () => {
       it('needs redis-server (CI must run the queue tests)', () => {

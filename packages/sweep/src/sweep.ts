@@ -155,10 +155,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     delete record.error;
     persist();
     options.onProgress?.(progress());
-    const sessionStart = clock();
+    let sessionStart = clock();
     const wallBefore = record.wallSec;
     const task: TrialTask = { id: trial.id, config: trial.config, metric: spec.metric, rungSteps, ...(resumeBytes ? { resume: resumeBytes } : {}) };
     const onEvent = (event: TrainingEvent): void => {
+      // The trial's clock starts when training does: a queued trial may first wait for a worker.
+      if (event.type === 'start') sessionStart = clock();
       void csv.handle(event);
       record.wallSec = wallBefore + (clock() - sessionStart) / 1000;
       if (event.type === 'start') record.totalSteps = event.totalSteps;
