@@ -138,19 +138,21 @@ describe('selectKernels', () => {
   it('auto falls back to reference with a one-line notice when wasm cannot load; wasm then throws', () => {
     // maximumPages cannot make loading fail, so simulate an engine that refuses shared memory
     // (a browser page that is not cross-origin isolated, in engines that gate it).
-    const saved = WebAssembly.Memory;
+    type MemoryConstructor = new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => unknown;
+    const wasm = (globalThis as unknown as { WebAssembly: { Memory: MemoryConstructor } }).WebAssembly;
+    const saved = wasm.Memory;
     try {
-      (WebAssembly as { Memory: unknown }).Memory = function Memory(descriptor: WebAssembly.MemoryDescriptor) {
+      wasm.Memory = function Memory(descriptor: { initial: number; maximum?: number; shared?: boolean }) {
         if (descriptor.shared) throw new TypeError('shared memory needs cross-origin isolation');
         return new saved(descriptor);
-      };
+      } as unknown as MemoryConstructor;
       const selection = selectKernels('auto');
       expect(selection.kernels).toBe(referenceKernels);
       expect(selection.notice).toMatch(/^kernels: using reference kernels \(wasm-simd unavailable: shared WebAssembly memory is not available/);
       expect(selection.notice).not.toContain('\n');
       expect(() => selectKernels('wasm')).toThrow(/selectKernels: wasm kernels must be available/);
     } finally {
-      (WebAssembly as { Memory: unknown }).Memory = saved;
+      wasm.Memory = saved;
     }
   });
 
