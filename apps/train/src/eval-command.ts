@@ -1,6 +1,6 @@
 // charrnn-eval: mean cross-entropy of a checkpoint on a text, as one JSON line.
 
-import { EXIT_OK, UsageError, formatHelp, parseFlags, readCheckpoint, readText, type CommandIo, type FlagSpec } from '@charrnn/cli';
+import { EXIT_OK, UsageError, chooseKernels, formatHelp, parseFlags, readCheckpoint, readText, type CommandIo, type FlagSpec } from '@charrnn/cli';
 import { formatChar } from '@charrnn/corpus';
 import { evaluateText } from '@charrnn/model';
 import { modelFromCheckpoint } from '@charrnn/train';
@@ -18,6 +18,7 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     io.stdout.write(formatHelp('charrnn-eval --checkpoint FILE --data FILE', 'Prints {"loss": nats/char, "bpc": bits/char, "count": predictions} as one JSON line.', FLAGS));
     return EXIT_OK;
   }
+  const v = flags.values;
   const checkpoint = readCheckpoint(flags.values.checkpoint as string | undefined, '--checkpoint');
   const path = flags.values.data as string | undefined;
   if (!path) throw new UsageError('--data FILE is required', 'the text to score, e.g. --data ../shared/data/kafka.txt');
@@ -29,7 +30,13 @@ export async function evalCommand(io: CommandIo): Promise<number> {
   }
   const ids = checkpoint.vocab.encode(text);
   if (ids.length < 2) throw new UsageError(`--data file must have at least 2 characters, got ${ids.length}`);
-  const result = evaluateText(modelFromCheckpoint(checkpoint), ids);
+  const kernels = chooseKernels(String(flags.values.kernels), (line) => void io.stderr.write(`${line}\n`));
+  let result;
+  try {
+    result = evaluateText(modelFromCheckpoint(checkpoint, kernels), ids);
+  } finally {
+    kernels.close?.();
+  }
   io.stdout.write(`${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, checkpoint: flags.values.checkpoint, data: path })}\n`);
   return EXIT_OK;
 }

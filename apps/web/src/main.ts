@@ -21,7 +21,7 @@ const PAGE_DEFAULTS: PageConfig = {
   steps: 100_000,
   evalEvery: 1000,
   sampleEvery: 1000,
-  sampleTemperature: DEFAULT_TRAIN_CONFIG.sampleTemperature,
+  temperature: DEFAULT_TRAIN_CONFIG.temperature,
   seed: DEFAULT_TRAIN_CONFIG.seed,
 };
 const NUMERIC_KEYS = ['layers', 'hidden', 'seqLength', 'batchSize', 'lr', 'steps', 'evalEvery', 'sampleEvery', 'seed'] as const;
@@ -81,7 +81,7 @@ function send(message: ToWorker, transfer: Transferable[] = []): void {
 function writeSettings(config: PageConfig): void {
   for (const key of NUMERIC_KEYS) byId<HTMLInputElement>(key).value = String(config[key]);
   for (const key of CHOICE_KEYS) byId<HTMLSelectElement>(key).value = config[key];
-  ui.temperature.value = String(config.sampleTemperature);
+  ui.temperature.value = String(config.temperature);
   showTemperature();
 }
 
@@ -89,7 +89,7 @@ function readSettings(): PageConfig | null {
   if (!ui.settings.reportValidity()) return null;
   const numbers = Object.fromEntries(NUMERIC_KEYS.map((key) => [key, Number(byId<HTMLInputElement>(key).value)]));
   const choices = Object.fromEntries(CHOICE_KEYS.map((key) => [key, byId<HTMLSelectElement>(key).value]));
-  return { ...PAGE_DEFAULTS, ...numbers, ...choices, sampleTemperature: Number(ui.temperature.value) } as PageConfig;
+  return { ...PAGE_DEFAULTS, ...numbers, ...choices, temperature: Number(ui.temperature.value) } as PageConfig;
 }
 
 // ---- text ----

@@ -8,7 +8,7 @@ import type { TrainingEvent } from '@charrnn/report';
 /** The settings the page lets you choose; everything else is the trainer's default. */
 export type PageConfig = Pick<
   TrainConfig,
-  'cell' | 'layers' | 'hidden' | 'seqLength' | 'batchSize' | 'optimizer' | 'lr' | 'steps' | 'evalEvery' | 'sampleEvery' | 'sampleTemperature' | 'seed'
+  'cell' | 'layers' | 'hidden' | 'seqLength' | 'batchSize' | 'optimizer' | 'lr' | 'steps' | 'evalEvery' | 'sampleEvery' | 'temperature' | 'seed'
 >;
 
 export type ToWorker =

@@ -13,7 +13,7 @@ import { TrainingSession } from './training-session.js';
 const TEXT = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../assets/alice.txt'), 'utf8').slice(0, 3000);
 const CONFIG: PageConfig = {
   cell: 'rnn', layers: 1, hidden: 16, seqLength: 25, batchSize: 1, optimizer: 'adagrad', lr: 0.1,
-  steps: 60, evalEvery: 30, sampleEvery: 30, sampleTemperature: 1, seed: 3,
+  steps: 60, evalEvery: 30, sampleEvery: 30, temperature: 1, seed: 3,
 };
 
 function session(kernels = () => selectKernels('wasm').kernels) {

@@ -177,6 +177,6 @@ export class TrainingSession {
 }
 
 function pageConfigOf(config: PageConfig): PageConfig {
-  const { cell, layers, hidden, seqLength, batchSize, optimizer, lr, steps, evalEvery, sampleEvery, sampleTemperature, seed } = config;
-  return { cell, layers, hidden, seqLength, batchSize, optimizer, lr, steps, evalEvery, sampleEvery, sampleTemperature, seed };
+  const { cell, layers, hidden, seqLength, batchSize, optimizer, lr, steps, evalEvery, sampleEvery, temperature, seed } = config;
+  return { cell, layers, hidden, seqLength, batchSize, optimizer, lr, steps, evalEvery, sampleEvery, temperature, seed };
 }

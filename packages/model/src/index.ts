@@ -5,7 +5,8 @@ export {
 export { CharRnnModel, type WindowOptions } from './model.js';
 export { initializeParams } from './init.js';
 export { cloneState, copyState, createState, resetState, type RecurrentState } from './state.js';
-export { sampleIds, validateSampleOptions, type SampleOptions } from './sample.js';
+export { CharacterDraw, sampleChunks, sampleIds, validateSampleOptions, type SampleOptions } from './sample.js';
+export { ForwardStepper } from './forward-only.js';
 export { evaluateText, type EvalResult } from './evaluate.js';
 export type { Cell, LayerBuffers, LayerWeights } from './cells/cell.js';
 export { cellFor } from './cells/registry.js';

@@ -13,28 +13,14 @@ export const rnnCell: Cell = {
 
   forward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
     const { T, B, H, xw, hs } = buf;
-    const block = B * H;
-    for (let t = 0; t < T; t++) {
-      const prev = t * block;
-      const out = prev + block;
-      hs.set(xw.subarray(t * block, out), out);
-      // hs[t+1] += hs[t] · W_hhᵀ   ([B,H]·[H,H])
-      kernels.gemm(false, false, B, H, H, 1, hs, prev, H, weights.weightHhT, 0, H, 1, hs, out, H);
-      kernels.tanh(block, hs, out, hs, out);
-    }
+    // for each t: hs[t+1] = tanh(xw[t] + hs[t] · W_hhᵀ)   ([B,H]·[H,H]), the T dependent steps in one call
+    kernels.rnnForwardSteps(T, B, H, xw, 0, weights.weightHh, weights.weightHhT, hs, 0);
   },
 
   backward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
     const { T, B, H, hs, dOut, dXw, dh } = buf;
-    const block = B * H;
     dh.fill(0); // the loss does not depend on the state after the window
-    for (let t = T - 1; t >= 0; t--) {
-      const row = t * block;
-      const out = row + block;
-      // through tanh: dz = (dh_from_output + dh_from_future) · (1 − h²)
-      kernels.tanhBackward(block, dOut, row, dh, 0, hs, out, dXw, row);
-      // dh_{t−1} = dz_t · W_hh   ([B,H]·[H,H])
-      kernels.gemm(false, false, B, H, H, 1, dXw, row, H, weights.weightHh, 0, H, 0, dh, 0, H);
-    }
+    // for t = T−1 … 0: dz_t = (dOut_t + dh)·(1 − h_t²) through tanh, then dh = dz_t · W_hh   ([B,H]·[H,H])
+    kernels.rnnBackwardSteps(T, B, H, dOut, 0, hs, 0, weights.weightHh, weights.weightHhT, dh, dXw, 0);
   },
 };

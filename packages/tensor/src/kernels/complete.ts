@@ -4,6 +4,7 @@
 
 import type { CompleteKernels, Kernels } from './kernels.js';
 import { referenceKernels } from './reference.js';
+import { rnnBackwardStepsWith, rnnForwardStepsWith } from './recurrence.js';
 
 export function completeKernels(kernels: Kernels): CompleteKernels {
   const complete: Record<string, unknown> = { name: kernels.name };
@@ -12,5 +13,14 @@ export function completeKernels(kernels: Kernels): CompleteKernels {
     const own: unknown = kernels[key];
     complete[key] = typeof own === 'function' ? own.bind(kernels) : referenceKernels[key];
   }
-  return complete as unknown as CompleteKernels;
+  // A missing whole recurrence is the loop of this backend's own calls, not of the reference ones.
+  const done = complete as unknown as CompleteKernels;
+  if (typeof kernels.rnnForwardSteps !== 'function') {
+    done.rnnForwardSteps = (steps, B, H, xw, xwOff, whh, whhT, hs, hsOff) => rnnForwardStepsWith(done, steps, B, H, xw, xwOff, whh, whhT, hs, hsOff);
+  }
+  if (typeof kernels.rnnBackwardSteps !== 'function') {
+    done.rnnBackwardSteps = (steps, B, H, dOut, dOutOff, hs, hsOff, whh, whhT, dh, dXw, dXwOff) =>
+      rnnBackwardStepsWith(done, steps, B, H, dOut, dOutOff, hs, hsOff, whh, whhT, dh, dXw, dXwOff);
+  }
+  return done;
 }

@@ -8,6 +8,7 @@ import { Prng } from '../prng.js';
 import type { Kernels } from './kernels.js';
 import { referenceKernels } from './reference.js';
 import { completeKernels } from './complete.js';
+import { rnnBackwardStepsWith, rnnForwardStepsWith } from './recurrence.js';
 import { createThreadedWasmKernels } from './wasm/threaded-kernels.js';
 import { spawnTestWorker, untilThreads } from './wasm/test-worker.js';
 import { loadWasmKernels } from './wasm/wasm-kernels.js';
@@ -44,6 +45,11 @@ function makeArray(kernels: Kernels, source: Source, dtype: Dtype, values: Array
   const arr = source === 'alloc' ? kernels.alloc(dtype, values.length) : allocate(dtype, values.length);
   arr.set(values);
   return arr;
+}
+
+/** The transpose of a dense n×n matrix. */
+function transposed(n: number, values: number[]): number[] {
+  return values.map((_, i) => values[(i % n) * n + Math.floor(i / n)]!);
 }
 
 function randomValues(prng: Prng, length: number): number[] {
@@ -327,6 +333,46 @@ for (const kernels of backends) {
             compareWithReference(`tanhBackward n=${n}`,
               [randomValues(prng, off + n), randomValues(prng, o1 + n), randomValues(prng, o2 + n), randomValues(prng, o3 + n + 1)],
               (k, [a, b, y, out]) => k.tanhBackward!(n, a!, off, b!, o1, y!, o2, out!, o3));
+          }
+        });
+
+        // Whole recurrences: within tolerance of the reference, and bit-identical to the loop of this
+        // backend's own per-step calls (a fused kernel must not change results, only their cost).
+        it(`rnnForwardSteps and rnnBackwardSteps match the reference and the per-step calls exactly (${label})`, () => {
+          const prng = new Prng(24);
+          const SHAPES: [number, number, number][] = [[1, 1, 1], [0, 2, 3], [3, 1, 5], [4, 3, 7], [5, 4, 8], [2, 5, 13], [7, 1, 37], [25, 1, 100], [3, 2, 64]];
+          for (const [steps, B, H] of SHAPES) {
+            const [xOff, hOff, dOff, gOff] = [prng.int(4), prng.int(4), prng.int(4), prng.int(4)];
+            const block = B * H;
+            const scaleW = 1.5 / Math.sqrt(H);
+            const xw = randomValues(prng, xOff + steps * block);
+            const whhT = randomValues(prng, H * H).map((v) => v * scaleW);
+            const hs = randomValues(prng, hOff + (steps + 1) * block + 1);
+            const whh = randomValues(prng, H * H).map((v) => v * scaleW);
+            const dOut = randomValues(prng, dOff + steps * block);
+            const dh = randomValues(prng, block);
+            const dXw = randomValues(prng, gOff + steps * block + 1);
+            const whhOfT = transposed(H, whhT);
+            const whhTOf = transposed(H, whh);
+            const forward = (k: Kernels, [x, w, wT, h]: FloatArray[]): void => k.rnnForwardSteps!(steps, B, H, x!, xOff, w!, wT!, h!, hOff);
+            compareWithReference(`rnnForwardSteps ${steps}x${B}x${H}`, [xw, whhOfT, whhT, hs], forward);
+            const backward = (k: Kernels, [d, h, w, wT, carry, out]: FloatArray[]): void =>
+              k.rnnBackwardSteps!(steps, B, H, d!, dOff, h!, hOff, w!, wT!, carry!, out!, gOff);
+            compareWithReference(`rnnBackwardSteps ${steps}x${B}x${H}`, [dOut, hs.map(Math.tanh), whh, whhTOf, dh, dXw], backward);
+            // The same two runs through the backend's own per-step calls: equal to the last bit.
+            const own = completeKernels(kernels);
+            const fused = [xw, whhOfT, whhT, hs].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            const stepped = [xw, whhOfT, whhT, hs].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            forward(kernels, fused);
+            rnnForwardStepsWith(own, steps, B, H, stepped[0]!, xOff, stepped[1]!, stepped[2]!, stepped[3]!, hOff);
+            expect(Array.from(fused[3]!)).toEqual(Array.from(stepped[3]!));
+            const inputsB = [dOut, hs.map(Math.tanh), whh, whhTOf, dh, dXw];
+            const fusedB = inputsB.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            const steppedB = inputsB.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            backward(kernels, fusedB);
+            rnnBackwardStepsWith(own, steps, B, H, steppedB[0]!, dOff, steppedB[1]!, hOff, steppedB[2]!, steppedB[3]!, steppedB[4]!, steppedB[5]!, gOff);
+            expect(Array.from(fusedB[4]!)).toEqual(Array.from(steppedB[4]!));
+            expect(Array.from(fusedB[5]!)).toEqual(Array.from(steppedB[5]!));
           }
         });
 

@@ -152,6 +152,31 @@ export interface Kernels {
     dXw: FloatArray, dXwOff: number, dHw: FloatArray, dHwOff: number,
   ): void;
 
+  // ---- Optional whole recurrences: a tanh RNN layer's T dependent steps in one call. At batch 1 a
+  // ---- step is ~1 µs of arithmetic, as much as the calls around it. A backend without them gets
+  // ---- the loop of its own gemm and tanh calls (see recurrence.ts), which they must equal.
+
+  /**
+   * The tanh RNN forward over `steps` steps: hs block t+1 = tanh(xw block t + hs block t · W_hhᵀ),
+   * blocks [B, H] dense; hs holds steps+1 blocks from hsOff (block 0 is the incoming state).
+   * weightHh [H, H] and its transpose weightHhT are both given: below RECURRENCE_DOT_ROWS rows the
+   * product runs as dot products with W_hh's rows, from there as row updates with W_hhᵀ's.
+   */
+  rnnForwardSteps?(
+    steps: number, B: number, H: number, xw: FloatArray, xwOff: number,
+    weightHh: FloatArray, weightHhT: FloatArray, hs: FloatArray, hsOff: number,
+  ): void;
+
+  /**
+   * Its backward, from step steps−1 down to 0: dXw block t = (dOut block t + dh) ⊙ (1 − (hs block t+1)²),
+   * then dh = dXw block t · W_hh. dh [B, H] comes in as the gradient from after the window and leaves
+   * as ∂loss/∂(hs block 0). Both weights as in rnnForwardSteps (the roles swap: dot products with W_hhᵀ's rows).
+   */
+  rnnBackwardSteps?(
+    steps: number, B: number, H: number, dOut: FloatArray, dOutOff: number, hs: FloatArray, hsOff: number,
+    weightHh: FloatArray, weightHhT: FloatArray, dh: FloatArray, dXw: FloatArray, dXwOff: number,
+  ): void;
+
   /** Adagrad: mem[i] += g[i]²; value[i] −= lr·g[i] / √(mem[i] + eps), over n entries of same-dtype arrays. */
   adagrad?(n: number, value: FloatArray, grad: FloatArray, mem: FloatArray, lr: number, eps: number): void;
 }

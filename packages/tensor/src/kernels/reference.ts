@@ -3,6 +3,7 @@
 
 import { allocate, type Dtype, type FloatArray } from '../dtype.js';
 import type { CompleteKernels } from './kernels.js';
+import { rnnBackwardStepsWith, rnnForwardStepsWith } from './recurrence.js';
 
 export const referenceKernels: CompleteKernels = {
   name: 'reference',
@@ -259,6 +260,14 @@ export const referenceKernels: CompleteKernels = {
         dhCarry[row + j] = dh * z;
       }
     }
+  },
+
+  rnnForwardSteps(steps, B, H, xw, xwOff, weightHh, weightHhT, hs, hsOff) {
+    rnnForwardStepsWith(referenceKernels, steps, B, H, xw, xwOff, weightHh, weightHhT, hs, hsOff);
+  },
+
+  rnnBackwardSteps(steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, weightHhT, dh, dXw, dXwOff) {
+    rnnBackwardStepsWith(referenceKernels, steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, weightHhT, dh, dXw, dXwOff);
   },
 
   adagrad(n, value, grad, mem, lr, eps) {

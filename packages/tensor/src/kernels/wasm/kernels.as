@@ -803,6 +803,38 @@ function tanhBackward<T>(n: i32, a: usize, b: usize, y: usize, out: usize): void
   }
 }
 
+// ---- whole recurrences of the tanh RNN: one call per window instead of two or three per step ----
+// At batch 1 a step's product is ~10k multiply-adds (~1 µs): the calls around it cost as much. Each
+// step runs the very gemm and tanh (or tanhBackward) the per-step calls run, in the same order, so
+// the results are bit-identical to them.
+
+function rnnForwardSteps<T>(steps: i32, B: i32, H: i32, xw: usize, whh: usize, whhT: usize, hs: usize, scratch: usize): void {
+  const bytes = <usize>(B * H) * sizeof<T>();
+  const dots = B < DOT_ROWS;
+  for (let t = 0; t < steps; t++) {
+    const prev = hs + <usize>t * bytes;
+    const out = prev + bytes;
+    memory.copy(out, xw + <usize>t * bytes, bytes);
+    // hs[t+1] = tanh(xw[t] + hs[t] · W_hhᵀ)   ([B,H]·[H,H]); a few rows: dot products with W_hh's rows
+    if (dots) gemm<T>(0, 1, B, H, H, 1, prev, H, whh, H, 1, out, H, scratch);
+    else gemm<T>(0, 0, B, H, H, 1, prev, H, whhT, H, 1, out, H, scratch);
+    if (sizeof<T>() == 4) tanhF32(B * H, out, out);
+    else tanhF64(B * H, out, out);
+  }
+}
+
+function rnnBackwardSteps<T>(steps: i32, B: i32, H: i32, dOut: usize, hs: usize, whh: usize, whhT: usize, dh: usize, dXw: usize, scratch: usize): void {
+  const bytes = <usize>(B * H) * sizeof<T>();
+  const dots = B < DOT_ROWS;
+  for (let t = steps - 1; t >= 0; t--) {
+    const row = <usize>t * bytes;
+    // dz_t = (dOut_t + dh) ⊙ (1 − h_t²);  dh = dz_t · W_hh   ([B,H]·[H,H]); a few rows: dot products with W_hhᵀ's rows
+    tanhBackward<T>(B * H, dOut + row, dh, hs + row + bytes, dXw + row);
+    if (dots) gemm<T>(0, 1, B, H, H, 1, dXw + row, H, whhT, H, 0, dh, H, scratch);
+    else gemm<T>(0, 0, B, H, H, 1, dXw + row, H, whh, H, 0, dh, H, scratch);
+  }
+}
+
 /** Four (or, in a tail, one) units of an f32 LSTM step; pg points at gate i, gates are hb bytes apart. */
 @inline function lstmForwardF32x4(full: bool, pg: usize, hb: usize, pcPrev: usize, pc: usize, pt: usize, ph: usize): void {
   const i = sigmoidF32x4(ldv<f32>(full, pg));
@@ -1124,4 +1156,16 @@ export function gru_backward_f32(rows: i32, H: i32, gates: usize, hPrev: usize, 
 }
 export function gru_backward_f64(rows: i32, H: i32, gates: usize, hPrev: usize, hn: usize, dOut: usize, dh: usize, dXw: usize, dHw: usize): void {
   gruBackward<f64>(rows, H, gates, hPrev, hn, dOut, dh, dXw, dHw);
+}
+export function rnn_forward_steps_f32(steps: i32, B: i32, H: i32, xw: usize, whh: usize, whhT: usize, hs: usize, scratch: usize): void {
+  rnnForwardSteps<f32>(steps, B, H, xw, whh, whhT, hs, scratch);
+}
+export function rnn_forward_steps_f64(steps: i32, B: i32, H: i32, xw: usize, whh: usize, whhT: usize, hs: usize, scratch: usize): void {
+  rnnForwardSteps<f64>(steps, B, H, xw, whh, whhT, hs, scratch);
+}
+export function rnn_backward_steps_f32(steps: i32, B: i32, H: i32, dOut: usize, hs: usize, whh: usize, whhT: usize, dh: usize, dXw: usize, scratch: usize): void {
+  rnnBackwardSteps<f32>(steps, B, H, dOut, hs, whh, whhT, dh, dXw, scratch);
+}
+export function rnn_backward_steps_f64(steps: i32, B: i32, H: i32, dOut: usize, hs: usize, whh: usize, whhT: usize, dh: usize, dXw: usize, scratch: usize): void {
+  rnnBackwardSteps<f64>(steps, B, H, dOut, hs, whh, whhT, dh, dXw, scratch);
 }

@@ -143,6 +143,10 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
     return elements > 0 ? this.workerScratch(elements * bpe) : 0;
   }
 
+  protected override gemmLeavesWasm(m: number, n: number, k: number): boolean {
+    return super.gemmLeavesWasm(m, n, k) || (m * n * k >= this.minSplitWork && this.workerReady());
+  }
+
   protected override gemmAt(
     f32: boolean, tA: number, tB: number, m: number, n: number, k: number, alpha: number,
     a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,

@@ -5,6 +5,7 @@
 import { isDtype, type Dtype, type FloatArray } from '../../dtype.js';
 import type { Kernels } from '../kernels.js';
 import { referenceKernels } from '../reference.js';
+import { rnnBackwardStepsWith, rnnForwardStepsWith } from '../recurrence.js';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
 
 /** The smallest module using a v128 instruction (i8x16.splat), as tfjs-backend-wasm probes for SIMD. */
@@ -111,6 +112,10 @@ export interface WasmExports {
   gru_forward_f64(rows: number, H: number, xw: number, hProj: number, gates: number, hn: number, hPrev: number, h: number): void;
   gru_backward_f32(rows: number, H: number, gates: number, hPrev: number, hn: number, dOut: number, dh: number, dXw: number, dHw: number): void;
   gru_backward_f64(rows: number, H: number, gates: number, hPrev: number, hn: number, dOut: number, dh: number, dXw: number, dHw: number): void;
+  rnn_forward_steps_f32(steps: number, B: number, H: number, xw: number, whh: number, whhT: number, hs: number, scratch: number): void;
+  rnn_forward_steps_f64(steps: number, B: number, H: number, xw: number, whh: number, whhT: number, hs: number, scratch: number): void;
+  rnn_backward_steps_f32(steps: number, B: number, H: number, dOut: number, hs: number, whh: number, whhT: number, dh: number, dXw: number, scratch: number): void;
+  rnn_backward_steps_f64(steps: number, B: number, H: number, dOut: number, hs: number, whh: number, whhT: number, dh: number, dXw: number, scratch: number): void;
 }
 
 /** Why this engine cannot run the wasm kernels, or undefined when it can. */
@@ -326,6 +331,14 @@ export class WasmKernels implements Kernels {
   protected useNative(m: number, n: number, k: number): boolean {
     if (!this.native) return false;
     return this.nativeMinWork === 0 || (m * n * k >= this.nativeMinWork && m >= NATIVE_MIN_ROWS && n >= NATIVE_MIN_ROWS);
+  }
+
+  /**
+   * Whether a gemm of this shape leaves this thread's wasm code (native, or split over two threads):
+   * then a whole recurrence runs as per-step calls, so each step's product still goes there.
+   */
+  protected gemmLeavesWasm(m: number, n: number, k: number): boolean {
+    return this.useNative(m, n, k);
   }
 
   /** gemm on byte addresses, after every check; the two-thread backend splits it here. */
@@ -569,6 +582,50 @@ export class WasmKernels implements Kernels {
     const bpe = a.BYTES_PER_ELEMENT;
     (bpe === 4 ? this.wasm.tanh_backward_f32 : this.wasm.tanh_backward_f64)(
       n, a.byteOffset + aOff * bpe, b.byteOffset + bOff * bpe, y.byteOffset + yOff * bpe, out.byteOffset + outOff * bpe,
+    );
+  }
+
+  rnnForwardSteps(
+    steps: number, B: number, H: number, xw: FloatArray, xwOff: number,
+    weightHh: FloatArray, weightHhT: FloatArray, hs: FloatArray, hsOff: number,
+  ): void {
+    if (!(this.like(hs, hs) && this.like(hs, xw) && this.like(hs, weightHh) && this.like(hs, weightHhT)) || this.gemmLeavesWasm(B, H, H)) {
+      rnnForwardStepsWith(this, steps, B, H, xw, xwOff, weightHh, weightHhT, hs, hsOff);
+      return;
+    }
+    checkMatrix('rnnForwardSteps', 'xw', xw, xwOff, steps * B, H, H);
+    checkMatrix('rnnForwardSteps', 'weightHh', weightHh, 0, H, H, H);
+    checkMatrix('rnnForwardSteps', 'weightHhT', weightHhT, 0, H, H, H);
+    checkMatrix('rnnForwardSteps', 'hs', hs, hsOff, (steps + 1) * B, H, H);
+    if (steps <= 0 || B === 0 || H === 0) return;
+    const bpe = hs.BYTES_PER_ELEMENT;
+    const scratch = this.scratch(Math.max(1, gemmScratchElements(0, 0, B, H, H), gemmScratchElements(0, 1, B, H, H)) * bpe);
+    (bpe === 4 ? this.wasm.rnn_forward_steps_f32 : this.wasm.rnn_forward_steps_f64)(
+      steps, B, H, xw.byteOffset + xwOff * bpe, weightHh.byteOffset, weightHhT.byteOffset, hs.byteOffset + hsOff * bpe, scratch,
+    );
+  }
+
+  rnnBackwardSteps(
+    steps: number, B: number, H: number, dOut: FloatArray, dOutOff: number, hs: FloatArray, hsOff: number,
+    weightHh: FloatArray, weightHhT: FloatArray, dh: FloatArray, dXw: FloatArray, dXwOff: number,
+  ): void {
+    if (!(this.like(hs, hs) && this.like(hs, dOut) && this.like(hs, weightHh) && this.like(hs, weightHhT) && this.like(hs, dh) && this.like(hs, dXw))
+      || this.gemmLeavesWasm(B, H, H)) {
+      rnnBackwardStepsWith(this, steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, weightHhT, dh, dXw, dXwOff);
+      return;
+    }
+    checkMatrix('rnnBackwardSteps', 'dOut', dOut, dOutOff, steps * B, H, H);
+    checkMatrix('rnnBackwardSteps', 'hs', hs, hsOff, (steps + 1) * B, H, H);
+    checkMatrix('rnnBackwardSteps', 'weightHh', weightHh, 0, H, H, H);
+    checkMatrix('rnnBackwardSteps', 'weightHhT', weightHhT, 0, H, H, H);
+    checkMatrix('rnnBackwardSteps', 'dh', dh, 0, B, H, H);
+    checkMatrix('rnnBackwardSteps', 'dXw', dXw, dXwOff, steps * B, H, H);
+    if (steps <= 0 || B === 0 || H === 0) return;
+    const bpe = hs.BYTES_PER_ELEMENT;
+    const scratch = this.scratch(Math.max(1, gemmScratchElements(0, 0, B, H, H), gemmScratchElements(0, 1, B, H, H)) * bpe);
+    (bpe === 4 ? this.wasm.rnn_backward_steps_f32 : this.wasm.rnn_backward_steps_f64)(
+      steps, B, H, dOut.byteOffset + dOutOff * bpe, hs.byteOffset + hsOff * bpe, weightHh.byteOffset, weightHhT.byteOffset,
+      dh.byteOffset, dXw.byteOffset + dXwOff * bpe, scratch,
     );
   }
 
