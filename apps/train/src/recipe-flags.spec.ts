@@ -43,6 +43,21 @@ describe('charrnn-train recipe flags', () => {
     expect(best.config).toMatchObject({ lrSchedule: 'cosine', warmup: 5, weightDecay: 0.01, patience: 3 });
   });
 
+  it('charrnn-eval --dynamic adapts while scoring: lr 0 is the static score, a step lowers it on repetitive text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'charrnn-dyn-'));
+    writeFileSync(join(dir, 'data.txt'), TEXT);
+    const train = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), '--hidden', '16', '--seq-length', '10', '--steps', '30', '--sample-every', '0', '--kernels', 'reference', '--save', join(dir, 'm.safetensors')]);
+    expect(train.code).toBe(0);
+    const score = async (extra: string[]): Promise<{ bpc: number; count: number; dynamic?: unknown }> =>
+      JSON.parse((await run(evalCommand, 'charrnn-eval', ['--checkpoint', join(dir, 'm.safetensors'), '--data', join(dir, 'data.txt'), '--kernels', 'reference', ...extra])).out);
+    const plain = await score([]);
+    const still = await score(['--dynamic', '--dynamic-lr', '0']);
+    const adapted = await score(['--dynamic', '--dynamic-lr', '0.5', '--dynamic-segment', '10']);
+    expect(Math.abs(still.bpc - plain.bpc)).toBeLessThanOrEqual(1e-5 + 1e-4 * plain.bpc);
+    expect(adapted.bpc).toBeLessThan(plain.bpc - 0.1);
+    expect(adapted).toMatchObject({ count: plain.count, dynamic: { lr: 0.5, segmentLength: 10, decay: 0 } });
+  });
+
   it('refuses --save-best naming the --save file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'charrnn-best-'));
     writeFileSync(join(dir, 'data.txt'), TEXT);

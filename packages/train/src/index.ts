@@ -5,3 +5,4 @@ export {
 } from './checkpoint.js';
 export { DataError, prepareData, type TrainingData } from './data.js';
 export { Trainer, type TrainerOptions } from './trainer.js';
+export { dynamicEvaluate, type DynamicEvalOptions } from './dynamic-eval.js';
