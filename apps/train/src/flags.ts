@@ -67,6 +67,7 @@ export const TRAIN_APP_FLAGS = {
   save: { flag: 'save', kind: 'string', placeholder: 'FILE.safetensors', help: 'write checkpoints here (atomically)' },
   saveBest: { flag: 'save-best', kind: 'string', placeholder: 'FILE.safetensors', help: 'also keep the checkpoint of the best validation loss here (rewritten at each new best; resumable)' },
   init: { flag: 'init', kind: 'string', placeholder: 'FILE', help: 'start from these weights (vocabulary and architecture too) with a fresh optimizer' },
+  extendVocab: { flag: 'extend-vocab', kind: 'boolean', help: 'with --init: characters of --data outside the checkpoint\'s vocabulary are added with fresh weights (one line says which)' },
   resume: { flag: 'resume', kind: 'string', placeholder: 'FILE', help: 'continue a run saved with --save exactly where it stopped' },
   force: { flag: 'force', kind: 'boolean', help: 'overwrite an existing --log file instead of refusing' },
   kernels: KERNEL_FLAG,

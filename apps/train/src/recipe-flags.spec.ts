@@ -58,6 +58,25 @@ describe('charrnn-train recipe flags', () => {
     expect(adapted).toMatchObject({ count: plain.count, dynamic: { lr: 0.5, segmentLength: 10, decay: 0 } });
   });
 
+  it('--init refuses new characters unless --extend-vocab, which says in one line what it added', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'charrnn-vocab-'));
+    writeFileSync(join(dir, 'data.txt'), TEXT);
+    writeFileSync(join(dir, 'new.txt'), `${TEXT}Über Zoë! `.repeat(2));
+    const base = ['--hidden', '12', '--seq-length', '10', '--steps', '10', '--sample-every', '0', '--kernels', 'reference'];
+    expect((await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), ...base, '--save', join(dir, 'a.safetensors')])).code).toBe(0);
+    const refused = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'new.txt'), ...base, '--init', join(dir, 'a.safetensors')]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/^charrnn-train: error: --data the text has 4 character\(s\) outside the checkpoint's vocabulary/);
+    expect(refused.err).toContain('hint: add --extend-vocab');
+    const extended = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'new.txt'), ...base, '--init', join(dir, 'a.safetensors'), '--extend-vocab', '--save', join(dir, 'b.safetensors')]);
+    expect(extended.code).toBe(0);
+    const before = decodeCheckpoint(readFileSync(join(dir, 'a.safetensors'))).vocab.size;
+    expect(extended.err).toBe(`extended the vocabulary from ${before} to ${before + 4} characters, new: "!ZÜë"; their weights start fresh\n`);
+    expect(decodeCheckpoint(readFileSync(join(dir, 'b.safetensors'))).vocab.size).toBe(before + 4);
+    const alone = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'new.txt'), '--extend-vocab']);
+    expect(alone.err.split('\n')[0]).toBe('charrnn-train: error: --extend-vocab needs --init FILE');
+  });
+
   it('refuses --save-best naming the --save file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'charrnn-best-'));
     writeFileSync(join(dir, 'data.txt'), TEXT);

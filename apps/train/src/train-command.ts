@@ -9,9 +9,10 @@ import {
 } from '@charrnn/cli';
 import { combineSinks, createCsvLogSink, createProgressSink, type EventSink } from '@charrnn/report';
 import {
-  TRAINING_KEYS, Trainer, prepareData, resolveTrainConfig, type Checkpoint, type TrainConfig,
+  DataError, TRAINING_KEYS, Trainer, extendVocabulary, prepareData, resolveTrainConfig, type Checkpoint, type TrainConfig, type TrainingData,
 } from '@charrnn/train';
 import { TRAIN_FLAGS } from './flags.js';
+import type { Vocabulary } from '@charrnn/corpus';
 
 
 const USAGE = 'charrnn-train [--data FILE] [--steps N] [--log FILE.csv] [--save FILE.safetensors] [options]';
@@ -33,9 +34,19 @@ export async function trainCommand(io: CommandIo): Promise<number> {
   const config = resume ? resumedConfig(resume, v, flags.explicit) : init ? initConfig(init, v, flags.explicit) : resolveTrainConfig(pickConfig(v));
   const corpus = text('data') ? readText(text('data')!, '--data file') : loadEmbeddedCorpus();
   if (corpus.length === 0) throw new UsageError(`--data file ${JSON.stringify(text('data'))} is empty`);
-  const data = prepareData(corpus, config.valFraction, config.seqLength, config.batchSize, (resume ?? init)?.vocab);
-
   const notice = (line: string): void => void io.stderr.write(`${line}\n`);
+  if (v.extendVocab && !init) throw new UsageError('--extend-vocab needs --init FILE', 'it extends the vocabulary of the checkpoint given to --init');
+  let vocab = (resume ?? init)?.vocab;
+  if (init && v.extendVocab) {
+    const extended = extendVocabulary(init.vocab, corpus);
+    vocab = extended.vocab;
+    if (extended.added.length > 0) {
+      const shown = JSON.stringify(extended.added.slice(0, 40).join('')) + (extended.added.length > 40 ? ' …' : '');
+      notice(`extended the vocabulary from ${init.vocab.size} to ${vocab.size} characters, new: ${shown}; their weights start fresh`);
+    }
+  }
+  const data = prepareDataOrHint(corpus, config, vocab, init !== undefined);
+
   const kernels = chooseKernels(String(v.kernels), notice, { threads: config.threads });
   const save = text('save');
   const saveBest = text('saveBest');
@@ -83,6 +94,18 @@ export async function trainCommand(io: CommandIo): Promise<number> {
     throw new RunError(`${outcome.message ?? 'training diverged'}${kept}`, 'lower --lr, or clip harder (--clip, --clip-mode norm)');
   }
   return outcome.reason === 'interrupted' ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
+/** prepareData, with the way out named when --init meets characters its checkpoint lacks. */
+function prepareDataOrHint(corpus: string, config: TrainConfig, vocab: Vocabulary | undefined, fromInit: boolean): TrainingData {
+  try {
+    return prepareData(corpus, config.valFraction, config.seqLength, config.batchSize, vocab);
+  } catch (error) {
+    if (fromInit && error instanceof DataError && error.message.includes('outside the checkpoint')) {
+      throw new UsageError(`--data ${error.message}`, 'add --extend-vocab to give the new characters fresh weights and keep training');
+    }
+    throw error;
+  }
 }
 
 function pickConfig(values: Record<string, unknown>): Partial<TrainConfig> {

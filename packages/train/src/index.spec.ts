@@ -3,5 +3,5 @@ import { expect, it } from 'vitest';
 import * as api from './index.js';
 
 it('exports exactly the documented API', () => {
-  expect(Object.keys(api).sort()).toEqual(['CONFIG_RULES', 'CheckpointError', 'DEFAULT_TRAIN_CONFIG', 'DataError', 'TRAINING_KEYS', 'Trainer', 'checkConfigValue', 'decodeCheckpoint', 'dynamicEvaluate', 'encodeCheckpoint', 'loadTrainingState', 'loadWeights', 'modelFromCheckpoint', 'prepareData', 'resolveTrainConfig']);
+  expect(Object.keys(api).sort()).toEqual(['CONFIG_RULES', 'CheckpointError', 'DEFAULT_TRAIN_CONFIG', 'DataError', 'TRAINING_KEYS', 'Trainer', 'checkConfigValue', 'decodeCheckpoint', 'dynamicEvaluate', 'encodeCheckpoint', 'extendVocabulary', 'loadTrainingState', 'loadWeights', 'loadWeightsExtendingVocab', 'modelFromCheckpoint', 'prepareData', 'resolveTrainConfig']);
 });

@@ -5,4 +5,5 @@ export {
 } from './checkpoint.js';
 export { DataError, prepareData, type TrainingData } from './data.js';
 export { Trainer, type TrainerOptions } from './trainer.js';
+export { extendVocabulary, loadWeightsExtendingVocab } from './extend-vocab.js';
 export { dynamicEvaluate, type DynamicEvalOptions } from './dynamic-eval.js';
