@@ -80,6 +80,7 @@ export const TRAIN_APP_FLAGS = {
   save: { flag: 'save', kind: 'string', placeholder: 'FILE.safetensors', help: 'write checkpoints here (atomically)' },
   saveBest: { flag: 'save-best', kind: 'string', placeholder: 'FILE.safetensors', help: 'also keep the checkpoint of the best validation loss here (rewritten at each new best; resumable)' },
   init: { flag: 'init', kind: 'string', placeholder: 'FILE', help: 'start from these weights (vocabulary and architecture too) with a fresh optimizer' },
+  extendVocab: { flag: 'extend-vocab', kind: 'boolean', help: 'with --init: characters of --data outside the checkpoint\'s vocabulary are added with fresh weights (one line says which)' },
   resume: { flag: 'resume', kind: 'string', placeholder: 'FILE', help: 'continue a run saved with --save exactly where it stopped' },
   force: { flag: 'force', kind: 'boolean', help: 'replace an existing --save checkpoint or --log file instead of refusing' },
   divergeFactor: { flag: 'diverge-factor', kind: 'number', min: 0, default: DEFAULT_DIVERGENCE.factor, help: 'stop (exit 1) when the loss stays above this many times ln V (a uniform guess) for --diverge-window steps; 0: only a non-finite loss stops' },

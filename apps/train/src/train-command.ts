@@ -10,8 +10,10 @@ import {
 } from '@charrnn/cli';
 import { combineSinks, createCsvLogSink, createProgressSink, cutLogAtStep, type EventSink } from '@charrnn/report';
 import {
-  TRAINING_KEYS, Trainer, estimateKernelBytes, largestHiddenThatFits, prepareData, resolveTrainConfig, type Checkpoint, type TrainConfig,
+  DataError, TRAINING_KEYS, Trainer, estimateKernelBytes, extendVocabulary, largestHiddenThatFits, prepareData, resolveTrainConfig,
+  type Checkpoint, type TrainConfig, type TrainingData,
 } from '@charrnn/train';
+import type { Vocabulary } from '@charrnn/corpus';
 import { TRAIN_FLAGS } from './flags.js';
 import { loadTrainingText } from './training-text.js';
 
@@ -33,6 +35,8 @@ export async function trainCommand(io: CommandIo): Promise<number> {
   const resume = text('resume') ? readCheckpoint(text('resume'), '--resume') : undefined;
 
   const config = resume ? resumedConfig(resume, v, flags.explicit) : init ? initConfig(init, v, flags.explicit) : resolveTrainConfig(pickConfig(v));
+  const notice = (line: string): void => void io.stderr.write(`${line}\n`);
+  if (v.extendVocab && !init) throw new UsageError('--extend-vocab needs --init FILE', 'it extends the vocabulary of the checkpoint given to --init');
   const save = text('save');
   const saveBest = text('saveBest');
   if (saveBest !== undefined && saveBest === save) throw new UsageError('--save-best must name another file than --save', 'e.g. --save run.safetensors --save-best run.best.safetensors');
@@ -43,9 +47,9 @@ export async function trainCommand(io: CommandIo): Promise<number> {
   try {
     const corpus = loadTrainingText(text('data'), resume);
     if (corpus.text.length === 0) throw new UsageError(`--data file ${JSON.stringify(corpus.label)} is empty`);
-    const data = prepareData(corpus.text, config.valFraction, config.seqLength, config.batchSize, (resume ?? init)?.vocab);
+    const vocab = resume ? resume.vocab : trainingVocabulary(init, corpus.text, v.extendVocab === true, notice);
+    const data = prepareDataOrHint(corpus.text, config, vocab, init !== undefined);
 
-    const notice = (line: string): void => void io.stderr.write(`${line}\n`);
     const kernels = chooseKernels(String(v.kernels), notice, { threads: config.threads });
     let trainer: Trainer;
     try {
@@ -218,6 +222,29 @@ function explainMemory(error: unknown, config: TrainConfig, vocabSize: number): 
 
 /** loadWasmKernels' default maximum: 16384 pages of 64 KiB. */
 const WASM_MEMORY_BYTES = 16384 * 65536;
+
+/** prepareData, with the way out named when --init meets characters its checkpoint lacks. */
+function prepareDataOrHint(corpus: string, config: TrainConfig, vocab: Vocabulary | undefined, fromInit: boolean): TrainingData {
+  try {
+    return prepareData(corpus, config.valFraction, config.seqLength, config.batchSize, vocab);
+  } catch (error) {
+    if (fromInit && error instanceof DataError && error.message.includes('outside the checkpoint')) {
+      throw new UsageError(`--data ${error.message}`, 'add --extend-vocab to give the new characters fresh weights and keep training');
+    }
+    throw error;
+  }
+}
+
+/** The vocabulary to train with: the checkpoint's, extended by the text's new characters with --extend-vocab. */
+function trainingVocabulary(checkpoint: Checkpoint | undefined, text: string, extend: boolean, notice: (line: string) => void): Vocabulary | undefined {
+  if (!checkpoint || !extend) return checkpoint?.vocab;
+  const extended = extendVocabulary(checkpoint.vocab, text);
+  if (extended.added.length > 0) {
+    const shown = JSON.stringify(extended.added.slice(0, 40).join('')) + (extended.added.length > 40 ? ' …' : '');
+    notice(`extended the vocabulary from ${checkpoint.vocab.size} to ${extended.vocab.size} characters, new: ${shown}; their weights start fresh`);
+  }
+  return extended.vocab;
+}
 
 function pickConfig(values: Record<string, unknown>): Partial<TrainConfig> {
   const config: Record<string, unknown> = {};

@@ -8,3 +8,5 @@ export { DataError, prepareData, type TrainingData } from './data.js';
 export { Trainer, type TrainerOptions } from './trainer.js';
 export { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './divergence.js';
 export { estimateKernelBytes, largestHiddenThatFits } from './memory.js';
+export { extendVocabulary, loadWeightsExtendingVocab } from './extend-vocab.js';
+export { dynamicEvaluate, type DynamicEvalOptions } from './dynamic-eval.js';

@@ -13,6 +13,7 @@ import { LrSchedule, applyClip, createOptimizer, type Optimizer } from '@charrnn
 import type { TrainingEvent } from '@charrnn/report';
 import { encodeCheckpoint, loadTrainingState, loadWeights, type Checkpoint, type TrainingSnapshot } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
+import { loadWeightsExtendingVocab } from './extend-vocab.js';
 import type { TrainingData } from './data.js';
 import type { DataReference } from './checkpoint-metadata.js';
 import { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './divergence.js';
@@ -89,7 +90,9 @@ export class Trainer {
     this.state = this.model.createState(config.batchSize);
     this.smoothLoss = Math.log(data.vocab.size); // the seed's starting point: a uniform guess
     const from = options.resume ?? options.init;
-    if (from) loadWeights(this.model, from);
+    // --extend-vocab: the data's vocabulary extends the --init checkpoint's; new characters keep their fresh weights.
+    if (options.init && !options.resume && options.init.model.vocabSize < data.vocab.size) loadWeightsExtendingVocab(this.model, options.init);
+    else if (from) loadWeights(this.model, from);
     if (options.resume) this.restore(options.resume);
   }
 
