@@ -535,10 +535,17 @@ function softmaxCrossEntropyF32(rows: i32, cols: i32, logits: usize, targets: us
       memory.fill(outRow, 0, <usize>cols * 4);
       continue;
     }
+    // Two chains of pmax (one maxps each; wasm's max is a several-instruction NaN-propagating
+    // sequence). A NaN logit may be dropped from the max, but it still reaches Σe and the loss.
     let mv = f32x4.splat(-Infinity);
+    let mv1 = mv;
     let j = 0;
-    for (; j + 4 <= cols; j += 4) mv = f32x4.max(mv, v128.load(inRow + <usize>j * 4));
-    let mx = <f32>hmax<f32>(mv);
+    for (; j + 8 <= cols; j += 8) {
+      mv = f32x4.pmax(mv, v128.load(inRow + <usize>j * 4));
+      mv1 = f32x4.pmax(mv1, v128.load(inRow + <usize>j * 4, 16));
+    }
+    for (; j + 4 <= cols; j += 4) mv = f32x4.pmax(mv, v128.load(inRow + <usize>j * 4));
+    let mx = <f32>hmax<f32>(f32x4.pmax(mv, mv1));
     for (; j < cols; j++) mx = max(mx, load<f32>(inRow + <usize>j * 4));
     const maxV = f32x4.splat(mx);
     // Read the target logit before dLogits (which may alias logits) is written.
@@ -653,8 +660,23 @@ function absMax<T>(n: i32, x: usize): f64 {
 /** float32: Σx² in float64 (a float32 square cannot overflow there), then one division; float64: as the reference. */
 function scaledSumOfSquares<T>(n: i32, x: usize, divisor: f64): f64 {
   if (sizeof<T>() == 4) {
-    let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
+    // Four chains of f64 adds over eight floats per pass (two chains were bound by the add latency).
+    let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0), acc2 = f64x2.splat(0), acc3 = f64x2.splat(0);
     let i = 0;
+    for (; i + 8 <= n; i += 8) {
+      const v = v128.load(x + <usize>i * 4);
+      const w = v128.load(x + <usize>i * 4, 16);
+      const lo = f64x2.promote_low_f32x4(v);
+      const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+      const lo2 = f64x2.promote_low_f32x4(w);
+      const hi2 = f64x2.promote_low_f32x4(v128.shuffle<f32>(w, w, 2, 3, 0, 1));
+      acc0 = f64x2.add(acc0, f64x2.mul(lo, lo));
+      acc1 = f64x2.add(acc1, f64x2.mul(hi, hi));
+      acc2 = f64x2.add(acc2, f64x2.mul(lo2, lo2));
+      acc3 = f64x2.add(acc3, f64x2.mul(hi2, hi2));
+    }
+    acc0 = f64x2.add(acc0, acc2);
+    acc1 = f64x2.add(acc1, acc3);
     for (; i + 4 <= n; i += 4) {
       const v = v128.load(x + <usize>i * 4);
       const lo = f64x2.promote_low_f32x4(v);
