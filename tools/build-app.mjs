@@ -5,7 +5,7 @@
 // and the embedded training corpus is baked in as a string, so dist/ runs on its own.
 
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,6 +49,8 @@ await build({
   logLevel: 'warning',
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   plugins: [embeddedCorpus],
+  // --version prints the app's own package.json version (see packages/cli/src/version.ts).
+  define: { __CHARRNN_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 });
 
 // esbuild writes no execute bit; the bundles are commands (bin entries), so set it.

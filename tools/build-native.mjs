@@ -3,6 +3,9 @@
 // root prepare step. Offline-safe: uses npm's bundled node-gyp (or one already installed) and this
 // Node's own headers, never downloads; runs under a timeout; on ANY failure it prints one notice
 // line and exits 0, and the kernels fall back to WebAssembly. CHARRNN_SKIP_NATIVE=1 skips it.
+// It always prints exactly one line: "native gemm built (…)" or "notice: native gemm not built (why)".
+// (npm itself compiles nothing: packages/native/package.json says "gypfile": false, so the
+// binding.gyp there does not trigger npm's implicit `node-gyp rebuild`, which would fail the install.)
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, rmSync, statSync } from 'node:fs';
@@ -53,7 +56,11 @@ try {
   if (existsSync(addon)) {
     const built = statSync(addon).mtimeMs;
     const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs), statSync(fileURLToPath(import.meta.url)).mtimeMs);
-    if (built > newest && probe() !== undefined) process.exit(0); // up to date
+    const isa = built > newest ? probe() : undefined;
+    if (isa !== undefined) {
+      console.log(`native gemm built (${isa}; up to date)`);
+      process.exit(0);
+    }
   }
   const gyp = findNodeGyp();
   if (!gyp) skip("npm's node-gyp was not found");

@@ -13,9 +13,12 @@ import {
 import { SWEEP_FLAGS } from './flags.js';
 import { createFileStore } from './fs-store.js';
 import { createWorkerExecutor } from './worker-executor.js';
+import { setUpQueue, type QueueSetup, type QueueSetupOptions } from './queue-coordinator.js';
+import { showStatus } from './queue-status.js';
+import { parseQueueUrl } from './queue-redis.js';
 
 const NAME = 'charrnn-sweep';
-const USAGE = `${NAME} SPEC.yaml --out DIR [--workers N] [--resume] [--data FILE]`;
+const USAGE = `${NAME} SPEC.yaml --out DIR [--workers N] [--resume] [--data FILE] [--queue redis://HOST:PORT]\n       ${NAME} --status DIR`;
 const DESCRIPTION = 'Runs a hyperparameter sweep (grid or random, optional ASHA early stopping) with the charrnn trainer, trials in parallel; writes per-trial logs and checkpoints, summary.csv and report.html.';
 
 export async function sweepCommand(io: CommandIo): Promise<number> {
@@ -25,14 +28,19 @@ export async function sweepCommand(io: CommandIo): Promise<number> {
     return EXIT_OK;
   }
   const v = flags.values;
+  if (typeof v.status === 'string') {
+    await showStatus(io, v.status, v.queue as string | undefined);
+    return EXIT_OK;
+  }
   const specPath = flags.positionals[0];
   if (!specPath) throw new UsageError('give the sweep spec file, e.g. charrnn-sweep examples/sweeps/grid.yaml --out runs/grid', 'see --help');
   const out = v.out as string | undefined;
   if (!out) throw new UsageError('--out DIR is required (where the sweep writes its files)');
 
   let spec: SweepSpec;
+  const specText = readText(specPath, 'spec file');
   try {
-    spec = parseSpecText(readText(specPath, 'spec file'));
+    spec = parseSpecText(specText);
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
     for (const problem of error.problems) io.stderr.write(`${NAME}: error: ${specPath}: ${problem}\n`);
@@ -43,23 +51,38 @@ export async function sweepCommand(io: CommandIo): Promise<number> {
   const text = dataPath ? readText(dataPath, v.data ? '--data file' : 'spec data file') : loadEmbeddedCorpus();
   if (text.length === 0) throw new UsageError(`data file ${JSON.stringify(dataPath)} is empty`);
 
-  const notice = (line: string): void => void io.stderr.write(`${line}\n`);
+  const noticed = new Set<string>();
+  const notice = (line: string): void => {
+    if (!noticed.has(line)) io.stderr.write(`${line}\n`);
+    noticed.add(line);
+  };
   const slots = Math.min(v.workers as number, spec.trials);
+  if (slots < 1 && typeof v.queue !== 'string') throw new UsageError('--workers must be at least 1 without --queue (0 means: coordinate a queued sweep only)');
+  // One choice of kernels for every trial, made by the same function as in every other command:
+  // here for the inline executor (and to fail early with a usage error), again in each worker.
+  const kernels = chooseKernels(String(v.kernels), notice);
   let executor: TrialExecutor;
-  if (v.executor === 'inline') executor = createInProcessExecutor({ text, clock: io.clock, kernels: chooseKernels(String(v.kernels), notice), slots });
-  else {
-    chooseKernels(String(v.kernels), () => undefined); // fail here, with a usage error, if the kernels cannot load
-    executor = createWorkerExecutor({ workers: slots, text, kernels: String(v.kernels), onNotice: notice });
-  }
+  let queued: QueueSetup | null = null;
+  if (typeof v.queue === 'string') {
+    queued = setUpQueue({
+      url: v.queue, env: io.env, out, resume: v.resume === true, spec, specText, text, kernels: v.kernels as QueueSetupOptions['kernels'],
+      localWorkers: slots, lockSeconds: v.lockSeconds as number, notice,
+    });
+    executor = queued.executor;
+  } else if (v.executor === 'inline') executor = createInProcessExecutor({ text, clock: io.clock, kernels, slots });
+  else executor = createWorkerExecutor({ workers: slots, text, kernels: String(v.kernels), expectedKernels: kernels.name, onNotice: notice });
 
   const terminal = terminalInfo(io.stdout, io.env);
   const view = createView(io, terminal.interactive, terminal.columns);
   const controller = new AbortController();
   const removeInterrupt = io.onInterrupt(() => {
-    view.line('interrupt: stopping the running trials and saving their checkpoints (press Ctrl-C again to quit at once)');
+    view.line(queued
+      ? 'interrupt: detaching from the queue; workers go on with their trials (resume with --resume; press Ctrl-C again to quit at once)'
+      : 'interrupt: stopping the running trials and saving their checkpoints (press Ctrl-C again to quit at once)');
     controller.abort();
   });
-  io.stdout.write(`sweep: ${spec.trials} trial(s), method ${spec.method}, budget ${spec.budget.value} ${spec.budget.kind} each, ${slots} ${v.executor === 'inline' ? 'inline slot(s)' : 'worker thread(s)'}, data ${dataPath ?? 'embedded corpus'} (${text.length} chars) → ${out}\n`);
+  const executorLabel = queued ? queued.label : `${slots} ${v.executor === 'inline' ? 'inline slot(s)' : 'worker thread(s)'}`;
+  io.stdout.write(`sweep: ${spec.trials} trial(s), method ${spec.method}, budget ${spec.budget.value} ${spec.budget.kind} each, ${executorLabel}, kernels ${kernels.name}, data ${dataPath ?? 'embedded corpus'} (${text.length} chars) → ${out}\n`);
 
   let result;
   try {
@@ -77,7 +100,7 @@ export async function sweepCommand(io: CommandIo): Promise<number> {
   } finally {
     removeInterrupt();
     view.close();
-    await executor.close();
+    await (queued ?? executor).close();
   }
 
   const counts = { ok: 0, failed: 0, stopped: 0, running: 0, pending: 0 };
@@ -89,7 +112,7 @@ export async function sweepCommand(io: CommandIo): Promise<number> {
   }
   io.stdout.write(`files: ${out}/summary.csv, ${out}/report.html, ${out}/trials/<id>/{log.csv,config.json,best.safetensors}\n`);
   if (result.interrupted) {
-    io.stdout.write(`resume with: ${NAME} ${specPath} --out ${out} --resume${v.data ? ` --data ${String(v.data)}` : ''}\n`);
+    io.stdout.write(`resume with: ${NAME} ${specPath} --out ${out} --resume${v.data ? ` --data ${String(v.data)}` : ''}${queued ? ` --queue ${parseQueueUrl(String(v.queue), {}).display}` : ''}\n`);
     return EXIT_INTERRUPTED;
   }
   return counts.failed === result.records.length ? EXIT_FAILURE : EXIT_OK;

@@ -10,6 +10,8 @@ export interface WorkerExecutorOptions {
   readonly workers: number;
   readonly text: string;
   readonly kernels: string;
+  /** The name of the kernels the main thread chose for `kernels` (workers check theirs against it). */
+  readonly expectedKernels: string;
   /** The bundled worker entry; default: worker.js beside this bundle. */
   readonly workerUrl?: URL;
   /** One-line notices from workers (e.g. the kernel fallback), each reported once. */
@@ -21,7 +23,7 @@ export function createWorkerExecutor(options: WorkerExecutorOptions): TrialExecu
   const idle: Worker[] = [];
   const all = new Set<Worker>();
   const notices = new Set<string>();
-  const init: WorkerInit = { text: options.text, kernels: options.kernels };
+  const init: WorkerInit = { text: options.text, kernels: options.kernels, expectedKernels: options.expectedKernels };
 
   const spawn = (): Worker => {
     const worker = new Worker(url, { workerData: init });

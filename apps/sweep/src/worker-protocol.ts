@@ -5,7 +5,10 @@ import type { TrialOutcome, TrialTask } from '@charrnn/sweep';
 
 export interface WorkerInit {
   readonly text: string;
+  /** The --kernels preference, given to chooseKernels as in every command. */
   readonly kernels: string;
+  /** The kernels' name the main thread got for it; a worker that gets others says so. */
+  readonly expectedKernels: string;
 }
 
 export type ToWorker =

@@ -3,17 +3,19 @@
 // It writes no files; the coordinator owns the output.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { selectKernels, type KernelPreference } from '@charrnn/tensor';
+import { chooseKernels } from '@charrnn/cli';
 import { runTrial, type TrialOutcome } from '@charrnn/sweep';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
 const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
-// The main thread has already checked that these kernels load (a usage error there, not here).
-const selection = selectKernels(init.kernels as KernelPreference);
-if (selection.notice) post({ type: 'notice', line: `notice: ${selection.notice}` });
-const kernels = selection.kernels;
+// The same choice as every other command (chooseKernels, native gemm where built); the main thread
+// has already made it once, so a failure is a usage error there, and a different outcome here is said.
+const kernels = chooseKernels(init.kernels, (line) => post({ type: 'notice', line }));
+if (kernels.name !== init.expectedKernels) {
+  post({ type: 'notice', line: `notice: a worker thread runs kernels ${kernels.name}, the main thread chose ${init.expectedKernels}` });
+}
 
 let controller: AbortController | null = null;
 let answerRung: ((proceed: boolean) => void) | null = null;

@@ -134,7 +134,7 @@ describe('bad input: one line, exit 2, nothing lost', () => {
     ['--lr -1', () => ['--lr', '-1'], /--lr must be a positive number, got "-1"/],
     ['--lr abc', () => ['--lr', 'abc'], /--lr must be a positive number, got "abc"/],
     ['unknown optimizer', () => ['--optimizer', 'lion'], /--optimizer must be one of adagrad, sgd, momentum, rmsprop, adam/],
-    ['unknown flag', () => ['--hiden', '3'], /unknown flag --hiden; valid flags are/],
+    ['unknown flag', () => ['--hiden', '3'], /unknown flag --hiden; did you mean --hidden\?/],
     ['--init and --resume', () => ['--init', 'a', '--resume', 'b'], /--init and --resume cannot be used together/],
   ];
   for (const [name, argv, message] of cases) {

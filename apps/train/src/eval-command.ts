@@ -18,6 +18,7 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     io.stdout.write(formatHelp('charrnn-eval --checkpoint FILE --data FILE', 'Prints {"loss": nats/char, "bpc": bits/char, "count": predictions} as one JSON line.', FLAGS));
     return EXIT_OK;
   }
+  const v = flags.values;
   const checkpoint = readCheckpoint(flags.values.checkpoint as string | undefined, '--checkpoint');
   const path = flags.values.data as string | undefined;
   if (!path) throw new UsageError('--data FILE is required', 'the text to score, e.g. --data ../shared/data/kafka.txt');

@@ -10,6 +10,7 @@ const HELP: Record<keyof TrainConfig, string> = {
   hidden: 'hidden units per layer (H)',
   layers: 'stacked recurrent layers',
   dropout: 'dropout between layers while training (inverted, seeded)',
+  outputDropout: 'dropout on the top layer\'s output, before the decoder, while training',
   weightInit: 'weight init: auto = seed (randn*0.01, zero biases) for rnn, pytorch (uniform ±1/sqrt(H)) for lstm/gru',
   seqLength: 'characters per window (T): how far back gradients flow',
   batchSize: 'streams trained at once (B), each at its own offset of the text',
@@ -18,6 +19,14 @@ const HELP: Record<keyof TrainConfig, string> = {
   optimizer: 'update rule',
   lr: 'learning rate',
   momentum: 'momentum (for --optimizer momentum)',
+  lrSchedule: 'learning-rate schedule over --steps: constant, cosine or linear decay to lr×lr-min-factor, step (×lr-decay every lr-decay-every steps), plateau (×lr-decay after lr-patience evaluations without a new best)',
+  warmup: 'steps of linear warmup from lr/warmup to lr (0: none)',
+  lrMinFactor: 'floor of the schedule as a fraction of --lr',
+  lrDecay: 'factor of each step/plateau decay',
+  lrDecayEvery: 'steps between decays of --lr-schedule step',
+  lrPatience: 'evaluations without improvement before a plateau decay',
+  weightDecay: 'decoupled weight decay (AdamW; any optimizer): matrices shrink by lr×wd each step, biases do not',
+  patience: 'early stopping: stop after this many evaluations without a new best validation loss (0: never)',
   clipMode: 'gradient clipping: elementwise ±clip (the seed), global norm, or none',
   clip: 'clipping limit',
   seed: 'random seed for weights, dropout and samples',
@@ -38,9 +47,17 @@ function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+/**
+ * Where a config key's flag is not its kebab-case name: the same setting has the same flag in every
+ * bin (charrnn-sample's --temperature), and the old name stays accepted as an alias.
+ */
+const FLAG_NAMES: Partial<Record<keyof TrainConfig, { readonly flag: string; readonly aliases: readonly string[] }>> = {
+  temperature: { flag: 'temperature', aliases: ['sample-temperature'] },
+};
+
 function configFlag(key: keyof TrainConfig): FlagSpec {
   const rule = CONFIG_RULES[key];
-  const base = { flag: kebab(key), help: HELP[key], default: DEFAULT_TRAIN_CONFIG[key] };
+  const base = { flag: kebab(key), help: HELP[key], default: DEFAULT_TRAIN_CONFIG[key], ...FLAG_NAMES[key] };
   if (rule.kind === 'enum') return { ...base, kind: 'enum', values: rule.values };
   return { ...base, kind: rule.kind, min: rule.min, ...(rule.max !== undefined ? { max: rule.max } : {}), ...(rule.kind === 'number' ? { exclusiveMin: rule.exclusiveMin, exclusiveMax: rule.exclusiveMax } : {}) };
 }
@@ -61,6 +78,7 @@ export const TRAIN_APP_FLAGS = {
   data: { flag: 'data', kind: 'string', placeholder: 'FILE', help: 'UTF-8 text to train on (default: the project\'s own sources, embedded)' },
   log: { flag: 'log', kind: 'string', placeholder: 'FILE.csv', help: 'append one CSV row per logged step' },
   save: { flag: 'save', kind: 'string', placeholder: 'FILE.safetensors', help: 'write checkpoints here (atomically)' },
+  saveBest: { flag: 'save-best', kind: 'string', placeholder: 'FILE.safetensors', help: 'also keep the checkpoint of the best validation loss here (rewritten at each new best; resumable)' },
   init: { flag: 'init', kind: 'string', placeholder: 'FILE', help: 'start from these weights (vocabulary and architecture too) with a fresh optimizer' },
   resume: { flag: 'resume', kind: 'string', placeholder: 'FILE', help: 'continue a run saved with --save exactly where it stopped' },
   force: { flag: 'force', kind: 'boolean', help: 'overwrite an existing --log file instead of refusing' },

@@ -24,7 +24,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
     return EXIT_OK;
   }
   const v = flags.values;
-  const text = (key: 'data' | 'log' | 'save' | 'init' | 'resume'): string | undefined => (v[key] as string | undefined) || undefined;
+  const text = (key: 'data' | 'log' | 'save' | 'saveBest' | 'init' | 'resume'): string | undefined => (v[key] as string | undefined) || undefined;
   if (text('init') && text('resume')) throw new UsageError('--init and --resume cannot be used together', '--init loads weights only; --resume continues a saved run');
 
   const init = text('init') ? readCheckpoint(text('init'), '--init') : undefined;
@@ -38,7 +38,12 @@ export async function trainCommand(io: CommandIo): Promise<number> {
   const notice = (line: string): void => void io.stderr.write(`${line}\n`);
   const kernels = chooseKernels(String(v.kernels), notice, { threads: config.threads });
   const save = text('save');
-  const trainer = new Trainer({ config, data, clock: io.clock, kernels, ...(init ? { init } : {}), ...(resume ? { resume } : {}), checkpointPeriodic: save !== undefined });
+  const saveBest = text('saveBest');
+  if (saveBest !== undefined && saveBest === save) throw new UsageError('--save-best must name another file than --save', 'e.g. --save run.safetensors --save-best run.best.safetensors');
+  const trainer = new Trainer({
+    config, data, clock: io.clock, kernels, ...(init ? { init } : {}), ...(resume ? { resume } : {}),
+    checkpointPeriodic: save !== undefined, checkpointBest: saveBest !== undefined,
+  });
 
   const log = text('log') ? openLog(text('log')!, resume !== undefined, flags.values.force === true) : undefined;
   const terminal = terminalInfo(io.stdout, io.env);
@@ -59,6 +64,11 @@ export async function trainCommand(io: CommandIo): Promise<number> {
         await sink.handle({ ...event, path: save });
         continue;
       }
+      if (event.type === 'checkpoint' && saveBest && event.reason === 'best') {
+        writeFileAtomic(saveBest, trainer.checkpointBytes());
+        await sink.handle({ ...event, path: saveBest });
+        continue;
+      }
       await sink.handle(event);
       if (event.type === 'done') outcome = event;
     }
@@ -67,6 +77,9 @@ export async function trainCommand(io: CommandIo): Promise<number> {
     removeInterrupt();
     await sink.close?.();
     log?.file.close();
+  }
+  if (!save && outcome.reason !== 'diverged') {
+    io.stderr.write('notice: nothing was saved (no --save); to keep the weights, run with --save FILE.safetensors (e.g. --save runs/model.safetensors)\n');
   }
   if (outcome.reason === 'diverged') {
     const kept = save ? (lastSaved !== null ? `; the last good checkpoint (step ${lastSaved}) is kept in ${save}` : '; no checkpoint was written') : '';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './errors.js';
-import { describeRule, formatHelp, parseFlags, type FlagSpec } from './flags.js';
+import { describeRule, formatHelp, nearestFlag, parseFlags, type FlagSpec } from './flags.js';
 
 const TABLE = {
   hidden: { flag: 'hidden', kind: 'int', min: 1, default: 100, help: 'hidden units' },
@@ -54,5 +54,48 @@ describe('parseFlags', () => {
     for (const spec of Object.values(TABLE)) expect(help).toContain(`--${spec.flag}`);
     expect(help).toContain('(default: 100)');
     expect(parseFlags(['--help'], TABLE).help).toBe(true);
+  });
+});
+
+describe('flag names: misspellings, aliases, -h and --version', () => {
+  const SPELLED = {
+    seqLength: { flag: 'seq-length', kind: 'int', min: 1, default: 25, help: 'window' },
+    temperature: { flag: 'temperature', kind: 'number', min: 0, exclusiveMin: true, default: 1, help: 'temperature', aliases: ['sample-temperature'] },
+  } satisfies Record<string, FlagSpec>;
+  const message = (argv: string[]): { message: string; hint?: string } => {
+    try {
+      parseFlags(argv, SPELLED);
+    } catch (e) {
+      return { message: (e as UsageError).message, ...((e as UsageError).hint ? { hint: (e as UsageError).hint } : {}) };
+    }
+    throw new Error('expected a UsageError');
+  };
+
+  it('suggests the nearest flag for a misspelled one', () => {
+    expect(message(['--seq-lenght', '10'])).toEqual({ message: 'unknown flag --seq-lenght; did you mean --seq-length?', hint: '--help lists every flag' });
+    expect(message(['--seqlength=10']).message).toBe('unknown flag --seqlength; did you mean --seq-length?');
+    expect(message(['--temprature', '0.5']).message).toBe('unknown flag --temprature; did you mean --temperature?');
+    expect(message(['--verison']).message).toBe('unknown flag --verison; did you mean --version?');
+  });
+
+  it('lists every flag instead of guessing when nothing is close', () => {
+    expect(message(['--zzzzzz', '1']).message).toBe('unknown flag --zzzzzz; valid flags are --seq-length, --temperature, --help');
+    expect(nearestFlag('--x', SPELLED)).toBeUndefined();
+  });
+
+  it('takes an alias for the same setting, validated under the name used', () => {
+    const parsed = parseFlags(['--sample-temperature', '0.5'], SPELLED);
+    expect(parsed.values.temperature).toBe(0.5);
+    expect([...parsed.explicit]).toEqual(['temperature']);
+    expect(message(['--sample-temperature', '-1']).message).toBe('--sample-temperature must be a positive number, got "-1"');
+  });
+
+  it('reads -h as --help and reports --version', () => {
+    expect(parseFlags(['-h'], SPELLED).help).toBe(true);
+    expect(parseFlags(['--version'], SPELLED).version).toBe(true);
+    expect(parseFlags([], SPELLED).version).toBe(false);
+    const help = formatHelp('tool', 'Does things.', SPELLED);
+    expect(help).toContain('  -h, --help');
+    expect(help).toContain('  --version');
   });
 });

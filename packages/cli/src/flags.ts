@@ -3,6 +3,7 @@
 // Record<keyof Config, FlagSpec> does not compile when a config key has no flag.
 
 import { parseArgs } from 'node:util';
+import { closest, distance } from 'fastest-levenshtein';
 import { UsageError } from './errors.js';
 
 export type FlagKind = 'int' | 'number' | 'string' | 'boolean' | 'enum';
@@ -21,6 +22,8 @@ export interface FlagSpec {
   readonly exclusiveMax?: boolean;
   /** Placeholder in --help, e.g. FILE. */
   readonly placeholder?: string;
+  /** Other names accepted for the same setting (kept for old command lines; --help shows the first name). */
+  readonly aliases?: readonly string[];
 }
 
 export interface ParsedFlags<K extends string> {
@@ -28,16 +31,21 @@ export interface ParsedFlags<K extends string> {
   /** Keys the user set on the command line (not defaults). */
   readonly explicit: ReadonlySet<K>;
   readonly positionals: readonly string[];
+  /** --help or -h was given. */
   readonly help: boolean;
+  /** --version was given (runCommand answers it before the command runs). */
+  readonly version: boolean;
 }
 
 export function parseFlags<K extends string>(argv: readonly string[], table: Record<K, FlagSpec>, options: { positionals?: number } = {}): ParsedFlags<K> {
   const byFlag = new Map<string, K>();
-  const parseOptions: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  const parseOptions: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } };
   for (const key of Object.keys(table) as K[]) {
     const spec = table[key];
-    byFlag.set(spec.flag, key);
-    parseOptions[spec.flag] = { type: spec.kind === 'boolean' ? 'boolean' : 'string' };
+    for (const name of [spec.flag, ...(spec.aliases ?? [])]) {
+      byFlag.set(name, key);
+      parseOptions[name] = { type: spec.kind === 'boolean' ? 'boolean' : 'string' };
+    }
   }
   let parsed;
   try {
@@ -52,20 +60,22 @@ export function parseFlags<K extends string>(argv: readonly string[], table: Rec
   const explicit = new Set<K>();
   for (const key of Object.keys(table) as K[]) {
     const spec = table[key];
-    const raw = (parsed.values as Record<string, string | boolean | undefined>)[spec.flag];
+    const given = parsed.values as Record<string, string | boolean | undefined>;
+    const name = [spec.flag, ...(spec.aliases ?? [])].find((n) => given[n] !== undefined) ?? spec.flag;
+    const raw = given[name];
     if (raw === undefined) {
       if (spec.default !== undefined) values[key] = spec.default;
       continue;
     }
     explicit.add(key);
-    values[key] = convert(spec, raw);
+    values[key] = convert({ ...spec, flag: name }, raw);
   }
-  return { values, explicit, positionals: parsed.positionals, help: parsed.values['help'] === true };
+  return { values, explicit, positionals: parsed.positionals, help: parsed.values['help'] === true, version: parsed.values['version'] === true };
 }
 
 /** `--lr -1` → `--lr=-1`, so a negative number reaches validation instead of looking like a flag. */
 function joinNegativeValues(argv: readonly string[], table: Record<string, FlagSpec>): string[] {
-  const valued = new Set(Object.values(table).filter((s) => s.kind !== 'boolean').map((s) => `--${s.flag}`));
+  const valued = new Set(Object.values(table).filter((s) => s.kind !== 'boolean').flatMap((s) => [s.flag, ...(s.aliases ?? [])].map((n) => `--${n}`)));
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -113,6 +123,8 @@ function translateParseError(error: Error & { code?: string }, table: Record<str
   const match = /'(-[^']*)'/.exec(error.message);
   const option = match?.[1] ?? '';
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const nearest = nearestFlag(option, table);
+    if (nearest) return new UsageError(`unknown flag ${option}; did you mean ${nearest}?`, '--help lists every flag');
     return new UsageError(`unknown flag ${option}; valid flags are ${flags.join(', ')}, --help`);
   }
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
@@ -121,6 +133,20 @@ function translateParseError(error: Error & { code?: string }, table: Record<str
     return new UsageError(spec?.kind === 'boolean' ? `--${name} takes no value` : `--${name} needs a value`);
   }
   return new UsageError(error.message.split('\n')[0] ?? 'bad arguments');
+}
+
+/**
+ * The flag closest to a misspelled one by edit distance (Levenshtein, from fastest-levenshtein),
+ * or undefined when even the closest needs more than a third of its letters changed: then a
+ * suggestion would be a guess, and the full list serves better.
+ */
+export function nearestFlag(option: string, table: Record<string, FlagSpec>): string | undefined {
+  const typed = option.replace(/=.*$/, '').replace(/^-+/, '');
+  if (typed.length === 0) return undefined;
+  const names = [...Object.values(table).flatMap((s) => [s.flag, ...(s.aliases ?? [])]), 'help', 'version'];
+  const best = closest(typed, names);
+  const allowed = Math.max(1, Math.floor(Math.max(typed.length, best.length) / 3));
+  return distance(typed, best) <= allowed ? `--${best}` : undefined;
 }
 
 /** The --help text: usage line, then one line per flag with its default and help. */
@@ -133,6 +159,6 @@ export function formatHelp(usage: string, description: string, table: Record<str
   });
   const width = Math.min(34, Math.max(...rows.map(([left]) => left.length)) + 2);
   const lines = rows.map(([left, right]) => (left.length + 1 > width ? `${left}\n${' '.repeat(width)}${right}` : `${left.padEnd(width)}${right}`));
-  return `usage: ${usage}\n\n${description}\n\noptions:\n${lines.join('\n')}\n  --help${' '.repeat(Math.max(1, width - 8))}show this help\n`;
+  return `usage: ${usage}\n\n${description}\n\noptions:\n${lines.join('\n')}\n  -h, --help${' '.repeat(Math.max(1, width - 12))}show this help\n  --version${' '.repeat(Math.max(1, width - 11))}print the version\n`;
 }
 

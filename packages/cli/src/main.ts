@@ -1,7 +1,8 @@
 // The shell around every command: runs it, turns errors into one stderr line and an exit code,
 // and handles Ctrl-C (first press: ask the command to stop cleanly; second press: exit at once).
 
-import { EXIT_INTERRUPTED, reportError } from './errors.js';
+import { EXIT_INTERRUPTED, EXIT_OK, reportError } from './errors.js';
+import { appVersion, asksForVersion } from './version.js';
 
 export interface CommandIo {
   readonly argv: readonly string[];
@@ -41,8 +42,15 @@ export function processIo(): CommandIo {
   };
 }
 
-/** Runs a command with errors reported as `<name>: error: …`; returns the exit code. */
+/**
+ * Runs a command with errors reported as `<name>: error: …`; returns the exit code. `--version`
+ * is answered here, for every command alike, before the command parses its flags.
+ */
 export async function runCommand(name: string, command: Command, io: CommandIo): Promise<number> {
+  if (asksForVersion(io.argv)) {
+    io.stdout.write(`${name} ${appVersion()}\n`);
+    return EXIT_OK;
+  }
   try {
     return await command(io);
   } catch (error) {

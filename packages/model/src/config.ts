@@ -17,6 +17,11 @@ export interface ModelConfig {
   readonly layers: number;
   /** Inverted dropout between stacked layers, training only. */
   readonly dropout: number;
+  /**
+   * Inverted dropout on the top layer's output, before the decoder, training only (the other
+   * non-recurrent connection Zaremba et al. drop). Absent or 0: none.
+   */
+  readonly outputDropout?: number;
   readonly dtype: Dtype;
 }
 
@@ -42,6 +47,8 @@ export function validateModelConfig(config: ModelConfig): ModelConfig {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`${where}: ${key} must be a positive integer, got ${value}`);
   }
   if (!(config.dropout >= 0 && config.dropout < 1)) throw new RangeError(`${where}: dropout must be in [0, 1), got ${config.dropout}`);
+  const outputDropout = config.outputDropout ?? 0;
+  if (!(outputDropout >= 0 && outputDropout < 1)) throw new RangeError(`${where}: outputDropout must be in [0, 1), got ${outputDropout}`);
   if (config.dtype !== 'f32' && config.dtype !== 'f64') throw new RangeError(`${where}: dtype must be f32 or f64, got ${String(config.dtype)}`);
   return config;
 }

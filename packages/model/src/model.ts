@@ -35,6 +35,9 @@ interface Workspace {
   /** Per layer below the top: the dropout mask [T·B, H] (0 or 1/(1−p)) and the masked output fed upward. */
   readonly masks: FloatArray[];
   readonly dropped: FloatArray[];
+  /** The top layer's output dropout mask [T·B, H] and masked output (empty without output dropout). */
+  readonly outputMask: FloatArray;
+  readonly outputDropped: FloatArray;
   /** Decoder output [T·B, V]; holds dLogits after a backward pass. */
   readonly logits: FloatArray;
   /** b_ih (+ b_hh when the cell folds it) for the input projection, [G·H]. */
@@ -59,6 +62,8 @@ export class CharRnnModel {
   private readonly decoderWeight: Param; // [V, H]
   private readonly decoderBias: Param; // [V]
   private readonly workspaces = new Map<string, Workspace>();
+  /** Whether the last forward dropped the top layer's output (training with outputDropout > 0). */
+  private outputDropoutApplied = false;
   private lastWorkspace: Workspace | null = null;
 
   /**
@@ -177,6 +182,21 @@ export class CharRnnModel {
       this.cell.forward(this.ops, this.layerWeights(p), buf);
       if (k < this.layerParams.length - 1) this.dropoutOutput(ws, k, applyDropout ? options.rng! : null);
     }
+    const outputDropout = this.config.outputDropout ?? 0;
+    this.outputDropoutApplied = options.train === true && outputDropout > 0;
+    if (this.outputDropoutApplied) {
+      if (!options.rng) throw new TypeError('CharRnnModel.forward: options.rng must be a Prng when training with output dropout, got none');
+      const hs = ws.layers[ws.layers.length - 1]!.hs;
+      fillDropoutMask(ws.outputMask, outputDropout, options.rng);
+      const offset = ws.B * H;
+      for (let i = 0; i < ws.outputDropped.length; i++) ws.outputDropped[i] = hs[offset + i]! * ws.outputMask[i]!;
+    }
+  }
+
+  /** What the decoder reads: the top layer's output, after output dropout when it applied. */
+  private decoderInput(ws: Workspace): { array: FloatArray; offset: number } {
+    if (this.outputDropoutApplied) return { array: ws.outputDropped, offset: 0 };
+    return { array: ws.layers[ws.layers.length - 1]!.hs, offset: ws.B * this.config.hiddenSize };
   }
 
   /** dst = src[rows, cols]ᵀ (dense both sides). */
@@ -202,9 +222,7 @@ export class CharRnnModel {
     const hs = ws.layers[k]!.hs;
     const offset = ws.B * this.config.hiddenSize;
     if (rng) {
-      // Inverted dropout: survivors are scaled by 1/(1−p) so evaluation needs no rescaling.
-      const keep = 1 - this.config.dropout;
-      for (let i = 0; i < mask.length; i++) mask[i] = rng.uniform() < keep ? 1 / keep : 0;
+      fillDropoutMask(mask, this.config.dropout, rng);
     } else {
       mask.fill(1);
     }
@@ -219,9 +237,9 @@ export class CharRnnModel {
   private decode(ws: Workspace): void {
     const { T, B } = ws;
     const { vocabSize: V, hiddenSize: H } = this.config;
-    const top = ws.layers[ws.layers.length - 1]!;
+    const top = this.decoderInput(ws);
     // logits = H_top · W_decᵀ + b_dec for the whole window at once: [T·B, H]·[V, H]ᵀ
-    this.ops.gemm(false, true, T * B, V, H, 1, top.hs, B * H, H, this.decoderWeight.value, 0, H, 0, ws.logits, 0, V);
+    this.ops.gemm(false, true, T * B, V, H, 1, top.array, top.offset, H, this.decoderWeight.value, 0, H, 0, ws.logits, 0, V);
     this.ops.addRowVector(T * B, V, ws.logits, 0, this.decoderBias.value);
   }
 
@@ -244,9 +262,11 @@ export class CharRnnModel {
     const top = ws.layers[ws.layers.length - 1]!;
 
     // Decoder: dW_dec = dLogitsᵀ·H_top, db_dec = Σ_rows dLogits, dH_top = dLogits·W_dec.
-    k.gemm(true, false, V, H, n, 1, dLogits, 0, V, top.hs, B * H, H, 0, this.decoderWeight.grad, 0, H);
+    const decoderInput = this.decoderInput(ws);
+    k.gemm(true, false, V, H, n, 1, dLogits, 0, V, decoderInput.array, decoderInput.offset, H, 0, this.decoderWeight.grad, 0, H);
     this.ops.columnSums(n, V, dLogits, 0, this.decoderBias.grad);
     k.gemm(false, false, n, H, V, 1, dLogits, 0, V, this.decoderWeight.value, 0, H, 0, top.dOut, 0, H);
+    if (this.outputDropoutApplied) for (let i = 0; i < top.dOut.length; i++) top.dOut[i]! *= ws.outputMask[i]!;
 
     for (let layer = this.layerParams.length - 1; layer >= 0; layer--) {
       const p = this.layerParams[layer]!;
@@ -328,8 +348,16 @@ export class CharRnnModel {
       layers: layerBuffers,
       masks: Array.from({ length: below }, () => alloc(n * H)),
       dropped: Array.from({ length: below }, () => alloc(n * H)),
+      outputMask: (this.config.outputDropout ?? 0) > 0 ? alloc(n * H) : empty,
+      outputDropped: (this.config.outputDropout ?? 0) > 0 ? alloc(n * H) : empty,
       logits: alloc(n * V),
       inputBias: alloc(GH),
     };
   }
+}
+
+/** Inverted dropout: survivors are scaled by 1/(1−p) so evaluation needs no rescaling. */
+function fillDropoutMask(mask: FloatArray, p: number, rng: Prng): void {
+  const keep = 1 - p;
+  for (let i = 0; i < mask.length; i++) mask[i] = rng.uniform() < keep ? 1 / keep : 0;
 }

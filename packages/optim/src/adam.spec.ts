@@ -43,3 +43,22 @@ describe('Adam', () => {
     expect(() => new Adam(makeRegistry(), { beta2: 1 })).toThrow(new RangeError('adam: beta2 must be in [0, 1), got 1'));
   });
 });
+
+describe('decoupled weight decay (AdamW)', () => {
+  it('shrinks matrices by 1 − lr·wd before the Adam update, and leaves biases alone', () => {
+    const lr = 0.01;
+    const wd = 0.5;
+    const decayed = makeRegistry();
+    const plain = makeRegistry();
+    const adamw = new Adam(decayed, { lr });
+    adamw.setWeightDecay(wd);
+    const adam = new Adam(plain, { lr });
+    run(adamw, [GRADS[0]!]);
+    run(adam, [GRADS[0]!]);
+    // The Adam step does not depend on the value, so the difference is exactly the shrink.
+    const expected = values(plain).map((v, i) => (i < 4 ? v - lr * wd * INITIAL[i]! : v));
+    expectClose(values(decayed), expected);
+    expect(adamw.weightDecay).toBe(wd);
+    expect(() => adamw.setWeightDecay(-1)).toThrow('adam.setWeightDecay: weight decay must be a finite number >= 0, got -1');
+  });
+});

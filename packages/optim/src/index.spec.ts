@@ -6,6 +6,8 @@ it('pins the public exports', () => {
     'Adagrad',
     'Adam',
     'CLIP_KINDS',
+    'LR_SCHEDULES',
+    'LrSchedule',
     'Momentum',
     'OPTIMIZER_NAMES',
     'Optimizer',

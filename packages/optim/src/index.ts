@@ -6,6 +6,7 @@ export { Adagrad, type AdagradOptions } from './adagrad.js';
 export { SGD, Momentum, type SGDOptions, type MomentumOptions } from './sgd.js';
 export { RMSProp, type RMSPropOptions } from './rmsprop.js';
 export { Adam, type AdamOptions } from './adam.js';
+export { LR_SCHEDULES, LrSchedule, type LrScheduleName, type LrScheduleOptions, type LrScheduleState } from './schedule.js';
 export { createOptimizer, type OptimizerOptions } from './factory.js';
 export {
   CLIP_KINDS,

@@ -29,6 +29,7 @@ const MISMATCH = 'the checkpoint was saved with a different optimizer or model';
 
 export abstract class Optimizer {
   private learningRate: number;
+  private decay = 0;
   private readonly params: readonly Param[];
   /** state[i][s] is slot s of parameter i, same length as the parameter. */
   private readonly state: readonly (readonly FloatArray[])[];
@@ -62,6 +63,19 @@ export abstract class Optimizer {
     this.learningRate = nonNegative(`${this.name}.setLearningRate`, 'lr', lr);
   }
 
+  /** Decoupled weight decay (Loshchilov & Hutter's AdamW): matrices shrink by lr·wd each step. */
+  get weightDecay(): number {
+    return this.decay;
+  }
+
+  /**
+   * Sets decoupled weight decay: before its update, every matrix (2-d parameter) is scaled by
+   * 1 − lr·wd, apart from the gradient, as PyTorch's AdamW does. Biases are left alone.
+   */
+  setWeightDecay(wd: number): void {
+    this.decay = nonNegative(`${this.name}.setWeightDecay`, 'weight decay', wd);
+  }
+
   /** Applies one update to every parameter from the gradients currently in the registry. */
   step(): void {
     const { params, state } = this;
@@ -69,8 +83,10 @@ export abstract class Optimizer {
       throw new RangeError(`${this.name}.step: registry must keep the ${params.length} parameters it had when the optimizer was made, got ${this.registry.list.length}`);
     }
     this.beginStep();
+    const shrink = 1 - this.learningRate * this.decay;
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
+      if (this.decay > 0 && p.shape.length === 2) scaleInPlace(p.value, shrink);
       this.update(p.value, p.grad, state[i]!);
     }
   }
@@ -149,4 +165,8 @@ export abstract class Optimizer {
       for (let s = 0; s < this.slotNames.length; s++) visit(`${PREFIX}${param.name}.${this.slotNames[s]!}`, param, slots[s]!);
     }
   }
+}
+
+function scaleInPlace(values: FloatArray, factor: number): void {
+  for (let i = 0; i < values.length; i++) values[i]! *= factor;
 }

@@ -71,7 +71,7 @@ export interface DoneEvent {
   readonly step: number;
   readonly chars: number;
   readonly reason: 'completed' | 'interrupted' | 'diverged' | 'stopped';
-  /** Set when reason is "diverged": what went wrong, e.g. "loss became NaN at step 812". */
+  /** Set when reason is "diverged" (what went wrong, e.g. "loss became NaN at step 812") or a run stopped early on patience. */
   readonly message?: string;
   readonly finalLoss: number;
   readonly bestValLoss?: number;

@@ -5,17 +5,27 @@ describe('@charrnn/report public API', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(api).sort()).toEqual([
       'CSV_LOG_COLUMNS',
+      'REPORT_CSS',
       'combineSinks',
       'createCsvLogSink',
       'createProgressSink',
       'createSamplePrinter',
       'csvHeader',
       'csvRow',
+      'esc',
+      'fmtTick',
       'formatDuration',
       'formatRate',
       'formatSample',
+      'heatMap',
+      'legend',
+      'lineChart',
       'natsToBits',
+      'parseRunLog',
       'renderBar',
+      'renderRunReport',
+      'seriesColor',
+      'summarizeRun',
     ]);
   });
 

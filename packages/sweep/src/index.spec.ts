@@ -6,7 +6,7 @@ describe('@charrnn/sweep public API', () => {
     expect(Object.keys(api).sort()).toEqual([
       'AshaScheduler', 'SUMMARY_METRIC_COLUMNS', 'SpecError', 'SweepError', 'ashaRungSteps', 'createInProcessExecutor', 'createMemoryStore',
       'describeParams', 'expandTrials', 'formatProgress', 'formatTrialEnd', 'newRecord', 'parseSpecText', 'renderReport', 'runSweep', 'runTrial',
-      'sample', 'summaryCsv', 'sweepIdentity', 'trialPath', 'trialScore', 'truncateLogRows', 'validateSpec',
+      'sample', 'summaryCsv', 'sweepIdentity', 'trialPath', 'trialRungSteps', 'trialScore', 'truncateLogRows', 'validateSpec',
     ]);
   });
 });

@@ -7,6 +7,6 @@ export { AshaScheduler, ashaRungSteps, type AshaDecision } from './asha.js';
 export { createInProcessExecutor, runTrial, type TrialCallbacks, type TrialEnvironment, type TrialExecutor, type TrialOutcome, type TrialTask } from './executor.js';
 export { SUMMARY_METRIC_COLUMNS, newRecord, summaryCsv, trialScore, type CurvePoint, type TrialRecord, type TrialStatus } from './record.js';
 export { createMemoryStore, trialPath, truncateLogRows, type LogWriter, type SweepStore } from './store.js';
-export { SweepError, runSweep, sweepIdentity, type SweepOptions, type SweepProgress, type SweepResult } from './sweep.js';
+export { SweepError, runSweep, sweepIdentity, trialRungSteps, type SweepOptions, type SweepProgress, type SweepResult } from './sweep.js';
 export { describeParams, renderReport, type ReportInput } from './report-html.js';
 export { formatProgress, formatTrialEnd } from './progress.js';

@@ -64,6 +64,11 @@ export function sweepIdentity(spec: SweepSpec, text: string): string {
   return `${JSON.stringify({ spec: rest, data: { chars: text.length, fnv1a: hash.toString(16).padStart(8, '0') } }, null, 2)}\n`;
 }
 
+/** The ASHA rung steps of one trial (empty without early stopping); workers on other machines derive the same. */
+export function trialRungSteps(spec: SweepSpec, trial: TrialSpec): number[] {
+  return spec.asha ? ashaRungSteps(trial.config.steps, spec.asha.eta, spec.asha.rungs, trial.config.evalEvery) : [];
+}
+
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const { spec, store, executor, clock } = options;
   const signal = options.signal ?? new AbortController().signal;
@@ -124,7 +129,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   };
 
   const runOne = async (trial: TrialSpec, record: TrialRecord): Promise<void> => {
-    const rungSteps = spec.asha ? ashaRungSteps(trial.config.steps, spec.asha.eta, spec.asha.rungs, trial.config.evalEvery) : [];
+    const rungSteps = trialRungSteps(spec, trial);
     const { log, resumeBytes, startChars, writeHeader } = openTrial(store, trial, record, rungSteps);
     const csv: EventSink = createCsvLogSink({ write: (s) => log.write(s), writeHeader });
     const persist = (): void => store.writeAtomic(trialPath(trial.id, 'record.json'), `${JSON.stringify(record)}\n`);

@@ -8,7 +8,7 @@ import { decodeSafetensors, encodeSafetensors, SafetensorsError, type Safetensor
 import { formatShape, type Dtype, type FloatArray, type Kernels, type PrngState } from '@charrnn/tensor';
 import { Vocabulary } from '@charrnn/corpus';
 import { CharRnnModel, DECODER_BIAS, DECODER_WEIGHT, gateCount, isCellName, layerParamNames, type CellName, type ModelConfig, type RecurrentState } from '@charrnn/model';
-import type { Optimizer, StateTensorInput } from '@charrnn/optim';
+import type { LrScheduleState, Optimizer, StateTensorInput } from '@charrnn/optim';
 import type { WindowStreamState } from '@charrnn/corpus';
 import type { TrainConfig } from './config.js';
 
@@ -28,6 +28,10 @@ export interface TrainingSnapshot {
   readonly chars: number;
   readonly smoothLoss: number;
   readonly bestValLoss: number | null;
+  /** Evaluations since the last new best (early stopping); absent in older checkpoints. */
+  readonly evalsSinceBest?: number;
+  /** The learning-rate schedule's validation memory (plateau); absent in older checkpoints. */
+  readonly schedule?: LrScheduleState;
   readonly stream: WindowStreamState;
   readonly dropoutRng: PrngSnapshot;
   readonly sampleRng: PrngSnapshot;

@@ -3,7 +3,7 @@
 
 import type { Dtype } from '@charrnn/tensor';
 import { CELL_NAMES, INIT_NAMES, type CellName, type InitName } from '@charrnn/model';
-import { CLIP_KINDS, OPTIMIZER_NAMES, type ClipKind, type OptimizerName } from '@charrnn/optim';
+import { CLIP_KINDS, LR_SCHEDULES, OPTIMIZER_NAMES, type ClipKind, type LrScheduleName, type OptimizerName } from '@charrnn/optim';
 
 export interface TrainConfig {
   /** Recurrent cell. */
@@ -14,6 +14,8 @@ export interface TrainConfig {
   readonly layers: number;
   /** Inverted dropout between layers, training only. */
   readonly dropout: number;
+  /** Inverted dropout on the top layer's output, before the decoder, training only. */
+  readonly outputDropout: number;
   /** Weight initialization; "auto" is the seed's for rnn and PyTorch's for lstm/gru. */
   readonly weightInit: InitName | 'auto';
   /** Characters per window (T), the truncation length of backpropagation through time. */
@@ -28,6 +30,22 @@ export interface TrainConfig {
   readonly lr: number;
   /** Momentum for "momentum"; ignored otherwise. */
   readonly momentum: number;
+  /** How the learning rate moves over the run (see @charrnn/optim's LrSchedule). */
+  readonly lrSchedule: LrScheduleName;
+  /** Updates of linear warmup from lr/warmup up to lr (0: none). */
+  readonly warmup: number;
+  /** The schedule's floor as a fraction of lr: where cosine and linear end, below which step and plateau never go. */
+  readonly lrMinFactor: number;
+  /** step and plateau multiply the rate by this. */
+  readonly lrDecay: number;
+  /** step: updates between decays. */
+  readonly lrDecayEvery: number;
+  /** plateau: evaluations without a new best validation loss before a decay. */
+  readonly lrPatience: number;
+  /** Decoupled weight decay (AdamW-style, any optimizer): matrices shrink by lr·wd each update; biases do not. */
+  readonly weightDecay: number;
+  /** Early stopping: stop after this many evaluations without a new best validation loss (0: never). */
+  readonly patience: number;
   /** How gradients are clipped before each update: the seed's elementwise ±clip, a global norm, or none. */
   readonly clipMode: ClipKind;
   readonly clip: number;
@@ -61,6 +79,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   hidden: 100,
   layers: 1,
   dropout: 0,
+  outputDropout: 0,
   weightInit: 'auto',
   seqLength: 25,
   batchSize: 1,
@@ -69,6 +88,14 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   optimizer: 'adagrad',
   lr: 0.1,
   momentum: 0.9,
+  lrSchedule: 'constant',
+  warmup: 0,
+  lrMinFactor: 0,
+  lrDecay: 0.5,
+  lrDecayEvery: 1000,
+  lrPatience: 2,
+  weightDecay: 0,
+  patience: 0,
   clipMode: 'elementwise',
   clip: 5,
   seed: 1,
@@ -87,8 +114,8 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
 
 /** Keys that change what is computed; a resumed run must keep them as the checkpoint has them. */
 export const TRAINING_KEYS = [
-  'cell', 'hidden', 'layers', 'dropout', 'weightInit', 'seqLength', 'batchSize', 'optimizer', 'lr', 'momentum',
-  'clipMode', 'clip', 'seed', 'dtype', 'valFraction',
+  'cell', 'hidden', 'layers', 'dropout', 'outputDropout', 'weightInit', 'seqLength', 'batchSize', 'optimizer', 'lr', 'momentum',
+  'lrSchedule', 'warmup', 'lrMinFactor', 'lrDecay', 'lrDecayEvery', 'lrPatience', 'weightDecay', 'clipMode', 'clip', 'seed', 'dtype', 'valFraction',
 ] as const satisfies readonly (keyof TrainConfig)[];
 
 type Rule = { kind: 'int'; min: number; max?: number } | { kind: 'number'; min: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean } | { kind: 'enum'; values: readonly string[] };
@@ -99,6 +126,7 @@ export const CONFIG_RULES: Record<keyof TrainConfig, Rule> = {
   hidden: { kind: 'int', min: 1, max: 8192 },
   layers: { kind: 'int', min: 1, max: 16 },
   dropout: { kind: 'number', min: 0, max: 1, exclusiveMax: true },
+  outputDropout: { kind: 'number', min: 0, max: 1, exclusiveMax: true },
   weightInit: { kind: 'enum', values: ['auto', ...INIT_NAMES] },
   seqLength: { kind: 'int', min: 1, max: 100_000 },
   batchSize: { kind: 'int', min: 1, max: 100_000 },
@@ -107,6 +135,14 @@ export const CONFIG_RULES: Record<keyof TrainConfig, Rule> = {
   optimizer: { kind: 'enum', values: OPTIMIZER_NAMES },
   lr: { kind: 'number', min: 0, exclusiveMin: true },
   momentum: { kind: 'number', min: 0, max: 1, exclusiveMax: true },
+  lrSchedule: { kind: 'enum', values: LR_SCHEDULES },
+  warmup: { kind: 'int', min: 0 },
+  lrMinFactor: { kind: 'number', min: 0, max: 1 },
+  lrDecay: { kind: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
+  lrDecayEvery: { kind: 'int', min: 1 },
+  lrPatience: { kind: 'int', min: 1 },
+  weightDecay: { kind: 'number', min: 0 },
+  patience: { kind: 'int', min: 0 },
   clipMode: { kind: 'enum', values: CLIP_KINDS },
   clip: { kind: 'number', min: 0, exclusiveMin: true },
   seed: { kind: 'int', min: 0, max: 0xffffffff },

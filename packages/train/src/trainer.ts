@@ -9,7 +9,7 @@
 import { Prng, referenceKernels, type Kernels } from '@charrnn/tensor';
 import { WindowStream, type Vocabulary } from '@charrnn/corpus';
 import { CharRnnModel, defaultInit, evaluateText, initializeParams, resetState, sampleIds, type RecurrentState } from '@charrnn/model';
-import { applyClip, createOptimizer, type Optimizer } from '@charrnn/optim';
+import { LrSchedule, applyClip, createOptimizer, type Optimizer } from '@charrnn/optim';
 import type { TrainingEvent } from '@charrnn/report';
 import { encodeCheckpoint, loadTrainingState, loadWeights, type Checkpoint, type TrainingSnapshot } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
@@ -35,6 +35,7 @@ export class Trainer {
   readonly config: TrainConfig;
   readonly model: CharRnnModel;
   readonly optimizer: Optimizer;
+  readonly schedule: LrSchedule;
   readonly vocab: Vocabulary;
   private readonly data: TrainingData;
   private readonly stream: WindowStream;
@@ -47,6 +48,8 @@ export class Trainer {
   private chars = 0;
   private smoothLoss: number;
   private bestValLoss: number | null = null;
+  /** Evaluations since the last new best (early stopping counts these). */
+  private evalsSinceBest = 0;
   private stopReason: 'interrupted' | 'stopped' | null = null;
 
   constructor(options: TrainerOptions) {
@@ -58,7 +61,7 @@ export class Trainer {
     this.clock = options.clock;
     const kernels = options.kernels ?? referenceKernels;
     this.model = new CharRnnModel(
-      { cell: config.cell, vocabSize: data.vocab.size, hiddenSize: config.hidden, layers: config.layers, dropout: config.dropout, dtype: config.dtype },
+      { cell: config.cell, vocabSize: data.vocab.size, hiddenSize: config.hidden, layers: config.layers, dropout: config.dropout, outputDropout: config.outputDropout, dtype: config.dtype },
       kernels,
     );
     // Independent streams of randomness, so changing how often we sample never changes training.
@@ -68,6 +71,11 @@ export class Trainer {
     this.sampleRng = root.fork();
     initializeParams(this.model.params, config.weightInit === 'auto' ? defaultInit(config.cell) : config.weightInit, config.hidden, initRng);
     this.optimizer = createOptimizer(config.optimizer, this.model.params, { lr: config.lr, momentum: config.momentum, kernels });
+    this.optimizer.setWeightDecay(config.weightDecay);
+    this.schedule = new LrSchedule({
+      kind: config.lrSchedule, lr: config.lr, warmup: config.warmup, totalSteps: config.steps, minFactor: config.lrMinFactor,
+      decay: config.lrDecay, decayEvery: config.lrDecayEvery, patience: config.lrPatience,
+    });
     this.stream = new WindowStream(data.train, { seqLength: config.seqLength, batchSize: config.batchSize });
     this.state = this.model.createState(config.batchSize);
     this.smoothLoss = Math.log(data.vocab.size); // the seed's starting point: a uniform guess
@@ -109,6 +117,7 @@ export class Trainer {
     let windowChars = 0;
     let lastLoss = Number.NaN;
     const periodic = this.options.checkpointPeriodic === true;
+    let earlyStop: string | undefined;
 
     yield {
       type: 'start', step: this.step, totalSteps: config.steps, paramCount: this.model.params.count(), vocabSize: this.vocab.size,
@@ -130,6 +139,7 @@ export class Trainer {
         yield this.done('diverged', lossPerChar, started, `gradient norm became ${clip.gradNorm} at step ${this.step + 1}`);
         return;
       }
+      this.optimizer.setLearningRate(this.schedule.lrAt(this.step + 1));
       this.optimizer.step();
       this.step++;
       this.chars += T * B;
@@ -144,9 +154,13 @@ export class Trainer {
         const result = evaluateText(this.model, this.data.val);
         valLoss = result.loss;
         yield { type: 'eval', step: this.step, chars: this.chars, valLoss: result.loss, valBpc: result.bpc, count: result.count };
+        this.schedule.observe(result.loss);
         if (this.bestValLoss === null || result.loss < this.bestValLoss) {
           this.bestValLoss = result.loss;
+          this.evalsSinceBest = 0;
           if (this.options.checkpointBest) yield { type: 'checkpoint', step: this.step, reason: 'best' };
+        } else {
+          this.evalsSinceBest++;
         }
       }
       if (last || evaluate || this.step % config.logEvery === 0) {
@@ -165,6 +179,10 @@ export class Trainer {
       if (periodic && config.saveEvery > 0 && this.step % config.saveEvery === 0 && !last) {
         yield { type: 'checkpoint', step: this.step, reason: 'periodic' };
       }
+      if (config.patience > 0 && this.evalsSinceBest >= config.patience) {
+        earlyStop = `stopped early: no better validation loss in ${config.patience} evaluations (best ${(this.bestValLoss! / Math.LN2).toFixed(4)} bpc)`;
+        break;
+      }
       if (config.maxSeconds > 0 && (this.clock() - started) / 1000 >= config.maxSeconds) break;
       // Let the event loop breathe (signals, worker messages) about every 50 ms.
       if (this.clock() - lastYield > 50) {
@@ -173,10 +191,11 @@ export class Trainer {
       }
     }
     if (periodic) yield { type: 'checkpoint', step: this.step, reason: 'final' };
-    yield this.done(this.stopReason ?? 'completed', lastLoss, started);
+    // Early stopping is how such a run is meant to end, so it completes (with a word on why).
+    yield this.done(this.stopReason ?? 'completed', lastLoss, started, earlyStop);
   }
 
-  private done(reason: 'completed' | 'interrupted' | 'diverged' | 'stopped', finalLoss: number, started: number, message?: string): TrainingEvent {
+  private done(reason: 'completed' | 'interrupted' | 'diverged' | 'stopped', finalLoss: number, started: number, message?: string | undefined): TrainingEvent {
     return {
       type: 'done', step: this.step, chars: this.chars, reason, finalLoss,
       ...(this.bestValLoss !== null ? { bestValLoss: this.bestValLoss } : {}),
@@ -205,6 +224,8 @@ export class Trainer {
       chars: this.chars,
       smoothLoss: this.smoothLoss,
       bestValLoss: this.bestValLoss,
+      evalsSinceBest: this.evalsSinceBest,
+      schedule: this.schedule.getState(),
       stream: this.stream.getState(),
       dropoutRng: this.dropoutRng.getState(),
       sampleRng: this.sampleRng.getState(),
@@ -219,6 +240,9 @@ export class Trainer {
     this.chars = t.chars;
     this.smoothLoss = t.smoothLoss;
     this.bestValLoss = t.bestValLoss;
+    // Checkpoints from before schedules had neither; a fresh count is what those runs had.
+    this.evalsSinceBest = t.evalsSinceBest ?? 0;
+    if (t.schedule) this.schedule.setState(t.schedule);
     this.stream.setState(t.stream);
     this.dropoutRng.setState(t.dropoutRng);
     this.sampleRng.setState(t.sampleRng);

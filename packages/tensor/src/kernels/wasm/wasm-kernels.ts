@@ -122,11 +122,22 @@ export interface WasmExports {
 export function wasmUnavailableReason(): string | undefined {
   const api = wasmApi();
   if (typeof api !== 'object') return 'WebAssembly is not available';
-  if (typeof SharedArrayBuffer !== 'function') {
-    return 'SharedArrayBuffer is not available (browsers need cross-origin isolation: COOP/COEP headers)';
+  // Probe the shared memory itself, not the SharedArrayBuffer global: Chromium hides the global on
+  // pages that are not cross-origin isolated but still creates shared wasm memories there.
+  if (!canCreateSharedMemory(api)) {
+    return 'shared WebAssembly memory is not available (browsers may need cross-origin isolation: COOP/COEP headers)';
   }
   if (!api.validate(SIMD_PROBE)) return 'WebAssembly SIMD is not supported by this engine';
   return undefined;
+}
+
+function canCreateSharedMemory(api: WasmApi): boolean {
+  try {
+    new api.Memory({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {

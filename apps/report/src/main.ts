@@ -1,0 +1,4 @@
+import { main } from '@charrnn/cli';
+import { reportCommand } from './report-command.js';
+
+main('charrnn-report', reportCommand);

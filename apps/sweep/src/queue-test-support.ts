@@ -1,0 +1,173 @@
+// Test support for the queue tests: a real redis-server on a free localhost port (one per test
+// file, stopped and restarted on demand, append-only file so a restart keeps the queue), the built
+// commands as child processes, and waits with deadlines. No mocks: BullMQ talks to a real Redis.
+//
+// Without redis-server the queue tests are skipped with one line saying how to install it, except
+// in CI (env CI set), where they fail: CI must run them.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { parse } from 'csv-parse/sync';
+import { describe, it } from 'vitest';
+
+const DIST = join(dirname(fileURLToPath(import.meta.url)), '../dist');
+export const SWEEP_BUNDLE = join(DIST, 'main.js');
+export const WORKER_BUNDLE = join(DIST, 'charrnn-worker.js');
+
+const HAVE_REDIS = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+export const INSTALL_HINT = 'redis-server not found: install it with `apt-get install redis-server` (Debian/Ubuntu) to run the queue tests';
+
+/** describe() when redis-server exists; in CI a failing test otherwise; elsewhere skipped with one line. */
+export function describeWithRedis(name: string, body: () => void): void {
+  if (HAVE_REDIS) describe(name, body);
+  else if (process.env['CI']) {
+    describe(name, () => {
+      it('needs redis-server (CI must run the queue tests)', () => {
+        throw new Error(INSTALL_HINT);
+      });
+    });
+  } else {
+    process.stderr.write(`${INSTALL_HINT} (skipped: ${name})\n`);
+    describe.skip(name, body);
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface TestRedis {
+  readonly port: number;
+  readonly url: string;
+  /** A client for looking at what workers wrote. */
+  client(): Redis;
+  /** Stops the server (it saves its append-only file) and starts it again after `downMs`. */
+  restart(downMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startRedis(): Promise<TestRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'charrnn-redis-'));
+  let server: ChildProcess | null = null;
+  const clients: Redis[] = [];
+  const launch = async (): Promise<void> => {
+    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: 'ignore' });
+    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined);
+    await waitFor(async () => {
+      try {
+        if (probe.status !== 'ready') await probe.connect().catch(() => undefined);
+        return (await probe.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    }, 10_000, 'redis-server did not start');
+    probe.disconnect();
+  };
+  const halt = (): Promise<void> => new Promise((resolve) => {
+    const s = server;
+    if (!s || s.exitCode !== null) return resolve();
+    s.once('exit', () => resolve());
+    s.kill('SIGTERM');
+  });
+  await launch();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    client() {
+      const c = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: null });
+      c.on('error', () => undefined);
+      clients.push(c);
+      return c;
+    },
+    async restart(downMs) {
+      await halt();
+      await sleep(downMs);
+      await launch();
+    },
+    async stop() {
+      for (const c of clients) c.disconnect();
+      await halt();
+    },
+  };
+}
+
+export interface Child {
+  readonly process: ChildProcess;
+  out(): string;
+  err(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+}
+
+export function startBundle(bundle: string, args: readonly string[], env: Record<string, string> = {}): Child {
+  const child = spawn(process.execPath, [bundle, ...args], { env: { ...process.env, CI: '1', ...env } });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { process: child, out: () => out, err: () => err, exited };
+}
+
+export const startWorker = (url: string, args: readonly string[] = []): Child => startBundle(WORKER_BUNDLE, ['--queue', url, ...args]);
+
+/** Stops a worker as a user would (SIGTERM) and waits for it. */
+export async function stopWorker(worker: Child): Promise<void> {
+  if (worker.process.exitCode === null && worker.process.signalCode === null) worker.process.kill('SIGTERM');
+  await worker.exited;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await sleep(50);
+  }
+}
+
+export function workdir(spec: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'charrnn-queue-'));
+  writeFileSync(join(dir, 'data.txt'), text);
+  writeFileSync(join(dir, 'spec.yaml'), spec);
+  return dir;
+}
+
+export function readCsv(path: string): Record<string, string>[] {
+  return parse(readFileSync(path, 'utf8'), { columns: true }) as Record<string, string>[];
+}
+
+/** The summary without the columns that measure time (they differ between any two runs). */
+export function summaryNumbers(dir: string): Record<string, string>[] {
+  return readCsv(join(dir, 'summary.csv')).map(({ chars_per_s: _speed, wall_s: _wall, ...rest }) => rest);
+}
+
+/** A trial's log without its timing columns. */
+export function logNumbers(dir: string, id: string): Record<string, string>[] {
+  return readCsv(join(dir, 'trials', id, 'log.csv')).map(({ chars_per_s: _speed, elapsed_s: _elapsed, ...rest }) => rest);
+}
+
+export function sweepKeyOf(out: string): string {
+  const path = join(out, 'queue.json');
+  if (!existsSync(path)) throw new Error(`${path} is missing`);
+  return (JSON.parse(readFileSync(path, 'utf8')) as { sweepKey: string }).sweepKey;
+}
+
+/** The step a worker last reported for a trial (0 before it started). */
+export async function trialStep(redis: Redis, sweepKey: string, trial: string): Promise<number> {
+  return Number((await redis.hget(`charrnn:sweep:${sweepKey}:trial:${trial}`, 'step')) ?? 0);
+}

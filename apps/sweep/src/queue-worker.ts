@@ -1,0 +1,205 @@
+// The queue worker (charrnn-worker): a BullMQ Worker that takes trial jobs from Redis and runs each
+// on the same worker-thread executor (and so the same runTrial) as a local sweep. The main thread
+// only moves messages, so BullMQ's lock renewals are never starved by training (BullMQ #1497).
+// Events and checkpoints go to Redis as they happen; a trial resumes from its latest checkpoint
+// there, whichever worker ran it before; on SIGINT/SIGTERM running trials are handed back.
+
+import { hostname } from 'node:os';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { SpecError, expandTrials, parseSpecText, sweepIdentity, trialRungSteps, type TrialExecutor, type TrialOutcome, type TrialTask } from '@charrnn/sweep';
+import { chooseKernels } from '@charrnn/cli';
+import { createWorkerExecutor } from './worker-executor.js';
+import { JOB_SCHEMA, entryFields, type StreamEntry, type TrialJob } from './queue-protocol.js';
+import { QUEUE_NAME, connect, dataKey, readCheckpoint, sha256, storeCheckpoint, sweepKeys, withCheckpointScript, type CheckpointWriter, type QueueAddress } from './queue-redis.js';
+
+export interface QueueWorkerOptions {
+  readonly address: QueueAddress;
+  /** Trials run at once, each on its own worker thread. */
+  readonly concurrency: number;
+  /** BullMQ lock duration: how long a dead worker's trial waits before another worker takes it over. */
+  readonly lockMs: number;
+  /** Shown by --status; default host:pid. */
+  readonly name?: string;
+  /** Progress lines (a trial taken, resumed, finished, refused). */
+  readonly log: (line: string) => void;
+  /** One-line notices (connection lost, kernel fallback). */
+  readonly notice: (line: string) => void;
+  readonly workerUrl?: URL;
+}
+
+export interface QueueWorker {
+  readonly name: string;
+  /** Stops taking trials, hands the running ones back (after their checkpoint), and disconnects. */
+  close(): Promise<void>;
+}
+
+/** A job the worker will not run; it fails at once (no retry) with this message. */
+class Refusal extends UnrecoverableError {}
+
+export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
+  const name = options.name ?? `${hostname()}:${process.pid}`;
+  const redis = withCheckpointScript(connect(options.address, options.notice));
+  const texts = new Map<string, string>();
+  const executors = new Map<string, TrialExecutor>();
+  const running = new Set<AbortController>();
+  let closing = false;
+
+  const processJob = async (job: Job, token?: string): Promise<TrialOutcome> => {
+    const parsed = JOB_SCHEMA.safeParse(job.data);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'job'}: ${i.message}`).join('; ');
+      options.log(`refused job ${job.id}: not a charrnn trial (${problems})`);
+      throw new Refusal(`refused by ${name}: invalid job (${problems})`);
+    }
+    const spec = parsed.data;
+    try {
+      const trial = await prepareTrial(spec);
+      return await runJob(job, token, spec, trial);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      options.log(`refused ${spec.trial} of sweep ${spec.sweep}: ${error.message}`);
+      await report(spec, { kind: 'outcome', trial: spec.trial, session: 0, outcome: { status: 'error', message: `refused by ${name}: ${error.message}` } });
+      throw new Refusal(`refused by ${name}: ${error.message}`);
+    }
+  };
+
+  /** Validates the job with the sweep spec's schema and finds its data; throws Refusal. */
+  const prepareTrial = async (job: TrialJob): Promise<{ task: Omit<TrialTask, 'resume'>; text: string }> => {
+    let spec;
+    try {
+      spec = parseSpecText(job.specText);
+    } catch (error) {
+      if (error instanceof SpecError) throw new Refusal(`invalid sweep spec: ${error.problems.join('; ')}`);
+      throw error;
+    }
+    const text = await loadText(job.data.sha256, job.data.chars);
+    if (sha256(sweepIdentity(spec, text)) !== job.identity) {
+      throw new Refusal('this worker expands the spec differently from the coordinator (different charrnn versions?)');
+    }
+    const trial = expandTrials(spec).find((t) => t.id === job.trial);
+    if (!trial) throw new Refusal(`the spec has no trial ${job.trial}`);
+    return { task: { id: trial.id, config: trial.config, metric: spec.metric, rungSteps: trialRungSteps(spec, trial) }, text };
+  };
+
+  const loadText = async (hash: string, chars: number): Promise<string> => {
+    const cached = texts.get(hash);
+    if (cached !== undefined) return cached;
+    const bytes = await redis.getBuffer(dataKey(hash));
+    if (!bytes) throw new Refusal(`the training text ${hash.slice(0, 12)}… is not in Redis`);
+    if (sha256(bytes) !== hash) throw new Refusal(`the training text in Redis does not match its hash ${hash.slice(0, 12)}…; refusing to train on different data`);
+    const text = bytes.toString('utf8');
+    if (text.length !== chars) throw new Refusal(`the training text has ${text.length} characters, the job says ${chars}`);
+    texts.set(hash, text);
+    return text;
+  };
+
+  const executorFor = (hash: string, text: string, kernels: string): TrialExecutor => {
+    const key = `${hash}:${kernels}`;
+    let executor = executors.get(key);
+    if (!executor) {
+      // The same choice of kernels as every other command; the worker threads check theirs against it.
+      const expectedKernels = chooseKernels(kernels, options.notice).name;
+      executor = createWorkerExecutor({ workers: options.concurrency, text, kernels, expectedKernels, onNotice: options.notice, ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}) });
+      executors.set(key, executor);
+    }
+    return executor;
+  };
+
+  // Writes are issued in order on one connection and not awaited one by one (training goes on);
+  // the job waits for all of them before it reports its outcome.
+  const pending = new Set<Promise<unknown>>();
+  const track = (write: Promise<unknown>): void => {
+    const p = write.catch((error: Error) => options.notice(`notice: a Redis write failed (${error.message})`)).finally(() => pending.delete(p));
+    pending.add(p);
+  };
+  const report = (job: TrialJob, entry: StreamEntry): Promise<unknown> => redis.xadd(sweepKeys(job.sweep).events, '*', ...entryFields(entry));
+
+  const runJob = async (job: Job, token: string | undefined, spec: TrialJob, prepared: { task: Omit<TrialTask, 'resume'>; text: string }): Promise<TrialOutcome> => {
+    const keys = sweepKeys(spec.sweep);
+    const trialKey = keys.trial(spec.trial);
+    const session = await redis.hincrby(trialKey, 'session', 1);
+    const resume = await readCheckpoint(redis, spec.sweep, spec.trial, 'last');
+    const fromStep = resume?.step ?? 0;
+    await redis.hset(trialKey, { worker: name, state: 'running', step: fromStep, totalSteps: prepared.task.config.steps, updated: Date.now() });
+    await report(spec, { kind: 'session', trial: spec.trial, session, worker: name, fromStep });
+    options.log(`${spec.trial} of sweep ${spec.sweep}: ${resume ? `resumed from step ${fromStep}` : 'started'} (session ${session})`);
+
+    const controller = new AbortController();
+    running.add(controller);
+    if (closing) controller.abort();
+    const task: TrialTask = { ...prepared.task, ...(resume ? { resume: resume.bytes } : {}) };
+    const base = { trial: spec.trial, session } as const;
+    let outcome: TrialOutcome;
+    try {
+      // A trial handed back while it waited at a rung resumes past it: wait for that decision here.
+      const decided = await Promise.all(task.rungSteps.filter((step) => step <= fromStep).map((_step, rung) => askRung(redis, keys.rung(spec.trial, rung), controller.signal, () => undefined)));
+      if (controller.signal.aborted) outcome = { status: 'interrupted' };
+      else if (decided.includes(false)) outcome = { status: 'stopped' };
+      else outcome = await executorFor(spec.data.sha256, prepared.text, spec.kernels).run(task, {
+        signal: controller.signal,
+        onEvent: (event) => {
+          track(report(spec, { kind: 'event', ...base, event }));
+          if (event.type === 'step') track(redis.hset(trialKey, { step: event.step, updated: Date.now() }));
+        },
+        onCheckpoint: (kind, step, bytes) => {
+          track(storeCheckpoint(redis, spec.sweep, spec.trial, kind, step, bytes, entryFields({ kind: 'checkpoint', ...base, checkpoint: kind, step })));
+        },
+        onRung: (rung, step, value) => askRung(redis, keys.rung(spec.trial, rung), controller.signal, () => track(report(spec, { kind: 'rung', ...base, rung, step, value }))),
+      });
+    } finally {
+      running.delete(controller);
+    }
+    await Promise.all([...pending]);
+    if (outcome.status === 'interrupted') {
+      // Hand the trial back: its final checkpoint is in Redis, the next worker resumes from it.
+      await redis.hset(trialKey, { state: 'handed back', updated: Date.now() });
+      options.log(`${spec.trial} of sweep ${spec.sweep}: handed back`);
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    await report(spec, { kind: 'outcome', ...base, outcome });
+    await redis.hset(trialKey, { state: outcome.status, updated: Date.now() });
+    options.log(`${spec.trial} of sweep ${spec.sweep}: ${outcome.status}${outcome.message ? ` (${outcome.message})` : ''}`);
+    return outcome;
+  };
+
+  const worker = new Worker(QUEUE_NAME, processJob, {
+    connection: options.address.options,
+    concurrency: options.concurrency,
+    name,
+    lockDuration: options.lockMs,
+    // Other workers look for trials whose lock ran out (a dead worker) this often.
+    stalledInterval: options.lockMs,
+    // Kills are expected; a trial that stalls this often is failing for a reason of its own.
+    maxStalledCount: 20,
+  });
+  worker.on('error', (error) => options.notice(`notice: queue: ${error.message}`));
+
+  return {
+    name,
+    async close() {
+      closing = true;
+      for (const controller of running) controller.abort();
+      await worker.close();
+      await Promise.all([...executors.values()].map((e) => e.close()));
+      await Promise.all([...pending]);
+      redis.disconnect();
+    },
+  };
+}
+
+/**
+ * The decision at a rung: the stored one if the trial has been here before (a resumed trial gets the
+ * same answer), else ask the coordinator and wait, polling, for its answer (written once, SET NX).
+ */
+async function askRung(redis: Redis & CheckpointWriter, key: string, signal: AbortSignal, ask: () => void): Promise<boolean> {
+  let answer = await redis.get(key);
+  if (answer === null) ask();
+  while (answer === null) {
+    if (signal.aborted) return true; // the trial is stopping anyway; its checkpoint precedes this rung's decision
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    answer = await redis.get(key);
+  }
+  return answer === '1';
+}

@@ -1,0 +1,61 @@
+// The training-recipe flags end to end: --save-best keeps the best evaluation beside the last
+// checkpoint, and a schedule with early stopping ends the run with one line saying why.
+
+import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fakeIo, runCommand } from '@charrnn/cli';
+import { decodeCheckpoint } from '@charrnn/train';
+import { evalCommand } from './eval-command.js';
+import { trainCommand } from './train-command.js';
+
+const TEXT = 'Gregor Samsa woke one morning from uneasy dreams. He found himself transformed in his bed. '.repeat(12);
+
+async function run(command: typeof trainCommand, name: string, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = fakeIo(argv);
+  const code = await runCommand(name, command, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe('charrnn-train recipe flags', () => {
+  it('--save-best writes the checkpoint of the lowest validation loss, which eval reproduces', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'charrnn-best-'));
+    writeFileSync(join(dir, 'data.txt'), TEXT);
+    writeFileSync(join(dir, 'val.txt'), TEXT.slice(TEXT.length - Math.floor(TEXT.length * 0.1)));
+    const args = [
+      '--data', join(dir, 'data.txt'), '--hidden', '24', '--seq-length', '10', '--sample-every', '0', '--kernels', 'reference', '--dtype', 'f64',
+      '--optimizer', 'adam', '--lr', '0.03', '--lr-schedule', 'cosine', '--warmup', '5', '--weight-decay', '0.01', '--steps', '200', '--eval-every', '20',
+      '--save', join(dir, 'last.safetensors'), '--save-best', join(dir, 'best.safetensors'), '--patience', '3',
+    ];
+    const train = await run(trainCommand, 'charrnn-train', args);
+    expect(train.err).toBe('');
+    expect(train.code).toBe(0);
+    expect(existsSync(join(dir, 'last.safetensors'))).toBe(true);
+    const best = decodeCheckpoint(readFileSync(join(dir, 'best.safetensors')));
+    const bestLine = /best val_loss (\d+\.\d+)/.exec(train.out);
+    expect(bestLine).not.toBeNull();
+    // The validation pass scores the held-out tail from a zero state, as eval does.
+    const evaluation = await run(evalCommand, 'charrnn-eval', ['--checkpoint', join(dir, 'best.safetensors'), '--data', join(dir, 'val.txt'), '--kernels', 'reference']);
+    const score = JSON.parse(evaluation.out);
+    expect(Math.abs(score.loss - best.training!.bestValLoss!)).toBeLessThanOrEqual(1e-9);
+    expect(best.config).toMatchObject({ lrSchedule: 'cosine', warmup: 5, weightDecay: 0.01, patience: 3 });
+  });
+
+  it('refuses --save-best naming the --save file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'charrnn-best-'));
+    writeFileSync(join(dir, 'data.txt'), TEXT);
+    const same = join(dir, 'x.safetensors');
+    const result = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), '--save', same, '--save-best', same]);
+    expect(result.code).toBe(2);
+    expect(result.err.split('\n')[0]).toBe('charrnn-train: error: --save-best must name another file than --save');
+  });
+
+  it('lists every recipe flag in --help', async () => {
+    const help = await run(trainCommand, 'charrnn-train', ['--help']);
+    for (const flag of ['--lr-schedule', '--warmup', '--lr-min-factor', '--lr-decay', '--lr-decay-every', '--lr-patience', '--weight-decay', '--patience', '--save-best']) {
+      expect(help.out).toContain(flag);
+    }
+  });
+});

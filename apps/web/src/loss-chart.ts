@@ -1,0 +1,94 @@
+// The live chart: training loss, its smoothed curve and validation loss, all in bits per
+// character, against characters seen (uPlot: small, fast, canvas, with a keyboard-free legend).
+// Points arrive every few steps; the chart redraws at most a few times a second.
+
+import uPlot from 'uplot';
+
+const REDRAW_MS = 250;
+
+export class LossChart {
+  private readonly plot: uPlot;
+  private readonly chars: number[] = [];
+  private readonly loss: (number | null)[] = [];
+  private readonly smooth: (number | null)[] = [];
+  private readonly val: (number | null)[] = [];
+  private redrawTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The trainer reports validation just before the step event of the same step: held until then. */
+  private pendingVal: { chars: number; bits: number } | null = null;
+
+  constructor(container: HTMLElement) {
+    const opts: uPlot.Options = {
+      width: Math.max(320, container.clientWidth),
+      height: 300,
+      scales: { x: { time: false } },
+      axes: [
+        { label: 'characters seen', stroke: '#1a1a1a', grid: { stroke: '#e3e3e3' }, values: (_u, ticks) => ticks.map(formatCount) },
+        { label: 'bits per character', stroke: '#1a1a1a', grid: { stroke: '#e3e3e3' }, size: 55 },
+      ],
+      series: [
+        { label: 'characters', value: legendValue(formatCount) },
+        { label: 'training loss', stroke: '#5b8fd0', width: 1, value: legendValue(bits) },
+        { label: 'smoothed', stroke: '#0b3d91', width: 2.5, value: legendValue(bits) },
+        { label: 'validation', stroke: '#c0392b', width: 2, spanGaps: true, points: { show: true, size: 6, fill: '#c0392b' }, value: legendValue(bits) },
+      ],
+      legend: { live: true },
+    };
+    this.plot = new uPlot(opts, [[], [], [], []], container);
+    new ResizeObserver(() => this.plot.setSize({ width: Math.max(320, container.clientWidth), height: 300 })).observe(container);
+  }
+
+  addStep(chars: number, lossBits: number, smoothBits: number): void {
+    const val = this.pendingVal?.chars === chars ? this.pendingVal.bits : null;
+    this.pendingVal = null;
+    this.push(chars, lossBits, smoothBits, val);
+  }
+
+  addValidation(chars: number, valBits: number): void {
+    this.pendingVal = { chars, bits: valBits };
+  }
+
+  clear(): void {
+    this.chars.length = 0;
+    this.loss.length = 0;
+    this.smooth.length = 0;
+    this.val.length = 0;
+    this.pendingVal = null;
+    this.redraw();
+  }
+
+  private push(chars: number, loss: number | null, smooth: number | null, val: number | null): void {
+    this.chars.push(chars);
+    this.loss.push(loss);
+    this.smooth.push(smooth);
+    this.val.push(val);
+    this.redrawTimer ??= setTimeout(() => this.redraw(), REDRAW_MS);
+  }
+
+  private redraw(): void {
+    if (this.redrawTimer !== null) clearTimeout(this.redrawTimer);
+    this.redrawTimer = null;
+    this.plot.setData([this.chars, this.loss, this.smooth, this.val] as uPlot.AlignedData);
+  }
+}
+
+/** The legend shows the value under the cursor, or the latest one when the cursor is elsewhere. */
+function legendValue(format: (v: number) => string): (u: uPlot, v: number | null, seriesIdx: number, idx: number | null) => string {
+  return (u, v, seriesIdx, idx) => {
+    if (idx == null) {
+      const values = u.data[seriesIdx] ?? [];
+      for (let i = values.length - 1; i >= 0; i--) if (values[i] != null) return format(values[i] as number);
+      return '–';
+    }
+    return v == null ? '–' : format(v);
+  };
+}
+
+function bits(v: number): string {
+  return v.toFixed(3);
+}
+
+function formatCount(n: number): string {
+  if (n >= 1e6) return `${+(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${+(n / 1e3).toFixed(1)}k`;
+  return String(n);
+}

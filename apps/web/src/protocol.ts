@@ -1,0 +1,53 @@
+// The messages between the page and its training worker. The page never touches a model: it sends
+// commands, the worker answers with training events (the same ones charrnn-train's sinks read),
+// samples, evaluations and checkpoint bytes.
+
+import type { TrainConfig } from '@charrnn/train';
+import type { TrainingEvent } from '@charrnn/report';
+
+/** The settings the page lets you choose; everything else is the trainer's default. */
+export type PageConfig = Pick<
+  TrainConfig,
+  'cell' | 'layers' | 'hidden' | 'seqLength' | 'batchSize' | 'optimizer' | 'lr' | 'steps' | 'evalEvery' | 'sampleEvery' | 'temperature' | 'seed'
+>;
+
+export type ToWorker =
+  /** Train on `text` from scratch, or from the loaded checkpoint's weights when `fromLoaded`. */
+  | { readonly type: 'start'; readonly text: string; readonly config: PageConfig; readonly fromLoaded: boolean }
+  | { readonly type: 'pause' }
+  | { readonly type: 'resume' }
+  /** Forget the run and the loaded model. */
+  | { readonly type: 'reset' }
+  /** Text from the current weights; `id` comes back with the answer. */
+  | { readonly type: 'sample'; readonly id: number; readonly prime: string; readonly temperature: number; readonly length: number; readonly seed: number }
+  /** Mean loss of the current model on `text`, computed exactly as charrnn-eval does. */
+  | { readonly type: 'evaluate'; readonly text: string }
+  /** The current model as a .safetensors file (charrnn-train's format). */
+  | { readonly type: 'checkpoint'; readonly purpose: 'download' | 'persist' }
+  /** A .safetensors file written by charrnn-train, PyTorch, or this page. */
+  | { readonly type: 'load'; readonly bytes: ArrayBuffer; readonly name: string };
+
+export type RunStatus = 'idle' | 'running' | 'paused' | 'finished';
+
+/** What the page shows about the model the worker holds. */
+export interface ModelSummary {
+  readonly cell: string;
+  readonly layers: number;
+  readonly hidden: number;
+  readonly vocabSize: number;
+  readonly paramCount: number;
+  readonly step: number;
+  /** Where the weights came from: "trained here", or a file name. */
+  readonly source: string;
+}
+
+export type FromWorker =
+  | { readonly type: 'ready'; readonly kernels: string; readonly threads: number; readonly isolated: boolean; readonly notice?: string }
+  | { readonly type: 'status'; readonly status: RunStatus; readonly model: ModelSummary | null }
+  | { readonly type: 'event'; readonly event: TrainingEvent }
+  | { readonly type: 'sample'; readonly id: number; readonly prime: string; readonly text: string }
+  | { readonly type: 'evaluation'; readonly loss: number; readonly bpc: number; readonly count: number }
+  | { readonly type: 'checkpoint'; readonly purpose: 'download' | 'persist'; readonly bytes: ArrayBuffer; readonly step: number; readonly config: PageConfig | null }
+  | { readonly type: 'loaded'; readonly name: string; readonly model: ModelSummary; readonly config: PageConfig | null }
+  /** A command that could not be carried out; one line, for the page's status area. */
+  | { readonly type: 'error'; readonly message: string };
