@@ -112,7 +112,7 @@ export async function sweepCommand(io: CommandIo): Promise<number> {
   }
   io.stdout.write(`files: ${out}/summary.csv, ${out}/report.html, ${out}/trials/<id>/{log.csv,config.json,best.safetensors}\n`);
   if (result.interrupted) {
-    io.stdout.write(`resume with: ${NAME} ${specPath} --out ${out} --resume${v.data ? ` --data ${String(v.data)}` : ''}${queued ? ` --queue ${parseQueueUrl(String(v.queue), {}).display}` : ''}\n`);
+    io.stdout.write(`resume with: npx ${NAME} ${specPath} --out ${out} --resume${v.data ? ` --data ${String(v.data)}` : ''}${queued ? ` --queue ${parseQueueUrl(String(v.queue), {}).display}` : ''}\n`);
     return EXIT_INTERRUPTED;
   }
   return counts.failed === result.records.length ? EXIT_FAILURE : EXIT_OK;

@@ -71,7 +71,7 @@ export const SAMPLING_FLAGS = { temperature: CONFIG_FLAGS.temperature, topK: CON
 
 export const KERNEL_FLAG: FlagSpec = {
   flag: 'kernels', kind: 'enum', values: ['auto', 'reference', 'wasm'], default: 'auto',
-  help: 'compute kernels: auto picks WebAssembly SIMD when available, else the reference TypeScript loops',
+  help: 'compute kernels: auto picks WebAssembly SIMD (with the native gemm where npm ci built it) when available, else the reference TypeScript loops',
 };
 
 export const TRAIN_APP_FLAGS = {
