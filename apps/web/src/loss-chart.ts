@@ -4,7 +4,7 @@
 
 import uPlot from 'uplot';
 
-const REDRAW_MS = 250;
+const REDRAW_MS = 500;
 
 export class LossChart {
   private readonly plot: uPlot;
