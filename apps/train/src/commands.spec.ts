@@ -123,12 +123,18 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
   });
 });
 
+/** Writes a data file into dir and returns the flags that point --data at it. */
+function dataFile(dir: string, name: string, content: string | Buffer): string[] {
+  writeFileSync(join(dir, name), content);
+  return ['--data', join(dir, name)];
+}
+
 describe('bad input: one line, exit 2, nothing lost', () => {
   const cases: [string, (dir: string) => string[], RegExp][] = [
     ['missing data file', (d) => ['--data', join(d, 'nope.txt')], /--data file ".*nope.txt" does not exist/],
-    ['empty data file', (d) => (writeFileSync(join(d, 'e.txt'), ''), ['--data', join(d, 'e.txt')]), /is empty/],
-    ['text shorter than a window', (d) => (writeFileSync(join(d, 's.txt'), 'abc'), ['--data', join(d, 's.txt')]), /at least 26 characters/],
-    ['invalid UTF-8', (d) => (writeFileSync(join(d, 'b.txt'), Buffer.from([0x61, 0x62, 0xc3, 0x28])), ['--data', join(d, 'b.txt')]), /not valid UTF-8: .*byte 3/],
+    ['empty data file', (d) => dataFile(d, 'e.txt', ''), /is empty/],
+    ['text shorter than a window', (d) => dataFile(d, 's.txt', 'abc'), /at least 26 characters/],
+    ['invalid UTF-8', (d) => dataFile(d, 'b.txt', Buffer.from([0x61, 0x62, 0xc3, 0x28])), /not valid UTF-8: .*byte 3/],
     ['--hidden 0', () => ['--hidden', '0'], /--hidden must be an integer in \[1, 8192\], got "0"/],
     ['--threads 3', () => ['--threads', '3'], /--threads must be an integer in \[1, 2\], got "3"/],
     ['--lr -1', () => ['--lr', '-1'], /--lr must be a positive number, got "-1"/],

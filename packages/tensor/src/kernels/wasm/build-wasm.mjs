@@ -32,7 +32,7 @@ try {
     `export const KERNELS_WASM_BYTES = ${bytes.length};`,
     '',
     'export const KERNELS_WASM_BASE64 =',
-    lines.map((line) => `  '${line}'`).join(' +\n') + ';',
+    `${lines.map((line) => `  '${line}'`).join(' +\n')};`,
     '',
   ].join('\n');
   writeFileSync(join(here, 'kernels-wasm.generated.ts'), ts);
