@@ -3,5 +3,5 @@ import { expect, it } from 'vitest';
 import * as api from './index.js';
 
 it('exports exactly the documented API', () => {
-  expect(Object.keys(api).sort()).toEqual(['EXIT_FAILURE', 'EXIT_INTERRUPTED', 'EXIT_OK', 'EXIT_USAGE', 'RunError', 'UsageError', 'chooseKernels', 'collectCorpus', 'describeRule', 'fakeIo', 'formatHelp', 'isCorpusFile', 'loadEmbeddedCorpus', 'main', 'openAppendFile', 'parseFlags', 'processIo', 'readBytes', 'readCheckpoint', 'readText', 'reportError', 'runCommand', 'spawnNodeWorker', 'terminalInfo', 'writeFileAtomic']);
+  expect(Object.keys(api).sort()).toEqual(['EXIT_FAILURE', 'EXIT_INTERRUPTED', 'EXIT_OK', 'EXIT_USAGE', 'RunError', 'UsageError', 'chooseKernels', 'collectCorpus', 'describeRule', 'formatHelp', 'isCorpusFile', 'loadEmbeddedCorpus', 'main', 'openAppendFile', 'parseFlags', 'processIo', 'readBytes', 'readCheckpoint', 'readText', 'reportError', 'runCommand', 'spawnNodeWorker', 'terminalInfo', 'writeFileAtomic']);
 });

@@ -6,5 +6,4 @@ export { main, processIo, runCommand, type Command, type CommandIo } from './mai
 export { collectCorpus, isCorpusFile, loadEmbeddedCorpus } from './embedded-corpus.js';
 export { chooseKernels, type ChooseKernelsOptions } from './kernels.js';
 export { spawnNodeWorker } from './node-worker.js';
-export { fakeIo, type FakeIo } from './test-io.js';
 export { readCheckpoint } from './checkpoint-file.js';
