@@ -7,7 +7,7 @@
 // Loss convention (the seed's): Σ over the window of −ln p[target], averaged over the batch.
 
 import { ParamRegistry, completeKernels, referenceKernels, type CompleteKernels, type FloatArray, type Kernels, type Param, type Prng } from '@charrnn/tensor';
-import { DECODER_BIAS, DECODER_WEIGHT, gateCount, layerParamNames, validateModelConfig, type ModelConfig } from './config.js';
+import { DECODER_BIAS, DECODER_WEIGHT, layerParamNames, validateModelConfig, type ModelConfig } from './config.js';
 import type { Cell, LayerBuffers, LayerWeights } from './cells/cell.js';
 import { cellFor } from './cells/registry.js';
 import { createState, type RecurrentState } from './state.js';
@@ -69,12 +69,13 @@ export class CharRnnModel {
     this.kernels = kernels;
     this.ops = completeKernels(kernels);
     this.cell = options.cell ?? cellFor(config.cell);
-    if (this.cell.gates !== gateCount(config.cell)) {
-      throw new RangeError(`CharRnnModel: options.cell must have the ${gateCount(config.cell)} gates of a ${config.cell}, got ${this.cell.gates}`);
+    const registered = cellFor(config.cell);
+    if (this.cell.gates !== registered.gates || this.cell.carriesCellState !== registered.carriesCellState) {
+      throw new RangeError(`CharRnnModel: options.cell must have the ${registered.gates} gates and the state of a ${config.cell}, got ${this.cell.gates} gates`);
     }
     this.params = new ParamRegistry(config.dtype);
     const { vocabSize: V, hiddenSize: H, layers } = config;
-    const GH = gateCount(config.cell) * H;
+    const GH = this.cell.gates * H;
     const add = (name: string, shape: number[]): Param => {
       const size = shape.reduce((a, b) => a * b, 1);
       return this.params.add(name, shape, kernels.alloc(config.dtype, size), kernels.alloc(config.dtype, size));
@@ -310,9 +311,9 @@ export class CharRnnModel {
         T, B, H,
         xw: alloc(n * GH),
         hs: alloc((T + 1) * B * H),
-        cs: this.cell.name === 'lstm' ? alloc((T + 1) * B * H) : empty,
+        cs: this.cell.carriesCellState ? alloc((T + 1) * B * H) : empty,
         gates: alloc(n * GH),
-        aux: this.cell.name === 'rnn' ? empty : alloc(n * H),
+        aux: this.cell.savesAux ? alloc(n * H) : empty,
         dOut: alloc(n * H),
         dXw,
         dHw: this.cell.separateHiddenGrad ? alloc(n * GH) : dXw,
