@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkWorkspace, packageOf, type Project, type Workspace } from './check.js';
-import { importsOf, readWorkspace } from './workspace.js';
+import { importsOf, readWorkspace, typeOnlyImportsOf } from './workspace.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -33,6 +33,21 @@ describe('importsOf', () => {
       "const d = await import('@charrnn/native');",
     ].join('\n');
     expect(importsOf(text)).toEqual(['@charrnn/tensor', '@charrnn/model', './c.js', '@charrnn/native']);
+  });
+});
+
+describe('typeOnlyImportsOf', () => {
+  it('names the specifiers only types come from', () => {
+    const text = [
+      "import type { A } from 'a';",
+      "import { type B } from 'b';",
+      "import { type C, d } from 'c';",
+      "export type { E } from 'e';",
+      "import type { F } from 'f';",
+      "const f = await import('f');",
+      "import 'g';",
+    ].join('\n');
+    expect(typeOnlyImportsOf(text)).toEqual(['a', 'b', 'e']);
   });
 });
 
@@ -147,6 +162,16 @@ describe('checkWorkspace', () => {
       { dependencies: new Set(['@charrnn/native']) },
     );
     expect(check(nodeOnly)).toEqual(['tensor/src/n.ts imports the Node-only @charrnn/native, but @charrnn/tensor must run in a browser']);
+  });
+
+  it('lets a browser-safe package take types (erased at build) from a Node-only one', () => {
+    const types = withFile(
+      good(),
+      '@charrnn/tensor',
+      { path: 'tensor/src/n.ts', dev: false, imports: ['@charrnn/native'], typeOnly: ['@charrnn/native'] },
+      { dependencies: new Set(['@charrnn/native']) },
+    );
+    expect(check(types)).toEqual([]);
   });
 
   it('fails a package with no layer', () => {

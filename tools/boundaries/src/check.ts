@@ -11,6 +11,8 @@ export interface SourceFile {
   readonly dev: boolean;
   /** Module specifiers as written (`@charrnn/tensor`, `./x.js`, `node:fs`, `csv-parse/sync`). */
   readonly imports: readonly string[];
+  /** The specifiers among imports that only `import type`/`export type` name: erased, nothing loads at run time. */
+  readonly typeOnly?: readonly string[];
 }
 
 export interface Project {
@@ -67,7 +69,8 @@ export function checkWorkspace(ws: Workspace, isBuiltin: (name: string) => boole
         if (name === undefined || name === project.name) continue;
         (file.dev ? usedAnywhere : usedInProduction).add(name);
         usedAnywhere.add(name);
-        problems.push(...checkImport(project, file, name, byName.get(name), ws.rootDevDependencies));
+        const typeOnly = file.typeOnly?.includes(specifier) ?? false;
+        problems.push(...checkImport(project, file, name, byName.get(name), ws.rootDevDependencies, typeOnly));
       }
     }
     for (const name of project.dependencies) {
@@ -90,6 +93,7 @@ function checkImport(
   name: string,
   target: Project | undefined,
   rootDevDependencies: ReadonlySet<string>,
+  typeOnly: boolean,
 ): string[] {
   const problems: string[] = [];
   if (target !== undefined && target.layer !== undefined && project.layer !== undefined && target.layer >= project.layer) {
@@ -98,7 +102,7 @@ function checkImport(
         'a project may import only lower layers',
     );
   }
-  if (!file.dev && NODE_ONLY.has(name) && !NODE_ONLY.has(project.name) && !project.topLevel) {
+  if (!file.dev && !typeOnly && NODE_ONLY.has(name) && !NODE_ONLY.has(project.name) && !project.topLevel) {
     problems.push(`${file.path} imports the Node-only ${name}, but ${project.name} must run in a browser`);
   }
   const declared =
