@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fakeIo, runCommand } from '@charrnn/cli';
+import { runCommand } from '@charrnn/cli';
+import { fakeIo } from '@charrnn/cli/testing';
 import { trainCommand } from '../../train/src/train-command.js';
 import { reportCommand } from './report-command.js';
 

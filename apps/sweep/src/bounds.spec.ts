@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireLock, fakeIo, runCommand } from '@charrnn/cli';
+import { acquireLock, runCommand } from '@charrnn/cli';
+import { fakeIo } from '@charrnn/cli/testing';
 import { sweepCommand } from './sweep-command.js';
 
 const TEXT = 'Gregor Samsa woke one morning from uneasy dreams. He found himself transformed in his bed. '.repeat(12);

@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fakeIo, runCommand } from '@charrnn/cli';
+import { runCommand } from '@charrnn/cli';
+import { fakeIo } from '@charrnn/cli/testing';
 import { sweepCommand } from './sweep-command.js';
 import {
   SWEEP_BUNDLE, QUEUE_TEST_TIMEOUT_MS, describeWithRedis, logNumbers, startBundle, startRedis, startWorker, stopWorker, summaryNumbers, sweepKeyOf, trialStep, waitFor, workdir,

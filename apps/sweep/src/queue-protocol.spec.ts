@@ -1,7 +1,8 @@
 // The queue's pure parts, without Redis: --queue URLs (the password never shows) and stream entries.
 
 import { describe, expect, it } from 'vitest';
-import { UsageError, fakeIo, runCommand } from '@charrnn/cli';
+import { UsageError, runCommand } from '@charrnn/cli';
+import { fakeIo } from '@charrnn/cli/testing';
 import { sweepCommand } from './sweep-command.js';
 import { entryFields, parseEntry, JOB_SCHEMA } from './queue-protocol.js';
 import { jobId, parseQueueUrl } from './queue-redis.js';

@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
-import { fakeIo, runCommand } from '@charrnn/cli';
+import { runCommand } from '@charrnn/cli';
+import { fakeIo } from '@charrnn/cli/testing';
 import { sweepCommand } from './sweep-command.js';
 import { QUEUE_NAME, dataKey, sha256 } from './queue-redis.js';
 import {

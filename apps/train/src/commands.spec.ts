@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { fakeIo, runCommand } from '@charrnn/cli';
+import { runCommand } from '@charrnn/cli';
+import { fakeIo } from '@charrnn/cli/testing';
 import { encodeSafetensors } from '@charrnn/safetensors';
 import { decodeCheckpoint } from '@charrnn/train';
 import { evalCommand } from './eval-command.js';
@@ -57,7 +58,22 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
     expect(evaluation.code).toBe(0);
     const result = JSON.parse(evaluation.out);
     expect(result.count).toBe(TEXT.length - 1);
-    expect(Math.abs(result.bpc - result.loss / Math.LN2)).toBeLessThanOrEqual(1e-12);
+    expect(result.bpc).toBeGreaterThan(0);
+
+    // A closed form: with the decoder zeroed, every prediction is uniform over the V characters, so
+    // whatever the recurrent weights the loss is ln V nats and the bpc log2 V bits per character.
+    const trained = decodeCheckpoint(readFileSync(join(dir, 'run.safetensors')));
+    const V = trained.tensors.get('decoder.bias')!.shape[0]!;
+    const uniform = new Map(
+      [...trained.tensors]
+        .filter(([name]) => name.startsWith('rnn.') || name.startsWith('decoder.'))
+        .map(([name, t]) => [name, name.startsWith('decoder.') ? { dtype: 'F32' as const, shape: t.shape, data: new Float32Array(t.data.length) } : t]),
+    );
+    writeFileSync(join(dir, 'uniform.safetensors'), encodeSafetensors(uniform, { vocab: trained.metadata['vocab']!, cell: 'rnn' }));
+    const flat = await run(evalCommand, 'charrnn-eval', ['--checkpoint', join(dir, 'uniform.safetensors'), '--data', join(dir, 'data.txt')]);
+    const closed = JSON.parse(flat.out);
+    expect(Math.abs(closed.loss - Math.log(V))).toBeLessThanOrEqual(1e-5 * Math.log(V));
+    expect(Math.abs(closed.bpc - Math.log2(V))).toBeLessThanOrEqual(1e-5 * Math.log2(V));
   });
 
   it('resumes exactly: 40 + 30 steps give the weights of 70 steps in one run, and the log is appended', async () => {
@@ -125,12 +141,18 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
   });
 });
 
+/** Writes a data file into dir and returns the flags that point --data at it. */
+function dataFile(dir: string, name: string, content: string | Buffer): string[] {
+  writeFileSync(join(dir, name), content);
+  return ['--data', join(dir, name)];
+}
+
 describe('bad input: one line, exit 2, nothing lost', () => {
   const cases: [string, (dir: string) => string[], RegExp][] = [
     ['missing data file', (d) => ['--data', join(d, 'nope.txt')], /--data file ".*nope.txt" does not exist/],
-    ['empty data file', (d) => (writeFileSync(join(d, 'e.txt'), ''), ['--data', join(d, 'e.txt')]), /is empty/],
-    ['text shorter than a window', (d) => (writeFileSync(join(d, 's.txt'), 'abc'), ['--data', join(d, 's.txt')]), /at least 26 characters/],
-    ['invalid UTF-8', (d) => (writeFileSync(join(d, 'b.txt'), Buffer.from([0x61, 0x62, 0xc3, 0x28])), ['--data', join(d, 'b.txt')]), /not valid UTF-8: .*byte 3/],
+    ['empty data file', (d) => dataFile(d, 'e.txt', ''), /is empty/],
+    ['text shorter than a window', (d) => dataFile(d, 's.txt', 'abc'), /at least 26 characters/],
+    ['invalid UTF-8', (d) => dataFile(d, 'b.txt', Buffer.from([0x61, 0x62, 0xc3, 0x28])), /not valid UTF-8: .*byte 3/],
     ['--hidden 0', () => ['--hidden', '0'], /--hidden must be an integer in \[1, 8192\], got "0"/],
     ['--threads 3', () => ['--threads', '3'], /--threads must be an integer in \[1, 2\], got "3"/],
     ['--lr -1', () => ['--lr', '-1'], /--lr must be a positive number, got "-1"/],

@@ -5,7 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fakeIo, runCommand } from '@charrnn/cli';
+import { runCommand } from '@charrnn/cli';
+import { fakeIo } from '@charrnn/cli/testing';
 import { sampleCommand } from './sample-command.js';
 import { trainCommand } from './train-command.js';
 

@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireLock, fakeIo, runCommand } from '@charrnn/cli';
+import { acquireLock, runCommand } from '@charrnn/cli';
+import { fakeIo } from '@charrnn/cli/testing';
 import { decodeSafetensors, encodeSafetensors } from '@charrnn/safetensors';
 import { decodeCheckpoint } from '@charrnn/train';
 import { evalCommand } from './eval-command.js';

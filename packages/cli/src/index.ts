@@ -8,6 +8,5 @@ export { STOP_SIGNALS, main, processIo, runCommand, type Command, type CommandIo
 export { collectCorpus, isCorpusFile, loadEmbeddedCorpus } from './embedded-corpus.js';
 export { chooseKernels, type ChooseKernelsOptions } from './kernels.js';
 export { spawnNodeWorker } from './node-worker.js';
-export { fakeIo, type FakeIo } from './test-io.js';
 export { readCheckpoint } from './checkpoint-file.js';
 export { appVersion, asksForVersion } from './version.js';

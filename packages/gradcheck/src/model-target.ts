@@ -5,7 +5,7 @@
 // Dimension letters: T time, B batch, H hidden, V vocabulary.
 
 import type { FloatArray, Prng } from '@charrnn/tensor';
-import { cloneState, copyState, type CharRnnModel, type RecurrentState } from '@charrnn/model';
+import { cellFor, cloneState, copyState, type CharRnnModel, type RecurrentState } from '@charrnn/model';
 import type { GradTarget, GradTensor } from './target.js';
 
 export interface ModelWindow {
@@ -31,7 +31,7 @@ export function modelTarget(model: CharRnnModel, window: ModelWindow, initialSta
   if (!(inputs instanceof Int32Array) || !(targets instanceof Int32Array)) {
     throw new TypeError(`${where}: window.inputs and window.targets must be Int32Arrays, got ${inputs?.constructor?.name} and ${targets?.constructor?.name}`);
   }
-  if (initialState.batch !== B || initialState.h.length !== layers || (model.config.cell === 'lstm') !== (initialState.c !== null)) {
+  if (initialState.batch !== B || initialState.h.length !== layers || cellFor(model.config.cell).carriesCellState !== (initialState.c !== null)) {
     throw new RangeError(`${where}: initialState must match batch ${B} and the model's ${layers} ${model.config.cell} layers, got batch ${initialState.batch} and ${initialState.h.length} layers`);
   }
   const initial = cloneState(initialState, model.kernels, 'f64');

@@ -2,9 +2,10 @@
 // the sizes back from tensor shapes, so this is all a model needs to be rebuilt anywhere.
 
 import type { Dtype } from '@charrnn/tensor';
+import { CELL_NAMES, isCellName } from './cells/registry.js';
 
-export const CELL_NAMES = ['rnn', 'lstm', 'gru'] as const;
-export type CellName = (typeof CELL_NAMES)[number];
+/** A registered cell's name: rnn, lstm, gru, or one added with registerCell (see cells/registry.ts). */
+export type CellName = string;
 
 /** How the weights start: the seed's randn·0.01 with zero biases, or PyTorch's uniform ±1/√H. */
 export const INIT_NAMES = ['seed', 'pytorch'] as const;
@@ -23,20 +24,6 @@ export interface ModelConfig {
    */
   readonly outputDropout?: number;
   readonly dtype: Dtype;
-}
-
-/** Rows of weight_ih/weight_hh per hidden unit: PyTorch stacks the gates (i,f,g,o) or (r,z,n). */
-export function gateCount(cell: CellName): number {
-  return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
-}
-
-/** The default initialization: the seed's for the vanilla RNN, PyTorch's for the gated cells. */
-export function defaultInit(cell: CellName): InitName {
-  return cell === 'rnn' ? 'seed' : 'pytorch';
-}
-
-export function isCellName(value: unknown): value is CellName {
-  return typeof value === 'string' && (CELL_NAMES as readonly string[]).includes(value);
 }
 
 export function validateModelConfig(config: ModelConfig): ModelConfig {

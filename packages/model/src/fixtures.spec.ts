@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FloatArray } from '@charrnn/tensor';
-import { isCellName } from './config.js';
+import { isCellName } from './cells/registry.js';
 import { CharRnnModel } from './model.js';
 
 interface Fixture {

@@ -2,7 +2,7 @@
 // for every cell, batch sizes on both sides of the kernels' small-batch paths, and two layers.
 import { describe, expect, it } from 'vitest';
 import { Prng, loadWasmKernels, referenceKernels, type Kernels } from '@charrnn/tensor';
-import { CELL_NAMES } from './config.js';
+import { CELL_NAMES } from './cells/registry.js';
 import { initializeParams } from './init.js';
 import { CharRnnModel } from './model.js';
 import { maxError } from './test-helpers.js';

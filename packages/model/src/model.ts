@@ -7,7 +7,7 @@
 // Loss convention (the seed's): Σ over the window of −ln p[target], averaged over the batch.
 
 import { ParamRegistry, completeKernels, referenceKernels, type CompleteKernels, type FloatArray, type Kernels, type Param, type Prng } from '@charrnn/tensor';
-import { DECODER_BIAS, DECODER_WEIGHT, gateCount, layerParamNames, validateModelConfig, type ModelConfig } from './config.js';
+import { DECODER_BIAS, DECODER_WEIGHT, layerParamNames, validateModelConfig, type ModelConfig } from './config.js';
 import type { Cell, LayerBuffers, LayerWeights } from './cells/cell.js';
 import { cellFor } from './cells/registry.js';
 import { createState, type RecurrentState } from './state.js';
@@ -75,12 +75,13 @@ export class CharRnnModel {
     this.kernels = kernels;
     this.ops = completeKernels(kernels);
     this.cell = options.cell ?? cellFor(config.cell);
-    if (this.cell.gates !== gateCount(config.cell)) {
-      throw new RangeError(`CharRnnModel: options.cell must have the ${gateCount(config.cell)} gates of a ${config.cell}, got ${this.cell.gates}`);
+    const registered = cellFor(config.cell);
+    if (this.cell.gates !== registered.gates || this.cell.carriesCellState !== registered.carriesCellState) {
+      throw new RangeError(`CharRnnModel: options.cell must have the ${registered.gates} gates and the state of a ${config.cell}, got ${this.cell.gates} gates`);
     }
     this.params = new ParamRegistry(config.dtype);
     const { vocabSize: V, hiddenSize: H, layers } = config;
-    const GH = gateCount(config.cell) * H;
+    const GH = this.cell.gates * H;
     const add = (name: string, shape: number[]): Param => {
       const size = shape.reduce((a, b) => a * b, 1);
       return this.params.add(name, shape, kernels.alloc(config.dtype, size), kernels.alloc(config.dtype, size));
@@ -114,7 +115,7 @@ export class CharRnnModel {
     const ws = this.workspace(T, B);
     this.checkWindow(inputs, targets, T, B, state);
     this.forwardLayers(ws, inputs, state, options);
-    this.decode(ws);
+    this.decoderForward(ws);
     this.saveOutgoingState(ws, state);
     if (!targets) return 0;
     return this.ops.softmaxCrossEntropy(T * B, this.config.vocabSize, ws.logits, 0, targets, 0, 1 / B, ws.logits, 0) / B;
@@ -204,8 +205,6 @@ export class CharRnnModel {
     this.ops.transpose(rows, cols, src, 0, cols, dst, 0);
   }
 
-
-
   private layerWeights(p: LayerParams): LayerWeights {
     return { weightHh: p.weightHh.value, weightHhT: p.weightHhT, biasHh: p.biasHh.value };
   }
@@ -229,18 +228,41 @@ export class CharRnnModel {
     for (let i = 0; i < out.length; i++) out[i] = hs[offset + i]! * mask[i]!;
   }
 
+  /** The backward of dropoutOutput: the gradient into layer k's outputs passes through its mask. */
+  private dropoutBackward(ws: Workspace, k: number): void {
+    if (this.config.dropout === 0) return;
+    const mask = ws.masks[k]!;
+    const dOut = ws.layers[k]!.dOut;
+    for (let i = 0; i < dOut.length; i++) dOut[i]! *= mask[i]!;
+  }
+
   private fillInputBias(out: FloatArray, p: LayerParams): void {
     out.set(p.biasIh.value);
     if (this.cell.foldsHiddenBias) for (let j = 0; j < out.length; j++) out[j]! += p.biasHh.value[j]!;
   }
 
-  private decode(ws: Workspace): void {
+  private decoderForward(ws: Workspace): void {
     const { T, B } = ws;
     const { vocabSize: V, hiddenSize: H } = this.config;
     const top = this.decoderInput(ws);
     // logits = H_top · W_decᵀ + b_dec for the whole window at once: [T·B, H]·[V, H]ᵀ
     this.ops.gemm(false, true, T * B, V, H, 1, top.array, top.offset, H, this.decoderWeight.value, 0, H, 0, ws.logits, 0, V);
     this.ops.addRowVector(T * B, V, ws.logits, 0, this.decoderBias.value);
+  }
+
+  /** dW_dec = dLogitsᵀ·H_top, db_dec = Σ_rows dLogits, dH_top = dLogits·W_dec; ws.logits holds dLogits. */
+  private decoderBackward(ws: Workspace): void {
+    const { T, B } = ws;
+    const { vocabSize: V, hiddenSize: H } = this.config;
+    const n = T * B;
+    const dLogits = ws.logits;
+    const top = ws.layers[ws.layers.length - 1]!;
+    const input = this.decoderInput(ws);
+    this.ops.gemm(true, false, V, H, n, 1, dLogits, 0, V, input.array, input.offset, H, 0, this.decoderWeight.grad, 0, H);
+    this.ops.columnSums(n, V, dLogits, 0, this.decoderBias.grad);
+    this.ops.gemm(false, false, n, H, V, 1, dLogits, 0, V, this.decoderWeight.value, 0, H, 0, top.dOut, 0, H);
+    // Back through the output dropout (decoderInput's dropped copy of the top layer's output).
+    if (this.outputDropoutApplied) for (let i = 0; i < top.dOut.length; i++) top.dOut[i]! *= ws.outputMask[i]!;
   }
 
   private saveOutgoingState(ws: Workspace, state: RecurrentState): void {
@@ -253,48 +275,40 @@ export class CharRnnModel {
 
   /** Backward through decoder, layers and time; ws.logits must hold dLogits (forward with targets did that). */
   private backward(ws: Workspace, inputs: Int32Array): void {
+    this.decoderBackward(ws);
+    for (let k = this.layerParams.length - 1; k >= 0; k--) {
+      this.cell.backward(this.ops, this.layerWeights(this.layerParams[k]!), ws.layers[k]!);
+      this.layerWeightGrads(ws, k, inputs);
+      if (k > 0) this.dropoutBackward(ws, k - 1);
+    }
+  }
+
+  /**
+   * Layer k's parameter gradients from the cell's dXw/dHw (the backward of the hoisted input and
+   * hidden projections in forwardLayers), and the gradient into the layer below's outputs.
+   */
+  private layerWeightGrads(ws: Workspace, k: number, inputs: Int32Array): void {
     const { T, B } = ws;
     const { vocabSize: V, hiddenSize: H } = this.config;
     const GH = this.cell.gates * H;
     const n = T * B;
-    const k = this.ops;
-    const dLogits = ws.logits;
-    const top = ws.layers[ws.layers.length - 1]!;
-
-    // Decoder: dW_dec = dLogitsᵀ·H_top, db_dec = Σ_rows dLogits, dH_top = dLogits·W_dec.
-    const decoderInput = this.decoderInput(ws);
-    k.gemm(true, false, V, H, n, 1, dLogits, 0, V, decoderInput.array, decoderInput.offset, H, 0, this.decoderWeight.grad, 0, H);
-    this.ops.columnSums(n, V, dLogits, 0, this.decoderBias.grad);
-    k.gemm(false, false, n, H, V, 1, dLogits, 0, V, this.decoderWeight.value, 0, H, 0, top.dOut, 0, H);
-    if (this.outputDropoutApplied) for (let i = 0; i < top.dOut.length; i++) top.dOut[i]! *= ws.outputMask[i]!;
-
-    for (let layer = this.layerParams.length - 1; layer >= 0; layer--) {
-      const p = this.layerParams[layer]!;
-      const buf = ws.layers[layer]!;
-      this.cell.backward(k, this.layerWeights(p), buf);
-
-      // Hidden side: dW_hh = dHwᵀ·H_prev over the whole window (hs blocks 0..T−1), db_hh = Σ dHw.
-      k.gemm(true, false, GH, H, n, 1, buf.dHw, 0, GH, buf.hs, 0, H, 0, p.weightHh.grad, 0, H);
-      this.ops.columnSums(n, GH, buf.dHw, 0, p.biasHh.grad);
-      this.ops.columnSums(n, GH, buf.dXw, 0, p.biasIh.grad);
-
-      if (layer === 0) {
-        // Scatter back the one-hot gather: row x of dW_ihᵀ collects the rows that read it, in row order.
-        const dWT = p.weightIhGradT;
-        dWT.fill(0);
-        k.scatterAddRows(n, GH, buf.dXw, 0, inputs, 0, dWT, V);
-        this.transpose(V, GH, dWT, p.weightIh.grad);
-      } else {
-        const below = this.layerInput(ws, layer);
-        k.gemm(true, false, GH, H, n, 1, buf.dXw, 0, GH, below.array, below.offset, H, 0, p.weightIh.grad, 0, H);
-        // Gradient into the layer below's outputs, through its dropout mask.
-        const dBelow = ws.layers[layer - 1]!.dOut;
-        k.gemm(false, false, n, H, GH, 1, buf.dXw, 0, GH, p.weightIh.value, 0, H, 0, dBelow, 0, H);
-        if (this.config.dropout > 0) {
-          const mask = ws.masks[layer - 1]!;
-          for (let i = 0; i < dBelow.length; i++) dBelow[i]! *= mask[i]!;
-        }
-      }
+    const p = this.layerParams[k]!;
+    const buf = ws.layers[k]!;
+    // Hidden side: dW_hh = dHwᵀ·H_prev over the whole window (hs blocks 0..T−1), db_hh = Σ dHw.
+    this.ops.gemm(true, false, GH, H, n, 1, buf.dHw, 0, GH, buf.hs, 0, H, 0, p.weightHh.grad, 0, H);
+    this.ops.columnSums(n, GH, buf.dHw, 0, p.biasHh.grad);
+    this.ops.columnSums(n, GH, buf.dXw, 0, p.biasIh.grad);
+    if (k === 0) {
+      // Scatter back the one-hot gather: row x of dW_ihᵀ collects the rows that read it, in row order.
+      const dWT = p.weightIhGradT;
+      dWT.fill(0);
+      this.ops.scatterAddRows(n, GH, buf.dXw, 0, inputs, 0, dWT, V);
+      this.transpose(V, GH, dWT, p.weightIh.grad);
+    } else {
+      const below = this.layerInput(ws, k);
+      this.ops.gemm(true, false, GH, H, n, 1, buf.dXw, 0, GH, below.array, below.offset, H, 0, p.weightIh.grad, 0, H);
+      // dOut of the layer below = dXw·W_ih   ([T·B, G·H]·[G·H, H]); its dropout mask is applied next.
+      this.ops.gemm(false, false, n, H, GH, 1, buf.dXw, 0, GH, p.weightIh.value, 0, H, 0, ws.layers[k - 1]!.dOut, 0, H);
     }
   }
 
@@ -331,9 +345,9 @@ export class CharRnnModel {
         T, B, H,
         xw: alloc(n * GH),
         hs: alloc((T + 1) * B * H),
-        cs: this.cell.name === 'lstm' ? alloc((T + 1) * B * H) : empty,
+        cs: this.cell.carriesCellState ? alloc((T + 1) * B * H) : empty,
         gates: alloc(n * GH),
-        aux: this.cell.name === 'rnn' ? empty : alloc(n * H),
+        aux: this.cell.savesAux ? alloc(n * H) : empty,
         dOut: alloc(n * H),
         dXw,
         dHw: this.cell.separateHiddenGrad ? alloc(n * GH) : dXw,

@@ -1,14 +1,15 @@
 // The recurrent state carried between windows: per layer, h (and c for the LSTM) for each of the
-// B streams. Streams are reset one by one when their data pointer wraps.
+// B streams (its shape is the cell's choice). Streams are reset one by one when their data pointer wraps.
 
 import type { FloatArray, Kernels } from '@charrnn/tensor';
+import { cellFor } from './cells/registry.js';
 import type { ModelConfig } from './config.js';
 
 export interface RecurrentState {
   readonly batch: number;
   /** Per layer, [B, H]. */
   readonly h: FloatArray[];
-  /** Per layer, [B, H]; present for the LSTM only. */
+  /** Per layer, [B, H]; present for cells that carry a cell state (the LSTM). */
   readonly c: FloatArray[] | null;
 }
 
@@ -16,7 +17,7 @@ export function createState(config: ModelConfig, batch: number, kernels: Kernels
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`createState: batch must be a positive integer, got ${batch}`);
   const size = batch * config.hiddenSize;
   const perLayer = (): FloatArray[] => Array.from({ length: config.layers }, () => kernels.alloc(config.dtype, size));
-  return { batch, h: perLayer(), c: config.cell === 'lstm' ? perLayer() : null };
+  return { batch, h: perLayer(), c: cellFor(config.cell).carriesCellState ? perLayer() : null };
 }
 
 /** Zeroes the state of every stream, or of the streams whose mask entry is non-zero. */

@@ -4,7 +4,7 @@
 import { Prng } from '@charrnn/tensor';
 import type { FloatArray } from '@charrnn/tensor';
 import type { CellName } from './config.js';
-import { CharRnnModel } from './model.js';
+import { CharRnnModel, type WindowOptions } from './model.js';
 import { initializeParams } from './init.js';
 import { cloneState, type RecurrentState } from './state.js';
 
@@ -32,19 +32,20 @@ export function randomCase(cell: CellName, layers: number, B: number, seed = 1, 
   return { model, inputs, targets, T, B, state };
 }
 
-export function windowLoss(c: Case): number {
+/** The window's loss from the case's incoming state; options.train with a fresh seeded rng fixes the dropout mask. */
+export function windowLoss(c: Case, options?: () => WindowOptions): number {
   const state = cloneState(c.state, c.model.kernels, 'f64');
-  return c.model.forward(c.inputs, c.targets, c.T, c.B, state);
+  return c.model.forward(c.inputs, c.targets, c.T, c.B, state, options?.());
 }
 
-export function numericGradient(c: Case, values: FloatArray, eps = 1e-6): Float64Array {
+export function numericGradient(c: Case, values: FloatArray, eps = 1e-6, options?: () => WindowOptions): Float64Array {
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const saved = values[i]!;
     values[i] = saved + eps;
-    const plus = windowLoss(c);
+    const plus = windowLoss(c, options);
     values[i] = saved - eps;
-    const minus = windowLoss(c);
+    const minus = windowLoss(c, options);
     values[i] = saved;
     out[i] = (plus - minus) / (2 * eps);
   }

@@ -7,7 +7,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The addon's API; structurally the NativeGemm that @charrnn/tensor's wasm kernels accept. */
+/**
+ * The addon's API, and the one definition of what @charrnn/tensor's wasm kernels accept as
+ * `nativeGemm` (tensor imports this type only; nothing of this package loads in a browser).
+ * A gemm outside wasm that reads and writes the wasm memory by byte offset; threads 1 and 2 must
+ * give bit-identical results.
+ */
 export interface NativeGemm {
   /** The kernel picked for this CPU: "avx512f", "avx2+fma", "sse2" or "portable". */
   readonly isa: string;

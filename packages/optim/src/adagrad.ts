@@ -10,7 +10,7 @@ export interface AdagradOptions {
   readonly lr?: number;
   /** Added inside the square root, default 1e-8. */
   readonly eps?: number;
-  /** Kernels whose memory holds the state and whose fused `adagrad` runs the update (wasm: SIMD). */
+  /** Kernels whose memory holds the state and whose `adagrad` step runs the update (default: the reference loop). */
   readonly kernels?: Kernels;
 }
 
@@ -22,18 +22,8 @@ export class Adagrad extends Optimizer {
     this.eps = nonNegative('adagrad', 'eps', options.eps ?? 1e-8);
   }
 
+  /** The update is the kernels' fused `adagrad` step: its one JS loop is the reference kernel's. */
   protected override update(value: FloatArray, grad: FloatArray, slots: readonly FloatArray[]): void {
-    const mem = slots[0]!;
-    const lr = this.lr;
-    const eps = this.eps;
-    if (this.kernels?.adagrad) {
-      this.kernels.adagrad(value.length, value, grad, mem, lr, eps);
-      return;
-    }
-    for (let i = 0; i < value.length; i++) {
-      const g = grad[i]!;
-      mem[i]! += g * g;
-      value[i]! -= (lr * g) / Math.sqrt(mem[i]! + eps);
-    }
+    this.ops.adagrad(value.length, value, grad, slots[0]!, this.lr, this.eps);
   }
 }

@@ -1,8 +1,9 @@
 // Gradient clipping, in place on the registry's grads, between backward and optimizer.step():
 // the seed's elementwise ±limit clamp, or a global L2-norm rescale. Both report the norm they
-// saw before clipping, which the trainer logs as gradNorm.
+// saw before clipping, which the trainer logs as gradNorm. The loops are the kernels' (absMax,
+// scaledSumOfSquares, clamp): the reference ones by default, a fast backend's when passed.
 
-import { clip, type Kernels, type ParamRegistry } from '@charrnn/tensor';
+import { completeKernels, referenceKernels, type Kernels, type ParamRegistry } from '@charrnn/tensor';
 import { positive } from './check.js';
 
 export const CLIP_KINDS = ['elementwise', 'norm', 'none'] as const;
@@ -40,59 +41,39 @@ export interface NormClipResult {
  * The L2 norm over every gradient entry of every parameter. Scaled by the largest magnitude
  * first (as BLAS nrm2), so float64 grads near 1e154 do not overflow. NaN if any entry is NaN.
  */
-export function globalGradNorm(registry: ParamRegistry, kernels?: Kernels): number {
-  if (kernels?.absMax && kernels.scaledSumOfSquares) return fusedGradNorm(registry, kernels);
-  let max = 0;
-  for (const p of registry.list) {
-    const g = p.grad;
-    for (let i = 0; i < g.length; i++) {
-      const a = Math.abs(g[i]!);
-      if (Number.isNaN(a)) return NaN;
-      if (a > max) max = a;
-    }
-  }
-  if (max === 0 || !Number.isFinite(max)) return max;
-  let sum = 0;
-  for (const p of registry.list) {
-    const g = p.grad;
-    for (let i = 0; i < g.length; i++) {
-      const v = g[i]! / max;
-      sum += v * v;
-    }
-  }
-  return max * Math.sqrt(sum);
+export function globalGradNorm(registry: ParamRegistry, kernels: Kernels = referenceKernels): number {
+  return gradNormWithMaxima(registry, kernels);
 }
 
-/**
- * The same norm through the kernels' fused passes (one call per parameter, SIMD in wasm). When
- * `maxima` is given it receives each parameter's largest |grad| (up to a NaN, where it stops).
- */
-function fusedGradNorm(registry: ParamRegistry, kernels: Kernels, maxima?: number[]): number {
+/** globalGradNorm; `maxima`, when given, receives each parameter's largest |grad| (up to a NaN, where it stops). */
+function gradNormWithMaxima(registry: ParamRegistry, kernels: Kernels, maxima?: number[]): number {
+  const ops = completeKernels(kernels);
   let max = 0;
   for (const p of registry.list) {
-    const a = kernels.absMax!(p.grad.length, p.grad, 0);
+    const a = ops.absMax(p.grad.length, p.grad, 0);
     maxima?.push(a);
     if (Number.isNaN(a)) return NaN;
     if (a > max) max = a;
   }
   if (max === 0 || !Number.isFinite(max)) return max;
   let sum = 0;
-  for (const p of registry.list) sum += kernels.scaledSumOfSquares!(p.grad.length, p.grad, 0, max);
+  for (const p of registry.list) sum += ops.scaledSumOfSquares(p.grad.length, p.grad, 0, max);
   return max * Math.sqrt(sum);
 }
 
 /** Clamps every gradient entry into [−limit, limit] (the seed clips at 5). Kernels, when given, run the passes. */
-export function clipElementwise(registry: ParamRegistry, limit: number, kernels?: Kernels): ElementwiseClipResult {
+export function clipElementwise(registry: ParamRegistry, limit: number, kernels: Kernels = referenceKernels): ElementwiseClipResult {
   positive('clipElementwise', 'limit', limit);
-  // The norm's pass already found each parameter's largest |grad|: a parameter within ±limit needs no clamp pass.
+  const ops = completeKernels(kernels);
+  // The norm's pass already finds each parameter's largest |grad|: a parameter within ±limit needs no clamp pass.
   const maxima: number[] = [];
-  const normBefore = kernels?.absMax && kernels.scaledSumOfSquares ? fusedGradNorm(registry, kernels, maxima) : globalGradNorm(registry, kernels);
+  const normBefore = gradNormWithMaxima(registry, kernels, maxima);
   let changed = 0;
   let total = 0;
   registry.list.forEach((p, i) => {
     total += p.grad.length;
     if (maxima[i]! <= limit) return;
-    changed += kernels?.clamp ? kernels.clamp(p.grad.length, p.grad, 0, limit) : clip(p.grad, limit);
+    changed += ops.clamp(p.grad.length, p.grad, 0, limit);
   });
   return { clippedFraction: total === 0 ? 0 : changed / total, normBefore };
 }

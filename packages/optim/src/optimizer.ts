@@ -2,7 +2,10 @@
 // once, in the registry's dtype), the learning rate and the checkpoint save/restore of that state.
 // Each optimizer supplies only its per-parameter update. Runs last in a step: backward → clip → step().
 
-import { allocate, formatShape, shapesEqual, sizeOf, type FloatArray, type Kernels, type Param, type ParamRegistry } from '@charrnn/tensor';
+import {
+  allocate, completeKernels, formatShape, referenceKernels, shapesEqual, sizeOf,
+  type CompleteKernels, type FloatArray, type Kernels, type Param, type ParamRegistry,
+} from '@charrnn/tensor';
 import { nonNegative } from './check.js';
 
 export const OPTIMIZER_NAMES = ['adagrad', 'sgd', 'momentum', 'rmsprop', 'adam'] as const;
@@ -33,6 +36,8 @@ export abstract class Optimizer {
   private readonly params: readonly Param[];
   /** state[i][s] is slot s of parameter i, same length as the parameter. */
   private readonly state: readonly (readonly FloatArray[])[];
+  /** The kernels with every fused step present (the backend's or the reference loop), resolved once. */
+  protected readonly ops: CompleteKernels;
 
   protected constructor(
     /** Optimizer kind; stored in checkpoint metadata and accepted by createOptimizer. */
@@ -45,6 +50,7 @@ export abstract class Optimizer {
     protected readonly kernels?: Kernels,
   ) {
     this.learningRate = nonNegative(name, 'lr', lr);
+    this.ops = completeKernels(kernels ?? referenceKernels);
     this.params = [...registry.list];
     const alloc = kernels ? (n: number) => kernels.alloc(registry.dtype, n) : (n: number) => allocate(registry.dtype, n);
     this.state = this.params.map((p) => slotNames.map(() => alloc(p.value.length)));

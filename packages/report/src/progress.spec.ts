@@ -57,14 +57,14 @@ describe('createProgressSink on a TTY', () => {
       expect(w.startsWith(`\r${ESC}[2K`)).toBe(true);
       expect(w).not.toContain('\n');
     }
-    expect(h.writes[1]).toMatch(/\| 4\/1000  loss 2\.4012  0s<\d+s  12\.3k chars\/s$/);
+    expect(h.writes[1]).toMatch(/\| 4\/1000 {2}loss 2\.4012 {2}0s<\d+s {2}12\.3k chars\/s$/);
   });
 
   it('computes the ETA from the injected clock since the start event', () => {
     const h = harness({ isTTY: true, columns: 120 });
     h.at(0, start());
     h.at(10_000, step(100)); // 0.1 s per step, 900 steps to go
-    expect(h.writes.at(-1)).toMatch(/10s<1m30s  12\.3k chars\/s$/);
+    expect(h.writes.at(-1)).toMatch(/10s<1m30s {2}12\.3k chars\/s$/);
   });
 
   it('prints eval lines above the bar and redraws the bar below', () => {

@@ -1,12 +1,12 @@
 export { DTYPES, allocate, bytesPerElement, dtypeOf, isDtype, type Dtype, type FloatArray } from './dtype.js';
-export { formatShape, shapesEqual, sizeOf, tensorDtype, tensorFrom, zeros, type Tensor } from './tensor.js';
+export { formatShape, shapesEqual, sizeOf } from './tensor.js';
 export { Prng, type PrngState } from './prng.js';
 export { ParamRegistry, type Param } from './params.js';
-export { axpy, clip, dot, logSoftmax, maxAbs, norm2, scale, sigmoidInPlace, softmax, sumOfSquares, tanhInPlace } from './ops.js';
+export { softmax } from './ops.js';
 export type { CompleteKernels, Kernels } from './kernels/kernels.js';
 export { completeKernels } from './kernels/complete.js';
 export { referenceKernels } from './kernels/reference.js';
-export { DEFAULT_NATIVE_MIN_WORK, loadWasmKernels, type NativeGemm, type WasmKernelsOptions } from './kernels/wasm/wasm-kernels.js';
+export { DEFAULT_NATIVE_MIN_WORK, loadWasmKernels, type WasmKernelsOptions } from './kernels/wasm/wasm-kernels.js';
 export {
   KERNEL_PREFERENCES, selectKernels, type KernelPreference, type KernelSelection, type SelectKernelsOptions,
 } from './kernels/wasm/select-kernels.js';

@@ -7,7 +7,7 @@
 import { encodeSafetensors, readSafetensorsLayout, SafetensorsError, tensorFromBytes, type SafetensorsEntry, type SafetensorsLayout, type SafetensorsTensor } from '@charrnn/safetensors';
 import { formatShape, type Dtype, type FloatArray, type Kernels, type PrngState } from '@charrnn/tensor';
 import { Vocabulary } from '@charrnn/corpus';
-import { CharRnnModel, DECODER_BIAS, DECODER_WEIGHT, gateCount, isCellName, layerParamNames, type CellName, type ModelConfig, type RecurrentState } from '@charrnn/model';
+import { CELL_NAMES, CharRnnModel, DECODER_BIAS, DECODER_WEIGHT, cellForGateCount, gateCount, isCellName, layerParamNames, type CellName, type ModelConfig, type RecurrentState } from '@charrnn/model';
 import type { LrScheduleState, Optimizer, StateTensorInput } from '@charrnn/optim';
 import type { WindowStreamState } from '@charrnn/corpus';
 import { resolveTrainConfig, type TrainConfig } from './config.js';
@@ -209,14 +209,12 @@ function inferModelConfig(tensors: ReadonlyMap<string, TensorInfo>, metadata: Re
 
 function inferCell(stored: string | undefined, weightHhShape: readonly number[], H: number): CellName {
   if (stored !== undefined) {
-    if (!isCellName(stored)) throw new CheckpointError(`metadata "cell" must be rnn, lstm or gru, got ${JSON.stringify(stored)}`);
+    if (!isCellName(stored)) throw new CheckpointError(`metadata "cell" must be one of ${CELL_NAMES.join(', ')}, got ${JSON.stringify(stored)}`);
     return stored;
   }
-  const G = (weightHhShape[0] ?? 0) / H;
-  if (G === 1) return 'rnn';
-  if (G === 4) return 'lstm';
-  if (G === 3) return 'gru';
-  throw new CheckpointError(`metadata must have "cell" (rnn, lstm or gru), got none, and ${layerParamNames(0).weightHh} ${formatShape(weightHhShape)} does not tell`);
+  const cell = cellForGateCount((weightHhShape[0] ?? 0) / H);
+  if (cell) return cell.name;
+  throw new CheckpointError(`metadata must have "cell" (${CELL_NAMES.join(', ')}), got none, and ${layerParamNames(0).weightHh} ${formatShape(weightHhShape)} does not tell`);
 }
 
 function failDtype(name: string, dtype: string): never {

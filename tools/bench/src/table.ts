@@ -13,7 +13,7 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
     cells.map((c, i) => (align[i] === 'r' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
+  return `${[line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')}\n`;
 }
 
 /** Milliseconds with about three significant digits. */
@@ -53,5 +53,5 @@ const MARK: Record<TargetResult['status'], string> = { met: '[met]', 'not met': 
 
 export function formatTargets(results: readonly TargetResult[]): string {
   const width = Math.max(...results.map((r) => MARK[r.status].length));
-  return results.map((r) => `${MARK[r.status].padEnd(width)}  ${r.target}: ${r.detail}`).join('\n') + '\n';
+  return `${results.map((r) => `${MARK[r.status].padEnd(width)}  ${r.target}: ${r.detail}`).join('\n')}\n`;
 }

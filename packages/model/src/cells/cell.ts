@@ -2,11 +2,14 @@
 // depend on the recurrence — the input projection of the whole window (xw) and the weight
 // gradients of both projections — and leaves each cell only its time loop.
 //
+// Every decision that depends on the kind of cell lives in the cell's own file, as a field below:
+// nothing outside cells/ asks for a cell by name.
+//
 // Dimension letters: T time steps, B batch (streams), H hidden units, G gates (rnn 1, gru 3, lstm 4).
 // Rows are time-major: row r = t·B + b.
 
 import type { CompleteKernels, FloatArray } from '@charrnn/tensor';
-import type { CellName } from '../config.js';
+import type { CellName, InitName } from '../config.js';
 
 export interface LayerWeights {
   readonly weightHh: FloatArray; // [G·H, H]
@@ -44,8 +47,16 @@ export interface LayerBuffers {
 }
 
 export interface Cell {
+  /** The name in configs, flags and checkpoint metadata ("cell"). */
   readonly name: CellName;
+  /** Gates per hidden unit: weight_ih/weight_hh have G·H rows (PyTorch stacks them). A checkpoint without metadata is read as the one registered cell with its G. */
   readonly gates: number;
+  /** State shape: true when each layer carries a cell state c beside h (LSTM). */
+  readonly carriesCellState: boolean;
+  /** True when the cell saves a second [T·B, H] value for backward in LayerBuffers.aux. */
+  readonly savesAux: boolean;
+  /** The initialization a fresh model of this cell gets unless the config names one. */
+  readonly defaultInit: InitName;
   /** True when b_hh can be added to xw with b_ih (rnn, lstm); the GRU keeps it inside the reset gate. */
   readonly foldsHiddenBias: boolean;
   /** True when dHw differs from dXw (GRU). */

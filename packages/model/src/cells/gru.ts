@@ -10,6 +10,9 @@ import type { Cell, LayerBuffers, LayerWeights } from './cell.js';
 export const gruCell: Cell = {
   name: 'gru',
   gates: 3,
+  carriesCellState: false,
+  savesAux: true, // W_hn·h + b_hn
+  defaultInit: 'pytorch',
   foldsHiddenBias: false,
   separateHiddenGrad: true,
 

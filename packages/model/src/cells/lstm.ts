@@ -9,6 +9,9 @@ import type { Cell, LayerBuffers, LayerWeights } from './cell.js';
 export const lstmCell: Cell = {
   name: 'lstm',
   gates: 4,
+  carriesCellState: true,
+  savesAux: true, // tanh(c)
+  defaultInit: 'pytorch',
   foldsHiddenBias: true,
   separateHiddenGrad: false,
 

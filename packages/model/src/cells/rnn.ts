@@ -8,6 +8,9 @@ import type { Cell, LayerBuffers, LayerWeights } from './cell.js';
 export const rnnCell: Cell = {
   name: 'rnn',
   gates: 1,
+  carriesCellState: false,
+  savesAux: false,
+  defaultInit: 'seed', // the seed's randn·0.01
   foldsHiddenBias: true,
   separateHiddenGrad: false,
 

@@ -6,7 +6,12 @@ import type { CompleteKernels, Kernels } from './kernels.js';
 import { referenceKernels } from './reference.js';
 import { rnnBackwardStepsWith, rnnForwardStepsWith } from './recurrence.js';
 
+const resolved = new WeakMap<Kernels, CompleteKernels>();
+
+/** The complete kernels of a backend, resolved on first use and the same object after that. */
 export function completeKernels(kernels: Kernels): CompleteKernels {
+  const known = resolved.get(kernels);
+  if (known) return known;
   const complete: Record<string, unknown> = { name: kernels.name };
   for (const key of Object.keys(referenceKernels) as (keyof CompleteKernels)[]) {
     if (key === 'name') continue;
@@ -22,5 +27,6 @@ export function completeKernels(kernels: Kernels): CompleteKernels {
     done.rnnBackwardSteps = (steps, B, H, dOut, dOutOff, hs, hsOff, whh, whhT, dh, dXw, dXwOff) =>
       rnnBackwardStepsWith(done, steps, B, H, dOut, dOutOff, hs, hsOff, whh, whhT, dh, dXw, dXwOff);
   }
+  resolved.set(kernels, done);
   return done;
 }

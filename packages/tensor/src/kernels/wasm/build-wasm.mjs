@@ -1,7 +1,11 @@
 // Regenerates kernels-wasm.generated.ts from kernels.as: `npm run build:wasm -w @charrnn/tensor`.
 // A dev tool, not part of the package: it uses the file system and the asc compiler so that
 // tests, bundles and browsers need neither (the binary ships as a base64 string).
+// The binary records where it came from in a custom section, "charrnn.provenance": the SHA-256 of
+// kernels.as, the asc version and flags. wasm-provenance.spec.ts fails when kernels.as no longer
+// matches, so a stale binary cannot go unnoticed.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -11,18 +15,47 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const ascBin = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
+const ascVersion = require('assemblyscript/package.json').version;
+const ASC_FLAGS = [
+  '-O3', '--noAssert', '--runtime', 'stub', '--use', 'abort=',
+  '--enable', 'simd', '--enable', 'threads',
+  '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536',
+];
+export const PROVENANCE_SECTION = 'charrnn.provenance';
+
+/** LEB128 encoding of an unsigned integer, as wasm section sizes are written. */
+function uleb128(value) {
+  const out = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (value !== 0);
+  return out;
+}
+
+/** The module with a custom section (id 0) appended; custom sections may sit anywhere. */
+function withCustomSection(bytes, name, payload) {
+  const nameBytes = Buffer.from(name, 'utf8');
+  const body = Buffer.concat([Buffer.from(uleb128(nameBytes.length)), nameBytes, payload]);
+  return Buffer.concat([bytes, Buffer.from([0, ...uleb128(body.length)]), body]);
+}
+
 const work = mkdtempSync(join(tmpdir(), 'charrnn-wasm-'));
 try {
+  const source = readFileSync(join(here, 'kernels.as'));
+  const provenance = {
+    source: 'kernels.as',
+    source_sha256: createHash('sha256').update(source).digest('hex'),
+    asc_version: ascVersion,
+    asc_flags: ASC_FLAGS.join(' '),
+  };
   // asc only reads .ts entry files; the source is .as so the package's tsc skips it.
   copyFileSync(join(here, 'kernels.as'), join(work, 'kernels.ts'));
   const out = join(work, 'kernels.wasm');
-  execFileSync(process.execPath, [
-    ascBin, join(work, 'kernels.ts'), '-o', out,
-    '-O3', '--noAssert', '--runtime', 'stub', '--use', 'abort=',
-    '--enable', 'simd', '--enable', 'threads',
-    '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536',
-  ], { stdio: 'inherit' });
-  const bytes = readFileSync(out);
+  execFileSync(process.execPath, [ascBin, join(work, 'kernels.ts'), '-o', out, ...ASC_FLAGS], { stdio: 'inherit' });
+  const bytes = withCustomSection(readFileSync(out), PROVENANCE_SECTION, Buffer.from(JSON.stringify(provenance)));
   const base64 = bytes.toString('base64');
   const lines = base64.match(/.{1,100}/g) ?? [];
   const ts = [
@@ -31,8 +64,12 @@ try {
     '',
     `export const KERNELS_WASM_BYTES = ${bytes.length};`,
     '',
+    '/** What the binary was built from (also in its custom section "charrnn.provenance"). */',
+    `export const KERNELS_AS_SHA256 = '${provenance.source_sha256}';`,
+    `export const ASC_VERSION = '${provenance.asc_version}';`,
+    '',
     'export const KERNELS_WASM_BASE64 =',
-    lines.map((line) => `  '${line}'`).join(' +\n') + ';',
+    `${lines.map((line) => `  '${line}'`).join(' +\n')};`,
     '',
   ].join('\n');
   writeFileSync(join(here, 'kernels-wasm.generated.ts'), ts);

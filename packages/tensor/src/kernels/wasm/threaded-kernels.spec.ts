@@ -9,7 +9,7 @@ import type { Kernels } from '../kernels.js';
 import { referenceKernels } from '../reference.js';
 import { selectKernels } from './select-kernels.js';
 import * as threadedApi from './threaded-kernels.js';
-import { createThreadedWasmKernels, type WorkerLike } from './threaded-kernels.js';
+import { createThreadedWasmKernels, } from './threaded-kernels.js';
 import { loadWasmKernels } from './wasm-kernels.js';
 import { spawnTestWorker, untilThreads } from './test-worker.js';
 import { CTL, WORKER_SOURCE } from './worker-source.js';

@@ -2,6 +2,7 @@
 // shared memory and hands out typed-array views of that memory, so kernels run on the model's
 // arrays without copying. Arrays from elsewhere still work: those calls go to the reference kernels.
 
+import type { NativeGemm } from '@charrnn/native';
 import { isDtype, type Dtype, type FloatArray } from '../../dtype.js';
 import type { Kernels } from '../kernels.js';
 import { referenceKernels } from '../reference.js';
@@ -43,22 +44,6 @@ export interface WasmKernelsOptions {
   readonly nativeGemm?: NativeGemm | null;
   /** Smallest m·n·k sent to the native gemm (default DEFAULT_NATIVE_MIN_WORK); 0 sends every gemm (tests). */
   readonly nativeMinWork?: number;
-}
-
-/**
- * A gemm outside wasm that reads and writes the wasm memory by byte offset. registerMemory gets a
- * Uint8Array over the whole memory and returns a handle; it is called again with that handle
- * whenever the memory grew. gemm takes the handle, f64 (0 or 1), the transposes (0 or 1), m, n, k,
- * alpha, A's byte offset and lda, B's and ldb, beta, C's and ldc, and the threads (1 or 2) to use,
- * which must give bit-identical results.
- */
-export interface NativeGemm {
-  readonly isa?: string;
-  registerMemory(view: Uint8Array, handle?: number): number;
-  gemm(
-    memory: number, f64: number, tA: number, tB: number, m: number, n: number, k: number, alpha: number,
-    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, threads: number,
-  ): void;
 }
 
 /**
