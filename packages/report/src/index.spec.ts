@@ -11,6 +11,7 @@ describe('@charrnn/report public API', () => {
       'createSamplePrinter',
       'csvHeader',
       'csvRow',
+      'cutLogAtStep',
       'formatDuration',
       'formatRate',
       'formatSample',
