@@ -1,9 +1,9 @@
 // The sweep directory on disk: a SweepStore whose whole-file writes are atomic (temporary file,
 // fsync, rename), so a kill at any moment leaves summary.csv, records and checkpoints valid.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { makeDirectories, openAppendFile, writeFileAtomic } from '@charrnn/cli';
+import { decodeText, makeDirectories, openAppendFile, readBytes, writeFileAtomic } from '@charrnn/cli';
 import type { SweepStore } from '@charrnn/sweep';
 
 export function createFileStore(root: string): SweepStore {
@@ -15,13 +15,14 @@ export function createFileStore(root: string): SweepStore {
     made.add(dir);
   };
   return {
+    // Regular files only: a FIFO or device planted in the sweep directory is an error, never a hang.
     readText(path) {
       const full = join(root, path);
-      return existsSync(full) ? readFileSync(full, 'utf8') : null;
+      return existsSync(full) ? decodeText(readBytes(full, 'sweep file'), full, 'sweep file') : null;
     },
     readBytes(path) {
       const full = join(root, path);
-      return existsSync(full) ? new Uint8Array(readFileSync(full)) : null;
+      return existsSync(full) ? readBytes(full, 'sweep file') : null;
     },
     writeAtomic(path, data) {
       const full = join(root, path);

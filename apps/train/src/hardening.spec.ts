@@ -59,6 +59,15 @@ describe('outputs are checked before any work', () => {
     expect(decodeCheckpoint(readFileSync(join(dir, 'run.safetensors'))).training?.step).toBe(30);
   });
 
+  it('an output never overwrites the run\'s own input, even with --force', async () => {
+    const dir = workdir();
+    const data = join(dir, 'data.txt');
+    const result = await run(trainCommand, ['--data', data, ...small, '--steps', '5', '--save', data, '--force']);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/--save ".*data.txt" is the --data file; it would be overwritten/);
+    expect(readFileSync(data, 'utf8')).toBe(TEXT);
+  });
+
   it('a second run on the same files is refused with one line naming the holder', async () => {
     const dir = workdir();
     const save = join(dir, 'run.safetensors');

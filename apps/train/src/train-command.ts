@@ -43,7 +43,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
   const logPath = text('log');
   const force = v.force === true;
   // Every output is checked, and locked, before any work: a run never fails at its first save.
-  const locks = claimOutputs({ save, saveBest, log: logPath, resume: text('resume'), force });
+  const locks = claimOutputs({ save, saveBest, log: logPath, resume: text('resume'), force, inputs: [[text('data'), '--data'], [text('init'), '--init']] });
   try {
     const corpus = loadTrainingText(text('data'), resume);
     if (corpus.text.length === 0) throw new UsageError(`--data file ${JSON.stringify(corpus.label)} is empty`);
@@ -157,9 +157,16 @@ async function train(io: CommandIo, trainer: Trainer, kernels: { close?: () => v
  * an existing checkpoint is replaced only with --force or by --resume of itself), removes the
  * temporary files killed runs left beside them, and locks them for this run.
  */
-function claimOutputs(paths: { save?: string | undefined; saveBest?: string | undefined; log?: string | undefined; resume?: string | undefined; force: boolean }): Lock[] {
+function claimOutputs(paths: { save?: string | undefined; saveBest?: string | undefined; log?: string | undefined; resume?: string | undefined; force: boolean; inputs: [string | undefined, string][] }): Lock[] {
   const { save, saveBest, log, resume, force } = paths;
   if (save && log && samePath(save, log)) throw new UsageError(`--save and --log must be different files, got ${JSON.stringify(save)} for both`);
+  // Even with --force, an output never overwrites the run's own input.
+  for (const [input, flag] of [...paths.inputs, [resume, '--resume'] as [string | undefined, string]]) {
+    if (!input) continue;
+    if (log && samePath(log, input)) throw new UsageError(`--log ${JSON.stringify(log)} is the ${flag} file; it would be overwritten`, 'choose another --log file');
+    if (save && flag !== '--resume' && samePath(save, input)) throw new UsageError(`--save ${JSON.stringify(save)} is the ${flag} file; it would be overwritten`, 'choose another --save file');
+    if (saveBest && flag !== '--resume' && samePath(saveBest, input)) throw new UsageError(`--save-best ${JSON.stringify(saveBest)} is the ${flag} file; it would be overwritten`, 'choose another --save-best file');
+  }
   if (save) {
     const resumingItself = resume !== undefined && samePath(save, resume);
     checkOutputFile(save, '--save file', {

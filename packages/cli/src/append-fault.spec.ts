@@ -12,17 +12,20 @@ const fault = vi.hoisted(() => ({ armed: false }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   let halfWritten = false;
-  const writeSync = ((fd: number, buffer: Uint8Array, offset = 0, length = buffer.length - offset, position?: number | null) => {
+  function failingWrite(fd: number, buffer: Uint8Array, offset?: number, length?: number, position?: number | null): number {
+    const start = offset ?? 0;
+    const count = length ?? buffer.length - start;
     if (fault.armed) {
       if (!halfWritten) {
         halfWritten = true;
-        return fs.writeSync(fd, buffer, offset, Math.max(1, Math.floor(length / 2)), position);
+        return fs.writeSync(fd, buffer, start, Math.max(1, Math.floor(count / 2)), position);
       }
       halfWritten = false;
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     }
-    return fs.writeSync(fd, buffer, offset, length, position);
-  }) as typeof fs.writeSync;
+    return fs.writeSync(fd, buffer, start, count, position);
+  }
+  const writeSync = failingWrite as unknown as typeof fs.writeSync;
   return { ...fs, default: { ...fs, writeSync }, writeSync };
 });
 

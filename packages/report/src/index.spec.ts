@@ -12,6 +12,7 @@ describe('@charrnn/report public API', () => {
       'createSamplePrinter',
       'csvHeader',
       'csvRow',
+      'cutLogAtStep',
       'esc',
       'fmtTick',
       'formatDuration',
