@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnNodeWorker } from '@charrnn/cli';
 import { selectKernels } from '@charrnn/tensor';
 import { Trainer, prepareData, resolveTrainConfig } from '@charrnn/train';
-import { launchChromium } from './browser.mjs';
+import { chromiumCpuSeconds, launchChromium } from './browser.mjs';
 import { startServer } from './server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,14 +29,17 @@ async function inNode() {
   if (threads === 2) await new Promise((resolve) => setTimeout(resolve, 500)); // the helper thread starts
   const trainer = new Trainer({ config, data: prepareData(text, config.valFraction, config.seqLength, config.batchSize), clock: () => performance.now(), kernels });
   let done;
+  const cpuBefore = process.cpuUsage();
   for await (const event of trainer.run()) if (event.type === 'done') done = event;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   kernels.close?.();
-  return { kernels: kernels.name, threads, charsPerSec: done.chars / done.elapsedSec, seconds: done.elapsedSec };
+  return { kernels: kernels.name, threads, charsPerSec: done.chars / done.elapsedSec, charsPerCpuSec: done.chars / cpuSeconds, seconds: done.elapsedSec };
 }
 
 async function inPage() {
   const server = await startServer({ port: 0, isolate: threads === 2 });
-  const { context, close } = await launchChromium();
+  const { context, profile, close } = await launchChromium();
   try {
     const tab = await context.newPage();
     let bytes = 0;
@@ -60,10 +63,13 @@ async function inPage() {
       if (key === 'cell') await tab.selectOption('#cell', value);
       else await tab.fill(`#${key}`, String(value));
     }
+    const cpuBefore = chromiumCpuSeconds(profile);
     await tab.click('#start');
-    await tab.waitForFunction(() => document.getElementById('run-status').dataset.status === 'finished', null, { timeout: 600_000 });
+    await tab.waitForFunction(() => document.getElementById('run-status').dataset.status === 'finished', null, { timeout: 600_000, polling: 250 });
+    const cpuAfter = chromiumCpuSeconds(profile);
     const charsPerSec = Number(await tab.getAttribute('#run-status', 'data-chars-per-sec'));
-    return { engine, charsPerSec, load: { gotoMs: loadMs, workerReadyMs: readyMs, ...timing, contentLengthBytes: bytes } };
+    const chars = page.steps * page.seqLength * page.batchSize;
+    return { engine, charsPerSec, charsPerCpuSec: chars / (cpuAfter.total - cpuBefore.total), charsPerWorkerCpuSec: chars / (cpuAfter.workers - cpuBefore.workers), load: { gotoMs: loadMs, workerReadyMs: readyMs, ...timing, contentLengthBytes: bytes } };
   } finally {
     await close();
     await server.close();
@@ -81,11 +87,18 @@ for (let i = 0; i < Number(values.repeat); i++) {
 const best = (runs) => runs.reduce((a, b) => (b.charsPerSec > a.charsPerSec ? b : a));
 const bestPage = best(pages);
 const bestNode = best(nodes);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const cpuRatio = median(pages.map((r) => r.charsPerCpuSec)) / median(nodes.map((r) => r.charsPerCpuSec));
 process.stdout.write(`${JSON.stringify({
   config: { ...page, threads },
   pageCharsPerSec: pages.map((r) => Math.round(r.charsPerSec)),
   nodeCharsPerSec: nodes.map((r) => Math.round(r.charsPerSec)),
   ratioOfBest: bestPage.charsPerSec / bestNode.charsPerSec,
+  pageCharsPerCpuSec: pages.map((r) => Math.round(r.charsPerCpuSec)),
+  pageCharsPerWorkerCpuSec: pages.map((r) => Math.round(r.charsPerWorkerCpuSec)),
+  nodeCharsPerCpuSec: nodes.map((r) => Math.round(r.charsPerCpuSec)),
+  ratioPerCpuSecond: cpuRatio,
+  ratioWorkerPerCpuSecond: median(pages.map((r) => r.charsPerWorkerCpuSec)) / median(nodes.map((r) => r.charsPerCpuSec)),
   engine: bestPage.engine,
   load: pages.map((r) => r.load),
 }, null, 2)}\n`);

@@ -91,3 +91,14 @@ describe('charrnn-gradcheck', () => {
     expect(result.err).toMatch(/^charrnn-gradcheck: error: --checkpoint file ".*" cannot be used: /);
   });
 });
+
+describe('--csv is checked before the check runs', () => {
+  it('refuses a device or a missing directory in one line', async () => {
+    for (const [csv, message] of [['/dev/null', /--csv file "\/dev\/null" is a character device/], ['/nonexistent-dir/x.csv', /its directory "\/nonexistent-dir" does not exist/]] as const) {
+      const io = fakeIo(['--csv', csv, '--hidden', '4', '--seq-length', '3']);
+      expect(await runCommand('charrnn-gradcheck', gradcheckCommand, io)).toBe(2);
+      expect(io.err()).toMatch(message);
+      expect(io.out()).toBe('');
+    }
+  });
+});

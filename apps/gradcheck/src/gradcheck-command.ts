@@ -3,7 +3,7 @@
 // finite differences. Prints a table and PASS/FAIL; exit 0 on pass, 1 on failure, 2 on bad input.
 
 import {
-  EXIT_FAILURE, EXIT_OK, UsageError, chooseKernels, formatHelp, parseFlags, readCheckpoint, readText, writeFileAtomic,
+  EXIT_FAILURE, EXIT_OK, UsageError, checkOutputFile, chooseKernels, formatHelp, parseFlags, readCheckpoint, readText, writeFileAtomic,
   type CommandIo, type FlagSpec,
 } from '@charrnn/cli';
 import { Vocabulary } from '@charrnn/corpus';
@@ -45,6 +45,8 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
     return EXIT_OK;
   }
   const write = (text: string): void => void io.stdout.write(text);
+  // Checked before the (long) check runs: a report that cannot be written fails now, not after it.
+  if (v.csv) checkOutputFile(String(v.csv), '--csv file', { mayExist: true });
   const stencil = Number(v.stencil) as Stencil;
   const entries = parseEntries(String(v.entries));
   const rng = new Prng(v.seed as number);

@@ -1,9 +1,9 @@
 // The sweep directory on disk: a SweepStore whose whole-file writes are atomic (temporary file,
 // fsync, rename), so a kill at any moment leaves summary.csv, records and checkpoints valid.
 
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { openAppendFile, writeFileAtomic } from '@charrnn/cli';
+import { makeDirectories, openAppendFile, writeFileAtomic } from '@charrnn/cli';
 import type { SweepStore } from '@charrnn/sweep';
 
 export function createFileStore(root: string): SweepStore {
@@ -11,7 +11,7 @@ export function createFileStore(root: string): SweepStore {
   const ensureDir = (path: string): void => {
     const dir = dirname(path);
     if (made.has(dir)) return;
-    mkdirSync(dir, { recursive: true });
+    makeDirectories(dir, 'sweep directory');
     made.add(dir);
   };
   return {

@@ -1,13 +1,15 @@
 // charrnn-sweep: spec file → trials → executor (worker threads) → the coordinator, which writes
 // the sweep directory; a live view on a terminal, plain lines elsewhere. Testable through CommandIo.
 
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
   EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError, chooseKernels, formatHelp, loadEmbeddedCorpus, parseFlags, readText,
   terminalInfo, type CommandIo,
+  acquireLock, checkOutputDirectory, makeDirectories, removeStaleTemporaries,
 } from '@charrnn/cli';
 import {
-  SpecError, SweepError, createInProcessExecutor, describeParams, formatProgress, formatTrialEnd, parseSpecText, runSweep, sweepIdentity,
+  SpecError, SweepError, SweepLimitError, checkTrialCount, createInProcessExecutor, describeParams, formatProgress, formatTrialEnd, parseSpecText, runSweep, sweepIdentity,
   type SweepProgress, type SweepSpec, type TrialExecutor,
 } from '@charrnn/sweep';
 import { SWEEP_FLAGS } from './flags.js';
@@ -46,6 +48,38 @@ export async function sweepCommand(io: CommandIo): Promise<number> {
     for (const problem of error.problems) io.stderr.write(`${NAME}: error: ${specPath}: ${problem}\n`);
     return EXIT_USAGE;
   }
+  try {
+    checkTrialCount(spec, v.maxTrials as number);
+  } catch (error) {
+    if (error instanceof SweepLimitError) throw new UsageError(`${specPath}: ${error.message}`, error.hint);
+    throw error;
+  }
+  // The output directory is checked, created (one level at a time) and locked before any work.
+  checkOutputDirectory(out, '--out directory');
+  makeDirectories(out, '--out directory');
+  const lock = acquireLock(out, '--out directory', NAME, join(out, '.sweep.lock'));
+  try {
+    cleanTemporaries(out);
+    return await runInDirectory(io, { spec, specPath, specText }, out, v);
+  } finally {
+    lock.release();
+  }
+}
+
+/** Temporary files of killed runs, in the sweep directory and each trial's. */
+function cleanTemporaries(out: string): void {
+  removeStaleTemporaries(out);
+  let trials: string[] = [];
+  try {
+    trials = readdirSync(join(out, 'trials'));
+  } catch {
+    return;
+  }
+  for (const id of trials) removeStaleTemporaries(join(out, 'trials', id));
+}
+
+async function runInDirectory(io: CommandIo, input: { spec: SweepSpec; specPath: string; specText: string }, out: string, v: Record<string, unknown>): Promise<number> {
+  const { spec, specPath, specText } = input;
   // --data is relative to the current directory; the spec's data to the spec file.
   const dataPath = (v.data as string | undefined) || (spec.data !== undefined ? (isAbsolute(spec.data) ? spec.data : resolve(dirname(specPath), spec.data)) : undefined);
   const text = dataPath ? readText(dataPath, v.data ? '--data file' : 'spec data file') : loadEmbeddedCorpus();
@@ -88,6 +122,7 @@ export async function sweepCommand(io: CommandIo): Promise<number> {
   try {
     result = await runSweep({
       spec, identity: sweepIdentity(spec, text), executor, store: createFileStore(out), clock: io.clock, resume: v.resume === true, signal: controller.signal,
+      maxTrials: v.maxTrials as number,
       onProgress: (p) => view.progress(p),
       onTrialEnd: (record, p) => {
         view.line(formatTrialEnd(record, p));
@@ -112,7 +147,7 @@ export async function sweepCommand(io: CommandIo): Promise<number> {
   }
   io.stdout.write(`files: ${out}/summary.csv, ${out}/report.html, ${out}/trials/<id>/{log.csv,config.json,best.safetensors}\n`);
   if (result.interrupted) {
-    io.stdout.write(`resume with: ${NAME} ${specPath} --out ${out} --resume${v.data ? ` --data ${String(v.data)}` : ''}${queued ? ` --queue ${parseQueueUrl(String(v.queue), {}).display}` : ''}\n`);
+    io.stdout.write(`resume with: npx ${NAME} ${specPath} --out ${out} --resume${v.data ? ` --data ${String(v.data)}` : ''}${queued ? ` --queue ${parseQueueUrl(String(v.queue), {}).display}` : ''}\n`);
     return EXIT_INTERRUPTED;
   }
   return counts.failed === result.records.length ? EXIT_FAILURE : EXIT_OK;

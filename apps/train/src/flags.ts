@@ -2,7 +2,7 @@
 // and its bounds and default come from the config's own rules, so the CLI and the library
 // cannot disagree. App-only flags (files, kernels) follow.
 
-import { CONFIG_RULES, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '@charrnn/train';
+import { CONFIG_RULES, DEFAULT_DIVERGENCE, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '@charrnn/train';
 import type { FlagSpec } from '@charrnn/cli';
 
 const HELP: Record<keyof TrainConfig, string> = {
@@ -71,7 +71,7 @@ export const SAMPLING_FLAGS = { temperature: CONFIG_FLAGS.temperature, topK: CON
 
 export const KERNEL_FLAG: FlagSpec = {
   flag: 'kernels', kind: 'enum', values: ['auto', 'reference', 'wasm'], default: 'auto',
-  help: 'compute kernels: auto picks WebAssembly SIMD when available, else the reference TypeScript loops',
+  help: 'compute kernels: auto picks WebAssembly SIMD (with the native gemm where npm ci built it) when available, else the reference TypeScript loops',
 };
 
 export const TRAIN_APP_FLAGS = {
@@ -80,8 +80,11 @@ export const TRAIN_APP_FLAGS = {
   save: { flag: 'save', kind: 'string', placeholder: 'FILE.safetensors', help: 'write checkpoints here (atomically)' },
   saveBest: { flag: 'save-best', kind: 'string', placeholder: 'FILE.safetensors', help: 'also keep the checkpoint of the best validation loss here (rewritten at each new best; resumable)' },
   init: { flag: 'init', kind: 'string', placeholder: 'FILE', help: 'start from these weights (vocabulary and architecture too) with a fresh optimizer' },
+  extendVocab: { flag: 'extend-vocab', kind: 'boolean', help: 'with --init: characters of --data outside the checkpoint\'s vocabulary are added with fresh weights (one line says which)' },
   resume: { flag: 'resume', kind: 'string', placeholder: 'FILE', help: 'continue a run saved with --save exactly where it stopped' },
-  force: { flag: 'force', kind: 'boolean', help: 'overwrite an existing --log file instead of refusing' },
+  force: { flag: 'force', kind: 'boolean', help: 'replace an existing --save checkpoint or --log file instead of refusing' },
+  divergeFactor: { flag: 'diverge-factor', kind: 'number', min: 0, default: DEFAULT_DIVERGENCE.factor, help: 'stop (exit 1) when the loss stays above this many times ln V (a uniform guess) for --diverge-window steps; 0: only a non-finite loss stops' },
+  divergeWindow: { flag: 'diverge-window', kind: 'int', min: 1, default: DEFAULT_DIVERGENCE.window, help: 'consecutive steps above the --diverge-factor line that count as diverged' },
   kernels: KERNEL_FLAG,
 } satisfies Record<string, FlagSpec>;
 

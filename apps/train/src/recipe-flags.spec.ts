@@ -43,6 +43,40 @@ describe('charrnn-train recipe flags', () => {
     expect(best.config).toMatchObject({ lrSchedule: 'cosine', warmup: 5, weightDecay: 0.01, patience: 3 });
   });
 
+  it('charrnn-eval --dynamic adapts while scoring: lr 0 is the static score, a step lowers it on repetitive text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'charrnn-dyn-'));
+    writeFileSync(join(dir, 'data.txt'), TEXT);
+    const train = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), '--hidden', '16', '--seq-length', '10', '--steps', '30', '--sample-every', '0', '--kernels', 'reference', '--save', join(dir, 'm.safetensors')]);
+    expect(train.code).toBe(0);
+    const score = async (extra: string[]): Promise<{ bpc: number; count: number; dynamic?: unknown }> =>
+      JSON.parse((await run(evalCommand, 'charrnn-eval', ['--checkpoint', join(dir, 'm.safetensors'), '--data', join(dir, 'data.txt'), '--kernels', 'reference', ...extra])).out);
+    const plain = await score([]);
+    const still = await score(['--dynamic', '--dynamic-lr', '0']);
+    const adapted = await score(['--dynamic', '--dynamic-lr', '0.5', '--dynamic-segment', '10']);
+    expect(Math.abs(still.bpc - plain.bpc)).toBeLessThanOrEqual(1e-5 + 1e-4 * plain.bpc);
+    expect(adapted.bpc).toBeLessThan(plain.bpc - 0.1);
+    expect(adapted).toMatchObject({ count: plain.count, dynamic: { lr: 0.5, segmentLength: 10, decay: 0 } });
+  });
+
+  it('--init refuses new characters unless --extend-vocab, which says in one line what it added', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'charrnn-vocab-'));
+    writeFileSync(join(dir, 'data.txt'), TEXT);
+    writeFileSync(join(dir, 'new.txt'), `${TEXT}Über Zoë! `.repeat(2));
+    const base = ['--hidden', '12', '--seq-length', '10', '--steps', '10', '--sample-every', '0', '--kernels', 'reference'];
+    expect((await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), ...base, '--save', join(dir, 'a.safetensors')])).code).toBe(0);
+    const refused = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'new.txt'), ...base, '--init', join(dir, 'a.safetensors')]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/^charrnn-train: error: --data the text has 4 character\(s\) outside the checkpoint's vocabulary/);
+    expect(refused.err).toContain('hint: add --extend-vocab');
+    const extended = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'new.txt'), ...base, '--init', join(dir, 'a.safetensors'), '--extend-vocab', '--save', join(dir, 'b.safetensors')]);
+    expect(extended.code).toBe(0);
+    const before = decodeCheckpoint(readFileSync(join(dir, 'a.safetensors'))).vocab.size;
+    expect(extended.err).toBe(`extended the vocabulary from ${before} to ${before + 4} characters, new: "!ZÜë"; their weights start fresh\n`);
+    expect(decodeCheckpoint(readFileSync(join(dir, 'b.safetensors'))).vocab.size).toBe(before + 4);
+    const alone = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'new.txt'), '--extend-vocab']);
+    expect(alone.err.split('\n')[0]).toBe('charrnn-train: error: --extend-vocab needs --init FILE');
+  });
+
   it('refuses --save-best naming the --save file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'charrnn-best-'));
     writeFileSync(join(dir, 'data.txt'), TEXT);

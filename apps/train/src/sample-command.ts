@@ -14,7 +14,7 @@ const FLAGS = {
   checkpoint: { flag: 'checkpoint', kind: 'string', placeholder: 'FILE', help: 'model to sample from (.safetensors written by charrnn-train --save)' },
   prime: { flag: 'prime', kind: 'string', help: 'text to start from; the model continues it (default: a newline, or the first vocabulary character)' },
   primeFile: { flag: 'prime-file', kind: 'string', placeholder: 'FILE', help: 'read the prime text from a UTF-8 file instead' },
-  length: { flag: 'length', kind: 'int', min: 0, default: 500, help: 'characters to generate (at most, with --stop)' },
+  length: { flag: 'length', kind: 'int', min: 0, default: 500, help: 'characters to generate (at most, with --stop)', aliases: ['sample-length'] },
   ...SAMPLING_FLAGS,
   stop: { flag: 'stop', kind: 'string', help: 'end the sample when the model writes this text (not printed); \\n, \\t and \\\\ are escapes' },
   argmax: { flag: 'argmax', kind: 'boolean', help: 'always take the most likely character (deterministic)' },

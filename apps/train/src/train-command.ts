@@ -1,17 +1,21 @@
 // charrnn-train: flags → config → the train pipeline → sinks (progress, CSV log, checkpoints).
 // Testable: everything outside comes in through CommandIo.
 
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import {
-  EXIT_INTERRUPTED, EXIT_OK, RunError, UsageError, formatHelp, loadEmbeddedCorpus, openAppendFile, parseFlags,
-  readText, terminalInfo, writeFileAtomic, type AppendFile, type CommandIo,
-  chooseKernels,
-  readCheckpoint,
+  EXIT_INTERRUPTED, EXIT_OK, RunError, UsageError, WriteError, formatHelp, openAppendFile, parseFlags,
+  terminalInfo, writeFileAtomic, type AppendFile, type CommandIo,
+  acquireLock, checkOutputFile, chooseKernels, formatBytes, readCheckpoint, removeStaleTemporaries, type Lock,
 } from '@charrnn/cli';
-import { combineSinks, createCsvLogSink, createProgressSink, type EventSink } from '@charrnn/report';
+import { combineSinks, createCsvLogSink, createProgressSink, cutLogAtStep, type EventSink } from '@charrnn/report';
 import {
-  TRAINING_KEYS, Trainer, prepareData, resolveTrainConfig, type Checkpoint, type TrainConfig,
+  DataError, TRAINING_KEYS, Trainer, estimateKernelBytes, extendVocabulary, largestHiddenThatFits, prepareData, resolveTrainConfig,
+  type Checkpoint, type TrainConfig, type TrainingData,
 } from '@charrnn/train';
+import type { Vocabulary } from '@charrnn/corpus';
 import { TRAIN_FLAGS } from './flags.js';
+import { loadTrainingText } from './training-text.js';
 
 
 const USAGE = 'charrnn-train [--data FILE] [--steps N] [--log FILE.csv] [--save FILE.safetensors] [options]';
@@ -31,26 +35,71 @@ export async function trainCommand(io: CommandIo): Promise<number> {
   const resume = text('resume') ? readCheckpoint(text('resume'), '--resume') : undefined;
 
   const config = resume ? resumedConfig(resume, v, flags.explicit) : init ? initConfig(init, v, flags.explicit) : resolveTrainConfig(pickConfig(v));
-  const corpus = text('data') ? readText(text('data')!, '--data file') : loadEmbeddedCorpus();
-  if (corpus.length === 0) throw new UsageError(`--data file ${JSON.stringify(text('data'))} is empty`);
-  const data = prepareData(corpus, config.valFraction, config.seqLength, config.batchSize, (resume ?? init)?.vocab);
-
   const notice = (line: string): void => void io.stderr.write(`${line}\n`);
-  const kernels = chooseKernels(String(v.kernels), notice, { threads: config.threads });
+  if (v.extendVocab && !init) throw new UsageError('--extend-vocab needs --init FILE', 'it extends the vocabulary of the checkpoint given to --init');
   const save = text('save');
   const saveBest = text('saveBest');
   if (saveBest !== undefined && saveBest === save) throw new UsageError('--save-best must name another file than --save', 'e.g. --save run.safetensors --save-best run.best.safetensors');
-  const trainer = new Trainer({
-    config, data, clock: io.clock, kernels, ...(init ? { init } : {}), ...(resume ? { resume } : {}),
-    checkpointPeriodic: save !== undefined, checkpointBest: saveBest !== undefined,
-  });
+  const logPath = text('log');
+  const force = v.force === true;
+  // Every output is checked, and locked, before any work: a run never fails at its first save.
+  const locks = claimOutputs({ save, saveBest, log: logPath, resume: text('resume'), force });
+  try {
+    const corpus = loadTrainingText(text('data'), resume);
+    if (corpus.text.length === 0) throw new UsageError(`--data file ${JSON.stringify(corpus.label)} is empty`);
+    const vocab = resume ? resume.vocab : trainingVocabulary(init, corpus.text, v.extendVocab === true, notice);
+    const data = prepareDataOrHint(corpus.text, config, vocab, init !== undefined);
 
-  const log = text('log') ? openLog(text('log')!, resume !== undefined, flags.values.force === true) : undefined;
+    const kernels = chooseKernels(String(v.kernels), notice, { threads: config.threads });
+    let trainer: Trainer;
+    try {
+      trainer = new Trainer({
+        config, data, clock: io.clock, kernels, ...(init ? { init } : {}), ...(resume ? { resume } : {}),
+        checkpointPeriodic: save !== undefined, checkpointBest: saveBest !== undefined,
+        divergence: { factor: v.divergeFactor as number, window: v.divergeWindow as number }, dataRef: corpus.ref,
+      });
+    } catch (error) {
+      kernels.close?.();
+      throw explainMemory(error, config, data.vocab.size);
+    }
+    return await train(io, trainer, kernels, { save, saveBest, log: logPath ? openLog(logPath, resume, force) : undefined });
+  } finally {
+    for (const lock of locks) lock.release();
+  }
+}
+
+interface Outputs {
+  readonly save: string | undefined;
+  readonly saveBest: string | undefined;
+  readonly log: { file: AppendFile; append: boolean } | undefined;
+}
+
+/** Runs the loop; a failed write stops training, still tries the final checkpoint, and exits 1 naming the file. */
+async function train(io: CommandIo, trainer: Trainer, kernels: { close?: () => void }, outputs: Outputs): Promise<number> {
+  const { save, saveBest, log } = outputs;
+  let writeFailure: WriteError | null = null;
+  let logBroken = false;
+  const failed = (error: unknown): void => {
+    if (!(error instanceof WriteError)) throw error;
+    writeFailure ??= error;
+    trainer.stop('stopped');
+  };
   const terminal = terminalInfo(io.stdout, io.env);
   const sinks: EventSink[] = [
     createProgressSink({ write: (s) => void io.stdout.write(s), isTTY: terminal.interactive, columns: terminal.columns, now: io.clock }),
   ];
-  if (log) sinks.push(createCsvLogSink({ write: (s) => log.file.write(s), writeHeader: !log.append }));
+  if (log) {
+    const write = (chunk: string): void => {
+      if (logBroken) return;
+      try {
+        log.file.write(chunk);
+      } catch (error) {
+        logBroken = true;
+        failed(error);
+      }
+    };
+    sinks.push(createCsvLogSink({ write, writeHeader: !log.append }));
+  }
   const sink = combineSinks(...sinks);
   const removeInterrupt = io.onInterrupt(() => trainer.stop('interrupted'));
 
@@ -59,33 +108,142 @@ export async function trainCommand(io: CommandIo): Promise<number> {
   try {
     for await (const event of trainer.run()) {
       if (event.type === 'checkpoint' && save && event.reason !== 'best') {
-        writeFileAtomic(save, trainer.checkpointBytes());
-        lastSaved = event.step;
-        await sink.handle({ ...event, path: save });
+        try {
+          writeFileAtomic(save, trainer.checkpointBytes());
+          lastSaved = event.step;
+          await sink.handle({ ...event, path: save });
+        } catch (error) {
+          failed(error);
+        }
         continue;
       }
       if (event.type === 'checkpoint' && saveBest && event.reason === 'best') {
-        writeFileAtomic(saveBest, trainer.checkpointBytes());
-        await sink.handle({ ...event, path: saveBest });
+        try {
+          writeFileAtomic(saveBest, trainer.checkpointBytes());
+          await sink.handle({ ...event, path: saveBest });
+        } catch (error) {
+          failed(error);
+        }
         continue;
       }
       await sink.handle(event);
       if (event.type === 'done') outcome = event;
     }
+  } catch (error) {
+    // The BPTT workspaces are allocated at the first step: the kernels' memory can run out there too.
+    throw explainMemory(error, trainer.config, trainer.vocab.size);
   } finally {
     kernels.close?.();
     removeInterrupt();
     await sink.close?.();
     log?.file.close();
   }
+  const kept = save ? (lastSaved !== null ? `; the last good checkpoint (step ${lastSaved}) is in ${save}` : '; no checkpoint was written') : '';
+  if (writeFailure !== null) {
+    const failure: WriteError = writeFailure;
+    throw new RunError(`${failure.message}${kept}`, failure.hint);
+  }
   if (!save && outcome.reason !== 'diverged') {
     io.stderr.write('notice: nothing was saved (no --save); to keep the weights, run with --save FILE.safetensors (e.g. --save runs/model.safetensors)\n');
   }
   if (outcome.reason === 'diverged') {
-    const kept = save ? (lastSaved !== null ? `; the last good checkpoint (step ${lastSaved}) is kept in ${save}` : '; no checkpoint was written') : '';
-    throw new RunError(`${outcome.message ?? 'training diverged'}${kept}`, 'lower --lr, or clip harder (--clip, --clip-mode norm)');
+    throw new RunError(`training diverged: ${outcome.message ?? 'the loss exploded'}${kept}`, 'lower --lr, or clip harder (--clip, --clip-mode norm); --diverge-factor/--diverge-window tune the rule');
   }
   return outcome.reason === 'interrupted' ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
+/**
+ * Checks --save and --log before any work (directory writable, target absent or a regular file;
+ * an existing checkpoint is replaced only with --force or by --resume of itself), removes the
+ * temporary files killed runs left beside them, and locks them for this run.
+ */
+function claimOutputs(paths: { save?: string | undefined; saveBest?: string | undefined; log?: string | undefined; resume?: string | undefined; force: boolean }): Lock[] {
+  const { save, saveBest, log, resume, force } = paths;
+  if (save && log && samePath(save, log)) throw new UsageError(`--save and --log must be different files, got ${JSON.stringify(save)} for both`);
+  if (save) {
+    const resumingItself = resume !== undefined && samePath(save, resume);
+    checkOutputFile(save, '--save file', {
+      mayExist: force || resumingItself,
+      refuseHint: 'add --force to replace it, --resume it to continue that run, or choose a new file',
+    });
+  }
+  if (saveBest) {
+    // A resumed run goes on improving the same best checkpoint.
+    checkOutputFile(saveBest, '--save-best file', {
+      mayExist: force || resume !== undefined,
+      refuseHint: 'add --force to replace it, or choose a new file',
+    });
+  }
+  if (log) {
+    checkOutputFile(log, '--log file', {
+      mayExist: force || resume !== undefined,
+      refuseHint: 'choose a new file, add --force to overwrite it, or --resume to append to it',
+    });
+  }
+  const locks: Lock[] = [];
+  try {
+    for (const [path, what] of [[save, '--save file'], [saveBest, '--save-best file'], [log, '--log file']] as const) {
+      if (!path) continue;
+      locks.push(acquireLock(path, what, 'charrnn-train'));
+      removeStaleTemporaries(dirname(resolve(path)), path);
+    }
+  } catch (error) {
+    for (const lock of locks) lock.release();
+    throw error;
+  }
+  return locks;
+}
+
+function samePath(a: string, b: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return real(a) === real(b);
+}
+
+/** The kernels ran out of memory while building the model: say it in sizes the user chose. */
+function explainMemory(error: unknown, config: TrainConfig, vocabSize: number): unknown {
+  if (!(error instanceof RangeError) || !/wasm memory/.test(error.message)) return error;
+  const limit = WASM_MEMORY_BYTES;
+  const need = estimateKernelBytes(config, vocabSize);
+  const fits = largestHiddenThatFits(config, vocabSize, limit);
+  const model = `a ${config.layers}-layer ${config.cell} with --hidden ${config.hidden} (V=${vocabSize}, --seq-length ${config.seqLength}, --batch-size ${config.batchSize}, ${config.dtype})`;
+  return new UsageError(
+    `${model} needs about ${formatBytes(need)}, more than the WebAssembly kernels' ${formatBytes(limit)}`,
+    fits > 0
+      ? `the largest --hidden that fits with these settings is about ${fits}; or lower --batch-size/--seq-length/--layers${config.dtype === 'f64' ? ', use --dtype f32' : ''}, or use --kernels reference (slower, uses ordinary memory)`
+      : `lower --batch-size/--seq-length/--layers${config.dtype === 'f64' ? ', use --dtype f32' : ''}, or use --kernels reference (slower, uses ordinary memory)`,
+  );
+}
+
+/** loadWasmKernels' default maximum: 16384 pages of 64 KiB. */
+const WASM_MEMORY_BYTES = 16384 * 65536;
+
+/** prepareData, with the way out named when --init meets characters its checkpoint lacks. */
+function prepareDataOrHint(corpus: string, config: TrainConfig, vocab: Vocabulary | undefined, fromInit: boolean): TrainingData {
+  try {
+    return prepareData(corpus, config.valFraction, config.seqLength, config.batchSize, vocab);
+  } catch (error) {
+    if (fromInit && error instanceof DataError && error.message.includes('outside the checkpoint')) {
+      throw new UsageError(`--data ${error.message}`, 'add --extend-vocab to give the new characters fresh weights and keep training');
+    }
+    throw error;
+  }
+}
+
+/** The vocabulary to train with: the checkpoint's, extended by the text's new characters with --extend-vocab. */
+function trainingVocabulary(checkpoint: Checkpoint | undefined, text: string, extend: boolean, notice: (line: string) => void): Vocabulary | undefined {
+  if (!checkpoint || !extend) return checkpoint?.vocab;
+  const extended = extendVocabulary(checkpoint.vocab, text);
+  if (extended.added.length > 0) {
+    const shown = JSON.stringify(extended.added.slice(0, 40).join('')) + (extended.added.length > 40 ? ' …' : '');
+    notice(`extended the vocabulary from ${checkpoint.vocab.size} to ${extended.vocab.size} characters, new: ${shown}; their weights start fresh`);
+  }
+  return extended.vocab;
 }
 
 function pickConfig(values: Record<string, unknown>): Partial<TrainConfig> {
@@ -124,13 +282,21 @@ function resumedConfig(checkpoint: Checkpoint, values: Record<string, unknown>, 
   return resolveTrainConfig({ ...stored, ...control });
 }
 
-function openLog(path: string, resuming: boolean, force: boolean): { file: AppendFile; append: boolean } {
-  if (force && !resuming) writeFileAtomic(path, '');
-  const file = openAppendFile(path, '--log file');
-  if (file.existed && !resuming) {
-    file.close();
-    throw new UsageError(`--log file ${JSON.stringify(path)} already exists`, 'choose a new file, add --force to overwrite it, or --resume to append to it');
+/** Opens --log: replaced with --force, cut back to the checkpoint's step with --resume, else new. */
+function openLog(path: string, resume: Checkpoint | undefined, force: boolean): { file: AppendFile; append: boolean } {
+  if (resume?.training) {
+    let existing = '';
+    try {
+      existing = readFileSync(path, 'utf8');
+    } catch {
+      existing = '';
+    }
+    // Rows after the checkpoint's step were logged by the session that was killed; the resumed run logs them again.
+    const kept = cutLogAtStep(existing, resume.training.step);
+    if (kept !== existing) writeFileAtomic(path, kept);
+  } else if (force) {
+    writeFileAtomic(path, '');
   }
+  const file = openAppendFile(path, '--log file');
   return { file, append: file.existed };
 }
-

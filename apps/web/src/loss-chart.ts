@@ -4,7 +4,7 @@
 
 import uPlot from 'uplot';
 
-const REDRAW_MS = 250;
+const REDRAW_MS = 500;
 
 export class LossChart {
   private readonly plot: uPlot;
@@ -20,7 +20,9 @@ export class LossChart {
     const opts: uPlot.Options = {
       width: Math.max(320, container.clientWidth),
       height: 300,
-      scales: { x: { time: false } },
+      // The y axis follows the smoothed and validation curves (from a uniform guess down), so the
+      // first steps' spikes of the raw batch-1 loss do not squash the rest of the curve.
+      scales: { x: { time: false }, y: { range: (u, _min, max) => [0, upperBound(u.data, max)] } },
       axes: [
         { label: 'characters seen', stroke: '#1a1a1a', grid: { stroke: '#e3e3e3' }, values: (_u, ticks) => ticks.map(formatCount) },
         { label: 'bits per character', stroke: '#1a1a1a', grid: { stroke: '#e3e3e3' }, size: 55 },
@@ -69,6 +71,12 @@ export class LossChart {
     this.redrawTimer = null;
     this.plot.setData([this.chars, this.loss, this.smooth, this.val] as uPlot.AlignedData);
   }
+}
+
+function upperBound(data: uPlot.AlignedData, max: number): number {
+  let top = 0;
+  for (const series of [data[2], data[3]]) for (const v of series ?? []) if (v != null && v > top) top = v;
+  return top > 0 ? Math.min(max, top * 1.15) : Math.max(max, 1);
 }
 
 /** The legend shows the value under the cursor, or the latest one when the cursor is elsewhere. */

@@ -27,6 +27,7 @@ const PAGE_DEFAULTS: PageConfig = {
 const NUMERIC_KEYS = ['layers', 'hidden', 'seqLength', 'batchSize', 'lr', 'steps', 'evalEvery', 'sampleEvery', 'seed'] as const;
 const CHOICE_KEYS = ['cell', 'optimizer'] as const;
 const MAX_TRAINING_SAMPLES = 20;
+const STATS_EVERY_MS = 200;
 const PERSIST_EVERY_MS = 15_000;
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -117,6 +118,7 @@ async function loadCheckpointFile(file: File): Promise<void> {
 // ---- rendering worker messages ----
 
 function showStatus(next: RunStatus, summary: ModelSummary | null): void {
+  showStep();
   status = next;
   model = summary;
   const busy = status === 'running' || status === 'paused';
@@ -137,17 +139,23 @@ function showStatus(next: RunStatus, summary: ModelSummary | null): void {
 }
 
 let pendingStep: Extract<TrainingEvent, { type: 'step' }> | null = null;
+let stepTimer: ReturnType<typeof setTimeout> | null = null;
+let speed: number | null = null;
 function showStep(): void {
+  if (stepTimer !== null) clearTimeout(stepTimer);
+  stepTimer = null;
   const event = pendingStep;
   pendingStep = null;
   if (!event) return;
+  ui.stat.step.dataset.value = String(event.step);
+  ui.stat.loss.dataset.value = String(event.loss);
+  if (speed !== null) ui.stat.speed.dataset.value = String(speed);
   const bits = (nats: number) => (nats / Math.LN2).toFixed(3);
   ui.stat.step.textContent = `${event.step.toLocaleString('en')} / ${event.totalSteps.toLocaleString('en')}`;
   ui.stat.chars.textContent = event.chars.toLocaleString('en');
   ui.stat.loss.textContent = bits(event.loss);
   ui.stat.smooth.textContent = bits(event.smoothLoss);
-  const speed = ui.stat.speed.dataset.value;
-  ui.stat.speed.textContent = speed === undefined ? '–' : Math.round(Number(speed)).toLocaleString('en');
+  ui.stat.speed.textContent = speed === null ? '–' : Math.round(speed).toLocaleString('en');
 }
 
 function showEvent(event: TrainingEvent): void {
@@ -156,11 +164,10 @@ function showEvent(event: TrainingEvent): void {
       ui.engine.textContent = `${ui.engine.dataset.engine ?? ''} Training ${event.paramCount.toLocaleString('en')} parameters on ${event.trainChars.toLocaleString('en')} characters (validation ${event.valChars.toLocaleString('en')}).`;
       break;
     case 'step':
-      // Step events come up to ~100 times a second: the numbers are drawn once per frame.
-      if (pendingStep === null) requestAnimationFrame(showStep);
+      // Step events come hundreds of times a second: the numbers are drawn a few times a second
+      // (drawing costs this thread, the compositor and the rasterizer as much CPU as training).
+      if (pendingStep === null) stepTimer = setTimeout(showStep, STATS_EVERY_MS);
       pendingStep = event;
-      ui.stat.step.dataset.value = String(event.step);
-      ui.stat.loss.dataset.value = String(event.loss);
       showSpeed(event);
       chart.addStep(event.chars, event.loss / Math.LN2, event.smoothLoss / Math.LN2);
       break;
@@ -200,7 +207,7 @@ function showSpeed(event: Extract<TrainingEvent, { type: 'step' }>): void {
   speedWindows.push({ chars, seconds: chars / event.charsPerSec });
   if (speedWindows.length > 30) speedWindows.shift();
   const total = speedWindows.reduce((sum, w) => ({ chars: sum.chars + w.chars, seconds: sum.seconds + w.seconds }), { chars: 0, seconds: 0 });
-  ui.stat.speed.dataset.value = String(total.chars / total.seconds);
+  speed = total.chars / total.seconds;
 }
 
 function showError(message: string): void {
@@ -236,8 +243,8 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       showStatus(message.status, message.model);
       if (message.status === 'paused' || message.status === 'finished') requestSample();
       break;
-    case 'event':
-      showEvent(message.event);
+    case 'events':
+      for (const trainingEvent of message.events) showEvent(trainingEvent);
       break;
     case 'sample':
       if (message.id === sampleRequest) ui.sampleOutput.textContent = message.prime + message.text;
@@ -339,6 +346,7 @@ ui.start.addEventListener('click', () => {
   chart.clear();
   speedWindows.length = 0;
   previousStepChars = 0;
+  speed = null;
   ui.trainingSamples.replaceChildren();
   send({ type: 'start', text: ui.text.value, config, fromLoaded: loadedIdle });
 });

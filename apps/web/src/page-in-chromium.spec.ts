@@ -16,7 +16,7 @@ import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../browser.mjs
 import { startServer } from '../server.mjs';
 
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const trainApp = join(appRoot, '../train/dist');
+const trainApp = join(appRoot, '../train');
 const screenshotDir = join(appRoot, 'test-output');
 const inCi = Boolean(process.env.CI);
 const available = chromiumAvailable() as boolean;
@@ -33,7 +33,7 @@ interface Server {
 }
 
 function cli(command: 'train' | 'eval' | 'sample', args: string[]): string {
-  return execFileSync(process.execPath, [join(trainApp, `${command}.js`), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(process.execPath, [join(trainApp, `bin/charrnn-${command}.js`), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function evalWithCli(checkpoint: string, textFile: string): number {
@@ -71,7 +71,7 @@ describe.skipIf(!available && !inCi)('the page in Chromium', () => {
 
   beforeAll(async () => {
     if (!available) throw new Error(`no Chromium at ${CHROMIUM_PATH as string}: CI must install it (apt-get install -y chromium)`);
-    if (!existsSync(join(appRoot, 'dist/index.html')) || !existsSync(join(trainApp, 'eval.js'))) {
+    if (!existsSync(join(appRoot, 'dist/index.html')) || !existsSync(join(trainApp, 'dist/eval.js'))) {
       throw new Error('the page or charrnn-eval is not built: run npx nx run @charrnn/app-web:test (it builds both first)');
     }
     work = mkdtempSync(join(tmpdir(), 'charrnn-web-test-'));

@@ -44,7 +44,8 @@ export interface ModelSummary {
 export type FromWorker =
   | { readonly type: 'ready'; readonly kernels: string; readonly threads: number; readonly isolated: boolean; readonly notice?: string }
   | { readonly type: 'status'; readonly status: RunStatus; readonly model: ModelSummary | null }
-  | { readonly type: 'event'; readonly event: TrainingEvent }
+  /** Training events in order; step events are batched (about ten messages a second) to spare the page's thread. */
+  | { readonly type: 'events'; readonly events: readonly TrainingEvent[] }
   | { readonly type: 'sample'; readonly id: number; readonly prime: string; readonly text: string }
   | { readonly type: 'evaluation'; readonly loss: number; readonly bpc: number; readonly count: number }
   | { readonly type: 'checkpoint'; readonly purpose: 'download' | 'persist'; readonly bytes: ArrayBuffer; readonly step: number; readonly config: PageConfig | null }

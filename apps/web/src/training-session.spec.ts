@@ -27,7 +27,7 @@ describe('TrainingSession', () => {
   it('trains through the Trainer and reports its events, then finishes', async () => {
     const { s, of } = session();
     await s.handle({ type: 'start', text: TEXT, config: CONFIG, fromLoaded: false });
-    const events = of('event').map((m) => m.event);
+    const events = of('events').flatMap((m) => m.events);
     expect(events[0]!.type).toBe('start');
     expect(events.filter((e) => e.type === 'eval')).toHaveLength(2);
     expect(events.filter((e) => e.type === 'sample')).toHaveLength(2);
@@ -42,7 +42,7 @@ describe('TrainingSession', () => {
     const trainer = new Trainer({ config, data: prepareData(TEXT, config.valFraction, config.seqLength, config.batchSize), clock: () => 0 });
     const direct = [];
     for await (const event of trainer.run()) if (event.type === 'eval') direct.push(event.valLoss);
-    expect(of('event').flatMap((m) => (m.event.type === 'eval' ? [m.event.valLoss] : []))).toEqual(direct);
+    expect(of('events').flatMap((m) => m.events).flatMap((e) => (e.type === 'eval' ? [e.valLoss] : []))).toEqual(direct);
   });
 
   it('pauses between steps and resumes where it stopped', async () => {
@@ -51,12 +51,14 @@ describe('TrainingSession', () => {
     await s.handle({ type: 'pause' });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(of('status').at(-1)!.status).toBe('paused');
-    const steps = of('event').length;
+    const batches = of('events').length;
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(of('event').length).toBe(steps);
+    expect(of('events').length).toBe(batches);
     await s.handle({ type: 'resume' });
     await run;
-    expect(of('event').at(-1)!.event).toMatchObject({ type: 'done', step: 200 });
+    expect(of('events').at(-1)!.events.at(-1)).toMatchObject({ type: 'done', step: 200 });
+    const steps = of('events').flatMap((m) => m.events).filter((e) => e.type === 'step').map((e) => e.step);
+    expect(steps).toEqual(Array.from({ length: 20 }, (_, i) => 10 * (i + 1)));
   });
 
   it('samples, evaluates like charrnn-eval, and writes a checkpoint that loads back', async () => {

@@ -8,6 +8,7 @@ import { Prng, type Kernels } from '@charrnn/tensor';
 import { formatChar } from '@charrnn/corpus';
 import { evaluateText, sampleIds, type CharRnnModel } from '@charrnn/model';
 import { Trainer, decodeCheckpoint, modelFromCheckpoint, prepareData, resolveTrainConfig, type Checkpoint } from '@charrnn/train';
+import type { TrainingEvent } from '@charrnn/report';
 import type { FromWorker, ModelSummary, PageConfig, RunStatus, ToWorker } from './protocol.js';
 
 export interface SessionHost {
@@ -21,6 +22,8 @@ export interface SessionHost {
 /** Steps between the trainer's step events: often enough for a live chart and a quick pause. */
 export const PAGE_LOG_EVERY = 10;
 export const PAGE_SAMPLE_LENGTH = 200;
+/** Step events are sent in batches at most this often (ms); other events go out at once. */
+export const STEP_BATCH_MS = 100;
 
 export class TrainingSession {
   private readonly host: SessionHost;
@@ -33,6 +36,8 @@ export class TrainingSession {
   private wake: (() => void) | null = null;
   /** Bumped by reset, so a run loop that wakes after it knows it was abandoned. */
   private generation = 0;
+  private pendingEvents: TrainingEvent[] = [];
+  private lastFlush = 0;
 
   constructor(host: SessionHost) {
     this.host = host;
@@ -71,7 +76,7 @@ export class TrainingSession {
     this.setStatus('running');
     for await (const event of trainer.run()) {
       if (generation !== this.generation) return;
-      this.host.post({ type: 'event', event });
+      this.queue(event);
       if (this.pauseRequested && event.type !== 'done') {
         this.setStatus('paused');
         await new Promise<void>((resolve) => { this.wake = resolve; });
@@ -81,6 +86,18 @@ export class TrainingSession {
       }
     }
     if (generation === this.generation) this.setStatus('finished');
+  }
+
+  private queue(event: TrainingEvent): void {
+    this.pendingEvents.push(event);
+    if (event.type !== 'step' || this.host.clock() - this.lastFlush >= STEP_BATCH_MS) this.flush();
+  }
+
+  private flush(): void {
+    this.lastFlush = this.host.clock();
+    if (this.pendingEvents.length === 0) return;
+    this.host.post({ type: 'events', events: this.pendingEvents });
+    this.pendingEvents = [];
   }
 
   private pause(): void {
@@ -94,6 +111,7 @@ export class TrainingSession {
 
   private reset(): void {
     this.generation++;
+    this.pendingEvents = [];
     this.trainer?.stop('stopped');
     this.trainer = null;
     this.loaded = null;
@@ -171,6 +189,7 @@ export class TrainingSession {
   }
 
   private setStatus(status: RunStatus): void {
+    this.flush();
     this.status = status;
     this.host.post({ type: 'status', status, model: this.summary() });
   }

@@ -1,15 +1,27 @@
-// Reading a checkpoint named by a flag, with errors that name the flag and the file.
+// Reading a checkpoint named by a flag, through a file handle: the length prefix, then the header
+// (checked against the file's size), then only the tensors a checkpoint uses, so a huge or lying
+// file costs its header, not its size in memory. Errors name the flag and the file.
 
+import { closeSync, fstatSync } from 'node:fs';
+import { readSafetensorsLayout, safetensorsHeaderLength, SafetensorsError } from '@charrnn/safetensors';
+import { CheckpointError, decodeCheckpointFrom, type Checkpoint } from '@charrnn/train';
 import { UsageError } from './errors.js';
-import { readBytes } from './files.js';
-import { decodeCheckpoint, type Checkpoint } from '@charrnn/train';
+import { openInput, readAt } from './files.js';
 
 export function readCheckpoint(path: string | undefined, flag: string): Checkpoint {
   if (!path) throw new UsageError(`${flag} FILE is required`, `pass the .safetensors file written by charrnn-train --save`);
-  const bytes = readBytes(path, `${flag} file`);
+  const what = `${flag} file`;
+  const fd = openInput(path, what);
   try {
-    return decodeCheckpoint(bytes);
+    const size = fstatSync(fd).size;
+    const headerLength = safetensorsHeaderLength(readAt(fd, 0, Math.min(8, size), path, what), size);
+    const layout = readSafetensorsLayout(readAt(fd, 0, 8 + headerLength, path, what), size);
+    return decodeCheckpointFrom({ layout, read: (entry) => readAt(fd, entry.begin, entry.end - entry.begin, path, what) });
   } catch (error) {
-    throw new UsageError(`${flag} file ${JSON.stringify(path)} cannot be used: ${(error as Error).message}`, 'was it written completely by charrnn-train --save (or another safetensors writer)?');
+    if (error instanceof SafetensorsError) error = new CheckpointError(`not a valid safetensors file: ${error.message}`);
+    if (!(error instanceof CheckpointError)) throw error;
+    throw new UsageError(`${flag} file ${JSON.stringify(path)} cannot be used: ${error.message}`, 'was it written completely by charrnn-train --save (or another safetensors writer)?');
+  } finally {
+    closeSync(fd);
   }
 }

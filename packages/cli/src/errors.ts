@@ -16,7 +16,7 @@ export class UsageError extends Error {
 
 /** The command ran but failed (a diverged loss, a failed gradient check): exit 1. */
 export class RunError extends Error {
-  override readonly name = 'RunError';
+  override readonly name: string = 'RunError';
   constructor(message: string, readonly hint?: string) {
     super(message);
   }
@@ -24,6 +24,51 @@ export class RunError extends Error {
 
 export interface ErrorOutput {
   write(text: string): void;
+}
+
+/** A file could not be written (disk full, permissions, a directory gone): exit 1, naming the file. */
+export class WriteError extends RunError {
+  override readonly name: string = 'WriteError';
+  constructor(readonly path: string, readonly code: string, hint?: string) {
+    super(`cannot write ${JSON.stringify(path)}: ${describeErrno(code)}`, hint);
+  }
+
+  static from(error: unknown, path: string): WriteError {
+    if (error instanceof WriteError) return error;
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return new WriteError(path, code, WRITE_HINTS[code] ?? 'check that the directory exists and is writable');
+  }
+}
+
+const WRITE_HINTS: Record<string, string> = {
+  ENOSPC: 'free some space on that disk; --resume then continues from the last checkpoint',
+  EDQUOT: 'your disk quota is used up; free some space, then --resume',
+  EACCES: 'check the permissions of the file and its directory',
+  EPERM: 'check the permissions of the file and its directory',
+  EROFS: 'the file system is read-only; write somewhere else',
+  ENOENT: 'its directory was removed while the run was going; create it again, then --resume',
+};
+
+const ERRNO_TEXT: Record<string, string> = {
+  ENOSPC: 'no space left on the device (ENOSPC)',
+  EDQUOT: 'disk quota exceeded (EDQUOT)',
+  EACCES: 'permission denied (EACCES)',
+  EPERM: 'operation not permitted (EPERM)',
+  EROFS: 'read-only file system (EROFS)',
+  ENOENT: 'its directory does not exist (ENOENT)',
+  EIO: 'input/output error (EIO)',
+  EISDIR: 'it is a directory (EISDIR)',
+};
+
+function describeErrno(code: string): string {
+  return ERRNO_TEXT[code] ?? code;
+}
+
+/** Exit status for a run stopped by a signal: 128 + its number (SIGINT 130, SIGTERM 143, SIGHUP 129). */
+export const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+export function exitCodeForSignal(signal: string): number {
+  return 128 + (SIGNAL_NUMBERS[signal] ?? 2);
 }
 
 /** Prints `<command>: error: <message>` (and a hint line) and returns the exit code for the error. */

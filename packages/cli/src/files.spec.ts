@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openAppendFile, readText, writeFileAtomic } from './files.js';
-import { EXIT_FAILURE, EXIT_USAGE, RunError, UsageError, reportError } from './errors.js';
+import { execFileSync } from 'node:child_process';
+import { openAppendFile, readBytes, readText, writeFileAtomic } from './files.js';
+import { EXIT_FAILURE, EXIT_USAGE, RunError, UsageError, WriteError, exitCodeForSignal, reportError } from './errors.js';
 import { collectCorpus, loadEmbeddedCorpus } from './embedded-corpus.js';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'charrnn-cli-'));
@@ -18,8 +19,29 @@ describe('files', () => {
     expect(readdirSync(d)).toEqual(['a.bin']);
   });
 
-  it('refuses a write into a missing directory with a usage error, leaving nothing behind', () => {
-    expect(() => writeFileAtomic(join(dir(), 'nope', 'a.bin'), 'x')).toThrow(UsageError);
+  it('a write into a directory that is gone fails as a run error (exit 1) naming the file', () => {
+    expect(() => writeFileAtomic(join(dir(), 'nope', 'a.bin'), 'x')).toThrow(WriteError);
+    expect(() => writeFileAtomic(join(dir(), 'nope', 'a.bin'), 'x')).toThrow(/cannot write ".*a.bin": its directory does not exist \(ENOENT\)/);
+  });
+
+  it('reads regular files only: a device or a FIFO is one line, never an endless read', () => {
+    expect(() => readText('/dev/zero', '--data file')).toThrow(/--data file "\/dev\/zero" is a character device, not a regular file/);
+    const d = dir();
+    execFileSync('mkfifo', [join(d, 'pipe')]);
+    expect(() => readText(join(d, 'pipe'), '--data file')).toThrow(/is a named pipe \(FIFO\), not a regular file/);
+  });
+
+  it('refuses a file larger than the cap before reading it', () => {
+    const d = dir();
+    writeFileSync(join(d, 'big.txt'), 'x'.repeat(2048));
+    expect(() => readBytes(join(d, 'big.txt'), '--data file', 1024)).toThrow(/is 2.0 KiB, more than the 1.0 KiB charrnn can hold/);
+    expect(readBytes(join(d, 'big.txt'), '--data file', 4096).length).toBe(2048);
+  });
+
+  it('a full disk under an append (/dev/full) is a WriteError naming the file', () => {
+    const log = openAppendFile('/dev/full', 'log');
+    expect(() => log.write('1,2\n')).toThrow(/cannot write "\/dev\/full": no space left on the device \(ENOSPC\)/);
+    log.close();
   });
 
   it('reads UTF-8 text and names the file and byte of invalid input', () => {
@@ -55,6 +77,11 @@ describe('reportError', () => {
     expect(reportError('tool', new RunError('diverged'), out)).toBe(EXIT_FAILURE);
     expect(reportError('tool', new RangeError('x must be y, got z'), out)).toBe(EXIT_USAGE);
     expect(lines).toEqual(['tool: error: bad flag\n', 'hint: try this\n', 'tool: error: diverged\n', 'tool: error: x must be y, got z\n']);
+    expect(reportError('tool', new WriteError('run.csv', 'ENOSPC'), out)).toBe(EXIT_FAILURE);
+  });
+
+  it('a run stopped by a signal exits 128 + its number', () => {
+    expect([exitCodeForSignal('SIGINT'), exitCodeForSignal('SIGTERM'), exitCodeForSignal('SIGHUP')]).toEqual([130, 143, 129]);
   });
 });
 

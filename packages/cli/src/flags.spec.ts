@@ -97,5 +97,6 @@ describe('flag names: misspellings, aliases, -h and --version', () => {
     const help = formatHelp('tool', 'Does things.', SPELLED);
     expect(help).toContain('  -h, --help');
     expect(help).toContain('  --version');
+    expect(help).toContain('(default: 1) (also --sample-temperature)');
   });
 });

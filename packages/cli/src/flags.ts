@@ -155,7 +155,8 @@ export function formatHelp(usage: string, description: string, table: Record<str
     const placeholder = spec.kind === 'boolean' ? '' : ` ${spec.placeholder ?? (spec.kind === 'enum' ? spec.values!.join('|') : spec.kind === 'string' ? 'TEXT' : 'N')}`;
     const left = `  --${spec.flag}${placeholder}`;
     const def = spec.default === undefined || spec.default === '' ? '' : ` (default: ${String(spec.default)})`;
-    return [left, `${spec.help}${def}`] as const;
+    const also = spec.aliases?.length ? ` (also ${spec.aliases.map((a) => `--${a}`).join(', ')})` : '';
+    return [left, `${spec.help}${def}${also}`] as const;
   });
   const width = Math.min(34, Math.max(...rows.map(([left]) => left.length)) + 2);
   const lines = rows.map(([left, right]) => (left.length + 1 > width ? `${left}\n${' '.repeat(width)}${right}` : `${left.padEnd(width)}${right}`));

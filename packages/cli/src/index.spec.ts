@@ -3,5 +3,5 @@ import { expect, it } from 'vitest';
 import * as api from './index.js';
 
 it('exports exactly the documented API', () => {
-  expect(Object.keys(api).sort()).toEqual(['EXIT_FAILURE', 'EXIT_INTERRUPTED', 'EXIT_OK', 'EXIT_USAGE', 'RunError', 'UsageError', 'appVersion', 'asksForVersion', 'chooseKernels', 'collectCorpus', 'describeRule', 'fakeIo', 'formatHelp', 'isCorpusFile', 'loadEmbeddedCorpus', 'main', 'nearestFlag', 'openAppendFile', 'parseFlags', 'processIo', 'readBytes', 'readCheckpoint', 'readText', 'reportError', 'runCommand', 'spawnNodeWorker', 'terminalInfo', 'writeFileAtomic']);
+  expect(Object.keys(api).sort()).toEqual(['EXIT_FAILURE', 'EXIT_INTERRUPTED', 'EXIT_OK', 'EXIT_USAGE', 'MAX_INPUT_BYTES', 'RunError', 'STOP_SIGNALS', 'UsageError', 'WriteError', 'acquireLock', 'appVersion', 'asksForVersion', 'checkOutputDirectory', 'checkOutputFile', 'checkWritableDirectory', 'chooseKernels', 'collectCorpus', 'decodeText', 'describeRule', 'exitCodeForSignal', 'fakeIo', 'formatBytes', 'formatHelp', 'isCorpusFile', 'isProcessAlive', 'loadEmbeddedCorpus', 'main', 'makeDirectories', 'nearestFlag', 'openAppendFile', 'openInput', 'parseFlags', 'processIo', 'readAt', 'readBytes', 'readCheckpoint', 'readText', 'removeStaleTemporaries', 'reportError', 'runCommand', 'spawnNodeWorker', 'temporaryPath', 'terminalInfo', 'writeFileAtomic']);
 });

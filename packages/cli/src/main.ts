@@ -1,7 +1,8 @@
 // The shell around every command: runs it, turns errors into one stderr line and an exit code,
-// and handles Ctrl-C (first press: ask the command to stop cleanly; second press: exit at once).
+// and handles Ctrl-C, SIGTERM and SIGHUP alike (first signal: ask the command to stop cleanly —
+// save, flush — and exit 128 + the signal's number; a second signal: exit at once).
 
-import { EXIT_INTERRUPTED, EXIT_OK, reportError } from './errors.js';
+import { EXIT_INTERRUPTED, EXIT_OK, exitCodeForSignal, reportError } from './errors.js';
 import { appVersion, asksForVersion } from './version.js';
 
 export interface CommandIo {
@@ -11,32 +12,37 @@ export interface CommandIo {
   readonly env: Record<string, string | undefined>;
   /** Milliseconds, monotonic. */
   readonly clock: () => number;
-  /** Registers a Ctrl-C handler; returns a function that removes it. */
+  /** Registers a handler for Ctrl-C, SIGTERM and SIGHUP; returns a function that removes it. */
   readonly onInterrupt: (handler: () => void) => () => void;
 }
 
 /** A command returns its exit code; thrown errors are reported by runCommand. */
 export type Command = (io: CommandIo) => Promise<number>;
 
-export function processIo(): CommandIo {
+/** The signals a run stops cleanly on. */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export function processIo(): CommandIo & { readonly signal: () => string | undefined } {
+  let received: string | undefined;
+  // A console that fails (a closed pipe, `| head`; a full disk under a redirect) must not crash the
+  // run with a stack trace: its files matter more than its progress lines. Writes there just stop.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   return {
     argv: process.argv.slice(2),
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     clock: () => performance.now(),
+    signal: () => received,
     onInterrupt(handler) {
-      let pressed = false;
-      const listener = (): void => {
-        if (pressed) process.exit(EXIT_INTERRUPTED);
-        pressed = true;
+      const listener = (signal: string): void => {
+        if (received !== undefined) process.exit(exitCodeForSignal(signal));
+        received = signal;
         handler();
       };
-      process.on('SIGINT', listener);
-      process.on('SIGTERM', listener);
+      for (const signal of STOP_SIGNALS) process.on(signal, listener);
       return () => {
-        process.off('SIGINT', listener);
-        process.off('SIGTERM', listener);
+        for (const signal of STOP_SIGNALS) process.off(signal, listener);
       };
     },
   };
@@ -58,9 +64,11 @@ export async function runCommand(name: string, command: Command, io: CommandIo):
   }
 }
 
-/** Entry point helper for main.ts files. */
+/** Entry point helper for main.ts files: an interrupted run exits 128 + the signal that stopped it. */
 export function main(name: string, command: Command): void {
-  void runCommand(name, command, processIo()).then((code) => {
-    process.exitCode = code;
+  const io = processIo();
+  void runCommand(name, command, io).then((code) => {
+    const signal = io.signal();
+    process.exitCode = code === EXIT_INTERRUPTED && signal !== undefined ? exitCodeForSignal(signal) : code;
   });
 }

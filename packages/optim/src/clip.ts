@@ -63,11 +63,15 @@ export function globalGradNorm(registry: ParamRegistry, kernels?: Kernels): numb
   return max * Math.sqrt(sum);
 }
 
-/** The same norm through the kernels' fused passes (one call per parameter, SIMD in wasm). */
-function fusedGradNorm(registry: ParamRegistry, kernels: Kernels): number {
+/**
+ * The same norm through the kernels' fused passes (one call per parameter, SIMD in wasm). When
+ * `maxima` is given it receives each parameter's largest |grad| (up to a NaN, where it stops).
+ */
+function fusedGradNorm(registry: ParamRegistry, kernels: Kernels, maxima?: number[]): number {
   let max = 0;
   for (const p of registry.list) {
     const a = kernels.absMax!(p.grad.length, p.grad, 0);
+    maxima?.push(a);
     if (Number.isNaN(a)) return NaN;
     if (a > max) max = a;
   }
@@ -80,13 +84,16 @@ function fusedGradNorm(registry: ParamRegistry, kernels: Kernels): number {
 /** Clamps every gradient entry into [−limit, limit] (the seed clips at 5). Kernels, when given, run the passes. */
 export function clipElementwise(registry: ParamRegistry, limit: number, kernels?: Kernels): ElementwiseClipResult {
   positive('clipElementwise', 'limit', limit);
-  const normBefore = globalGradNorm(registry, kernels);
+  // The norm's pass already found each parameter's largest |grad|: a parameter within ±limit needs no clamp pass.
+  const maxima: number[] = [];
+  const normBefore = kernels?.absMax && kernels.scaledSumOfSquares ? fusedGradNorm(registry, kernels, maxima) : globalGradNorm(registry, kernels);
   let changed = 0;
   let total = 0;
-  for (const p of registry.list) {
-    changed += kernels?.clamp ? kernels.clamp(p.grad.length, p.grad, 0, limit) : clip(p.grad, limit);
+  registry.list.forEach((p, i) => {
     total += p.grad.length;
-  }
+    if (maxima[i]! <= limit) return;
+    changed += kernels?.clamp ? kernels.clamp(p.grad.length, p.grad, 0, limit) : clip(p.grad, limit);
+  });
   return { clippedFraction: total === 0 ? 0 : changed / total, normBefore };
 }
 

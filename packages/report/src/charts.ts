@@ -195,4 +195,4 @@ svg{background:#fff;border:1px solid #ddd}
 svg text{font-size:11px;fill:#444}
 .legend{display:flex;flex-wrap:wrap;gap:4px 16px;margin:6px 0 10px}.legend .key{display:inline-flex;align-items:center;gap:6px}.legend svg{border:0}
 table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #eee;padding:3px 8px;text-align:right}th{background:#f6f6f6}
-td.l,th.l{text-align:left}.best td{background:#fff7d6}.failed td{color:#b00}`;
+td.l,th.l{text-align:left}.best td{background:#fff7d6}.failed td{color:#b00}.wide{overflow-x:auto}`;

@@ -111,3 +111,21 @@ function checkExtraColumns(fn: string, extraColumns: unknown): [string, string |
   }
   return entries as [string, string | number][];
 }
+
+/**
+ * A training log cut back to a checkpoint: the header and the complete rows whose `step` is at most
+ * `step`. A row a kill left half written (no final newline) is dropped too, so a resumed run
+ * appends after whole rows only. Used by charrnn-train --resume and by sweep trials alike.
+ */
+export function cutLogAtStep(text: string, step: number): string {
+  const lines = text.split('\n');
+  lines.pop(); // "" after the last newline, or an unterminated partial row
+  const header = lines[0];
+  if (header === undefined || header === '') return '';
+  const column = Math.max(0, header.split(',').indexOf('step'));
+  const rows = lines.slice(1).filter((line) => {
+    const cell = line.split(',')[column];
+    return line !== '' && cell !== undefined && cell !== '' && Number(cell) <= step;
+  });
+  return `${[header, ...rows].join('\n')}\n`;
+}

@@ -11,7 +11,7 @@ export {
   type StepEvent,
   type TrainingEvent,
 } from './events.js';
-export { CSV_LOG_COLUMNS, createCsvLogSink, csvHeader, csvRow, type CsvLogColumn, type CsvLogSinkOptions } from './csv.js';
+export { CSV_LOG_COLUMNS, createCsvLogSink, csvHeader, csvRow, cutLogAtStep, type CsvLogColumn, type CsvLogSinkOptions } from './csv.js';
 export { createProgressSink, type ProgressSinkOptions } from './progress.js';
 export { createSamplePrinter, formatSample, type SamplePrinterOptions } from './samples.js';
 export { combineSinks } from './combine.js';

@@ -82,7 +82,7 @@ export function renderRunReport(runs: readonly RunLog[], title = 'charrnn traini
   const evalRow = (r: RunLogRow): boolean => Number.isFinite(r.valBpc);
   const bits = Math.LN2;
   const chart = (caption: string, s: Series[], xLabel: string, yLabel: string, extra: { logY?: boolean; robustTop?: boolean } = {}): string =>
-    `<figure><figcaption>${esc(caption)}</figcaption>${lineChart({ series: s, xLabel, yLabel, width: 620, height: 320, ...extra })}</figure>`;
+    `<figure><figcaption>${esc(caption)}</figcaption>${lineChart({ series: s, xLabel, yLabel, width: 600, height: 310, ...extra })}</figure>`;
   const charts = [
     chart('Validation bits per character against characters trained', series((r) => [r.chars, r.valBpc], evalRow), 'characters', 'val bpc', { robustTop: true }),
     chart('Validation bits per character against time', series((r) => [r.elapsedSec, r.valBpc], evalRow), 'seconds', 'val bpc', { robustTop: true }),
@@ -121,5 +121,5 @@ function runTable(runs: readonly RunLog[], summaries: readonly RunSummary[], col
     const swatch = `<span style="display:inline-block;width:10px;height:10px;background:${colors[i]};margin-right:6px"></span>`;
     return `<tr${i === bestIndex ? ' class="best"' : ''}><td class="l">${swatch}${esc(run.label)}</td><td>${fmt(s.bestValBpc)}</td><td>${s.bestAtStep ?? ''}</td><td>${s.bestAtChars ?? ''}</td><td>${fmt(s.bestAtSec, 1)}</td><td>${fmt(s.finalValBpc)}</td><td>${s.steps}</td><td>${s.chars}</td><td>${fmt(s.elapsedSec, 1)}</td>${keys.map((k) => `<td>${esc(String(run.settings?.[k] ?? ''))}</td>`).join('')}</tr>`;
   });
-  return `<table>${head}${rows.join('')}</table>`;
+  return `<div class="wide"><table>${head}${rows.join('')}</table></div>`;
 }

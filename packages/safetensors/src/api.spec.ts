@@ -10,6 +10,9 @@ it('pins the public exports', () => {
     'dtypeBytes',
     'encodeSafetensors',
     'isSafetensorsDtype',
+    'readSafetensorsLayout',
+    'safetensorsHeaderLength',
+    'tensorFromBytes',
   ]);
   expect(api.DEFAULT_MAX_HEADER_BYTES).toBe(100_000_000);
   expect(new api.SafetensorsError('x')).toBeInstanceOf(Error);

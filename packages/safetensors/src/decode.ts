@@ -34,43 +34,87 @@ function fail(what: string): never {
   throw new SafetensorsError(`${FN}: ${what}`);
 }
 
-/** Parses a complete safetensors file. Tensor data is copied; `bytes` may be released afterwards. */
-export function decodeSafetensors(bytes: Uint8Array, options: DecodeOptions = {}): DecodedSafetensors {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${FN}: bytes must be a Uint8Array, got ${describe(bytes)}`);
-  const maxHeaderBytes = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
-  if (!Number.isSafeInteger(maxHeaderBytes) || maxHeaderBytes < 1) {
-    throw new RangeError(`${FN}: maxHeaderBytes must be a positive integer, got ${describe(maxHeaderBytes)}`);
-  }
+/** One tensor's place in a file: `begin`/`end` are byte offsets from the start of the file. */
+export interface SafetensorsEntry {
+  readonly name: string;
+  readonly dtype: SafetensorsDtype;
+  readonly shape: readonly number[];
+  readonly begin: number;
+  readonly end: number;
+}
 
-  const { headerLength, header } = readHeader(bytes, maxHeaderBytes);
+/** A file's header, checked against the file's size: everything but the tensor bytes. */
+export interface SafetensorsLayout {
+  readonly metadata: Record<string, string>;
+  /** In data-buffer order. */
+  readonly entries: readonly SafetensorsEntry[];
+  /** Bytes before the data buffer: 8 + the header length. */
+  readonly dataStart: number;
+}
+
+/**
+ * Reads the 8-byte length prefix of a file of `fileLength` bytes and returns the header's length,
+ * checked against maxHeaderBytes and the file size. Reading a file piecewise: prefix, then header,
+ * then (readSafetensorsLayout) only the tensors wanted.
+ */
+export function safetensorsHeaderLength(prefix: Uint8Array, fileLength: number, options: DecodeOptions = {}): number {
+  const maxHeaderBytes = checkMaxHeader(options);
+  if (fileLength < 8 || prefix.length < 8) fail(`file must be at least 8 bytes (the header length), got ${Math.min(fileLength, prefix.length)} bytes`);
+  const declared = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
+  if (declared > BigInt(maxHeaderBytes)) fail(`header length must be at most maxHeaderBytes (${maxHeaderBytes}), got ${declared}`);
+  const headerLength = Number(declared);
+  if (headerLength > fileLength - 8) fail(`header length must fit in the ${fileLength - 8} bytes after the length prefix, got ${headerLength}`);
+  return headerLength;
+}
+
+/**
+ * Parses and checks the header (`head` = the first 8 + headerLength bytes of the file) against the
+ * file's size: every entry valid, the tensors tiling the data buffer exactly. No tensor memory is
+ * allocated, so a huge or lying file costs only its header.
+ */
+export function readSafetensorsLayout(head: Uint8Array, fileLength: number, options: DecodeOptions = {}): SafetensorsLayout {
+  if (!(head instanceof Uint8Array)) throw new TypeError(`${FN}: head must be a Uint8Array, got ${describe(head)}`);
+  const headerLength = safetensorsHeaderLength(head, fileLength, options);
+  if (head.length < 8 + headerLength) fail(`header must be ${headerLength} bytes, got ${head.length - 8}`);
+  const header = parseHeader(head.subarray(8, 8 + headerLength), headerLength);
   const metadata = readMetadata(header[METADATA_KEY]);
   const entries = Object.entries(header)
     .filter(([name]) => name !== METADATA_KEY)
     .map(([name, info]) => readEntry(name, info));
   const dataStart = 8 + headerLength;
-  checkTiling(entries, bytes.length - dataStart);
-
-  const tensors = new Map<string, SafetensorsTensor>();
-  for (const { name, dtype, shape, begin, end } of entries) {
-    const width = dtypeBytes(dtype);
-    const data = new (dtypeArrayClass(dtype))((end - begin) / width);
-    const target = new Uint8Array(data.buffer);
-    target.set(bytes.subarray(dataStart + begin, dataStart + end));
-    if (!PLATFORM_IS_LITTLE_ENDIAN) swapBytesInPlace(target, width);
-    tensors.set(name, { dtype, shape, data } as SafetensorsTensor);
-  }
-  return { metadata, tensors };
+  checkTiling(entries, fileLength - dataStart);
+  return { metadata, dataStart, entries: entries.map((e) => ({ ...e, begin: dataStart + e.begin, end: dataStart + e.end })) };
 }
 
-function readHeader(bytes: Uint8Array, maxHeaderBytes: number): { headerLength: number; header: Record<string, unknown> } {
-  if (bytes.length < 8) fail(`file must be at least 8 bytes (the header length), got ${bytes.length} bytes`);
-  const declared = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (declared > BigInt(maxHeaderBytes)) fail(`header length must be at most maxHeaderBytes (${maxHeaderBytes}), got ${declared}`);
-  const headerLength = Number(declared);
-  if (headerLength > bytes.length - 8) {
-    fail(`header length must fit in the ${bytes.length - 8} bytes after the length prefix, got ${headerLength}`);
+/** A tensor from its bytes (exactly end − begin of them), copied into a fresh aligned array. */
+export function tensorFromBytes(entry: SafetensorsEntry, bytes: Uint8Array): SafetensorsTensor {
+  const width = dtypeBytes(entry.dtype);
+  if (bytes.length !== entry.end - entry.begin) fail(`tensor ${describe(entry.name, 60)} must have ${entry.end - entry.begin} bytes, got ${bytes.length} (the file is shorter than its header says)`);
+  const data = new (dtypeArrayClass(entry.dtype))(bytes.length / width);
+  const target = new Uint8Array(data.buffer);
+  target.set(bytes);
+  if (!PLATFORM_IS_LITTLE_ENDIAN) swapBytesInPlace(target, width);
+  return { dtype: entry.dtype, shape: [...entry.shape], data } as SafetensorsTensor;
+}
+
+/** Parses a complete safetensors file. Tensor data is copied; `bytes` may be released afterwards. */
+export function decodeSafetensors(bytes: Uint8Array, options: DecodeOptions = {}): DecodedSafetensors {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${FN}: bytes must be a Uint8Array, got ${describe(bytes)}`);
+  const layout = readSafetensorsLayout(bytes, bytes.length, options);
+  const tensors = new Map<string, SafetensorsTensor>();
+  for (const entry of layout.entries) tensors.set(entry.name, tensorFromBytes(entry, bytes.subarray(entry.begin, entry.end)));
+  return { metadata: layout.metadata, tensors };
+}
+
+function checkMaxHeader(options: DecodeOptions): number {
+  const maxHeaderBytes = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+  if (!Number.isSafeInteger(maxHeaderBytes) || maxHeaderBytes < 1) {
+    throw new RangeError(`${FN}: maxHeaderBytes must be a positive integer, got ${describe(maxHeaderBytes)}`);
   }
-  const raw = bytes.subarray(8, 8 + headerLength);
+  return maxHeaderBytes;
+}
+
+function parseHeader(raw: Uint8Array, headerLength: number): Record<string, unknown> {
   // The reference (0.4+) refuses anything but '{' first, which also rules out leading whitespace.
   if (raw[0] !== 0x7b) fail(`header must start with "{", got ${raw.length === 0 ? 'an empty header' : `byte 0x${raw[0]!.toString(16).padStart(2, '0')}`}`);
   let text: string;
@@ -88,7 +132,7 @@ function readHeader(bytes: Uint8Array, maxHeaderBytes: number): { headerLength: 
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     fail(`header must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : describe(parsed)}`);
   }
-  return { headerLength, header: parsed as Record<string, unknown> };
+  return parsed as Record<string, unknown>;
 }
 
 function readMetadata(value: unknown): Record<string, string> {

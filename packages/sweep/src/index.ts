@@ -2,7 +2,7 @@
 // random expansion, ASHA early stopping, the executor seam, the coordinator, summary and report.
 // Browser-safe: files, threads and clocks come in through SweepStore, TrialExecutor and options.
 export { SpecError, parseSpecText, validateSpec, type BudgetKind, type ParamSpec, type ParamValue, type SpaceParam, type SweepMetric, type SweepSpec } from './spec.js';
-export { expandTrials, sample, type TrialSpec } from './trials.js';
+export { DEFAULT_MAX_TRIALS, SweepLimitError, checkTrialCount, expandTrials, sample, type TrialSpec } from './trials.js';
 export { AshaScheduler, ashaRungSteps, type AshaDecision } from './asha.js';
 export { createInProcessExecutor, runTrial, type TrialCallbacks, type TrialEnvironment, type TrialExecutor, type TrialOutcome, type TrialTask } from './executor.js';
 export { SUMMARY_METRIC_COLUMNS, newRecord, summaryCsv, trialScore, type CurvePoint, type TrialRecord, type TrialStatus } from './record.js';

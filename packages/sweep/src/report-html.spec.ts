@@ -29,3 +29,25 @@ describe('renderReport', () => {
     expect(html).not.toMatch(/>40</);
   });
 });
+
+describe('renderReport: legend, character axis, grid heat map', () => {
+  const grid2 = parseSpecText('method: grid\nbudget: { chars: 1000 }\nspace:\n  hidden: [8, 16]\n  lr: [0.001, 0.01]\n');
+  const trial = (id: string, hidden: number, lr: number, bpcs: number[]): TrialRecord => ({ ...record(id, hidden, bpcs), params: { hidden, lr } });
+  const records = [trial('t000', 8, 0.001, [4, 3]), trial('t001', 8, 0.01, [4, 2.5]), trial('t002', 16, 0.001, [4, 2.8]), trial('t003', 16, 0.01, [4, 2.2])];
+
+  it('names every curve in a legend and draws against characters when the budget is characters', () => {
+    const html = renderReport({ title: 't', spec: grid2, records });
+    expect(html.match(/<span class="key">/g)!.length).toBe(4);
+    expect(html).toContain('t003 hidden=16 lr=0.01');
+    expect(html).toContain('against characters trained');
+    expect(html).toMatch(/>characters<\/text>/);
+  });
+
+  it('adds a heat map for a grid over two settings, and none for one setting', () => {
+    const html = renderReport({ title: 't', spec: grid2, records });
+    expect(html).toContain('<h2>Grid</h2>');
+    expect(html).toContain('>2.200<');
+    expect(html).toContain('hsl(215 70% 30%)'); // the best pair is the darkest
+    expect(renderReport({ title: 't', spec, records: [record('t000', 8, [4, 3])] })).not.toContain('<h2>Grid</h2>');
+  });
+});

@@ -2,7 +2,7 @@
 // sweep at a glance: validation curves of every trial on one chart, the metric against each swept
 // hyperparameter, and the trials ranked. Hover a line or a point for its trial and settings.
 
-import { natsToBits } from '@charrnn/report';
+import { heatMap, legend, lineChart, natsToBits, seriesColor } from '@charrnn/report';
 import { snakeCase, trialScore, type TrialRecord } from './record.js';
 import type { ParamValue, SpaceParam, SweepSpec } from './spec.js';
 
@@ -31,6 +31,7 @@ h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 figure{margin:0}figcaption{font-weight:600;margin-bottom:4px}
 svg{background:#fff;border:1px solid #ddd}
 svg text{font-size:11px;fill:#444}
+.legend{display:flex;flex-wrap:wrap;gap:4px 16px;margin:6px 0 10px;max-width:1000px}.legend .key{display:inline-flex;align-items:center;gap:6px;font-size:12px}.legend svg{border:0}
 table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #eee;padding:3px 8px;text-align:right}th{background:#f6f6f6}
 td.l,th.l{text-align:left}.best td{background:#fff7d6}.failed td{color:#b00}
 </style></head><body>
@@ -38,7 +39,8 @@ td.l,th.l{text-align:left}.best td{background:#fff7d6}.failed td{color:#b00}
 <p>${records.length} trials (${counts}) · method ${spec.method} · budget ${spec.budget.value} ${spec.budget.kind} per trial${spec.asha ? ` · ASHA η=${spec.asha.eta}, ${spec.asha.rungs} rung(s)` : ''} · metric ${spec.metric} (lower is better).
 ${best ? `Best: <b>${esc(best.id)}</b> ${fmt(trialScore(best, spec.metric)!)} with ${esc(describeParams(best.params))}.` : 'No finished evaluation yet.'}</p>
 <h2>Validation curves</h2>
-<figure><figcaption>${esc(metricLabel)} against training step (bold: best trial; dashed: stopped early)</figcaption>${curveChart(records, best)}</figure>
+<figure><figcaption>${esc(metricLabel)} against ${spec.budget.kind === 'chars' ? 'characters trained' : 'training step'} (bold: best trial; dashed: stopped early)</figcaption>${curveChart(records, best, spec)}</figure>
+${gridHeatMap(records, spec)}
 <h2>Metric against each hyperparameter</h2>
 <p>Each point is one trial's best ${esc(spec.metric)}.</p>
 <div class="charts">${scatters}</div>
@@ -48,32 +50,36 @@ ${table(records, ranked, spec, best)}
 `;
 }
 
-function curveChart(records: readonly TrialRecord[], best: TrialRecord | undefined): string {
+function curveChart(records: readonly TrialRecord[], best: TrialRecord | undefined, spec: SweepSpec): string {
   const withCurve = records.filter((r) => r.curve.length > 0);
   if (withCurve.length === 0) return emptyChart('no evaluations yet');
-  const xs = withCurve.flatMap((r) => r.curve.map((p) => p.step));
-  const ys = withCurve.flatMap((r) => r.curve.map((p) => natsToBits(p.valLoss))).filter(Number.isFinite);
-  const x = linearScale(0, Math.max(...xs), M.left, W - M.right);
-  // One diverging evaluation would squeeze every other curve into a flat band at the bottom, so the
-  // axis stops at the 95th percentile and higher values are drawn on the top edge (and said so).
-  const top = robustTop(ys);
-  const y = linearScale(...paddedRange(ys.map((v) => Math.min(v, top))), H - M.bottom, M.top);
-  const lines = withCurve.map((r, i) => {
-    const points = r.curve.filter((p) => Number.isFinite(p.valLoss)).map((p) => `${x.map(p.step).toFixed(1)},${y.map(Math.min(natsToBits(p.valLoss), top)).toFixed(1)}`).join(' ');
-    const isBest = r === best;
-    return `<polyline fill="none" stroke="${color(i, withCurve.length)}" stroke-width="${isBest ? 3 : 1.2}"${r.status === 'stopped' ? ' stroke-dasharray="4 3"' : ''} points="${points}"><title>${esc(`${r.id} (${r.status}) ${describeParams(r.params)}`)}</title></polyline>`;
-  });
-  const clipped = ys.some((v) => v > top) ? `<text x="${W - M.right}" y="${M.top - 4}" text-anchor="end">values above ${fmtTick(top)} drawn at the top edge</text>` : '';
-  return svg(axes(x, y, 'step', 'val bpc', false) + lines.join('') + clipped);
+  const byChars = spec.budget.kind === 'chars';
+  // One colour per trial, the same in the legend; the best is bold, trials ASHA stopped are dashed.
+  const series = withCurve.map((r, i) => ({
+    label: `${r.id} ${describeParams(r.params)}${r.status === 'stopped' ? ' (stopped)' : ''}`,
+    color: seriesColor(i, withCurve.length),
+    points: r.curve.map((p) => [byChars ? p.chars : p.step, natsToBits(p.valLoss)] as const),
+    bold: r === best,
+    dashed: r.status === 'stopped',
+  }));
+  return lineChart({ series, xLabel: byChars ? 'characters' : 'step', yLabel: 'val bpc', width: W, height: H, robustTop: true }) + legend(series);
 }
 
-/** The 95th percentile, unless the largest value is within 20% of it (then the largest). */
-function robustTop(values: readonly number[]): number {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return 1;
-  const max = sorted[sorted.length - 1]!;
-  const p95 = sorted[Math.floor(0.95 * (sorted.length - 1))]!;
-  return max <= p95 * 1.2 ? max : p95;
+/** A grid over exactly two settings: the best metric of each pair as a heat map. */
+function gridHeatMap(records: readonly TrialRecord[], spec: SweepSpec): string {
+  const swept = spec.space.filter((p) => p.key !== 'seed');
+  if (spec.method !== 'grid' || swept.length !== 2 || swept.some((p) => p.spec.dist !== 'choice')) return '';
+  const [across, down] = swept as [SpaceParam, SpaceParam];
+  const values = (p: SpaceParam): ParamValue[] => (p.spec.dist === 'choice' ? [...p.spec.values] : []);
+  const xs = values(across);
+  const ys = values(down);
+  // Several trials per pair (seeds): the best of them.
+  const cells = ys.map((yv) => xs.map((xv) => {
+    const scores = records.filter((r) => r.status !== 'failed' && r.params[across.key] === xv && r.params[down.key] === yv).map((r) => trialScore(r, spec.metric)).filter((v): v is number => v !== undefined);
+    return scores.length ? Math.min(...scores) : undefined;
+  }));
+  const map = heatMap({ xLabel: snakeCase(across.key), yLabel: snakeCase(down.key), xValues: xs.map(String), yValues: ys.map(String), values: cells, valueLabel: spec.metric });
+  return `<h2>Grid</h2>\n<figure><figcaption>best ${esc(spec.metric)} of each pair (darker is better)</figcaption>${map}</figure>`;
 }
 
 function scatterChart(param: SpaceParam, records: readonly TrialRecord[], spec: SweepSpec): string {
@@ -189,10 +195,6 @@ function svg(content: string, w = W, h = H): string {
 
 function emptyChart(message: string, w = W, h = H): string {
   return svg(`<text x="${w / 2}" y="${h / 2}" text-anchor="middle">${esc(message)}</text>`, w, h);
-}
-
-function color(i: number, n: number): string {
-  return `hsl(${Math.round((360 * i) / Math.max(1, n))} 70% 45%)`;
 }
 
 function fmt(v: number): string {

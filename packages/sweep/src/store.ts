@@ -2,6 +2,8 @@
 // coordinator runs against the file system (the app), memory (tests, a browser) or anything else.
 // Paths are relative to the sweep directory: spec.json, summary.csv, report.html, trials/<id>/….
 
+import { cutLogAtStep } from '@charrnn/report';
+
 export interface LogWriter {
   write(chunk: string): void;
   close(): void;
@@ -47,9 +49,7 @@ export function createMemoryStore(files: Map<string, string | Uint8Array> = new 
   };
 }
 
-/** Keeps the header and the rows whose first cell (the step) is <= step: a log cut back to a checkpoint. */
+/** Keeps the header and the whole rows whose step is <= step: a log cut back to a checkpoint (the trainer's own rule). */
 export function truncateLogRows(text: string, step: number): string {
-  const lines = text.split('\n');
-  const kept = lines.slice(0, 1).concat(lines.slice(1).filter((line) => line !== '' && Number(line.split(',')[0]) <= step));
-  return kept.length === 1 && kept[0] === '' ? '' : `${kept.join('\n')}\n`;
+  return cutLogAtStep(text, step);
 }

@@ -11,7 +11,7 @@ import { newRecord, summaryCsv, trialScore, type TrialRecord, type TrialStatus }
 import { renderReport } from './report-html.js';
 import type { SweepSpec } from './spec.js';
 import { trialPath, truncateLogRows, type LogWriter, type SweepStore } from './store.js';
-import { expandTrials, type TrialSpec } from './trials.js';
+import { checkTrialCount, expandTrials, type TrialSpec } from './trials.js';
 
 /** The sweep cannot start or resume as asked (exit 2 in the app). */
 export class SweepError extends Error {
@@ -41,6 +41,8 @@ export interface SweepOptions {
   /** Milliseconds, monotonic. */
   readonly clock: () => number;
   readonly resume?: boolean;
+  /** Refuse a spec with more trials than this (default DEFAULT_MAX_TRIALS). */
+  readonly maxTrials?: number;
   /** Aborting it (Ctrl-C) stops the running trials cleanly and starts no new ones. */
   readonly signal?: AbortSignal;
   /** Called after every change worth showing (throttle the drawing in the caller). */
@@ -70,8 +72,22 @@ export function trialRungSteps(spec: SweepSpec, trial: TrialSpec): number[] {
 }
 
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
-  const { spec, store, executor, clock } = options;
-  const signal = options.signal ?? new AbortController().signal;
+  const { spec, executor, clock } = options;
+  // A failed write (disk full, permissions) stops the sweep like Ctrl-C: running trials stop after
+  // their step and stay resumable, and runSweep then throws that first error. Writes never throw
+  // into an executor's callbacks, where an error would escape as an uncaught exception.
+  const stopping = new AbortController();
+  const outer = options.signal;
+  if (outer?.aborted) stopping.abort();
+  outer?.addEventListener('abort', () => stopping.abort(), { once: true });
+  const signal = stopping.signal;
+  let writeFailure: unknown = null;
+  const failed = (error: unknown): void => {
+    writeFailure ??= error;
+    stopping.abort();
+  };
+  const store = guardStore(options.store, failed);
+  checkTrialCount(spec, options.maxTrials);
   const trials = expandTrials(spec);
   const paramKeys = spec.space.map((p) => p.key);
   const stored = store.readText('spec.json');
@@ -81,14 +97,15 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   } else if (stored !== null) {
     throw new SweepError('the output directory already holds a sweep (spec.json)', 'add --resume to continue it, or choose another --out directory');
   }
-  store.writeAtomic('spec.json', options.identity);
+  options.store.writeAtomic('spec.json', options.identity); // unguarded: nothing has run yet, fail at once
 
   const records = trials.map((t) => (options.resume ? loadRecord(store, t) : null) ?? newRecord(t));
   const scheduler = spec.asha ? new AshaScheduler(spec.asha.eta) : null;
   for (const r of records) r.rungs.forEach((v, k) => scheduler?.restore(k, r.id, v));
-  trials.forEach((t) => {
+  // A trial's directory and config.json are made when it starts, not all at once up front.
+  const writeConfig = (t: TrialSpec): void => {
     if (store.readText(trialPath(t.id, 'config.json')) === null) store.writeAtomic(trialPath(t.id, 'config.json'), `${JSON.stringify({ id: t.id, params: t.params, config: t.config }, null, 2)}\n`);
-  });
+  };
 
   const started = clock();
   const fraction = (r: TrialRecord): number => {
@@ -129,6 +146,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   };
 
   const runOne = async (trial: TrialSpec, record: TrialRecord): Promise<void> => {
+    writeConfig(trial);
     const rungSteps = trialRungSteps(spec, trial);
     const { log, resumeBytes, startChars, writeHeader } = openTrial(store, trial, record, rungSteps);
     const csv: EventSink = createCsvLogSink({ write: (s) => log.write(s), writeHeader });
@@ -189,8 +207,44 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
   await Promise.all(Array.from({ length: Math.max(1, executor.slots) }, () => runNext()));
   writeOutputs();
+  if (writeFailure !== null) throw writeFailure;
   const best = bestRecord(records, spec);
   return { records, interrupted: signal.aborted, ...(best ? { best } : {}) };
+}
+
+/** The store with every write caught: a failure is reported once through `failed`, later writes are skipped. */
+function guardStore(store: SweepStore, failed: (error: unknown) => void): SweepStore {
+  let broken = false;
+  const guard = (write: () => void): void => {
+    if (broken) return;
+    try {
+      write();
+    } catch (error) {
+      broken = true;
+      failed(error);
+    }
+  };
+  return {
+    readText: (path) => store.readText(path),
+    readBytes: (path) => store.readBytes(path),
+    writeAtomic: (path, data) => guard(() => store.writeAtomic(path, data)),
+    openLog(path, truncate) {
+      let log: LogWriter | null = null;
+      guard(() => {
+        log = store.openLog(path, truncate);
+      });
+      return {
+        write: (chunk) => guard(() => log?.write(chunk)),
+        close: () => {
+          try {
+            (log as LogWriter | null)?.close();
+          } catch {
+            // closing a log that failed
+          }
+        },
+      };
+    },
+  };
 }
 
 function bestRecord(records: readonly TrialRecord[], spec: SweepSpec): TrialRecord | undefined {

@@ -21,6 +21,29 @@ const UNBOUNDED_STEPS = 1_000_000_000;
 /** Evaluations per trial when the spec does not set evalEvery (enough points for a curve). */
 const EVALS_PER_TRIAL = 20;
 
+/**
+ * The most trials a sweep runs unless told otherwise (charrnn-sweep --max-trials). Trials are
+ * expanded into memory (about a kilobyte each) and summary.csv is rewritten whenever one ends, so
+ * a spec whose grid multiplies out to millions is refused before anything is written.
+ */
+export const DEFAULT_MAX_TRIALS = 1000;
+
+/** Refuses a spec with more than `max` trials, with a message that says where the count comes from. */
+export function checkTrialCount(spec: SweepSpec, max: number = DEFAULT_MAX_TRIALS): void {
+  if (spec.trials <= max) return;
+  const count = spec.trials > 1e15 ? spec.trials.toExponential(2) : String(spec.trials);
+  const origin = spec.method === 'grid' ? `the grid multiplies out to ${count} trials (${spec.space.map((p) => `${p.key} ${p.spec.dist === 'choice' ? p.spec.values.length : 1}`).join(' × ')})` : `trials is ${count}`;
+  throw new SweepLimitError(`${origin}, more than the limit of ${max}`, spec.method === 'grid' ? 'sweep fewer values, use method: random with a trials count, or raise --max-trials' : 'lower trials, or raise --max-trials');
+}
+
+/** A sweep larger than its trial limit (exit 2 in the app). */
+export class SweepLimitError extends Error {
+  override readonly name = 'SweepLimitError';
+  constructor(message: string, readonly hint: string) {
+    super(message);
+  }
+}
+
 export function expandTrials(spec: SweepSpec): TrialSpec[] {
   const combos = spec.method === 'grid' ? gridCombos(spec) : randomCombos(spec);
   const width = Math.max(3, String(combos.length - 1).length);

@@ -4,13 +4,14 @@
 // (`optim.*`), carried hidden state (`state.*`), step, data pointers, PRNG states — is optional and
 // only needed to resume. Any file with just the model tensors and those two keys loads.
 
-import { decodeSafetensors, encodeSafetensors, SafetensorsError, type SafetensorsTensor } from '@charrnn/safetensors';
+import { encodeSafetensors, readSafetensorsLayout, SafetensorsError, tensorFromBytes, type SafetensorsEntry, type SafetensorsLayout, type SafetensorsTensor } from '@charrnn/safetensors';
 import { formatShape, type Dtype, type FloatArray, type Kernels, type PrngState } from '@charrnn/tensor';
 import { Vocabulary } from '@charrnn/corpus';
 import { CharRnnModel, DECODER_BIAS, DECODER_WEIGHT, gateCount, isCellName, layerParamNames, type CellName, type ModelConfig, type RecurrentState } from '@charrnn/model';
 import type { LrScheduleState, Optimizer, StateTensorInput } from '@charrnn/optim';
 import type { WindowStreamState } from '@charrnn/corpus';
-import type { TrainConfig } from './config.js';
+import { resolveTrainConfig, type TrainConfig } from './config.js';
+import { CHECKPOINT_FORMAT, MetadataError, parseDataReference, parseFormat, parseStoredConfig, parseTraining, type DataReference } from './checkpoint-metadata.js';
 
 /** A checkpoint that cannot be used, with a message that says why. */
 export class CheckpointError extends Error {
@@ -36,6 +37,8 @@ export interface TrainingSnapshot {
   readonly dropoutRng: PrngSnapshot;
   readonly sampleRng: PrngSnapshot;
   readonly optimizerScalars: Record<string, number>;
+  /** Seconds of training before this checkpoint, over every session of the run (elapsed_s continues). */
+  readonly elapsedSec?: number;
 }
 
 export interface Checkpoint {
@@ -47,9 +50,9 @@ export interface Checkpoint {
   /** Present when the file was written by charrnn-train. */
   readonly config?: TrainConfig;
   readonly training?: TrainingSnapshot;
+  /** The text the run trained on (written by charrnn-train; resume finds it again). */
+  readonly data?: DataReference;
 }
-
-const FORMAT = '1';
 
 export interface EncodeCheckpointInput {
   readonly model: CharRnnModel;
@@ -58,6 +61,7 @@ export interface EncodeCheckpointInput {
   readonly training?: TrainingSnapshot;
   readonly optimizer?: Optimizer;
   readonly state?: RecurrentState;
+  readonly data?: DataReference;
 }
 
 export function encodeCheckpoint(input: EncodeCheckpointInput): Uint8Array {
@@ -77,36 +81,88 @@ export function encodeCheckpoint(input: EncodeCheckpointInput): Uint8Array {
   const metadata: Record<string, string> = {
     vocab: JSON.stringify(input.vocab.toJSON()),
     cell: model.config.cell,
-    format: `charrnn-${FORMAT}`,
+    format: CHECKPOINT_FORMAT,
     dropout: String(model.config.dropout),
   };
   if (input.config) metadata['config'] = JSON.stringify(input.config);
   if (input.training) metadata['training'] = JSON.stringify({ ...input.training, optimizer: input.optimizer?.name });
+  if (input.data) metadata['data'] = JSON.stringify(input.data);
   return encodeSafetensors(tensors, metadata);
 }
 
-/** Parses and validates a checkpoint; every problem is a CheckpointError with a one-line message. */
+/** Where a checkpoint's tensor bytes come from: a whole file in memory, or a file handle. */
+export interface CheckpointSource {
+  /** The header, already checked against the file's size (readSafetensorsLayout). */
+  readonly layout: SafetensorsLayout;
+  /** The bytes [entry.begin, entry.end) of the file. */
+  read(entry: SafetensorsEntry): Uint8Array;
+}
+
+/** Parses and validates a checkpoint held in memory; every problem is a CheckpointError with a one-line message. */
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
-  let decoded;
+  let layout;
   try {
-    decoded = decodeSafetensors(bytes);
+    layout = readSafetensorsLayout(bytes, bytes.length);
   } catch (error) {
     if (error instanceof SafetensorsError) throw new CheckpointError(`not a valid safetensors file: ${error.message}`);
     throw error;
   }
-  const { metadata, tensors } = decoded;
-  const vocab = parseVocab(metadata['vocab']);
-  const model = inferModelConfig(tensors, metadata, vocab.size);
-  const config = metadata['config'] ? parseJson<TrainConfig>(metadata['config'], 'config') : undefined;
-  const training = metadata['training'] ? parseJson<TrainingSnapshot>(metadata['training'], 'training') : undefined;
-  return { model, vocab, tensors, metadata, ...(config ? { config } : {}), ...(training ? { training } : {}) };
+  return decodeCheckpointFrom({ layout, read: (entry) => bytes.subarray(entry.begin, entry.end) });
 }
 
-function parseJson<T>(text: string, key: string): T {
+/** Tensors a checkpoint uses: the model's, optimizer slots and carried state. Others are never read. */
+function isCheckpointTensor(name: string, modelNames: ReadonlySet<string>): boolean {
+  return modelNames.has(name) || name.startsWith('optim.') || name.startsWith('state.');
+}
+
+/**
+ * Validates the metadata and the tensor table (names, shapes, dtypes) before reading any tensor
+ * bytes, then reads only the tensors a checkpoint uses and refuses non-finite values, naming the
+ * tensor and entry.
+ */
+export function decodeCheckpointFrom(source: CheckpointSource): Checkpoint {
+  const { metadata } = source.layout;
+  const table = new Map(source.layout.entries.map((e) => [e.name, e]));
+  let config: TrainConfig | undefined;
+  let training: TrainingSnapshot | undefined;
+  let data: DataReference | undefined;
   try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new CheckpointError(`metadata "${key}" must be JSON, got ${JSON.stringify(text.slice(0, 40))}`);
+    parseFormat(metadata['format']);
+    config = metadata['config'] ? resolveTrainConfig(parseStoredConfig(metadata['config'])) : undefined;
+    training = metadata['training'] ? (parseTraining(metadata['training']) as unknown as TrainingSnapshot) : undefined;
+    data = metadata['data'] ? parseDataReference(metadata['data']) : undefined;
+  } catch (error) {
+    if (error instanceof MetadataError) throw new CheckpointError(error.message);
+    throw error;
+  }
+  const vocab = parseVocab(metadata['vocab']);
+  const model = inferModelConfig(table, metadata, vocab.size);
+  const modelNames = new Set([...Array.from({ length: model.layers }, (_, k) => Object.values(layerParamNames(k))).flat(), DECODER_WEIGHT, DECODER_BIAS]);
+  const tensors = new Map<string, SafetensorsTensor>();
+  for (const entry of source.layout.entries) {
+    if (!isCheckpointTensor(entry.name, modelNames)) continue;
+    let tensor;
+    try {
+      tensor = tensorFromBytes(entry, source.read(entry));
+    } catch (error) {
+      if (error instanceof SafetensorsError) throw new CheckpointError(`not a valid safetensors file: ${error.message}`);
+      throw error;
+    }
+    requireFinite(entry.name, tensor);
+    tensors.set(entry.name, tensor);
+  }
+  return { model, vocab, tensors, metadata, ...(config ? { config } : {}), ...(training ? { training } : {}), ...(data ? { data } : {}) };
+}
+
+/** A NaN or infinite weight makes every prediction NaN: refuse it where it is, not at the output. */
+function requireFinite(name: string, tensor: SafetensorsTensor): void {
+  if (tensor.dtype !== 'F32' && tensor.dtype !== 'F64') return;
+  const values = tensor.data as FloatArray;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v - v !== 0) {
+      throw new CheckpointError(`tensor "${name}" has a non-finite value (${v}) at entry ${i} of ${values.length}; the run that wrote it had diverged`);
+    }
   }
 }
 
@@ -120,7 +176,7 @@ function parseVocab(text: string | undefined): Vocabulary {
 }
 
 /** Sizes come from the tensor shapes: V and H from decoder.weight, depth from the rnn.*_l{k} names. */
-function inferModelConfig(tensors: Map<string, SafetensorsTensor>, metadata: Record<string, string>, vocabSize: number): ModelConfig {
+function inferModelConfig(tensors: ReadonlyMap<string, TensorInfo>, metadata: Record<string, string>, vocabSize: number): ModelConfig {
   const decoder = requireTensor(tensors, DECODER_WEIGHT);
   if (decoder.shape.length !== 2) throw new CheckpointError(`${DECODER_WEIGHT} must be 2-d [V, H], got ${formatShape(decoder.shape)}`);
   const [V, H] = decoder.shape as [number, number];
@@ -167,7 +223,13 @@ function failDtype(name: string, dtype: string): never {
   throw new CheckpointError(`tensor "${name}" must be F32 or F64, got ${dtype}`);
 }
 
-function requireTensor(tensors: Map<string, SafetensorsTensor>, name: string): SafetensorsTensor {
+/** What the tensor table says about a tensor: enough to check shapes before reading bytes. */
+interface TensorInfo {
+  readonly dtype: string;
+  readonly shape: readonly number[];
+}
+
+function requireTensor<T extends TensorInfo>(tensors: ReadonlyMap<string, T>, name: string): T {
   const t = tensors.get(name);
   if (!t) throw new CheckpointError(`checkpoint must have tensor "${name}", got none`);
   return t;

@@ -1,7 +1,12 @@
 export { CONFIG_RULES, DEFAULT_TRAIN_CONFIG, TRAINING_KEYS, checkConfigValue, resolveTrainConfig, type TrainConfig } from './config.js';
 export {
-  CheckpointError, decodeCheckpoint, encodeCheckpoint, loadTrainingState, loadWeights, modelFromCheckpoint,
-  type Checkpoint, type EncodeCheckpointInput, type PrngSnapshot, type TrainingSnapshot,
+  CheckpointError, decodeCheckpoint, decodeCheckpointFrom, encodeCheckpoint, loadTrainingState, loadWeights, modelFromCheckpoint,
+  type Checkpoint, type CheckpointSource, type EncodeCheckpointInput, type PrngSnapshot, type TrainingSnapshot,
 } from './checkpoint.js';
+export { CHECKPOINT_FORMAT, type DataReference } from './checkpoint-metadata.js';
 export { DataError, prepareData, type TrainingData } from './data.js';
 export { Trainer, type TrainerOptions } from './trainer.js';
+export { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './divergence.js';
+export { estimateKernelBytes, largestHiddenThatFits } from './memory.js';
+export { extendVocabulary, loadWeightsExtendingVocab } from './extend-vocab.js';
+export { dynamicEvaluate, type DynamicEvalOptions } from './dynamic-eval.js';

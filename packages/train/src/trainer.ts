@@ -13,7 +13,10 @@ import { LrSchedule, applyClip, createOptimizer, type Optimizer } from '@charrnn
 import type { TrainingEvent } from '@charrnn/report';
 import { encodeCheckpoint, loadTrainingState, loadWeights, type Checkpoint, type TrainingSnapshot } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
+import { loadWeightsExtendingVocab } from './extend-vocab.js';
 import type { TrainingData } from './data.js';
+import type { DataReference } from './checkpoint-metadata.js';
+import { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './divergence.js';
 
 export interface TrainerOptions {
   readonly config: TrainConfig;
@@ -29,6 +32,10 @@ export interface TrainerOptions {
   readonly checkpointBest?: boolean;
   /** Emit periodic checkpoint events every config.saveEvery steps and a final one. */
   readonly checkpointPeriodic?: boolean;
+  /** When a finite but exploding loss stops the run (default: 3 × ln V for 100 steps). */
+  readonly divergence?: DivergenceRule;
+  /** The text being trained on, stored in checkpoints so --resume can find it again. */
+  readonly dataRef?: DataReference;
 }
 
 export class Trainer {
@@ -51,6 +58,9 @@ export class Trainer {
   /** Evaluations since the last new best (early stopping counts these). */
   private evalsSinceBest = 0;
   private stopReason: 'interrupted' | 'stopped' | null = null;
+  /** Training seconds of earlier sessions of this run (resumed), so elapsed_s continues. */
+  private elapsedBefore = 0;
+  private sessionStart: number | null = null;
 
   constructor(options: TrainerOptions) {
     const { config, data } = options;
@@ -80,7 +90,9 @@ export class Trainer {
     this.state = this.model.createState(config.batchSize);
     this.smoothLoss = Math.log(data.vocab.size); // the seed's starting point: a uniform guess
     const from = options.resume ?? options.init;
-    if (from) loadWeights(this.model, from);
+    // --extend-vocab: the data's vocabulary extends the --init checkpoint's; new characters keep their fresh weights.
+    if (options.init && !options.resume && options.init.model.vocabSize < data.vocab.size) loadWeightsExtendingVocab(this.model, options.init);
+    else if (from) loadWeights(this.model, from);
     if (options.resume) this.restore(options.resume);
   }
 
@@ -102,6 +114,7 @@ export class Trainer {
       training: this.snapshot(),
       optimizer: this.optimizer,
       state: this.state,
+      ...(this.options.dataRef ? { data: this.options.dataRef } : {}),
     });
   }
 
@@ -112,6 +125,8 @@ export class Trainer {
     const inputs = new Int32Array(T * B);
     const targets = new Int32Array(T * B);
     const started = this.clock();
+    this.sessionStart = started;
+    const divergence = new DivergenceWatch(this.options.divergence ?? DEFAULT_DIVERGENCE, this.vocab.size);
     let lastYield = started;
     let windowStart = started;
     let windowChars = 0;
@@ -130,8 +145,9 @@ export class Trainer {
       resetState(this.state, resetMask);
       const loss = this.model.lossAndGradients(inputs, targets, T, B, this.state, { train: true, rng: this.dropoutRng });
       const lossPerChar = loss / T;
-      if (!Number.isFinite(loss)) {
-        yield this.done('diverged', lossPerChar, started, `loss became ${loss} at step ${this.step + 1}`);
+      const diverged = divergence.observe(lossPerChar, this.step + 1);
+      if (diverged !== null) {
+        yield this.done('diverged', lossPerChar, started, diverged);
         return;
       }
       const clip = applyClip(this.model.params, { kind: config.clipMode, value: config.clip }, this.model.kernels);
@@ -152,6 +168,10 @@ export class Trainer {
       let valLoss: number | undefined;
       if (evaluate) {
         const result = evaluateText(this.model, this.data.val);
+        if (!Number.isFinite(result.loss)) {
+          yield this.done('diverged', lossPerChar, started, `validation loss became ${result.loss} at step ${this.step}`);
+          return;
+        }
         valLoss = result.loss;
         yield { type: 'eval', step: this.step, chars: this.chars, valLoss: result.loss, valBpc: result.bpc, count: result.count };
         this.schedule.observe(result.loss);
@@ -170,13 +190,14 @@ export class Trainer {
           type: 'step', step: this.step, totalSteps: config.steps, chars: this.chars, loss: lossPerChar, smoothLoss: this.smoothLoss,
           ...(valLoss !== undefined ? { valLoss, valBpc: valLoss / Math.LN2 } : {}),
           lr: this.optimizer.lr, gradNorm: clip.gradNorm, clippedFrac: clip.clippedFrac,
-          charsPerSec: windowChars / seconds, elapsedSec: (now - started) / 1000,
+          charsPerSec: windowChars / seconds, elapsedSec: this.elapsedBefore + (now - started) / 1000,
         };
         windowStart = this.clock();
         windowChars = 0;
       }
       if (config.sampleEvery > 0 && config.sampleLength > 0 && this.step % config.sampleEvery === 0) yield this.sample(inputs);
-      if (periodic && config.saveEvery > 0 && this.step % config.saveEvery === 0 && !last) {
+      // While the loss is above the divergence line, a periodic checkpoint waits: the file keeps the last good state.
+      if (periodic && config.saveEvery > 0 && this.step % config.saveEvery === 0 && !last && divergence.streak === 0) {
         yield { type: 'checkpoint', step: this.step, reason: 'periodic' };
       }
       if (config.patience > 0 && this.evalsSinceBest >= config.patience) {
@@ -230,6 +251,7 @@ export class Trainer {
       dropoutRng: this.dropoutRng.getState(),
       sampleRng: this.sampleRng.getState(),
       optimizerScalars: this.optimizer.stateScalars(),
+      elapsedSec: this.elapsedBefore + (this.sessionStart === null ? 0 : (this.clock() - this.sessionStart) / 1000),
     };
   }
 
@@ -243,6 +265,7 @@ export class Trainer {
     // Checkpoints from before schedules had neither; a fresh count is what those runs had.
     this.evalsSinceBest = t.evalsSinceBest ?? 0;
     if (t.schedule) this.schedule.setState(t.schedule);
+    this.elapsedBefore = t.elapsedSec ?? 0;
     this.stream.setState(t.stream);
     this.dropoutRng.setState(t.dropoutRng);
     this.sampleRng.setState(t.sampleRng);

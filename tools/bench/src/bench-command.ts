@@ -19,7 +19,10 @@ import type { Measurement } from './measurement.js';
 import { planCharrnnRuns, planPeerRuns } from './plan.js';
 import { findPython, oneThreadEnv, peerMeasurement, runPythonJson } from './python-peers.js';
 import { fileStamp, resultsCsv, type BenchReport } from './report-files.js';
-import { checkMemory, measureTrainer, trainConfigHasThreads, type Probe } from './run-trainer.js';
+import { measureTrainer, trainConfigHasThreads, type Probe } from './run-trainer.js';
+import { benchHtml } from './chart-html.js';
+import { INFERENCE_WORKLOADS, describeWorkload, inferencePeerArgs, inferenceTargets, measureInference, type InferenceWorkload } from './inference.js';
+import { checkMemoryInProcesses, rssAfterSteps } from './memory-process.js';
 import { formatMs, formatResultsTable, formatTargets } from './table.js';
 import { evaluateTargets, type MemoryCheck } from './targets.js';
 
@@ -57,8 +60,17 @@ export async function benchCommand(io: CommandIo): Promise<number> {
   }
   if (text.length === 0) throw new UsageError(`the training text ${dataSource} is empty`);
   const vocab = prepareData(text, 0, 1, 1).vocab.size;
+  const probe: Probe = { clock: () => performance.now(), rss: () => process.memoryUsage.rss(), gc: makeGc() };
 
-  const configs = selectConfigs(String(v.configs));
+  if (v.memoryChild !== undefined) {
+    // A child of the memory check: one fresh process, one training run, one JSON line.
+    const pref = flags.explicit.has('kernels') ? parseList('kernels', String(v.kernels))[0]! : 'auto';
+    const result = await rssAfterSteps(SEED_CONFIG, text, v.memoryChild as number, chooseKernels(pref, () => undefined), probe);
+    say(JSON.stringify(result));
+    return EXIT_OK;
+  }
+
+  const { configs, workloads } = selectConfigs(String(v.configs));
   const threadsSupported = trainConfigHasThreads();
   const threads = threadsSupported ? parseIntList('threads', String(v.threads)) : undefined;
   if (!threadsSupported) {
@@ -107,7 +119,6 @@ export async function benchCommand(io: CommandIo): Promise<number> {
   for (const line of skipped) say(`skipping: ${line}`);
   say('');
 
-  const probe: Probe = { clock: () => performance.now(), rss: () => process.memoryUsage.rss(), gc: makeGc() };
   const measurements: Measurement[] = [];
   const progress = (m: Measurement): void =>
     say(`  ${`${m.implementation}${m.threads > 1 ? ` ×${m.threads} threads` : ''}`.padEnd(26)} ${formatRate(m.charsPerSec).padStart(7)} chars/s  ${formatMs(m.msPerStep).padStart(7)} ms/step  ${m.peakMb.toFixed(1).padStart(6)} MB`);
@@ -124,8 +135,14 @@ export async function benchCommand(io: CommandIo): Promise<number> {
       return;
     }
     const steps = Math.max(50, Math.round(seedFast.steps / 2));
-    memory = await checkMemory({ config: SEED_CONFIG, text, steps, probe, kernels: () => chooseKernels(byName.get(fastName)!, notice) });
-    say(`  memory check (${fastName}): RSS ${memory.rssAtStepsMb.toFixed(1)} MB after ${steps} steps, ${memory.rssAtTwiceStepsMb.toFixed(1)} MB after ${2 * steps} (after a GC each); peak ${memory.peakMb.toFixed(1)} MB`);
+    const childArgs = [...(dataSource === 'embedded corpus' ? [] : ['--data', dataSource]), '--kernels', byName.get(fastName)!];
+    const checked = checkMemoryInProcesses({ script: process.argv[1]!, childArgs, steps, timeoutMs: Math.max(120_000, 40_000 * seconds) });
+    if ('error' in checked) {
+      skipped.push(`memory check: ${checked.error}`);
+      return;
+    }
+    memory = checked;
+    say(`  memory check (${fastName}, two fresh processes): RSS ${memory.rssAtStepsMb.toFixed(1)} MB after ${steps} steps, ${memory.rssAtTwiceStepsMb.toFixed(1)} MB after ${2 * steps} (after a GC each); peak ${memory.peakMb.toFixed(1)} MB`);
   };
 
   // Python peers: one subprocess per measurement, BLAS on one thread.
@@ -151,6 +168,16 @@ export async function benchCommand(io: CommandIo): Promise<number> {
     ceiling = { gflops: best, source: `numpy ${String(out['numpy'])} float32 ${String(out['n'])}³ matmul, one thread, best of ${String(out['reps'])} repeats (median ${Number(out['gflops']).toFixed(1)}), better of two passes` };
   };
 
+  const inferencePeer = (workload: InferenceWorkload): void => {
+    const out = runPythonJson({ interpreter: torchPython!, script: script('bench_torch_infer.py'), args: inferencePeerArgs(workload, pythonData, seconds), env, timeoutMs });
+    if ('error' in out) skipped.push(`bench_torch_infer.py ${workload.id}: ${String(out.error)}`);
+    else if ('skipped' in out) skipped.push(`bench_torch_infer.py ${workload.id}: ${String(out['skipped'])}`);
+    else {
+      const m = { ...peerMeasurement(out, { id: workload.id, cell: workload.cell, hidden: workload.hidden, seqLength: 1, batchSize: 1 }), task: workload.task };
+      measurements.push(m);
+      progress(m);
+    }
+  };
   const charrnnRuns = planCharrnnRuns(configs, kernelChoice, threads);
   const peerRuns = planPeerRuns(configs, pythonData, seconds, { numpy: numpyPython !== undefined, torch: torchPython !== undefined });
   try {
@@ -179,7 +206,19 @@ export async function benchCommand(io: CommandIo): Promise<number> {
         }
       }
     }
-    if (!memoryChecked) await memoryCheck();
+    if (!memoryChecked && configs.length > 0) await memoryCheck();
+    // Evaluation and sampling: the apps' library paths on the fast kernels, each beside its PyTorch peer.
+    const fastPref = [...byName.values()][0]!;
+    for (const workload of workloads) {
+      say(`${describeWorkload(workload)}:`);
+      const kernels = chooseKernels(fastPref, notice);
+      probe.gc();
+      const m = measureInference({ workload, text, kernels, seconds, clock: probe.clock, rss: probe.rss });
+      kernels.close?.();
+      measurements.push(m);
+      progress(m);
+      if (torchPython) inferencePeer(workload);
+    }
     measureCeiling();
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
@@ -187,7 +226,10 @@ export async function benchCommand(io: CommandIo): Promise<number> {
   if (flags.explicit.has('ceilingGflops')) ceiling = { gflops: v.ceilingGflops as number, source: '--ceiling-gflops' };
   say(`  matmul ceiling: ${ceiling.gflops.toFixed(1)} GFLOP/s (${ceiling.source})`);
 
-  const targets = evaluateTargets({ measurements, vocab, ceilingGflops: ceiling.gflops, ...(memory ? { memory } : {}) });
+  const targets = [
+    ...evaluateTargets({ measurements, vocab, ceilingGflops: ceiling.gflops, ...(memory ? { memory } : {}) }),
+    ...inferenceTargets(measurements),
+  ];
   say(`\nresults (GFLOP/s counts 6·(G·H² + H·V) matmul FLOPs per character: ${flopsPerChar('rnn', 100, vocab)} at H=100, ${flopsPerChar('rnn', 512, vocab)} at H=512, ${flopsPerChar('lstm', 256, vocab)} for the LSTM):`);
   io.stdout.write(formatResultsTable(measurements, vocab));
   say('\ntargets (one thread each unless said):');
@@ -206,20 +248,25 @@ export async function benchCommand(io: CommandIo): Promise<number> {
   const json = `${JSON.stringify(report, null, 2)}\n`;
   const csv = resultsCsv(measurements, vocab);
   const stamp = fileStamp(startedAt);
-  for (const [name, body] of [[`bench-${stamp}.json`, json], [`bench-${stamp}.csv`, csv], ['latest.json', json], ['latest.csv', csv]] as const) {
+  const html = benchHtml(report);
+  for (const [name, body] of [
+    [`bench-${stamp}.json`, json], [`bench-${stamp}.csv`, csv], [`bench-${stamp}.html`, html], ['latest.json', json], ['latest.csv', csv], ['latest.html', html],
+  ] as const) {
     writeFileAtomic(join(outDir, name), body);
   }
-  say(`\nwrote ${join(outDir, `bench-${stamp}.json`)} and .csv (also latest.json, latest.csv)`);
+  say(`\nwrote ${join(outDir, `bench-${stamp}.json`)}, .csv and .html (also latest.json, latest.csv, latest.html: the ratios against the targets as a chart)`);
   return EXIT_OK;
 }
 
-function selectConfigs(text: string): typeof BENCH_CONFIGS {
-  if (text.trim() === 'all') return BENCH_CONFIGS;
+/** Training configs and evaluation/sampling workloads named by --configs ("all": every one). */
+function selectConfigs(text: string): { configs: typeof BENCH_CONFIGS; workloads: readonly InferenceWorkload[] } {
+  if (text.trim() === 'all') return { configs: BENCH_CONFIGS, workloads: INFERENCE_WORKLOADS };
   const ids = parseList('configs', text);
+  const known = [...BENCH_CONFIGS.map((c) => c.id), ...INFERENCE_WORKLOADS.map((w) => w.id)];
   for (const id of ids) {
-    if (!BENCH_CONFIGS.some((c) => c.id === id)) throw new UsageError(`--configs must name known configs (${BENCH_CONFIGS.map((c) => c.id).join(', ')}), got ${JSON.stringify(id)}`);
+    if (!known.includes(id)) throw new UsageError(`--configs must name known configs (${known.join(', ')}), got ${JSON.stringify(id)}`);
   }
-  return BENCH_CONFIGS.filter((c) => ids.includes(c.id));
+  return { configs: BENCH_CONFIGS.filter((c) => ids.includes(c.id)), workloads: INFERENCE_WORKLOADS.filter((w) => ids.includes(w.id)) };
 }
 
 /** The repository root (where nx.json is), from this file's place; the working directory as a fallback. */

@@ -53,6 +53,17 @@ export function flopsPerChar(cell: BenchCell, hidden: number, vocab: number): nu
   return 6 * (g * hidden * hidden + hidden * vocab);
 }
 
+/** Matrix-multiply FLOPs per character of a measured row: a third of training's for evaluation and sampling (forward only). */
+export function flopsPerCharOf(m: { readonly cell: BenchCell; readonly hidden: number; readonly task?: string }, vocab: number): number {
+  const training = flopsPerChar(m.cell, m.hidden, vocab);
+  return m.task === 'eval' || m.task === 'sample' ? training / 3 : training;
+}
+
+/** "rnn H=100 T=25 B=1" for training rows; "eval rnn H=100" / "sample rnn H=100" for the others. */
+export function describeRow(m: Pick<BenchConfig, 'cell' | 'hidden' | 'seqLength' | 'batchSize'> & { readonly task?: string }): string {
+  return m.task === 'eval' || m.task === 'sample' ? `${m.task} ${m.cell} H=${m.hidden}` : describeConfig(m);
+}
+
 /** GFLOP/s a training speed corresponds to. */
 export function gflops(charsPerSec: number, cell: BenchCell, hidden: number, vocab: number): number {
   return (charsPerSec * flopsPerChar(cell, hidden, vocab)) / 1e9;

@@ -15,6 +15,8 @@ export interface Measurement {
   readonly family: Family;
   /** What ran, for the table: "charrnn wasm-simd", "numpy seed", "torch nn.RNN", … */
   readonly implementation: string;
+  /** What was timed: training steps (absent: train), evaluation of a text, or sampling. */
+  readonly task?: 'train' | 'eval' | 'sample';
   /** Kernel backend for charrnn rows ("wasm-simd", "reference"). */
   readonly kernels?: string;
   readonly threads: number;

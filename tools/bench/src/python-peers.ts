@@ -68,6 +68,7 @@ export function peerMeasurement(json: Record<string, unknown>, config: BenchConf
   return {
     configId: config.id, cell: config.cell, hidden: config.hidden, seqLength: config.seqLength, batchSize: config.batchSize,
     family, implementation, threads: 1, dtype: String(json['dtype'] ?? '?'),
+    ...(json['task'] === 'eval' || json['task'] === 'sample' ? { task: json['task'] } : {}),
     charsPerSec: num('chars_per_s'), msPerStep: num('ms_per_step'), steps: num('steps'), seconds: num('seconds'), peakMb: num('peak_mb'),
   };
 }

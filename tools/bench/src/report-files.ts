@@ -2,7 +2,7 @@
 // (one row per implementation × config, numbers unrounded). Pure: the command writes the files.
 
 import { csvHeader, csvRow } from '@charrnn/report';
-import { flopsPerChar } from './configs.js';
+import { flopsPerCharOf } from './configs.js';
 import { ratiosFor, type Measurement } from './measurement.js';
 import type { MemoryCheck, TargetResult } from './targets.js';
 
@@ -14,7 +14,7 @@ export const CSV_COLUMNS = [
 export function resultsCsv(measurements: readonly Measurement[], vocab: number): string {
   const rows = measurements.map((m) => {
     const r = ratiosFor(m, measurements);
-    const flops = flopsPerChar(m.cell, m.hidden, vocab);
+    const flops = flopsPerCharOf(m, vocab);
     return csvRow([
       m.configId, m.cell, m.hidden, m.seqLength, m.batchSize, vocab, m.implementation, m.family, m.kernels, m.threads, m.dtype,
       m.charsPerSec, m.msPerStep, m.steps, m.seconds, m.peakMb, flops, (m.charsPerSec * flops) / 1e9,

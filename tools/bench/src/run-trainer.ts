@@ -1,13 +1,11 @@
 // Times charrnn's own training: the one Trainer pipeline from @charrnn/train, driven for a fixed
 // number of steps after a warm-up, with the process's resident memory sampled while it runs.
-// The memory check trains the seed's model for N, then 2N steps and compares RSS after each.
 
 import type { Kernels } from '@charrnn/tensor';
 import { CONFIG_RULES, Trainer, prepareData, resolveTrainConfig, type TrainConfig } from '@charrnn/train';
 import { RunError } from '@charrnn/cli';
 import type { BenchConfig } from './configs.js';
 import type { Measurement } from './measurement.js';
-import type { MemoryCheck } from './targets.js';
 
 export interface Probe {
   /** Milliseconds, monotonic. */
@@ -108,31 +106,4 @@ export async function measureTrainer(options: TrainerRunOptions): Promise<Measur
     family: 'charrnn', implementation: `charrnn ${kernelName}`, kernels: kernelName, threads: options.threads ?? 1, dtype: 'float32',
     charsPerSec: (steps * c.seqLength * c.batchSize) / elapsed, msPerStep: (1000 * elapsed) / steps, steps, seconds: elapsed, peakMb,
   };
-}
-
-export interface MemoryCheckOptions {
-  readonly config: BenchConfig;
-  readonly text: string;
-  readonly kernels: () => Kernels;
-  readonly steps: number;
-  readonly probe: Probe;
-}
-
-/** Trains `steps`, then as many again, on one trainer; RSS after a collection at both points. */
-export async function checkMemory(options: MemoryCheckOptions): Promise<MemoryCheck> {
-  const { config: c, probe, steps } = options;
-  const data = prepareData(options.text, 0, c.seqLength, c.batchSize);
-  probe.gc();
-  const peak = new PeakRss(probe);
-  const trainer = new Trainer({ config: trainConfig(c, 2 * steps, steps, 0, undefined), data, clock: probe.clock, kernels: options.kernels() });
-  let atSteps = Number.NaN;
-  let atTwice = Number.NaN;
-  for await (const event of trainer.run()) {
-    peak.sample();
-    if (event.type !== 'step') continue;
-    probe.gc();
-    if (event.step === steps) atSteps = probe.rss() / MB;
-    if (event.step === 2 * steps) atTwice = probe.rss() / MB;
-  }
-  return { steps, rssAtStepsMb: atSteps, rssAtTwiceStepsMb: atTwice, peakMb: peak.stop() };
 }

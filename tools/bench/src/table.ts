@@ -2,7 +2,7 @@
 // ratios against the peers on the same config) and the list of targets. Pure: strings in, string out.
 
 import { formatRate } from '@charrnn/report';
-import { describeConfig, gflops } from './configs.js';
+import { describeRow, flopsPerCharOf } from './configs.js';
 import { ratiosFor, type Measurement } from './measurement.js';
 import type { TargetResult } from './targets.js';
 
@@ -36,8 +36,8 @@ export function resultRows(measurements: readonly Measurement[], vocab: number):
     const r = ratiosFor(m, measurements);
     // A row compared with itself says nothing; leave its own family's column blank.
     return [
-      describeConfig(m), m.implementation, String(m.threads), m.dtype, formatRate(m.charsPerSec), formatMs(m.msPerStep),
-      m.peakMb.toFixed(1), gflops(m.charsPerSec, m.cell, m.hidden, vocab).toFixed(2),
+      describeRow(m), m.implementation, String(m.threads), m.dtype, formatRate(m.charsPerSec), formatMs(m.msPerStep),
+      m.peakMb.toFixed(1), ((m.charsPerSec * flopsPerCharOf(m, vocab)) / 1e9).toFixed(2),
       formatRatio(m.family === 'numpy-seed' ? undefined : r.numpySeed),
       formatRatio(m.family === 'numpy-batched' ? undefined : r.numpyBatched),
       formatRatio(m.family === 'torch' ? undefined : r.torch),

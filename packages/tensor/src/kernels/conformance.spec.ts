@@ -249,6 +249,10 @@ for (const kernels of backends) {
             if (n > 0) {
               x[off + n - 1] = Number.NaN;
               expect(kernels.absMax!(n, x, off)).toBeNaN();
+              // and at the front (inside a SIMD backend's main loop rather than its tail)
+              const front = makeArray(kernels, source, dtype, vals);
+              front[off] = Number.NaN;
+              expect(kernels.absMax!(n, front, off)).toBeNaN();
               kernels.clamp!(n, x, off, limit);
               expect(x[off + n - 1]).toBeNaN();
             }

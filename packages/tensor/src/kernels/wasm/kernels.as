@@ -535,10 +535,17 @@ function softmaxCrossEntropyF32(rows: i32, cols: i32, logits: usize, targets: us
       memory.fill(outRow, 0, <usize>cols * 4);
       continue;
     }
+    // Two chains of pmax (one maxps each; wasm's max is a several-instruction NaN-propagating
+    // sequence). A NaN logit may be dropped from the max, but it still reaches Σe and the loss.
     let mv = f32x4.splat(-Infinity);
+    let mv1 = mv;
     let j = 0;
-    for (; j + 4 <= cols; j += 4) mv = f32x4.max(mv, v128.load(inRow + <usize>j * 4));
-    let mx = <f32>hmax<f32>(mv);
+    for (; j + 8 <= cols; j += 8) {
+      mv = f32x4.pmax(mv, v128.load(inRow + <usize>j * 4));
+      mv1 = f32x4.pmax(mv1, v128.load(inRow + <usize>j * 4, 16));
+    }
+    for (; j + 4 <= cols; j += 4) mv = f32x4.pmax(mv, v128.load(inRow + <usize>j * 4));
+    let mx = <f32>hmax<f32>(f32x4.pmax(mv, mv1));
     for (; j < cols; j++) mx = max(mx, load<f32>(inRow + <usize>j * 4));
     const maxV = f32x4.splat(mx);
     // Read the target logit before dLogits (which may alias logits) is written.
@@ -605,15 +612,47 @@ function softmaxCrossEntropyF64(rows: i32, cols: i32, logits: usize, targets: us
 function absMax<T>(n: i32, x: usize): f64 {
   const sz = sizeof<T>();
   const L: i32 = sizeof<T>() == 4 ? 4 : 2;
-  // wasm min/max propagate NaN, so a NaN anywhere makes the result NaN, as the reference says.
-  let mv = f64x2.splat(0);
+  // Four independent running maxima with pmax (one maxps/maxpd each; wasm's max is a NaN-propagating
+  // sequence of several instructions, and one chain of it ran at ~1.3 ns per float32). pmax drops
+  // NaNs, so a separate mask records any lane that was NaN: the result is NaN then, as the reference says.
+  const zero = f64x2.splat(0);
+  let m0 = zero, m1 = zero, m2 = zero, m3 = zero, nan = zero;
   let i = 0;
   if (sizeof<T>() == 4) {
-    for (; i + L <= n; i += L) mv = f32x4.max(mv, f32x4.abs(v128.load(x + <usize>i * sz)));
+    for (; i + 4 * L <= n; i += 4 * L) {
+      const p = x + <usize>i * sz;
+      const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+      nan = v128.or(nan, v128.or(v128.or(f32x4.ne(v0, v0), f32x4.ne(v1, v1)), v128.or(f32x4.ne(v2, v2), f32x4.ne(v3, v3))));
+      m0 = f32x4.pmax(m0, f32x4.abs(v0));
+      m1 = f32x4.pmax(m1, f32x4.abs(v1));
+      m2 = f32x4.pmax(m2, f32x4.abs(v2));
+      m3 = f32x4.pmax(m3, f32x4.abs(v3));
+    }
+    for (; i + L <= n; i += L) {
+      const v = v128.load(x + <usize>i * sz);
+      nan = v128.or(nan, f32x4.ne(v, v));
+      m0 = f32x4.pmax(m0, f32x4.abs(v));
+    }
+    m0 = f32x4.pmax(f32x4.pmax(m0, m1), f32x4.pmax(m2, m3));
   } else {
-    for (; i + L <= n; i += L) mv = f64x2.max(mv, f64x2.abs(v128.load(x + <usize>i * sz)));
+    for (; i + 4 * L <= n; i += 4 * L) {
+      const p = x + <usize>i * sz;
+      const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+      nan = v128.or(nan, v128.or(v128.or(f64x2.ne(v0, v0), f64x2.ne(v1, v1)), v128.or(f64x2.ne(v2, v2), f64x2.ne(v3, v3))));
+      m0 = f64x2.pmax(m0, f64x2.abs(v0));
+      m1 = f64x2.pmax(m1, f64x2.abs(v1));
+      m2 = f64x2.pmax(m2, f64x2.abs(v2));
+      m3 = f64x2.pmax(m3, f64x2.abs(v3));
+    }
+    for (; i + L <= n; i += L) {
+      const v = v128.load(x + <usize>i * sz);
+      nan = v128.or(nan, f64x2.ne(v, v));
+      m0 = f64x2.pmax(m0, f64x2.abs(v));
+    }
+    m0 = f64x2.pmax(f64x2.pmax(m0, m1), f64x2.pmax(m2, m3));
   }
-  let m = hmax<T>(mv);
+  if (v128.any_true(nan)) return NaN;
+  let m = hmax<T>(m0);
   for (; i < n; i++) m = max(m, abs(loadF<T>(x + <usize>i * sz)));
   return m;
 }
@@ -621,8 +660,23 @@ function absMax<T>(n: i32, x: usize): f64 {
 /** float32: Σx² in float64 (a float32 square cannot overflow there), then one division; float64: as the reference. */
 function scaledSumOfSquares<T>(n: i32, x: usize, divisor: f64): f64 {
   if (sizeof<T>() == 4) {
-    let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
+    // Four chains of f64 adds over eight floats per pass (two chains were bound by the add latency).
+    let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0), acc2 = f64x2.splat(0), acc3 = f64x2.splat(0);
     let i = 0;
+    for (; i + 8 <= n; i += 8) {
+      const v = v128.load(x + <usize>i * 4);
+      const w = v128.load(x + <usize>i * 4, 16);
+      const lo = f64x2.promote_low_f32x4(v);
+      const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+      const lo2 = f64x2.promote_low_f32x4(w);
+      const hi2 = f64x2.promote_low_f32x4(v128.shuffle<f32>(w, w, 2, 3, 0, 1));
+      acc0 = f64x2.add(acc0, f64x2.mul(lo, lo));
+      acc1 = f64x2.add(acc1, f64x2.mul(hi, hi));
+      acc2 = f64x2.add(acc2, f64x2.mul(lo2, lo2));
+      acc3 = f64x2.add(acc3, f64x2.mul(hi2, hi2));
+    }
+    acc0 = f64x2.add(acc0, acc2);
+    acc1 = f64x2.add(acc1, acc3);
     for (; i + 4 <= n; i += 4) {
       const v = v128.load(x + <usize>i * 4);
       const lo = f64x2.promote_low_f32x4(v);

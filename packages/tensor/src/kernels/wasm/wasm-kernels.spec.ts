@@ -138,19 +138,21 @@ describe('selectKernels', () => {
   it('auto falls back to reference with a one-line notice when wasm cannot load; wasm then throws', () => {
     // maximumPages cannot make loading fail, so simulate an engine that refuses shared memory
     // (a browser page that is not cross-origin isolated, in engines that gate it).
-    const saved = WebAssembly.Memory;
+    type MemoryDescriptor = { initial: number; maximum?: number; shared?: boolean };
+    const engine = (globalThis as unknown as { WebAssembly: { Memory: new (descriptor: MemoryDescriptor) => unknown } }).WebAssembly;
+    const saved = engine.Memory;
     try {
-      (WebAssembly as { Memory: unknown }).Memory = function Memory(descriptor: WebAssembly.MemoryDescriptor) {
+      engine.Memory = function Memory(descriptor: MemoryDescriptor) {
         if (descriptor.shared) throw new TypeError('shared memory needs cross-origin isolation');
         return new saved(descriptor);
-      };
+      } as unknown as typeof saved;
       const selection = selectKernels('auto');
       expect(selection.kernels).toBe(referenceKernels);
       expect(selection.notice).toMatch(/^kernels: using reference kernels \(wasm-simd unavailable: shared WebAssembly memory is not available/);
       expect(selection.notice).not.toContain('\n');
       expect(() => selectKernels('wasm')).toThrow(/selectKernels: wasm kernels must be available/);
     } finally {
-      (WebAssembly as { Memory: unknown }).Memory = saved;
+      engine.Memory = saved;
     }
   });
 

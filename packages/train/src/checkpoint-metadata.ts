@@ -1,0 +1,100 @@
+// A checkpoint's __metadata__ is untrusted text: each field is parsed here against a zod schema
+// (the library the sweep spec uses) before anything reads it — the format version, the step
+// counters, the stored config (every key against CONFIG_RULES) and the data reference — so a
+// hand-edited or foreign file is refused with one line that names the field.
+
+import { z } from 'zod';
+import { CONFIG_RULES, checkConfigValue, type TrainConfig } from './config.js';
+
+/** The checkpoint format this version writes and reads. */
+export const CHECKPOINT_FORMAT = 'charrnn-1';
+
+/** The text a run trained on: enough to find it again and to notice when it changed. */
+export interface DataReference {
+  /** "file" (path given) or "embedded" (the project's own sources). */
+  readonly source: 'file' | 'embedded';
+  /** Absolute path of the file, for source "file". */
+  readonly path?: string;
+  /** SHA-256 of the text's bytes, hex. */
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/** Thrown for metadata that cannot be used; checkpoint.ts turns it into a CheckpointError. */
+export class MetadataError extends Error {
+  override readonly name = 'MetadataError';
+}
+
+const count = z.int().min(0);
+const prngSnapshot = z.object({
+  words: z.array(z.int().min(0).max(0xffffffff)).length(4),
+  spareNormal: z.number().nullable(),
+});
+
+// looseObject: fields added by later versions pass through untouched (and are still typed here).
+const TrainingSchema = z.looseObject({
+  step: count,
+  chars: count,
+  smoothLoss: z.number(),
+  bestValLoss: z.number().nullable(),
+  stream: z.looseObject({
+    seqLength: z.int().min(1),
+    batchSize: z.int().min(1),
+    length: count,
+    pointers: z.array(count),
+    pendingReset: z.array(z.boolean()),
+  }),
+  dropoutRng: prngSnapshot,
+  sampleRng: prngSnapshot,
+  optimizerScalars: z.record(z.string(), z.number()),
+  elapsedSec: z.number().min(0).optional(),
+  optimizer: z.string().optional(),
+});
+
+const DataSchema = z.strictObject({
+  source: z.enum(['file', 'embedded']),
+  path: z.string().min(1).optional(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: count,
+});
+
+export type TrainingMetadata = z.infer<typeof TrainingSchema>;
+
+export function parseFormat(value: string | undefined): void {
+  if (value !== undefined && value !== CHECKPOINT_FORMAT) {
+    throw new MetadataError(`metadata "format" must be ${CHECKPOINT_FORMAT} (the version this charrnn reads), got ${JSON.stringify(value.slice(0, 40))}`);
+  }
+}
+
+export function parseTraining(text: string): TrainingMetadata {
+  return withSchema('training', text, TrainingSchema);
+}
+
+export function parseDataReference(text: string): DataReference {
+  return withSchema('data', text, DataSchema) as DataReference;
+}
+
+/** The stored config: known keys only, each within its rule (missing keys take today's defaults). */
+export function parseStoredConfig(text: string): Partial<TrainConfig> {
+  const raw = withSchema('config', text, z.record(z.string(), z.unknown()));
+  for (const [key, value] of Object.entries(raw)) {
+    if (!(key in CONFIG_RULES)) throw new MetadataError(`metadata "config" has an unknown setting ${JSON.stringify(key.slice(0, 40))}`);
+    const problem = checkConfigValue(key as keyof TrainConfig, value);
+    if (problem) throw new MetadataError(`metadata "config" ${key} ${problem}, got ${JSON.stringify(value)?.slice(0, 40)}`);
+  }
+  return raw as Partial<TrainConfig>;
+}
+
+function withSchema<T>(key: string, text: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new MetadataError(`metadata "${key}" must be JSON, got ${JSON.stringify(text.slice(0, 40))}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const path = issue.path.map(String).join('.');
+  throw new MetadataError(`metadata "${key}"${path ? ` field ${path}` : ''} is invalid: ${issue.message}`);
+}
