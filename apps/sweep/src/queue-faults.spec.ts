@@ -14,11 +14,11 @@ import {
 } from './queue-test-support.js';
 
 const TEXT = 'It was no dream. His room, a proper room for a human being, only somewhat too small, lay quietly between the four well-known walls. '.repeat(12);
-// Two trials long enough to be killed part-way (checkpoints every 200 steps).
+// Two trials long enough to be killed part-way on a fast machine (checkpoints every 200 steps).
 const SPEC = `
 method: grid
 data: data.txt
-budget: { steps: 1200 }
+budget: { steps: 3000 }
 base: { seqLength: 16, evalEvery: 200, logEvery: 50, saveEvery: 200 }
 space:
   hidden: [16, 20]
@@ -77,7 +77,7 @@ describeWithRedis('a queued sweep survives kill -9 and Redis restarts (real redi
       await stopWorker(doomed);
       if (rescuer) await stopWorker(rescuer);
     }
-    for (const id of TRIALS) expect(rescuer!.out()).toMatch(new RegExp(`${id} of sweep .*: resumed from step (200|400|600|800|1000) \\(session 2\\)`));
+    for (const id of TRIALS) expect(rescuer!.out()).toMatch(new RegExp(`${id} of sweep .*: resumed from step [1-9]\\d*00 \\(session 2\\)`));
     expectSameAsLocal(out);
     expect(await sessions(out)).toEqual([2, 2]);
   });
@@ -111,7 +111,7 @@ describeWithRedis('a queued sweep survives kill -9 and Redis restarts (real redi
       const coordinator = coordinate(out);
       await allPast(out, 250);
       worker.process.kill('SIGTERM');
-      expect(await worker.exited).toBe(130);
+      expect(await worker.exited).toBe(143); // 128 + SIGTERM
       successor = startWorker(redis.url, ['--concurrency', '2']);
       const next = successor;
       await waitFor(() => /resumed from step/.test(next.out()), 60_000, 'a trial to resume on the successor');
