@@ -1,5 +1,5 @@
 // charrnn-worker: joins every sweep on a Redis and runs its trials until SIGINT/SIGTERM, when it
-// hands its running trials back (each after saving a checkpoint) and exits 130.
+// hands its running trials back (each after saving a checkpoint) and exits 128 + the signal.
 
 import { EXIT_INTERRUPTED, EXIT_OK, UsageError, formatHelp, parseFlags, type CommandIo, type FlagSpec } from '@charrnn/cli';
 import { startQueueWorker } from './queue-worker.js';
