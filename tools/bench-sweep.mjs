@@ -30,12 +30,13 @@ if (!existsSync(SWEEP) || !existsSync(WORKER)) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () => new Promise((res) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => res(port));
+const freePort = () =>
+  new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
   });
-});
 
 function start(file, args) {
   const child = spawn(process.execPath, [file, ...args], { env: { ...process.env, CI: '1' } });
@@ -53,12 +54,17 @@ async function stop(worker) {
 
 const dir = mkdtempSync(join(tmpdir(), 'charrnn-bench-sweep-'));
 const port = await freePort();
-const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'], { stdio: 'ignore' });
+const redis = spawn(
+  'redis-server',
+  ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'],
+  { stdio: 'ignore' },
+);
 const url = `redis://127.0.0.1:${port}`;
 await sleep(500);
 
 // 2,000-step trials, small enough for a loaded machine, big enough that training dominates.
-const spec = (steps, lrs) => `method: grid\nbudget: { steps: ${steps} }\nbase: { hidden: 64, seqLength: 25, evalEvery: 500, logEvery: 100, saveEvery: 500 }\nspace:\n  lr: [${lrs.join(', ')}]\n`;
+const spec = (steps, lrs) =>
+  `method: grid\nbudget: { steps: ${steps} }\nbase: { hidden: 64, seqLength: 25, evalEvery: 500, logEvery: 100, saveEvery: 500 }\nspace:\n  lr: [${lrs.join(', ')}]\n`;
 writeFileSync(join(dir, 'four.yaml'), spec(2000, [0.05, 0.1, 0.15, 0.2]));
 writeFileSync(join(dir, 'one-long.yaml'), spec(40000, [0.1]));
 
@@ -78,13 +84,25 @@ async function timeOnce(args, workerCount) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-console.log(`bench-sweep: ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (other processes share the cores: compare the ratios)`);
+console.log(
+  `bench-sweep: ${availableParallelism()} cores, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (other processes share the cores: compare the ratios)`,
+);
 const four = join(dir, 'four.yaml');
 // The four set-ups, each run ROUNDS times in a rotating order so a burst of outside load hits all of them alike.
 const setups = [
   { label: 'local executor, 1 worker thread', args: (out) => [four, '--out', out, '--workers', '1'], workers: 0 },
-  { label: 'queue, 1 worker process', args: (out) => [four, '--out', out, '--queue', url, '--workers', '0'], workers: 1 },
-  { label: 'queue, 2 worker processes', args: (out) => [four, '--out', out, '--queue', url, '--workers', '0'], workers: 2 },
+  {
+    label: 'queue, 1 worker process',
+    args: (out) => [four, '--out', out, '--queue', url, '--workers', '0'],
+    workers: 1,
+  },
+  {
+    label: 'queue, 2 worker processes',
+    args: (out) => [four, '--out', out, '--queue', url, '--workers', '0'],
+    workers: 2,
+  },
   { label: 'local executor, 2 worker threads', args: (out) => [four, '--out', out, '--workers', '2'], workers: 0 },
 ];
 const times = setups.map(() => []);
@@ -96,20 +114,44 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 const [local1, queue1, queue2, local2] = times.map(median);
-setups.forEach((s, i) => console.log(`  ${s.label.padEnd(36)} ${median(times[i]).toFixed(2)} s   (runs: ${times[i].map((t) => t.toFixed(1)).join(', ')})`));
+setups.forEach((s, i) =>
+  console.log(
+    `  ${s.label.padEnd(36)} ${median(times[i]).toFixed(2)} s   (runs: ${times[i].map((t) => t.toFixed(1)).join(', ')})`,
+  ),
+);
 // On a machine shared with other work the fastest run of each is the least disturbed: show those ratios too.
 const [fLocal1, fQueue1, fQueue2] = times.map((t) => Math.min(...t));
-console.log(`  fastest runs: 2 worker processes vs 1 ${(fQueue1 / fQueue2).toFixed(2)}×, queue vs local one at a time ${(((fQueue1 - fLocal1) / fLocal1) * 100).toFixed(1)}%`);
-const numbers = (path) => readFileSync(path, 'utf8').split('\n').map((l) => l.split(',').slice(0, 8).join()).join('\n');
+console.log(
+  `  fastest runs: 2 worker processes vs 1 ${(fQueue1 / fQueue2).toFixed(2)}×, queue vs local one at a time ${(((fQueue1 - fLocal1) / fLocal1) * 100).toFixed(1)}%`,
+);
+const numbers = (path) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .map((l) => l.split(',').slice(0, 8).join())
+    .join('\n');
 const same = numbers(join(dir, 'run-0-0/summary.csv')) === numbers(join(dir, 'run-2-0/summary.csv'));
-console.log(`  throughput, 2 worker processes vs 1:             ${(queue1 / queue2).toFixed(2)}× (target ≥ 1.7×; local threads 2 vs 1: ${(local1 / local2).toFixed(2)}×)`);
-console.log(`  queue overhead per trial vs local, 1 at a time:  ${(((queue1 - local1) / local1) * 100).toFixed(1)}% (target ≤ 5%; ${(((queue1 - local1) / 4) * 1000).toFixed(0)} ms per trial)`);
+console.log(
+  `  throughput, 2 worker processes vs 1:             ${(queue1 / queue2).toFixed(2)}× (target ≥ 1.7×; local threads 2 vs 1: ${(local1 / local2).toFixed(2)}×)`,
+);
+console.log(
+  `  queue overhead per trial vs local, 1 at a time:  ${(((queue1 - local1) / local1) * 100).toFixed(1)}% (target ≤ 5%; ${(((queue1 - local1) / 4) * 1000).toFixed(0)} ms per trial)`,
+);
 console.log(`  same numbers as the local run:                   ${same ? 'yes' : 'NO'}`);
 
 // Time from a kill -9 to the trial resuming elsewhere: a spare worker waits; the first one dies mid-trial.
-console.log(`worker death → trial resumed elsewhere (--lock-seconds ${LOCK_SECONDS}; BullMQ notices after the lock runs out, at the next stalled check):`);
+console.log(
+  `worker death → trial resumed elsewhere (--lock-seconds ${LOCK_SECONDS}; BullMQ notices after the lock runs out, at the next stalled check):`,
+);
 const first = start(WORKER, ['--queue', url, '--concurrency', '1', '--lock-seconds', String(LOCK_SECONDS)]);
-const coordinator = start(SWEEP, [join(dir, 'one-long.yaml'), '--out', join(dir, 'death'), '--queue', url, '--workers', '0']);
+const coordinator = start(SWEEP, [
+  join(dir, 'one-long.yaml'),
+  '--out',
+  join(dir, 'death'),
+  '--queue',
+  url,
+  '--workers',
+  '0',
+]);
 while (!/started/.test(first.out())) await sleep(50);
 const spare = start(WORKER, ['--queue', url, '--concurrency', '1', '--lock-seconds', String(LOCK_SECONDS)]);
 // Past the first checkpoint (every 500 steps), so there is something to resume from.
@@ -121,7 +163,9 @@ first.child.kill('SIGKILL');
 const killedAt = performance.now();
 while (!/resumed from step/.test(spare.out())) await sleep(20);
 const resumedAfter = (performance.now() - killedAt) / 1000;
-console.log(`  ${resumedAfter.toFixed(2)} s from kill -9 to "resumed from step ${/resumed from step (\d+)/.exec(spare.out())[1]}" (bound: lock ${LOCK_SECONDS} s + stalled check every ${LOCK_SECONDS} s)`);
+console.log(
+  `  ${resumedAfter.toFixed(2)} s from kill -9 to "resumed from step ${/resumed from step (\d+)/.exec(spare.out())[1]}" (bound: lock ${LOCK_SECONDS} s + stalled check every ${LOCK_SECONDS} s)`,
+);
 coordinator.child.kill('SIGTERM');
 await coordinator.exited;
 await stop(spare);

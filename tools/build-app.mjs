@@ -18,7 +18,14 @@ if (entryPoints.length === 0) {
 
 /** Compiles the TypeScript corpus module on the fly, so the build uses the very same file rules. */
 async function loadCorpusModule(path) {
-  const result = await build({ entryPoints: [path], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'warning' });
+  const result = await build({
+    entryPoints: [path],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    logLevel: 'warning',
+  });
   const code = result.outputFiles[0].text;
   return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
 }
@@ -47,7 +54,9 @@ await build({
   target: 'node20',
   conditions: ['@charrnn/source'],
   logLevel: 'warning',
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   plugins: [embeddedCorpus],
   // --version prints the app's own package.json version (see packages/cli/src/version.ts).
   define: { __CHARRNN_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },

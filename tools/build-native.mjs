@@ -42,12 +42,17 @@ function findNodeGyp() {
 /** A folder with include/node/{node_api.h,common.gypi}: node-gyp then needs no download. */
 function findNodeDir() {
   const candidates = [process.env.npm_config_nodedir, resolve(dirname(process.execPath), '..')];
-  return candidates.find((d) => d && existsSync(join(d, 'include/node/node_api.h')) && existsSync(join(d, 'include/node/common.gypi')));
+  return candidates.find(
+    (d) => d && existsSync(join(d, 'include/node/node_api.h')) && existsSync(join(d, 'include/node/common.gypi')),
+  );
 }
 
 /** Loads the addon in a child process, so a binary that crashes here is deleted rather than used. */
 function probe() {
-  const r = spawnSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(addon)}).isa)`], { encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(addon)}).isa)`], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   return r.status === 0 ? r.stdout : undefined;
 }
 
@@ -55,7 +60,10 @@ try {
   if (process.env.CHARRNN_SKIP_NATIVE === '1') skip('CHARRNN_SKIP_NATIVE=1');
   if (existsSync(addon)) {
     const built = statSync(addon).mtimeMs;
-    const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs), statSync(fileURLToPath(import.meta.url)).mtimeMs);
+    const newest = Math.max(
+      ...sources.map((f) => statSync(f).mtimeMs),
+      statSync(fileURLToPath(import.meta.url)).mtimeMs,
+    );
     const isa = built > newest ? probe() : undefined;
     if (isa !== undefined) {
       console.log(`native gemm built (${isa}; up to date)`);
@@ -69,22 +77,41 @@ try {
   const log = [];
   const code = await new Promise((done) => {
     const child = spawn(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '--loglevel=error'], {
-      cwd: pkg, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: pkg,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, npm_config_nodedir: nodedir },
     });
-    const keep = (chunk) => { log.push(String(chunk)); if (log.length > 200) log.shift(); };
+    const keep = (chunk) => {
+      log.push(String(chunk));
+      if (log.length > 200) log.shift();
+    };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     const timer = setTimeout(() => {
       log.push(`timed out after ${TIMEOUT_MS / 1000} s`);
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }, TIMEOUT_MS);
-    child.on('error', (error) => { clearTimeout(timer); log.push(error.message); done(-1); });
-    child.on('close', (status) => { clearTimeout(timer); done(status ?? -1); });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      log.push(error.message);
+      done(-1);
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      done(status ?? -1);
+    });
   });
   if (code !== 0 || !existsSync(addon)) {
     const lines = log.join('').trim().split('\n');
-    const last = lines.find((l) => /\berror:|timed out/i.test(l)) ?? lines.filter((l) => /error/i.test(l)).pop() ?? `node-gyp exited with ${code}`;
+    const last =
+      lines.find((l) => /\berror:|timed out/i.test(l)) ??
+      lines.filter((l) => /error/i.test(l)).pop() ??
+      `node-gyp exited with ${code}`;
     rmSync(addon, { force: true });
     skip(last.trim().slice(0, 200));
   }
@@ -95,6 +122,10 @@ try {
   }
   console.log(`native gemm built (${isa})`);
 } catch (error) {
-  try { rmSync(addon, { force: true }); } catch { /* nothing to remove */ }
+  try {
+    rmSync(addon, { force: true });
+  } catch {
+    /* nothing to remove */
+  }
   skip(error instanceof Error ? error.message : String(error));
 }

@@ -18,21 +18,27 @@ const released = JSON.parse(readFileSync(join(root, 'nx.json'), 'utf8')).release
 const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const problems = [];
 // The README's "Use the packages in your own code" shows this very program.
-if (!readFileSync(join(root, 'README.md'), 'utf8').includes(readFileSync(EXAMPLE, 'utf8'))) problems.push('README.md does not show examples/use-the-packages/main.ts verbatim');
+if (!readFileSync(join(root, 'README.md'), 'utf8').includes(readFileSync(EXAMPLE, 'utf8')))
+  problems.push('README.md does not show examples/use-the-packages/main.ts verbatim');
 
 function run(command, args, cwd) {
   const r = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0) {
-    console.error(`check-packages: error: ${command} ${args.join(' ')} (in ${cwd}) exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+    console.error(
+      `check-packages: error: ${command} ${args.join(' ')} (in ${cwd}) exited ${r.status}\n${r.stdout}\n${r.stderr}`,
+    );
     process.exit(1);
   }
   return r.stdout;
 }
 
 /** Package folders by package name (packages/*). */
-const dirs = new Map(readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name))
-  .filter((dir) => existsSync(join(dir, 'package.json')))
-  .map((dir) => [JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name, dir]));
+const dirs = new Map(
+  readdirSync(join(root, 'packages'))
+    .map((name) => join(root, 'packages', name))
+    .filter((dir) => existsSync(join(dir, 'package.json')))
+    .map((dir) => [JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name, dir]),
+);
 
 const scratch = mkdtempSync(join(tmpdir(), 'charrnn-packages-'));
 const tarballs = join(scratch, 'tarballs');
@@ -42,21 +48,30 @@ const dependencies = {};
 try {
   for (const name of released) {
     const dir = dirs.get(name);
-    if (!dir) { problems.push(`${name}: no folder under packages/`); continue; }
+    if (!dir) {
+      problems.push(`${name}: no folder under packages/`);
+      continue;
+    }
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     const say = (what) => problems.push(`${name}: ${what}`);
     if (pkg.private) say('is private');
-    for (const field of ['version', 'license', 'repository', 'files', 'engines']) if (!pkg[field]) say(`package.json has no "${field}"`);
+    for (const field of ['version', 'license', 'repository', 'files', 'engines'])
+      if (!pkg[field]) say(`package.json has no "${field}"`);
     if (pkg.sideEffects !== false) say('package.json should say "sideEffects": false');
     if (pkg.exports?.['.']?.types !== './dist/index.d.ts') say('exports["."].types must be ./dist/index.d.ts');
-    if (!existsSync(join(dir, 'dist/index.d.ts'))) { say('dist/index.d.ts is missing: run `npm run build` first'); continue; }
+    if (!existsSync(join(dir, 'dist/index.d.ts'))) {
+      say('dist/index.d.ts is missing: run `npm run build` first');
+      continue;
+    }
     if (readFileSync(join(dir, 'LICENSE'), 'utf8') !== license) say('LICENSE differs from the root LICENSE');
 
     const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', tarballs], dir));
     const files = packed.files.map((f) => f.path);
-    for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']) if (!files.includes(needed)) say(`the tarball lacks ${needed}`);
+    for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts'])
+      if (!files.includes(needed)) say(`the tarball lacks ${needed}`);
     for (const file of files) {
-      if (/\.spec\.|(^|\/)fixtures\/|^src\/|test-results|tsconfig|vitest/.test(file)) say(`the tarball holds ${file}, which users do not need`);
+      if (/\.spec\.|(^|\/)fixtures\/|^src\/|test-results|tsconfig|vitest/.test(file))
+        say(`the tarball holds ${file}, which users do not need`);
     }
     dependencies[name] = `file:${join(tarballs, packed.filename)}`;
   }
@@ -65,25 +80,56 @@ try {
   // The scratch project: a user's own package.json and a strict tsconfig, outside the workspace.
   const app = join(scratch, 'app');
   mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), `${JSON.stringify({
-    name: 'charrnn-packages-user', private: true, type: 'module',
-    dependencies,
-    devDependencies: { typescript: rootPkg.devDependencies.typescript, '@types/node': rootPkg.devDependencies['@types/node'] },
-  }, null, 2)}\n`);
-  writeFileSync(join(app, 'tsconfig.json'), `${JSON.stringify({
-    compilerOptions: {
-      target: 'ES2022', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'],
-      strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, verbatimModuleSyntax: true,
-      skipLibCheck: false, outDir: 'out',
-    },
-    include: ['main.ts'],
-  }, null, 2)}\n`);
+  writeFileSync(
+    join(app, 'package.json'),
+    `${JSON.stringify(
+      {
+        name: 'charrnn-packages-user',
+        private: true,
+        type: 'module',
+        dependencies,
+        devDependencies: {
+          typescript: rootPkg.devDependencies.typescript,
+          '@types/node': rootPkg.devDependencies['@types/node'],
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    `${JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          lib: ['ES2023'],
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          types: ['node'],
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          exactOptionalPropertyTypes: true,
+          verbatimModuleSyntax: true,
+          skipLibCheck: false,
+          outDir: 'out',
+        },
+        include: ['main.ts'],
+      },
+      null,
+      2,
+    )}\n`,
+  );
   cpSync(EXAMPLE, join(app, 'main.ts'));
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
   run(join(app, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], app);
   const output = run(process.execPath, ['out/main.js'], app);
   process.stdout.write(output.replace(/^/gm, '  | '));
-  if (!/saved tiny\.safetensors/.test(output) || !/^sample: One./m.test(output) || !existsSync(join(app, 'tiny.safetensors'))) {
+  if (
+    !/saved tiny\.safetensors/.test(output) ||
+    !/^sample: One./m.test(output) ||
+    !existsSync(join(app, 'tiny.safetensors'))
+  ) {
     problems.push('the example did not train, save, load and sample');
   }
 } catch (error) {
@@ -93,5 +139,7 @@ try {
 }
 
 for (const problem of problems) console.error(`check-packages: error: ${problem}`);
-console.log(`check-packages: ${released.length} package(s) packed, installed in a scratch project, typechecked and run; ${problems.length} problem(s)`);
+console.log(
+  `check-packages: ${released.length} package(s) packed, installed in a scratch project, typechecked and run; ${problems.length} problem(s)`,
+);
 process.exit(problems.length > 0 ? 1 : 0);

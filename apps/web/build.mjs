@@ -28,7 +28,9 @@ const common = {
 };
 // uPlot's header is not a legal comment to esbuild, so its MIT notice goes in as a banner.
 const uplotVersion = require('uplot/package.json').version;
-const banner = { js: `/*! uPlot ${uplotVersion} (c) 2025 Leon Sorokin, MIT licence, https://github.com/leeoniya/uPlot */` };
+const banner = {
+  js: `/*! uPlot ${uplotVersion} (c) 2025 Leon Sorokin, MIT licence, https://github.com/leeoniya/uPlot */`,
+};
 await build({ ...common, entryPoints: ['src/main.ts'], format: 'esm', outfile: join(out, 'main.js'), banner });
 await build({ ...common, entryPoints: ['src/worker.ts'], format: 'iife', outfile: join(out, 'worker.js') });
 

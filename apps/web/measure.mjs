@@ -17,9 +17,28 @@ import { chromiumCpuSeconds, launchChromium } from './browser.mjs';
 import { startServer } from './server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '10000' }, hidden: { type: 'string', default: '100' }, batch: { type: 'string', default: '1' }, seq: { type: 'string', default: '25' }, cell: { type: 'string', default: 'rnn' }, threads: { type: 'string', default: '2' }, repeat: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '10000' },
+    hidden: { type: 'string', default: '100' },
+    batch: { type: 'string', default: '1' },
+    seq: { type: 'string', default: '25' },
+    cell: { type: 'string', default: 'rnn' },
+    threads: { type: 'string', default: '2' },
+    repeat: { type: 'string', default: '3' },
+  },
+});
 const threads = Number(values.threads);
-const page = { cell: values.cell, layers: 1, hidden: Number(values.hidden), seqLength: Number(values.seq), batchSize: Number(values.batch), steps: Number(values.steps), evalEvery: 0, sampleEvery: 0 };
+const page = {
+  cell: values.cell,
+  layers: 1,
+  hidden: Number(values.hidden),
+  seqLength: Number(values.seq),
+  batchSize: Number(values.batch),
+  steps: Number(values.steps),
+  evalEvery: 0,
+  sampleEvery: 0,
+};
 const text = readFileSync(join(here, 'assets/alice.txt'), 'utf8');
 
 async function inNode() {
@@ -27,14 +46,25 @@ async function inNode() {
   // The page's kernels: wasm SIMD (no native gemm), two threads when isolated, as the page has them.
   const { kernels } = selectKernels('wasm', { threads, spawnWorker: (source) => spawnNodeWorker(source) });
   if (threads === 2) await new Promise((resolve) => setTimeout(resolve, 500)); // the helper thread starts
-  const trainer = new Trainer({ config, data: prepareData(text, config.valFraction, config.seqLength, config.batchSize), clock: () => performance.now(), kernels });
+  const trainer = new Trainer({
+    config,
+    data: prepareData(text, config.valFraction, config.seqLength, config.batchSize),
+    clock: () => performance.now(),
+    kernels,
+  });
   let done;
   const cpuBefore = process.cpuUsage();
   for await (const event of trainer.run()) if (event.type === 'done') done = event;
   const cpu = process.cpuUsage(cpuBefore);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   kernels.close?.();
-  return { kernels: kernels.name, threads, charsPerSec: done.chars / done.elapsedSec, charsPerCpuSec: done.chars / cpuSeconds, seconds: done.elapsedSec };
+  return {
+    kernels: kernels.name,
+    threads,
+    charsPerSec: done.chars / done.elapsedSec,
+    charsPerCpuSec: done.chars / cpuSeconds,
+    seconds: done.elapsedSec,
+  };
 }
 
 async function inPage() {
@@ -55,7 +85,12 @@ async function inPage() {
     const timing = await tab.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0];
       const resources = performance.getEntriesByType('resource');
-      return { domContentLoadedMs: nav.domContentLoadedEventEnd, loadEventMs: nav.loadEventEnd, transferred: nav.transferSize + resources.reduce((s, r) => s + r.transferSize, 0), encoded: nav.encodedBodySize + resources.reduce((s, r) => s + r.encodedBodySize, 0) };
+      return {
+        domContentLoadedMs: nav.domContentLoadedEventEnd,
+        loadEventMs: nav.loadEventEnd,
+        transferred: nav.transferSize + resources.reduce((s, r) => s + r.transferSize, 0),
+        encoded: nav.encodedBodySize + resources.reduce((s, r) => s + r.encodedBodySize, 0),
+      };
     });
     const engine = await tab.textContent('#engine');
     await tab.click('#use-sample');
@@ -65,11 +100,20 @@ async function inPage() {
     }
     const cpuBefore = chromiumCpuSeconds(profile);
     await tab.click('#start');
-    await tab.waitForFunction(() => document.getElementById('run-status').dataset.status === 'finished', null, { timeout: 600_000, polling: 250 });
+    await tab.waitForFunction(() => document.getElementById('run-status').dataset.status === 'finished', null, {
+      timeout: 600_000,
+      polling: 250,
+    });
     const cpuAfter = chromiumCpuSeconds(profile);
     const charsPerSec = Number(await tab.getAttribute('#run-status', 'data-chars-per-sec'));
     const chars = page.steps * page.seqLength * page.batchSize;
-    return { engine, charsPerSec, charsPerCpuSec: chars / (cpuAfter.total - cpuBefore.total), charsPerWorkerCpuSec: chars / (cpuAfter.workers - cpuBefore.workers), load: { gotoMs: loadMs, workerReadyMs: readyMs, ...timing, contentLengthBytes: bytes } };
+    return {
+      engine,
+      charsPerSec,
+      charsPerCpuSec: chars / (cpuAfter.total - cpuBefore.total),
+      charsPerWorkerCpuSec: chars / (cpuAfter.workers - cpuBefore.workers),
+      load: { gotoMs: loadMs, workerReadyMs: readyMs, ...timing, contentLengthBytes: bytes },
+    };
   } finally {
     await close();
     await server.close();
@@ -89,16 +133,23 @@ const bestPage = best(pages);
 const bestNode = best(nodes);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const cpuRatio = median(pages.map((r) => r.charsPerCpuSec)) / median(nodes.map((r) => r.charsPerCpuSec));
-process.stdout.write(`${JSON.stringify({
-  config: { ...page, threads },
-  pageCharsPerSec: pages.map((r) => Math.round(r.charsPerSec)),
-  nodeCharsPerSec: nodes.map((r) => Math.round(r.charsPerSec)),
-  ratioOfBest: bestPage.charsPerSec / bestNode.charsPerSec,
-  pageCharsPerCpuSec: pages.map((r) => Math.round(r.charsPerCpuSec)),
-  pageCharsPerWorkerCpuSec: pages.map((r) => Math.round(r.charsPerWorkerCpuSec)),
-  nodeCharsPerCpuSec: nodes.map((r) => Math.round(r.charsPerCpuSec)),
-  ratioPerCpuSecond: cpuRatio,
-  ratioWorkerPerCpuSecond: median(pages.map((r) => r.charsPerWorkerCpuSec)) / median(nodes.map((r) => r.charsPerCpuSec)),
-  engine: bestPage.engine,
-  load: pages.map((r) => r.load),
-}, null, 2)}\n`);
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      config: { ...page, threads },
+      pageCharsPerSec: pages.map((r) => Math.round(r.charsPerSec)),
+      nodeCharsPerSec: nodes.map((r) => Math.round(r.charsPerSec)),
+      ratioOfBest: bestPage.charsPerSec / bestNode.charsPerSec,
+      pageCharsPerCpuSec: pages.map((r) => Math.round(r.charsPerCpuSec)),
+      pageCharsPerWorkerCpuSec: pages.map((r) => Math.round(r.charsPerWorkerCpuSec)),
+      nodeCharsPerCpuSec: nodes.map((r) => Math.round(r.charsPerCpuSec)),
+      ratioPerCpuSecond: cpuRatio,
+      ratioWorkerPerCpuSecond:
+        median(pages.map((r) => r.charsPerWorkerCpuSec)) / median(nodes.map((r) => r.charsPerCpuSec)),
+      engine: bestPage.engine,
+      load: pages.map((r) => r.load),
+    },
+    null,
+    2,
+  )}\n`,
+);

@@ -36,7 +36,11 @@ export function startServer({ root = DIST, port = 8080, isolate = true } = {}) {
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
-    const headers = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', ...(isolate ? ISOLATION_HEADERS : {}) };
+    const headers = {
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+      ...(isolate ? ISOLATION_HEADERS : {}),
+    };
     let size;
     try {
       if (!file.startsWith(root + sep) && file !== root) throw new Error('outside');
@@ -48,7 +52,11 @@ export function startServer({ root = DIST, port = 8080, isolate = true } = {}) {
       response.end('not found\n');
       return;
     }
-    response.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': size });
+    response.writeHead(200, {
+      ...headers,
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': size,
+    });
     if (request.method === 'HEAD') response.end();
     else createReadStream(file).pipe(response);
   });
@@ -56,14 +64,17 @@ export function startServer({ root = DIST, port = 8080, isolate = true } = {}) {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      resolve({ url: `http://127.0.0.1:${address.port}/`, close: () => new Promise((done) => server.close(() => done())) });
+      resolve({
+        url: `http://127.0.0.1:${address.port}/`,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
     });
   });
 }
 
 function parsePort(argv) {
   const index = argv.indexOf('--port');
-  const raw = index >= 0 ? argv[index + 1] : process.env.PORT ?? '8080';
+  const raw = index >= 0 ? argv[index + 1] : (process.env.PORT ?? '8080');
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`charrnn-web: error: --port must be an integer in [0, 65535], got ${JSON.stringify(raw)}\n`);
@@ -76,14 +87,19 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv
   try {
     statSync(join(DIST, 'index.html'));
   } catch {
-    process.stderr.write('charrnn-web: error: apps/web/dist/index.html is missing\nhint: build it first: npm run build (or use npm run web, which builds and serves)\n');
+    process.stderr.write(
+      'charrnn-web: error: apps/web/dist/index.html is missing\nhint: build it first: npm run build (or use npm run web, which builds and serves)\n',
+    );
     process.exit(2);
   }
   const port = parsePort(process.argv.slice(2));
   startServer({ port }).then(
     ({ url }) => process.stdout.write(`charrnn web page: ${url}  (serving ${DIST}; Ctrl-C stops)\n`),
     (error) => {
-      const hint = error.code === 'EADDRINUSE' ? `\nhint: port ${port} is taken; try --port ${port + 1} (npm run web -- --port ${port + 1})` : '';
+      const hint =
+        error.code === 'EADDRINUSE'
+          ? `\nhint: port ${port} is taken; try --port ${port + 1} (npm run web -- --port ${port + 1})`
+          : '';
       process.stderr.write(`charrnn-web: error: cannot listen on 127.0.0.1:${port}: ${error.message}${hint}\n`);
       process.exit(1);
     },

@@ -29,7 +29,12 @@ class NpmVersionActions extends VersionActions {
   async readCurrentVersionFromRegistry(tree) {
     const { name } = this.readJson(tree, join(this.projectGraphNode.data.root, 'package.json'));
     try {
-      const version = JSON.parse(execFileSync('npm', ['view', name, 'version', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+      const version = JSON.parse(
+        execFileSync('npm', ['view', name, 'version', '--json'], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        }),
+      );
       return { currentVersion: version, logText: `read ${version} from the npm registry` };
     } catch {
       return { currentVersion: null, logText: `${name} is not on the npm registry yet` };
@@ -38,7 +43,8 @@ class NpmVersionActions extends VersionActions {
 
   async readCurrentVersionOfDependency(tree, projectGraph, dependencyProjectName) {
     const manifest = this.readJson(tree, join(this.projectGraphNode.data.root, 'package.json'));
-    const packageName = projectGraph.nodes[dependencyProjectName]?.data.metadata?.js?.packageName ?? dependencyProjectName;
+    const packageName =
+      projectGraph.nodes[dependencyProjectName]?.data.metadata?.js?.packageName ?? dependencyProjectName;
     for (const collection of COLLECTIONS) {
       const spec = manifest[collection]?.[packageName];
       if (spec !== undefined) return { currentVersion: spec, dependencyCollection: collection };
@@ -83,7 +89,10 @@ class NpmVersionActions extends VersionActions {
 /** After versioning: bring package-lock.json in line (skipped in a dry run, which writes nothing). */
 async function afterAllProjectsVersioned(cwd, { dryRun }) {
   if (dryRun) return { changedFiles: [], deletedFiles: [] };
-  execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd, stdio: 'inherit' });
+  execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd,
+    stdio: 'inherit',
+  });
   return { changedFiles: ['package-lock.json'], deletedFiles: [] };
 }
 

@@ -8,7 +8,6 @@ import { fakeIo } from '@charrnn/cli/testing';
 import { CELL_NAMES } from '@charrnn/model';
 import { gradcheckCommand } from './gradcheck-command.js';
 
-
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = fakeIo(argv);
   const code = await runCommand('charrnn-gradcheck', gradcheckCommand, io);
@@ -52,7 +51,10 @@ describe('charrnn-gradcheck', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gradcheck-'));
     const result = await run([...tiny, '--eps-sweep', '--csv', join(dir, 's.csv')]);
     expect(result.code).toBe(0);
-    const rows = parse(readFileSync(join(dir, 's.csv'), 'utf8'), { columns: true, cast: true }) as { eps: number; median_rel_err: number }[];
+    const rows = parse(readFileSync(join(dir, 's.csv'), 'utf8'), { columns: true, cast: true }) as {
+      eps: number;
+      median_rel_err: number;
+    }[];
     expect(rows.map((r) => r.eps)).toEqual([1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10]);
     const at = (eps: number): number => rows.find((r) => r.eps === eps)!.median_rel_err;
     expect(at(1e-5)).toBeLessThan(at(1e-1));
@@ -62,7 +64,16 @@ describe('charrnn-gradcheck', () => {
   it('checks a window from a text file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gradcheck-'));
     writeFileSync(join(dir, 't.txt'), 'hello world, hello gradients. '.repeat(4));
-    const result = await run(['--data', join(dir, 't.txt'), '--hidden', '4', '--seq-length', '6', '--kernels', 'reference']);
+    const result = await run([
+      '--data',
+      join(dir, 't.txt'),
+      '--hidden',
+      '4',
+      '--seq-length',
+      '6',
+      '--kernels',
+      'reference',
+    ]);
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/V=16 H=4 T=6/);
   });
@@ -74,7 +85,11 @@ describe('charrnn-gradcheck', () => {
     ['eps negative', ['--eps', '-1e-5'], /--eps must be a positive number, got "-1e-5"/],
     ['entries not a number', ['--entries', 'some'], /--entries must be "all" or a positive integer, got "some"/],
     ['stencil 4', ['--stencil', '4'], /--stencil must be one of 3, 5, got "4"/],
-    ['missing checkpoint', ['--checkpoint', '/nonexistent.safetensors'], /--checkpoint file "\/nonexistent.safetensors" does not exist/],
+    [
+      'missing checkpoint',
+      ['--checkpoint', '/nonexistent.safetensors'],
+      /--checkpoint file "\/nonexistent.safetensors" does not exist/,
+    ],
   ];
   for (const [name, argv, message] of bad) {
     it(`refuses ${name} with exit 2`, async () => {
@@ -95,7 +110,10 @@ describe('charrnn-gradcheck', () => {
 
 describe('--csv is checked before the check runs', () => {
   it('refuses a device or a missing directory in one line', async () => {
-    for (const [csv, message] of [['/dev/null', /--csv file "\/dev\/null" is a character device/], ['/nonexistent-dir/x.csv', /its directory "\/nonexistent-dir" does not exist/]] as const) {
+    for (const [csv, message] of [
+      ['/dev/null', /--csv file "\/dev\/null" is a character device/],
+      ['/nonexistent-dir/x.csv', /its directory "\/nonexistent-dir" does not exist/],
+    ] as const) {
       const io = fakeIo(['--csv', csv, '--hidden', '4', '--seq-length', '3']);
       expect(await runCommand('charrnn-gradcheck', gradcheckCommand, io)).toBe(2);
       expect(io.err()).toMatch(message);

@@ -3,39 +3,139 @@
 // finite differences. Prints a table and PASS/FAIL; exit 0 on pass, 1 on failure, 2 on bad input.
 
 import {
-  EXIT_FAILURE, EXIT_OK, UsageError, checkOutputFile, chooseKernels, formatHelp, parseFlags, readCheckpoint, readText, writeFileAtomic,
-  type CommandIo, type FlagSpec,
+  EXIT_FAILURE,
+  EXIT_OK,
+  UsageError,
+  checkOutputFile,
+  chooseKernels,
+  formatHelp,
+  parseFlags,
+  readCheckpoint,
+  readText,
+  writeFileAtomic,
+  type CommandIo,
+  type FlagSpec,
 } from '@charrnn/cli';
 import { Vocabulary } from '@charrnn/corpus';
-import { epsSweep, checkGradients, modelTarget, randomState, ENTRY_COLUMNS, STENCIL_DEFAULTS, type GradcheckReport, type Stencil } from '@charrnn/gradcheck';
+import {
+  epsSweep,
+  checkGradients,
+  modelTarget,
+  randomState,
+  ENTRY_COLUMNS,
+  STENCIL_DEFAULTS,
+  type GradcheckReport,
+  type Stencil,
+} from '@charrnn/gradcheck';
 import { CELL_NAMES, CharRnnModel, INIT_NAMES, initializeParams, type InitName } from '@charrnn/model';
 import { csvHeader, csvRow } from '@charrnn/report';
 import { Prng, formatShape } from '@charrnn/tensor';
 import { modelFromCheckpoint } from '@charrnn/train';
 
 const FLAGS = {
-  cell: { flag: 'cell', kind: 'enum', values: CELL_NAMES, default: 'rnn', help: 'recurrent cell (taken from the checkpoint when one is given)' },
+  cell: {
+    flag: 'cell',
+    kind: 'enum',
+    values: CELL_NAMES,
+    default: 'rnn',
+    help: 'recurrent cell (taken from the checkpoint when one is given)',
+  },
   layers: { flag: 'layers', kind: 'int', min: 1, max: 8, default: 1, help: 'stacked layers' },
   hidden: { flag: 'hidden', kind: 'int', min: 1, max: 1024, default: 16, help: 'hidden units (H)' },
   seqLength: { flag: 'seq-length', kind: 'int', min: 1, max: 1000, default: 8, help: 'window length (T)' },
   batchSize: { flag: 'batch-size', kind: 'int', min: 1, max: 64, default: 1, help: 'streams in the window (B)' },
-  vocabSize: { flag: 'vocab-size', kind: 'int', min: 2, max: 10_000, default: 12, help: 'vocabulary size of a random model (V); ignored with --data or --checkpoint' },
-  data: { flag: 'data', kind: 'string', placeholder: 'FILE', help: 'take the window (and, without a checkpoint, the vocabulary) from this text' },
-  checkpoint: { flag: 'checkpoint', kind: 'string', placeholder: 'FILE', help: 'check at trained weights (gradients are no longer tiny there)' },
-  weightInit: { flag: 'weight-init', kind: 'enum', values: INIT_NAMES, default: 'pytorch', help: 'random init: pytorch (uniform ±1/sqrt(H), gradients large enough to test the math) or seed (randn*0.01, where most gradients are 1e-6..1e-9 and round-off dominates)' },
-  seed: { flag: 'seed', kind: 'int', min: 0, max: 0xffffffff, default: 1, help: 'seed for weights, window, state and sampled entries' },
-  eps: { flag: 'eps', kind: 'number', min: 0, exclusiveMin: true, help: `finite-difference step (default: ${STENCIL_DEFAULTS[3].eps} for --stencil 3, ${STENCIL_DEFAULTS[5].eps} for 5)` },
-  stencil: { flag: 'stencil', kind: 'enum', values: ['3', '5'], default: '3', help: '3: centered (L(θ+ε)−L(θ−ε))/2ε; 5: five-point, error O(ε⁴)' },
-  entries: { flag: 'entries', kind: 'string', default: 'all', placeholder: 'all|K', help: 'check every entry, or K random entries per tensor' },
-  rtol: { flag: 'rtol', kind: 'number', min: 0, help: `relative tolerance (default: ${STENCIL_DEFAULTS[3].rtol} / ${STENCIL_DEFAULTS[5].rtol} for stencil 3 / 5)` },
-  atol: { flag: 'atol', kind: 'number', min: 0, help: `absolute tolerance (default: ${STENCIL_DEFAULTS[3].atol} / ${STENCIL_DEFAULTS[5].atol})` },
-  csv: { flag: 'csv', kind: 'string', placeholder: 'FILE', help: 'write one row per checked entry (or per ε with --eps-sweep)' },
-  epsSweep: { flag: 'eps-sweep', kind: 'boolean', help: 'check at ε = 1e-1 … 1e-10 and print the worst and median error per ε' },
-  kernels: { flag: 'kernels', kind: 'enum', values: ['auto', 'reference', 'wasm'], default: 'auto', help: 'float64 kernels to use' },
+  vocabSize: {
+    flag: 'vocab-size',
+    kind: 'int',
+    min: 2,
+    max: 10_000,
+    default: 12,
+    help: 'vocabulary size of a random model (V); ignored with --data or --checkpoint',
+  },
+  data: {
+    flag: 'data',
+    kind: 'string',
+    placeholder: 'FILE',
+    help: 'take the window (and, without a checkpoint, the vocabulary) from this text',
+  },
+  checkpoint: {
+    flag: 'checkpoint',
+    kind: 'string',
+    placeholder: 'FILE',
+    help: 'check at trained weights (gradients are no longer tiny there)',
+  },
+  weightInit: {
+    flag: 'weight-init',
+    kind: 'enum',
+    values: INIT_NAMES,
+    default: 'pytorch',
+    help: 'random init: pytorch (uniform ±1/sqrt(H), gradients large enough to test the math) or seed (randn*0.01, where most gradients are 1e-6..1e-9 and round-off dominates)',
+  },
+  seed: {
+    flag: 'seed',
+    kind: 'int',
+    min: 0,
+    max: 0xffffffff,
+    default: 1,
+    help: 'seed for weights, window, state and sampled entries',
+  },
+  eps: {
+    flag: 'eps',
+    kind: 'number',
+    min: 0,
+    exclusiveMin: true,
+    help: `finite-difference step (default: ${STENCIL_DEFAULTS[3].eps} for --stencil 3, ${STENCIL_DEFAULTS[5].eps} for 5)`,
+  },
+  stencil: {
+    flag: 'stencil',
+    kind: 'enum',
+    values: ['3', '5'],
+    default: '3',
+    help: '3: centered (L(θ+ε)−L(θ−ε))/2ε; 5: five-point, error O(ε⁴)',
+  },
+  entries: {
+    flag: 'entries',
+    kind: 'string',
+    default: 'all',
+    placeholder: 'all|K',
+    help: 'check every entry, or K random entries per tensor',
+  },
+  rtol: {
+    flag: 'rtol',
+    kind: 'number',
+    min: 0,
+    help: `relative tolerance (default: ${STENCIL_DEFAULTS[3].rtol} / ${STENCIL_DEFAULTS[5].rtol} for stencil 3 / 5)`,
+  },
+  atol: {
+    flag: 'atol',
+    kind: 'number',
+    min: 0,
+    help: `absolute tolerance (default: ${STENCIL_DEFAULTS[3].atol} / ${STENCIL_DEFAULTS[5].atol})`,
+  },
+  csv: {
+    flag: 'csv',
+    kind: 'string',
+    placeholder: 'FILE',
+    help: 'write one row per checked entry (or per ε with --eps-sweep)',
+  },
+  epsSweep: {
+    flag: 'eps-sweep',
+    kind: 'boolean',
+    help: 'check at ε = 1e-1 … 1e-10 and print the worst and median error per ε',
+  },
+  kernels: {
+    flag: 'kernels',
+    kind: 'enum',
+    values: ['auto', 'reference', 'wasm'],
+    default: 'auto',
+    help: 'float64 kernels to use',
+  },
 } satisfies Record<string, FlagSpec>;
 
-const USAGE = 'charrnn-gradcheck [--cell rnn|lstm|gru] [--layers L] [--hidden H] [--seq-length T] [--vocab-size V | --data FILE] [--checkpoint FILE] [options]';
-const DESCRIPTION = 'Checks every analytic gradient of the model (and of the incoming hidden state) against finite differences in float64.';
+const USAGE =
+  'charrnn-gradcheck [--cell rnn|lstm|gru] [--layers L] [--hidden H] [--seq-length T] [--vocab-size V | --data FILE] [--checkpoint FILE] [options]';
+const DESCRIPTION =
+  'Checks every analytic gradient of the model (and of the incoming hidden state) against finite differences in float64.';
 
 export async function gradcheckCommand(io: CommandIo): Promise<number> {
   const flags = parseFlags(io.argv, FLAGS);
@@ -63,7 +163,17 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
   } else {
     vocab = text ? Vocabulary.fromText(text) : undefined;
     const cell = v.cell as (typeof CELL_NAMES)[number];
-    model = new CharRnnModel({ cell, vocabSize: vocab?.size ?? (v.vocabSize as number), hiddenSize: v.hidden as number, layers: v.layers as number, dropout: 0, dtype: 'f64' }, kernels);
+    model = new CharRnnModel(
+      {
+        cell,
+        vocabSize: vocab?.size ?? (v.vocabSize as number),
+        hiddenSize: v.hidden as number,
+        layers: v.layers as number,
+        dropout: 0,
+        dtype: 'f64',
+      },
+      kernels,
+    );
     initializeParams(model.params, v.weightInit as InitName, model.config.hiddenSize, rng);
   }
 
@@ -72,7 +182,9 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
   const window = drawWindow(text, vocab, model.config.vocabSize, T, B, rng);
   const target = modelTarget(model, { ...window, T, B }, randomState(model, B, rng));
   const c = model.config;
-  write(`gradcheck  ${c.layers}-layer ${c.cell}  V=${c.vocabSize} H=${c.hiddenSize} T=${T} B=${B}  float64  ${v.checkpoint ? `weights from ${String(v.checkpoint)}` : `random init (${String(v.weightInit)})`}  kernels ${kernels.name}\n`);
+  write(
+    `gradcheck  ${c.layers}-layer ${c.cell}  V=${c.vocabSize} H=${c.hiddenSize} T=${T} B=${B}  float64  ${v.checkpoint ? `weights from ${String(v.checkpoint)}` : `random init (${String(v.weightInit)})`}  kernels ${kernels.name}\n`,
+  );
   write('gradient clipping: off (raw gradients are compared)   dropout: off   incoming state: random, non-zero\n');
 
   if (v.epsSweep) return runSweep(target, stencil, entries, rng, v.csv as string | undefined, write);
@@ -80,7 +192,9 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
   const csvPath = v.csv as string | undefined;
   const rows: string[] = csvPath ? [csvHeader(ENTRY_COLUMNS)] : [];
   const report = checkGradients(target, {
-    stencil, entries, rng,
+    stencil,
+    entries,
+    rng,
     ...(v.eps !== undefined ? { eps: v.eps as number } : {}),
     ...(v.rtol !== undefined ? { rtol: v.rtol as number } : {}),
     ...(v.atol !== undefined ? { atol: v.atol as number } : {}),
@@ -94,19 +208,34 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
 function parseEntries(text: string): 'all' | number {
   if (text === 'all') return 'all';
   const k = Number(text);
-  if (!Number.isInteger(k) || k < 1) throw new UsageError(`--entries must be "all" or a positive integer, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(k) || k < 1)
+    throw new UsageError(`--entries must be "all" or a positive integer, got ${JSON.stringify(text)}`);
   return k;
 }
 
 /** A window of T·B ids: from the text at random offsets, or random ids. */
-function drawWindow(text: string | undefined, vocab: Vocabulary | undefined, V: number, T: number, B: number, rng: Prng): { inputs: Int32Array; targets: Int32Array } {
+function drawWindow(
+  text: string | undefined,
+  vocab: Vocabulary | undefined,
+  V: number,
+  T: number,
+  B: number,
+  rng: Prng,
+): { inputs: Int32Array; targets: Int32Array } {
   const inputs = new Int32Array(T * B);
   const targets = new Int32Array(T * B);
   if (text !== undefined && vocab) {
     const unknown = vocab.findUnknown(text);
-    if (unknown.length > 0) throw new UsageError(`--data file has characters outside the checkpoint's vocabulary: ${unknown.slice(0, 10).map((ch) => JSON.stringify(ch)).join(', ')}`);
+    if (unknown.length > 0)
+      throw new UsageError(
+        `--data file has characters outside the checkpoint's vocabulary: ${unknown
+          .slice(0, 10)
+          .map((ch) => JSON.stringify(ch))
+          .join(', ')}`,
+      );
     const ids = vocab.encode(text);
-    if (ids.length < T + 1) throw new UsageError(`--data file must have at least seq-length + 1 = ${T + 1} characters, got ${ids.length}`);
+    if (ids.length < T + 1)
+      throw new UsageError(`--data file must have at least seq-length + 1 = ${T + 1} characters, got ${ids.length}`);
     for (let b = 0; b < B; b++) {
       const start = rng.int(ids.length - T);
       for (let t = 0; t < T; t++) {
@@ -123,13 +252,39 @@ function drawWindow(text: string | undefined, vocab: Vocabulary | undefined, V: 
   return { inputs, targets };
 }
 
-function runSweep(target: Parameters<typeof epsSweep>[0], stencil: Stencil, entries: 'all' | number, rng: Prng, csvPath: string | undefined, write: (t: string) => void): number {
-  write(`eps sweep, ${stencil}-point stencil, ${entries === 'all' ? 'every entry' : `${entries} entries per tensor`}\n`);
+function runSweep(
+  target: Parameters<typeof epsSweep>[0],
+  stencil: Stencil,
+  entries: 'all' | number,
+  rng: Prng,
+  csvPath: string | undefined,
+  write: (t: string) => void,
+): number {
+  write(
+    `eps sweep, ${stencil}-point stencil, ${entries === 'all' ? 'every entry' : `${entries} entries per tensor`}\n`,
+  );
   write(`${'eps'.padStart(8)}  ${'max rel err'.padStart(12)}  ${'median rel err'.padStart(14)}\n`);
-  const rows = epsSweep(target, { stencil, entries, rng, onRow: (row) => write(`${row.eps.toExponential(0).padStart(8)}  ${sci(row.maxRelErr).padStart(12)}  ${sci(row.medianRelErr).padStart(14)}  ${bar(row.medianRelErr)}\n`) });
+  const rows = epsSweep(target, {
+    stencil,
+    entries,
+    rng,
+    onRow: (row) =>
+      write(
+        `${row.eps.toExponential(0).padStart(8)}  ${sci(row.maxRelErr).padStart(12)}  ${sci(row.medianRelErr).padStart(14)}  ${bar(row.medianRelErr)}\n`,
+      ),
+  });
   const best = rows.reduce((a, b) => (b.medianRelErr < a.medianRelErr ? b : a));
-  write(`smallest median error at eps = ${best.eps.toExponential(0)}: larger eps → truncation error, smaller eps → round-off\n`);
-  if (csvPath) writeFileAtomic(csvPath, [csvHeader(['eps', 'max_rel_err', 'median_rel_err']), ...rows.map((r) => csvRow([r.eps, r.maxRelErr, r.medianRelErr]))].join(''));
+  write(
+    `smallest median error at eps = ${best.eps.toExponential(0)}: larger eps → truncation error, smaller eps → round-off\n`,
+  );
+  if (csvPath)
+    writeFileAtomic(
+      csvPath,
+      [
+        csvHeader(['eps', 'max_rel_err', 'median_rel_err']),
+        ...rows.map((r) => csvRow([r.eps, r.maxRelErr, r.medianRelErr])),
+      ].join(''),
+    );
   return EXIT_OK;
 }
 
@@ -146,15 +301,21 @@ function sci(x: number): string {
 export function formatReport(report: GradcheckReport): string {
   const header = ['tensor', 'shape', 'checked', 'max rel err', 'median rel', 'worst at', 'analytic', 'numeric', ''];
   const rows = report.tensors.map((t) => [
-    t.name, formatShape(t.shape), String(t.checked), sci(t.maxRelErr), sci(t.medianRelErr),
-    t.worst?.multiIndex ?? '-', t.worst ? t.worst.analytic.toPrecision(8) : '-', t.worst ? t.worst.numeric.toPrecision(8) : '-',
+    t.name,
+    formatShape(t.shape),
+    String(t.checked),
+    sci(t.maxRelErr),
+    sci(t.medianRelErr),
+    t.worst?.multiIndex ?? '-',
+    t.worst ? t.worst.analytic.toPrecision(8) : '-',
+    t.worst ? t.worst.numeric.toPrecision(8) : '-',
     t.pass ? 'ok' : `FAIL (${t.failing})`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => `${cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}\n`;
+  const line = (cells: string[]): string =>
+    `${cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}\n`;
   const verdict = report.pass
     ? `PASS  ${report.checked} entries in ${report.tensors.length} tensors agree (|a−n| ≤ ${report.atol} + ${report.rtol}·|n|, ${report.stencil}-point, eps ${report.eps})\n`
     : `FAIL  ${report.failing} of ${report.checked} entries disagree, in ${report.failingTensors.join(', ')}\n`;
   return `${line(header)}${rows.map(line).join('')}${verdict}`;
 }
-

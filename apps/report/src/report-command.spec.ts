@@ -12,7 +12,11 @@ import { reportCommand } from './report-command.js';
 
 const TEXT = 'Gregor Samsa woke one morning from uneasy dreams. He found himself transformed in his bed. '.repeat(12);
 
-async function run(command: typeof reportCommand, name: string, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  command: typeof reportCommand,
+  name: string,
+  argv: string[],
+): Promise<{ code: number; out: string; err: string }> {
   const io = fakeIo(argv);
   const code = await runCommand(name, command, io);
   return { code, out: io.out(), err: io.err() };
@@ -23,13 +27,40 @@ describe('charrnn-report', () => {
     const dir = mkdtempSync(join(tmpdir(), 'charrnn-report-'));
     writeFileSync(join(dir, 'data.txt'), TEXT);
     const train = await run(trainCommand, 'charrnn-train', [
-      '--data', join(dir, 'data.txt'), '--hidden', '16', '--seq-length', '10', '--steps', '60', '--eval-every', '20', '--log-every', '10',
-      '--sample-every', '0', '--kernels', 'reference', '--log', join(dir, 'run.csv'), '--save', join(dir, 'run.safetensors'), '--lr-schedule', 'cosine',
+      '--data',
+      join(dir, 'data.txt'),
+      '--hidden',
+      '16',
+      '--seq-length',
+      '10',
+      '--steps',
+      '60',
+      '--eval-every',
+      '20',
+      '--log-every',
+      '10',
+      '--sample-every',
+      '0',
+      '--kernels',
+      'reference',
+      '--log',
+      join(dir, 'run.csv'),
+      '--save',
+      join(dir, 'run.safetensors'),
+      '--lr-schedule',
+      'cosine',
     ]);
     expect(train.code).toBe(0);
     writeFileSync(join(dir, 'other.csv'), readFileSync(join(dir, 'run.csv'), 'utf8'));
     writeFileSync(join(dir, 'other.config.json'), JSON.stringify({ impl: 'pytorch 1.13', lr: 0.01 }));
-    const result = await run(reportCommand, 'charrnn-report', [join(dir, 'run.csv'), `torch=${join(dir, 'other.csv')}`, '--out', join(dir, 'report.html'), '--title', 'two runs']);
+    const result = await run(reportCommand, 'charrnn-report', [
+      join(dir, 'run.csv'),
+      `torch=${join(dir, 'other.csv')}`,
+      '--out',
+      join(dir, 'report.html'),
+      '--title',
+      'two runs',
+    ]);
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
     expect(result.out).toBe(`wrote ${join(dir, 'report.html')} (2 runs)\n`);
@@ -49,7 +80,9 @@ describe('charrnn-report', () => {
     expect(noOut.code).toBe(2);
     expect(noOut.err.split('\n')[0]).toBe('charrnn-report: error: --out FILE.html is required');
     const none = await run(reportCommand, 'charrnn-report', ['--out', join(dir, 'r.html')]);
-    expect(none.err.split('\n')[0]).toBe('charrnn-report: error: give at least one training log (the CSV from charrnn-train --log)');
+    expect(none.err.split('\n')[0]).toBe(
+      'charrnn-report: error: give at least one training log (the CSV from charrnn-train --log)',
+    );
     const bad = await run(reportCommand, 'charrnn-report', [join(dir, 'x.csv'), '--out', join(dir, 'r.html')]);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/^charrnn-report: error: .*x\.csv: the header must have the trainer's columns/);

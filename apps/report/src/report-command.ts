@@ -5,7 +5,17 @@
 
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { EXIT_OK, UsageError, formatHelp, parseFlags, readBytes, readText, writeFileAtomic, type CommandIo, type FlagSpec } from '@charrnn/cli';
+import {
+  EXIT_OK,
+  UsageError,
+  formatHelp,
+  parseFlags,
+  readBytes,
+  readText,
+  writeFileAtomic,
+  type CommandIo,
+  type FlagSpec,
+} from '@charrnn/cli';
 import { parseRunLog, renderRunReport, type RunLog } from '@charrnn/report';
 import { decodeCheckpoint } from '@charrnn/train';
 
@@ -26,7 +36,8 @@ export async function reportCommand(io: CommandIo): Promise<number> {
   }
   const out = flags.values.out as string | undefined;
   if (!out) throw new UsageError('--out FILE.html is required', 'e.g. charrnn-report run.csv --out report.html');
-  if (flags.positionals.length === 0) throw new UsageError('give at least one training log (the CSV from charrnn-train --log)', USAGE);
+  if (flags.positionals.length === 0)
+    throw new UsageError('give at least one training log (the CSV from charrnn-train --log)', USAGE);
   const runs = flags.positionals.map(readRun);
   writeFileAtomic(out, renderRunReport(runs, String(flags.values.title)));
   io.stdout.write(`wrote ${out} (${runs.length} run${runs.length === 1 ? '' : 's'})\n`);
@@ -41,7 +52,10 @@ function readRun(argument: string): RunLog {
   try {
     rows = parseRunLog(text, path);
   } catch (error) {
-    throw new UsageError((error as Error).message, 'pass the CSV written by charrnn-train --log (or a sweep trial\'s log.csv)');
+    throw new UsageError(
+      (error as Error).message,
+      "pass the CSV written by charrnn-train --log (or a sweep trial's log.csv)",
+    );
   }
   const stem = basename(path, extname(path));
   const label = eq > 0 && path !== argument ? argument.slice(0, eq) : stem === 'log' ? basename(dirname(path)) : stem;
@@ -75,7 +89,17 @@ function findSettings(logPath: string): Settings | undefined {
 
 /** Keeps the scalar settings, with kebab-case flag names, dropping run-control noise. */
 function flat(config: Record<string, unknown>): Settings {
-  const skip = new Set(['logEvery', 'sampleEvery', 'sampleLength', 'temperature', 'topK', 'topP', 'saveEvery', 'threads', 'log-every']);
+  const skip = new Set([
+    'logEvery',
+    'sampleEvery',
+    'sampleLength',
+    'temperature',
+    'topK',
+    'topP',
+    'saveEvery',
+    'threads',
+    'log-every',
+  ]);
   const out: Settings = {};
   for (const [key, value] of Object.entries(config)) {
     if (skip.has(key) || !['string', 'number', 'boolean'].includes(typeof value)) continue;

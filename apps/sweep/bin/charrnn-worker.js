@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 
 const bundle = new URL('../dist/charrnn-worker.js', import.meta.url);
 if (!existsSync(bundle)) {
-  console.error('charrnn-worker: error: apps/sweep/dist/charrnn-worker.js is not built yet; run `npm run build` in the charrnn checkout');
+  console.error(
+    'charrnn-worker: error: apps/sweep/dist/charrnn-worker.js is not built yet; run `npm run build` in the charrnn checkout',
+  );
   process.exit(1);
 }
 await import(bundle.href);

@@ -15,7 +15,10 @@ method: grid
 data: data.txt
 budget: { steps: 20 }
 space:
-${['hidden', 'seqLength', 'seed', 'sampleLength', 'logEvery', 'evalEvery'].slice(0, lists).map((k) => `  ${k}: ${values(10, 2)}`).join('\n')}
+${['hidden', 'seqLength', 'seed', 'sampleLength', 'logEvery', 'evalEvery']
+  .slice(0, lists)
+  .map((k) => `  ${k}: ${values(10, 2)}`)
+  .join('\n')}
 `;
 
 function workdir(spec: string): string {
@@ -36,17 +39,24 @@ describe('charrnn-sweep bounds', () => {
     const dir = workdir(SPEC(6));
     const result = await run([join(dir, 'spec.yaml'), '--out', join(dir, 'out'), '--executor', 'inline']);
     expect(result.code).toBe(2);
-    expect(result.err).toMatch(/spec.yaml: the grid multiplies out to 1000000 trials \(hidden 10 × seqLength 10 × seed 10 × sampleLength 10 × logEvery 10 × evalEvery 10\), more than the limit of 1000\nhint: .*raise --max-trials/);
+    expect(result.err).toMatch(
+      /spec.yaml: the grid multiplies out to 1000000 trials \(hidden 10 × seqLength 10 × seed 10 × sampleLength 10 × logEvery 10 × evalEvery 10\), more than the limit of 1000\nhint: .*raise --max-trials/,
+    );
     expect(existsSync(join(dir, 'out'))).toBe(false);
     const small = workdir(SPEC(1));
-    expect((await run([join(small, 'spec.yaml'), '--out', join(small, 'out'), '--executor', 'inline', '--max-trials', '9'])).err).toMatch(/more than the limit of 9/);
+    expect(
+      (await run([join(small, 'spec.yaml'), '--out', join(small, 'out'), '--executor', 'inline', '--max-trials', '9']))
+        .err,
+    ).toMatch(/more than the limit of 9/);
   });
 
   it('an --out that cannot be created is one line, without spinning (/proc) or replacing a file', async () => {
     const dir = workdir(SPEC(1));
     const proc = await run([join(dir, 'spec.yaml'), '--out', '/proc/charrnn-sweep-x', '--executor', 'inline']);
     expect(proc.code).toBe(2);
-    expect(proc.err).toMatch(/^charrnn-sweep: error: cannot create --out directory "\/proc\/charrnn-sweep-x": mkdir .* failed with ENOENT/);
+    expect(proc.err).toMatch(
+      /^charrnn-sweep: error: cannot create --out directory "\/proc\/charrnn-sweep-x": mkdir .* failed with ENOENT/,
+    );
     writeFileSync(join(dir, 'file'), 'x');
     const file = await run([join(dir, 'spec.yaml'), '--out', join(dir, 'file'), '--executor', 'inline']);
     expect(file.code).toBe(2);
@@ -61,7 +71,9 @@ describe('charrnn-sweep bounds', () => {
     try {
       const second = await run([join(dir, 'spec.yaml'), '--out', out, '--executor', 'inline']);
       expect(second.code).toBe(2);
-      expect(second.err).toMatch(new RegExp(`--out directory ".*out" is in use by charrnn-sweep \\(pid ${process.pid}`));
+      expect(second.err).toMatch(
+        new RegExp(`--out directory ".*out" is in use by charrnn-sweep \\(pid ${process.pid}`),
+      );
     } finally {
       lock.release();
     }

@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 
 const BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
-const TEXT = 'One morning, as Gregor Samsa was waking up from anxious dreams, he discovered that in bed he had been changed into a monstrous verminous bug. '.repeat(8);
+const TEXT =
+  'One morning, as Gregor Samsa was waking up from anxious dreams, he discovered that in bed he had been changed into a monstrous verminous bug. '.repeat(
+    8,
+  );
 const SPEC = `
 method: grid
 data: data.txt
@@ -26,10 +29,17 @@ const TIMING = new Set(['chars_per_s', 'elapsed_s']);
 
 function sweep(dir: string, executor: string): { start: string; log: string[][] } {
   const out = join(dir, executor);
-  const r = spawnSync(process.execPath, [BUNDLE, join(dir, 'spec.yaml'), '--out', out, '--executor', executor, '--workers', '1'], { encoding: 'utf8', env: { ...process.env, CI: '1' }, timeout: 120_000 });
+  const r = spawnSync(
+    process.execPath,
+    [BUNDLE, join(dir, 'spec.yaml'), '--out', out, '--executor', executor, '--workers', '1'],
+    { encoding: 'utf8', env: { ...process.env, CI: '1' }, timeout: 120_000 },
+  );
   expect(r.status, r.stderr).toBe(0);
   expect(r.stderr).not.toMatch(/a worker thread runs kernels/);
-  const [header, ...rows] = readFileSync(join(out, 'trials/t000/log.csv'), 'utf8').trim().split('\n').map((line) => line.split(','));
+  const [header, ...rows] = readFileSync(join(out, 'trials/t000/log.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => line.split(','));
   const keep = header!.map((name) => !TIMING.has(name));
   return { start: r.stdout.split('\n')[0]!, log: [header!, ...rows].map((row) => row.filter((_, i) => keep[i])) };
 }

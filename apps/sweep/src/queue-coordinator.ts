@@ -45,7 +45,8 @@ export function readQueueFile(out: string): QueueFile | null {
   const path = join(out, 'queue.json');
   if (!existsSync(path)) return null;
   const parsed = JSON.parse(readFileSync(path, 'utf8')) as QueueFile;
-  if (typeof parsed.sweepKey !== 'string' || typeof parsed.url !== 'string') throw new UsageError(`${path} is not a charrnn queue file`);
+  if (typeof parsed.sweepKey !== 'string' || typeof parsed.url !== 'string')
+    throw new UsageError(`${path} is not a charrnn queue file`);
   return parsed;
 }
 
@@ -63,9 +64,16 @@ export function setUpQueue(options: QueueSetupOptions): QueueSetup {
     writeFileAtomic(join(options.out, 'queue.json'), `${JSON.stringify(file, null, 2)}\n`);
   }
   const executor = createQueueExecutor({
-    address, sweepKey, text: options.text, slots: Math.max(1, options.spec.trials), notice: options.notice,
+    address,
+    sweepKey,
+    text: options.text,
+    slots: Math.max(1, options.spec.trials),
+    notice: options.notice,
     job: {
-      v: 1, sweep: sweepKey, specText: options.specText, kernels: options.kernels,
+      v: 1,
+      sweep: sweepKey,
+      specText: options.specText,
+      kernels: options.kernels,
       identity: sha256(sweepIdentity(options.spec, options.text)),
       data: { sha256: sha256(options.text), chars: options.text.length },
     },
@@ -85,10 +93,22 @@ export function setUpQueue(options: QueueSetupOptions): QueueSetup {
 function startLocalWorker(display: string, options: QueueSetupOptions): ChildProcess {
   const entry = fileURLToPath(new URL('./charrnn-worker.js', import.meta.url));
   const password = parseQueueUrl(options.url, options.env).options.password;
-  const child = spawn(process.execPath, [entry, '--queue', display, '--concurrency', String(options.localWorkers), '--lock-seconds', String(options.lockSeconds)], {
-    env: { ...process.env, ...(password ? { [PASSWORD_ENV]: password } : {}) },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      entry,
+      '--queue',
+      display,
+      '--concurrency',
+      String(options.localWorkers),
+      '--lock-seconds',
+      String(options.lockSeconds),
+    ],
+    {
+      env: { ...process.env, ...(password ? { [PASSWORD_ENV]: password } : {}) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   child.stderr?.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line.trim()) options.notice(`local worker: ${line}`);
   });
@@ -104,5 +124,11 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'sweep';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'sweep'
+  );
 }

@@ -14,7 +14,17 @@ import type { TrainingEvent } from '@charrnn/report';
 import { decodeCheckpoint } from '@charrnn/train';
 import type { TrialCallbacks, TrialExecutor, TrialOutcome, TrialTask } from '@charrnn/sweep';
 import { entryFields, parseEntry, type StreamEntry, type TrialJob } from './queue-protocol.js';
-import { QUEUE_NAME, connect, dataKey, jobId, readCheckpoint, storeCheckpoint, sweepKeys, withCheckpointScript, type CheckpointWriter, type QueueAddress } from './queue-redis.js';
+import {
+  QUEUE_NAME,
+  connect,
+  dataKey,
+  jobId,
+  readCheckpoint,
+  storeCheckpoint,
+  sweepKeys,
+  withCheckpointScript,
+  type QueueAddress,
+} from './queue-redis.js';
 
 export interface QueueExecutorOptions {
   readonly address: QueueAddress;
@@ -28,7 +38,16 @@ export interface QueueExecutorOptions {
 }
 
 /** Order of a trial's events at one step, as the trainer emits them (see Trainer.run). */
-const RANK = { eval: 0, bestMarker: 1, checkpointEvent: 2, step: 3, sample: 4, lastMarker: 5, lateCheckpointEvent: 6, done: 7 } as const;
+const RANK = {
+  eval: 0,
+  bestMarker: 1,
+  checkpointEvent: 2,
+  step: 3,
+  sample: 4,
+  lastMarker: 5,
+  lateCheckpointEvent: 6,
+  done: 7,
+} as const;
 
 interface Position {
   readonly step: number;
@@ -66,14 +85,19 @@ class TrialFollower {
 
   /** Entries are handled one after another, in stream order, each after the previous one's writes. */
   push(entry: StreamEntry): void {
-    this.chain = this.chain.then(() => this.handle(entry)).catch((error: Error) => this.finishWith({ status: 'error', message: `following the trial failed: ${error.message}` }));
+    this.chain = this.chain
+      .then(() => this.handle(entry))
+      .catch((error: Error) =>
+        this.finishWith({ status: 'error', message: `following the trial failed: ${error.message}` }),
+      );
   }
 
   private async handle(entry: StreamEntry): Promise<void> {
     if (this.settled) return;
     if (entry.kind === 'event') this.onEvent(entry.event);
     else if (entry.kind === 'checkpoint') {
-      if (entry.checkpoint === 'best') this.hold(`best:${entry.step}`, { step: entry.step, rank: RANK.bestMarker, best: entry.step });
+      if (entry.checkpoint === 'best')
+        this.hold(`best:${entry.step}`, { step: entry.step, rank: RANK.bestMarker, best: entry.step });
       else await this.commit(entry.step);
     } else if (entry.kind === 'rung') await this.onRung(entry.rung, entry.step, entry.value);
     else if (entry.kind === 'outcome') await this.finish(entry.outcome);
@@ -92,8 +116,17 @@ class TrialFollower {
       this.startSent = true;
       return;
     }
-    const rank = event.type === 'checkpoint' ? (event.reason === 'best' ? RANK.checkpointEvent : RANK.lateCheckpointEvent) : RANK[event.type];
-    this.hold(`${event.type}:${event.step}:${event.type === 'checkpoint' ? event.reason : ''}`, { step: event.step, rank, event });
+    const rank =
+      event.type === 'checkpoint'
+        ? event.reason === 'best'
+          ? RANK.checkpointEvent
+          : RANK.lateCheckpointEvent
+        : RANK[event.type];
+    this.hold(`${event.type}:${event.step}:${event.type === 'checkpoint' ? event.reason : ''}`, {
+      step: event.step,
+      rank,
+      event,
+    });
   }
 
   /** Keeps an entry until a checkpoint covers it; the first copy wins (a zombie and its successor send the same). */
@@ -113,7 +146,9 @@ class TrialFollower {
   }
 
   private async flush(upTo: Position): Promise<void> {
-    const ready = [...this.buffer.entries()].filter(([, item]) => !after(item, upTo)).sort(([, a], [, b]) => a.step - b.step || a.rank - b.rank);
+    const ready = [...this.buffer.entries()]
+      .filter(([, item]) => !after(item, upTo))
+      .sort(([, a], [, b]) => a.step - b.step || a.rank - b.rank);
     for (const [key, item] of ready) {
       this.buffer.delete(key);
       if ('event' in item) this.callbacks.onEvent(item.event);
@@ -193,7 +228,9 @@ export function createQueueExecutor(options: QueueExecutorOptions): TrialExecuto
         follower.finishWith(outcome ?? { status: 'error', message: job?.failedReason ?? 'the job failed' });
         followers.delete(trial);
       } else if (state === 'unknown') {
-        notice(`notice: trial ${trial}'s job is gone from Redis (was Redis restarted without persistence?); enqueuing it again`);
+        notice(
+          `notice: trial ${trial}'s job is gone from Redis (was Redis restarted without persistence?); enqueuing it again`,
+        );
         await ready;
         await redis.set(dataKey(options.job.data.sha256), options.text, 'NX');
         await enqueue(trial);
@@ -216,7 +253,9 @@ export function createQueueExecutor(options: QueueExecutorOptions): TrialExecuto
     let lastCheck = 0;
     while (!closed) {
       try {
-        const result = (await reader.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', keys.events, lastId)) as [string, [string, string[]][]][] | null;
+        const result = (await reader.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', keys.events, lastId)) as
+          | [string, [string, string[]][]][]
+          | null;
         for (const [id, fields] of result?.[0]?.[1] ?? []) {
           lastId = id;
           const entry = parseEntry(fields);
@@ -241,13 +280,28 @@ export function createQueueExecutor(options: QueueExecutorOptions): TrialExecuto
       // A checkpoint on disk (say, from a local run) goes to Redis, unless Redis has a newer one.
       const training = decodeCheckpoint(task.resume).training;
       resumeStep = training?.step ?? 0;
-      await storeCheckpoint(redis, sweepKey, task.id, 'last', resumeStep, task.resume, entryFields({ kind: 'checkpoint', trial: task.id, session: 0, checkpoint: 'last', step: resumeStep }));
+      await storeCheckpoint(
+        redis,
+        sweepKey,
+        task.id,
+        'last',
+        resumeStep,
+        task.resume,
+        entryFields({ kind: 'checkpoint', trial: task.id, session: 0, checkpoint: 'last', step: resumeStep }),
+      );
     }
     return new Promise<TrialOutcome>((resolve) => {
-      const follower = new TrialFollower(task, callbacks, redis, sweepKey, (outcome) => {
-        callbacks.signal.removeEventListener('abort', detach);
-        resolve(outcome);
-      }, resumeStep);
+      const follower = new TrialFollower(
+        task,
+        callbacks,
+        redis,
+        sweepKey,
+        (outcome) => {
+          callbacks.signal.removeEventListener('abort', detach);
+          resolve(outcome);
+        },
+        resumeStep,
+      );
       // Ctrl-C on the coordinator detaches: workers go on, and --resume picks up what they report.
       const detach = (): void => {
         followers.delete(task.id);
@@ -260,7 +314,8 @@ export function createQueueExecutor(options: QueueExecutorOptions): TrialExecuto
       backlog.delete(task.id);
       enqueue(task.id).then(
         () => void enqueued.add(task.id),
-        (error: Error) => follower.finishWith({ status: 'error', message: `could not enqueue the trial: ${error.message}` }),
+        (error: Error) =>
+          follower.finishWith({ status: 'error', message: `could not enqueue the trial: ${error.message}` }),
       );
     });
   };

@@ -10,11 +10,27 @@ import { runCommand } from '@charrnn/cli';
 import { fakeIo } from '@charrnn/cli/testing';
 import { sweepCommand } from './sweep-command.js';
 import {
-  SWEEP_BUNDLE, QUEUE_TEST_TIMEOUT_MS, describeWithRedis, logNumbers, startBundle, startRedis, startWorker, stopWorker, summaryNumbers, sweepKeyOf, trialStep, waitFor, workdir,
-  type Child, type TestRedis,
-} from './queue-test-support.js';
+  SWEEP_BUNDLE,
+  QUEUE_TEST_TIMEOUT_MS,
+  describeWithRedis,
+  logNumbers,
+  startBundle,
+  startRedis,
+  startWorker,
+  stopWorker,
+  summaryNumbers,
+  sweepKeyOf,
+  trialStep,
+  waitFor,
+  workdir,
+  type Child,
+  type TestRedis,
+} from './test-queue-support.js';
 
-const TEXT = 'It was no dream. His room, a proper room for a human being, only somewhat too small, lay quietly between the four well-known walls. '.repeat(12);
+const TEXT =
+  'It was no dream. His room, a proper room for a human being, only somewhat too small, lay quietly between the four well-known walls. '.repeat(
+    12,
+  );
 // Two trials long enough to be killed part-way on a fast machine (checkpoints every 200 steps).
 const SPEC = `
 method: grid
@@ -34,23 +50,49 @@ describeWithRedis('a queued sweep survives kill -9 and Redis restarts (real redi
     redis = await startRedis();
     dir = workdir(SPEC, TEXT);
     local = join(dir, 'local');
-    const io = fakeIo([join(dir, 'spec.yaml'), '--out', local, '--executor', 'inline', '--workers', '1', '--kernels', 'reference']);
+    const io = fakeIo([
+      join(dir, 'spec.yaml'),
+      '--out',
+      local,
+      '--executor',
+      'inline',
+      '--workers',
+      '1',
+      '--kernels',
+      'reference',
+    ]);
     expect(await runCommand('charrnn-sweep', sweepCommand, io), io.err()).toBe(0);
   }, QUEUE_TEST_TIMEOUT_MS);
   afterAll(async () => {
     await redis?.stop();
   }, QUEUE_TEST_TIMEOUT_MS);
 
-  const coordinate = (out: string, ...extra: string[]): Child => startBundle(SWEEP_BUNDLE, [join(dir, 'spec.yaml'), '--out', out, '--queue', redis.url, '--workers', '0', '--kernels', 'reference', ...extra]);
+  const coordinate = (out: string, ...extra: string[]): Child =>
+    startBundle(SWEEP_BUNDLE, [
+      join(dir, 'spec.yaml'),
+      '--out',
+      out,
+      '--queue',
+      redis.url,
+      '--workers',
+      '0',
+      '--kernels',
+      'reference',
+      ...extra,
+    ]);
 
   /** Waits until every trial has passed `step` (so each has a checkpoint to resume from). */
   const allPast = async (out: string, step: number): Promise<void> => {
     const client = redis.client();
-    await waitFor(async () => {
-      if (!existsSync(join(out, 'queue.json'))) return false;
-      const steps = await Promise.all(TRIALS.map((id) => trialStep(client, sweepKeyOf(out), id)));
-      return steps.every((s) => s > step);
-    }, 180_000, `both trials past step ${step}`);
+    await waitFor(
+      async () => {
+        if (!existsSync(join(out, 'queue.json'))) return false;
+        const steps = await Promise.all(TRIALS.map((id) => trialStep(client, sweepKeyOf(out), id)));
+        return steps.every((s) => s > step);
+      },
+      180_000,
+      `both trials past step ${step}`,
+    );
   };
 
   const expectSameAsLocal = (out: string): void => {
@@ -60,7 +102,9 @@ describeWithRedis('a queued sweep survives kill -9 and Redis restarts (real redi
 
   const sessions = async (out: string): Promise<number[]> => {
     const client = redis.client();
-    return Promise.all(TRIALS.map(async (id) => Number(await client.hget(`charrnn:sweep:${sweepKeyOf(out)}:trial:${id}`, 'session'))));
+    return Promise.all(
+      TRIALS.map(async (id) => Number(await client.hget(`charrnn:sweep:${sweepKeyOf(out)}:trial:${id}`, 'session'))),
+    );
   };
 
   it('kill -9 of a worker mid-trial: another worker resumes its trials from their last checkpoints, same final numbers', async () => {
@@ -78,7 +122,8 @@ describeWithRedis('a queued sweep survives kill -9 and Redis restarts (real redi
       await stopWorker(doomed);
       if (rescuer) await stopWorker(rescuer);
     }
-    for (const id of TRIALS) expect(rescuer!.out()).toMatch(new RegExp(`${id} of sweep .*: resumed from step [1-9]\\d*00 \\(session 2\\)`));
+    for (const id of TRIALS)
+      expect(rescuer!.out()).toMatch(new RegExp(`${id} of sweep .*: resumed from step [1-9]\\d*00 \\(session 2\\)`));
     expectSameAsLocal(out);
     expect(await sessions(out)).toEqual([2, 2]);
   });
@@ -133,9 +178,10 @@ describeWithRedis('a queued sweep survives kill -9 and Redis restarts (real redi
     expectSameAsLocal(out);
   });
 
-  it('ASHA decisions survive kill -9 of the worker and of the coordinator (one worker: the local run\'s order)', async () => {
+  it("ASHA decisions survive kill -9 of the worker and of the coordinator (one worker: the local run's order)", async () => {
     // Three trials in a row on one worker, one rung at step 500 (η = 2): the bad learning rate is stopped there.
-    const ashaDir = workdir(`
+    const ashaDir = workdir(
+      `
 method: grid
 data: data.txt
 budget: { steps: 1000 }
@@ -143,21 +189,47 @@ base: { hidden: 16, seqLength: 16, evalEvery: 100, logEvery: 50, saveEvery: 100 
 asha: { eta: 2, rungs: 1 }
 space:
   lr: [0.1, 0.001, 0.05]
-`, TEXT);
+`,
+      TEXT,
+    );
     const ashaLocal = join(ashaDir, 'local');
-    const io = fakeIo([join(ashaDir, 'spec.yaml'), '--out', ashaLocal, '--executor', 'inline', '--workers', '1', '--kernels', 'reference']);
+    const io = fakeIo([
+      join(ashaDir, 'spec.yaml'),
+      '--out',
+      ashaLocal,
+      '--executor',
+      'inline',
+      '--workers',
+      '1',
+      '--kernels',
+      'reference',
+    ]);
     expect(await runCommand('charrnn-sweep', sweepCommand, io), io.err()).toBe(0);
     expect(summaryNumbers(ashaLocal).map((r) => r['status'])).toEqual(['ok', 'stopped', 'ok']);
 
     const out = join(ashaDir, 'queued');
-    const args = [join(ashaDir, 'spec.yaml'), '--out', out, '--queue', redis.url, '--workers', '0', '--kernels', 'reference'];
+    const args = [
+      join(ashaDir, 'spec.yaml'),
+      '--out',
+      out,
+      '--queue',
+      redis.url,
+      '--workers',
+      '0',
+      '--kernels',
+      'reference',
+    ];
     const first = startBundle(SWEEP_BUNDLE, args);
     const doomed = startWorker(redis.url, ['--lock-seconds', '3']);
     let rescuer: Child | null = null;
     try {
       // The last trial is past its rung (decided) and past a checkpoint: kill both processes.
       const client = redis.client();
-      await waitFor(async () => existsSync(join(out, 'queue.json')) && (await trialStep(client, sweepKeyOf(out), 't002')) > 600, 180_000, 't002 past step 600');
+      await waitFor(
+        async () => existsSync(join(out, 'queue.json')) && (await trialStep(client, sweepKeyOf(out), 't002')) > 600,
+        180_000,
+        't002 past step 600',
+      );
       first.process.kill('SIGKILL');
       doomed.process.kill('SIGKILL');
       await Promise.all([first.exited, doomed.exited]);

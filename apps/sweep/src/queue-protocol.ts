@@ -26,10 +26,29 @@ export type TrialJob = z.infer<typeof JOB_SCHEMA>;
 
 /** One stream entry. `s` is the session: each time a worker takes the trial up it gets a new one. */
 export type StreamEntry =
-  | { readonly kind: 'session'; readonly trial: string; readonly session: number; readonly worker: string; readonly fromStep: number }
+  | {
+      readonly kind: 'session';
+      readonly trial: string;
+      readonly session: number;
+      readonly worker: string;
+      readonly fromStep: number;
+    }
   | { readonly kind: 'event'; readonly trial: string; readonly session: number; readonly event: TrainingEvent }
-  | { readonly kind: 'checkpoint'; readonly trial: string; readonly session: number; readonly checkpoint: CheckpointKind; readonly step: number }
-  | { readonly kind: 'rung'; readonly trial: string; readonly session: number; readonly rung: number; readonly step: number; readonly value: number }
+  | {
+      readonly kind: 'checkpoint';
+      readonly trial: string;
+      readonly session: number;
+      readonly checkpoint: CheckpointKind;
+      readonly step: number;
+    }
+  | {
+      readonly kind: 'rung';
+      readonly trial: string;
+      readonly session: number;
+      readonly rung: number;
+      readonly step: number;
+      readonly value: number;
+    }
   | { readonly kind: 'outcome'; readonly trial: string; readonly session: number; readonly outcome: TrialOutcome };
 
 /** A stream entry as XADD field/value pairs. */

@@ -28,7 +28,8 @@ export function parseQueueUrl(url: string, env: Record<string, string | undefine
     throw new UsageError(`--queue must start with redis:// or rediss:// (TLS), got ${JSON.stringify(url)}`);
   }
   const db = parsed.pathname.replace(/^\//, '');
-  if (db !== '' && !/^\d+$/.test(db)) throw new UsageError(`--queue: the database after the port must be a number, got ${JSON.stringify(db)}`);
+  if (db !== '' && !/^\d+$/.test(db))
+    throw new UsageError(`--queue: the database after the port must be a number, got ${JSON.stringify(db)}`);
   const password = parsed.password !== '' ? decodeURIComponent(parsed.password) : env[PASSWORD_ENV];
   const username = parsed.username !== '' ? decodeURIComponent(parsed.username) : undefined;
   const display = `${parsed.protocol}//${username ? `${encodeURIComponent(username)}@` : ''}${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${db ? `/${db}` : ''}`;
@@ -121,7 +122,15 @@ return 1
 `;
 
 export interface CheckpointWriter {
-  storeCheckpoint(latestKey: string, stepKey: string, eventsKey: string, step: number, bytes: Buffer, ttl: number, ...fields: string[]): Promise<number>;
+  storeCheckpoint(
+    latestKey: string,
+    stepKey: string,
+    eventsKey: string,
+    step: number,
+    bytes: Buffer,
+    ttl: number,
+    ...fields: string[]
+  ): Promise<number>;
 }
 
 /** Adds the checkpoint script to a connection (ioredis sends it once and then calls it by hash). */
@@ -130,16 +139,38 @@ export function withCheckpointScript(redis: Redis): Redis & CheckpointWriter {
   return redis as Redis & CheckpointWriter;
 }
 
-export async function storeCheckpoint(redis: Redis & CheckpointWriter, sweepKey: string, trial: string, kind: CheckpointKind, step: number, bytes: Uint8Array, marker: string[]): Promise<boolean> {
+export async function storeCheckpoint(
+  redis: Redis & CheckpointWriter,
+  sweepKey: string,
+  trial: string,
+  kind: CheckpointKind,
+  step: number,
+  bytes: Uint8Array,
+  marker: string[],
+): Promise<boolean> {
   const keys = sweepKeys(sweepKey);
-  const stored = await redis.storeCheckpoint(keys.latest(trial, kind), keys.checkpoint(trial, kind, step), keys.events, step, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), SUPERSEDED_TTL_S, ...marker);
+  const stored = await redis.storeCheckpoint(
+    keys.latest(trial, kind),
+    keys.checkpoint(trial, kind, step),
+    keys.events,
+    step,
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    SUPERSEDED_TTL_S,
+    ...marker,
+  );
   return stored === 1;
 }
 
 /** The checkpoint of a kind at a step (null when superseded long ago), or the latest one without a step. */
-export async function readCheckpoint(redis: Redis, sweepKey: string, trial: string, kind: CheckpointKind, step?: number): Promise<{ step: number; bytes: Uint8Array } | null> {
+export async function readCheckpoint(
+  redis: Redis,
+  sweepKey: string,
+  trial: string,
+  kind: CheckpointKind,
+  step?: number,
+): Promise<{ step: number; bytes: Uint8Array } | null> {
   const keys = sweepKeys(sweepKey);
-  const at = step ?? Number(await redis.get(keys.latest(trial, kind)) ?? Number.NaN);
+  const at = step ?? Number((await redis.get(keys.latest(trial, kind))) ?? Number.NaN);
   if (!Number.isInteger(at)) return null;
   const bytes = await redis.getBuffer(keys.checkpoint(trial, kind, at));
   return bytes ? { step: at, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) } : null;

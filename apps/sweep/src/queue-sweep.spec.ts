@@ -10,10 +10,24 @@ import { fakeIo } from '@charrnn/cli/testing';
 import { sweepCommand } from './sweep-command.js';
 import { QUEUE_NAME, dataKey, sha256 } from './queue-redis.js';
 import {
-  SWEEP_BUNDLE, QUEUE_TEST_TIMEOUT_MS, describeWithRedis, logNumbers, startBundle, startRedis, startWorker, stopWorker, summaryNumbers, waitFor, workdir, type TestRedis,
-} from './queue-test-support.js';
+  SWEEP_BUNDLE,
+  QUEUE_TEST_TIMEOUT_MS,
+  describeWithRedis,
+  logNumbers,
+  startBundle,
+  startRedis,
+  startWorker,
+  stopWorker,
+  summaryNumbers,
+  waitFor,
+  workdir,
+  type TestRedis,
+} from './test-queue-support.js';
 
-const TEXT = 'One morning, when Gregor Samsa woke from troubled dreams, he found himself transformed in his bed into a horrible vermin. '.repeat(10);
+const TEXT =
+  'One morning, when Gregor Samsa woke from troubled dreams, he found himself transformed in his bed into a horrible vermin. '.repeat(
+    10,
+  );
 const SPEC = `
 method: grid
 data: data.txt
@@ -26,7 +40,17 @@ space:
 
 async function localRun(dir: string): Promise<string> {
   const out = join(dir, 'local');
-  const io = fakeIo([join(dir, 'spec.yaml'), '--out', out, '--executor', 'inline', '--workers', '1', '--kernels', 'reference']);
+  const io = fakeIo([
+    join(dir, 'spec.yaml'),
+    '--out',
+    out,
+    '--executor',
+    'inline',
+    '--workers',
+    '1',
+    '--kernels',
+    'reference',
+  ]);
   expect(await runCommand('charrnn-sweep', sweepCommand, io), io.err()).toBe(0);
   return out;
 }
@@ -46,7 +70,17 @@ describeWithRedis('charrnn-sweep --queue with charrnn-worker processes (real red
     const out = join(dir, 'queued');
     const workers = [startWorker(redis.url, ['--name', 'w1']), startWorker(redis.url, ['--name', 'w2'])];
     try {
-      const coordinator = startBundle(SWEEP_BUNDLE, [join(dir, 'spec.yaml'), '--out', out, '--queue', redis.url, '--workers', '0', '--kernels', 'reference']);
+      const coordinator = startBundle(SWEEP_BUNDLE, [
+        join(dir, 'spec.yaml'),
+        '--out',
+        out,
+        '--queue',
+        redis.url,
+        '--workers',
+        '0',
+        '--kernels',
+        'reference',
+      ]);
       expect(await coordinator.exited, coordinator.err()).toBe(0);
       expect(coordinator.out()).toMatch(/sweep done: 4 ok/);
     } finally {
@@ -61,7 +95,11 @@ describeWithRedis('charrnn-sweep --queue with charrnn-worker processes (real red
     expect(await status.exited, status.err()).toBe(0);
     const lines = status.out().trim().split('\n');
     expect(lines[0]).toMatch(/^sweep sweep-[0-9a-f]{8} on redis:\/\/127\.0\.0\.1:\d+ \(queue charrnn-trials\)$/);
-    for (const id of ['t000', 't001', 't002', 't003']) expect(lines.find((l) => l.startsWith(id)), id).toMatch(/^t00\d\s+ok\s+completed\s+w[12]\s+300\/300\s+\d\.\d{4}$/);
+    for (const id of ['t000', 't001', 't002', 't003'])
+      expect(
+        lines.find((l) => l.startsWith(id)),
+        id,
+      ).toMatch(/^t00\d\s+ok\s+completed\s+w[12]\s+300\/300\s+\d\.\d{4}$/);
   });
 
   it('refuses jobs it must not run: not a trial, an invalid spec, data that differs from its hash', async () => {
@@ -70,11 +108,30 @@ describeWithRedis('charrnn-sweep --queue with charrnn-worker processes (real red
     const good = 'training text the coordinator meant';
     const goodHash = sha256(good);
     await client.set(dataKey(goodHash), 'a different text under the same hash!');
-    const envelope = { v: 1, sweep: 'refusals-0000', trial: 't000', identity: '0'.repeat(64), kernels: 'reference', data: { sha256: goodHash, chars: good.length } };
+    const envelope = {
+      v: 1,
+      sweep: 'refusals-0000',
+      trial: 't000',
+      identity: '0'.repeat(64),
+      kernels: 'reference',
+      data: { sha256: goodHash, chars: good.length },
+    };
     const jobs = {
-      notATrial: await queue.add('trial', { ...envelope, specText: SPEC, code: 'process.exit(1)' }, { jobId: 'refusals-0000-t000' }),
-      badSpec: await queue.add('trial', { ...envelope, trial: 't001', specText: 'budget: { steps: 0 }\nspace: { hiden: [4] }\n' }, { jobId: 'refusals-0000-t001' }),
-      badData: await queue.add('trial', { ...envelope, trial: 't002', specText: SPEC }, { jobId: 'refusals-0000-t002' }),
+      notATrial: await queue.add(
+        'trial',
+        { ...envelope, specText: SPEC, code: 'process.exit(1)' },
+        { jobId: 'refusals-0000-t000' },
+      ),
+      badSpec: await queue.add(
+        'trial',
+        { ...envelope, trial: 't001', specText: 'budget: { steps: 0 }\nspace: { hiden: [4] }\n' },
+        { jobId: 'refusals-0000-t001' },
+      ),
+      badData: await queue.add(
+        'trial',
+        { ...envelope, trial: 't002', specText: SPEC },
+        { jobId: 'refusals-0000-t002' },
+      ),
     };
     const worker = startWorker(redis.url);
     try {
@@ -82,9 +139,15 @@ describeWithRedis('charrnn-sweep --queue with charrnn-worker processes (real red
         const job = await queue.getJob(id);
         return (await job?.getState()) === 'failed' ? job!.failedReason : null;
       };
-      await waitFor(async () => (await Promise.all(Object.values(jobs).map((j) => reason(j.id!)))).every((r) => r !== null), 20_000, 'the worker to refuse all three jobs');
+      await waitFor(
+        async () => (await Promise.all(Object.values(jobs).map((j) => reason(j.id!)))).every((r) => r !== null),
+        20_000,
+        'the worker to refuse all three jobs',
+      );
       expect(await reason(jobs.notATrial.id!)).toMatch(/invalid job \(job: Unrecognized key: "code"\)/);
-      expect(await reason(jobs.badSpec.id!)).toMatch(/invalid sweep spec: .*budget\.steps must be a positive integer, got 0.*space\.hiden is not a known setting/);
+      expect(await reason(jobs.badSpec.id!)).toMatch(
+        /invalid sweep spec: .*budget\.steps must be a positive integer, got 0.*space\.hiden is not a known setting/,
+      );
       expect(await reason(jobs.badData.id!)).toMatch(/does not match its hash .*refusing to train on different data/);
       // Refused at once: no retries, nothing trained.
       for (const job of Object.values(jobs)) expect((await queue.getJob(job.id!))!.attemptsMade).toBeLessThanOrEqual(1);

@@ -7,11 +7,31 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { SpecError, expandTrials, parseSpecText, sweepIdentity, trialRungSteps, type TrialExecutor, type TrialOutcome, type TrialTask } from '@charrnn/sweep';
+import {
+  SpecError,
+  expandTrials,
+  parseSpecText,
+  sweepIdentity,
+  trialRungSteps,
+  type TrialExecutor,
+  type TrialOutcome,
+  type TrialTask,
+} from '@charrnn/sweep';
 import { chooseKernels } from '@charrnn/cli';
 import { createWorkerExecutor } from './worker-executor.js';
 import { JOB_SCHEMA, entryFields, type StreamEntry, type TrialJob } from './queue-protocol.js';
-import { QUEUE_NAME, connect, dataKey, readCheckpoint, sha256, storeCheckpoint, sweepKeys, withCheckpointScript, type CheckpointWriter, type QueueAddress } from './queue-redis.js';
+import {
+  QUEUE_NAME,
+  connect,
+  dataKey,
+  readCheckpoint,
+  sha256,
+  storeCheckpoint,
+  sweepKeys,
+  withCheckpointScript,
+  type CheckpointWriter,
+  type QueueAddress,
+} from './queue-redis.js';
 
 export interface QueueWorkerOptions {
   readonly address: QueueAddress;
@@ -59,7 +79,12 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       options.log(`refused ${spec.trial} of sweep ${spec.sweep}: ${error.message}`);
-      await report(spec, { kind: 'outcome', trial: spec.trial, session: 0, outcome: { status: 'error', message: `refused by ${name}: ${error.message}` } });
+      await report(spec, {
+        kind: 'outcome',
+        trial: spec.trial,
+        session: 0,
+        outcome: { status: 'error', message: `refused by ${name}: ${error.message}` },
+      });
       throw new Refusal(`refused by ${name}: ${error.message}`);
     }
   };
@@ -79,7 +104,10 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     }
     const trial = expandTrials(spec).find((t) => t.id === job.trial);
     if (!trial) throw new Refusal(`the spec has no trial ${job.trial}`);
-    return { task: { id: trial.id, config: trial.config, metric: spec.metric, rungSteps: trialRungSteps(spec, trial) }, text };
+    return {
+      task: { id: trial.id, config: trial.config, metric: spec.metric, rungSteps: trialRungSteps(spec, trial) },
+      text,
+    };
   };
 
   const loadText = async (hash: string, chars: number): Promise<string> => {
@@ -87,9 +115,13 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     if (cached !== undefined) return cached;
     const bytes = await redis.getBuffer(dataKey(hash));
     if (!bytes) throw new Refusal(`the training text ${hash.slice(0, 12)}… is not in Redis`);
-    if (sha256(bytes) !== hash) throw new Refusal(`the training text in Redis does not match its hash ${hash.slice(0, 12)}…; refusing to train on different data`);
+    if (sha256(bytes) !== hash)
+      throw new Refusal(
+        `the training text in Redis does not match its hash ${hash.slice(0, 12)}…; refusing to train on different data`,
+      );
     const text = bytes.toString('utf8');
-    if (text.length !== chars) throw new Refusal(`the training text has ${text.length} characters, the job says ${chars}`);
+    if (text.length !== chars)
+      throw new Refusal(`the training text has ${text.length} characters, the job says ${chars}`);
     texts.set(hash, text);
     return text;
   };
@@ -100,7 +132,14 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     if (!executor) {
       // The same choice of kernels as every other command; the worker threads check theirs against it.
       const expectedKernels = chooseKernels(kernels, options.notice).name;
-      executor = createWorkerExecutor({ workers: options.concurrency, text, kernels, expectedKernels, onNotice: options.notice, ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}) });
+      executor = createWorkerExecutor({
+        workers: options.concurrency,
+        text,
+        kernels,
+        expectedKernels,
+        onNotice: options.notice,
+        ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
+      });
       executors.set(key, executor);
     }
     return executor;
@@ -110,20 +149,36 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
   // the job waits for all of them before it reports its outcome.
   const pending = new Set<Promise<unknown>>();
   const track = (write: Promise<unknown>): void => {
-    const p = write.catch((error: Error) => options.notice(`notice: a Redis write failed (${error.message})`)).finally(() => pending.delete(p));
+    const p = write
+      .catch((error: Error) => options.notice(`notice: a Redis write failed (${error.message})`))
+      .finally(() => pending.delete(p));
     pending.add(p);
   };
-  const report = (job: TrialJob, entry: StreamEntry): Promise<unknown> => redis.xadd(sweepKeys(job.sweep).events, '*', ...entryFields(entry));
+  const report = (job: TrialJob, entry: StreamEntry): Promise<unknown> =>
+    redis.xadd(sweepKeys(job.sweep).events, '*', ...entryFields(entry));
 
-  const runJob = async (job: Job, token: string | undefined, spec: TrialJob, prepared: { task: Omit<TrialTask, 'resume'>; text: string }): Promise<TrialOutcome> => {
+  const runJob = async (
+    job: Job,
+    token: string | undefined,
+    spec: TrialJob,
+    prepared: { task: Omit<TrialTask, 'resume'>; text: string },
+  ): Promise<TrialOutcome> => {
     const keys = sweepKeys(spec.sweep);
     const trialKey = keys.trial(spec.trial);
     const session = await redis.hincrby(trialKey, 'session', 1);
     const resume = await readCheckpoint(redis, spec.sweep, spec.trial, 'last');
     const fromStep = resume?.step ?? 0;
-    await redis.hset(trialKey, { worker: name, state: 'running', step: fromStep, totalSteps: prepared.task.config.steps, updated: Date.now() });
+    await redis.hset(trialKey, {
+      worker: name,
+      state: 'running',
+      step: fromStep,
+      totalSteps: prepared.task.config.steps,
+      updated: Date.now(),
+    });
     await report(spec, { kind: 'session', trial: spec.trial, session, worker: name, fromStep });
-    options.log(`${spec.trial} of sweep ${spec.sweep}: ${resume ? `resumed from step ${fromStep}` : 'started'} (session ${session})`);
+    options.log(
+      `${spec.trial} of sweep ${spec.sweep}: ${resume ? `resumed from step ${fromStep}` : 'started'} (session ${session})`,
+    );
 
     const controller = new AbortController();
     running.add(controller);
@@ -133,20 +188,38 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     let outcome: TrialOutcome;
     try {
       // A trial handed back while it waited at a rung resumes past it: wait for that decision here.
-      const decided = await Promise.all(task.rungSteps.filter((step) => step <= fromStep).map((_step, rung) => askRung(redis, keys.rung(spec.trial, rung), controller.signal, () => undefined)));
+      const decided = await Promise.all(
+        task.rungSteps
+          .filter((step) => step <= fromStep)
+          .map((_step, rung) => askRung(redis, keys.rung(spec.trial, rung), controller.signal, () => undefined)),
+      );
       if (controller.signal.aborted) outcome = { status: 'interrupted' };
       else if (decided.includes(false)) outcome = { status: 'stopped' };
-      else outcome = await executorFor(spec.data.sha256, prepared.text, spec.kernels).run(task, {
-        signal: controller.signal,
-        onEvent: (event) => {
-          track(report(spec, { kind: 'event', ...base, event }));
-          if (event.type === 'step') track(redis.hset(trialKey, { step: event.step, updated: Date.now() }));
-        },
-        onCheckpoint: (kind, step, bytes) => {
-          track(storeCheckpoint(redis, spec.sweep, spec.trial, kind, step, bytes, entryFields({ kind: 'checkpoint', ...base, checkpoint: kind, step })));
-        },
-        onRung: (rung, step, value) => askRung(redis, keys.rung(spec.trial, rung), controller.signal, () => track(report(spec, { kind: 'rung', ...base, rung, step, value }))),
-      });
+      else
+        outcome = await executorFor(spec.data.sha256, prepared.text, spec.kernels).run(task, {
+          signal: controller.signal,
+          onEvent: (event) => {
+            track(report(spec, { kind: 'event', ...base, event }));
+            if (event.type === 'step') track(redis.hset(trialKey, { step: event.step, updated: Date.now() }));
+          },
+          onCheckpoint: (kind, step, bytes) => {
+            track(
+              storeCheckpoint(
+                redis,
+                spec.sweep,
+                spec.trial,
+                kind,
+                step,
+                bytes,
+                entryFields({ kind: 'checkpoint', ...base, checkpoint: kind, step }),
+              ),
+            );
+          },
+          onRung: (rung, step, value) =>
+            askRung(redis, keys.rung(spec.trial, rung), controller.signal, () =>
+              track(report(spec, { kind: 'rung', ...base, rung, step, value })),
+            ),
+        });
     } finally {
       running.delete(controller);
     }
@@ -160,7 +233,9 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     }
     await report(spec, { kind: 'outcome', ...base, outcome });
     await redis.hset(trialKey, { state: outcome.status, updated: Date.now() });
-    options.log(`${spec.trial} of sweep ${spec.sweep}: ${outcome.status}${outcome.message ? ` (${outcome.message})` : ''}`);
+    options.log(
+      `${spec.trial} of sweep ${spec.sweep}: ${outcome.status}${outcome.message ? ` (${outcome.message})` : ''}`,
+    );
     return outcome;
   };
 
@@ -193,7 +268,12 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
  * The decision at a rung: the stored one if the trial has been here before (a resumed trial gets the
  * same answer), else ask the coordinator and wait, polling, for its answer (written once, SET NX).
  */
-async function askRung(redis: Redis & CheckpointWriter, key: string, signal: AbortSignal, ask: () => void): Promise<boolean> {
+async function askRung(
+  redis: Redis & CheckpointWriter,
+  key: string,
+  signal: AbortSignal,
+  ask: () => void,
+): Promise<boolean> {
   let answer = await redis.get(key);
   if (answer === null) ask();
   while (answer === null) {

@@ -46,7 +46,17 @@ describe('charrnn-sweep (in-process)', () => {
   it('runs a tiny sweep into --out with the data path taken relative to the spec file', async () => {
     const dir = workdir(TINY);
     const out = join(dir, 'out');
-    const result = await run([join(dir, 'spec.yaml'), '--out', out, '--executor', 'inline', '--workers', '2', '--kernels', 'reference']);
+    const result = await run([
+      join(dir, 'spec.yaml'),
+      '--out',
+      out,
+      '--executor',
+      'inline',
+      '--workers',
+      '2',
+      '--kernels',
+      'reference',
+    ]);
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/sweep done: 4 ok/);
@@ -54,7 +64,15 @@ describe('charrnn-sweep (in-process)', () => {
     const rows = summary(out);
     expect(rows.map((r) => r['status'])).toEqual(['ok', 'ok', 'ok', 'ok']);
     expect(Object.keys(rows[0]!).slice(0, 4)).toEqual(['id', 'hidden', 'lr', 'status']);
-    for (const f of ['spec.json', 'report.html', 'trials/t003/log.csv', 'trials/t003/config.json', 'trials/t003/best.safetensors', 'trials/t003/last.safetensors']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of [
+      'spec.json',
+      'report.html',
+      'trials/t003/log.csv',
+      'trials/t003/config.json',
+      'trials/t003/best.safetensors',
+      'trials/t003/last.safetensors',
+    ])
+      expect(existsSync(join(out, f)), f).toBe(true);
 
     const again = await run([join(dir, 'spec.yaml'), '--out', out, '--executor', 'inline']);
     expect(again.code).toBe(2);
@@ -62,7 +80,16 @@ describe('charrnn-sweep (in-process)', () => {
     const resumed = await run([join(dir, 'spec.yaml'), '--out', out, '--executor', 'inline', '--resume']);
     expect(resumed.code).toBe(0);
     expect(resumed.out).toMatch(/sweep done: 4 ok/);
-    const otherData = await run([join(dir, 'spec.yaml'), '--out', out, '--executor', 'inline', '--resume', '--data', join(dir, 'spec.yaml')]);
+    const otherData = await run([
+      join(dir, 'spec.yaml'),
+      '--out',
+      out,
+      '--executor',
+      'inline',
+      '--resume',
+      '--data',
+      join(dir, 'spec.yaml'),
+    ]);
     expect(otherData.code).toBe(2);
     expect(otherData.err).toMatch(/differs from the sweep being resumed/);
   });
@@ -72,11 +99,13 @@ describe('charrnn-sweep (in-process)', () => {
     const result = await run([join(dir, 'spec.yaml'), '--out', join(dir, 'out')]);
     expect(result.code).toBe(2);
     const lines = result.err.trim().split('\n');
-    expect(lines).toEqual(expect.arrayContaining([
-      expect.stringMatching(/spec\.yaml: budget\.steps must be a positive integer, got 0$/),
-      expect.stringMatching(/spec\.yaml: space\.hiden is not a known setting \(did you mean hidden\?\)$/),
-      expect.stringMatching(/spec\.yaml: space\.lr\.min must be > 0 for a loguniform distribution, got 0$/),
-    ]));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/spec\.yaml: budget\.steps must be a positive integer, got 0$/),
+        expect.stringMatching(/spec\.yaml: space\.hiden is not a known setting \(did you mean hidden\?\)$/),
+        expect.stringMatching(/spec\.yaml: space\.lr\.min must be > 0 for a loguniform distribution, got 0$/),
+      ]),
+    );
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
@@ -87,7 +116,10 @@ describe('charrnn-sweep (in-process)', () => {
   });
 });
 
-function runBundle(args: string[], onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; out: string; err: string }> {
+function runBundle(
+  args: string[],
+  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BUNDLE, ...args], { env: { ...process.env, CI: '1' } });
     let out = '';
@@ -104,7 +136,10 @@ function runBundle(args: string[], onStdout?: (text: string, child: ReturnType<t
 describe('charrnn-sweep (built bundle, worker threads)', () => {
   it('runs trials on 2 worker threads, survives Ctrl-C and resumes', async () => {
     expect(existsSync(BUNDLE), 'build the app first (nx runs build before test)').toBe(true);
-    const spec = TINY.replace('steps: 20', 'steps: 12000').replace('logEvery: 5, saveEvery: 10', 'logEvery: 100, saveEvery: 500').replace('evalEvery: 10', 'evalEvery: 1000').replace('[6, 10]', '[16, 24]');
+    const spec = TINY.replace('steps: 20', 'steps: 12000')
+      .replace('logEvery: 5, saveEvery: 10', 'logEvery: 100, saveEvery: 500')
+      .replace('evalEvery: 10', 'evalEvery: 1000')
+      .replace('[6, 10]', '[16, 24]');
     const dir = workdir(spec);
     const out = join(dir, 'out');
     const args = [join(dir, 'spec.yaml'), '--out', out, '--workers', '2', '--kernels', 'reference'];
@@ -130,7 +165,10 @@ describe('charrnn-sweep (built bundle, worker threads)', () => {
     expect(rows.map((r) => r['status'])).toEqual(['ok', 'ok', 'ok', 'ok']);
     expect(rows.map((r) => r['steps'])).toEqual(['12000', '12000', '12000', '12000']);
     for (const id of ['t000', 't001', 't002', 't003']) {
-      const log = parse(readFileSync(join(out, 'trials', id, 'log.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+      const log = parse(readFileSync(join(out, 'trials', id, 'log.csv'), 'utf8'), { columns: true }) as Record<
+        string,
+        string
+      >[];
       const steps = log.map((r) => Number(r['step']));
       expect(steps, id).toEqual([...steps].sort((a, b) => a - b));
       expect(new Set(steps).size, id).toBe(steps.length);

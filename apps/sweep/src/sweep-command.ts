@@ -4,13 +4,38 @@
 import { readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
-  EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError, chooseKernels, formatHelp, loadEmbeddedCorpus, parseFlags, readText,
-  terminalInfo, type CommandIo,
-  acquireLock, checkOutputDirectory, makeDirectories, removeStaleTemporaries,
+  EXIT_FAILURE,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  EXIT_USAGE,
+  UsageError,
+  chooseKernels,
+  formatHelp,
+  loadEmbeddedCorpus,
+  parseFlags,
+  readText,
+  terminalInfo,
+  type CommandIo,
+  acquireLock,
+  checkOutputDirectory,
+  makeDirectories,
+  removeStaleTemporaries,
 } from '@charrnn/cli';
 import {
-  SpecError, SweepError, SweepLimitError, checkTrialCount, createInProcessExecutor, describeParams, formatProgress, formatTrialEnd, parseSpecText, runSweep, sweepIdentity,
-  type SweepProgress, type SweepSpec, type TrialExecutor,
+  SpecError,
+  SweepError,
+  SweepLimitError,
+  checkTrialCount,
+  createInProcessExecutor,
+  describeParams,
+  formatProgress,
+  formatTrialEnd,
+  parseSpecText,
+  runSweep,
+  sweepIdentity,
+  type SweepProgress,
+  type SweepSpec,
+  type TrialExecutor,
 } from '@charrnn/sweep';
 import { SWEEP_FLAGS } from './flags.js';
 import { createFileStore } from './fs-store.js';
@@ -21,7 +46,8 @@ import { parseQueueUrl } from './queue-redis.js';
 
 const NAME = 'charrnn-sweep';
 const USAGE = `${NAME} SPEC.yaml --out DIR [--workers N] [--resume] [--data FILE] [--queue redis://HOST:PORT]\n       ${NAME} --status DIR`;
-const DESCRIPTION = 'Runs a hyperparameter sweep (grid or random, optional ASHA early stopping) with the charrnn trainer, trials in parallel; writes per-trial logs and checkpoints, summary.csv and report.html.';
+const DESCRIPTION =
+  'Runs a hyperparameter sweep (grid or random, optional ASHA early stopping) with the charrnn trainer, trials in parallel; writes per-trial logs and checkpoints, summary.csv and report.html.';
 
 export async function sweepCommand(io: CommandIo): Promise<number> {
   const flags = parseFlags(io.argv, SWEEP_FLAGS, { positionals: 1 });
@@ -35,7 +61,11 @@ export async function sweepCommand(io: CommandIo): Promise<number> {
     return EXIT_OK;
   }
   const specPath = flags.positionals[0];
-  if (!specPath) throw new UsageError('give the sweep spec file, e.g. charrnn-sweep examples/sweeps/grid.yaml --out runs/grid', 'see --help');
+  if (!specPath)
+    throw new UsageError(
+      'give the sweep spec file, e.g. charrnn-sweep examples/sweeps/grid.yaml --out runs/grid',
+      'see --help',
+    );
   const out = v.out as string | undefined;
   if (!out) throw new UsageError('--out DIR is required (where the sweep writes its files)');
 
@@ -78,10 +108,17 @@ function cleanTemporaries(out: string): void {
   for (const id of trials) removeStaleTemporaries(join(out, 'trials', id));
 }
 
-async function runInDirectory(io: CommandIo, input: { spec: SweepSpec; specPath: string; specText: string }, out: string, v: Record<string, unknown>): Promise<number> {
+async function runInDirectory(
+  io: CommandIo,
+  input: { spec: SweepSpec; specPath: string; specText: string },
+  out: string,
+  v: Record<string, unknown>,
+): Promise<number> {
   const { spec, specPath, specText } = input;
   // --data is relative to the current directory; the spec's data to the spec file.
-  const dataPath = (v.data as string | undefined) || (spec.data !== undefined ? (isAbsolute(spec.data) ? spec.data : resolve(dirname(specPath), spec.data)) : undefined);
+  const dataPath =
+    (v.data as string | undefined) ||
+    (spec.data !== undefined ? (isAbsolute(spec.data) ? spec.data : resolve(dirname(specPath), spec.data)) : undefined);
   const text = dataPath ? readText(dataPath, v.data ? '--data file' : 'spec data file') : loadEmbeddedCorpus();
   if (text.length === 0) throw new UsageError(`data file ${JSON.stringify(dataPath)} is empty`);
 
@@ -91,7 +128,8 @@ async function runInDirectory(io: CommandIo, input: { spec: SweepSpec; specPath:
     noticed.add(line);
   };
   const slots = Math.min(v.workers as number, spec.trials);
-  if (slots < 1 && typeof v.queue !== 'string') throw new UsageError('--workers must be at least 1 without --queue (0 means: coordinate a queued sweep only)');
+  if (slots < 1 && typeof v.queue !== 'string')
+    throw new UsageError('--workers must be at least 1 without --queue (0 means: coordinate a queued sweep only)');
   // One choice of kernels for every trial, made by the same function as in every other command:
   // here for the inline executor (and to fail early with a usage error), again in each worker.
   const kernels = chooseKernels(String(v.kernels), notice);
@@ -99,29 +137,57 @@ async function runInDirectory(io: CommandIo, input: { spec: SweepSpec; specPath:
   let queued: QueueSetup | null = null;
   if (typeof v.queue === 'string') {
     queued = setUpQueue({
-      url: v.queue, env: io.env, out, resume: v.resume === true, spec, specText, text, kernels: v.kernels as QueueSetupOptions['kernels'],
-      localWorkers: slots, lockSeconds: v.lockSeconds as number, notice,
+      url: v.queue,
+      env: io.env,
+      out,
+      resume: v.resume === true,
+      spec,
+      specText,
+      text,
+      kernels: v.kernels as QueueSetupOptions['kernels'],
+      localWorkers: slots,
+      lockSeconds: v.lockSeconds as number,
+      notice,
     });
     executor = queued.executor;
   } else if (v.executor === 'inline') executor = createInProcessExecutor({ text, clock: io.clock, kernels, slots });
-  else executor = createWorkerExecutor({ workers: slots, text, kernels: String(v.kernels), expectedKernels: kernels.name, onNotice: notice });
+  else
+    executor = createWorkerExecutor({
+      workers: slots,
+      text,
+      kernels: String(v.kernels),
+      expectedKernels: kernels.name,
+      onNotice: notice,
+    });
 
   const terminal = terminalInfo(io.stdout, io.env);
   const view = createView(io, terminal.interactive, terminal.columns);
   const controller = new AbortController();
   const removeInterrupt = io.onInterrupt(() => {
-    view.line(queued
-      ? 'interrupt: detaching from the queue; workers go on with their trials (resume with --resume; press Ctrl-C again to quit at once)'
-      : 'interrupt: stopping the running trials and saving their checkpoints (press Ctrl-C again to quit at once)');
+    view.line(
+      queued
+        ? 'interrupt: detaching from the queue; workers go on with their trials (resume with --resume; press Ctrl-C again to quit at once)'
+        : 'interrupt: stopping the running trials and saving their checkpoints (press Ctrl-C again to quit at once)',
+    );
     controller.abort();
   });
-  const executorLabel = queued ? queued.label : `${slots} ${v.executor === 'inline' ? 'inline slot(s)' : 'worker thread(s)'}`;
-  io.stdout.write(`sweep: ${spec.trials} trial(s), method ${spec.method}, budget ${spec.budget.value} ${spec.budget.kind} each, ${executorLabel}, kernels ${kernels.name}, data ${dataPath ?? 'embedded corpus'} (${text.length} chars) → ${out}\n`);
+  const executorLabel = queued
+    ? queued.label
+    : `${slots} ${v.executor === 'inline' ? 'inline slot(s)' : 'worker thread(s)'}`;
+  io.stdout.write(
+    `sweep: ${spec.trials} trial(s), method ${spec.method}, budget ${spec.budget.value} ${spec.budget.kind} each, ${executorLabel}, kernels ${kernels.name}, data ${dataPath ?? 'embedded corpus'} (${text.length} chars) → ${out}\n`,
+  );
 
   let result;
   try {
     result = await runSweep({
-      spec, identity: sweepIdentity(spec, text), executor, store: createFileStore(out), clock: io.clock, resume: v.resume === true, signal: controller.signal,
+      spec,
+      identity: sweepIdentity(spec, text),
+      executor,
+      store: createFileStore(out),
+      clock: io.clock,
+      resume: v.resume === true,
+      signal: controller.signal,
       maxTrials: v.maxTrials as number,
       onProgress: (p) => view.progress(p),
       onTrialEnd: (record, p) => {
@@ -140,21 +206,33 @@ async function runInDirectory(io: CommandIo, input: { spec: SweepSpec; specPath:
 
   const counts = { ok: 0, failed: 0, stopped: 0, running: 0, pending: 0 };
   for (const r of result.records) counts[r.status]++;
-  io.stdout.write(`sweep ${result.interrupted ? 'interrupted' : 'done'}: ${counts.ok} ok, ${counts.stopped} stopped, ${counts.failed} failed, ${counts.running + counts.pending} unfinished\n`);
+  io.stdout.write(
+    `sweep ${result.interrupted ? 'interrupted' : 'done'}: ${counts.ok} ok, ${counts.stopped} stopped, ${counts.failed} failed, ${counts.running + counts.pending} unfinished\n`,
+  );
   if (result.best) {
     const bpc = result.best.bestValLoss! / Math.LN2;
-    io.stdout.write(`best: ${result.best.id} val_bpc ${bpc.toFixed(4)} (val_loss ${result.best.bestValLoss!.toFixed(4)})  ${describeParams(result.best.params)}  seed=${result.best.seed}\n`);
+    io.stdout.write(
+      `best: ${result.best.id} val_bpc ${bpc.toFixed(4)} (val_loss ${result.best.bestValLoss!.toFixed(4)})  ${describeParams(result.best.params)}  seed=${result.best.seed}\n`,
+    );
   }
-  io.stdout.write(`files: ${out}/summary.csv, ${out}/report.html, ${out}/trials/<id>/{log.csv,config.json,best.safetensors}\n`);
+  io.stdout.write(
+    `files: ${out}/summary.csv, ${out}/report.html, ${out}/trials/<id>/{log.csv,config.json,best.safetensors}\n`,
+  );
   if (result.interrupted) {
-    io.stdout.write(`resume with: npx ${NAME} ${specPath} --out ${out} --resume${v.data ? ` --data ${String(v.data)}` : ''}${queued ? ` --queue ${parseQueueUrl(String(v.queue), {}).display}` : ''}\n`);
+    io.stdout.write(
+      `resume with: npx ${NAME} ${specPath} --out ${out} --resume${v.data ? ` --data ${String(v.data)}` : ''}${queued ? ` --queue ${parseQueueUrl(String(v.queue), {}).display}` : ''}\n`,
+    );
     return EXIT_INTERRUPTED;
   }
   return counts.failed === result.records.length ? EXIT_FAILURE : EXIT_OK;
 }
 
 /** The console: a redrawn block on a terminal (throttled), plain lines otherwise. */
-function createView(io: CommandIo, interactive: boolean, columns: number): { progress(p: SweepProgress, force?: boolean): void; line(text: string): void; close(): void } {
+function createView(
+  io: CommandIo,
+  interactive: boolean,
+  columns: number,
+): { progress(p: SweepProgress, force?: boolean): void; line(text: string): void; close(): void } {
   let drawn = 0;
   let last = -Infinity;
   let latest: SweepProgress | null = null;

@@ -1,7 +1,15 @@
 // charrnn-worker: joins every sweep on a Redis and runs its trials until SIGINT/SIGTERM, when it
 // hands its running trials back (each after saving a checkpoint) and exits 128 + the signal.
 
-import { EXIT_INTERRUPTED, EXIT_OK, UsageError, formatHelp, parseFlags, type CommandIo, type FlagSpec } from '@charrnn/cli';
+import {
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  UsageError,
+  formatHelp,
+  parseFlags,
+  type CommandIo,
+  type FlagSpec,
+} from '@charrnn/cli';
 import { startQueueWorker } from './queue-worker.js';
 import { PASSWORD_ENV, QUEUE_NAME, parseQueueUrl } from './queue-redis.js';
 
@@ -10,10 +18,34 @@ const USAGE = `${NAME} --queue redis://HOST:PORT[/DB] [--concurrency N]`;
 const DESCRIPTION = `Runs charrnn sweep trials from a Redis queue (started by charrnn-sweep --queue), each on its own worker thread, streaming events and checkpoints back. The password may be in the URL or in ${PASSWORD_ENV}.`;
 
 export const WORKER_FLAGS = {
-  queue: { flag: 'queue', kind: 'string', placeholder: 'URL', help: `Redis to take trials from: redis://[:PASSWORD@]HOST:PORT[/DB], or rediss:// for TLS (password also from ${PASSWORD_ENV})` },
-  concurrency: { flag: 'concurrency', kind: 'int', min: 1, max: 256, default: 1, help: 'trials run at once, each on its own worker thread (one per core is right for training)' },
-  lockSeconds: { flag: 'lock-seconds', kind: 'number', min: 1, max: 3600, default: 30, help: 'how long a trial of a dead worker waits before another worker takes it over (BullMQ lock duration)' },
-  name: { flag: 'name', kind: 'string', placeholder: 'NAME', help: 'how charrnn-sweep --status shows this worker (default: host:pid)' },
+  queue: {
+    flag: 'queue',
+    kind: 'string',
+    placeholder: 'URL',
+    help: `Redis to take trials from: redis://[:PASSWORD@]HOST:PORT[/DB], or rediss:// for TLS (password also from ${PASSWORD_ENV})`,
+  },
+  concurrency: {
+    flag: 'concurrency',
+    kind: 'int',
+    min: 1,
+    max: 256,
+    default: 1,
+    help: 'trials run at once, each on its own worker thread (one per core is right for training)',
+  },
+  lockSeconds: {
+    flag: 'lock-seconds',
+    kind: 'number',
+    min: 1,
+    max: 3600,
+    default: 30,
+    help: 'how long a trial of a dead worker waits before another worker takes it over (BullMQ lock duration)',
+  },
+  name: {
+    flag: 'name',
+    kind: 'string',
+    placeholder: 'NAME',
+    help: 'how charrnn-sweep --status shows this worker (default: host:pid)',
+  },
 } satisfies Record<string, FlagSpec>;
 
 export async function workerCommand(io: CommandIo): Promise<number> {
@@ -23,16 +55,24 @@ export async function workerCommand(io: CommandIo): Promise<number> {
     return EXIT_OK;
   }
   const v = flags.values;
-  if (typeof v.queue !== 'string') throw new UsageError('--queue URL is required (the Redis the sweep coordinator uses)', `e.g. ${NAME} --queue redis://localhost:6379`);
+  if (typeof v.queue !== 'string')
+    throw new UsageError(
+      '--queue URL is required (the Redis the sweep coordinator uses)',
+      `e.g. ${NAME} --queue redis://localhost:6379`,
+    );
   const address = parseQueueUrl(v.queue, io.env);
   const concurrency = v.concurrency as number;
   const worker = startQueueWorker({
-    address, concurrency, lockMs: Math.round((v.lockSeconds as number) * 1000),
+    address,
+    concurrency,
+    lockMs: Math.round((v.lockSeconds as number) * 1000),
     ...(typeof v.name === 'string' ? { name: v.name } : {}),
     log: (line) => void io.stdout.write(`${line}\n`),
     notice: (line) => void io.stderr.write(`${line}\n`),
   });
-  io.stdout.write(`${NAME} ${worker.name}: taking trials from ${address.display} (queue ${QUEUE_NAME}), ${concurrency} at a time; Ctrl-C hands running trials back\n`);
+  io.stdout.write(
+    `${NAME} ${worker.name}: taking trials from ${address.display} (queue ${QUEUE_NAME}), ${concurrency} at a time; Ctrl-C hands running trials back\n`,
+  );
   await new Promise<void>((resolve) => {
     io.onInterrupt(() => resolve());
   });

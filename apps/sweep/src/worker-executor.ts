@@ -56,11 +56,16 @@ export function createWorkerExecutor(options: WorkerExecutorOptions): TrialExecu
       const onMessage = (m: FromWorker): void => {
         if (m.type === 'event') callbacks.onEvent(m.event);
         else if (m.type === 'checkpoint') void callbacks.onCheckpoint(m.kind, m.step, m.bytes);
-        else if (m.type === 'rung') void Promise.resolve(callbacks.onRung(m.rung, m.step, m.value)).then((proceed) => send({ type: 'rung-reply', proceed }));
+        else if (m.type === 'rung')
+          void Promise.resolve(callbacks.onRung(m.rung, m.step, m.value)).then((proceed) =>
+            send({ type: 'rung-reply', proceed }),
+          );
         else if (m.type === 'done') finish(m.outcome, true);
       };
-      const onError = (error: Error): void => finish({ status: 'error', message: `worker thread failed: ${error.message}` }, false);
-      const onExit = (code: number): void => finish({ status: 'error', message: `worker thread exited with code ${code}` }, false);
+      const onError = (error: Error): void =>
+        finish({ status: 'error', message: `worker thread failed: ${error.message}` }, false);
+      const onExit = (code: number): void =>
+        finish({ status: 'error', message: `worker thread exited with code ${code}` }, false);
       const onAbort = (): void => send({ type: 'stop' });
       worker.on('message', onMessage);
       worker.on('error', onError);

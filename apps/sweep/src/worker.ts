@@ -14,7 +14,10 @@ const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.p
 // has already made it once, so a failure is a usage error there, and a different outcome here is said.
 const kernels = chooseKernels(init.kernels, (line) => post({ type: 'notice', line }));
 if (kernels.name !== init.expectedKernels) {
-  post({ type: 'notice', line: `notice: a worker thread runs kernels ${kernels.name}, the main thread chose ${init.expectedKernels}` });
+  post({
+    type: 'notice',
+    line: `notice: a worker thread runs kernels ${kernels.name}, the main thread chose ${init.expectedKernels}`,
+  });
 }
 
 let controller: AbortController | null = null;
@@ -28,19 +31,24 @@ port.on('message', (message: ToWorker) => {
 
 async function run(task: Extract<ToWorker, { type: 'run' }>['task']): Promise<void> {
   controller = new AbortController();
-  const outcome: TrialOutcome = await runTrial(task, { text: init.text, clock: () => performance.now(), kernels }, {
-    signal: controller.signal,
-    onEvent: (event) => post({ type: 'event', event }),
-    onCheckpoint: (kind, step, bytes) => {
-      // Hand the buffer over instead of copying it (the trainer made it for us alone).
-      const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-      post({ type: 'checkpoint', kind, step, bytes: own }, [own.buffer as ArrayBuffer]);
+  const outcome: TrialOutcome = await runTrial(
+    task,
+    { text: init.text, clock: () => performance.now(), kernels },
+    {
+      signal: controller.signal,
+      onEvent: (event) => post({ type: 'event', event }),
+      onCheckpoint: (kind, step, bytes) => {
+        // Hand the buffer over instead of copying it (the trainer made it for us alone).
+        const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+        post({ type: 'checkpoint', kind, step, bytes: own }, [own.buffer as ArrayBuffer]);
+      },
+      onRung: (rung, step, value) =>
+        new Promise<boolean>((resolve) => {
+          answerRung = resolve;
+          post({ type: 'rung', rung, step, value });
+        }),
     },
-    onRung: (rung, step, value) => new Promise<boolean>((resolve) => {
-      answerRung = resolve;
-      post({ type: 'rung', rung, step, value });
-    }),
-  });
+  );
   controller = null;
   post({ type: 'done', outcome });
 }

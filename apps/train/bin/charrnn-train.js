@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 
 const bundle = new URL('../dist/train.js', import.meta.url);
 if (!existsSync(bundle)) {
-  console.error('charrnn-train: error: apps/train/dist/train.js is not built yet; run `npm run build` in the charrnn checkout');
+  console.error(
+    'charrnn-train: error: apps/train/dist/train.js is not built yet; run `npm run build` in the charrnn checkout',
+  );
   process.exit(1);
 }
 await import(bundle.href);

@@ -14,7 +14,6 @@ import { evalCommand } from './eval-command.js';
 import { sampleCommand } from './sample-command.js';
 import { trainCommand } from './train-command.js';
 
-
 const TEXT = 'Gregor Samsa woke one morning from uneasy dreams. He found himself transformed in his bed. '.repeat(12);
 
 function workdir(): string {
@@ -23,38 +22,100 @@ function workdir(): string {
   return dir;
 }
 
-async function run(command: typeof trainCommand, name: string, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  command: typeof trainCommand,
+  name: string,
+  argv: string[],
+): Promise<{ code: number; out: string; err: string }> {
   const io = fakeIo(argv);
   const code = await runCommand(name, command, io);
   return { code, out: io.out(), err: io.err() };
 }
 
-const small = ['--hidden', '16', '--seq-length', '10', '--eval-every', '50', '--sample-every', '0', '--log-every', '10', '--kernels', 'reference'];
+const small = [
+  '--hidden',
+  '16',
+  '--seq-length',
+  '10',
+  '--eval-every',
+  '50',
+  '--sample-every',
+  '0',
+  '--log-every',
+  '10',
+  '--kernels',
+  'reference',
+];
 
 describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
   it('trains, logs CSV, saves a checkpoint that sample and eval use', async () => {
     const dir = workdir();
-    const args = ['--data', join(dir, 'data.txt'), ...small, '--steps', '100', '--log', join(dir, 'run.csv'), '--save', join(dir, 'run.safetensors')];
+    const args = [
+      '--data',
+      join(dir, 'data.txt'),
+      ...small,
+      '--steps',
+      '100',
+      '--log',
+      join(dir, 'run.csv'),
+      '--save',
+      join(dir, 'run.safetensors'),
+    ];
     const train = await run(trainCommand, 'charrnn-train', args);
     expect(train.err).toBe('');
     expect(train.code).toBe(0);
     expect(train.out).toMatch(/done \(completed\)/);
 
     const rows = parse(readFileSync(join(dir, 'run.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
-    expect(Object.keys(rows[0]!)).toEqual(['step', 'chars', 'loss', 'smooth_loss', 'val_loss', 'val_bpc', 'lr', 'grad_norm', 'clipped_frac', 'chars_per_s', 'elapsed_s']);
+    expect(Object.keys(rows[0]!)).toEqual([
+      'step',
+      'chars',
+      'loss',
+      'smooth_loss',
+      'val_loss',
+      'val_bpc',
+      'lr',
+      'grad_norm',
+      'clipped_frac',
+      'chars_per_s',
+      'elapsed_s',
+    ]);
     expect(rows.map((r) => Number(r.step))).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
     expect(Number(rows[4]!.val_bpc)).toBeGreaterThan(0);
     expect(rows[0]!.val_loss).toBe('');
     expect(Number(rows[9]!.loss)).toBeLessThan(Number(rows[0]!.loss));
 
-    const sample = await run(sampleCommand, 'charrnn-sample', ['--checkpoint', join(dir, 'run.safetensors'), '--prime', 'Gregor', '--length', '40', '--seed', '7']);
+    const sample = await run(sampleCommand, 'charrnn-sample', [
+      '--checkpoint',
+      join(dir, 'run.safetensors'),
+      '--prime',
+      'Gregor',
+      '--length',
+      '40',
+      '--seed',
+      '7',
+    ]);
     expect(sample.code).toBe(0);
     expect(sample.out.startsWith('Gregor')).toBe(true);
     expect(sample.out.length).toBe('Gregor'.length + 40 + 1);
-    const again = await run(sampleCommand, 'charrnn-sample', ['--checkpoint', join(dir, 'run.safetensors'), '--prime', 'Gregor', '--length', '40', '--seed', '7']);
+    const again = await run(sampleCommand, 'charrnn-sample', [
+      '--checkpoint',
+      join(dir, 'run.safetensors'),
+      '--prime',
+      'Gregor',
+      '--length',
+      '40',
+      '--seed',
+      '7',
+    ]);
     expect(again.out).toBe(sample.out);
 
-    const evaluation = await run(evalCommand, 'charrnn-eval', ['--checkpoint', join(dir, 'run.safetensors'), '--data', join(dir, 'data.txt')]);
+    const evaluation = await run(evalCommand, 'charrnn-eval', [
+      '--checkpoint',
+      join(dir, 'run.safetensors'),
+      '--data',
+      join(dir, 'data.txt'),
+    ]);
     expect(evaluation.code).toBe(0);
     const result = JSON.parse(evaluation.out);
     expect(result.count).toBe(TEXT.length - 1);
@@ -67,10 +128,23 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
     const uniform = new Map(
       [...trained.tensors]
         .filter(([name]) => name.startsWith('rnn.') || name.startsWith('decoder.'))
-        .map(([name, t]) => [name, name.startsWith('decoder.') ? { dtype: 'F32' as const, shape: t.shape, data: new Float32Array(t.data.length) } : t]),
+        .map(([name, t]) => [
+          name,
+          name.startsWith('decoder.')
+            ? { dtype: 'F32' as const, shape: t.shape, data: new Float32Array(t.data.length) }
+            : t,
+        ]),
     );
-    writeFileSync(join(dir, 'uniform.safetensors'), encodeSafetensors(uniform, { vocab: trained.metadata['vocab']!, cell: 'rnn' }));
-    const flat = await run(evalCommand, 'charrnn-eval', ['--checkpoint', join(dir, 'uniform.safetensors'), '--data', join(dir, 'data.txt')]);
+    writeFileSync(
+      join(dir, 'uniform.safetensors'),
+      encodeSafetensors(uniform, { vocab: trained.metadata['vocab']!, cell: 'rnn' }),
+    );
+    const flat = await run(evalCommand, 'charrnn-eval', [
+      '--checkpoint',
+      join(dir, 'uniform.safetensors'),
+      '--data',
+      join(dir, 'data.txt'),
+    ]);
     const closed = JSON.parse(flat.out);
     expect(Math.abs(closed.loss - Math.log(V))).toBeLessThanOrEqual(1e-5 * Math.log(V));
     expect(Math.abs(closed.bpc - Math.log2(V))).toBeLessThanOrEqual(1e-5 * Math.log2(V));
@@ -80,13 +154,36 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
     const dir = workdir();
     const base = ['--data', join(dir, 'data.txt'), ...small, '--dtype', 'f64', '--save-every', '20'];
     await run(trainCommand, 'charrnn-train', [...base, '--steps', '70', '--save', join(dir, 'straight.safetensors')]);
-    await run(trainCommand, 'charrnn-train', [...base, '--steps', '40', '--save', join(dir, 'part.safetensors'), '--log', join(dir, 'part.csv')]);
-    const resumed = await run(trainCommand, 'charrnn-train', ['--resume', join(dir, 'part.safetensors'), '--data', join(dir, 'data.txt'), '--steps', '70', '--save', join(dir, 'part.safetensors'), '--log', join(dir, 'part.csv'), '--kernels', 'reference']);
+    await run(trainCommand, 'charrnn-train', [
+      ...base,
+      '--steps',
+      '40',
+      '--save',
+      join(dir, 'part.safetensors'),
+      '--log',
+      join(dir, 'part.csv'),
+    ]);
+    const resumed = await run(trainCommand, 'charrnn-train', [
+      '--resume',
+      join(dir, 'part.safetensors'),
+      '--data',
+      join(dir, 'data.txt'),
+      '--steps',
+      '70',
+      '--save',
+      join(dir, 'part.safetensors'),
+      '--log',
+      join(dir, 'part.csv'),
+      '--kernels',
+      'reference',
+    ]);
     expect(resumed.err).toBe('');
     const a = decodeCheckpoint(readFileSync(join(dir, 'straight.safetensors')));
     const b = decodeCheckpoint(readFileSync(join(dir, 'part.safetensors')));
     for (const name of ['rnn.weight_hh_l0', 'decoder.weight', 'optim.rnn.weight_hh_l0.mem']) {
-      expect(Array.from(b.tensors.get(name)!.data as Float64Array), name).toEqual(Array.from(a.tensors.get(name)!.data as Float64Array));
+      expect(Array.from(b.tensors.get(name)!.data as Float64Array), name).toEqual(
+        Array.from(a.tensors.get(name)!.data as Float64Array),
+      );
     }
     const rows = parse(readFileSync(join(dir, 'part.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => Number(r.step))).toEqual([10, 20, 30, 40, 50, 60, 70]);
@@ -95,25 +192,80 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
   it('--threads 2 trains to the same weights as one thread, and a resumed run may change it', async () => {
     const dir = workdir();
     // Large enough that the weight-gradient gemms (128×128×128) are split between the threads.
-    const base = ['--data', join(dir, 'data.txt'), '--hidden', '128', '--batch-size', '8', '--seq-length', '16', '--dtype', 'f64',
-      '--eval-every', '0', '--sample-every', '0', '--log-every', '10', '--kernels', 'wasm'];
-    const straight = await run(trainCommand, 'charrnn-train', [...base, '--steps', '60', '--save', join(dir, 'one.safetensors')]);
+    const base = [
+      '--data',
+      join(dir, 'data.txt'),
+      '--hidden',
+      '128',
+      '--batch-size',
+      '8',
+      '--seq-length',
+      '16',
+      '--dtype',
+      'f64',
+      '--eval-every',
+      '0',
+      '--sample-every',
+      '0',
+      '--log-every',
+      '10',
+      '--kernels',
+      'wasm',
+    ];
+    const straight = await run(trainCommand, 'charrnn-train', [
+      ...base,
+      '--steps',
+      '60',
+      '--save',
+      join(dir, 'one.safetensors'),
+    ]);
     expect(straight.err).toBe('');
-    const part = await run(trainCommand, 'charrnn-train', [...base, '--steps', '40', '--threads', '2', '--save', join(dir, 'two.safetensors')]);
+    const part = await run(trainCommand, 'charrnn-train', [
+      ...base,
+      '--steps',
+      '40',
+      '--threads',
+      '2',
+      '--save',
+      join(dir, 'two.safetensors'),
+    ]);
     expect(part.err).toBe('');
-    const resumed = await run(trainCommand, 'charrnn-train', ['--resume', join(dir, 'two.safetensors'), '--data', join(dir, 'data.txt'), '--steps', '60', '--threads', '1', '--save', join(dir, 'two.safetensors'), '--kernels', 'wasm']);
+    const resumed = await run(trainCommand, 'charrnn-train', [
+      '--resume',
+      join(dir, 'two.safetensors'),
+      '--data',
+      join(dir, 'data.txt'),
+      '--steps',
+      '60',
+      '--threads',
+      '1',
+      '--save',
+      join(dir, 'two.safetensors'),
+      '--kernels',
+      'wasm',
+    ]);
     expect(resumed.err).toBe('');
     expect(resumed.code).toBe(0);
     const a = decodeCheckpoint(readFileSync(join(dir, 'one.safetensors')));
     const b = decodeCheckpoint(readFileSync(join(dir, 'two.safetensors')));
     for (const name of ['rnn.weight_hh_l0', 'decoder.weight', 'optim.rnn.weight_hh_l0.mem']) {
-      expect(Array.from(b.tensors.get(name)!.data as Float64Array), name).toEqual(Array.from(a.tensors.get(name)!.data as Float64Array));
+      expect(Array.from(b.tensors.get(name)!.data as Float64Array), name).toEqual(
+        Array.from(a.tensors.get(name)!.data as Float64Array),
+      );
     }
   });
 
   it('Ctrl-C saves a final checkpoint and exits 130', async () => {
     const dir = workdir();
-    const io = fakeIo(['--data', join(dir, 'data.txt'), ...small, '--steps', '100000', '--save', join(dir, 'c.safetensors')]);
+    const io = fakeIo([
+      '--data',
+      join(dir, 'data.txt'),
+      ...small,
+      '--steps',
+      '100000',
+      '--save',
+      join(dir, 'c.safetensors'),
+    ]);
     const stdout = io.stdout.write;
     let steps = 0;
     io.stdout.write = (t: string) => {
@@ -128,10 +280,29 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
   it('a NaN loss stops the run with exit 1, naming the step and keeping the last good checkpoint', async () => {
     const dir = workdir();
     // A learning rate near float32's limit, unclipped: the weights overflow within a few steps.
-    const args = ['--data', join(dir, 'data.txt'), ...small, '--steps', '1000', '--lr', '1e37', '--clip-mode', 'none', '--optimizer', 'sgd', '--save', join(dir, 'n.safetensors'), '--save-every', '1'];
+    const args = [
+      '--data',
+      join(dir, 'data.txt'),
+      ...small,
+      '--steps',
+      '1000',
+      '--lr',
+      '1e37',
+      '--clip-mode',
+      'none',
+      '--optimizer',
+      'sgd',
+      '--save',
+      join(dir, 'n.safetensors'),
+      '--save-every',
+      '1',
+    ];
     const diverged = await run(trainCommand, 'charrnn-train', args);
     expect(diverged.code).toBe(1);
-    const match = /^charrnn-train: error: training diverged: loss became (NaN|Infinity) at step (\d+); the last good checkpoint \(step (\d+)\) is in /.exec(diverged.err);
+    const match =
+      /^charrnn-train: error: training diverged: loss became (NaN|Infinity) at step (\d+); the last good checkpoint \(step (\d+)\) is in /.exec(
+        diverged.err,
+      );
     expect(match, diverged.err).not.toBeNull();
     const kept = decodeCheckpoint(readFileSync(join(dir, 'n.safetensors')));
     // Checkpoints wait while the loss is above the divergence line, so the kept one is the last step below it.
@@ -157,7 +328,11 @@ describe('bad input: one line, exit 2, nothing lost', () => {
     ['--threads 3', () => ['--threads', '3'], /--threads must be an integer in \[1, 2\], got "3"/],
     ['--lr -1', () => ['--lr', '-1'], /--lr must be a positive number, got "-1"/],
     ['--lr abc', () => ['--lr', 'abc'], /--lr must be a positive number, got "abc"/],
-    ['unknown optimizer', () => ['--optimizer', 'lion'], /--optimizer must be one of adagrad, sgd, momentum, rmsprop, adam/],
+    [
+      'unknown optimizer',
+      () => ['--optimizer', 'lion'],
+      /--optimizer must be one of adagrad, sgd, momentum, rmsprop, adam/,
+    ],
     ['unknown flag', () => ['--hiden', '3'], /unknown flag --hiden; did you mean --hidden\?/],
     ['--init and --resume', () => ['--init', 'a', '--resume', 'b'], /--init and --resume cannot be used together/],
   ];
@@ -174,14 +349,30 @@ describe('bad input: one line, exit 2, nothing lost', () => {
   it('refuses to overwrite an existing log without --force', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'old.csv'), 'precious\n');
-    const result = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), ...small, '--steps', '1', '--log', join(dir, 'old.csv')]);
+    const result = await run(trainCommand, 'charrnn-train', [
+      '--data',
+      join(dir, 'data.txt'),
+      ...small,
+      '--steps',
+      '1',
+      '--log',
+      join(dir, 'old.csv'),
+    ]);
     expect(result.code).toBe(2);
     expect(readFileSync(join(dir, 'old.csv'), 'utf8')).toBe('precious\n');
   });
 
   it('refuses truncated, foreign and mis-shaped checkpoints before using them', async () => {
     const dir = workdir();
-    await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), ...small, '--steps', '2', '--save', join(dir, 'ok.safetensors')]);
+    await run(trainCommand, 'charrnn-train', [
+      '--data',
+      join(dir, 'data.txt'),
+      ...small,
+      '--steps',
+      '2',
+      '--save',
+      join(dir, 'ok.safetensors'),
+    ]);
     const bytes = readFileSync(join(dir, 'ok.safetensors'));
     writeFileSync(join(dir, 'cut.safetensors'), bytes.subarray(0, bytes.length - 10));
     writeFileSync(join(dir, 'text.safetensors'), 'this is not a checkpoint at all');
@@ -210,12 +401,30 @@ describe('bad input: one line, exit 2, nothing lost', () => {
 
   it('names characters outside the vocabulary, in a prime and in eval data', async () => {
     const dir = workdir();
-    await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), ...small, '--steps', '1', '--save', join(dir, 'v.safetensors')]);
-    const prime = await run(sampleCommand, 'charrnn-sample', ['--checkpoint', join(dir, 'v.safetensors'), '--prime', 'Grégor 😀']);
+    await run(trainCommand, 'charrnn-train', [
+      '--data',
+      join(dir, 'data.txt'),
+      ...small,
+      '--steps',
+      '1',
+      '--save',
+      join(dir, 'v.safetensors'),
+    ]);
+    const prime = await run(sampleCommand, 'charrnn-sample', [
+      '--checkpoint',
+      join(dir, 'v.safetensors'),
+      '--prime',
+      'Grégor 😀',
+    ]);
     expect(prime.code).toBe(2);
     expect(prime.err).toMatch(/"é" \(U\+00E9\), "😀" \(U\+1F600\)/);
     writeFileSync(join(dir, 'other.txt'), 'Zürich');
-    const evaluation = await run(evalCommand, 'charrnn-eval', ['--checkpoint', join(dir, 'v.safetensors'), '--data', join(dir, 'other.txt')]);
+    const evaluation = await run(evalCommand, 'charrnn-eval', [
+      '--checkpoint',
+      join(dir, 'v.safetensors'),
+      '--data',
+      join(dir, 'other.txt'),
+    ]);
     expect(evaluation.code).toBe(2);
     expect(evaluation.err).toMatch(/"Z" \(U\+005A\), "ü" \(U\+00FC\)/);
     expect(readdirSync(dir).some((f) => f.includes('.tmp'))).toBe(false);
@@ -224,15 +433,46 @@ describe('bad input: one line, exit 2, nothing lost', () => {
 
   it('loads a checkpoint that holds only the PyTorch tensors, vocab and cell (written by another tool)', async () => {
     const dir = workdir();
-    await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), ...small, '--steps', '3', '--save', join(dir, 'full.safetensors')]);
+    await run(trainCommand, 'charrnn-train', [
+      '--data',
+      join(dir, 'data.txt'),
+      ...small,
+      '--steps',
+      '3',
+      '--save',
+      join(dir, 'full.safetensors'),
+    ]);
     const full = decodeCheckpoint(readFileSync(join(dir, 'full.safetensors')));
     const bare = new Map([...full.tensors].filter(([name]) => name.startsWith('rnn.') || name.startsWith('decoder.')));
-    writeFileSync(join(dir, 'bare.safetensors'), encodeSafetensors(bare, { vocab: full.metadata['vocab']!, cell: 'rnn' }));
-    const sample = await run(sampleCommand, 'charrnn-sample', ['--checkpoint', join(dir, 'bare.safetensors'), '--prime', 'G', '--length', '5']);
+    writeFileSync(
+      join(dir, 'bare.safetensors'),
+      encodeSafetensors(bare, { vocab: full.metadata['vocab']!, cell: 'rnn' }),
+    );
+    const sample = await run(sampleCommand, 'charrnn-sample', [
+      '--checkpoint',
+      join(dir, 'bare.safetensors'),
+      '--prime',
+      'G',
+      '--length',
+      '5',
+    ]);
     expect(sample.code).toBe(0);
-    const init = await run(trainCommand, 'charrnn-train', ['--init', join(dir, 'bare.safetensors'), '--data', join(dir, 'data.txt'), ...small, '--steps', '2']);
+    const init = await run(trainCommand, 'charrnn-train', [
+      '--init',
+      join(dir, 'bare.safetensors'),
+      '--data',
+      join(dir, 'data.txt'),
+      ...small,
+      '--steps',
+      '2',
+    ]);
     expect(init.code).toBe(0);
-    const resume = await run(trainCommand, 'charrnn-train', ['--resume', join(dir, 'bare.safetensors'), '--data', join(dir, 'data.txt')]);
+    const resume = await run(trainCommand, 'charrnn-train', [
+      '--resume',
+      join(dir, 'bare.safetensors'),
+      '--data',
+      join(dir, 'data.txt'),
+    ]);
     expect(resume.code).toBe(2);
     expect(resume.err).toMatch(/holds weights only/);
   });
@@ -240,21 +480,59 @@ describe('bad input: one line, exit 2, nothing lost', () => {
 
 describe('--init against the seed', () => {
   it('one f64 step from given weights is number for number the numpy seed loop (window data[0..5) → data[1..6))', async () => {
-    const fx = JSON.parse(readFileSync(new URL('../../../packages/model/src/fixtures/rnn-seed-training.json', import.meta.url), 'utf8'));
+    const fx = JSON.parse(
+      readFileSync(new URL('../../../packages/model/src/fixtures/rnn-seed-training.json', import.meta.url), 'utf8'),
+    );
     const dir = workdir();
-    const tensors = new Map(Object.entries(fx.params as Record<string, { shape: number[]; data: number[] }>).map(([name, t]) => [name, { dtype: 'F64' as const, shape: t.shape, data: Float64Array.from(t.data) }]));
-    writeFileSync(join(dir, 'seed.safetensors'), encodeSafetensors(tensors, { vocab: JSON.stringify(fx.vocab), cell: 'rnn' }));
+    const tensors = new Map(
+      Object.entries(fx.params as Record<string, { shape: number[]; data: number[] }>).map(([name, t]) => [
+        name,
+        { dtype: 'F64' as const, shape: t.shape, data: Float64Array.from(t.data) },
+      ]),
+    );
+    writeFileSync(
+      join(dir, 'seed.safetensors'),
+      encodeSafetensors(tensors, { vocab: JSON.stringify(fx.vocab), cell: 'rnn' }),
+    );
     writeFileSync(join(dir, 'seed.txt'), fx.text);
     const result = await run(trainCommand, 'charrnn-train', [
-      '--init', join(dir, 'seed.safetensors'), '--data', join(dir, 'seed.txt'), '--steps', '1', '--val-fraction', '0', '--dtype', 'f64',
-      '--seq-length', String(fx.seq_length), '--log', join(dir, 'seed.csv'), '--log-every', '1', '--sample-every', '0', '--kernels', 'reference',
-      '--save', join(dir, 'after.safetensors'),
+      '--init',
+      join(dir, 'seed.safetensors'),
+      '--data',
+      join(dir, 'seed.txt'),
+      '--steps',
+      '1',
+      '--val-fraction',
+      '0',
+      '--dtype',
+      'f64',
+      '--seq-length',
+      String(fx.seq_length),
+      '--log',
+      join(dir, 'seed.csv'),
+      '--log-every',
+      '1',
+      '--sample-every',
+      '0',
+      '--kernels',
+      'reference',
+      '--save',
+      join(dir, 'after.safetensors'),
     ]);
     expect(result.err).toBe('');
     const row = (parse(readFileSync(join(dir, 'seed.csv'), 'utf8'), { columns: true }) as Record<string, string>[])[0]!;
     const expected = fx.losses[0] as number;
     expect(Math.abs(Number(row.loss) * fx.seq_length - expected)).toBeLessThanOrEqual(1e-12 + 1e-10 * expected);
-    const conflict = await run(trainCommand, 'charrnn-train', ['--init', join(dir, 'seed.safetensors'), '--data', join(dir, 'seed.txt'), '--hidden', '7', '--val-fraction', '0']);
+    const conflict = await run(trainCommand, 'charrnn-train', [
+      '--init',
+      join(dir, 'seed.safetensors'),
+      '--data',
+      join(dir, 'seed.txt'),
+      '--hidden',
+      '7',
+      '--val-fraction',
+      '0',
+    ]);
     expect(conflict.code).toBe(2);
     expect(conflict.err).toMatch(/--hidden 7 conflicts with the --init checkpoint's 6/);
   });

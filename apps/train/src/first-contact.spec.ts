@@ -11,10 +11,29 @@ import { sampleCommand } from './sample-command.js';
 import { trainCommand } from './train-command.js';
 
 const TEXT = 'Gregor Samsa woke one morning from uneasy dreams. He found himself transformed in his bed. '.repeat(12);
-const SMALL = ['--hidden', '8', '--seq-length', '10', '--eval-every', '0', '--sample-every', '0', '--log-every', '5', '--kernels', 'reference'];
-const NOTHING_SAVED = 'notice: nothing was saved (no --save); to keep the weights, run with --save FILE.safetensors (e.g. --save runs/model.safetensors)\n';
+const SMALL = [
+  '--hidden',
+  '8',
+  '--seq-length',
+  '10',
+  '--eval-every',
+  '0',
+  '--sample-every',
+  '0',
+  '--log-every',
+  '5',
+  '--kernels',
+  'reference',
+];
+const NOTHING_SAVED =
+  'notice: nothing was saved (no --save); to keep the weights, run with --save FILE.safetensors (e.g. --save runs/model.safetensors)\n';
 
-async function run(command: typeof trainCommand, name: string, argv: string[], interruptAfter?: number): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  command: typeof trainCommand,
+  name: string,
+  argv: string[],
+  interruptAfter?: number,
+): Promise<{ code: number; out: string; err: string }> {
   const io = fakeIo(argv);
   const pending = runCommand(name, command, io);
   if (interruptAfter !== undefined) setTimeout(() => io.interrupt(), interruptAfter);
@@ -38,14 +57,27 @@ describe('a run without --save', () => {
 
   it('says it after Ctrl-C too (exit 130)', async () => {
     const dir = data();
-    const r = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), ...SMALL, '--steps', '1000000'], 50);
+    const r = await run(
+      trainCommand,
+      'charrnn-train',
+      ['--data', join(dir, 'data.txt'), ...SMALL, '--steps', '1000000'],
+      50,
+    );
     expect(r.code).toBe(130);
     expect(r.err).toBe(NOTHING_SAVED);
   });
 
   it('is silent about saving when --save was given', async () => {
     const dir = data();
-    const r = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), ...SMALL, '--steps', '10', '--save', join(dir, 'm.safetensors')]);
+    const r = await run(trainCommand, 'charrnn-train', [
+      '--data',
+      join(dir, 'data.txt'),
+      ...SMALL,
+      '--steps',
+      '10',
+      '--save',
+      join(dir, 'm.safetensors'),
+    ]);
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
   });
@@ -55,14 +87,43 @@ describe('one flag name per setting', () => {
   it('train and sample both take --temperature; train still takes --sample-temperature', async () => {
     const dir = data();
     const save = join(dir, 'm.safetensors');
-    const t = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), ...SMALL, '--steps', '10', '--save', save, '--temperature', '0.5', '--sample-every', '5', '--sample-length', '20']);
+    const t = await run(trainCommand, 'charrnn-train', [
+      '--data',
+      join(dir, 'data.txt'),
+      ...SMALL,
+      '--steps',
+      '10',
+      '--save',
+      save,
+      '--temperature',
+      '0.5',
+      '--sample-every',
+      '5',
+      '--sample-length',
+      '20',
+    ]);
     expect(t.code).toBe(0);
-    const old = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), ...SMALL, '--steps', '10', '--sample-temperature', '0.5']);
+    const old = await run(trainCommand, 'charrnn-train', [
+      '--data',
+      join(dir, 'data.txt'),
+      ...SMALL,
+      '--steps',
+      '10',
+      '--sample-temperature',
+      '0.5',
+    ]);
     expect(old.code).toBe(0);
     const bad = await run(trainCommand, 'charrnn-train', ['--temperature', '0']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/^charrnn-train: error: --temperature must be a positive number, got "0"\n/);
-    const s = await run(sampleCommand, 'charrnn-sample', ['--checkpoint', save, '--temperature', '0.5', '--length', '10']);
+    const s = await run(sampleCommand, 'charrnn-sample', [
+      '--checkpoint',
+      save,
+      '--temperature',
+      '0.5',
+      '--length',
+      '10',
+    ]);
     expect(s.code).toBe(0);
     expect(s.err).toBe('');
   });

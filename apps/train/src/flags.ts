@@ -10,7 +10,7 @@ const HELP: Record<keyof TrainConfig, string> = {
   hidden: 'hidden units per layer (H)',
   layers: 'stacked recurrent layers',
   dropout: 'dropout between layers while training (inverted, seeded)',
-  outputDropout: 'dropout on the top layer\'s output, before the decoder, while training',
+  outputDropout: "dropout on the top layer's output, before the decoder, while training",
   weightInit: 'weight init: auto = seed (randn*0.01, zero biases) for rnn, pytorch (uniform ±1/sqrt(H)) for lstm/gru',
   seqLength: 'characters per window (T): how far back gradients flow',
   batchSize: 'streams trained at once (B), each at its own offset of the text',
@@ -19,7 +19,8 @@ const HELP: Record<keyof TrainConfig, string> = {
   optimizer: 'update rule',
   lr: 'learning rate',
   momentum: 'momentum (for --optimizer momentum)',
-  lrSchedule: 'learning-rate schedule over --steps: constant, cosine or linear decay to lr×lr-min-factor, step (×lr-decay every lr-decay-every steps), plateau (×lr-decay after lr-patience evaluations without a new best)',
+  lrSchedule:
+    'learning-rate schedule over --steps: constant, cosine or linear decay to lr×lr-min-factor, step (×lr-decay every lr-decay-every steps), plateau (×lr-decay after lr-patience evaluations without a new best)',
   warmup: 'steps of linear warmup from lr/warmup to lr (0: none)',
   lrMinFactor: 'floor of the schedule as a fraction of --lr',
   lrDecay: 'factor of each step/plateau decay',
@@ -40,7 +41,7 @@ const HELP: Record<keyof TrainConfig, string> = {
   topP: 'nucleus sampling: only among the most likely characters whose probabilities sum to p (1: all)',
   logEvery: 'steps between log rows and progress lines',
   saveEvery: 'steps between checkpoints when --save is given (0: only at the end)',
-  threads: 'threads for one run\'s large matrix products: 2 uses a second core (wasm kernels; same results)',
+  threads: "threads for one run's large matrix products: 2 uses a second core (wasm kernels; same results)",
 };
 
 function kebab(key: string): string {
@@ -59,7 +60,13 @@ function configFlag(key: keyof TrainConfig): FlagSpec {
   const rule = CONFIG_RULES[key];
   const base = { flag: kebab(key), help: HELP[key], default: DEFAULT_TRAIN_CONFIG[key], ...FLAG_NAMES[key] };
   if (rule.kind === 'enum') return { ...base, kind: 'enum', values: rule.values };
-  return { ...base, kind: rule.kind, min: rule.min, ...(rule.max !== undefined ? { max: rule.max } : {}), ...(rule.kind === 'number' ? { exclusiveMin: rule.exclusiveMin, exclusiveMax: rule.exclusiveMax } : {}) };
+  return {
+    ...base,
+    kind: rule.kind,
+    min: rule.min,
+    ...(rule.max !== undefined ? { max: rule.max } : {}),
+    ...(rule.kind === 'number' ? { exclusiveMin: rule.exclusiveMin, exclusiveMax: rule.exclusiveMax } : {}),
+  };
 }
 
 export const CONFIG_FLAGS = Object.fromEntries(
@@ -67,24 +74,71 @@ export const CONFIG_FLAGS = Object.fromEntries(
 ) as Record<keyof TrainConfig, FlagSpec>;
 
 /** The sampling flags charrnn-sample shares with charrnn-train (its printed samples), same names and rules. */
-export const SAMPLING_FLAGS = { temperature: CONFIG_FLAGS.temperature, topK: CONFIG_FLAGS.topK, topP: CONFIG_FLAGS.topP };
+export const SAMPLING_FLAGS = {
+  temperature: CONFIG_FLAGS.temperature,
+  topK: CONFIG_FLAGS.topK,
+  topP: CONFIG_FLAGS.topP,
+};
 
 export const KERNEL_FLAG: FlagSpec = {
-  flag: 'kernels', kind: 'enum', values: ['auto', 'reference', 'wasm'], default: 'auto',
+  flag: 'kernels',
+  kind: 'enum',
+  values: ['auto', 'reference', 'wasm'],
+  default: 'auto',
   help: 'compute kernels: auto picks WebAssembly SIMD (with the native gemm where npm ci built it) when available, else the reference TypeScript loops',
 };
 
 export const TRAIN_APP_FLAGS = {
-  data: { flag: 'data', kind: 'string', placeholder: 'FILE', help: 'UTF-8 text to train on (default: the project\'s own sources, embedded)' },
+  data: {
+    flag: 'data',
+    kind: 'string',
+    placeholder: 'FILE',
+    help: "UTF-8 text to train on (default: the project's own sources, embedded)",
+  },
   log: { flag: 'log', kind: 'string', placeholder: 'FILE.csv', help: 'append one CSV row per logged step' },
   save: { flag: 'save', kind: 'string', placeholder: 'FILE.safetensors', help: 'write checkpoints here (atomically)' },
-  saveBest: { flag: 'save-best', kind: 'string', placeholder: 'FILE.safetensors', help: 'also keep the checkpoint of the best validation loss here (rewritten at each new best; resumable)' },
-  init: { flag: 'init', kind: 'string', placeholder: 'FILE', help: 'start from these weights (vocabulary and architecture too) with a fresh optimizer' },
-  extendVocab: { flag: 'extend-vocab', kind: 'boolean', help: 'with --init: characters of --data outside the checkpoint\'s vocabulary are added with fresh weights (one line says which)' },
-  resume: { flag: 'resume', kind: 'string', placeholder: 'FILE', help: 'continue a run saved with --save exactly where it stopped' },
-  force: { flag: 'force', kind: 'boolean', help: 'replace an existing --save checkpoint or --log file instead of refusing' },
-  divergeFactor: { flag: 'diverge-factor', kind: 'number', min: 0, default: DEFAULT_DIVERGENCE.factor, help: 'stop (exit 1) when the loss stays above this many times ln V (a uniform guess) for --diverge-window steps; 0: only a non-finite loss stops' },
-  divergeWindow: { flag: 'diverge-window', kind: 'int', min: 1, default: DEFAULT_DIVERGENCE.window, help: 'consecutive steps above the --diverge-factor line that count as diverged' },
+  saveBest: {
+    flag: 'save-best',
+    kind: 'string',
+    placeholder: 'FILE.safetensors',
+    help: 'also keep the checkpoint of the best validation loss here (rewritten at each new best; resumable)',
+  },
+  init: {
+    flag: 'init',
+    kind: 'string',
+    placeholder: 'FILE',
+    help: 'start from these weights (vocabulary and architecture too) with a fresh optimizer',
+  },
+  extendVocab: {
+    flag: 'extend-vocab',
+    kind: 'boolean',
+    help: "with --init: characters of --data outside the checkpoint's vocabulary are added with fresh weights (one line says which)",
+  },
+  resume: {
+    flag: 'resume',
+    kind: 'string',
+    placeholder: 'FILE',
+    help: 'continue a run saved with --save exactly where it stopped',
+  },
+  force: {
+    flag: 'force',
+    kind: 'boolean',
+    help: 'replace an existing --save checkpoint or --log file instead of refusing',
+  },
+  divergeFactor: {
+    flag: 'diverge-factor',
+    kind: 'number',
+    min: 0,
+    default: DEFAULT_DIVERGENCE.factor,
+    help: 'stop (exit 1) when the loss stays above this many times ln V (a uniform guess) for --diverge-window steps; 0: only a non-finite loss stops',
+  },
+  divergeWindow: {
+    flag: 'diverge-window',
+    kind: 'int',
+    min: 1,
+    default: DEFAULT_DIVERGENCE.window,
+    help: 'consecutive steps above the --diverge-factor line that count as diverged',
+  },
   kernels: KERNEL_FLAG,
 } satisfies Record<string, FlagSpec>;
 

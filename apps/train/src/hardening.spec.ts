@@ -28,16 +28,50 @@ async function run(command: typeof trainCommand, argv: string[]): Promise<{ code
   return { code, out: io.out(), err: io.err() };
 }
 
-const small = ['--hidden', '12', '--seq-length', '10', '--eval-every', '0', '--sample-every', '0', '--log-every', '10', '--kernels', 'reference'];
+const small = [
+  '--hidden',
+  '12',
+  '--seq-length',
+  '10',
+  '--eval-every',
+  '0',
+  '--sample-every',
+  '0',
+  '--log-every',
+  '10',
+  '--kernels',
+  'reference',
+];
 
 describe('outputs are checked before any work', () => {
   it.each([
-    ['a missing directory', (d: string) => join(d, 'nope', 'run.safetensors'), /--save file ".*run.safetensors": its directory ".*nope" does not exist/],
+    [
+      'a missing directory',
+      (d: string) => join(d, 'nope', 'run.safetensors'),
+      /--save file ".*run.safetensors": its directory ".*nope" does not exist/,
+    ],
     ['a device', () => '/dev/null', /--save file "\/dev\/null" is a character device/],
-    ['a FIFO', (d: string) => (execFileSync('mkfifo', [join(d, 'p')]), join(d, 'p')), /is a named pipe \(FIFO\)/],
+    [
+      'a FIFO',
+      (d: string) => {
+        execFileSync('mkfifo', [join(d, 'p')]);
+        return join(d, 'p');
+      },
+      /is a named pipe \(FIFO\)/,
+    ],
   ])('--save onto %s fails at the start with one line; the log is not even created', async (_name, target, message) => {
     const dir = workdir();
-    const result = await run(trainCommand, ['--data', join(dir, 'data.txt'), ...small, '--steps', '20', '--log', join(dir, 'run.csv'), '--save', target(dir)]);
+    const result = await run(trainCommand, [
+      '--data',
+      join(dir, 'data.txt'),
+      ...small,
+      '--steps',
+      '20',
+      '--log',
+      join(dir, 'run.csv'),
+      '--save',
+      target(dir),
+    ]);
     expect(result.code).toBe(2);
     expect(result.err).toMatch(message);
     expect(result.err.split('\n').filter(Boolean).length).toBeLessThanOrEqual(2);
@@ -52,14 +86,27 @@ describe('outputs are checked before any work', () => {
     const before = readFileSync(join(dir, 'run.safetensors'));
     const again = await run(trainCommand, [...base, '--steps', '20']);
     expect(again.code).toBe(2);
-    expect(again.err).toMatch(/--save file ".*run.safetensors" already exists\nhint: add --force to replace it, --resume it/);
+    expect(again.err).toMatch(
+      /--save file ".*run.safetensors" already exists\nhint: add --force to replace it, --resume it/,
+    );
     expect(readFileSync(join(dir, 'run.safetensors'))).toEqual(before);
     expect((await run(trainCommand, [...base, '--steps', '20', '--seed', '2', '--force'])).code).toBe(0);
-    expect((await run(trainCommand, ['--resume', join(dir, 'run.safetensors'), '--save', join(dir, 'run.safetensors'), '--steps', '30'])).code).toBe(0);
+    expect(
+      (
+        await run(trainCommand, [
+          '--resume',
+          join(dir, 'run.safetensors'),
+          '--save',
+          join(dir, 'run.safetensors'),
+          '--steps',
+          '30',
+        ])
+      ).code,
+    ).toBe(0);
     expect(decodeCheckpoint(readFileSync(join(dir, 'run.safetensors'))).training?.step).toBe(30);
   });
 
-  it('an output never overwrites the run\'s own input, even with --force', async () => {
+  it("an output never overwrites the run's own input, even with --force", async () => {
     const dir = workdir();
     const data = join(dir, 'data.txt');
     const result = await run(trainCommand, ['--data', data, ...small, '--steps', '5', '--save', data, '--force']);
@@ -73,9 +120,19 @@ describe('outputs are checked before any work', () => {
     const save = join(dir, 'run.safetensors');
     const lock = acquireLock(save, '--save file', 'charrnn-train');
     try {
-      const second = await run(trainCommand, ['--data', join(dir, 'data.txt'), ...small, '--steps', '20', '--save', save]);
+      const second = await run(trainCommand, [
+        '--data',
+        join(dir, 'data.txt'),
+        ...small,
+        '--steps',
+        '20',
+        '--save',
+        save,
+      ]);
       expect(second.code).toBe(2);
-      expect(second.err).toMatch(new RegExp(`--save file ".*run.safetensors" is in use by charrnn-train \\(pid ${process.pid}, since `));
+      expect(second.err).toMatch(
+        new RegExp(`--save file ".*run.safetensors" is in use by charrnn-train \\(pid ${process.pid}, since `),
+      );
     } finally {
       lock.release();
     }
@@ -96,7 +153,19 @@ describe('inputs', () => {
 
   it('a checkpoint with a NaN weight is refused by eval, sample and --init, naming the tensor', async () => {
     const dir = workdir();
-    expect((await run(trainCommand, ['--data', join(dir, 'data.txt'), ...small, '--steps', '10', '--save', join(dir, 'run.safetensors')])).code).toBe(0);
+    expect(
+      (
+        await run(trainCommand, [
+          '--data',
+          join(dir, 'data.txt'),
+          ...small,
+          '--steps',
+          '10',
+          '--save',
+          join(dir, 'run.safetensors'),
+        ])
+      ).code,
+    ).toBe(0);
     const { metadata, tensors } = decodeSafetensors(readFileSync(join(dir, 'run.safetensors')));
     (tensors.get('decoder.weight')!.data as Float32Array)[3] = Number.NaN;
     writeFileSync(join(dir, 'nan.safetensors'), encodeSafetensors(tensors, metadata));
@@ -109,7 +178,9 @@ describe('inputs', () => {
     for (const r of results) {
       expect(r.code).toBe(2);
       expect(r.out).toBe('');
-      expect(r.err).toMatch(/file ".*nan.safetensors" cannot be used: tensor "decoder.weight" has a non-finite value \(NaN\) at entry 3/);
+      expect(r.err).toMatch(
+        /file ".*nan.safetensors" cannot be used: tensor "decoder.weight" has a non-finite value \(NaN\) at entry 3/,
+      );
     }
   });
 });
@@ -119,13 +190,31 @@ describe('resume', () => {
     const dir = workdir();
     const save = join(dir, 'run.safetensors');
     const log = join(dir, 'run.csv');
-    expect((await run(trainCommand, ['--data', join(dir, 'data.txt'), ...small, '--steps', '40', '--save', save, '--log', log])).code).toBe(0);
+    expect(
+      (
+        await run(trainCommand, [
+          '--data',
+          join(dir, 'data.txt'),
+          ...small,
+          '--steps',
+          '40',
+          '--save',
+          save,
+          '--log',
+          log,
+        ])
+      ).code,
+    ).toBe(0);
     // A session killed after logging step 50 and 60 but before saving, with half a row written.
     writeFileSync(log, `${readFileSync(log, 'utf8')}50,500,1,1,,,0.1,1,0,1,9\n60,600,1,1,,,0.1,1,0,1,9\n70,7`);
     const resumed = await run(trainCommand, ['--resume', save, '--save', save, '--log', log, '--steps', '60']);
     expect(resumed.err).toBe('');
     expect(resumed.code).toBe(0);
-    const rows = readFileSync(log, 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+    const rows = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(','));
     expect(rows.map((r) => Number(r[0]))).toEqual([10, 20, 30, 40, 50, 60]);
     const elapsed = rows.map((r) => Number(r[10]));
     for (let i = 1; i < elapsed.length; i++) expect(elapsed[i]!).toBeGreaterThan(elapsed[i - 1]!);
@@ -135,17 +224,25 @@ describe('resume', () => {
   it('refuses in one line, naming --data, when the remembered text changed or moved', async () => {
     const dir = workdir();
     const save = join(dir, 'run.safetensors');
-    expect((await run(trainCommand, ['--data', join(dir, 'data.txt'), ...small, '--steps', '10', '--save', save])).code).toBe(0);
+    expect(
+      (await run(trainCommand, ['--data', join(dir, 'data.txt'), ...small, '--steps', '10', '--save', save])).code,
+    ).toBe(0);
     writeFileSync(join(dir, 'data.txt'), TEXT.replace('Gregor', 'Grete'));
     const changed = await run(trainCommand, ['--resume', save, '--steps', '20']);
     expect(changed.code).toBe(2);
-    expect(changed.err).toMatch(/the run's training text ".*data.txt" has changed since the checkpoint was written .*\nhint: restore the file, or pass --data FILE/);
+    expect(changed.err).toMatch(
+      /the run's training text ".*data.txt" has changed since the checkpoint was written .*\nhint: restore the file, or pass --data FILE/,
+    );
     execFileSync('rm', [join(dir, 'data.txt')]);
     const moved = await run(trainCommand, ['--resume', save, '--steps', '20']);
     expect(moved.code).toBe(2);
-    expect(moved.err).toMatch(/the run's training text ".*data.txt" cannot be read: does not exist\nhint: pass --data FILE/);
+    expect(moved.err).toMatch(
+      /the run's training text ".*data.txt" cannot be read: does not exist\nhint: pass --data FILE/,
+    );
     writeFileSync(join(dir, 'elsewhere.txt'), TEXT);
-    expect((await run(trainCommand, ['--resume', save, '--steps', '20', '--data', join(dir, 'elsewhere.txt')])).code).toBe(0);
+    expect(
+      (await run(trainCommand, ['--resume', save, '--steps', '20', '--data', join(dir, 'elsewhere.txt')])).code,
+    ).toBe(0);
   });
 });
 
@@ -153,10 +250,30 @@ describe('divergence', () => {
   it('a finite but exploding loss (lr 1e9, sgd, no clipping) exits 1, keeps the last good checkpoint, and is not "completed"', async () => {
     const dir = workdir();
     const save = join(dir, 'run.safetensors');
-    const result = await run(trainCommand, ['--data', join(dir, 'data.txt'), ...small, '--steps', '500', '--lr', '1e9', '--optimizer', 'sgd', '--clip-mode', 'none', '--save', save, '--save-every', '1', '--diverge-window', '20']);
+    const result = await run(trainCommand, [
+      '--data',
+      join(dir, 'data.txt'),
+      ...small,
+      '--steps',
+      '500',
+      '--lr',
+      '1e9',
+      '--optimizer',
+      'sgd',
+      '--clip-mode',
+      'none',
+      '--save',
+      save,
+      '--save-every',
+      '1',
+      '--diverge-window',
+      '20',
+    ]);
     expect(result.code).toBe(1);
     expect(result.out).not.toMatch(/completed/);
-    expect(result.err).toMatch(/^charrnn-x: error: training diverged: loss (stayed above 3 × ln V = [\d.]+ nats for 20 steps|became)/);
+    expect(result.err).toMatch(
+      /^charrnn-x: error: training diverged: loss (stayed above 3 × ln V = [\d.]+ nats for 20 steps|became)/,
+    );
     if (existsSync(save)) {
       const kept = decodeCheckpoint(readFileSync(save));
       expect(result.err).toMatch(new RegExp(`the last good checkpoint \\(step ${kept.training!.step}\\)`));

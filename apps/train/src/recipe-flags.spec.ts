@@ -14,7 +14,11 @@ import { trainCommand } from './train-command.js';
 
 const TEXT = 'Gregor Samsa woke one morning from uneasy dreams. He found himself transformed in his bed. '.repeat(12);
 
-async function run(command: typeof trainCommand, name: string, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  command: typeof trainCommand,
+  name: string,
+  argv: string[],
+): Promise<{ code: number; out: string; err: string }> {
   const io = fakeIo(argv);
   const code = await runCommand(name, command, io);
   return { code, out: io.out(), err: io.err() };
@@ -26,9 +30,38 @@ describe('charrnn-train recipe flags', () => {
     writeFileSync(join(dir, 'data.txt'), TEXT);
     writeFileSync(join(dir, 'val.txt'), TEXT.slice(TEXT.length - Math.floor(TEXT.length * 0.1)));
     const args = [
-      '--data', join(dir, 'data.txt'), '--hidden', '24', '--seq-length', '10', '--sample-every', '0', '--kernels', 'reference', '--dtype', 'f64',
-      '--optimizer', 'adam', '--lr', '0.03', '--lr-schedule', 'cosine', '--warmup', '5', '--weight-decay', '0.01', '--steps', '200', '--eval-every', '20',
-      '--save', join(dir, 'last.safetensors'), '--save-best', join(dir, 'best.safetensors'), '--patience', '3',
+      '--data',
+      join(dir, 'data.txt'),
+      '--hidden',
+      '24',
+      '--seq-length',
+      '10',
+      '--sample-every',
+      '0',
+      '--kernels',
+      'reference',
+      '--dtype',
+      'f64',
+      '--optimizer',
+      'adam',
+      '--lr',
+      '0.03',
+      '--lr-schedule',
+      'cosine',
+      '--warmup',
+      '5',
+      '--weight-decay',
+      '0.01',
+      '--steps',
+      '200',
+      '--eval-every',
+      '20',
+      '--save',
+      join(dir, 'last.safetensors'),
+      '--save-best',
+      join(dir, 'best.safetensors'),
+      '--patience',
+      '3',
     ];
     const train = await run(trainCommand, 'charrnn-train', args);
     expect(train.err).toBe('');
@@ -38,7 +71,14 @@ describe('charrnn-train recipe flags', () => {
     const bestLine = /best val_loss (\d+\.\d+)/.exec(train.out);
     expect(bestLine).not.toBeNull();
     // The validation pass scores the held-out tail from a zero state, as eval does.
-    const evaluation = await run(evalCommand, 'charrnn-eval', ['--checkpoint', join(dir, 'best.safetensors'), '--data', join(dir, 'val.txt'), '--kernels', 'reference']);
+    const evaluation = await run(evalCommand, 'charrnn-eval', [
+      '--checkpoint',
+      join(dir, 'best.safetensors'),
+      '--data',
+      join(dir, 'val.txt'),
+      '--kernels',
+      'reference',
+    ]);
     const score = JSON.parse(evaluation.out);
     expect(Math.abs(score.loss - best.training!.bestValLoss!)).toBeLessThanOrEqual(1e-9);
     expect(best.config).toMatchObject({ lrSchedule: 'cosine', warmup: 5, weightDecay: 0.01, patience: 3 });
@@ -47,10 +87,37 @@ describe('charrnn-train recipe flags', () => {
   it('charrnn-eval --dynamic adapts while scoring: lr 0 is the static score, a step lowers it on repetitive text', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'charrnn-dyn-'));
     writeFileSync(join(dir, 'data.txt'), TEXT);
-    const train = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), '--hidden', '16', '--seq-length', '10', '--steps', '30', '--sample-every', '0', '--kernels', 'reference', '--save', join(dir, 'm.safetensors')]);
+    const train = await run(trainCommand, 'charrnn-train', [
+      '--data',
+      join(dir, 'data.txt'),
+      '--hidden',
+      '16',
+      '--seq-length',
+      '10',
+      '--steps',
+      '30',
+      '--sample-every',
+      '0',
+      '--kernels',
+      'reference',
+      '--save',
+      join(dir, 'm.safetensors'),
+    ]);
     expect(train.code).toBe(0);
     const score = async (extra: string[]): Promise<{ bpc: number; count: number; dynamic?: unknown }> =>
-      JSON.parse((await run(evalCommand, 'charrnn-eval', ['--checkpoint', join(dir, 'm.safetensors'), '--data', join(dir, 'data.txt'), '--kernels', 'reference', ...extra])).out);
+      JSON.parse(
+        (
+          await run(evalCommand, 'charrnn-eval', [
+            '--checkpoint',
+            join(dir, 'm.safetensors'),
+            '--data',
+            join(dir, 'data.txt'),
+            '--kernels',
+            'reference',
+            ...extra,
+          ])
+        ).out,
+      );
     const plain = await score([]);
     const still = await score(['--dynamic', '--dynamic-lr', '0']);
     const adapted = await score(['--dynamic', '--dynamic-lr', '0.5', '--dynamic-segment', '10']);
@@ -63,16 +130,56 @@ describe('charrnn-train recipe flags', () => {
     const dir = mkdtempSync(join(tmpdir(), 'charrnn-vocab-'));
     writeFileSync(join(dir, 'data.txt'), TEXT);
     writeFileSync(join(dir, 'new.txt'), `${TEXT}Über Zoë! `.repeat(2));
-    const base = ['--hidden', '12', '--seq-length', '10', '--steps', '10', '--sample-every', '0', '--kernels', 'reference'];
-    expect((await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), ...base, '--save', join(dir, 'a.safetensors')])).code).toBe(0);
-    const refused = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'new.txt'), ...base, '--init', join(dir, 'a.safetensors')]);
+    const base = [
+      '--hidden',
+      '12',
+      '--seq-length',
+      '10',
+      '--steps',
+      '10',
+      '--sample-every',
+      '0',
+      '--kernels',
+      'reference',
+    ];
+    expect(
+      (
+        await run(trainCommand, 'charrnn-train', [
+          '--data',
+          join(dir, 'data.txt'),
+          ...base,
+          '--save',
+          join(dir, 'a.safetensors'),
+        ])
+      ).code,
+    ).toBe(0);
+    const refused = await run(trainCommand, 'charrnn-train', [
+      '--data',
+      join(dir, 'new.txt'),
+      ...base,
+      '--init',
+      join(dir, 'a.safetensors'),
+    ]);
     expect(refused.code).toBe(2);
-    expect(refused.err).toMatch(/^charrnn-train: error: --data the text has 4 character\(s\) outside the checkpoint's vocabulary/);
+    expect(refused.err).toMatch(
+      /^charrnn-train: error: --data the text has 4 character\(s\) outside the checkpoint's vocabulary/,
+    );
     expect(refused.err).toContain('hint: add --extend-vocab');
-    const extended = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'new.txt'), ...base, '--init', join(dir, 'a.safetensors'), '--extend-vocab', '--save', join(dir, 'b.safetensors')]);
+    const extended = await run(trainCommand, 'charrnn-train', [
+      '--data',
+      join(dir, 'new.txt'),
+      ...base,
+      '--init',
+      join(dir, 'a.safetensors'),
+      '--extend-vocab',
+      '--save',
+      join(dir, 'b.safetensors'),
+    ]);
     expect(extended.code).toBe(0);
     const before = decodeCheckpoint(readFileSync(join(dir, 'a.safetensors'))).vocab.size;
-    expect(extended.err).toBe(`extended the vocabulary from ${before} to ${before + 4} characters, new: "!ZÜë"; their weights start fresh\n`);
+    expect(extended.err).toBe(
+      `extended the vocabulary from ${before} to ${before + 4} characters, new: "!ZÜë"; their weights start fresh\n`,
+    );
     expect(decodeCheckpoint(readFileSync(join(dir, 'b.safetensors'))).vocab.size).toBe(before + 4);
     const alone = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'new.txt'), '--extend-vocab']);
     expect(alone.err.split('\n')[0]).toBe('charrnn-train: error: --extend-vocab needs --init FILE');
@@ -82,14 +189,31 @@ describe('charrnn-train recipe flags', () => {
     const dir = mkdtempSync(join(tmpdir(), 'charrnn-best-'));
     writeFileSync(join(dir, 'data.txt'), TEXT);
     const same = join(dir, 'x.safetensors');
-    const result = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'data.txt'), '--save', same, '--save-best', same]);
+    const result = await run(trainCommand, 'charrnn-train', [
+      '--data',
+      join(dir, 'data.txt'),
+      '--save',
+      same,
+      '--save-best',
+      same,
+    ]);
     expect(result.code).toBe(2);
     expect(result.err.split('\n')[0]).toBe('charrnn-train: error: --save-best must name another file than --save');
   });
 
   it('lists every recipe flag in --help', async () => {
     const help = await run(trainCommand, 'charrnn-train', ['--help']);
-    for (const flag of ['--lr-schedule', '--warmup', '--lr-min-factor', '--lr-decay', '--lr-decay-every', '--lr-patience', '--weight-decay', '--patience', '--save-best']) {
+    for (const flag of [
+      '--lr-schedule',
+      '--warmup',
+      '--lr-min-factor',
+      '--lr-decay',
+      '--lr-decay-every',
+      '--lr-patience',
+      '--weight-decay',
+      '--patience',
+      '--save-best',
+    ]) {
       expect(help.out).toContain(flag);
     }
   });

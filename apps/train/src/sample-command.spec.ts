@@ -7,14 +7,19 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '@charrnn/cli';
 import { fakeIo, type FakeIo } from '@charrnn/cli/testing';
-import { sampleCommand, unescape } from './sample-command.js';
+import { sampleCommand, unescapeArgument } from './sample-command.js';
 import { trainCommand } from './train-command.js';
 
 const TEXT = 'Gregor Samsa woke one morning from uneasy dreams. He found himself transformed in his bed.\n'.repeat(12);
 let dir = '';
 let checkpoint = '';
 
-async function run(command: typeof trainCommand, name: string, argv: string[], io: FakeIo = fakeIo(argv)): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  command: typeof trainCommand,
+  name: string,
+  argv: string[],
+  io: FakeIo = fakeIo(argv),
+): Promise<{ code: number; out: string; err: string }> {
   const code = await runCommand(name, command, io);
   return { code, out: io.out(), err: io.err() };
 }
@@ -27,9 +32,32 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'data.txt'), TEXT);
   checkpoint = join(dir, 'run.safetensors');
   const train = await run(trainCommand, 'charrnn-train', [
-    '--data', join(dir, 'data.txt'), '--hidden', '16', '--seq-length', '10', '--steps', '150', '--eval-every', '0',
-    '--sample-every', '50', '--sample-length', '30', '--temperature', '0.5', '--top-k', '5', '--top-p', '0.9',
-    '--log-every', '50', '--kernels', 'reference', '--save', checkpoint,
+    '--data',
+    join(dir, 'data.txt'),
+    '--hidden',
+    '16',
+    '--seq-length',
+    '10',
+    '--steps',
+    '150',
+    '--eval-every',
+    '0',
+    '--sample-every',
+    '50',
+    '--sample-length',
+    '30',
+    '--temperature',
+    '0.5',
+    '--top-k',
+    '5',
+    '--top-p',
+    '0.9',
+    '--log-every',
+    '50',
+    '--kernels',
+    'reference',
+    '--save',
+    checkpoint,
   ]);
   expect(train.err).toBe('');
   expect(train.code).toBe(0);
@@ -57,15 +85,34 @@ describe('charrnn-sample options', () => {
     const free = (await sample(['--prime', 'G', '--length', '400', '--argmax'])).out;
     const stop = free.slice(20, 23);
     const at = free.indexOf(stop, 1);
-    const stopped = await sample(['--prime', 'G', '--length', '400', '--argmax', '--stop', stop.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')]);
+    const stopped = await sample([
+      '--prime',
+      'G',
+      '--length',
+      '400',
+      '--argmax',
+      '--stop',
+      stop.replace(/\\/g, '\\\\').replace(/\n/g, '\\n'),
+    ]);
     expect(stopped.code).toBe(0);
     expect(stopped.out).toBe(`${free.slice(0, at)}\n`);
-    expect(unescape('a\\tb\\\\n\\n')).toBe('a\tb\\n\n');
+    expect(unescapeArgument('a\\tb\\\\n\\n')).toBe('a\tb\\n\n');
   });
 
   it('streams: a long sample arrives in several writes, and Ctrl-C stops it after a chunk (exit 130)', async () => {
     const writes: string[] = [];
-    const io = fakeIo(['--checkpoint', checkpoint, '--kernels', 'reference', '--prime', 'G', '--length', '20000', '--seed', '2']);
+    const io = fakeIo([
+      '--checkpoint',
+      checkpoint,
+      '--kernels',
+      'reference',
+      '--prime',
+      'G',
+      '--length',
+      '20000',
+      '--seed',
+      '2',
+    ]);
     const write = io.stdout.write;
     io.stdout.write = (text: string) => {
       writes.push(text);

@@ -2,7 +2,16 @@
 // chunk by chunk as it is generated, so a long sample starts printing at once.
 
 import {
-  EXIT_INTERRUPTED, EXIT_OK, UsageError, chooseKernels, formatHelp, parseFlags, readCheckpoint, readText, type CommandIo, type FlagSpec,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  UsageError,
+  chooseKernels,
+  formatHelp,
+  parseFlags,
+  readCheckpoint,
+  readText,
+  type CommandIo,
+  type FlagSpec,
 } from '@charrnn/cli';
 import { formatChar, type Vocabulary } from '@charrnn/corpus';
 import { sampleChunks } from '@charrnn/model';
@@ -11,12 +20,37 @@ import { modelFromCheckpoint } from '@charrnn/train';
 import { KERNEL_FLAG, SAMPLING_FLAGS } from './flags.js';
 
 const FLAGS = {
-  checkpoint: { flag: 'checkpoint', kind: 'string', placeholder: 'FILE', help: 'model to sample from (.safetensors written by charrnn-train --save)' },
-  prime: { flag: 'prime', kind: 'string', help: 'text to start from; the model continues it (default: a newline, or the first vocabulary character)' },
-  primeFile: { flag: 'prime-file', kind: 'string', placeholder: 'FILE', help: 'read the prime text from a UTF-8 file instead' },
-  length: { flag: 'length', kind: 'int', min: 0, default: 500, help: 'characters to generate (at most, with --stop)', aliases: ['sample-length'] },
+  checkpoint: {
+    flag: 'checkpoint',
+    kind: 'string',
+    placeholder: 'FILE',
+    help: 'model to sample from (.safetensors written by charrnn-train --save)',
+  },
+  prime: {
+    flag: 'prime',
+    kind: 'string',
+    help: 'text to start from; the model continues it (default: a newline, or the first vocabulary character)',
+  },
+  primeFile: {
+    flag: 'prime-file',
+    kind: 'string',
+    placeholder: 'FILE',
+    help: 'read the prime text from a UTF-8 file instead',
+  },
+  length: {
+    flag: 'length',
+    kind: 'int',
+    min: 0,
+    default: 500,
+    help: 'characters to generate (at most, with --stop)',
+    aliases: ['sample-length'],
+  },
   ...SAMPLING_FLAGS,
-  stop: { flag: 'stop', kind: 'string', help: 'end the sample when the model writes this text (not printed); \\n, \\t and \\\\ are escapes' },
+  stop: {
+    flag: 'stop',
+    kind: 'string',
+    help: 'end the sample when the model writes this text (not printed); \\n, \\t and \\\\ are escapes',
+  },
   argmax: { flag: 'argmax', kind: 'boolean', help: 'always take the most likely character (deterministic)' },
   seed: { flag: 'seed', kind: 'int', min: 0, max: 0xffffffff, default: 1, help: 'random seed' },
   kernels: KERNEL_FLAG,
@@ -25,24 +59,36 @@ const FLAGS = {
 export async function sampleCommand(io: CommandIo): Promise<number> {
   const flags = parseFlags(io.argv, FLAGS);
   if (flags.help) {
-    io.stdout.write(formatHelp('charrnn-sample --checkpoint FILE [--prime TEXT | --prime-file FILE] [--length N] [options]', 'Generates text from a trained model and prints it as it is generated.', FLAGS));
+    io.stdout.write(
+      formatHelp(
+        'charrnn-sample --checkpoint FILE [--prime TEXT | --prime-file FILE] [--length N] [options]',
+        'Generates text from a trained model and prints it as it is generated.',
+        FLAGS,
+      ),
+    );
     return EXIT_OK;
   }
   const v = flags.values;
   const checkpoint = readCheckpoint(v.checkpoint as string | undefined, '--checkpoint');
   const vocab = checkpoint.vocab;
   const prime = primeText(v, vocab);
-  const stop = v.stop === undefined ? [] : knownIds(unescape(v.stop as string), vocab, '--stop');
-  if (v.stop !== undefined && stop.length === 0) throw new UsageError('--stop must have at least one character, got ""');
-  if ((v.topK as number) > vocab.size) throw new UsageError(`--top-k must be at most the vocabulary size ${vocab.size}, got ${String(v.topK)}`);
+  const stop = v.stop === undefined ? [] : knownIds(unescapeArgument(v.stop as string), vocab, '--stop');
+  if (v.stop !== undefined && stop.length === 0)
+    throw new UsageError('--stop must have at least one character, got ""');
+  if ((v.topK as number) > vocab.size)
+    throw new UsageError(`--top-k must be at most the vocabulary size ${vocab.size}, got ${String(v.topK)}`);
   const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`));
   const model = modelFromCheckpoint(checkpoint, kernels);
   const chunks = sampleChunks(
     model,
     {
       prime: knownIds(prime, vocab, v.primeFile !== undefined ? '--prime-file text' : '--prime'),
-      length: v.length as number, temperature: v.temperature as number, topK: v.topK as number, topP: v.topP as number,
-      argmax: v.argmax === true, stop,
+      length: v.length as number,
+      temperature: v.temperature as number,
+      topK: v.topK as number,
+      topP: v.topP as number,
+      argmax: v.argmax === true,
+      stop,
     },
     new Prng(v.seed as number),
   );
@@ -67,9 +113,16 @@ export async function sampleCommand(io: CommandIo): Promise<number> {
 }
 
 function primeText(v: Record<string, unknown>, vocab: Vocabulary): string {
-  if (v.prime !== undefined && v.primeFile !== undefined) throw new UsageError('--prime and --prime-file cannot both be given', 'choose one');
-  const prime = v.primeFile !== undefined ? readText(v.primeFile as string, '--prime-file') : (v.prime as string | undefined) ?? (vocab.has('\n') ? '\n' : vocab.chars[0]!);
-  if (prime.length === 0) throw new UsageError(`${v.primeFile !== undefined ? '--prime-file text' : '--prime'} must have at least one character, got ""`);
+  if (v.prime !== undefined && v.primeFile !== undefined)
+    throw new UsageError('--prime and --prime-file cannot both be given', 'choose one');
+  const prime =
+    v.primeFile !== undefined
+      ? readText(v.primeFile as string, '--prime-file')
+      : ((v.prime as string | undefined) ?? (vocab.has('\n') ? '\n' : vocab.chars[0]!));
+  if (prime.length === 0)
+    throw new UsageError(
+      `${v.primeFile !== undefined ? '--prime-file text' : '--prime'} must have at least one character, got ""`,
+    );
   return prime;
 }
 
@@ -77,12 +130,15 @@ function knownIds(text: string, vocab: Vocabulary, what: string): Int32Array {
   const unknown = vocab.findUnknown(text);
   if (unknown.length > 0) {
     const shown = unknown.slice(0, 10).map(formatChar).join(', ');
-    throw new UsageError(`${what} has characters outside the model's vocabulary: ${shown}${unknown.length > 10 ? ', …' : ''}`, `the model knows ${vocab.size} characters; use only those`);
+    throw new UsageError(
+      `${what} has characters outside the model's vocabulary: ${shown}${unknown.length > 10 ? ', …' : ''}`,
+      `the model knows ${vocab.size} characters; use only those`,
+    );
   }
   return vocab.encode(text);
 }
 
 /** The escapes a shell argument cannot easily hold: \n, \t and \\. */
-export function unescape(text: string): string {
+export function unescapeArgument(text: string): string {
   return text.replace(/\\(n|t|\\)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
 }

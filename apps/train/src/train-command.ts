@@ -4,22 +4,47 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
-  EXIT_INTERRUPTED, EXIT_OK, RunError, UsageError, WriteError, formatHelp, openAppendFile, parseFlags,
-  terminalInfo, writeFileAtomic, type AppendFile, type CommandIo,
-  acquireLock, checkOutputFile, chooseKernels, formatBytes, readCheckpoint, removeStaleTemporaries, type Lock,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  RunError,
+  UsageError,
+  WriteError,
+  formatHelp,
+  openAppendFile,
+  parseFlags,
+  terminalInfo,
+  writeFileAtomic,
+  type AppendFile,
+  type CommandIo,
+  acquireLock,
+  checkOutputFile,
+  chooseKernels,
+  formatBytes,
+  readCheckpoint,
+  removeStaleTemporaries,
+  type Lock,
 } from '@charrnn/cli';
 import { combineSinks, createCsvLogSink, createProgressSink, cutLogAtStep, type EventSink } from '@charrnn/report';
 import {
-  DataError, TRAINING_KEYS, Trainer, estimateKernelBytes, extendVocabulary, largestHiddenThatFits, prepareData, resolveTrainConfig,
-  type Checkpoint, type TrainConfig, type TrainingData,
+  DataError,
+  TRAINING_KEYS,
+  Trainer,
+  estimateKernelBytes,
+  extendVocabulary,
+  largestHiddenThatFits,
+  prepareData,
+  resolveTrainConfig,
+  type Checkpoint,
+  type TrainConfig,
+  type TrainingData,
 } from '@charrnn/train';
 import type { Vocabulary } from '@charrnn/corpus';
 import { TRAIN_FLAGS } from './flags.js';
 import { loadTrainingText } from './training-text.js';
 
-
 const USAGE = 'charrnn-train [--data FILE] [--steps N] [--log FILE.csv] [--save FILE.safetensors] [options]';
-const DESCRIPTION = 'Trains a character-level recurrent language model (the seed\'s min-char-rnn by default) and prints progress and samples.';
+const DESCRIPTION =
+  "Trains a character-level recurrent language model (the seed's min-char-rnn by default) and prints progress and samples.";
 
 export async function trainCommand(io: CommandIo): Promise<number> {
   const flags = parseFlags(io.argv, TRAIN_FLAGS);
@@ -28,22 +53,49 @@ export async function trainCommand(io: CommandIo): Promise<number> {
     return EXIT_OK;
   }
   const v = flags.values;
-  const text = (key: 'data' | 'log' | 'save' | 'saveBest' | 'init' | 'resume'): string | undefined => (v[key] as string | undefined) || undefined;
-  if (text('init') && text('resume')) throw new UsageError('--init and --resume cannot be used together', '--init loads weights only; --resume continues a saved run');
+  const text = (key: 'data' | 'log' | 'save' | 'saveBest' | 'init' | 'resume'): string | undefined =>
+    (v[key] as string | undefined) || undefined;
+  if (text('init') && text('resume'))
+    throw new UsageError(
+      '--init and --resume cannot be used together',
+      '--init loads weights only; --resume continues a saved run',
+    );
 
   const init = text('init') ? readCheckpoint(text('init'), '--init') : undefined;
   const resume = text('resume') ? readCheckpoint(text('resume'), '--resume') : undefined;
 
-  const config = resume ? resumedConfig(resume, v, flags.explicit) : init ? initConfig(init, v, flags.explicit) : resolveTrainConfig(pickConfig(v));
+  const config = resume
+    ? resumedConfig(resume, v, flags.explicit)
+    : init
+      ? initConfig(init, v, flags.explicit)
+      : resolveTrainConfig(pickConfig(v));
   const notice = (line: string): void => void io.stderr.write(`${line}\n`);
-  if (v.extendVocab && !init) throw new UsageError('--extend-vocab needs --init FILE', 'it extends the vocabulary of the checkpoint given to --init');
+  if (v.extendVocab && !init)
+    throw new UsageError(
+      '--extend-vocab needs --init FILE',
+      'it extends the vocabulary of the checkpoint given to --init',
+    );
   const save = text('save');
   const saveBest = text('saveBest');
-  if (saveBest !== undefined && saveBest === save) throw new UsageError('--save-best must name another file than --save', 'e.g. --save run.safetensors --save-best run.best.safetensors');
+  if (saveBest !== undefined && saveBest === save)
+    throw new UsageError(
+      '--save-best must name another file than --save',
+      'e.g. --save run.safetensors --save-best run.best.safetensors',
+    );
   const logPath = text('log');
   const force = v.force === true;
   // Every output is checked, and locked, before any work: a run never fails at its first save.
-  const locks = claimOutputs({ save, saveBest, log: logPath, resume: text('resume'), force, inputs: [[text('data'), '--data'], [text('init'), '--init']] });
+  const locks = claimOutputs({
+    save,
+    saveBest,
+    log: logPath,
+    resume: text('resume'),
+    force,
+    inputs: [
+      [text('data'), '--data'],
+      [text('init'), '--init'],
+    ],
+  });
   try {
     const corpus = loadTrainingText(text('data'), resume);
     if (corpus.text.length === 0) throw new UsageError(`--data file ${JSON.stringify(corpus.label)} is empty`);
@@ -54,15 +106,26 @@ export async function trainCommand(io: CommandIo): Promise<number> {
     let trainer: Trainer;
     try {
       trainer = new Trainer({
-        config, data, clock: io.clock, kernels, ...(init ? { init } : {}), ...(resume ? { resume } : {}),
-        checkpointPeriodic: save !== undefined, checkpointBest: saveBest !== undefined,
-        divergence: { factor: v.divergeFactor as number, window: v.divergeWindow as number }, dataRef: corpus.ref,
+        config,
+        data,
+        clock: io.clock,
+        kernels,
+        ...(init ? { init } : {}),
+        ...(resume ? { resume } : {}),
+        checkpointPeriodic: save !== undefined,
+        checkpointBest: saveBest !== undefined,
+        divergence: { factor: v.divergeFactor as number, window: v.divergeWindow as number },
+        dataRef: corpus.ref,
       });
     } catch (error) {
       kernels.close?.();
       throw explainMemory(error, config, data.vocab.size);
     }
-    return await train(io, trainer, kernels, { save, saveBest, log: logPath ? openLog(logPath, resume, force) : undefined });
+    return await train(io, trainer, kernels, {
+      save,
+      saveBest,
+      log: logPath ? openLog(logPath, resume, force) : undefined,
+    });
   } finally {
     for (const lock of locks) lock.release();
   }
@@ -75,7 +138,12 @@ interface Outputs {
 }
 
 /** Runs the loop; a failed write stops training, still tries the final checkpoint, and exits 1 naming the file. */
-async function train(io: CommandIo, trainer: Trainer, kernels: { close?: () => void }, outputs: Outputs): Promise<number> {
+async function train(
+  io: CommandIo,
+  trainer: Trainer,
+  kernels: { close?: () => void },
+  outputs: Outputs,
+): Promise<number> {
   const { save, saveBest, log } = outputs;
   let writeFailure: WriteError | null = null;
   let logBroken = false;
@@ -86,7 +154,12 @@ async function train(io: CommandIo, trainer: Trainer, kernels: { close?: () => v
   };
   const terminal = terminalInfo(io.stdout, io.env);
   const sinks: EventSink[] = [
-    createProgressSink({ write: (s) => void io.stdout.write(s), isTTY: terminal.interactive, columns: terminal.columns, now: io.clock }),
+    createProgressSink({
+      write: (s) => void io.stdout.write(s),
+      isTTY: terminal.interactive,
+      columns: terminal.columns,
+      now: io.clock,
+    }),
   ];
   if (log) {
     const write = (chunk: string): void => {
@@ -138,16 +211,25 @@ async function train(io: CommandIo, trainer: Trainer, kernels: { close?: () => v
     await sink.close?.();
     log?.file.close();
   }
-  const kept = save ? (lastSaved !== null ? `; the last good checkpoint (step ${lastSaved}) is in ${save}` : '; no checkpoint was written') : '';
+  const kept = save
+    ? lastSaved !== null
+      ? `; the last good checkpoint (step ${lastSaved}) is in ${save}`
+      : '; no checkpoint was written'
+    : '';
   if (writeFailure !== null) {
     const failure: WriteError = writeFailure;
     throw new RunError(`${failure.message}${kept}`, failure.hint);
   }
   if (!save && outcome.reason !== 'diverged') {
-    io.stderr.write('notice: nothing was saved (no --save); to keep the weights, run with --save FILE.safetensors (e.g. --save runs/model.safetensors)\n');
+    io.stderr.write(
+      'notice: nothing was saved (no --save); to keep the weights, run with --save FILE.safetensors (e.g. --save runs/model.safetensors)\n',
+    );
   }
   if (outcome.reason === 'diverged') {
-    throw new RunError(`training diverged: ${outcome.message ?? 'the loss exploded'}${kept}`, 'lower --lr, or clip harder (--clip, --clip-mode norm); --diverge-factor/--diverge-window tune the rule');
+    throw new RunError(
+      `training diverged: ${outcome.message ?? 'the loss exploded'}${kept}`,
+      'lower --lr, or clip harder (--clip, --clip-mode norm); --diverge-factor/--diverge-window tune the rule',
+    );
   }
   return outcome.reason === 'interrupted' ? EXIT_INTERRUPTED : EXIT_OK;
 }
@@ -157,15 +239,35 @@ async function train(io: CommandIo, trainer: Trainer, kernels: { close?: () => v
  * an existing checkpoint is replaced only with --force or by --resume of itself), removes the
  * temporary files killed runs left beside them, and locks them for this run.
  */
-function claimOutputs(paths: { save?: string | undefined; saveBest?: string | undefined; log?: string | undefined; resume?: string | undefined; force: boolean; inputs: [string | undefined, string][] }): Lock[] {
+function claimOutputs(paths: {
+  save?: string | undefined;
+  saveBest?: string | undefined;
+  log?: string | undefined;
+  resume?: string | undefined;
+  force: boolean;
+  inputs: [string | undefined, string][];
+}): Lock[] {
   const { save, saveBest, log, resume, force } = paths;
-  if (save && log && samePath(save, log)) throw new UsageError(`--save and --log must be different files, got ${JSON.stringify(save)} for both`);
+  if (save && log && samePath(save, log))
+    throw new UsageError(`--save and --log must be different files, got ${JSON.stringify(save)} for both`);
   // Even with --force, an output never overwrites the run's own input.
   for (const [input, flag] of [...paths.inputs, [resume, '--resume'] as [string | undefined, string]]) {
     if (!input) continue;
-    if (log && samePath(log, input)) throw new UsageError(`--log ${JSON.stringify(log)} is the ${flag} file; it would be overwritten`, 'choose another --log file');
-    if (save && flag !== '--resume' && samePath(save, input)) throw new UsageError(`--save ${JSON.stringify(save)} is the ${flag} file; it would be overwritten`, 'choose another --save file');
-    if (saveBest && flag !== '--resume' && samePath(saveBest, input)) throw new UsageError(`--save-best ${JSON.stringify(saveBest)} is the ${flag} file; it would be overwritten`, 'choose another --save-best file');
+    if (log && samePath(log, input))
+      throw new UsageError(
+        `--log ${JSON.stringify(log)} is the ${flag} file; it would be overwritten`,
+        'choose another --log file',
+      );
+    if (save && flag !== '--resume' && samePath(save, input))
+      throw new UsageError(
+        `--save ${JSON.stringify(save)} is the ${flag} file; it would be overwritten`,
+        'choose another --save file',
+      );
+    if (saveBest && flag !== '--resume' && samePath(saveBest, input))
+      throw new UsageError(
+        `--save-best ${JSON.stringify(saveBest)} is the ${flag} file; it would be overwritten`,
+        'choose another --save-best file',
+      );
   }
   if (save) {
     const resumingItself = resume !== undefined && samePath(save, resume);
@@ -189,7 +291,11 @@ function claimOutputs(paths: { save?: string | undefined; saveBest?: string | un
   }
   const locks: Lock[] = [];
   try {
-    for (const [path, what] of [[save, '--save file'], [saveBest, '--save-best file'], [log, '--log file']] as const) {
+    for (const [path, what] of [
+      [save, '--save file'],
+      [saveBest, '--save-best file'],
+      [log, '--log file'],
+    ] as const) {
       if (!path) continue;
       locks.push(acquireLock(path, what, 'charrnn-train'));
       removeStaleTemporaries(dirname(resolve(path)), path);
@@ -231,24 +337,39 @@ function explainMemory(error: unknown, config: TrainConfig, vocabSize: number): 
 const WASM_MEMORY_BYTES = 16384 * 65536;
 
 /** prepareData, with the way out named when --init meets characters its checkpoint lacks. */
-function prepareDataOrHint(corpus: string, config: TrainConfig, vocab: Vocabulary | undefined, fromInit: boolean): TrainingData {
+function prepareDataOrHint(
+  corpus: string,
+  config: TrainConfig,
+  vocab: Vocabulary | undefined,
+  fromInit: boolean,
+): TrainingData {
   try {
     return prepareData(corpus, config.valFraction, config.seqLength, config.batchSize, vocab);
   } catch (error) {
     if (fromInit && error instanceof DataError && error.message.includes('outside the checkpoint')) {
-      throw new UsageError(`--data ${error.message}`, 'add --extend-vocab to give the new characters fresh weights and keep training');
+      throw new UsageError(
+        `--data ${error.message}`,
+        'add --extend-vocab to give the new characters fresh weights and keep training',
+      );
     }
     throw error;
   }
 }
 
 /** The vocabulary to train with: the checkpoint's, extended by the text's new characters with --extend-vocab. */
-function trainingVocabulary(checkpoint: Checkpoint | undefined, text: string, extend: boolean, notice: (line: string) => void): Vocabulary | undefined {
+function trainingVocabulary(
+  checkpoint: Checkpoint | undefined,
+  text: string,
+  extend: boolean,
+  notice: (line: string) => void,
+): Vocabulary | undefined {
   if (!checkpoint || !extend) return checkpoint?.vocab;
   const extended = extendVocabulary(checkpoint.vocab, text);
   if (extended.added.length > 0) {
     const shown = JSON.stringify(extended.added.slice(0, 40).join('')) + (extended.added.length > 40 ? ' …' : '');
-    notice(`extended the vocabulary from ${checkpoint.vocab.size} to ${extended.vocab.size} characters, new: ${shown}; their weights start fresh`);
+    notice(
+      `extended the vocabulary from ${checkpoint.vocab.size} to ${extended.vocab.size} characters, new: ${shown}; their weights start fresh`,
+    );
   }
   return extended.vocab;
 }
@@ -260,26 +381,43 @@ function pickConfig(values: Record<string, unknown>): Partial<TrainConfig> {
 }
 
 /** --init takes the architecture (cell, hidden size, layers) from the checkpoint; a flag may only repeat it. */
-function initConfig(checkpoint: Checkpoint, values: Record<string, unknown>, explicit: ReadonlySet<string>): TrainConfig {
+function initConfig(
+  checkpoint: Checkpoint,
+  values: Record<string, unknown>,
+  explicit: ReadonlySet<string>,
+): TrainConfig {
   const { cell, hiddenSize, layers } = checkpoint.model;
   const architecture = { cell, hidden: hiddenSize, layers };
   for (const [key, stored] of Object.entries(architecture)) {
     if (explicit.has(key) && values[key] !== stored) {
-      throw new UsageError(`--${key} ${String(values[key])} conflicts with the --init checkpoint's ${String(stored)}`, 'drop the flag: --init takes the architecture from the checkpoint');
+      throw new UsageError(
+        `--${key} ${String(values[key])} conflicts with the --init checkpoint's ${String(stored)}`,
+        'drop the flag: --init takes the architecture from the checkpoint',
+      );
     }
   }
   return resolveTrainConfig({ ...pickConfig(values), ...architecture });
 }
 
 /** A resumed run keeps the checkpoint's training settings; only run-control flags may change. */
-function resumedConfig(checkpoint: Checkpoint, values: Record<string, unknown>, explicit: ReadonlySet<string>): TrainConfig {
+function resumedConfig(
+  checkpoint: Checkpoint,
+  values: Record<string, unknown>,
+  explicit: ReadonlySet<string>,
+): TrainConfig {
   if (!checkpoint.config || !checkpoint.training) {
-    throw new UsageError('--resume checkpoint holds weights only (no training state)', 'use --init FILE to start a new run from these weights');
+    throw new UsageError(
+      '--resume checkpoint holds weights only (no training state)',
+      'use --init FILE to start a new run from these weights',
+    );
   }
   const stored = checkpoint.config;
   for (const key of TRAINING_KEYS) {
     if (explicit.has(key) && values[key] !== stored[key]) {
-      throw new UsageError(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${String(values[key])} conflicts with the resumed run's ${String(stored[key])}`, 'drop the flag to resume exactly, or use --init to start a new run from the weights');
+      throw new UsageError(
+        `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${String(values[key])} conflicts with the resumed run's ${String(stored[key])}`,
+        'drop the flag to resume exactly, or use --init to start a new run from the weights',
+      );
     }
   }
   // Run-control flags given on the command line (steps, eval/sample/log/save periods) win;

@@ -27,10 +27,16 @@ export function loadTrainingText(dataFlag: string | undefined, resume: Checkpoin
       text = fromFile(stored.path, 'the training text');
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
-      throw new UsageError(`the run's training text ${JSON.stringify(stored.path)} cannot be read: ${error.message.replace(/^.*?" /, '')}`, 'pass --data FILE to resume on the text where it is now');
+      throw new UsageError(
+        `the run's training text ${JSON.stringify(stored.path)} cannot be read: ${error.message.replace(/^.*?" /, '')}`,
+        'pass --data FILE to resume on the text where it is now',
+      );
     }
     if (text.ref.sha256 !== stored.sha256) {
-      throw new UsageError(`the run's training text ${JSON.stringify(stored.path)} has changed since the checkpoint was written (${stored.bytes} bytes then, ${text.ref.bytes} now; SHA-256 differs)`, 'restore the file, or pass --data FILE to resume on another text on purpose');
+      throw new UsageError(
+        `the run's training text ${JSON.stringify(stored.path)} has changed since the checkpoint was written (${stored.bytes} bytes then, ${text.ref.bytes} now; SHA-256 differs)`,
+        'restore the file, or pass --data FILE to resume on another text on purpose',
+      );
     }
     return text;
   }
@@ -38,7 +44,10 @@ export function loadTrainingText(dataFlag: string | undefined, resume: Checkpoin
   const bytes = Buffer.from(text, 'utf8');
   const ref: DataReference = { source: 'embedded', sha256: sha256(bytes), bytes: bytes.length };
   if (stored?.source === 'embedded' && stored.sha256 !== ref.sha256) {
-    throw new UsageError('the run trained on the embedded corpus of another build (its SHA-256 differs from this build\'s)', 'pass --data FILE with the text to resume on');
+    throw new UsageError(
+      "the run trained on the embedded corpus of another build (its SHA-256 differs from this build's)",
+      'pass --data FILE with the text to resume on',
+    );
   }
   return { text, ref, label: 'the embedded corpus' };
 }
@@ -46,5 +55,9 @@ export function loadTrainingText(dataFlag: string | undefined, resume: Checkpoin
 function fromFile(path: string, what: string): TrainingText {
   const bytes = readBytes(path, what);
   const text = decodeText(bytes, path, what);
-  return { text, ref: { source: 'file', path: resolve(path), sha256: sha256(bytes), bytes: bytes.length }, label: path };
+  return {
+    text,
+    ref: { source: 'file', path: resolve(path), sha256: sha256(bytes), bytes: bytes.length },
+    label: path,
+  };
 }

@@ -24,19 +24,33 @@ export class LossChart {
       // first steps' spikes of the raw batch-1 loss do not squash the rest of the curve.
       scales: { x: { time: false }, y: { range: (u, _min, max) => [0, upperBound(u.data, max)] } },
       axes: [
-        { label: 'characters seen', stroke: '#1a1a1a', grid: { stroke: '#e3e3e3' }, values: (_u, ticks) => ticks.map(formatCount) },
+        {
+          label: 'characters seen',
+          stroke: '#1a1a1a',
+          grid: { stroke: '#e3e3e3' },
+          values: (_u, ticks) => ticks.map(formatCount),
+        },
         { label: 'bits per character', stroke: '#1a1a1a', grid: { stroke: '#e3e3e3' }, size: 55 },
       ],
       series: [
         { label: 'characters', value: legendValue(formatCount) },
         { label: 'training loss', stroke: '#5b8fd0', width: 1, value: legendValue(bits) },
         { label: 'smoothed', stroke: '#0b3d91', width: 2.5, value: legendValue(bits) },
-        { label: 'validation', stroke: '#c0392b', width: 2, spanGaps: true, points: { show: true, size: 6, fill: '#c0392b' }, value: legendValue(bits) },
+        {
+          label: 'validation',
+          stroke: '#c0392b',
+          width: 2,
+          spanGaps: true,
+          points: { show: true, size: 6, fill: '#c0392b' },
+          value: legendValue(bits),
+        },
       ],
       legend: { live: true },
     };
     this.plot = new uPlot(opts, [[], [], [], []], container);
-    new ResizeObserver(() => this.plot.setSize({ width: Math.max(320, container.clientWidth), height: 300 })).observe(container);
+    new ResizeObserver(() => this.plot.setSize({ width: Math.max(320, container.clientWidth), height: 300 })).observe(
+      container,
+    );
   }
 
   addStep(chars: number, lossBits: number, smoothBits: number): void {
@@ -80,7 +94,9 @@ function upperBound(data: uPlot.AlignedData, max: number): number {
 }
 
 /** The legend shows the value under the cursor, or the latest one when the cursor is elsewhere. */
-function legendValue(format: (v: number) => string): (u: uPlot, v: number | null, seriesIdx: number, idx: number | null) => string {
+function legendValue(
+  format: (v: number) => string,
+): (u: uPlot, v: number | null, seriesIdx: number, idx: number | null) => string {
   return (u, v, seriesIdx, idx) => {
     if (idx == null) {
       const values = u.data[seriesIdx] ?? [];

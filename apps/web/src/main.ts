@@ -24,7 +24,17 @@ const PAGE_DEFAULTS: PageConfig = {
   temperature: DEFAULT_TRAIN_CONFIG.temperature,
   seed: DEFAULT_TRAIN_CONFIG.seed,
 };
-const NUMERIC_KEYS = ['layers', 'hidden', 'seqLength', 'batchSize', 'lr', 'steps', 'evalEvery', 'sampleEvery', 'seed'] as const;
+const NUMERIC_KEYS = [
+  'layers',
+  'hidden',
+  'seqLength',
+  'batchSize',
+  'lr',
+  'steps',
+  'evalEvery',
+  'sampleEvery',
+  'seed',
+] as const;
 const CHOICE_KEYS = ['cell', 'optimizer'] as const;
 const MAX_TRAINING_SAMPLES = 20;
 const STATS_EVERY_MS = 200;
@@ -49,7 +59,14 @@ const ui = {
   resume: byId<HTMLButtonElement>('resume'),
   reset: byId<HTMLButtonElement>('reset'),
   runStatus: byId('run-status'),
-  stat: { step: byId('stat-step'), chars: byId('stat-chars'), loss: byId('stat-loss'), smooth: byId('stat-smooth'), val: byId('stat-val'), speed: byId('stat-speed') },
+  stat: {
+    step: byId('stat-step'),
+    chars: byId('stat-chars'),
+    loss: byId('stat-loss'),
+    smooth: byId('stat-smooth'),
+    val: byId('stat-val'),
+    speed: byId('stat-speed'),
+  },
   prime: byId<HTMLInputElement>('prime'),
   temperature: byId<HTMLInputElement>('temperature'),
   temperatureValue: byId<HTMLOutputElement>('temperature-value'),
@@ -102,7 +119,8 @@ function setText(text: string): void {
 
 function describeText(): void {
   const chars = Array.from(ui.text.value);
-  ui.textInfo.textContent = chars.length === 0 ? '' : `${chars.length.toLocaleString('en')} characters, ${new Set(chars).size} distinct`;
+  ui.textInfo.textContent =
+    chars.length === 0 ? '' : `${chars.length.toLocaleString('en')} characters, ${new Set(chars).size} distinct`;
 }
 
 async function openDroppedFile(file: File): Promise<void> {
@@ -132,10 +150,18 @@ function showStatus(next: RunStatus, summary: ModelSummary | null): void {
   ui.evaluate.disabled = !model;
   for (const element of ui.settings.elements) (element as HTMLInputElement).disabled = busy;
   ui.runStatus.dataset.status = status;
-  const about = model ? ` ${model.layers}-layer ${model.cell.toUpperCase()}, H=${model.hidden}, vocabulary ${model.vocabSize}, ${model.paramCount.toLocaleString('en')} parameters (${model.source}).` : '';
-  const words: Record<RunStatus, string> = { idle: model ? 'Ready.' : 'Idle.', running: 'Training…', paused: 'Paused.', finished: 'Finished.' };
+  const about = model
+    ? ` ${model.layers}-layer ${model.cell.toUpperCase()}, H=${model.hidden}, vocabulary ${model.vocabSize}, ${model.paramCount.toLocaleString('en')} parameters (${model.source}).`
+    : '';
+  const words: Record<RunStatus, string> = {
+    idle: model ? 'Ready.' : 'Idle.',
+    running: 'Training…',
+    paused: 'Paused.',
+    finished: 'Finished.',
+  };
   ui.runStatus.textContent = words[status] + about;
-  if (persistWanted() && (status === 'paused' || status === 'finished')) send({ type: 'checkpoint', purpose: 'persist' });
+  if (persistWanted() && (status === 'paused' || status === 'finished'))
+    send({ type: 'checkpoint', purpose: 'persist' });
 }
 
 let pendingStep: Extract<TrainingEvent, { type: 'step' }> | null = null;
@@ -175,7 +201,8 @@ function showEvent(event: TrainingEvent): void {
       ui.stat.val.textContent = event.valBpc.toFixed(3);
       ui.stat.val.dataset.value = String(event.valBpc);
       chart.addValidation(event.chars, event.valBpc);
-      if (persistWanted() && performance.now() - lastPersist > PERSIST_EVERY_MS) send({ type: 'checkpoint', purpose: 'persist' });
+      if (persistWanted() && performance.now() - lastPersist > PERSIST_EVERY_MS)
+        send({ type: 'checkpoint', purpose: 'persist' });
       break;
     case 'sample': {
       const item = document.createElement('li');
@@ -190,7 +217,8 @@ function showEvent(event: TrainingEvent): void {
     case 'done':
       // The whole run's throughput, evaluations and samples included (the measurement script reads it).
       ui.runStatus.dataset.charsPerSec = String(event.chars / Math.max(event.elapsedSec, 1e-9));
-      if (event.reason === 'diverged') showError(`Training stopped: ${event.message ?? 'the loss diverged'}. Try a smaller learning rate.`);
+      if (event.reason === 'diverged')
+        showError(`Training stopped: ${event.message ?? 'the loss diverged'}. Try a smaller learning rate.`);
       break;
     case 'checkpoint':
       break;
@@ -206,7 +234,10 @@ function showSpeed(event: Extract<TrainingEvent, { type: 'step' }>): void {
   if (event.valLoss !== undefined || chars <= 0 || !(event.charsPerSec > 0)) return;
   speedWindows.push({ chars, seconds: chars / event.charsPerSec });
   if (speedWindows.length > 30) speedWindows.shift();
-  const total = speedWindows.reduce((sum, w) => ({ chars: sum.chars + w.chars, seconds: sum.seconds + w.seconds }), { chars: 0, seconds: 0 });
+  const total = speedWindows.reduce((sum, w) => ({ chars: sum.chars + w.chars, seconds: sum.seconds + w.seconds }), {
+    chars: 0,
+    seconds: 0,
+  });
   speed = total.chars / total.seconds;
 }
 
@@ -217,7 +248,9 @@ function showError(message: string): void {
 }
 
 function downloadCheckpoint(bytes: ArrayBuffer, step: number): void {
-  const name = model ? `charrnn-${model.cell}-h${model.hidden}-step${step}.safetensors` : `charrnn-step${step}.safetensors`;
+  const name = model
+    ? `charrnn-${model.cell}-h${model.hidden}-step${step}.safetensors`
+    : `charrnn-step${step}.safetensors`;
   const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
   const link = document.createElement('a');
   link.href = url;
@@ -233,7 +266,10 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const message = event.data;
   switch (message.type) {
     case 'ready': {
-      const threads = message.threads === 2 ? 'two threads (the page is cross-origin isolated)' : 'one thread (the page is not cross-origin isolated)';
+      const threads =
+        message.threads === 2
+          ? 'two threads (the page is cross-origin isolated)'
+          : 'one thread (the page is not cross-origin isolated)';
       ui.engine.dataset.engine = `Kernels: ${message.kernels}, ${threads}.`;
       ui.engine.textContent = ui.engine.dataset.engine + (message.notice ? ` ${message.notice}` : '');
       break;
@@ -284,7 +320,14 @@ function requestSample(): void {
   sampleTimer = setTimeout(() => {
     sampleTimer = null;
     const length = Math.min(5000, Math.max(1, Math.floor(Number(ui.sampleLength.value) || 300)));
-    send({ type: 'sample', id: ++sampleRequest, prime: ui.prime.value, temperature: Number(ui.temperature.value), length, seed: sampleRequest });
+    send({
+      type: 'sample',
+      id: ++sampleRequest,
+      prime: ui.prime.value,
+      temperature: Number(ui.temperature.value),
+      length,
+      seed: sampleRequest,
+    });
   }, 100);
 }
 
@@ -310,7 +353,11 @@ async function restore(): Promise<void> {
   ui.persist.checked = true;
   setText(saved.text);
   if (saved.config) writeSettings(saved.config);
-  send({ type: 'load', bytes: saved.checkpoint, name: `kept in this browser, step ${saved.step.toLocaleString('en')}` });
+  send({
+    type: 'load',
+    bytes: saved.checkpoint,
+    name: `kept in this browser, step ${saved.step.toLocaleString('en')}`,
+  });
 }
 
 // ---- wiring ----

@@ -21,7 +21,9 @@ const screenshotDir = join(appRoot, 'test-output');
 const inCi = Boolean(process.env.CI);
 const available = chromiumAvailable() as boolean;
 if (!available && !inCi) {
-  console.log(`page tests skipped: no Chromium at ${CHROMIUM_PATH as string} (install it with: apt-get install -y chromium)`);
+  console.log(
+    `page tests skipped: no Chromium at ${CHROMIUM_PATH as string} (install it with: apt-get install -y chromium)`,
+  );
 }
 
 /** 4,000 characters of the bundled sample: enough for a few hundred steps of a small model. */
@@ -33,7 +35,10 @@ interface Server {
 }
 
 function cli(command: 'train' | 'eval' | 'sample', args: string[]): string {
-  return execFileSync(process.execPath, [join(trainApp, `bin/charrnn-${command}.js`), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(process.execPath, [join(trainApp, `bin/charrnn-${command}.js`), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 function evalWithCli(checkpoint: string, textFile: string): number {
@@ -70,9 +75,12 @@ describe.skipIf(!available && !inCi)('the page in Chromium', () => {
   let requestsAtReady = -1;
 
   beforeAll(async () => {
-    if (!available) throw new Error(`no Chromium at ${CHROMIUM_PATH as string}: CI must install it (apt-get install -y chromium)`);
+    if (!available)
+      throw new Error(`no Chromium at ${CHROMIUM_PATH as string}: CI must install it (apt-get install -y chromium)`);
     if (!existsSync(join(appRoot, 'dist/index.html')) || !existsSync(join(trainApp, 'dist/eval.js'))) {
-      throw new Error('the page or charrnn-eval is not built: run npx nx run @charrnn/app-web:test (it builds both first)');
+      throw new Error(
+        'the page or charrnn-eval is not built: run npx nx run @charrnn/app-web:test (it builds both first)',
+      );
     }
     work = mkdtempSync(join(tmpdir(), 'charrnn-web-test-'));
     textFile = join(work, 'short.txt');
@@ -107,7 +115,10 @@ describe.skipIf(!available && !inCi)('the page in Chromium', () => {
       const seen: number[] = [];
       (window as unknown as { valSeen: number[] }).valSeen = seen;
       const target = document.getElementById('stat-val')!;
-      new MutationObserver(() => seen.push(Number(target.dataset.value))).observe(target, { attributes: true, attributeFilter: ['data-value'] });
+      new MutationObserver(() => seen.push(Number(target.dataset.value))).observe(target, {
+        attributes: true,
+        attributeFilter: ['data-value'],
+      });
     });
     await page.click('#start');
     await waitForStatus(page, 'finished');
@@ -134,7 +145,7 @@ describe.skipIf(!available && !inCi)('the page in Chromium', () => {
     expect(await page.textContent('#temperature-value')).toBe('0.30');
   });
 
-  it('downloads a checkpoint that charrnn-eval scores to the page\'s loss and charrnn-sample reads', async () => {
+  it("downloads a checkpoint that charrnn-eval scores to the page's loss and charrnn-sample reads", async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     const file = join(work, 'page.safetensors');
     await download.saveAs(file);
@@ -147,9 +158,24 @@ describe.skipIf(!available && !inCi)('the page in Chromium', () => {
 
   it('loads a checkpoint written by charrnn-train: same loss as charrnn-eval, and it samples', async () => {
     const file = join(work, 'cli.safetensors');
-    cli('train', ['--data', textFile, '--cell', 'gru', '--hidden', '24', '--steps', '150', '--sample-every', '0', '--save', file]);
+    cli('train', [
+      '--data',
+      textFile,
+      '--cell',
+      'gru',
+      '--hidden',
+      '24',
+      '--steps',
+      '150',
+      '--sample-every',
+      '0',
+      '--save',
+      file,
+    ]);
     await page.setInputFiles('#checkpoint-file', file);
-    await page.waitForFunction(() => document.getElementById('checkpoint-info')!.textContent!.startsWith('Loaded cli.safetensors'));
+    await page.waitForFunction(() =>
+      document.getElementById('checkpoint-info')!.textContent!.startsWith('Loaded cli.safetensors'),
+    );
     expect(await page.inputValue('#cell')).toBe('gru');
     expect(await page.inputValue('#hidden')).toBe('24');
     await page.waitForFunction(() => document.getElementById('sample-output')!.textContent!.length > 100);
@@ -170,7 +196,10 @@ describe.skipIf(!available && !inCi)('the page in Chromium', () => {
     await page.waitForTimeout(300);
     expect(await page.getAttribute('#stat-step', 'data-value')).toBe(pausedAt);
     await page.click('#resume');
-    await page.waitForFunction((at) => Number(document.getElementById('stat-step')!.dataset.value) > Number(at), pausedAt);
+    await page.waitForFunction(
+      (at) => Number(document.getElementById('stat-step')!.dataset.value) > Number(at),
+      pausedAt,
+    );
     // The page answers while the worker trains.
     expect(await page.evaluate(() => 1 + 1)).toBe(2);
     await page.click('#reset');
@@ -184,13 +213,21 @@ describe.skipIf(!available && !inCi)('the page in Chromium', () => {
     await waitForStatus(page, 'finished');
     await page.check('#persist');
     await page.waitForFunction(async () => {
-      const db = await new Promise<IDBDatabase>((resolve) => { const r = indexedDB.open('charrnn-web', 1); r.onsuccess = () => resolve(r.result); });
-      const saved = await new Promise((resolve) => { const r = db.transaction('saved').objectStore('saved').get('last'); r.onsuccess = () => resolve(r.result); });
+      const db = await new Promise<IDBDatabase>((resolve) => {
+        const r = indexedDB.open('charrnn-web', 1);
+        r.onsuccess = () => resolve(r.result);
+      });
+      const saved = await new Promise((resolve) => {
+        const r = db.transaction('saved').objectStore('saved').get('last');
+        r.onsuccess = () => resolve(r.result);
+      });
       db.close();
       return saved !== undefined;
     });
     await page.reload();
-    await page.waitForFunction(() => document.getElementById('checkpoint-info')!.textContent!.includes('kept in this browser, step 100'));
+    await page.waitForFunction(() =>
+      document.getElementById('checkpoint-info')!.textContent!.includes('kept in this browser, step 100'),
+    );
     expect(await page.isChecked('#persist')).toBe(true);
     await page.uncheck('#persist');
     await page.reload();
@@ -202,7 +239,10 @@ describe.skipIf(!available && !inCi)('the page in Chromium', () => {
     const network = requests.filter((url) => !url.startsWith('blob:') && !url.startsWith('data:'));
     expect(network.filter((url) => new URL(url).origin !== origin)).toEqual([]);
     // Before the reloads of the previous test: only the page's own files, loaded once.
-    const firstLoad = network.slice(0, requestsAtReady).map((url) => new URL(url).pathname).sort();
+    const firstLoad = network
+      .slice(0, requestsAtReady)
+      .map((url) => new URL(url).pathname)
+      .sort();
     expect(firstLoad).toEqual(['/', '/main.js', '/styles.css', '/uPlot.min.css', '/worker.js']);
     const reloads = network.slice(requestsAtReady).map((url) => new URL(url).pathname);
     expect(reloads.filter((path) => !firstLoad.includes(path))).toEqual([]);

@@ -8,7 +8,18 @@ import type { TrainingEvent } from '@charrnn/report';
 /** The settings the page lets you choose; everything else is the trainer's default. */
 export type PageConfig = Pick<
   TrainConfig,
-  'cell' | 'layers' | 'hidden' | 'seqLength' | 'batchSize' | 'optimizer' | 'lr' | 'steps' | 'evalEvery' | 'sampleEvery' | 'temperature' | 'seed'
+  | 'cell'
+  | 'layers'
+  | 'hidden'
+  | 'seqLength'
+  | 'batchSize'
+  | 'optimizer'
+  | 'lr'
+  | 'steps'
+  | 'evalEvery'
+  | 'sampleEvery'
+  | 'temperature'
+  | 'seed'
 >;
 
 export type ToWorker =
@@ -19,7 +30,14 @@ export type ToWorker =
   /** Forget the run and the loaded model. */
   | { readonly type: 'reset' }
   /** Text from the current weights; `id` comes back with the answer. */
-  | { readonly type: 'sample'; readonly id: number; readonly prime: string; readonly temperature: number; readonly length: number; readonly seed: number }
+  | {
+      readonly type: 'sample';
+      readonly id: number;
+      readonly prime: string;
+      readonly temperature: number;
+      readonly length: number;
+      readonly seed: number;
+    }
   /** Mean loss of the current model on `text`, computed exactly as charrnn-eval does. */
   | { readonly type: 'evaluate'; readonly text: string }
   /** The current model as a .safetensors file (charrnn-train's format). */
@@ -42,13 +60,25 @@ export interface ModelSummary {
 }
 
 export type FromWorker =
-  | { readonly type: 'ready'; readonly kernels: string; readonly threads: number; readonly isolated: boolean; readonly notice?: string }
+  | {
+      readonly type: 'ready';
+      readonly kernels: string;
+      readonly threads: number;
+      readonly isolated: boolean;
+      readonly notice?: string;
+    }
   | { readonly type: 'status'; readonly status: RunStatus; readonly model: ModelSummary | null }
   /** Training events in order; step events are batched (about ten messages a second) to spare the page's thread. */
   | { readonly type: 'events'; readonly events: readonly TrainingEvent[] }
   | { readonly type: 'sample'; readonly id: number; readonly prime: string; readonly text: string }
   | { readonly type: 'evaluation'; readonly loss: number; readonly bpc: number; readonly count: number }
-  | { readonly type: 'checkpoint'; readonly purpose: 'download' | 'persist'; readonly bytes: ArrayBuffer; readonly step: number; readonly config: PageConfig | null }
+  | {
+      readonly type: 'checkpoint';
+      readonly purpose: 'download' | 'persist';
+      readonly bytes: ArrayBuffer;
+      readonly step: number;
+      readonly config: PageConfig | null;
+    }
   | { readonly type: 'loaded'; readonly name: string; readonly model: ModelSummary; readonly config: PageConfig | null }
   /** A command that could not be carried out; one line, for the page's status area. */
   | { readonly type: 'error'; readonly message: string };

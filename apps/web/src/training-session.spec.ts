@@ -12,14 +12,29 @@ import { TrainingSession } from './training-session.js';
 
 const TEXT = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../assets/alice.txt'), 'utf8').slice(0, 3000);
 const CONFIG: PageConfig = {
-  cell: 'rnn', layers: 1, hidden: 16, seqLength: 25, batchSize: 1, optimizer: 'adagrad', lr: 0.1,
-  steps: 60, evalEvery: 30, sampleEvery: 30, temperature: 1, seed: 3,
+  cell: 'rnn',
+  layers: 1,
+  hidden: 16,
+  seqLength: 25,
+  batchSize: 1,
+  optimizer: 'adagrad',
+  lr: 0.1,
+  steps: 60,
+  evalEvery: 30,
+  sampleEvery: 30,
+  temperature: 1,
+  seed: 3,
 };
 
 function session(kernels = () => selectKernels('wasm').kernels) {
   const messages: FromWorker[] = [];
-  const s = new TrainingSession({ createKernels: kernels, post: (m) => messages.push(m), clock: () => performance.now() });
-  const of = <T extends FromWorker['type']>(type: T) => messages.filter((m): m is Extract<FromWorker, { type: T }> => m.type === type);
+  const s = new TrainingSession({
+    createKernels: kernels,
+    post: (m) => messages.push(m),
+    clock: () => performance.now(),
+  });
+  const of = <T extends FromWorker['type']>(type: T) =>
+    messages.filter((m): m is Extract<FromWorker, { type: T }> => m.type === type);
   return { s, messages, of };
 }
 
@@ -39,15 +54,28 @@ describe('TrainingSession', () => {
     const { s, of } = session(() => referenceKernels);
     await s.handle({ type: 'start', text: TEXT, config: CONFIG, fromLoaded: false });
     const config = resolveTrainConfig({ ...CONFIG, logEvery: 10, sampleLength: 200 });
-    const trainer = new Trainer({ config, data: prepareData(TEXT, config.valFraction, config.seqLength, config.batchSize), clock: () => 0 });
+    const trainer = new Trainer({
+      config,
+      data: prepareData(TEXT, config.valFraction, config.seqLength, config.batchSize),
+      clock: () => 0,
+    });
     const direct = [];
     for await (const event of trainer.run()) if (event.type === 'eval') direct.push(event.valLoss);
-    expect(of('events').flatMap((m) => m.events).flatMap((e) => (e.type === 'eval' ? [e.valLoss] : []))).toEqual(direct);
+    expect(
+      of('events')
+        .flatMap((m) => m.events)
+        .flatMap((e) => (e.type === 'eval' ? [e.valLoss] : [])),
+    ).toEqual(direct);
   });
 
   it('pauses between steps and resumes where it stopped', async () => {
     const { s, of } = session();
-    const run = s.handle({ type: 'start', text: TEXT, config: { ...CONFIG, steps: 200, evalEvery: 0, sampleEvery: 0 }, fromLoaded: false });
+    const run = s.handle({
+      type: 'start',
+      text: TEXT,
+      config: { ...CONFIG, steps: 200, evalEvery: 0, sampleEvery: 0 },
+      fromLoaded: false,
+    });
     await s.handle({ type: 'pause' });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(of('status').at(-1)!.status).toBe('paused');
@@ -57,7 +85,10 @@ describe('TrainingSession', () => {
     await s.handle({ type: 'resume' });
     await run;
     expect(of('events').at(-1)!.events.at(-1)).toMatchObject({ type: 'done', step: 200 });
-    const steps = of('events').flatMap((m) => m.events).filter((e) => e.type === 'step').map((e) => e.step);
+    const steps = of('events')
+      .flatMap((m) => m.events)
+      .filter((e) => e.type === 'step')
+      .map((e) => e.step);
     expect(steps).toEqual(Array.from({ length: 20 }, (_, i) => 10 * (i + 1)));
   });
 
@@ -78,7 +109,10 @@ describe('TrainingSession', () => {
     expect(of('evaluation')[0]!.loss).toBe(expected);
 
     await s.handle({ type: 'load', bytes: saved.bytes.slice(0), name: 'again.safetensors' });
-    expect(of('loaded')[0]).toMatchObject({ name: 'again.safetensors', model: { hidden: 16, step: 60, source: 'again.safetensors' } });
+    expect(of('loaded')[0]).toMatchObject({
+      name: 'again.safetensors',
+      model: { hidden: 16, step: 60, source: 'again.safetensors' },
+    });
     await s.handle({ type: 'evaluate', text: TEXT });
     expect(of('evaluation')[1]!.loss).toBe(expected);
   });
@@ -88,7 +122,12 @@ describe('TrainingSession', () => {
     await s.handle({ type: 'start', text: TEXT, config: { ...CONFIG, cell: 'gru', hidden: 12 }, fromLoaded: false });
     await s.handle({ type: 'checkpoint', purpose: 'download' });
     await s.handle({ type: 'load', bytes: of('checkpoint')[0]!.bytes, name: 'gru.safetensors' });
-    await s.handle({ type: 'start', text: TEXT.slice(0, 2000), config: { ...CONFIG, steps: 10, evalEvery: 0, sampleEvery: 0 }, fromLoaded: true });
+    await s.handle({
+      type: 'start',
+      text: TEXT.slice(0, 2000),
+      config: { ...CONFIG, steps: 10, evalEvery: 0, sampleEvery: 0 },
+      fromLoaded: true,
+    });
     expect(of('status').at(-1)).toMatchObject({ status: 'finished', model: { cell: 'gru', hidden: 12 } });
   });
 

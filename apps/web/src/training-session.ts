@@ -7,7 +7,14 @@
 import { Prng, type Kernels } from '@charrnn/tensor';
 import { formatChar } from '@charrnn/corpus';
 import { evaluateText, sampleIds, type CharRnnModel } from '@charrnn/model';
-import { Trainer, decodeCheckpoint, modelFromCheckpoint, prepareData, resolveTrainConfig, type Checkpoint } from '@charrnn/train';
+import {
+  Trainer,
+  decodeCheckpoint,
+  modelFromCheckpoint,
+  prepareData,
+  resolveTrainConfig,
+  type Checkpoint,
+} from '@charrnn/train';
 import type { TrainingEvent } from '@charrnn/report';
 import type { FromWorker, ModelSummary, PageConfig, RunStatus, ToWorker } from './protocol.js';
 
@@ -46,14 +53,22 @@ export class TrainingSession {
   async handle(message: ToWorker): Promise<void> {
     try {
       switch (message.type) {
-        case 'start': return await this.start(message.text, message.config, message.fromLoaded);
-        case 'pause': return this.pause();
-        case 'resume': return this.resume();
-        case 'reset': return this.reset();
-        case 'sample': return this.sample(message);
-        case 'evaluate': return this.evaluate(message.text);
-        case 'checkpoint': return this.checkpoint(message.purpose);
-        case 'load': return this.load(new Uint8Array(message.bytes), message.name);
+        case 'start':
+          return await this.start(message.text, message.config, message.fromLoaded);
+        case 'pause':
+          return this.pause();
+        case 'resume':
+          return this.resume();
+        case 'reset':
+          return this.reset();
+        case 'sample':
+          return this.sample(message);
+        case 'evaluate':
+          return this.evaluate(message.text);
+        case 'checkpoint':
+          return this.checkpoint(message.purpose);
+        case 'load':
+          return this.load(new Uint8Array(message.bytes), message.name);
       }
     } catch (error) {
       this.host.post({ type: 'error', message: (error as Error).message });
@@ -64,11 +79,24 @@ export class TrainingSession {
     if (this.status === 'running' || this.status === 'paused') throw new Error('a run is in progress: reset it first');
     const init = fromLoaded ? this.loaded?.checkpoint : undefined;
     if (fromLoaded && !init) throw new Error('no checkpoint is loaded to continue from');
-    const architecture = init ? { cell: init.model.cell, hidden: init.model.hiddenSize, layers: init.model.layers } : {};
-    const config = resolveTrainConfig({ ...pageConfig, ...architecture, logEvery: PAGE_LOG_EVERY, sampleLength: PAGE_SAMPLE_LENGTH });
+    const architecture = init
+      ? { cell: init.model.cell, hidden: init.model.hiddenSize, layers: init.model.layers }
+      : {};
+    const config = resolveTrainConfig({
+      ...pageConfig,
+      ...architecture,
+      logEvery: PAGE_LOG_EVERY,
+      sampleLength: PAGE_SAMPLE_LENGTH,
+    });
     const data = prepareData(text, config.valFraction, config.seqLength, config.batchSize, init?.vocab);
     this.replaceKernels();
-    const trainer = new Trainer({ config, data, clock: this.host.clock, kernels: this.kernels!, ...(init ? { init } : {}) });
+    const trainer = new Trainer({
+      config,
+      data,
+      clock: this.host.clock,
+      kernels: this.kernels!,
+      ...(init ? { init } : {}),
+    });
     this.trainer = trainer;
     this.loaded = null;
     const generation = ++this.generation;
@@ -79,7 +107,9 @@ export class TrainingSession {
       this.queue(event);
       if (this.pauseRequested && event.type !== 'done') {
         this.setStatus('paused');
-        await new Promise<void>((resolve) => { this.wake = resolve; });
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
         this.wake = null;
         if (generation !== this.generation) return;
         this.setStatus('running');
@@ -126,8 +156,15 @@ export class TrainingSession {
     const { model, vocab } = this.current();
     const prime = request.prime.length > 0 ? request.prime : vocab.has('\n') ? '\n' : vocab.chars[0]!;
     const unknown = vocab.findUnknown(prime);
-    if (unknown.length > 0) throw new Error(`the prime text has characters the model does not know: ${unknown.slice(0, 10).map(formatChar).join(', ')}`);
-    const ids = sampleIds(model, { prime: vocab.encode(prime), length: request.length, temperature: request.temperature }, new Prng(request.seed));
+    if (unknown.length > 0)
+      throw new Error(
+        `the prime text has characters the model does not know: ${unknown.slice(0, 10).map(formatChar).join(', ')}`,
+      );
+    const ids = sampleIds(
+      model,
+      { prime: vocab.encode(prime), length: request.length, temperature: request.temperature },
+      new Prng(request.seed),
+    );
     this.host.post({ type: 'sample', id: request.id, prime, text: vocab.decode(ids) });
   }
 
@@ -135,7 +172,10 @@ export class TrainingSession {
   private evaluate(text: string): void {
     const checkpoint = decodeCheckpoint(this.currentBytes());
     const unknown = checkpoint.vocab.findUnknown(text);
-    if (unknown.length > 0) throw new Error(`the text has ${unknown.length} character(s) outside the model's vocabulary: ${unknown.slice(0, 10).map(formatChar).join(', ')}`);
+    if (unknown.length > 0)
+      throw new Error(
+        `the text has ${unknown.length} character(s) outside the model's vocabulary: ${unknown.slice(0, 10).map(formatChar).join(', ')}`,
+      );
     const ids = checkpoint.vocab.encode(text);
     if (ids.length < 2) throw new Error(`the text must have at least 2 characters, got ${ids.length}`);
     const result = evaluateText(modelFromCheckpoint(checkpoint), ids);
@@ -144,7 +184,11 @@ export class TrainingSession {
 
   private checkpoint(purpose: 'download' | 'persist'): void {
     const bytes = this.currentBytes().slice();
-    const config = this.trainer ? pageConfigOf(this.trainer.config) : this.loaded?.checkpoint.config ? pageConfigOf(this.loaded.checkpoint.config) : null;
+    const config = this.trainer
+      ? pageConfigOf(this.trainer.config)
+      : this.loaded?.checkpoint.config
+        ? pageConfigOf(this.loaded.checkpoint.config)
+        : null;
     const step = this.trainer?.currentStep ?? this.loaded?.checkpoint.training?.step ?? 0;
     this.host.post({ type: 'checkpoint', purpose, bytes: bytes.buffer, step, config }, [bytes.buffer]);
   }
@@ -155,7 +199,12 @@ export class TrainingSession {
     this.replaceKernels();
     const model = modelFromCheckpoint(checkpoint, this.kernels!);
     this.loaded = { checkpoint, model, bytes, name };
-    this.host.post({ type: 'loaded', name, model: this.summary()!, config: checkpoint.config ? pageConfigOf(checkpoint.config) : null });
+    this.host.post({
+      type: 'loaded',
+      name,
+      model: this.summary()!,
+      config: checkpoint.config ? pageConfigOf(checkpoint.config) : null,
+    });
     this.setStatus('idle');
   }
 
@@ -182,7 +231,11 @@ export class TrainingSession {
     if (!model) return null;
     const c = model.config;
     return {
-      cell: c.cell, layers: c.layers, hidden: c.hiddenSize, vocabSize: c.vocabSize, paramCount: model.params.count(),
+      cell: c.cell,
+      layers: c.layers,
+      hidden: c.hiddenSize,
+      vocabSize: c.vocabSize,
+      paramCount: model.params.count(),
       step: trainer ? trainer.currentStep : (loaded?.checkpoint.training?.step ?? 0),
       source: trainer ? 'trained here' : loaded!.name,
     };
@@ -196,6 +249,32 @@ export class TrainingSession {
 }
 
 function pageConfigOf(config: PageConfig): PageConfig {
-  const { cell, layers, hidden, seqLength, batchSize, optimizer, lr, steps, evalEvery, sampleEvery, temperature, seed } = config;
-  return { cell, layers, hidden, seqLength, batchSize, optimizer, lr, steps, evalEvery, sampleEvery, temperature, seed };
+  const {
+    cell,
+    layers,
+    hidden,
+    seqLength,
+    batchSize,
+    optimizer,
+    lr,
+    steps,
+    evalEvery,
+    sampleEvery,
+    temperature,
+    seed,
+  } = config;
+  return {
+    cell,
+    layers,
+    hidden,
+    seqLength,
+    batchSize,
+    optimizer,
+    lr,
+    steps,
+    evalEvery,
+    sampleEvery,
+    temperature,
+    seed,
+  };
 }

@@ -12,7 +12,13 @@ const fault = vi.hoisted(() => ({ armed: false }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   let halfWritten = false;
-  function failingWrite(fd: number, buffer: Uint8Array, offset?: number, length?: number, position?: number | null): number {
+  function failingWrite(
+    fd: number,
+    buffer: Uint8Array,
+    offset?: number,
+    length?: number,
+    position?: number | null,
+  ): number {
     const start = offset ?? 0;
     const count = length ?? buffer.length - start;
     if (fault.armed) {
@@ -66,4 +72,3 @@ describe('write faults', () => {
     expect(readdirSync(dir)).toEqual(['run.safetensors']);
   });
 });
-

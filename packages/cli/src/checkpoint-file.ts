@@ -9,18 +9,28 @@ import { UsageError } from './errors.js';
 import { openInput, readAt } from './files.js';
 
 export function readCheckpoint(path: string | undefined, flag: string): Checkpoint {
-  if (!path) throw new UsageError(`${flag} FILE is required`, `pass the .safetensors file written by charrnn-train --save`);
+  if (!path)
+    throw new UsageError(`${flag} FILE is required`, `pass the .safetensors file written by charrnn-train --save`);
   const what = `${flag} file`;
   const fd = openInput(path, what);
   try {
     const size = fstatSync(fd).size;
     const headerLength = safetensorsHeaderLength(readAt(fd, 0, Math.min(8, size), path, what), size);
     const layout = readSafetensorsLayout(readAt(fd, 0, 8 + headerLength, path, what), size);
-    return decodeCheckpointFrom({ layout, read: (entry) => readAt(fd, entry.begin, entry.end - entry.begin, path, what) });
-  } catch (error) {
-    if (error instanceof SafetensorsError) error = new CheckpointError(`not a valid safetensors file: ${error.message}`);
+    return decodeCheckpointFrom({
+      layout,
+      read: (entry) => readAt(fd, entry.begin, entry.end - entry.begin, path, what),
+    });
+  } catch (caught) {
+    const error =
+      caught instanceof SafetensorsError
+        ? new CheckpointError(`not a valid safetensors file: ${caught.message}`)
+        : caught;
     if (!(error instanceof CheckpointError)) throw error;
-    throw new UsageError(`${flag} file ${JSON.stringify(path)} cannot be used: ${error.message}`, 'was it written completely by charrnn-train --save (or another safetensors writer)?');
+    throw new UsageError(
+      `${flag} file ${JSON.stringify(path)} cannot be used: ${error.message}`,
+      'was it written completely by charrnn-train --save (or another safetensors writer)?',
+    );
   } finally {
     closeSync(fd);
   }

@@ -9,7 +9,10 @@ export const EXIT_INTERRUPTED = 130;
 /** Bad flags, missing or unreadable input files, corrupt checkpoints: exit 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }
@@ -17,7 +20,10 @@ export class UsageError extends Error {
 /** The command ran but failed (a diverged loss, a failed gradient check): exit 1. */
 export class RunError extends Error {
   override readonly name: string = 'RunError';
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }
@@ -29,7 +35,11 @@ export interface ErrorOutput {
 /** A file could not be written (disk full, permissions, a directory gone): exit 1, naming the file. */
 export class WriteError extends RunError {
   override readonly name: string = 'WriteError';
-  constructor(readonly path: string, readonly code: string, hint?: string) {
+  constructor(
+    readonly path: string,
+    readonly code: string,
+    hint?: string,
+  ) {
     super(`cannot write ${JSON.stringify(path)}: ${describeErrno(code)}`, hint);
   }
 
@@ -87,7 +97,9 @@ export function reportError(command: string, error: unknown, stderr: ErrorOutput
 }
 
 function isInputError(error: unknown): boolean {
-  return error instanceof Error && ['CheckpointError', 'DataError', 'SafetensorsError', 'SpecError'].includes(error.name);
+  return (
+    error instanceof Error && ['CheckpointError', 'DataError', 'SafetensorsError', 'SpecError'].includes(error.name)
+  );
 }
 
 function firstLine(text: string): string {

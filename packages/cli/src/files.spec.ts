@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { openAppendFile, readBytes, readText, writeFileAtomic } from './files.js';
-import { EXIT_FAILURE, EXIT_USAGE, RunError, UsageError, WriteError, exitCodeForSignal, reportError } from './errors.js';
+import {
+  EXIT_FAILURE,
+  EXIT_USAGE,
+  RunError,
+  UsageError,
+  WriteError,
+  exitCodeForSignal,
+  reportError,
+} from './errors.js';
 import { collectCorpus, loadEmbeddedCorpus } from './embedded-corpus.js';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'charrnn-cli-'));
@@ -21,11 +29,15 @@ describe('files', () => {
 
   it('a write into a directory that is gone fails as a run error (exit 1) naming the file', () => {
     expect(() => writeFileAtomic(join(dir(), 'nope', 'a.bin'), 'x')).toThrow(WriteError);
-    expect(() => writeFileAtomic(join(dir(), 'nope', 'a.bin'), 'x')).toThrow(/cannot write ".*a.bin": its directory does not exist \(ENOENT\)/);
+    expect(() => writeFileAtomic(join(dir(), 'nope', 'a.bin'), 'x')).toThrow(
+      /cannot write ".*a.bin": its directory does not exist \(ENOENT\)/,
+    );
   });
 
   it('reads regular files only: a device or a FIFO is one line, never an endless read', () => {
-    expect(() => readText('/dev/zero', '--data file')).toThrow(/--data file "\/dev\/zero" is a character device, not a regular file/);
+    expect(() => readText('/dev/zero', '--data file')).toThrow(
+      /--data file "\/dev\/zero" is a character device, not a regular file/,
+    );
     const d = dir();
     execFileSync('mkfifo', [join(d, 'pipe')]);
     expect(() => readText(join(d, 'pipe'), '--data file')).toThrow(/is a named pipe \(FIFO\), not a regular file/);
@@ -34,7 +46,9 @@ describe('files', () => {
   it('refuses a file larger than the cap before reading it', () => {
     const d = dir();
     writeFileSync(join(d, 'big.txt'), 'x'.repeat(2048));
-    expect(() => readBytes(join(d, 'big.txt'), '--data file', 1024)).toThrow(/is 2.0 KiB, more than the 1.0 KiB charrnn can hold/);
+    expect(() => readBytes(join(d, 'big.txt'), '--data file', 1024)).toThrow(
+      /is 2.0 KiB, more than the 1.0 KiB charrnn can hold/,
+    );
     expect(readBytes(join(d, 'big.txt'), '--data file', 4096).length).toBe(2048);
   });
 
@@ -49,7 +63,9 @@ describe('files', () => {
     writeFileSync(join(d, 'ok.txt'), 'héllo');
     expect(readText(join(d, 'ok.txt'), '--data file')).toBe('héllo');
     writeFileSync(join(d, 'bad.txt'), Buffer.from([0x61, 0xff]));
-    expect(() => readText(join(d, 'bad.txt'), '--data file')).toThrow(/--data file ".*bad.txt" is not valid UTF-8: .*byte 1/);
+    expect(() => readText(join(d, 'bad.txt'), '--data file')).toThrow(
+      /--data file ".*bad.txt" is not valid UTF-8: .*byte 1/,
+    );
     expect(() => readText(join(d, 'missing.txt'), '--data file')).toThrow(/--data file ".*missing.txt" does not exist/);
     mkdirSync(join(d, 'sub'));
     expect(() => readText(join(d, 'sub'), '--data file')).toThrow(/is a directory/);
@@ -76,17 +92,24 @@ describe('reportError', () => {
     expect(reportError('tool', new UsageError('bad flag', 'try this'), out)).toBe(EXIT_USAGE);
     expect(reportError('tool', new RunError('diverged'), out)).toBe(EXIT_FAILURE);
     expect(reportError('tool', new RangeError('x must be y, got z'), out)).toBe(EXIT_USAGE);
-    expect(lines).toEqual(['tool: error: bad flag\n', 'hint: try this\n', 'tool: error: diverged\n', 'tool: error: x must be y, got z\n']);
+    expect(lines).toEqual([
+      'tool: error: bad flag\n',
+      'hint: try this\n',
+      'tool: error: diverged\n',
+      'tool: error: x must be y, got z\n',
+    ]);
     expect(reportError('tool', new WriteError('run.csv', 'ENOSPC'), out)).toBe(EXIT_FAILURE);
   });
 
   it('a run stopped by a signal exits 128 + its number', () => {
-    expect([exitCodeForSignal('SIGINT'), exitCodeForSignal('SIGTERM'), exitCodeForSignal('SIGHUP')]).toEqual([130, 143, 129]);
+    expect([exitCodeForSignal('SIGINT'), exitCodeForSignal('SIGTERM'), exitCodeForSignal('SIGHUP')]).toEqual([
+      130, 143, 129,
+    ]);
   });
 });
 
 describe('embedded corpus', () => {
-  it('is the project\'s own Markdown and TypeScript, without tests or fixtures', () => {
+  it("is the project's own Markdown and TypeScript, without tests or fixtures", () => {
     const text = loadEmbeddedCorpus();
     expect(text.length).toBeGreaterThan(50_000);
     expect(text).toContain('export function loadEmbeddedCorpus');

@@ -4,7 +4,19 @@
 // crash or a kill leaves either the old file or the new one, never half of one; appended rows are
 // whole or absent (a failed append is cut back to where the row began).
 
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { decodeUtf8 } from '@charrnn/corpus';
 import { UsageError, WriteError } from './errors.js';
@@ -22,7 +34,10 @@ export function readBytes(path: string, what: string, maxBytes = MAX_INPUT_BYTES
     const stats = fstatSync(fd);
     requireRegular(stats, path, what);
     if (stats.size > maxBytes) {
-      throw new UsageError(`${what} ${JSON.stringify(path)} is ${formatBytes(stats.size)}, more than the ${formatBytes(maxBytes)} charrnn can hold in memory`, 'use a shorter file (split it, or take a part with head -c)');
+      throw new UsageError(
+        `${what} ${JSON.stringify(path)} is ${formatBytes(stats.size)}, more than the ${formatBytes(maxBytes)} charrnn can hold in memory`,
+        'use a shorter file (split it, or take a part with head -c)',
+      );
     }
     return readAt(fd, 0, stats.size, path, what);
   } finally {
@@ -39,7 +54,11 @@ export function openInput(path: string, what: string): number {
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`${what} ${JSON.stringify(path)} does not exist`, 'check the path; relative paths start from the current directory');
+    if (code === 'ENOENT')
+      throw new UsageError(
+        `${what} ${JSON.stringify(path)} does not exist`,
+        'check the path; relative paths start from the current directory',
+      );
     throw new UsageError(`cannot read ${what} ${JSON.stringify(path)}: ${code ?? (error as Error).message}`);
   }
 }
@@ -55,14 +74,19 @@ export function readAt(fd: number, position: number, length: number, path: strin
       done += n;
     }
   } catch (error) {
-    throw new UsageError(`cannot read ${what} ${JSON.stringify(path)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot read ${what} ${JSON.stringify(path)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   return done === length ? bytes : bytes.subarray(0, done);
 }
 
 function requireRegular(stats: Stats, path: string, what: string): void {
   if (stats.isFile()) return;
-  throw new UsageError(`${what} ${JSON.stringify(path)} is ${describeFileType(stats)}, not a regular file`, 'charrnn reads regular files only (an endless device or pipe would never end)');
+  throw new UsageError(
+    `${what} ${JSON.stringify(path)} is ${describeFileType(stats)}, not a regular file`,
+    'charrnn reads regular files only (an endless device or pipe would never end)',
+  );
 }
 
 export function describeFileType(stats: Stats): string {
@@ -91,7 +115,10 @@ export function decodeText(bytes: Uint8Array, path: string, what: string): strin
   try {
     return decodeUtf8(bytes);
   } catch (error) {
-    throw new UsageError(`${what} ${JSON.stringify(path)} is not valid UTF-8: ${(error as Error).message.replace(/^[^:]*: /, '')}`, 'charrnn reads UTF-8 text; convert the file (e.g. iconv -f latin1 -t utf-8)');
+    throw new UsageError(
+      `${what} ${JSON.stringify(path)} is not valid UTF-8: ${(error as Error).message.replace(/^[^:]*: /, '')}`,
+      'charrnn reads UTF-8 text; convert the file (e.g. iconv -f latin1 -t utf-8)',
+    );
   }
 }
 
@@ -169,7 +196,9 @@ export function openAppendFile(path: string, what: string): AppendFile {
   try {
     fd = openSync(path, 'a');
   } catch (error) {
-    throw new UsageError(`cannot open ${what} ${JSON.stringify(path)} for writing: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot open ${what} ${JSON.stringify(path)} for writing: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   let size = fstatSync(fd).size;
   const existed = size > 0;

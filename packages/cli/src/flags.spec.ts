@@ -38,7 +38,9 @@ describe('parseFlags', () => {
   });
 
   it('lists the valid flags for an unknown one, and rejects stray arguments', () => {
-    expect(error(['--bogus', '1'])).toMatch(/^unknown flag --bogus; valid flags are --hidden, --lr, --optimizer, --data, --force, --help$/);
+    expect(error(['--bogus', '1'])).toMatch(
+      /^unknown flag --bogus; valid flags are --hidden, --lr, --optimizer, --data, --force, --help$/,
+    );
     expect(error(['stray'])).toBe('unexpected argument "stray"');
     expect(error(['--hidden'])).toBe('--hidden needs a value');
   });
@@ -60,26 +62,42 @@ describe('parseFlags', () => {
 describe('flag names: misspellings, aliases, -h and --version', () => {
   const SPELLED = {
     seqLength: { flag: 'seq-length', kind: 'int', min: 1, default: 25, help: 'window' },
-    temperature: { flag: 'temperature', kind: 'number', min: 0, exclusiveMin: true, default: 1, help: 'temperature', aliases: ['sample-temperature'] },
+    temperature: {
+      flag: 'temperature',
+      kind: 'number',
+      min: 0,
+      exclusiveMin: true,
+      default: 1,
+      help: 'temperature',
+      aliases: ['sample-temperature'],
+    },
   } satisfies Record<string, FlagSpec>;
   const message = (argv: string[]): { message: string; hint?: string } => {
     try {
       parseFlags(argv, SPELLED);
     } catch (e) {
-      return { message: (e as UsageError).message, ...((e as UsageError).hint ? { hint: (e as UsageError).hint } : {}) };
+      return {
+        message: (e as UsageError).message,
+        ...((e as UsageError).hint ? { hint: (e as UsageError).hint } : {}),
+      };
     }
     throw new Error('expected a UsageError');
   };
 
   it('suggests the nearest flag for a misspelled one', () => {
-    expect(message(['--seq-lenght', '10'])).toEqual({ message: 'unknown flag --seq-lenght; did you mean --seq-length?', hint: '--help lists every flag' });
+    expect(message(['--seq-lenght', '10'])).toEqual({
+      message: 'unknown flag --seq-lenght; did you mean --seq-length?',
+      hint: '--help lists every flag',
+    });
     expect(message(['--seqlength=10']).message).toBe('unknown flag --seqlength; did you mean --seq-length?');
     expect(message(['--temprature', '0.5']).message).toBe('unknown flag --temprature; did you mean --temperature?');
     expect(message(['--verison']).message).toBe('unknown flag --verison; did you mean --version?');
   });
 
   it('lists every flag instead of guessing when nothing is close', () => {
-    expect(message(['--zzzzzz', '1']).message).toBe('unknown flag --zzzzzz; valid flags are --seq-length, --temperature, --help');
+    expect(message(['--zzzzzz', '1']).message).toBe(
+      'unknown flag --zzzzzz; valid flags are --seq-length, --temperature, --help',
+    );
     expect(nearestFlag('--x', SPELLED)).toBeUndefined();
   });
 
@@ -87,7 +105,9 @@ describe('flag names: misspellings, aliases, -h and --version', () => {
     const parsed = parseFlags(['--sample-temperature', '0.5'], SPELLED);
     expect(parsed.values.temperature).toBe(0.5);
     expect([...parsed.explicit]).toEqual(['temperature']);
-    expect(message(['--sample-temperature', '-1']).message).toBe('--sample-temperature must be a positive number, got "-1"');
+    expect(message(['--sample-temperature', '-1']).message).toBe(
+      '--sample-temperature must be a positive number, got "-1"',
+    );
   });
 
   it('reads -h as --help and reports --version', () => {

@@ -37,9 +37,16 @@ export interface ParsedFlags<K extends string> {
   readonly version: boolean;
 }
 
-export function parseFlags<K extends string>(argv: readonly string[], table: Record<K, FlagSpec>, options: { positionals?: number } = {}): ParsedFlags<K> {
+export function parseFlags<K extends string>(
+  argv: readonly string[],
+  table: Record<K, FlagSpec>,
+  options: { positionals?: number } = {},
+): ParsedFlags<K> {
   const byFlag = new Map<string, K>();
-  const parseOptions: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } };
+  const parseOptions: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
+  };
   for (const key of Object.keys(table) as K[]) {
     const spec = table[key];
     for (const name of [spec.flag, ...(spec.aliases ?? [])]) {
@@ -49,12 +56,20 @@ export function parseFlags<K extends string>(argv: readonly string[], table: Rec
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: joinNegativeValues(argv, table), options: parseOptions, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: joinNegativeValues(argv, table),
+      options: parseOptions,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw translateParseError(error as Error & { code?: string }, table);
   }
   if (parsed.positionals.length > (options.positionals ?? 0)) {
-    throw new UsageError(`unexpected argument "${parsed.positionals[options.positionals ?? 0]}"`, 'flags take the form --name value; see --help');
+    throw new UsageError(
+      `unexpected argument "${parsed.positionals[options.positionals ?? 0]}"`,
+      'flags take the form --name value; see --help',
+    );
   }
   const values: Partial<Record<K, string | number | boolean>> = {};
   const explicit = new Set<K>();
@@ -70,12 +85,22 @@ export function parseFlags<K extends string>(argv: readonly string[], table: Rec
     explicit.add(key);
     values[key] = convert({ ...spec, flag: name }, raw);
   }
-  return { values, explicit, positionals: parsed.positionals, help: parsed.values['help'] === true, version: parsed.values['version'] === true };
+  return {
+    values,
+    explicit,
+    positionals: parsed.positionals,
+    help: parsed.values['help'] === true,
+    version: parsed.values['version'] === true,
+  };
 }
 
 /** `--lr -1` → `--lr=-1`, so a negative number reaches validation instead of looking like a flag. */
 function joinNegativeValues(argv: readonly string[], table: Record<string, FlagSpec>): string[] {
-  const valued = new Set(Object.values(table).filter((s) => s.kind !== 'boolean').flatMap((s) => [s.flag, ...(s.aliases ?? [])].map((n) => `--${n}`)));
+  const valued = new Set(
+    Object.values(table)
+      .filter((s) => s.kind !== 'boolean')
+      .flatMap((s) => [s.flag, ...(s.aliases ?? [])].map((n) => `--${n}`)),
+  );
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -95,14 +120,16 @@ function convert(spec: FlagSpec, raw: string | boolean): string | number | boole
   const text = String(raw);
   if (spec.kind === 'string') return text;
   if (spec.kind === 'enum') {
-    if (!spec.values?.includes(text)) throw new UsageError(`--${spec.flag} must be one of ${spec.values?.join(', ')}, got ${JSON.stringify(text)}`);
+    if (!spec.values?.includes(text))
+      throw new UsageError(`--${spec.flag} must be one of ${spec.values?.join(', ')}, got ${JSON.stringify(text)}`);
     return text;
   }
   const n = text.trim() === '' ? Number.NaN : Number(text);
   const ok = spec.kind === 'int' ? Number.isInteger(n) : Number.isFinite(n);
   const tooLow = spec.min !== undefined && (spec.exclusiveMin ? n <= spec.min : n < spec.min);
   const tooHigh = spec.max !== undefined && (spec.exclusiveMax ? n >= spec.max : n > spec.max);
-  if (!ok || tooLow || tooHigh) throw new UsageError(`--${spec.flag} ${describeRule(spec)}, got ${JSON.stringify(text)}`);
+  if (!ok || tooLow || tooHigh)
+    throw new UsageError(`--${spec.flag} ${describeRule(spec)}, got ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -110,7 +137,11 @@ function convert(spec: FlagSpec, raw: string | boolean): string | number | boole
 export function describeRule(spec: Pick<FlagSpec, 'kind' | 'min' | 'max' | 'exclusiveMin' | 'exclusiveMax'>): string {
   const noun = spec.kind === 'int' ? 'integer' : 'number';
   const { min, max, exclusiveMin, exclusiveMax } = spec;
-  if (min !== undefined && max !== undefined) return `must be an ${noun === 'integer' ? 'integer' : 'number'} in ${exclusiveMin ? '(' : '['}${min}, ${max}${exclusiveMax ? ')' : ']'}`.replace('an number', 'a number');
+  if (min !== undefined && max !== undefined)
+    return `must be an ${noun === 'integer' ? 'integer' : 'number'} in ${exclusiveMin ? '(' : '['}${min}, ${max}${exclusiveMax ? ')' : ']'}`.replace(
+      'an number',
+      'a number',
+    );
   if (min === 0 && exclusiveMin) return `must be a positive ${noun}`;
   if (min === 1 && !exclusiveMin && spec.kind === 'int') return 'must be a positive integer';
   if (min === 0 && !exclusiveMin) return `must be a non-negative ${noun}`;
@@ -152,14 +183,18 @@ export function nearestFlag(option: string, table: Record<string, FlagSpec>): st
 /** The --help text: usage line, then one line per flag with its default and help. */
 export function formatHelp(usage: string, description: string, table: Record<string, FlagSpec>): string {
   const rows = Object.values(table).map((spec) => {
-    const placeholder = spec.kind === 'boolean' ? '' : ` ${spec.placeholder ?? (spec.kind === 'enum' ? spec.values!.join('|') : spec.kind === 'string' ? 'TEXT' : 'N')}`;
+    const placeholder =
+      spec.kind === 'boolean'
+        ? ''
+        : ` ${spec.placeholder ?? (spec.kind === 'enum' ? spec.values!.join('|') : spec.kind === 'string' ? 'TEXT' : 'N')}`;
     const left = `  --${spec.flag}${placeholder}`;
     const def = spec.default === undefined || spec.default === '' ? '' : ` (default: ${String(spec.default)})`;
     const also = spec.aliases?.length ? ` (also ${spec.aliases.map((a) => `--${a}`).join(', ')})` : '';
     return [left, `${spec.help}${def}${also}`] as const;
   });
   const width = Math.min(34, Math.max(...rows.map(([left]) => left.length)) + 2);
-  const lines = rows.map(([left, right]) => (left.length + 1 > width ? `${left}\n${' '.repeat(width)}${right}` : `${left.padEnd(width)}${right}`));
+  const lines = rows.map(([left, right]) =>
+    left.length + 1 > width ? `${left}\n${' '.repeat(width)}${right}` : `${left.padEnd(width)}${right}`,
+  );
   return `usage: ${usage}\n\n${description}\n\noptions:\n${lines.join('\n')}\n  -h, --help${' '.repeat(Math.max(1, width - 12))}show this help\n  --version${' '.repeat(Math.max(1, width - 11))}print the version\n`;
 }
-

@@ -1,7 +1,44 @@
-export { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, RunError, UsageError, WriteError, exitCodeForSignal, reportError } from './errors.js';
-export { describeRule, formatHelp, nearestFlag, parseFlags, type FlagKind, type FlagSpec, type ParsedFlags } from './flags.js';
-export { MAX_INPUT_BYTES, decodeText, formatBytes, openAppendFile, openInput, readAt, readBytes, readText, temporaryPath, writeFileAtomic, type AppendFile } from './files.js';
-export { checkOutputDirectory, checkOutputFile, checkWritableDirectory, makeDirectories, removeStaleTemporaries, type OutputFileOptions } from './outputs.js';
+export {
+  EXIT_FAILURE,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  EXIT_USAGE,
+  RunError,
+  UsageError,
+  WriteError,
+  exitCodeForSignal,
+  reportError,
+} from './errors.js';
+export {
+  describeRule,
+  formatHelp,
+  nearestFlag,
+  parseFlags,
+  type FlagKind,
+  type FlagSpec,
+  type ParsedFlags,
+} from './flags.js';
+export {
+  MAX_INPUT_BYTES,
+  decodeText,
+  formatBytes,
+  openAppendFile,
+  openInput,
+  readAt,
+  readBytes,
+  readText,
+  temporaryPath,
+  writeFileAtomic,
+  type AppendFile,
+} from './files.js';
+export {
+  checkOutputDirectory,
+  checkOutputFile,
+  checkWritableDirectory,
+  makeDirectories,
+  removeStaleTemporaries,
+  type OutputFileOptions,
+} from './outputs.js';
 export { acquireLock, isProcessAlive, type Lock } from './lock.js';
 export { terminalInfo, type TerminalInfo } from './terminal.js';
 export { STOP_SIGNALS, main, processIo, runCommand, type Command, type CommandIo } from './main.js';

@@ -28,7 +28,9 @@ describe('chooseKernels', () => {
     const notices: string[] = [];
     const kernels = chooseKernels('reference', (line) => notices.push(line), { threads: 2 });
     expect(kernels.name).toBe('reference');
-    expect(notices).toEqual(['notice: kernels: threads 2 needs the wasm kernels; the reference kernels run on one thread']);
+    expect(notices).toEqual([
+      'notice: kernels: threads 2 needs the wasm kernels; the reference kernels run on one thread',
+    ]);
   });
 
   it('uses the native gemm when it is built, silently; native: false keeps wasm alone', () => {
@@ -45,9 +47,11 @@ describe('chooseKernels', () => {
 });
 
 describe('spawnNodeWorker', () => {
-  it('delivers the first message to the source\'s onmessage, as a browser would', async () => {
+  it("delivers the first message to the source's onmessage, as a browser would", async () => {
     const shared = new Int32Array(new SharedArrayBuffer(4));
-    const worker = spawnNodeWorker('globalThis.onmessage = (e) => { Atomics.store(e.data, 0, 42); Atomics.notify(e.data, 0); };');
+    const worker = spawnNodeWorker(
+      'globalThis.onmessage = (e) => { Atomics.store(e.data, 0, 42); Atomics.notify(e.data, 0); };',
+    );
     worker.postMessage(shared);
     for (let i = 0; i < 500 && Atomics.load(shared, 0) !== 42; i++) await new Promise((r) => setTimeout(r, 10));
     expect(shared[0]).toBe(42);

@@ -16,7 +16,11 @@ export interface ChooseKernelsOptions {
   readonly native?: boolean;
 }
 
-export function chooseKernels(preference: string, notice: (line: string) => void, options: ChooseKernelsOptions = {}): Kernels {
+export function chooseKernels(
+  preference: string,
+  notice: (line: string) => void,
+  options: ChooseKernelsOptions = {},
+): Kernels {
   const threads = options.threads ?? 1;
   if (threads !== 1 && threads !== 2) throw new UsageError(`--threads must be 1 or 2, got ${String(threads)}`);
   try {
@@ -24,11 +28,15 @@ export function chooseKernels(preference: string, notice: (line: string) => void
     const selection = selectKernels(preference as KernelPreference, {
       threads,
       nativeGemm,
-      spawnWorker: (source) => spawnNodeWorker(source, (error) => notice(`notice: kernels: the worker thread failed (${error.message})`)),
+      spawnWorker: (source) =>
+        spawnNodeWorker(source, (error) => notice(`notice: kernels: the worker thread failed (${error.message})`)),
     });
     if (selection.notice) notice(`notice: ${selection.notice}`);
     return selection.kernels;
   } catch (error) {
-    throw new UsageError(`--kernels ${preference} is not available here: ${(error as Error).message}`, 'use --kernels auto or --kernels reference');
+    throw new UsageError(
+      `--kernels ${preference} is not available here: ${(error as Error).message}`,
+      'use --kernels auto or --kernels reference',
+    );
   }
 }

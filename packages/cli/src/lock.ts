@@ -44,7 +44,11 @@ export function acquireLock(target: string, what: string, command: string, lockP
       fd = openSync(lockPath, 'wx');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw new UsageError(`cannot create the lock file ${JSON.stringify(lockPath)} for ${what}: ${code ?? (error as Error).message}`, 'check that its directory is writable');
+      if (code !== 'EEXIST')
+        throw new UsageError(
+          `cannot create the lock file ${JSON.stringify(lockPath)} for ${what}: ${code ?? (error as Error).message}`,
+          'check that its directory is writable',
+        );
       const holder = readHolder(lockPath);
       if (holder && (holder.host !== me.host || isProcessAlive(holder.pid))) {
         throw new UsageError(
@@ -54,7 +58,10 @@ export function acquireLock(target: string, what: string, command: string, lockP
       }
       if (!holder && isFresh(lockPath)) {
         // Just created by a run that has not written its pid yet.
-        throw new UsageError(`${what} ${JSON.stringify(target)} is in use by another run (it is taking the lock ${lockPath})`, 'try again in a moment');
+        throw new UsageError(
+          `${what} ${JSON.stringify(target)} is in use by another run (it is taking the lock ${lockPath})`,
+          'try again in a moment',
+        );
       }
       removeQuietly(lockPath); // stale: its process is gone (or the file is unreadable and old)
       continue;
@@ -75,14 +82,22 @@ export function acquireLock(target: string, what: string, command: string, lockP
       },
     };
   }
-  throw new UsageError(`cannot take the lock ${JSON.stringify(lockPath)} for ${what}: another run took it at the same moment`, 'try again');
+  throw new UsageError(
+    `cannot take the lock ${JSON.stringify(lockPath)} for ${what}: another run took it at the same moment`,
+    'try again',
+  );
 }
 
 function readHolder(path: string): Holder | null {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<Holder>;
     if (typeof parsed.pid !== 'number' || typeof parsed.host !== 'string') return null;
-    return { pid: parsed.pid, host: parsed.host, command: String(parsed.command ?? 'another run'), since: String(parsed.since ?? 'an unknown time') };
+    return {
+      pid: parsed.pid,
+      host: parsed.host,
+      command: String(parsed.command ?? 'another run'),
+      since: String(parsed.since ?? 'an unknown time'),
+    };
   } catch {
     return null;
   }

@@ -25,16 +25,39 @@ describe('checkOutputFile', () => {
   it('refuses an existing file unless allowed, with the hint given', () => {
     const d = dir();
     writeFileSync(join(d, 'old.bin'), 'x');
-    expect(() => checkOutputFile(join(d, 'old.bin'), '--save file', { mayExist: false, refuseHint: 'add --force' })).toThrow(/--save file ".*old.bin" already exists/);
+    expect(() =>
+      checkOutputFile(join(d, 'old.bin'), '--save file', { mayExist: false, refuseHint: 'add --force' }),
+    ).toThrow(/--save file ".*old.bin" already exists/);
   });
 
   it.each([
     ['a missing directory', (d: string) => join(d, 'nope', 'x.bin'), /its directory ".*nope" does not exist/],
     ['a character device', () => '/dev/null', /is a character device; it would be replaced/],
     ['a directory', (d: string) => d, /is a directory/],
-    ['a symbolic link', (d: string) => (symlinkSync(join(d, 'target'), join(d, 'link')), join(d, 'link')), /is a symbolic link/],
-    ['a FIFO', (d: string) => (execFileSync('mkfifo', [join(d, 'pipe')]), join(d, 'pipe')), /is a named pipe \(FIFO\)/],
-    ['a file as its directory', (d: string) => (writeFileSync(join(d, 'f'), ''), join(d, 'f', 'x.bin')), /is a regular file, not a directory/],
+    [
+      'a symbolic link',
+      (d: string) => {
+        symlinkSync(join(d, 'target'), join(d, 'link'));
+        return join(d, 'link');
+      },
+      /is a symbolic link/,
+    ],
+    [
+      'a FIFO',
+      (d: string) => {
+        execFileSync('mkfifo', [join(d, 'pipe')]);
+        return join(d, 'pipe');
+      },
+      /is a named pipe \(FIFO\)/,
+    ],
+    [
+      'a file as its directory',
+      (d: string) => {
+        writeFileSync(join(d, 'f'), '');
+        return join(d, 'f', 'x.bin');
+      },
+      /is a regular file, not a directory/,
+    ],
   ])('refuses %s in one line', (_name, make, message) => {
     const path = make(dir());
     expect(() => checkOutputFile(path, '--save file', may)).toThrow(UsageError);
@@ -52,14 +75,18 @@ describe('output directories', () => {
   });
 
   it('fails in one line, without looping, where mkdir says ENOENT for a parent that exists (/proc)', () => {
-    expect(() => makeDirectories('/proc/charrnn-x/y', '--out directory')).toThrow(/cannot create --out directory "\/proc\/charrnn-x\/y": mkdir "\/proc\/charrnn-x" failed with ENOENT/);
+    expect(() => makeDirectories('/proc/charrnn-x/y', '--out directory')).toThrow(
+      /cannot create --out directory "\/proc\/charrnn-x\/y": mkdir "\/proc\/charrnn-x" failed with ENOENT/,
+    );
   });
 
   it('refuses a regular file as the directory', () => {
     const d = dir();
     writeFileSync(join(d, 'f'), '');
     expect(() => checkOutputDirectory(join(d, 'f'), '--out directory')).toThrow(/is a regular file, not a directory/);
-    expect(() => makeDirectories(join(d, 'f', 'g'), '--out directory')).toThrow(/cannot create --out directory .*ENOTDIR/);
+    expect(() => makeDirectories(join(d, 'f', 'g'), '--out directory')).toThrow(
+      /cannot create --out directory .*ENOTDIR/,
+    );
   });
 });
 
@@ -68,7 +95,9 @@ describe('locks', () => {
     const target = join(dir(), 'run.safetensors');
     const lock = acquireLock(target, '--save file', 'charrnn-train');
     expect(JSON.parse(readFileSync(`${target}.lock`, 'utf8')).pid).toBe(process.pid);
-    expect(() => acquireLock(target, '--save file', 'charrnn-train')).toThrow(new RegExp(`--save file ".*run.safetensors" is in use by charrnn-train \\(pid ${process.pid}, since `));
+    expect(() => acquireLock(target, '--save file', 'charrnn-train')).toThrow(
+      new RegExp(`--save file ".*run.safetensors" is in use by charrnn-train \\(pid ${process.pid}, since `),
+    );
     lock.release();
     expect(existsSync(`${target}.lock`)).toBe(false);
     acquireLock(target, '--save file', 'charrnn-train').release();

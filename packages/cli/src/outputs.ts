@@ -25,12 +25,21 @@ export function checkOutputFile(path: string, what: string, options: OutputFileO
     stats = lstatSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new UsageError(`cannot check ${what} ${quoted}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot check ${what} ${quoted}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   if (stats.isSymbolicLink()) {
-    throw new UsageError(`${what} ${quoted} is a symbolic link; charrnn replaces files by renaming over them, which would replace the link, not its target`, 'give the real path of the file');
+    throw new UsageError(
+      `${what} ${quoted} is a symbolic link; charrnn replaces files by renaming over them, which would replace the link, not its target`,
+      'give the real path of the file',
+    );
   }
-  if (!stats.isFile()) throw new UsageError(`${what} ${quoted} is ${describeFileType(stats)}; it would be replaced by a regular file`, 'choose a regular file path');
+  if (!stats.isFile())
+    throw new UsageError(
+      `${what} ${quoted} is ${describeFileType(stats)}; it would be replaced by a regular file`,
+      'choose a regular file path',
+    );
   if (!options.mayExist) throw new UsageError(`${what} ${quoted} already exists`, options.refuseHint);
 }
 
@@ -41,15 +50,20 @@ export function checkWritableDirectory(dir: string, what: string): void {
     stats = statSync(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`${what} ${JSON.stringify(dir)} does not exist`, `create it first (mkdir -p ${dir})`);
+    if (code === 'ENOENT')
+      throw new UsageError(`${what} ${JSON.stringify(dir)} does not exist`, `create it first (mkdir -p ${dir})`);
     throw new UsageError(`cannot use ${what} ${JSON.stringify(dir)}: ${code ?? (error as Error).message}`);
   }
-  if (!stats.isDirectory()) throw new UsageError(`${what} ${JSON.stringify(dir)} is ${describeFileType(stats)}, not a directory`);
+  if (!stats.isDirectory())
+    throw new UsageError(`${what} ${JSON.stringify(dir)} is ${describeFileType(stats)}, not a directory`);
   try {
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${what} ${JSON.stringify(dir)} is not writable (${code ?? 'no access'})`, code === 'EROFS' ? 'the file system is read-only; write somewhere else' : 'check its permissions');
+    throw new UsageError(
+      `${what} ${JSON.stringify(dir)} is not writable (${code ?? 'no access'})`,
+      code === 'EROFS' ? 'the file system is read-only; write somewhere else' : 'check its permissions',
+    );
   }
 }
 
@@ -69,7 +83,8 @@ export function checkOutputDirectory(dir: string, what: string): void {
       break;
     } catch (error) {
       if (error instanceof UsageError) throw error;
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`cannot use ${what} ${JSON.stringify(dir)}: ${(error as NodeJS.ErrnoException).code}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new UsageError(`cannot use ${what} ${JSON.stringify(dir)}: ${(error as NodeJS.ErrnoException).code}`);
       const parent = dirname(existing);
       if (parent === existing) break;
       existing = parent;
@@ -88,12 +103,15 @@ export function makeDirectories(dir: string, what: string): void {
   const missing: string[] = [];
   for (let d = full; ; d = dirname(d)) {
     try {
-      if (!statSync(d).isDirectory()) throw new UsageError(`${what} ${JSON.stringify(dir)}: ${JSON.stringify(d)} is not a directory`);
+      if (!statSync(d).isDirectory())
+        throw new UsageError(`${what} ${JSON.stringify(dir)}: ${JSON.stringify(d)} is not a directory`);
       break;
     } catch (error) {
       if (error instanceof UsageError) throw error;
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(d) === d) {
-        throw new UsageError(`cannot create ${what} ${JSON.stringify(dir)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        throw new UsageError(
+          `cannot create ${what} ${JSON.stringify(dir)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        );
       }
       missing.push(d);
     }
@@ -104,7 +122,10 @@ export function makeDirectories(dir: string, what: string): void {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST' && statSync(d).isDirectory()) continue;
-      throw new UsageError(`cannot create ${what} ${JSON.stringify(dir)}: mkdir ${JSON.stringify(d)} failed with ${code ?? (error as Error).message}`, 'check the path and its permissions');
+      throw new UsageError(
+        `cannot create ${what} ${JSON.stringify(dir)}: mkdir ${JSON.stringify(d)} failed with ${code ?? (error as Error).message}`,
+        'check the path and its permissions',
+      );
     }
   }
 }

@@ -6,7 +6,11 @@ export interface TerminalInfo {
   readonly columns: number;
 }
 
-export function terminalInfo(stream: { isTTY?: boolean; columns?: number }, env: Record<string, string | undefined>): TerminalInfo {
-  const disabled = env['NO_COLOR'] !== undefined || (env['CI'] !== undefined && env['CI'] !== '' && env['CI'] !== 'false');
+export function terminalInfo(
+  stream: { isTTY?: boolean; columns?: number },
+  env: Record<string, string | undefined>,
+): TerminalInfo {
+  const disabled =
+    env['NO_COLOR'] !== undefined || (env['CI'] !== undefined && env['CI'] !== '' && env['CI'] !== 'false');
   return { interactive: stream.isTTY === true && !disabled, columns: stream.columns ?? 80 };
 }

@@ -6,10 +6,14 @@ import { appVersion, asksForVersion } from './version.js';
 it('answers --version for every command, before the command parses anything', async () => {
   let ran = false;
   const io = fakeIo(['--steps', 'x', '--version']);
-  const code = await runCommand('charrnn-x', async () => {
-    ran = true;
-    return 1;
-  }, io);
+  const code = await runCommand(
+    'charrnn-x',
+    async () => {
+      ran = true;
+      return 1;
+    },
+    io,
+  );
   expect(code).toBe(0);
   expect(ran).toBe(false);
   // Unbundled (in tests) the version is "dev"; tools/build-app.mjs bakes in the package.json version.

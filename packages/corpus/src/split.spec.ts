@@ -42,13 +42,17 @@ describe('splitTrainVal', () => {
 
   it('property: train then val is the whole input, val is floor(n · f) long (±0 after the nudge)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 5000 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (n, f) => {
-        const { train, val } = splitTrainVal(range(n), f);
-        expect(train.length + val.length).toBe(n);
-        expect(val.length).toBeGreaterThanOrEqual(Math.floor(n * f));
-        expect(val.length).toBeLessThanOrEqual(Math.floor(n * f) + 1);
-        expect(val.length === 0 || val[0] === train.length).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 5000 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (n, f) => {
+          const { train, val } = splitTrainVal(range(n), f);
+          expect(train.length + val.length).toBe(n);
+          expect(val.length).toBeGreaterThanOrEqual(Math.floor(n * f));
+          expect(val.length).toBeLessThanOrEqual(Math.floor(n * f) + 1);
+          expect(val.length === 0 || val[0] === train.length).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -15,7 +15,8 @@ export interface TrainValSplit {
  * a 1e-12 relative nudge so decimal fractions land where expected (0.29 · 100 gives 29, not 28).
  */
 export function splitTrainVal(ids: Int32Array, valFraction = 0.1): TrainValSplit {
-  if (!(ids instanceof Int32Array)) throw new TypeError(`splitTrainVal: ids must be an Int32Array, got ${describeType(ids)}`);
+  if (!(ids instanceof Int32Array))
+    throw new TypeError(`splitTrainVal: ids must be an Int32Array, got ${describeType(ids)}`);
   if (typeof valFraction !== 'number' || !(valFraction >= 0 && valFraction < 1)) {
     throw new RangeError(`splitTrainVal: valFraction must be in [0, 1), got ${valFraction}`);
   }

@@ -27,7 +27,8 @@ export function decodeUtf8(bytes: Uint8Array): string {
     return decoder.decode(bytes);
   } catch {
     const error = findUtf8Error(bytes);
-    if (error === undefined) throw new RangeError('decodeUtf8: text must be valid UTF-8, got bytes TextDecoder rejects');
+    if (error === undefined)
+      throw new RangeError('decodeUtf8: text must be valid UTF-8, got bytes TextDecoder rejects');
     const where = `at byte ${error.offset} (line ${error.line}, column ${error.column})`;
     const what =
       error.byte === undefined

@@ -85,7 +85,9 @@ describe('encode and decode', () => {
 
   it('rejects ids outside [0, V)', () => {
     const vocab = Vocabulary.fromText('ab');
-    expect(() => vocab.decode([0, 2])).toThrow(new RangeError('decode: ids must be integers in [0, 2), got 2 at index 1'));
+    expect(() => vocab.decode([0, 2])).toThrow(
+      new RangeError('decode: ids must be integers in [0, 2), got 2 at index 1'),
+    );
     expect(() => vocab.decode([-1])).toThrow(RangeError);
     expect(() => vocab.decode([0.5])).toThrow(RangeError);
   });

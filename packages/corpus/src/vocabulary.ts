@@ -26,10 +26,12 @@ export class Vocabulary {
 
   /** The distinct characters of `text`, sorted ascending by code point. */
   static fromText(text: string): Vocabulary {
-    if (typeof text !== 'string') throw new TypeError(`Vocabulary.fromText: text must be a string, got ${describeType(text)}`);
+    if (typeof text !== 'string')
+      throw new TypeError(`Vocabulary.fromText: text must be a string, got ${describeType(text)}`);
     const seen = new Set<number>();
     for (const ch of text) seen.add(ch.codePointAt(0)!);
-    if (seen.size === 0) throw new RangeError('Vocabulary.fromText: text must contain at least one character, got an empty string');
+    if (seen.size === 0)
+      throw new RangeError('Vocabulary.fromText: text must contain at least one character, got an empty string');
     return new Vocabulary(Int32Array.from(seen).sort());
   }
 
@@ -38,7 +40,8 @@ export class Vocabulary {
    * checkpoint's weights were trained with), so it need not be sorted.
    */
   static fromJSON(chars: unknown): Vocabulary {
-    if (!Array.isArray(chars)) throw new TypeError(`Vocabulary.fromJSON: chars must be an array of strings, got ${describeType(chars)}`);
+    if (!Array.isArray(chars))
+      throw new TypeError(`Vocabulary.fromJSON: chars must be an array of strings, got ${describeType(chars)}`);
     if (chars.length === 0) throw new RangeError('Vocabulary.fromJSON: chars must be non-empty, got an empty array');
     const codePoints = new Int32Array(chars.length);
     const firstIndex = new Map<number, number>();
@@ -48,12 +51,16 @@ export class Vocabulary {
         throw new TypeError(`Vocabulary.fromJSON: chars[${i}] must be a string, got ${describeType(ch)}`);
       }
       if (!isSingleChar(ch)) {
-        throw new RangeError(`Vocabulary.fromJSON: chars[${i}] must be exactly one character (code point), got ${JSON.stringify(ch)}`);
+        throw new RangeError(
+          `Vocabulary.fromJSON: chars[${i}] must be exactly one character (code point), got ${JSON.stringify(ch)}`,
+        );
       }
       const cp = ch.codePointAt(0)!;
       const prev = firstIndex.get(cp);
       if (prev !== undefined) {
-        throw new RangeError(`Vocabulary.fromJSON: chars must be unique, got ${formatChar(ch)} at indices ${prev} and ${i}`);
+        throw new RangeError(
+          `Vocabulary.fromJSON: chars must be unique, got ${formatChar(ch)} at indices ${prev} and ${i}`,
+        );
       }
       firstIndex.set(cp, i);
       codePoints[i] = cp;
@@ -78,7 +85,8 @@ export class Vocabulary {
 
   /** The distinct characters of `text` that are not in the vocabulary, in order of first appearance. */
   findUnknown(text: string): string[] {
-    if (typeof text !== 'string') throw new TypeError(`Vocabulary.findUnknown: text must be a string, got ${describeType(text)}`);
+    if (typeof text !== 'string')
+      throw new TypeError(`Vocabulary.findUnknown: text must be a string, got ${describeType(text)}`);
     const unknown = new Set<string>();
     for (const ch of text) if (!this.idOf.has(ch.codePointAt(0)!)) unknown.add(ch);
     return [...unknown];

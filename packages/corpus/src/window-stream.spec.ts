@@ -119,7 +119,9 @@ describe('WindowStream validation', () => {
     expect(() => new WindowStream([1, 2, 3] as unknown as Int32Array, { seqLength: 1 })).toThrow(TypeError);
     const stream = new WindowStream(range(10), { seqLength: 3, batchSize: 2 });
     expect(() => stream.next(new Int32Array(5), new Int32Array(6))).toThrow(
-      new RangeError('WindowStream.next: inputs and targets must have seq-length × batch-size = 6 entries, got 5 and 6'),
+      new RangeError(
+        'WindowStream.next: inputs and targets must have seq-length × batch-size = 6 entries, got 5 and 6',
+      ),
     );
   });
 

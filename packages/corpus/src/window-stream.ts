@@ -32,7 +32,8 @@ export interface WindowStreamState {
  * floor(length / B) characters. A window at p needs p + T + 1 ≤ segment end.
  */
 export function windowsPerPass(length: number, seqLength: number, batchSize = 1): number {
-  if (!Number.isInteger(length) || length < 0) throw new RangeError(`windowsPerPass: length must be a non-negative integer, got ${length}`);
+  if (!Number.isInteger(length) || length < 0)
+    throw new RangeError(`windowsPerPass: length must be a non-negative integer, got ${length}`);
   checkPositiveInt('windowsPerPass', 'seqLength', seqLength);
   checkPositiveInt('windowsPerPass', 'batchSize', batchSize);
   const segment = Math.floor(length / batchSize);
@@ -55,7 +56,8 @@ export class WindowStream {
   private readonly resetMask: Uint8Array;
 
   constructor(data: Int32Array, options: WindowStreamOptions) {
-    if (!(data instanceof Int32Array)) throw new TypeError(`WindowStream: data must be an Int32Array, got ${describeType(data)}`);
+    if (!(data instanceof Int32Array))
+      throw new TypeError(`WindowStream: data must be an Int32Array, got ${describeType(data)}`);
     const T = options.seqLength;
     const B = options.batchSize ?? 1;
     checkPositiveInt('WindowStream', 'seqLength', T);
@@ -133,7 +135,9 @@ export class WindowStream {
   setState(state: WindowStreamState): void {
     const expect = (key: 'seqLength' | 'batchSize' | 'length', value: number): void => {
       if (state[key] !== value) {
-        throw new RangeError(`WindowStream.setState: state.${key} must match this stream's ${value}, got ${String(state[key])}`);
+        throw new RangeError(
+          `WindowStream.setState: state.${key} must match this stream's ${value}, got ${String(state[key])}`,
+        );
       }
     };
     expect('seqLength', this.seqLength);
@@ -142,15 +146,21 @@ export class WindowStream {
     const B = this.batchSize;
     const S = this.segmentLength;
     if (!Array.isArray(state.pointers) || state.pointers.length !== B) {
-      throw new RangeError(`WindowStream.setState: state.pointers must be an array of ${B} offsets, got ${JSON.stringify(state.pointers)}`);
+      throw new RangeError(
+        `WindowStream.setState: state.pointers must be an array of ${B} offsets, got ${JSON.stringify(state.pointers)}`,
+      );
     }
     if (!Array.isArray(state.pendingReset) || state.pendingReset.length !== B) {
-      throw new RangeError(`WindowStream.setState: state.pendingReset must be an array of ${B} booleans, got ${JSON.stringify(state.pendingReset)}`);
+      throw new RangeError(
+        `WindowStream.setState: state.pendingReset must be an array of ${B} booleans, got ${JSON.stringify(state.pendingReset)}`,
+      );
     }
     for (let b = 0; b < B; b++) {
       const p = state.pointers[b];
       if (!Number.isInteger(p) || p! < b * S || p! >= (b + 1) * S) {
-        throw new RangeError(`WindowStream.setState: state.pointers[${b}] must be an integer in [${b * S}, ${(b + 1) * S}), got ${p}`);
+        throw new RangeError(
+          `WindowStream.setState: state.pointers[${b}] must be an integer in [${b * S}, ${(b + 1) * S}), got ${p}`,
+        );
       }
     }
     for (let b = 0; b < B; b++) {
@@ -162,5 +172,6 @@ export class WindowStream {
 
 function checkPositiveInt(fn: string, name: string, value: number): void {
   if (typeof value !== 'number') throw new TypeError(`${fn}: ${name} must be a number, got ${describeType(value)}`);
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${fn}: ${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`${fn}: ${name} must be a positive integer, got ${value}`);
 }

@@ -6,9 +6,20 @@
 import { describe, expect, it } from 'vitest';
 import { cellFor } from '@charrnn/model';
 import { checkGradients } from './check.js';
-import { forgetsIncomingStateGrad, gruInputCandidateSign, lstmForgetSign, rnnDroppedCarry, smallCase } from './test-fixtures.js';
+import {
+  forgetsIncomingStateGrad,
+  gruInputCandidateSign,
+  lstmForgetSign,
+  rnnDroppedCarry,
+  smallCase,
+} from './test-fixtures.js';
 
-const layer = (k: number): string[] => [`rnn.weight_ih_l${k}`, `rnn.weight_hh_l${k}`, `rnn.bias_ih_l${k}`, `rnn.bias_hh_l${k}`];
+const layer = (k: number): string[] => [
+  `rnn.weight_ih_l${k}`,
+  `rnn.weight_hh_l${k}`,
+  `rnn.bias_ih_l${k}`,
+  `rnn.bias_hh_l${k}`,
+];
 
 describe('checkGradients catches broken cells (FAIL on exactly the affected tensors)', () => {
   it('rnn with the hidden-state carry dropped: every recurrent tensor and state.h fail, the decoder passes', () => {
@@ -42,11 +53,16 @@ describe('checkGradients catches broken cells (FAIL on exactly the affected tens
     expect(report.failingTensors).toEqual([...layer(0), 'rnn.weight_ih_l1', 'rnn.bias_ih_l1', 'state.h_l0']);
   });
 
-  it.each(['rnn', 'lstm', 'gru'] as const)('%s that reports no gradient for the incoming state: only the state tensors fail', (cell) => {
-    // The truncated-BPTT carry bug: the window's own gradients are right, ∂loss/∂(h_in, c_in) is zero.
-    const { target } = smallCase(cell, 2, 2, { impl: forgetsIncomingStateGrad(cellFor(cell)), scale: 0.5 });
-    const report = checkGradients(target, { stencil: 5 });
-    expect(report.failingTensors).toEqual(cell === 'lstm' ? ['state.h_l0', 'state.h_l1', 'state.c_l0', 'state.c_l1'] : ['state.h_l0', 'state.h_l1']);
-    for (const t of report.tensors.filter((t) => !t.pass)) expect(t.worst!.analytic).toBe(0);
-  });
+  it.each(['rnn', 'lstm', 'gru'] as const)(
+    '%s that reports no gradient for the incoming state: only the state tensors fail',
+    (cell) => {
+      // The truncated-BPTT carry bug: the window's own gradients are right, ∂loss/∂(h_in, c_in) is zero.
+      const { target } = smallCase(cell, 2, 2, { impl: forgetsIncomingStateGrad(cellFor(cell)), scale: 0.5 });
+      const report = checkGradients(target, { stencil: 5 });
+      expect(report.failingTensors).toEqual(
+        cell === 'lstm' ? ['state.h_l0', 'state.h_l1', 'state.c_l0', 'state.c_l1'] : ['state.h_l0', 'state.h_l1'],
+      );
+      for (const t of report.tensors.filter((t) => !t.pass)) expect(t.worst!.analytic).toBe(0);
+    },
+  );
 });

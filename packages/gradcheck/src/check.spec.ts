@@ -4,7 +4,9 @@ import { checkGradients, type EntryRow } from './check.js';
 import type { GradTarget, GradTensor } from './target.js';
 
 /** L = Σ_i sin(x_i)·y_i + Σ_j y_j³ (+ 100 with tinyY), with an optional deliberate error in one gradient entry of x. */
-function sinTarget(options: { wrongX?: number; wrongBy?: number; tinyY?: boolean } = {}): GradTarget & { x: GradTensor; y: GradTensor } {
+function sinTarget(
+  options: { wrongX?: number; wrongBy?: number; tinyY?: boolean } = {},
+): GradTarget & { x: GradTensor; y: GradTensor } {
   const rng = new Prng(5);
   const x: GradTensor = { name: 'x', shape: [3, 4], value: new Float64Array(12), grad: new Float64Array(12) };
   const y: GradTensor = { name: 'y', shape: [12], value: new Float64Array(12), grad: new Float64Array(12) };
@@ -14,7 +16,8 @@ function sinTarget(options: { wrongX?: number; wrongBy?: number; tinyY?: boolean
   if (options.tinyY) y.value.fill(1e-7);
   const offset = options.tinyY ? 100 : 0;
   return {
-    x, y,
+    x,
+    y,
     tensors: [x, y],
     evaluate(withGradients) {
       let loss = offset;
@@ -39,7 +42,10 @@ describe('checkGradients on a closed-form target', () => {
       expect(report.pass).toBe(true);
       expect(report.failingTensors).toEqual([]);
       expect(report.checked).toBe(24);
-      expect(report.tensors.map((t) => [t.name, t.shape, t.checked, t.failing])).toEqual([['x', [3, 4], 12, 0], ['y', [12], 12, 0]]);
+      expect(report.tensors.map((t) => [t.name, t.shape, t.checked, t.failing])).toEqual([
+        ['x', [3, 4], 12, 0],
+        ['y', [12], 12, 0],
+      ]);
     }
     expect([three.stencil, three.eps, three.atol, three.rtol]).toEqual([3, 1e-5, 1e-8, 1e-5]);
     expect([five.stencil, five.eps, five.atol, five.rtol]).toEqual([5, 5e-4, 2e-9, 1e-7]);
@@ -51,7 +57,13 @@ describe('checkGradients on a closed-form target', () => {
     expect(report.pass).toBe(false);
     expect(report.failingTensors).toEqual(['x']);
     const x = report.tensors[0]!;
-    expect([x.failing, x.pass, x.worst?.index, x.worst?.multiIndex, x.worst?.ok]).toEqual([1, false, 6, '[1,2]', false]);
+    expect([x.failing, x.pass, x.worst?.index, x.worst?.multiIndex, x.worst?.ok]).toEqual([
+      1,
+      false,
+      6,
+      '[1,2]',
+      false,
+    ]);
     expect(Math.abs(x.worst!.relErr - 0.001 / 1.001)).toBeLessThanOrEqual(1e-7);
     expect(x.tolRatio).toBeGreaterThan(1);
     expect(report.failing).toBe(1);
@@ -79,7 +91,10 @@ describe('checkGradients on a closed-form target', () => {
   it('streams one CSV row per checked entry, in tensor then index order', () => {
     const rows: EntryRow[] = [];
     checkGradients(sinTarget({ wrongX: 2 }), { onEntry: (row) => rows.push(row) });
-    expect(rows.map((r) => `${r.param}${r.index}`)).toEqual([...Array.from({ length: 12 }, (_, i) => `x${i}`), ...Array.from({ length: 12 }, (_, i) => `y${i}`)]);
+    expect(rows.map((r) => `${r.param}${r.index}`)).toEqual([
+      ...Array.from({ length: 12 }, (_, i) => `x${i}`),
+      ...Array.from({ length: 12 }, (_, i) => `y${i}`),
+    ]);
     expect(Object.keys(rows[0]!)).toEqual(['param', 'index', 'analytic', 'numeric', 'abs_err', 'rel_err', 'ok']);
     expect(rows.filter((r) => !r.ok).map((r) => r.index)).toEqual([2]);
     for (const r of rows) expect(r.abs_err).toBe(Math.abs(r.analytic - r.numeric));
@@ -88,7 +103,11 @@ describe('checkGradients on a closed-form target', () => {
   it('checks exactly K random entries per tensor (all when fewer), the same ones for the same seed', () => {
     const picked = (seed: number, entries: number): string[] => {
       const rows: string[] = [];
-      const report = checkGradients(sinTarget(), { entries, rng: new Prng(seed), onEntry: (r) => rows.push(`${r.param}${r.index}`) });
+      const report = checkGradients(sinTarget(), {
+        entries,
+        rng: new Prng(seed),
+        onEntry: (r) => rows.push(`${r.param}${r.index}`),
+      });
       expect(report.tensors.map((t) => t.checked)).toEqual([Math.min(entries, 12), Math.min(entries, 12)]);
       return rows;
     };
@@ -102,20 +121,32 @@ describe('checkGradients on a closed-form target', () => {
 
   it('refuses bad options and targets', () => {
     const t = sinTarget();
-    expect(() => checkGradients(t, { eps: 0 })).toThrow(new RangeError('checkGradients: options.eps must be a positive finite number, got 0'));
+    expect(() => checkGradients(t, { eps: 0 })).toThrow(
+      new RangeError('checkGradients: options.eps must be a positive finite number, got 0'),
+    );
     expect(() => checkGradients(t, { stencil: 4 as 3 })).toThrow(/options.stencil must be 3 or 5, got 4/);
-    expect(() => checkGradients(t, { entries: 2.5 })).toThrow(/options.entries must be 'all' or a positive integer, got 2.5/);
+    expect(() => checkGradients(t, { entries: 2.5 })).toThrow(
+      /options.entries must be 'all' or a positive integer, got 2.5/,
+    );
     expect(() => checkGradients(t, { entries: 3 })).toThrow(TypeError);
     expect(() => checkGradients(t, { atol: -1 })).toThrow(/options.atol must be a non-negative finite number/);
-    const f32: GradTarget = { tensors: [{ name: 'w', shape: [2], value: new Float32Array(2), grad: new Float32Array(2) }], evaluate: () => 0 };
+    const f32: GradTarget = {
+      tensors: [{ name: 'w', shape: [2], value: new Float32Array(2), grad: new Float32Array(2) }],
+      evaluate: () => 0,
+    };
     expect(() => checkGradients(f32)).toThrow(/w value must be float64, got Float32Array/);
-    const misShaped: GradTarget = { tensors: [{ name: 'w', shape: [3], value: new Float64Array(2), grad: new Float64Array(2) }], evaluate: () => 0 };
+    const misShaped: GradTarget = {
+      tensors: [{ name: 'w', shape: [3], value: new Float64Array(2), grad: new Float64Array(2) }],
+      evaluate: () => 0,
+    };
     expect(() => checkGradients(misShaped)).toThrow(/w value and grad must have 3 entries for \[3\], got 2 and 2/);
   });
 
   it('refuses a target whose loss changes between identical calls', () => {
     let calls = 0;
     const drifting: GradTarget = { tensors: [], evaluate: () => ++calls };
-    expect(() => checkGradients(drifting)).toThrow(/target.evaluate must give the same loss for the same values, got 1 then 2/);
+    expect(() => checkGradients(drifting)).toThrow(
+      /target.evaluate must give the same loss for the same values, got 1 then 2/,
+    );
   });
 });

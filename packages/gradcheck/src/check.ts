@@ -3,7 +3,14 @@
 // Apps print the tensor rows and stream the entry rows (onEntry) to CSV.
 
 import type { Prng } from '@charrnn/tensor';
-import { analyticGradients, numericDerivative, selectEntries, STENCILS, type EntrySelection, type Stencil } from './differences.js';
+import {
+  analyticGradients,
+  numericDerivative,
+  selectEntries,
+  STENCILS,
+  type EntrySelection,
+  type Stencil,
+} from './differences.js';
 import { formatIndex, median, relativeError } from './stats.js';
 import { validateTarget, type GradTarget } from './target.js';
 
@@ -49,7 +56,15 @@ export interface EntryRow {
   readonly ok: boolean;
 }
 
-export const ENTRY_COLUMNS = ['param', 'index', 'analytic', 'numeric', 'abs_err', 'rel_err', 'ok'] as const satisfies readonly (keyof EntryRow)[];
+export const ENTRY_COLUMNS = [
+  'param',
+  'index',
+  'analytic',
+  'numeric',
+  'abs_err',
+  'rel_err',
+  'ok',
+] as const satisfies readonly (keyof EntryRow)[];
 
 export interface WorstEntry {
   /** Row-major flat index and the same as a multi-index, e.g. "[3,17]". */
@@ -105,20 +120,29 @@ export interface ResolvedOptions extends Tolerances {
 
 export function resolveOptions(where: string, options: CheckOptions): ResolvedOptions {
   const stencil = options.stencil ?? 3;
-  if (!STENCILS.includes(stencil)) throw new RangeError(`${where}: options.stencil must be 3 or 5, got ${String(stencil)}`);
+  if (!STENCILS.includes(stencil))
+    throw new RangeError(`${where}: options.stencil must be 3 or 5, got ${String(stencil)}`);
   const defaults = STENCIL_DEFAULTS[stencil];
   const eps = options.eps ?? defaults.eps;
   const atol = options.atol ?? defaults.atol;
   const rtol = options.rtol ?? defaults.rtol;
-  if (typeof eps !== 'number' || !(eps > 0 && Number.isFinite(eps))) throw new RangeError(`${where}: options.eps must be a positive finite number, got ${String(eps)}`);
-  for (const [key, value] of [['atol', atol], ['rtol', rtol]] as const) {
-    if (typeof value !== 'number' || !(value >= 0 && Number.isFinite(value))) throw new RangeError(`${where}: options.${key} must be a non-negative finite number, got ${String(value)}`);
+  if (typeof eps !== 'number' || !(eps > 0 && Number.isFinite(eps)))
+    throw new RangeError(`${where}: options.eps must be a positive finite number, got ${String(eps)}`);
+  for (const [key, value] of [
+    ['atol', atol],
+    ['rtol', rtol],
+  ] as const) {
+    if (typeof value !== 'number' || !(value >= 0 && Number.isFinite(value)))
+      throw new RangeError(`${where}: options.${key} must be a non-negative finite number, got ${String(value)}`);
   }
   const entries = options.entries ?? 'all';
   if (entries !== 'all' && !(Number.isInteger(entries) && entries >= 1)) {
     throw new RangeError(`${where}: options.entries must be 'all' or a positive integer, got ${String(entries)}`);
   }
-  if (entries !== 'all' && (typeof options.rng !== 'object' || options.rng === null || typeof options.rng.int !== 'function')) {
+  if (
+    entries !== 'all' &&
+    (typeof options.rng !== 'object' || options.rng === null || typeof options.rng.int !== 'function')
+  ) {
     throw new TypeError(`${where}: options.rng must be a Prng when entries is a number, got ${String(options.rng)}`);
   }
   if (options.onEntry !== undefined && typeof options.onEntry !== 'function') {
@@ -133,7 +157,11 @@ export function checkGradients(target: GradTarget, options: CheckOptions = {}): 
   const opts = resolveOptions(where, options);
   const { stencil, eps, atol, rtol } = opts;
   const { loss, grads } = analyticGradients(where, target);
-  const selection = selectEntries(target.tensors.map((t) => t.value.length), opts.entries, opts.rng);
+  const selection = selectEntries(
+    target.tensors.map((t) => t.value.length),
+    opts.entries,
+    opts.rng,
+  );
 
   const tensors = target.tensors.map((t, ti): TensorReport => {
     const indices = selection[ti]!;
@@ -178,7 +206,11 @@ export function checkGradients(target: GradTarget, options: CheckOptions = {}): 
   const failingTensors = tensors.filter((t) => !t.pass).map((t) => t.name);
   return {
     pass: failingTensors.length === 0,
-    stencil, eps, atol, rtol, loss,
+    stencil,
+    eps,
+    atol,
+    rtol,
+    loss,
     checked: tensors.reduce((n, t) => n + t.checked, 0),
     failing: tensors.reduce((n, t) => n + t.failing, 0),
     tensors,

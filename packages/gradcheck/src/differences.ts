@@ -30,7 +30,13 @@ export function selectEntries(sizes: readonly number[], entries: EntrySelection,
  * ∂loss/∂value[i] by a centered difference: 3-point (L(θ+ε) − L(θ−ε)) / 2ε, truncation O(ε²), or
  * 5-point (−L(θ+2ε) + 8L(θ+ε) − 8L(θ−ε) + L(θ−2ε)) / 12ε, truncation O(ε⁴).
  */
-export function numericDerivative(target: GradTarget, value: FloatArray, i: number, eps: number, stencil: Stencil): number {
+export function numericDerivative(
+  target: GradTarget,
+  value: FloatArray,
+  i: number,
+  eps: number,
+  stencil: Stencil,
+): number {
   const saved = value[i]!;
   try {
     value[i] = saved + eps;
@@ -60,7 +66,9 @@ export function analyticGradients(where: string, target: GradTarget): { loss: nu
   if (!Number.isFinite(loss)) throw new RangeError(`${where}: target loss must be finite, got ${loss}`);
   const again = target.evaluate(false);
   if (!(Math.abs(again - loss) <= 1e-12 * Math.abs(loss))) {
-    throw new RangeError(`${where}: target.evaluate must give the same loss for the same values, got ${loss} then ${again}`);
+    throw new RangeError(
+      `${where}: target.evaluate must give the same loss for the same values, got ${loss} then ${again}`,
+    );
   }
   return { loss, grads };
 }

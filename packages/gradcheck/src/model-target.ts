@@ -25,14 +25,24 @@ export function modelTarget(model: CharRnnModel, window: ModelWindow, initialSta
   const where = 'modelTarget';
   const { dtype, layers, hiddenSize: H } = model.config;
   if (dtype !== 'f64') {
-    throw new RangeError(`${where}: model dtype must be f64 (finite differences need float64; build the model with dtype: 'f64'), got ${dtype}`);
+    throw new RangeError(
+      `${where}: model dtype must be f64 (finite differences need float64; build the model with dtype: 'f64'), got ${dtype}`,
+    );
   }
   const { inputs, targets, T, B } = window;
   if (!(inputs instanceof Int32Array) || !(targets instanceof Int32Array)) {
-    throw new TypeError(`${where}: window.inputs and window.targets must be Int32Arrays, got ${inputs?.constructor?.name} and ${targets?.constructor?.name}`);
+    throw new TypeError(
+      `${where}: window.inputs and window.targets must be Int32Arrays, got ${inputs?.constructor?.name} and ${targets?.constructor?.name}`,
+    );
   }
-  if (initialState.batch !== B || initialState.h.length !== layers || cellFor(model.config.cell).carriesCellState !== (initialState.c !== null)) {
-    throw new RangeError(`${where}: initialState must match batch ${B} and the model's ${layers} ${model.config.cell} layers, got batch ${initialState.batch} and ${initialState.h.length} layers`);
+  if (
+    initialState.batch !== B ||
+    initialState.h.length !== layers ||
+    cellFor(model.config.cell).carriesCellState !== (initialState.c !== null)
+  ) {
+    throw new RangeError(
+      `${where}: initialState must match batch ${B} and the model's ${layers} ${model.config.cell} layers, got batch ${initialState.batch} and ${initialState.h.length} layers`,
+    );
   }
   const initial = cloneState(initialState, model.kernels, 'f64');
   const running = model.createState(B);

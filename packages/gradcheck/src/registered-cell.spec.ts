@@ -10,7 +10,15 @@
 import { CharRnnModel, registerCell, type Cell, type LayerBuffers, type LayerWeights } from '@charrnn/model';
 import { decodeSafetensors, encodeSafetensors } from '@charrnn/safetensors';
 import { Prng, type CompleteKernels } from '@charrnn/tensor';
-import { decodeCheckpoint, encodeCheckpoint, modelFromCheckpoint, prepareData, resolveTrainConfig, Trainer, type TrainConfig } from '@charrnn/train';
+import {
+  decodeCheckpoint,
+  encodeCheckpoint,
+  modelFromCheckpoint,
+  prepareData,
+  resolveTrainConfig,
+  Trainer,
+  type TrainConfig,
+} from '@charrnn/train';
 import { describe, expect, it } from 'vitest';
 import { checkGradients } from './check.js';
 import { modelTarget, randomState } from './model-target.js';
@@ -73,10 +81,29 @@ registerCell(minimalGatedCell);
 
 const TEXT = 'the quick brown fox jumps over the lazy dog. '.repeat(8);
 
-function trainer(overrides: Partial<TrainConfig>, extra: Partial<ConstructorParameters<typeof Trainer>[0]> = {}): Trainer {
-  const config = resolveTrainConfig({ cell: 'test-mgu', hidden: 8, layers: 2, seqLength: 6, batchSize: 2, dtype: 'f64', evalEvery: 0, sampleEvery: 0, logEvery: 1, ...overrides });
+function trainer(
+  overrides: Partial<TrainConfig>,
+  extra: Partial<ConstructorParameters<typeof Trainer>[0]> = {},
+): Trainer {
+  const config = resolveTrainConfig({
+    cell: 'test-mgu',
+    hidden: 8,
+    layers: 2,
+    seqLength: 6,
+    batchSize: 2,
+    dtype: 'f64',
+    evalEvery: 0,
+    sampleEvery: 0,
+    logEvery: 1,
+    ...overrides,
+  });
   let now = 0;
-  return new Trainer({ config, data: prepareData(TEXT, config.valFraction, config.seqLength, config.batchSize), clock: () => (now += 1), ...extra });
+  return new Trainer({
+    config,
+    data: prepareData(TEXT, config.valFraction, config.seqLength, config.batchSize),
+    clock: () => (now += 1),
+    ...extra,
+  });
 }
 
 async function run(t: Trainer): Promise<{ losses: number[]; checkpoint?: Uint8Array }> {
@@ -92,7 +119,14 @@ async function run(t: Trainer): Promise<{ losses: number[]; checkpoint?: Uint8Ar
 describe('a cell registered from outside the packages', () => {
   it('passes the gradient checker, every entry, and the checker catches a broken copy', () => {
     const rng = new Prng(3);
-    const model = new CharRnnModel({ cell: 'test-mgu', vocabSize: 5, hiddenSize: 4, layers: 2, dropout: 0, dtype: 'f64' });
+    const model = new CharRnnModel({
+      cell: 'test-mgu',
+      vocabSize: 5,
+      hiddenSize: 4,
+      layers: 2,
+      dropout: 0,
+      dtype: 'f64',
+    });
     for (const p of model.params.list) rng.fillUniform(p.value, -0.8, 0.8);
     const window = { inputs: Int32Array.of(0, 1, 2, 3, 4, 0), targets: Int32Array.of(1, 2, 3, 4, 0, 1), T: 3, B: 2 };
     const initialState = randomState(model, 2, rng);
@@ -100,15 +134,26 @@ describe('a cell registered from outside the packages', () => {
     expect(report.failingTensors).toEqual([]);
     expect(report.pass).toBe(true);
 
-    const broken: Cell = { ...minimalGatedCell, backward: (k, w, b) => { minimalGatedCell.backward(k, w, b); b.dh.fill(0); } };
+    const broken: Cell = {
+      ...minimalGatedCell,
+      backward: (k, w, b) => {
+        minimalGatedCell.backward(k, w, b);
+        b.dh.fill(0);
+      },
+    };
     const wrong = new CharRnnModel(model.config, undefined, { cell: broken });
     wrong.params.list.forEach((p, i) => p.value.set(model.params.list[i]!.value));
-    expect(checkGradients(modelTarget(wrong, window, initialState)).failingTensors).toEqual(['state.h_l0', 'state.h_l1']);
+    expect(checkGradients(modelTarget(wrong, window, initialState)).failingTensors).toEqual([
+      'state.h_l0',
+      'state.h_l1',
+    ]);
   });
 
   it('trains: the loss falls', async () => {
     const { losses } = await run(trainer({ steps: 150, lr: 0.05 }));
-    expect(losses.slice(-10).reduce((a, b) => a + b) / 10).toBeLessThan(0.8 * (losses.slice(0, 10).reduce((a, b) => a + b) / 10));
+    expect(losses.slice(-10).reduce((a, b) => a + b) / 10).toBeLessThan(
+      0.8 * (losses.slice(0, 10).reduce((a, b) => a + b) / 10),
+    );
   });
 
   it('resumes from a checkpoint bit for bit, with dropout', async () => {
@@ -118,7 +163,9 @@ describe('a cell registered from outside the packages', () => {
     const first = await run(trainer({ ...overrides, steps: 12 }, { checkpointPeriodic: true }));
     const resumed = trainer({ ...overrides, steps: 20 }, { resume: decodeCheckpoint(first.checkpoint!) });
     await run(resumed);
-    straight.model.params.list.forEach((p, i) => expect(Array.from(resumed.model.params.list[i]!.value), p.name).toEqual(Array.from(p.value)));
+    straight.model.params.list.forEach((p, i) =>
+      expect(Array.from(resumed.model.params.list[i]!.value), p.name).toEqual(Array.from(p.value)),
+    );
   });
 
   it('round-trips through a checkpoint, read by metadata and, without it, by its gate count', async () => {
@@ -127,7 +174,9 @@ describe('a cell registered from outside the packages', () => {
     const checkpoint = decodeCheckpoint(t.checkpointBytes());
     expect(checkpoint.model.cell).toBe('test-mgu');
     const loaded = modelFromCheckpoint(checkpoint);
-    loaded.params.list.forEach((p, i) => expect(Array.from(p.value)).toEqual(Array.from(t.model.params.list[i]!.value)));
+    loaded.params.list.forEach((p, i) =>
+      expect(Array.from(p.value)).toEqual(Array.from(t.model.params.list[i]!.value)),
+    );
     const full = decodeSafetensors(encodeCheckpoint({ model: t.model, vocab: t.vocab }));
     expect(full.metadata['cell']).toBe('test-mgu');
     const bare = decodeCheckpoint(encodeSafetensors(full.tensors, { vocab: full.metadata['vocab']! }));

@@ -13,10 +13,12 @@ describe('relativeError', () => {
 
   it('is symmetric and never above 2 where a − n does not overflow', () => {
     const value = fc.double({ min: -1e300, max: 1e300, noNaN: true });
-    fc.assert(fc.property(value, value, (a, n) => {
-      const e = relativeError(a, n);
-      return e === relativeError(n, a) && e >= 0 && e <= 2;
-    }));
+    fc.assert(
+      fc.property(value, value, (a, n) => {
+        const e = relativeError(a, n);
+        return e === relativeError(n, a) && e >= 0 && e <= 2;
+      }),
+    );
   });
 });
 

@@ -18,12 +18,15 @@ describe('epsSweep', () => {
   });
 
   it('uses the same K entries per tensor at every ε, deterministically for a seed', () => {
-    const run = (): SweepRow[] => epsSweep(smallCase('gru', 1, 1).target, { epsValues: [1e-3, 1e-5], entries: 3, rng: new Prng(9) });
+    const run = (): SweepRow[] =>
+      epsSweep(smallCase('gru', 1, 1).target, { epsValues: [1e-3, 1e-5], entries: 3, rng: new Prng(9) });
     expect(run()).toEqual(run());
     expect(DEFAULT_SWEEP_EPS).toHaveLength(10);
   });
 
   it('refuses a non-positive ε', () => {
-    expect(() => epsSweep(smallCase('rnn', 1, 1).target, { epsValues: [1e-3, -1] })).toThrow(/epsSweep: options.eps must be a positive finite number, got -1/);
+    expect(() => epsSweep(smallCase('rnn', 1, 1).target, { epsValues: [1e-3, -1] })).toThrow(
+      /epsSweep: options.eps must be a positive finite number, got -1/,
+    );
   });
 });

@@ -4,7 +4,13 @@
 
 import type { Prng } from '@charrnn/tensor';
 import { resolveOptions } from './check.js';
-import { analyticGradients, numericDerivative, selectEntries, type EntrySelection, type Stencil } from './differences.js';
+import {
+  analyticGradients,
+  numericDerivative,
+  selectEntries,
+  type EntrySelection,
+  type Stencil,
+} from './differences.js';
 import { median, relativeError } from './stats.js';
 import { validateTarget, type GradTarget } from './target.js';
 
@@ -33,10 +39,15 @@ export function epsSweep(target: GradTarget, options: SweepOptions = {}): SweepR
   validateTarget(where, target);
   const opts = resolveOptions(where, { stencil: options.stencil, entries: options.entries, rng: options.rng });
   const epsValues = options.epsValues ?? DEFAULT_SWEEP_EPS;
-  if (!Array.isArray(epsValues) || epsValues.length === 0) throw new RangeError(`${where}: options.epsValues must be a non-empty array, got ${String(epsValues)}`);
+  if (!Array.isArray(epsValues) || epsValues.length === 0)
+    throw new RangeError(`${where}: options.epsValues must be a non-empty array, got ${String(epsValues)}`);
   for (const eps of epsValues) resolveOptions(where, { eps });
   const { grads } = analyticGradients(where, target);
-  const selection = selectEntries(target.tensors.map((t) => t.value.length), opts.entries, opts.rng);
+  const selection = selectEntries(
+    target.tensors.map((t) => t.value.length),
+    opts.entries,
+    opts.rng,
+  );
   const total = selection.reduce((n, s) => n + s.length, 0);
 
   return epsValues.map((eps) => {

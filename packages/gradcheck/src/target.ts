@@ -22,18 +22,28 @@ export interface GradTarget {
 }
 
 export function validateTarget(where: string, target: GradTarget): void {
-  if (typeof target !== 'object' || target === null || typeof target.evaluate !== 'function' || !Array.isArray(target.tensors)) {
-    throw new TypeError(`${where}: target must be an object with tensors and evaluate(), got ${target === null ? 'null' : typeof target}`);
+  if (
+    typeof target !== 'object' ||
+    target === null ||
+    typeof target.evaluate !== 'function' ||
+    !Array.isArray(target.tensors)
+  ) {
+    throw new TypeError(
+      `${where}: target must be an object with tensors and evaluate(), got ${target === null ? 'null' : typeof target}`,
+    );
   }
   const seen = new Set<string>();
   for (const t of target.tensors) {
     if (seen.has(t.name)) throw new RangeError(`${where}: tensor names must be unique, got "${t.name}" twice`);
     seen.add(t.name);
     // A float32 value cannot hold θ ± ε for ε ≈ 1e-5 without rounding away most of the step.
-    if (!(t.value instanceof Float64Array)) throw new RangeError(`${where}: ${t.name} value must be float64, got ${t.value.constructor.name}`);
+    if (!(t.value instanceof Float64Array))
+      throw new RangeError(`${where}: ${t.name} value must be float64, got ${t.value.constructor.name}`);
     const size = sizeOf(t.shape);
     if (t.value.length !== size || t.grad.length !== size) {
-      throw new RangeError(`${where}: ${t.name} value and grad must have ${size} entries for ${formatShape(t.shape)}, got ${t.value.length} and ${t.grad.length}`);
+      throw new RangeError(
+        `${where}: ${t.name} value and grad must have ${size} entries for ${formatShape(t.shape)}, got ${t.value.length} and ${t.grad.length}`,
+      );
     }
   }
 }

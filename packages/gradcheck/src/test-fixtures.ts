@@ -13,12 +13,21 @@ export interface SmallCase {
 }
 
 /** V 8, H 6, T 5; weights uniform(±scale) — far from linear, so wrong gradients show. */
-export function smallCase(cell: CellName, layers: number, B: number, options: { seed?: number; scale?: number; impl?: Cell } = {}): SmallCase {
+export function smallCase(
+  cell: CellName,
+  layers: number,
+  B: number,
+  options: { seed?: number; scale?: number; impl?: Cell } = {},
+): SmallCase {
   const V = 8;
   const H = 6;
   const T = 5;
   const rng = new Prng(options.seed ?? 100 + 10 * layers + B);
-  const model = new CharRnnModel({ cell, vocabSize: V, hiddenSize: H, layers, dropout: 0, dtype: 'f64' }, undefined, options.impl ? { cell: options.impl } : {});
+  const model = new CharRnnModel(
+    { cell, vocabSize: V, hiddenSize: H, layers, dropout: 0, dtype: 'f64' },
+    undefined,
+    options.impl ? { cell: options.impl } : {},
+  );
   const scale = options.scale ?? 1;
   for (const p of model.params.list) rng.fillUniform(p.value, -scale, scale);
   const inputs = Int32Array.from({ length: T * B }, () => rng.int(V));

@@ -28,15 +28,20 @@ export interface ModelConfig {
 
 export function validateModelConfig(config: ModelConfig): ModelConfig {
   const where = 'ModelConfig';
-  if (!isCellName(config.cell)) throw new RangeError(`${where}: cell must be one of ${CELL_NAMES.join(', ')}, got "${String(config.cell)}"`);
+  if (!isCellName(config.cell))
+    throw new RangeError(`${where}: cell must be one of ${CELL_NAMES.join(', ')}, got "${String(config.cell)}"`);
   for (const key of ['vocabSize', 'hiddenSize', 'layers'] as const) {
     const value = config[key];
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${where}: ${key} must be a positive integer, got ${value}`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new RangeError(`${where}: ${key} must be a positive integer, got ${value}`);
   }
-  if (!(config.dropout >= 0 && config.dropout < 1)) throw new RangeError(`${where}: dropout must be in [0, 1), got ${config.dropout}`);
+  if (!(config.dropout >= 0 && config.dropout < 1))
+    throw new RangeError(`${where}: dropout must be in [0, 1), got ${config.dropout}`);
   const outputDropout = config.outputDropout ?? 0;
-  if (!(outputDropout >= 0 && outputDropout < 1)) throw new RangeError(`${where}: outputDropout must be in [0, 1), got ${outputDropout}`);
-  if (config.dtype !== 'f32' && config.dtype !== 'f64') throw new RangeError(`${where}: dtype must be f32 or f64, got ${String(config.dtype)}`);
+  if (!(outputDropout >= 0 && outputDropout < 1))
+    throw new RangeError(`${where}: outputDropout must be in [0, 1), got ${outputDropout}`);
+  if (config.dtype !== 'f32' && config.dtype !== 'f64')
+    throw new RangeError(`${where}: dtype must be f32 or f64, got ${String(config.dtype)}`);
   return config;
 }
 

@@ -13,7 +13,14 @@ const fixedMask = () => ({ train: true, rng: new Prng(77) });
 describe.each(['rnn', 'lstm', 'gru'] as const)('dropout 0.4 between layers (%s)', (cell) => {
   it('every parameter gradient matches central differences under a fixed mask', () => {
     const c = randomCase(cell, 3, 2, 4, 0.4);
-    const loss = c.model.lossAndGradients(c.inputs, c.targets, c.T, c.B, cloneState(c.state, c.model.kernels, 'f64'), fixedMask());
+    const loss = c.model.lossAndGradients(
+      c.inputs,
+      c.targets,
+      c.T,
+      c.B,
+      cloneState(c.state, c.model.kernels, 'f64'),
+      fixedMask(),
+    );
     expect(loss).toBe(windowLoss(c, fixedMask));
     // The mask really drops units: the training loss differs from the evaluation loss.
     expect(loss).not.toBe(windowLoss(c));
@@ -28,6 +35,8 @@ describe.each(['rnn', 'lstm', 'gru'] as const)('dropout 0.4 between layers (%s)'
     c.model.lossAndGradients(c.inputs, c.targets, c.T, c.B, cloneState(c.state, c.model.kernels, 'f64'), fixedMask());
     const p = c.model.params.get(`rnn.weight_ih_l0`);
     const otherMask = () => ({ train: true, rng: new Prng(78) });
-    expect(maxError(Float64Array.from(p.grad), numericGradient(c, p.value, 1e-6, otherMask), 1e-8, 1e-6)).toBeGreaterThan(1);
+    expect(
+      maxError(Float64Array.from(p.grad), numericGradient(c, p.value, 1e-6, otherMask), 1e-8, 1e-6),
+    ).toBeGreaterThan(1);
   });
 });

@@ -35,7 +35,9 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, wha
   for (let i = 0; i < expected.length; i++) {
     const allowed = 1e-12 + 1e-10 * Math.abs(expected[i]!);
     if (!(Math.abs(actual[i]! - expected[i]!) <= allowed)) {
-      expect.fail(`${what}[${i}]: got ${actual[i]}, expected ${expected[i]} (|diff| ${Math.abs(actual[i]! - expected[i]!)} > ${allowed})`);
+      expect.fail(
+        `${what}[${i}]: got ${actual[i]}, expected ${expected[i]} (|diff| ${Math.abs(actual[i]! - expected[i]!)} > ${allowed})`,
+      );
     }
   }
 }
@@ -47,7 +49,14 @@ describe.each(files)('numpy reference fixture %s', (file) => {
   const B = fx.batch;
 
   it('loss, every gradient, the incoming-state gradient and the outgoing state match', () => {
-    const model = new CharRnnModel({ cell: fx.cell as 'rnn', vocabSize: fx.vocab, hiddenSize: fx.hidden, layers: fx.layers, dropout: 0, dtype: 'f64' });
+    const model = new CharRnnModel({
+      cell: fx.cell as 'rnn',
+      vocabSize: fx.vocab,
+      hiddenSize: fx.hidden,
+      layers: fx.layers,
+      dropout: 0,
+      dtype: 'f64',
+    });
     expect(model.params.names().sort()).toEqual(Object.keys(fx.params).sort());
     for (const p of model.params.list) {
       expect(p.shape).toEqual(fx.params[p.name]!.shape);
@@ -58,7 +67,14 @@ describe.each(files)('numpy reference fixture %s', (file) => {
     state.h.forEach((h, k) => h.set(flat(fx.h0[k]!)));
     state.c?.forEach((c, k) => c.set(flat(fx.c0![k]!)));
     const dState = model.createState(B);
-    const loss = model.lossAndGradients(Int32Array.from(fx.inputs.flat()), Int32Array.from(fx.targets.flat()), T, B, state, { initialStateGrad: dState });
+    const loss = model.lossAndGradients(
+      Int32Array.from(fx.inputs.flat()),
+      Int32Array.from(fx.targets.flat()),
+      T,
+      B,
+      state,
+      { initialStateGrad: dState },
+    );
 
     expectClose([loss], [fx.loss], 'loss');
     for (const p of model.params.list) expectClose(p.grad, fx.grads[p.name]!.data, `grad ${p.name}`);

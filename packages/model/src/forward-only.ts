@@ -48,9 +48,20 @@ export class ForwardStepper {
         inputBias: alloc(GH),
         // Every buffer a cell may use is allocated (cs, aux): at T = B = 1 they cost nothing.
         buffers: {
-          T: 1, B: 1, H,
-          xw: alloc(GH), hs: alloc(2 * H), cs: alloc(2 * H), gates: alloc(GH), aux: alloc(H),
-          dOut: alloc(0), dXw: alloc(0), dHw: alloc(0), dh: alloc(0), dc: alloc(0), scratch: alloc(GH),
+          T: 1,
+          B: 1,
+          H,
+          xw: alloc(GH),
+          hs: alloc(2 * H),
+          cs: alloc(2 * H),
+          gates: alloc(GH),
+          aux: alloc(H),
+          dOut: alloc(0),
+          dXw: alloc(0),
+          dHw: alloc(0),
+          dh: alloc(0),
+          dc: alloc(0),
+          scratch: alloc(GH),
         },
       });
     }
@@ -80,9 +91,12 @@ export class ForwardStepper {
    */
   step(id: number, state: RecurrentState): FloatArray {
     const { vocabSize: V, hiddenSize: H } = this.model.config;
-    if (!(Number.isInteger(id) && id >= 0 && id < V)) throw new RangeError(`ForwardStepper.step: id must be in [0, ${V}), got ${id}`);
+    if (!(Number.isInteger(id) && id >= 0 && id < V))
+      throw new RangeError(`ForwardStepper.step: id must be in [0, ${V}), got ${id}`);
     if (state.batch !== 1 || state.h.length !== this.layers.length) {
-      throw new RangeError(`ForwardStepper.step: state must have batch 1 and ${this.layers.length} layers, got ${state.batch} and ${state.h.length}`);
+      throw new RangeError(
+        `ForwardStepper.step: state must have batch 1 and ${this.layers.length} layers, got ${state.batch} and ${state.h.length}`,
+      );
     }
     const ops = this.ops;
     const GH = this.model.cell.gates * H;
@@ -96,7 +110,24 @@ export class ForwardStepper {
       } else {
         // xw = W_ih · h_below + bias   ([G·H, H]·[H]: dot products with W_ih's rows)
         buf.xw.set(layer.inputBias);
-        ops.gemm(false, true, 1, GH, H, 1, this.layers[k - 1]!.buffers.hs, H, H, layer.weightIh, 0, H, 1, buf.xw, 0, GH);
+        ops.gemm(
+          false,
+          true,
+          1,
+          GH,
+          H,
+          1,
+          this.layers[k - 1]!.buffers.hs,
+          H,
+          H,
+          layer.weightIh,
+          0,
+          H,
+          1,
+          buf.xw,
+          0,
+          GH,
+        );
       }
       buf.hs.set(state.h[k]!, 0);
       if (state.c) buf.cs.set(state.c[k]!, 0);

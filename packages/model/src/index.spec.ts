@@ -3,5 +3,30 @@ import { expect, it } from 'vitest';
 import * as api from './index.js';
 
 it('exports exactly the documented API', () => {
-  expect(Object.keys(api).sort()).toEqual(['CELL_NAMES', 'CharRnnModel', 'CharacterDraw', 'DECODER_BIAS', 'DECODER_WEIGHT', 'ForwardStepper', 'INIT_NAMES', 'cellFor', 'cellForGateCount', 'cloneState', 'copyState', 'createState', 'defaultInit', 'evaluateText', 'gateCount', 'initializeParams', 'isCellName', 'layerParamNames', 'registerCell', 'resetState', 'sampleChunks', 'sampleIds', 'validateModelConfig', 'validateSampleOptions']);
+  expect(Object.keys(api).sort()).toEqual([
+    'CELL_NAMES',
+    'CharRnnModel',
+    'CharacterDraw',
+    'DECODER_BIAS',
+    'DECODER_WEIGHT',
+    'ForwardStepper',
+    'INIT_NAMES',
+    'cellFor',
+    'cellForGateCount',
+    'cloneState',
+    'copyState',
+    'createState',
+    'defaultInit',
+    'evaluateText',
+    'gateCount',
+    'initializeParams',
+    'isCellName',
+    'layerParamNames',
+    'registerCell',
+    'resetState',
+    'sampleChunks',
+    'sampleIds',
+    'validateModelConfig',
+    'validateSampleOptions',
+  ]);
 });

@@ -1,5 +1,12 @@
 export {
-  DECODER_BIAS, DECODER_WEIGHT, INIT_NAMES, layerParamNames, validateModelConfig, type CellName, type InitName, type ModelConfig,
+  DECODER_BIAS,
+  DECODER_WEIGHT,
+  INIT_NAMES,
+  layerParamNames,
+  validateModelConfig,
+  type CellName,
+  type InitName,
+  type ModelConfig,
 } from './config.js';
 export { CharRnnModel, type WindowOptions } from './model.js';
 export { initializeParams } from './init.js';
@@ -8,4 +15,12 @@ export { CharacterDraw, sampleChunks, sampleIds, validateSampleOptions, type Sam
 export { ForwardStepper } from './forward-only.js';
 export { evaluateText, type EvalResult } from './evaluate.js';
 export type { Cell, LayerBuffers, LayerWeights } from './cells/cell.js';
-export { CELL_NAMES, cellFor, cellForGateCount, defaultInit, gateCount, isCellName, registerCell } from './cells/registry.js';
+export {
+  CELL_NAMES,
+  cellFor,
+  cellForGateCount,
+  defaultInit,
+  gateCount,
+  isCellName,
+  registerCell,
+} from './cells/registry.js';

@@ -9,8 +9,15 @@ import { maxError } from './test-helpers.js';
 
 const wasm = loadWasmKernels();
 
-function lossAndGrads(kernels: Kernels, cell: (typeof CELL_NAMES)[number], B: number, layers: number): { loss: number; grads: number[] } {
-  const V = 11, H = 13, T = 6;
+function lossAndGrads(
+  kernels: Kernels,
+  cell: (typeof CELL_NAMES)[number],
+  B: number,
+  layers: number,
+): { loss: number; grads: number[] } {
+  const V = 11,
+    H = 13,
+    T = 6;
   const rng = new Prng(5);
   const model = new CharRnnModel({ cell, vocabSize: V, hiddenSize: H, layers, dropout: 0, dtype: 'f64' }, kernels);
   initializeParams(model.params, 'pytorch', 1, rng);
@@ -26,7 +33,11 @@ function lossAndGrads(kernels: Kernels, cell: (typeof CELL_NAMES)[number], B: nu
 describe.skipIf('unavailable' in wasm)('model on wasm kernels', () => {
   for (const cell of CELL_NAMES) {
     it(`${cell}: loss and gradients equal the reference kernels' (float64, 1e-12)`, () => {
-      for (const [B, layers] of [[1, 1], [3, 1], [5, 2]] as const) {
+      for (const [B, layers] of [
+        [1, 1],
+        [3, 1],
+        [5, 2],
+      ] as const) {
         const ref = lossAndGrads(referenceKernels, cell, B, layers);
         const fast = lossAndGrads(wasm as Kernels, cell, B, layers);
         expect(maxError([fast.loss], [ref.loss], 1e-12, 1e-12)).toBeLessThanOrEqual(1);

@@ -5,36 +5,44 @@ import { initializeParams } from './init.js';
 import { cloneState } from './state.js';
 import { maxError, numericGradient, randomCase, windowLoss } from './test-helpers.js';
 
-describe.each(['rnn', 'lstm', 'gru'] as const)('CharRnnModel (%s) gradients against float64 centered differences', (cell) => {
-  for (const [layers, B] of [[1, 1], [1, 3], [2, 2], [3, 1]] as const) {
-    it(`layers=${layers} batch=${B}: every parameter and the incoming state`, () => {
-      const c = randomCase(cell, layers, B);
-      const dState = c.model.createState(B);
-      const state = cloneState(c.state, c.model.kernels, 'f64');
-      const loss = c.model.lossAndGradients(c.inputs, c.targets, c.T, c.B, state, { initialStateGrad: dState });
-      expect(loss).toBe(windowLoss(c));
-      for (const p of c.model.params.list) {
-        const grad = Float64Array.from(p.grad);
-        expect(maxError(grad, numericGradient(c, p.value), 1e-8, 1e-6), p.name).toBeLessThanOrEqual(1);
-      }
-      c.state.h.forEach((h, k) => {
-        expect(maxError(dState.h[k]!, numericGradient(c, h), 1e-8, 1e-6), `h0 l${k}`).toBeLessThanOrEqual(1);
+describe.each(['rnn', 'lstm', 'gru'] as const)(
+  'CharRnnModel (%s) gradients against float64 centered differences',
+  (cell) => {
+    for (const [layers, B] of [
+      [1, 1],
+      [1, 3],
+      [2, 2],
+      [3, 1],
+    ] as const) {
+      it(`layers=${layers} batch=${B}: every parameter and the incoming state`, () => {
+        const c = randomCase(cell, layers, B);
+        const dState = c.model.createState(B);
+        const state = cloneState(c.state, c.model.kernels, 'f64');
+        const loss = c.model.lossAndGradients(c.inputs, c.targets, c.T, c.B, state, { initialStateGrad: dState });
+        expect(loss).toBe(windowLoss(c));
+        for (const p of c.model.params.list) {
+          const grad = Float64Array.from(p.grad);
+          expect(maxError(grad, numericGradient(c, p.value), 1e-8, 1e-6), p.name).toBeLessThanOrEqual(1);
+        }
+        c.state.h.forEach((h, k) => {
+          expect(maxError(dState.h[k]!, numericGradient(c, h), 1e-8, 1e-6), `h0 l${k}`).toBeLessThanOrEqual(1);
+        });
+        c.state.c?.forEach((cIn, k) => {
+          expect(maxError(dState.c![k]!, numericGradient(c, cIn), 1e-8, 1e-6), `c0 l${k}`).toBeLessThanOrEqual(1);
+        });
       });
-      c.state.c?.forEach((cIn, k) => {
-        expect(maxError(dState.c![k]!, numericGradient(c, cIn), 1e-8, 1e-6), `c0 l${k}`).toBeLessThanOrEqual(1);
-      });
-    });
-  }
+    }
 
-  it('a wrong gradient is caught by the same comparison (the check can fail)', () => {
-    const c = randomCase('rnn', 1, 1);
-    c.model.lossAndGradients(c.inputs, c.targets, c.T, c.B, cloneState(c.state, c.model.kernels, 'f64'));
-    const p = c.model.params.get('rnn.weight_hh_l0');
-    const grad = Float64Array.from(p.grad);
-    grad[3]! *= -1;
-    expect(maxError(grad, numericGradient(c, p.value), 1e-8, 1e-6)).toBeGreaterThan(1);
-  });
-});
+    it('a wrong gradient is caught by the same comparison (the check can fail)', () => {
+      const c = randomCase('rnn', 1, 1);
+      c.model.lossAndGradients(c.inputs, c.targets, c.T, c.B, cloneState(c.state, c.model.kernels, 'f64'));
+      const p = c.model.params.get('rnn.weight_hh_l0');
+      const grad = Float64Array.from(p.grad);
+      grad[3]! *= -1;
+      expect(maxError(grad, numericGradient(c, p.value), 1e-8, 1e-6)).toBeGreaterThan(1);
+    });
+  },
+);
 
 describe('CharRnnModel state and batching', () => {
   it('carries the hidden state: two windows of T equal one window of 2T', () => {
@@ -54,7 +62,13 @@ describe('CharRnnModel state and batching', () => {
   it('a batch gives the mean of its streams run one at a time (loss and gradients)', () => {
     const B = 3;
     const c = randomCase('rnn', 2, B, 5);
-    const batchLoss = c.model.lossAndGradients(c.inputs, c.targets, c.T, B, cloneState(c.state, c.model.kernels, 'f64'));
+    const batchLoss = c.model.lossAndGradients(
+      c.inputs,
+      c.targets,
+      c.T,
+      B,
+      cloneState(c.state, c.model.kernels, 'f64'),
+    );
     const batchGrads = c.model.params.list.map((p) => Float64Array.from(p.grad));
     const sums = c.model.params.list.map((p) => new Float64Array(p.grad.length));
     let lossSum = 0;
@@ -71,7 +85,11 @@ describe('CharRnnModel state and batching', () => {
 
   it('refuses inputs outside the vocabulary and mis-sized states', () => {
     const model = new CharRnnModel({ cell: 'rnn', vocabSize: 4, hiddenSize: 3, layers: 1, dropout: 0, dtype: 'f32' });
-    expect(() => model.forward(Int32Array.of(4), null, 1, 1, model.createState(1))).toThrow(/input ids must be in \[0, 4\), got 4/);
-    expect(() => model.forward(Int32Array.of(1, 2), null, 1, 2, model.createState(1))).toThrow(/state must have batch 2/);
+    expect(() => model.forward(Int32Array.of(4), null, 1, 1, model.createState(1))).toThrow(
+      /input ids must be in \[0, 4\), got 4/,
+    );
+    expect(() => model.forward(Int32Array.of(1, 2), null, 1, 2, model.createState(1))).toThrow(
+      /state must have batch 2/,
+    );
   });
 });

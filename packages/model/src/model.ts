@@ -6,7 +6,16 @@
 // Dimension letters: T time, B batch, V vocabulary, H hidden, G gates. Rows are time-major (t·B + b).
 // Loss convention (the seed's): Σ over the window of −ln p[target], averaged over the batch.
 
-import { ParamRegistry, completeKernels, referenceKernels, type CompleteKernels, type FloatArray, type Kernels, type Param, type Prng } from '@charrnn/tensor';
+import {
+  ParamRegistry,
+  completeKernels,
+  referenceKernels,
+  type CompleteKernels,
+  type FloatArray,
+  type Kernels,
+  type Param,
+  type Prng,
+} from '@charrnn/tensor';
 import { DECODER_BIAS, DECODER_WEIGHT, layerParamNames, validateModelConfig, type ModelConfig } from './config.js';
 import type { Cell, LayerBuffers, LayerWeights } from './cells/cell.js';
 import { cellFor } from './cells/registry.js';
@@ -77,7 +86,9 @@ export class CharRnnModel {
     this.cell = options.cell ?? cellFor(config.cell);
     const registered = cellFor(config.cell);
     if (this.cell.gates !== registered.gates || this.cell.carriesCellState !== registered.carriesCellState) {
-      throw new RangeError(`CharRnnModel: options.cell must have the ${registered.gates} gates and the state of a ${config.cell}, got ${this.cell.gates} gates`);
+      throw new RangeError(
+        `CharRnnModel: options.cell must have the ${registered.gates} gates and the state of a ${config.cell}, got ${this.cell.gates} gates`,
+      );
     }
     this.params = new ParamRegistry(config.dtype);
     const { vocabSize: V, hiddenSize: H, layers } = config;
@@ -111,14 +122,23 @@ export class CharRnnModel {
    * null when only the logits are wanted (sampling). The state is read as the incoming hidden state
    * and overwritten with the outgoing one. Returns Σ_t mean_b −ln p[target] (0 without targets).
    */
-  forward(inputs: Int32Array, targets: Int32Array | null, T: number, B: number, state: RecurrentState, options: WindowOptions = {}): number {
+  forward(
+    inputs: Int32Array,
+    targets: Int32Array | null,
+    T: number,
+    B: number,
+    state: RecurrentState,
+    options: WindowOptions = {},
+  ): number {
     const ws = this.workspace(T, B);
     this.checkWindow(inputs, targets, T, B, state);
     this.forwardLayers(ws, inputs, state, options);
     this.decoderForward(ws);
     this.saveOutgoingState(ws, state);
     if (!targets) return 0;
-    return this.ops.softmaxCrossEntropy(T * B, this.config.vocabSize, ws.logits, 0, targets, 0, 1 / B, ws.logits, 0) / B;
+    return (
+      this.ops.softmaxCrossEntropy(T * B, this.config.vocabSize, ws.logits, 0, targets, 0, 1 / B, ws.logits, 0) / B
+    );
   }
 
   /**
@@ -127,7 +147,11 @@ export class CharRnnModel {
    * ∂loss/∂(incoming state) — the carry that truncated BPTT cuts, checked by the gradient checker.
    */
   lossAndGradients(
-    inputs: Int32Array, targets: Int32Array, T: number, B: number, state: RecurrentState,
+    inputs: Int32Array,
+    targets: Int32Array,
+    T: number,
+    B: number,
+    state: RecurrentState,
     options: WindowOptions & { initialStateGrad?: RecurrentState } = {},
   ): number {
     const loss = this.forward(inputs, targets, T, B, state, options);
@@ -142,17 +166,28 @@ export class CharRnnModel {
     return this.lastWorkspace.logits;
   }
 
-  private checkWindow(inputs: Int32Array, targets: Int32Array | null, T: number, B: number, state: RecurrentState): void {
+  private checkWindow(
+    inputs: Int32Array,
+    targets: Int32Array | null,
+    T: number,
+    B: number,
+    state: RecurrentState,
+  ): void {
     const n = T * B;
-    if (inputs.length < n) throw new RangeError(`CharRnnModel.forward: inputs must have T·B = ${n} entries, got ${inputs.length}`);
-    if (targets && targets.length < n) throw new RangeError(`CharRnnModel.forward: targets must have T·B = ${n} entries, got ${targets.length}`);
+    if (inputs.length < n)
+      throw new RangeError(`CharRnnModel.forward: inputs must have T·B = ${n} entries, got ${inputs.length}`);
+    if (targets && targets.length < n)
+      throw new RangeError(`CharRnnModel.forward: targets must have T·B = ${n} entries, got ${targets.length}`);
     if (state.batch !== B || state.h.length !== this.config.layers) {
-      throw new RangeError(`CharRnnModel.forward: state must have batch ${B} and ${this.config.layers} layers, got ${state.batch} and ${state.h.length}`);
+      throw new RangeError(
+        `CharRnnModel.forward: state must have batch ${B} and ${this.config.layers} layers, got ${state.batch} and ${state.h.length}`,
+      );
     }
     const V = this.config.vocabSize;
     for (let r = 0; r < n; r++) {
       const x = inputs[r]!;
-      if (!(x >= 0 && x < V)) throw new RangeError(`CharRnnModel.forward: input ids must be in [0, ${V}), got ${x} at ${r}`);
+      if (!(x >= 0 && x < V))
+        throw new RangeError(`CharRnnModel.forward: input ids must be in [0, ${V}), got ${x} at ${r}`);
     }
   }
 
@@ -161,7 +196,8 @@ export class CharRnnModel {
     const { hiddenSize: H, dropout } = this.config;
     const GH = this.cell.gates * H;
     const applyDropout = options.train === true && dropout > 0;
-    if (applyDropout && !options.rng) throw new TypeError('CharRnnModel.forward: options.rng must be a Prng when training with dropout, got none');
+    if (applyDropout && !options.rng)
+      throw new TypeError('CharRnnModel.forward: options.rng must be a Prng when training with dropout, got none');
     for (let k = 0; k < this.layerParams.length; k++) {
       const p = this.layerParams[k]!;
       const buf = ws.layers[k]!;
@@ -173,7 +209,24 @@ export class CharRnnModel {
         this.ops.gatherRows(T * B, GH, p.weightIhT, V, inputs, 0, ws.inputBias, buf.xw, 0);
       } else {
         const below = this.layerInput(ws, k);
-        this.ops.gemm(false, true, T * B, GH, H, 1, below.array, below.offset, H, p.weightIh.value, 0, H, 0, buf.xw, 0, GH);
+        this.ops.gemm(
+          false,
+          true,
+          T * B,
+          GH,
+          H,
+          1,
+          below.array,
+          below.offset,
+          H,
+          p.weightIh.value,
+          0,
+          H,
+          0,
+          buf.xw,
+          0,
+          GH,
+        );
         this.ops.addRowVector(T * B, GH, buf.xw, 0, ws.inputBias);
       }
       buf.hs.set(state.h[k]!, 0);
@@ -186,7 +239,10 @@ export class CharRnnModel {
     const outputDropout = this.config.outputDropout ?? 0;
     this.outputDropoutApplied = options.train === true && outputDropout > 0;
     if (this.outputDropoutApplied) {
-      if (!options.rng) throw new TypeError('CharRnnModel.forward: options.rng must be a Prng when training with output dropout, got none');
+      if (!options.rng)
+        throw new TypeError(
+          'CharRnnModel.forward: options.rng must be a Prng when training with output dropout, got none',
+        );
       const hs = ws.layers[ws.layers.length - 1]!.hs;
       fillDropoutMask(ws.outputMask, outputDropout, options.rng);
       const offset = ws.B * H;
@@ -211,7 +267,9 @@ export class CharRnnModel {
 
   /** The input of layer k > 0: the output of layer k−1, after dropout when it applies. */
   private layerInput(ws: Workspace, k: number): { array: FloatArray; offset: number } {
-    return this.config.dropout > 0 ? { array: ws.dropped[k - 1]!, offset: 0 } : { array: ws.layers[k - 1]!.hs, offset: ws.B * this.config.hiddenSize };
+    return this.config.dropout > 0
+      ? { array: ws.dropped[k - 1]!, offset: 0 }
+      : { array: ws.layers[k - 1]!.hs, offset: ws.B * this.config.hiddenSize };
   }
 
   private dropoutOutput(ws: Workspace, k: number, rng: Prng | null): void {
@@ -246,7 +304,24 @@ export class CharRnnModel {
     const { vocabSize: V, hiddenSize: H } = this.config;
     const top = this.decoderInput(ws);
     // logits = H_top · W_decᵀ + b_dec for the whole window at once: [T·B, H]·[V, H]ᵀ
-    this.ops.gemm(false, true, T * B, V, H, 1, top.array, top.offset, H, this.decoderWeight.value, 0, H, 0, ws.logits, 0, V);
+    this.ops.gemm(
+      false,
+      true,
+      T * B,
+      V,
+      H,
+      1,
+      top.array,
+      top.offset,
+      H,
+      this.decoderWeight.value,
+      0,
+      H,
+      0,
+      ws.logits,
+      0,
+      V,
+    );
     this.ops.addRowVector(T * B, V, ws.logits, 0, this.decoderBias.value);
   }
 
@@ -258,7 +333,24 @@ export class CharRnnModel {
     const dLogits = ws.logits;
     const top = ws.layers[ws.layers.length - 1]!;
     const input = this.decoderInput(ws);
-    this.ops.gemm(true, false, V, H, n, 1, dLogits, 0, V, input.array, input.offset, H, 0, this.decoderWeight.grad, 0, H);
+    this.ops.gemm(
+      true,
+      false,
+      V,
+      H,
+      n,
+      1,
+      dLogits,
+      0,
+      V,
+      input.array,
+      input.offset,
+      H,
+      0,
+      this.decoderWeight.grad,
+      0,
+      H,
+    );
     this.ops.columnSums(n, V, dLogits, 0, this.decoderBias.grad);
     this.ops.gemm(false, false, n, H, V, 1, dLogits, 0, V, this.decoderWeight.value, 0, H, 0, top.dOut, 0, H);
     // Back through the output dropout (decoderInput's dropped copy of the top layer's output).
@@ -342,7 +434,9 @@ export class CharRnnModel {
     for (let k = 0; k < layers; k++) {
       const dXw = alloc(n * GH);
       layerBuffers.push({
-        T, B, H,
+        T,
+        B,
+        H,
         xw: alloc(n * GH),
         hs: alloc((T + 1) * B * H),
         cs: this.cell.carriesCellState ? alloc((T + 1) * B * H) : empty,
@@ -358,7 +452,8 @@ export class CharRnnModel {
     }
     const below = dropout > 0 ? layers - 1 : 0;
     return {
-      T, B,
+      T,
+      B,
       layers: layerBuffers,
       masks: Array.from({ length: below }, () => alloc(n * H)),
       dropped: Array.from({ length: below }, () => alloc(n * H)),

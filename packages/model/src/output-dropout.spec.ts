@@ -11,7 +11,15 @@ import { maxError } from './test-helpers.js';
 function setup(cell: 'rnn' | 'lstm' | 'gru', layers: number, dropout: number) {
   const [V, H, T, B] = [6, 5, 4, 2];
   const rng = new Prng(3);
-  const model = new CharRnnModel({ cell, vocabSize: V, hiddenSize: H, layers, dropout, outputDropout: 0.4, dtype: 'f64' });
+  const model = new CharRnnModel({
+    cell,
+    vocabSize: V,
+    hiddenSize: H,
+    layers,
+    dropout,
+    outputDropout: 0.4,
+    dtype: 'f64',
+  });
   initializeParams(model.params, 'pytorch', 1, rng);
   const inputs = Int32Array.from({ length: T * B }, () => rng.int(V));
   const targets = Int32Array.from({ length: T * B }, () => rng.int(V));
@@ -24,14 +32,22 @@ function setup(cell: 'rnn' | 'lstm' | 'gru', layers: number, dropout: number) {
     r.setState(maskSeed);
     return r;
   };
-  const loss = (): number => model.forward(inputs, targets, T, B, cloneState(state, model.kernels, 'f64'), { train: true, rng: masks() });
+  const loss = (): number =>
+    model.forward(inputs, targets, T, B, cloneState(state, model.kernels, 'f64'), { train: true, rng: masks() });
   return { model, inputs, targets, T, B, state, masks, loss };
 }
 
 describe.each(['rnn', 'lstm', 'gru'] as const)('output dropout (%s)', (cell) => {
   it('backward matches centered differences with the masks held fixed (dropout between layers too)', () => {
     const c = setup(cell, 2, 0.3);
-    const analytic = c.model.lossAndGradients(c.inputs, c.targets, c.T, c.B, cloneState(c.state, c.model.kernels, 'f64'), { train: true, rng: c.masks() });
+    const analytic = c.model.lossAndGradients(
+      c.inputs,
+      c.targets,
+      c.T,
+      c.B,
+      cloneState(c.state, c.model.kernels, 'f64'),
+      { train: true, rng: c.masks() },
+    );
     expect(analytic).toBe(c.loss());
     for (const p of c.model.params.list) {
       const numeric = new Float64Array(p.value.length);
@@ -52,12 +68,24 @@ describe.each(['rnn', 'lstm', 'gru'] as const)('output dropout (%s)', (cell) => 
     const c = setup(cell, 1, 0);
     const plain = new CharRnnModel({ ...c.model.config, outputDropout: 0 });
     plain.params.list.forEach((p, i) => p.value.set(c.model.params.list[i]!.value));
-    const evalLoss = (m: CharRnnModel): number => m.forward(c.inputs, c.targets, c.T, c.B, cloneState(c.state, m.kernels, 'f64'));
+    const evalLoss = (m: CharRnnModel): number =>
+      m.forward(c.inputs, c.targets, c.T, c.B, cloneState(c.state, m.kernels, 'f64'));
     expect(evalLoss(c.model)).toBe(evalLoss(plain));
     expect(c.loss()).not.toBe(evalLoss(plain));
   });
 });
 
 it('refuses an output dropout outside [0, 1)', () => {
-  expect(() => new CharRnnModel({ cell: 'rnn', vocabSize: 3, hiddenSize: 2, layers: 1, dropout: 0, outputDropout: 1, dtype: 'f64' })).toThrow('ModelConfig: outputDropout must be in [0, 1), got 1');
+  expect(
+    () =>
+      new CharRnnModel({
+        cell: 'rnn',
+        vocabSize: 3,
+        hiddenSize: 2,
+        layers: 1,
+        dropout: 0,
+        outputDropout: 1,
+        dtype: 'f64',
+      }),
+  ).toThrow('ModelConfig: outputDropout must be in [0, 1), got 1');
 });

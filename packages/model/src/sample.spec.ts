@@ -9,14 +9,22 @@ import { CharacterDraw, sampleChunks, sampleIds } from './sample.js';
 const V = 11;
 const H = 6;
 
-function model(cell: CellName, layers: number, kernels: Kernels = referenceKernels, dtype: 'f32' | 'f64' = 'f64'): CharRnnModel {
+function model(
+  cell: CellName,
+  layers: number,
+  kernels: Kernels = referenceKernels,
+  dtype: 'f32' | 'f64' = 'f64',
+): CharRnnModel {
   const m = new CharRnnModel({ cell, vocabSize: V, hiddenSize: H, layers, dropout: 0, dtype }, kernels);
   initializeParams(m.params, 'pytorch', H, new Prng(3));
   return m;
 }
 
 const wasm = loadWasmKernels();
-const backends: [string, Kernels][] = [['reference', referenceKernels], ...('unavailable' in wasm ? [] : [['wasm', wasm] as [string, Kernels]])];
+const backends: [string, Kernels][] = [
+  ['reference', referenceKernels],
+  ...('unavailable' in wasm ? [] : [['wasm', wasm] as [string, Kernels]]),
+];
 
 describe('ForwardStepper', () => {
   for (const [name, kernels] of backends) {
@@ -98,7 +106,9 @@ describe('sampleIds and sampleChunks', () => {
     const stop = free.slice(60, 62);
     const at = free.findIndex((_, i) => free[i] === stop[0] && free[i + 1] === stop[1]);
     for (const chunkLength of [1, 3, 61, 4096]) {
-      const ids = [...sampleChunks(m, { prime: [0], length: 2000, stop, chunkLength }, new Prng(4))].flatMap((c) => Array.from(c));
+      const ids = [...sampleChunks(m, { prime: [0], length: 2000, stop, chunkLength }, new Prng(4))].flatMap((c) =>
+        Array.from(c),
+      );
       expect(ids).toEqual(free.slice(0, at));
     }
   });

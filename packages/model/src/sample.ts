@@ -35,19 +35,24 @@ export interface SampleOptions {
 export function validateSampleOptions(options: SampleOptions, vocabSize: number): void {
   const where = 'sample';
   if (options.prime.length < 1) throw new RangeError(`${where}: prime must have at least one character, got none`);
-  if (!Number.isInteger(options.length) || options.length < 0) throw new RangeError(`${where}: length must be a non-negative integer, got ${options.length}`);
+  if (!Number.isInteger(options.length) || options.length < 0)
+    throw new RangeError(`${where}: length must be a non-negative integer, got ${options.length}`);
   const temperature = options.temperature ?? 1;
-  if (!(temperature > 0) || !Number.isFinite(temperature)) throw new RangeError(`${where}: temperature must be a positive number, got ${temperature}`);
+  if (!(temperature > 0) || !Number.isFinite(temperature))
+    throw new RangeError(`${where}: temperature must be a positive number, got ${temperature}`);
   const topK = options.topK ?? 0;
-  if (!Number.isInteger(topK) || topK < 0 || topK > vocabSize) throw new RangeError(`${where}: topK must be an integer in [0, ${vocabSize}], got ${topK}`);
+  if (!Number.isInteger(topK) || topK < 0 || topK > vocabSize)
+    throw new RangeError(`${where}: topK must be an integer in [0, ${vocabSize}], got ${topK}`);
   const topP = options.topP ?? 1;
   if (!(topP > 0 && topP <= 1)) throw new RangeError(`${where}: topP must be in (0, 1], got ${topP}`);
   const chunk = options.chunkLength ?? DEFAULT_CHUNK;
-  if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`${where}: chunkLength must be a positive integer, got ${chunk}`);
+  if (!Number.isInteger(chunk) || chunk < 1)
+    throw new RangeError(`${where}: chunkLength must be a positive integer, got ${chunk}`);
   for (const ids of [options.prime, options.stop ?? []]) {
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      if (!(Number.isInteger(id) && id >= 0 && id < vocabSize)) throw new RangeError(`${where}: character ids must be in [0, ${vocabSize}), got ${id}`);
+      if (!(Number.isInteger(id) && id >= 0 && id < vocabSize))
+        throw new RangeError(`${where}: character ids must be in [0, ${vocabSize}), got ${id}`);
     }
   }
 }
@@ -71,7 +76,11 @@ export function sampleIds(model: CharRnnModel, options: SampleOptions, rng: Prng
  * is generated (a fresh array each time). With a stop sequence, the last stop.length − 1 ids are
  * held back until it is clear they do not start it.
  */
-export function* sampleChunks(model: CharRnnModel, options: SampleOptions, rng: Prng): Generator<Int32Array, void, undefined> {
+export function* sampleChunks(
+  model: CharRnnModel,
+  options: SampleOptions,
+  rng: Prng,
+): Generator<Int32Array, void, undefined> {
   const V = model.config.vocabSize;
   validateSampleOptions(options, V);
   const state = options.state ?? model.createState(1);
@@ -141,7 +150,10 @@ export class CharacterDraw {
   private readonly probs: Float64Array;
   private readonly order: number[];
 
-  constructor(private readonly V: number, options: Pick<SampleOptions, 'temperature' | 'topK' | 'topP' | 'argmax'>) {
+  constructor(
+    private readonly V: number,
+    options: Pick<SampleOptions, 'temperature' | 'topK' | 'topP' | 'argmax'>,
+  ) {
     this.temperature = options.temperature ?? 1;
     this.topK = options.topK ?? 0;
     this.topP = options.topP ?? 1;

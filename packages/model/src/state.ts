@@ -14,7 +14,8 @@ export interface RecurrentState {
 }
 
 export function createState(config: ModelConfig, batch: number, kernels: Kernels): RecurrentState {
-  if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`createState: batch must be a positive integer, got ${batch}`);
+  if (!Number.isInteger(batch) || batch < 1)
+    throw new RangeError(`createState: batch must be a positive integer, got ${batch}`);
   const size = batch * config.hiddenSize;
   const perLayer = (): FloatArray[] => Array.from({ length: config.layers }, () => kernels.alloc(config.dtype, size));
   return { batch, h: perLayer(), c: cellFor(config.cell).carriesCellState ? perLayer() : null };
@@ -35,7 +36,9 @@ export function resetState(state: RecurrentState, mask?: ArrayLike<number | bool
 
 export function copyState(from: RecurrentState, to: RecurrentState): void {
   if (from.batch !== to.batch || from.h.length !== to.h.length) {
-    throw new RangeError(`copyState: states must have the same batch and layers, got ${from.batch}×${from.h.length} and ${to.batch}×${to.h.length}`);
+    throw new RangeError(
+      `copyState: states must have the same batch and layers, got ${from.batch}×${from.h.length} and ${to.batch}×${to.h.length}`,
+    );
   }
   from.h.forEach((h, k) => to.h[k]!.set(h));
   if (from.c && to.c) from.c.forEach((c, k) => to.c![k]!.set(c));

@@ -7,7 +7,10 @@ describe('loadNativeGemm', () => {
   afterEach(() => vi.unstubAllEnvs());
 
   it('loads the addon exactly when it is built, and names a kernel it knows', () => {
-    if (native === null) console.warn(`@charrnn/native: addon not built (${nativeAddonPath() ?? 'no build/Release/charrnn_native.node'}); its cases are skipped`);
+    if (native === null)
+      console.warn(
+        `@charrnn/native: addon not built (${nativeAddonPath() ?? 'no build/Release/charrnn_native.node'}); its cases are skipped`,
+      );
     expect(native !== null).toBe(nativeAddonPath() !== null);
     expect(['avx512f', 'avx2+fma', 'sse2', 'portable', undefined]).toContain(native?.isa);
   });
@@ -24,15 +27,24 @@ describe('loadNativeGemm', () => {
     const memory = native!.registerMemory(new Uint8Array(sab));
     for (const f64 of [0, 1]) {
       for (const threads of [1, 2]) {
-        const view = (offset: number, length: number) => (f64 ? new Float64Array(sab, offset, length) : new Float32Array(sab, offset, length));
+        const view = (offset: number, length: number) =>
+          f64 ? new Float64Array(sab, offset, length) : new Float32Array(sab, offset, length);
         const [m, n, k] = [37, 70, 45];
         const a = view(0, m * k);
         const b = view(65536, k * n);
         const c = view(131072, m * n).fill(1);
-        a.forEach((_, i) => { a[i] = Math.sin(i); });
-        b.forEach((_, i) => { b[i] = Math.cos(i); });
+        a.forEach((_, i) => {
+          a[i] = Math.sin(i);
+        });
+        b.forEach((_, i) => {
+          b[i] = Math.cos(i);
+        });
         native!.gemm(memory, f64, 0, 0, m, n, k, 2, a.byteOffset, k, b.byteOffset, n, 0.5, c.byteOffset, n, threads);
-        for (const [i, j] of [[0, 0], [36, 69], [17, 33]] as const) {
+        for (const [i, j] of [
+          [0, 0],
+          [36, 69],
+          [17, 33],
+        ] as const) {
           let sum = 0;
           for (let p = 0; p < k; p++) sum += a[i * k + p]! * b[p * n + j]!;
           const expected = 2 * sum + 0.5;
@@ -46,6 +58,8 @@ describe('loadNativeGemm', () => {
   it.skipIf(native === null)('refuses a matrix outside the registered memory', () => {
     const sab = new SharedArrayBuffer(4096);
     const memory = native!.registerMemory(new Uint8Array(sab));
-    expect(() => native!.gemm(memory, 0, 0, 0, 64, 64, 64, 1, 0, 64, 0, 64, 0, 0, 64, 1)).toThrow(/inside the registered memory/);
+    expect(() => native!.gemm(memory, 0, 0, 0, 64, 64, 64, 1, 0, 64, 0, 64, 0, 0, 64, 1)).toThrow(
+      /inside the registered memory/,
+    );
   });
 });

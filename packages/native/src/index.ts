@@ -27,8 +27,22 @@ export interface NativeGemm {
    * Throws a RangeError when a matrix lies outside the registered memory.
    */
   gemm(
-    memory: number, f64: number, tA: number, tB: number, m: number, n: number, k: number, alpha: number,
-    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, threads: number,
+    memory: number,
+    f64: number,
+    tA: number,
+    tB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    beta: number,
+    c: number,
+    ldc: number,
+    threads: number,
   ): void;
 }
 
@@ -65,7 +79,11 @@ export function loadNativeGemm(): NativeGemm | null {
   if (path === null) return cached;
   try {
     const addon = createRequire(import.meta.url)(path) as Partial<NativeGemm>;
-    if (typeof addon.gemm === 'function' && typeof addon.registerMemory === 'function' && typeof addon.isa === 'string') {
+    if (
+      typeof addon.gemm === 'function' &&
+      typeof addon.registerMemory === 'function' &&
+      typeof addon.isa === 'string'
+    ) {
       cached = addon as NativeGemm;
     }
   } catch {

@@ -13,12 +13,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const root = resolve(pkg, '../..');
 const scratch = mkdtempSync(join(tmpdir(), 'charrnn-native-install-'));
-const brokenCompiler = { ...process.env, CXX: 'false', CC: 'false', CHARRNN_SKIP_NATIVE: '', npm_config_loglevel: 'error' };
+const brokenCompiler = {
+  ...process.env,
+  CXX: 'false',
+  CC: 'false',
+  CHARRNN_SKIP_NATIVE: '',
+  npm_config_loglevel: 'error',
+};
 
 /** packages/native's install inputs (no build/, no node_modules) at `dir`. */
 function copyPackage(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  for (const file of ['package.json', 'binding.gyp', 'src']) cpSync(join(pkg, file), join(dir, file), { recursive: true });
+  for (const file of ['package.json', 'binding.gyp', 'src'])
+    cpSync(join(pkg, file), join(dir, file), { recursive: true });
 }
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -27,7 +34,12 @@ describe('installing with a broken C++ compiler (CXX=false)', () => {
   it('npm install of the package runs no node-gyp ("gypfile": false) and succeeds', () => {
     const dir = join(scratch, 'npm-install');
     copyPackage(dir);
-    const r = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--foreground-scripts'], { cwd: dir, env: brokenCompiler, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--foreground-scripts'], {
+      cwd: dir,
+      env: brokenCompiler,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(existsSync(join(dir, 'build'))).toBe(false);
   });
@@ -37,7 +49,12 @@ describe('installing with a broken C++ compiler (CXX=false)', () => {
     mkdirSync(join(dir, 'tools'), { recursive: true });
     cpSync(join(root, 'tools/build-native.mjs'), join(dir, 'tools/build-native.mjs'));
     copyPackage(join(dir, 'packages/native'));
-    const r = spawnSync(process.execPath, [join(dir, 'tools/build-native.mjs')], { cwd: dir, env: brokenCompiler, encoding: 'utf8', timeout: 180_000 });
+    const r = spawnSync(process.execPath, [join(dir, 'tools/build-native.mjs')], {
+      cwd: dir,
+      env: brokenCompiler,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -16,12 +16,10 @@ describe('Adagrad', () => {
     expectClose(values(registry), expected);
     // The first four entries worked out in 50-digit decimal arithmetic (Python's decimal module),
     // written as the nearest float64.
-    expectClose(values(registry).slice(0, 4), [
-      0.43162278057610015,
-      -0.12928933880075988,
-      3.124999853515633e-9,
-      1.9707106781315837,
-    ]);
+    expectClose(
+      values(registry).slice(0, 4),
+      [0.43162278057610015, -0.12928933880075988, 3.124999853515633e-9, 1.9707106781315837],
+    );
     const mem = opt.stateTensors()['optim.rnn.weight_ih_l0.mem']!;
     expect(mem.shape).toEqual([2, 2]);
     expectClose([...mem.data], [0.09 + 0.01, 0.04 + 0.04, 0.16, 50]);
@@ -44,7 +42,9 @@ describe('Adagrad', () => {
   });
 
   it('rejects bad hyperparameters', () => {
-    expect(() => new Adagrad(makeRegistry(), { lr: -1 })).toThrow(new RangeError('adagrad: lr must be a finite number >= 0, got -1'));
+    expect(() => new Adagrad(makeRegistry(), { lr: -1 })).toThrow(
+      new RangeError('adagrad: lr must be a finite number >= 0, got -1'),
+    );
     expect(() => new Adagrad(makeRegistry(), { eps: Number.NaN })).toThrow(RangeError);
   });
 });

@@ -21,10 +21,19 @@ describe('Adam', () => {
       const vHat = moment(b2, 2, t, i) / (1 - b2 ** t);
       return (lr * mHat) / (Math.sqrt(vHat) + eps);
     };
-    expectClose(values(registry), INITIAL.map((p0, i) => p0 - update(1, i) - update(2, i) - update(3, i)));
+    expectClose(
+      values(registry),
+      INITIAL.map((p0, i) => p0 - update(1, i) - update(2, i) - update(3, i)),
+    );
     const state = opt.stateTensors();
-    expectClose([...state['optim.rnn.weight_ih_l0.m']!.data], [0, 1, 2, 3].map((i) => moment(b1, 1, 3, i)));
-    expectClose([...state['optim.rnn.weight_ih_l0.v']!.data], [0, 1, 2, 3].map((i) => moment(b2, 2, 3, i)));
+    expectClose(
+      [...state['optim.rnn.weight_ih_l0.m']!.data],
+      [0, 1, 2, 3].map((i) => moment(b1, 1, 3, i)),
+    );
+    expectClose(
+      [...state['optim.rnn.weight_ih_l0.v']!.data],
+      [0, 1, 2, 3].map((i) => moment(b2, 2, 3, i)),
+    );
     expect(opt.stateScalars()).toEqual({ 'optim.step': 3 });
     expect(opt.stepCount).toBe(3);
   });
@@ -34,13 +43,25 @@ describe('Adam', () => {
     const opt = new Adam(registry, { lr: 0.05 });
     const constant = [0.3, -2, 1e-4, 7, -0.5, 1, 0.02];
     run(opt, [constant, constant]);
-    expectClose(values(registry), INITIAL.map((p0, i) => p0 - 2 * ((0.05 * constant[i]!) / (Math.abs(constant[i]!) + 1e-8))));
+    expectClose(
+      values(registry),
+      INITIAL.map((p0, i) => p0 - 2 * ((0.05 * constant[i]!) / (Math.abs(constant[i]!) + 1e-8))),
+    );
   });
 
   it('defaults to PyTorch: lr 1e-3, betas 0.9/0.999, eps 1e-8', () => {
     const opt = new Adam(makeRegistry());
-    expect([opt.name, opt.lr, opt.beta1, opt.beta2, opt.eps, opt.slotNames]).toEqual(['adam', 0.001, 0.9, 0.999, 1e-8, ['m', 'v']]);
-    expect(() => new Adam(makeRegistry(), { beta2: 1 })).toThrow(new RangeError('adam: beta2 must be in [0, 1), got 1'));
+    expect([opt.name, opt.lr, opt.beta1, opt.beta2, opt.eps, opt.slotNames]).toEqual([
+      'adam',
+      0.001,
+      0.9,
+      0.999,
+      1e-8,
+      ['m', 'v'],
+    ]);
+    expect(() => new Adam(makeRegistry(), { beta2: 1 })).toThrow(
+      new RangeError('adam: beta2 must be in [0, 1), got 1'),
+    );
   });
 });
 
@@ -59,6 +80,8 @@ describe('decoupled weight decay (AdamW)', () => {
     const expected = values(plain).map((v, i) => (i < 4 ? v - lr * wd * INITIAL[i]! : v));
     expectClose(values(decayed), expected);
     expect(adamw.weightDecay).toBe(wd);
-    expect(() => adamw.setWeightDecay(-1)).toThrow('adam.setWeightDecay: weight decay must be a finite number >= 0, got -1');
+    expect(() => adamw.setWeightDecay(-1)).toThrow(
+      'adam.setWeightDecay: weight decay must be a finite number >= 0, got -1',
+    );
   });
 });

@@ -16,7 +16,10 @@ function withGrads(flat: readonly number[], dtype: Dtype = 'f64'): ParamRegistry
 /** A registry of two parameters whose grads come from a fast-check array. */
 function fromArrays(a: number[], b: number[], dtype: Dtype): ParamRegistry {
   const registry = new ParamRegistry(dtype);
-  for (const [name, g] of [['a', a], ['b', b]] as const) {
+  for (const [name, g] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
     const grad = allocate(dtype, g.length);
     grad.set(g);
     registry.add(name, [g.length], allocate(dtype, g.length), grad);
@@ -58,7 +61,9 @@ describe('clipElementwise', () => {
   });
 
   it('rejects a non-positive limit', () => {
-    expect(() => clipElementwise(makeRegistry(), 0)).toThrow(new RangeError('clipElementwise: limit must be a finite number > 0, got 0'));
+    expect(() => clipElementwise(makeRegistry(), 0)).toThrow(
+      new RangeError('clipElementwise: limit must be a finite number > 0, got 0'),
+    );
   });
 });
 
@@ -70,7 +75,10 @@ describe('clipGlobalNorm', () => {
     expect(result.clippedFraction).toBe(1);
     expectClose([result.normBefore], [NORM]);
     expectClose([globalGradNorm(registry)], [2]);
-    expectClose(grads(registry), G.map((v) => (v * 2) / NORM));
+    expectClose(
+      grads(registry),
+      G.map((v) => (v * 2) / NORM),
+    );
   });
 
   it('leaves grads alone at or below maxNorm', () => {
@@ -82,20 +90,30 @@ describe('clipGlobalNorm', () => {
 
   it('leaves non-finite grads alone so the divergence stays visible', () => {
     const registry = withGrads([1, Number.POSITIVE_INFINITY, 0, 0, 0, 0, 0]);
-    expect(clipGlobalNorm(registry, 1)).toEqual({ normBefore: Number.POSITIVE_INFINITY, scaled: false, clippedFraction: 0 });
+    expect(clipGlobalNorm(registry, 1)).toEqual({
+      normBefore: Number.POSITIVE_INFINITY,
+      scaled: false,
+      clippedFraction: 0,
+    });
     expect(grads(registry)[0]).toBe(1);
   });
 
   it('never raises the norm and ends at most maxNorm (property, both dtypes)', () => {
     fc.assert(
-      fc.property(gradArray, gradArray, fc.double({ min: 1e-3, max: 1e3, noNaN: true }), fc.constantFrom<Dtype>('f32', 'f64'), (a, b, maxNorm, dtype) => {
-        const registry = fromArrays(a, b, dtype);
-        const before = globalGradNorm(registry);
-        const { normBefore } = clipGlobalNorm(registry, maxNorm);
-        const after = globalGradNorm(registry);
-        const roundoff = dtype === 'f32' ? 1e-6 : 1e-12;
-        return normBefore === before && after <= before && after <= maxNorm * (1 + roundoff);
-      }),
+      fc.property(
+        gradArray,
+        gradArray,
+        fc.double({ min: 1e-3, max: 1e3, noNaN: true }),
+        fc.constantFrom<Dtype>('f32', 'f64'),
+        (a, b, maxNorm, dtype) => {
+          const registry = fromArrays(a, b, dtype);
+          const before = globalGradNorm(registry);
+          const { normBefore } = clipGlobalNorm(registry, maxNorm);
+          const after = globalGradNorm(registry);
+          const roundoff = dtype === 'f32' ? 1e-6 : 1e-12;
+          return normBefore === before && after <= before && after <= maxNorm * (1 + roundoff);
+        },
+      ),
     );
   });
 

@@ -62,7 +62,11 @@ function gradNormWithMaxima(registry: ParamRegistry, kernels: Kernels, maxima?: 
 }
 
 /** Clamps every gradient entry into [−limit, limit] (the seed clips at 5). Kernels, when given, run the passes. */
-export function clipElementwise(registry: ParamRegistry, limit: number, kernels: Kernels = referenceKernels): ElementwiseClipResult {
+export function clipElementwise(
+  registry: ParamRegistry,
+  limit: number,
+  kernels: Kernels = referenceKernels,
+): ElementwiseClipResult {
   positive('clipElementwise', 'limit', limit);
   const ops = completeKernels(kernels);
   // The norm's pass already finds each parameter's largest |grad|: a parameter within ±limit needs no clamp pass.
@@ -107,6 +111,8 @@ export function applyClip(registry: ParamRegistry, config: ClipConfig, kernels?:
     case 'none':
       return { gradNorm: globalGradNorm(registry, kernels), clippedFrac: 0 };
     default:
-      throw new RangeError(`applyClip: kind must be one of ${CLIP_KINDS.join(', ')}, got ${JSON.stringify((config as { kind: unknown }).kind)}`);
+      throw new RangeError(
+        `applyClip: kind must be one of ${CLIP_KINDS.join(', ')}, got ${JSON.stringify((config as { kind: unknown }).kind)}`,
+      );
   }
 }

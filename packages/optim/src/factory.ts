@@ -28,9 +28,15 @@ export interface OptimizerOptions {
   readonly kernels?: Kernels;
 }
 
-export function createOptimizer(name: OptimizerName, registry: ParamRegistry, options: OptimizerOptions = {}): Optimizer {
+export function createOptimizer(
+  name: OptimizerName,
+  registry: ParamRegistry,
+  options: OptimizerOptions = {},
+): Optimizer {
   if (!isOptimizerName(name)) {
-    throw new RangeError(`createOptimizer: name must be one of ${OPTIMIZER_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
+    throw new RangeError(
+      `createOptimizer: name must be one of ${OPTIMIZER_NAMES.join(', ')}, got ${JSON.stringify(name)}`,
+    );
   }
   const { lr, momentum, nesterov, beta1, beta2, eps, alpha, kernels } = options;
   switch (name) {

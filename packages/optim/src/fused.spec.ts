@@ -16,7 +16,11 @@ it('has the wasm backend to compare (Node 20 runs WebAssembly SIMD)', () => {
 function registry(kernels: Kernels, dtype: Dtype, seed: number): ParamRegistry {
   const prng = new Prng(seed);
   const reg = new ParamRegistry(dtype);
-  for (const [name, n] of [['a', 7], ['b', 130], ['c', 1]] as const) {
+  for (const [name, n] of [
+    ['a', 7],
+    ['b', 130],
+    ['c', 1],
+  ] as const) {
     const value = kernels.alloc(dtype, n);
     const grad = kernels.alloc(dtype, n);
     for (let i = 0; i < n; i++) {
@@ -57,7 +61,10 @@ describe.each(backends.map((k) => [k.name, k] as const))('clip and Adagrad throu
           optFused.step();
         }
         close(flat(fused, 'value'), flat(plain, 'value'));
-        close(Array.from(optFused.stateTensors()['optim.b.mem']!.data), Array.from(optPlain.stateTensors()['optim.b.mem']!.data));
+        close(
+          Array.from(optFused.stateTensors()['optim.b.mem']!.data),
+          Array.from(optPlain.stateTensors()['optim.b.mem']!.data),
+        );
       }
     });
   }

@@ -3,7 +3,13 @@ import { Prng, type Dtype } from '@charrnn/tensor';
 import { Adagrad } from './adagrad.js';
 import { Adam } from './adam.js';
 import { createOptimizer } from './factory.js';
-import { OPTIMIZER_NAMES, isOptimizerName, type Optimizer, type OptimizerName, type StateTensorInput } from './optimizer.js';
+import {
+  OPTIMIZER_NAMES,
+  isOptimizerName,
+  type Optimizer,
+  type OptimizerName,
+  type StateTensorInput,
+} from './optimizer.js';
 import { RMSProp } from './rmsprop.js';
 import { Momentum, SGD } from './sgd.js';
 import { INITIAL, makeRegistry, run, setGrads, values } from './spec-helpers.js';
@@ -77,7 +83,9 @@ describe('optimizer state save/restore', () => {
     const map = toMap(new Adagrad(makeRegistry()).stateTensors());
     map.set('optim.fc.bias.mem', { shape: [1, 3], data: new Float64Array(3) });
     expect(() => new Adagrad(makeRegistry()).loadState(map)).toThrow(
-      new RangeError('adagrad.loadState: "optim.fc.bias.mem" must have shape [3], got [1,3] with 3 entries; the checkpoint was saved with a different optimizer or model'),
+      new RangeError(
+        'adagrad.loadState: "optim.fc.bias.mem" must have shape [3], got [1,3] with 3 entries; the checkpoint was saved with a different optimizer or model',
+      ),
     );
     map.set('optim.fc.bias.mem', { shape: [3], data: new Float64Array(2) });
     expect(() => new Adagrad(makeRegistry()).loadState(map)).toThrow(/must have shape \[3\], got \[3\] with 2 entries/);
@@ -86,10 +94,17 @@ describe('optimizer state save/restore', () => {
   it('refuses slots of another optimizer, even when it needs none', () => {
     const fromAdam = toMap(new Adam(makeRegistry()).stateTensors());
     expect(() => new SGD(makeRegistry()).loadState(fromAdam)).toThrow(
-      new RangeError('sgd.loadState: state tensors must be slots of sgd (none), got "optim.rnn.weight_ih_l0.m"; the checkpoint was saved with a different optimizer or model'),
+      new RangeError(
+        'sgd.loadState: state tensors must be slots of sgd (none), got "optim.rnn.weight_ih_l0.m"; the checkpoint was saved with a different optimizer or model',
+      ),
     );
-    const both = toMap({ ...new RMSProp(makeRegistry()).stateTensors(), ...new Momentum(makeRegistry()).stateTensors() });
-    expect(() => new RMSProp(makeRegistry()).loadState(both)).toThrow(/slots of rmsprop \(optim.<param>.square_avg\), got "optim.rnn.weight_ih_l0.velocity"/);
+    const both = toMap({
+      ...new RMSProp(makeRegistry()).stateTensors(),
+      ...new Momentum(makeRegistry()).stateTensors(),
+    });
+    expect(() => new RMSProp(makeRegistry()).loadState(both)).toThrow(
+      /slots of rmsprop \(optim.<param>.square_avg\), got "optim.rnn.weight_ih_l0.velocity"/,
+    );
   });
 
   it('refuses missing, invalid or foreign scalars, leaving the state untouched', () => {
@@ -99,10 +114,12 @@ describe('optimizer state save/restore', () => {
     const before = adam.stateTensors();
     const zeros = toMap(new Adam(makeRegistry()).stateTensors());
     expect(() => adam.loadState(zeros)).toThrow(/scalar "optim.step" must be a finite number, got no such scalar/);
-    expect(() => adam.loadState(zeros, { 'optim.step': 1.5 })).toThrow(new RangeError('adam.loadState: scalar "optim.step" must be a non-negative integer, got 1.5'));
-    expect(() => new Adagrad(makeRegistry()).loadState(toMap(new Adagrad(makeRegistry()).stateTensors()), { 'optim.step': 3 })).toThrow(
-      /state scalars must be absent for adagrad, got "optim.step"/,
+    expect(() => adam.loadState(zeros, { 'optim.step': 1.5 })).toThrow(
+      new RangeError('adam.loadState: scalar "optim.step" must be a non-negative integer, got 1.5'),
     );
+    expect(() =>
+      new Adagrad(makeRegistry()).loadState(toMap(new Adagrad(makeRegistry()).stateTensors()), { 'optim.step': 3 }),
+    ).toThrow(/state scalars must be absent for adagrad, got "optim.step"/);
     expect(adam.stateTensors()).toEqual(before);
     expect(adam.stepCount).toBe(1);
   });
@@ -118,7 +135,9 @@ describe('learning rate', () => {
     run(sgd, [[1, 0, 0, 0, 0, 0, 0]]);
     expect(sgd.lr).toBe(0.25);
     expect(values(registry)[0]).toBe(0.5 - 0.5 - 0.25);
-    expect(() => sgd.setLearningRate(Number.NaN)).toThrow(new RangeError('sgd.setLearningRate: lr must be a finite number >= 0, got NaN'));
+    expect(() => sgd.setLearningRate(Number.NaN)).toThrow(
+      new RangeError('sgd.setLearningRate: lr must be a finite number >= 0, got NaN'),
+    );
     expect(() => (sgd.lr = '1' as unknown as number)).toThrow(TypeError);
   });
 });
@@ -152,9 +171,20 @@ describe('createOptimizer', () => {
   });
 
   it('passes the options that apply and ignores the rest', () => {
-    const adam = createOptimizer('adam', makeRegistry(), { lr: 0.1, beta1: 0.5, beta2: 0.6, eps: 0.1, momentum: 0.3, alpha: 0.2 }) as Adam;
+    const adam = createOptimizer('adam', makeRegistry(), {
+      lr: 0.1,
+      beta1: 0.5,
+      beta2: 0.6,
+      eps: 0.1,
+      momentum: 0.3,
+      alpha: 0.2,
+    }) as Adam;
     expect([adam.beta1, adam.beta2, adam.eps]).toEqual([0.5, 0.6, 0.1]);
-    const momentum = createOptimizer('momentum', makeRegistry(), { lr: 0.1, momentum: 0.3, nesterov: true }) as Momentum;
+    const momentum = createOptimizer('momentum', makeRegistry(), {
+      lr: 0.1,
+      momentum: 0.3,
+      nesterov: true,
+    }) as Momentum;
     expect([momentum.momentum, momentum.nesterov]).toEqual([0.3, true]);
     const rmsprop = createOptimizer('rmsprop', makeRegistry(), { alpha: 0.5, eps: 0.2 }) as RMSProp;
     expect([rmsprop.alpha, rmsprop.eps, rmsprop.lr]).toEqual([0.5, 0.2, 0.01]);

@@ -3,8 +3,17 @@
 // Each optimizer supplies only its per-parameter update. Runs last in a step: backward → clip → step().
 
 import {
-  allocate, completeKernels, formatShape, referenceKernels, shapesEqual, sizeOf,
-  type CompleteKernels, type FloatArray, type Kernels, type Param, type ParamRegistry,
+  allocate,
+  completeKernels,
+  formatShape,
+  referenceKernels,
+  shapesEqual,
+  sizeOf,
+  type CompleteKernels,
+  type FloatArray,
+  type Kernels,
+  type Param,
+  type ParamRegistry,
 } from '@charrnn/tensor';
 import { nonNegative } from './check.js';
 
@@ -52,7 +61,9 @@ export abstract class Optimizer {
     this.learningRate = nonNegative(name, 'lr', lr);
     this.ops = completeKernels(kernels ?? referenceKernels);
     this.params = [...registry.list];
-    const alloc = kernels ? (n: number) => kernels.alloc(registry.dtype, n) : (n: number) => allocate(registry.dtype, n);
+    const alloc = kernels
+      ? (n: number) => kernels.alloc(registry.dtype, n)
+      : (n: number) => allocate(registry.dtype, n);
     this.state = this.params.map((p) => slotNames.map(() => alloc(p.value.length)));
   }
 
@@ -86,7 +97,9 @@ export abstract class Optimizer {
   step(): void {
     const { params, state } = this;
     if (this.registry.list.length !== params.length) {
-      throw new RangeError(`${this.name}.step: registry must keep the ${params.length} parameters it had when the optimizer was made, got ${this.registry.list.length}`);
+      throw new RangeError(
+        `${this.name}.step: registry must keep the ${params.length} parameters it had when the optimizer was made, got ${this.registry.list.length}`,
+      );
     }
     this.beginStep();
     const shrink = 1 - this.learningRate * this.decay;
@@ -131,27 +144,37 @@ export abstract class Optimizer {
       expected.add(key);
       const saved = tensors.get(key);
       if (!saved) {
-        throw new RangeError(`${fn}: state must include "${key}" ${formatShape(param.shape)}, got no such tensor; ${MISMATCH}`);
+        throw new RangeError(
+          `${fn}: state must include "${key}" ${formatShape(param.shape)}, got no such tensor; ${MISMATCH}`,
+        );
       }
       if (!shapesEqual(saved.shape, param.shape) || saved.data.length !== sizeOf(param.shape)) {
-        throw new RangeError(`${fn}: "${key}" must have shape ${formatShape(param.shape)}, got ${formatShape(saved.shape)} with ${saved.data.length} entries; ${MISMATCH}`);
+        throw new RangeError(
+          `${fn}: "${key}" must have shape ${formatShape(param.shape)}, got ${formatShape(saved.shape)} with ${saved.data.length} entries; ${MISMATCH}`,
+        );
       }
     });
     for (const key of tensors.keys()) {
       if (key.startsWith(PREFIX) && !expected.has(key)) {
-        throw new RangeError(`${fn}: state tensors must be slots of ${this.name} (${this.describeSlots()}), got "${key}"; ${MISMATCH}`);
+        throw new RangeError(
+          `${fn}: state tensors must be slots of ${this.name} (${this.describeSlots()}), got "${key}"; ${MISMATCH}`,
+        );
       }
     }
     const expectedScalars = Object.keys(this.stateScalars());
     for (const key of expectedScalars) {
       const value = scalars[key];
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw new RangeError(`${fn}: scalar "${key}" must be a finite number, got ${value === undefined ? 'no such scalar' : String(value)}; ${MISMATCH}`);
+        throw new RangeError(
+          `${fn}: scalar "${key}" must be a finite number, got ${value === undefined ? 'no such scalar' : String(value)}; ${MISMATCH}`,
+        );
       }
     }
     for (const key of Object.keys(scalars)) {
       if (key.startsWith(PREFIX) && !expectedScalars.includes(key)) {
-        throw new RangeError(`${fn}: state scalars must be ${expectedScalars.length ? expectedScalars.join(', ') : 'absent'} for ${this.name}, got "${key}"; ${MISMATCH}`);
+        throw new RangeError(
+          `${fn}: state scalars must be ${expectedScalars.length ? expectedScalars.join(', ') : 'absent'} for ${this.name}, got "${key}"; ${MISMATCH}`,
+        );
       }
     }
     this.restoreScalars(scalars);
@@ -168,7 +191,8 @@ export abstract class Optimizer {
     for (let i = 0; i < this.params.length; i++) {
       const param = this.params[i]!;
       const slots = this.state[i]!;
-      for (let s = 0; s < this.slotNames.length; s++) visit(`${PREFIX}${param.name}.${this.slotNames[s]!}`, param, slots[s]!);
+      for (let s = 0; s < this.slotNames.length; s++)
+        visit(`${PREFIX}${param.name}.${this.slotNames[s]!}`, param, slots[s]!);
     }
   }
 }

@@ -23,7 +23,10 @@ describe('RMSProp', () => {
         (lr * g(3, i)) / (Math.sqrt(sq(3, i)) + eps),
     );
     expectClose(values(registry), expected);
-    expectClose([...opt.stateTensors()['optim.fc.bias.square_avg']!.data], [4, 5, 6].map((i) => sq(3, i)));
+    expectClose(
+      [...opt.stateTensors()['optim.fc.bias.square_avg']!.data],
+      [4, 5, 6].map((i) => sq(3, i)),
+    );
   });
 
   it('defaults to PyTorch: lr 0.01, alpha 0.99, eps 1e-8', () => {

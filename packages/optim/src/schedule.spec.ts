@@ -53,9 +53,17 @@ describe('LrSchedule', () => {
   });
 
   it('refuses bad options with the rule and the value', () => {
-    expect(() => new LrSchedule({ kind: 'exp' as never, lr: 1 })).toThrow('LrSchedule: kind must be one of constant, cosine, linear, step, plateau, got "exp"');
-    expect(() => new LrSchedule({ kind: 'step', lr: 1, decay: 1 })).toThrow('LrSchedule: decay must be in [0, 1), got 1');
-    expect(() => new LrSchedule({ kind: 'step', lr: 1, warmup: 1.5 })).toThrow('LrSchedule: warmup must be a non-negative integer, got 1.5');
-    expect(() => new LrSchedule({ kind: 'step', lr: 1, minFactor: 2 })).toThrow('LrSchedule: minFactor must be in [0, 1], got 2');
+    expect(() => new LrSchedule({ kind: 'exp' as never, lr: 1 })).toThrow(
+      'LrSchedule: kind must be one of constant, cosine, linear, step, plateau, got "exp"',
+    );
+    expect(() => new LrSchedule({ kind: 'step', lr: 1, decay: 1 })).toThrow(
+      'LrSchedule: decay must be in [0, 1), got 1',
+    );
+    expect(() => new LrSchedule({ kind: 'step', lr: 1, warmup: 1.5 })).toThrow(
+      'LrSchedule: warmup must be a non-negative integer, got 1.5',
+    );
+    expect(() => new LrSchedule({ kind: 'step', lr: 1, minFactor: 2 })).toThrow(
+      'LrSchedule: minFactor must be in [0, 1], got 2',
+    );
   });
 });

@@ -56,7 +56,9 @@ export class LrSchedule {
   constructor(options: LrScheduleOptions) {
     const fn = 'LrSchedule';
     if (!(LR_SCHEDULES as readonly string[]).includes(options.kind)) {
-      throw new RangeError(`${fn}: kind must be one of ${LR_SCHEDULES.join(', ')}, got ${JSON.stringify(options.kind)}`);
+      throw new RangeError(
+        `${fn}: kind must be one of ${LR_SCHEDULES.join(', ')}, got ${JSON.stringify(options.kind)}`,
+      );
     }
     this.kind = options.kind;
     this.lr = nonNegative(fn, 'lr', options.lr);
@@ -113,7 +115,8 @@ export class LrSchedule {
 
   setState(state: LrScheduleState): void {
     const fn = 'LrSchedule.setState';
-    if (state.best !== null && !Number.isFinite(state.best)) throw new RangeError(`${fn}: best must be a finite number or null, got ${state.best}`);
+    if (state.best !== null && !Number.isFinite(state.best))
+      throw new RangeError(`${fn}: best must be a finite number or null, got ${state.best}`);
     this.best = state.best;
     this.badEvals = wholeNumber(fn, 'badEvals', state.badEvals);
     this.decays = wholeNumber(fn, 'decays', state.decays);
@@ -121,6 +124,7 @@ export class LrSchedule {
 }
 
 function wholeNumber(fn: string, what: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${fn}: ${what} must be a non-negative integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new RangeError(`${fn}: ${what} must be a non-negative integer, got ${value}`);
   return value;
 }

@@ -8,7 +8,10 @@ describe('SGD', () => {
   it('subtracts lr·g each step', () => {
     const registry = makeRegistry();
     run(new SGD(registry, { lr: 0.2 }), GRADS);
-    expectClose(values(registry), INITIAL.map((p0, i) => p0 - 0.2 * (g(1, i) + g(2, i) + g(3, i))));
+    expectClose(
+      values(registry),
+      INITIAL.map((p0, i) => p0 - 0.2 * (g(1, i) + g(2, i) + g(3, i))),
+    );
   });
 
   it('has no state slots and defaults lr to 0.01', () => {
@@ -53,7 +56,9 @@ describe('Momentum', () => {
   it('defaults to μ = 0.9 without nesterov, and rejects μ outside [0, 1)', () => {
     const opt = new Momentum(makeRegistry());
     expect([opt.name, opt.momentum, opt.nesterov, opt.lr]).toEqual(['momentum', 0.9, false, 0.01]);
-    expect(() => new Momentum(makeRegistry(), { momentum: 1 })).toThrow(new RangeError('momentum: momentum must be in [0, 1), got 1'));
+    expect(() => new Momentum(makeRegistry(), { momentum: 1 })).toThrow(
+      new RangeError('momentum: momentum must be in [0, 1), got 1'),
+    );
     expect(() => new Momentum(makeRegistry(), { nesterov: 'yes' as unknown as boolean })).toThrow(TypeError);
   });
 });

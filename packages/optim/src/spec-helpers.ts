@@ -11,7 +11,10 @@ export const INITIAL = [0.5, -0.3, 0.1, 2.0, 0, 1, -1];
 export function makeRegistry(dtype: Dtype = 'f64', values: readonly number[] = INITIAL): ParamRegistry {
   const registry = new ParamRegistry(dtype);
   let offset = 0;
-  for (const [name, shape] of [['rnn.weight_ih_l0', [2, 2]], ['fc.bias', [3]]] as const) {
+  for (const [name, shape] of [
+    ['rnn.weight_ih_l0', [2, 2]],
+    ['fc.bias', [3]],
+  ] as const) {
     const n = sizeOf(shape);
     const value = allocate(dtype, n);
     value.set(values.slice(offset, offset + n));

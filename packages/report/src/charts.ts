@@ -26,14 +26,28 @@ const M = { left: 56, right: 16, top: 16, bottom: 40 };
 
 /** One palette for every page: distinct hues, readable on white. */
 export function seriesColor(i: number, n: number): string {
-  const palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+  const palette = [
+    '#1f77b4',
+    '#d62728',
+    '#2ca02c',
+    '#ff7f0e',
+    '#9467bd',
+    '#8c564b',
+    '#e377c2',
+    '#17becf',
+    '#7f7f7f',
+    '#bcbd22',
+  ];
   return n <= palette.length ? palette[i]! : `hsl(${Math.round((360 * i) / Math.max(1, n))} 70% 45%)`;
 }
 
 export function lineChart(options: LineChartOptions): string {
   const w = options.width ?? 640;
   const h = options.height ?? 340;
-  const drawn = options.series.map((s) => ({ ...s, points: s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!options.logY || y > 0)) }));
+  const drawn = options.series.map((s) => ({
+    ...s,
+    points: s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!options.logY || y > 0)),
+  }));
   const all = drawn.flatMap((s) => s.points);
   if (all.length === 0) return emptyChart('no data', w, h);
   const xs = all.map((p) => p[0]);
@@ -42,19 +56,31 @@ export function lineChart(options: LineChartOptions): string {
   ys = ys.map((v) => Math.min(v, top));
   const x = linearScale(Math.min(0, ...xs), Math.max(...xs), M.left, w - M.right);
   const yRange = paddedRange(ys);
-  const y = options.logY ? logScale(Math.max(Math.min(...ys), 1e-12), Math.max(...ys), h - M.bottom, M.top) : linearScale(yRange[0], yRange[1], h - M.bottom, M.top);
+  const y = options.logY
+    ? logScale(Math.max(Math.min(...ys), 1e-12), Math.max(...ys), h - M.bottom, M.top)
+    : linearScale(yRange[0], yRange[1], h - M.bottom, M.top);
   const lines = drawn.map((s) => {
-    const points = s.points.map(([px, py]) => `${x.map(px).toFixed(1)},${y.map(Math.min(py, top)).toFixed(1)}`).join(' ');
-    const single = s.points.length === 1 ? `<circle cx="${x.map(s.points[0]![0]).toFixed(1)}" cy="${y.map(Math.min(s.points[0]![1], top)).toFixed(1)}" r="3" fill="${s.color}"/>` : '';
+    const points = s.points
+      .map(([px, py]) => `${x.map(px).toFixed(1)},${y.map(Math.min(py, top)).toFixed(1)}`)
+      .join(' ');
+    const single =
+      s.points.length === 1
+        ? `<circle cx="${x.map(s.points[0]![0]).toFixed(1)}" cy="${y.map(Math.min(s.points[0]![1], top)).toFixed(1)}" r="3" fill="${s.color}"/>`
+        : '';
     return `<polyline fill="none" stroke="${s.color}" stroke-width="${s.bold ? 2.8 : 1.4}"${s.dashed ? ' stroke-dasharray="5 3"' : ''} points="${points}"><title>${esc(s.label)}</title></polyline>${single}`;
   });
-  const clipped = all.some((p) => p[1] > top) ? `<text x="${w - M.right}" y="${M.top - 4}" text-anchor="end">values above ${fmtTick(top)} drawn at the top edge</text>` : '';
+  const clipped = all.some((p) => p[1] > top)
+    ? `<text x="${w - M.right}" y="${M.top - 4}" text-anchor="end">values above ${fmtTick(top)} drawn at the top edge</text>`
+    : '';
   return svg(axes(x, y, options.xLabel, options.yLabel, w, h) + lines.join('') + clipped, w, h);
 }
 
 /** A legend as HTML (wraps with the page), one swatch per series. */
 export function legend(series: readonly Pick<Series, 'label' | 'color' | 'dashed' | 'bold'>[]): string {
-  const items = series.map((s) => `<span class="key"><svg width="28" height="10"><line x1="0" y1="5" x2="28" y2="5" stroke="${s.color}" stroke-width="${s.bold ? 3 : 2}"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/></svg>${esc(s.label)}</span>`);
+  const items = series.map(
+    (s) =>
+      `<span class="key"><svg width="28" height="10"><line x1="0" y1="5" x2="28" y2="5" stroke="${s.color}" stroke-width="${s.bold ? 3 : 2}"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/></svg>${esc(s.label)}</span>`,
+  );
   return `<div class="legend">${items.join('')}</div>`;
 }
 
@@ -88,13 +114,25 @@ export function heatMap(options: HeatMapOptions): string {
       const ink = t !== null && t < 0.45 ? '#fff' : '#222';
       const cx = left + cell * xi;
       const cy = top + cell * yi;
-      parts.push(`<rect x="${cx}" y="${cy}" width="${cell - 2}" height="${cell - 2}" fill="${fill}"><title>${esc(`${options.xLabel}=${options.xValues[xi]} ${options.yLabel}=${yv}: ${v === undefined ? 'no result' : fmtValue(v)}`)}</title></rect>`);
-      parts.push(`<text x="${cx + cell / 2 - 1}" y="${cy + cell / 2 + 4}" text-anchor="middle" style="fill:${ink}">${v === undefined ? '–' : fmtValue(v)}</text>`);
+      parts.push(
+        `<rect x="${cx}" y="${cy}" width="${cell - 2}" height="${cell - 2}" fill="${fill}"><title>${esc(`${options.xLabel}=${options.xValues[xi]} ${options.yLabel}=${yv}: ${v === undefined ? 'no result' : fmtValue(v)}`)}</title></rect>`,
+      );
+      parts.push(
+        `<text x="${cx + cell / 2 - 1}" y="${cy + cell / 2 + 4}" text-anchor="middle" style="fill:${ink}">${v === undefined ? '–' : fmtValue(v)}</text>`,
+      );
     });
   });
-  options.xValues.forEach((xv, xi) => parts.push(`<text x="${left + cell * xi + cell / 2}" y="${top + cell * options.yValues.length + 14}" text-anchor="middle">${esc(xv)}</text>`));
-  parts.push(`<text x="${left + (cell * options.xValues.length) / 2}" y="${h - 8}" text-anchor="middle">${esc(options.xLabel)}</text>`);
-  parts.push(`<text x="12" y="${top + (cell * options.yValues.length) / 2}" text-anchor="middle" transform="rotate(-90 12 ${top + (cell * options.yValues.length) / 2})">${esc(options.yLabel)}</text>`);
+  options.xValues.forEach((xv, xi) =>
+    parts.push(
+      `<text x="${left + cell * xi + cell / 2}" y="${top + cell * options.yValues.length + 14}" text-anchor="middle">${esc(xv)}</text>`,
+    ),
+  );
+  parts.push(
+    `<text x="${left + (cell * options.xValues.length) / 2}" y="${h - 8}" text-anchor="middle">${esc(options.xLabel)}</text>`,
+  );
+  parts.push(
+    `<text x="12" y="${top + (cell * options.yValues.length) / 2}" text-anchor="middle" transform="rotate(-90 12 ${top + (cell * options.yValues.length) / 2})">${esc(options.yLabel)}</text>`,
+  );
   return svg(parts.join(''), w, h);
 }
 
@@ -124,7 +162,9 @@ function logScale(d0: number, d1: number, r0: number, r1: number): Scale {
     map: (v) => inner.map(Math.log10(v)),
     ticks: () => {
       const out: number[] = [];
-      for (let e = Math.floor(l0); e <= Math.ceil(l1); e++) for (const m of [1, 3]) if (m * 10 ** e >= d0 && m * 10 ** e <= 10 ** l1) out.push(Number((m * 10 ** e).toPrecision(6)));
+      for (let e = Math.floor(l0); e <= Math.ceil(l1); e++)
+        for (const m of [1, 3])
+          if (m * 10 ** e >= d0 && m * 10 ** e <= 10 ** l1) out.push(Number((m * 10 ** e).toPrecision(6)));
       return out.length > 1 ? out : [d0, 10 ** l1];
     },
   };
@@ -155,8 +195,18 @@ function axes(x: Scale, y: Scale, xLabel: string, yLabel: string, w: number, h: 
   return [
     `<line x1="${M.left}" y1="${h - M.bottom}" x2="${w - M.right}" y2="${h - M.bottom}" stroke="#888"/>`,
     `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${h - M.bottom}" stroke="#888"/>`,
-    ...x.ticks().map((t) => `<line x1="${x.map(t).toFixed(1)}" y1="${h - M.bottom}" x2="${x.map(t).toFixed(1)}" y2="${h - M.bottom + 4}" stroke="#888"/><text x="${x.map(t).toFixed(1)}" y="${h - M.bottom + 16}" text-anchor="middle">${fmtTick(t)}</text>`),
-    ...y.ticks().map((t) => `<line x1="${M.left}" y1="${y.map(t).toFixed(1)}" x2="${w - M.right}" y2="${y.map(t).toFixed(1)}" stroke="#eee"/><text x="${M.left - 6}" y="${(y.map(t) + 4).toFixed(1)}" text-anchor="end">${fmtTick(t)}</text>`),
+    ...x
+      .ticks()
+      .map(
+        (t) =>
+          `<line x1="${x.map(t).toFixed(1)}" y1="${h - M.bottom}" x2="${x.map(t).toFixed(1)}" y2="${h - M.bottom + 4}" stroke="#888"/><text x="${x.map(t).toFixed(1)}" y="${h - M.bottom + 16}" text-anchor="middle">${fmtTick(t)}</text>`,
+      ),
+    ...y
+      .ticks()
+      .map(
+        (t) =>
+          `<line x1="${M.left}" y1="${y.map(t).toFixed(1)}" x2="${w - M.right}" y2="${y.map(t).toFixed(1)}" stroke="#eee"/><text x="${M.left - 6}" y="${(y.map(t) + 4).toFixed(1)}" text-anchor="end">${fmtTick(t)}</text>`,
+      ),
     `<text x="${(M.left + w - M.right) / 2}" y="${h - 6}" text-anchor="middle">${esc(xLabel)}</text>`,
     `<text x="12" y="${(M.top + h - M.bottom) / 2}" text-anchor="middle" transform="rotate(-90 12 ${(M.top + h - M.bottom) / 2})">${esc(yLabel)}</text>`,
   ].join('');

@@ -11,7 +11,9 @@ import type { EventSink, TrainingEvent } from './events.js';
 export function combineSinks(...sinks: EventSink[]): EventSink {
   for (const [i, sink] of sinks.entries()) {
     if (sink === null || typeof sink !== 'object' || typeof sink.handle !== 'function') {
-      throw new TypeError(`combineSinks: sinks[${i}] must be an EventSink with a handle() method, got ${describe(sink)}`);
+      throw new TypeError(
+        `combineSinks: sinks[${i}] must be an EventSink with a handle() method, got ${describe(sink)}`,
+      );
     }
   }
   const list = [...sinks];

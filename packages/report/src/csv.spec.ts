@@ -52,7 +52,19 @@ describe('createCsvLogSink', () => {
     const e = step(7, { valLoss: Math.PI, valBpc: Math.E });
     sink.handle(e);
     const row = (parse(out.text(), { columns: true }) as Record<string, string>[])[0]!;
-    const expected = [e.step, e.chars, e.loss, e.smoothLoss, e.valLoss, e.valBpc, e.lr, e.gradNorm, e.clippedFrac, e.charsPerSec, e.elapsedSec];
+    const expected = [
+      e.step,
+      e.chars,
+      e.loss,
+      e.smoothLoss,
+      e.valLoss,
+      e.valBpc,
+      e.lr,
+      e.gradNorm,
+      e.clippedFrac,
+      e.charsPerSec,
+      e.elapsedSec,
+    ];
     expect(CSV_LOG_COLUMNS.map((c) => Number(row[c]))).toEqual(expected);
   });
 
@@ -62,7 +74,9 @@ describe('createCsvLogSink', () => {
         const out = collect();
         createCsvLogSink({ write: out.write, writeHeader: false }).handle(step(1, { loss }));
         const cells = (parse(out.text()) as string[][])[0]!;
-        expect(Object.is(Number(cells[2]), loss === 0 ? 0 : loss) || (Number.isNaN(loss) && cells[2] === 'NaN')).toBe(true);
+        expect(Object.is(Number(cells[2]), loss === 0 ? 0 : loss) || (Number.isNaN(loss) && cells[2] === 'NaN')).toBe(
+          true,
+        );
       }),
     );
   });
@@ -92,7 +106,9 @@ describe('createCsvLogSink', () => {
   });
 
   it('rejects bad options', () => {
-    expect(() => createCsvLogSink({ write: 'x' as never })).toThrow(new TypeError('createCsvLogSink: write must be a function, got "x"'));
+    expect(() => createCsvLogSink({ write: 'x' as never })).toThrow(
+      new TypeError('createCsvLogSink: write must be a function, got "x"'),
+    );
     expect(() => createCsvLogSink({ write: () => {}, extraColumns: { step: 1 } })).toThrow(
       new RangeError('createCsvLogSink: extraColumns must not repeat a log column, got "step"'),
     );
@@ -119,7 +135,9 @@ describe('csvRow / csvHeader', () => {
 
   it('rejects a bad header', () => {
     expect(() => csvHeader([])).toThrow(new RangeError('csvHeader: columns must not be empty, got []'));
-    expect(() => csvHeader(['a', 'a'])).toThrow(new RangeError('csvHeader: column names must be distinct, got "a" twice'));
+    expect(() => csvHeader(['a', 'a'])).toThrow(
+      new RangeError('csvHeader: column names must be distinct, got "a" twice'),
+    );
     expect(() => csvHeader(['a', ''])).toThrow(RangeError);
     expect(() => csvRow('a' as never)).toThrow(TypeError);
   });

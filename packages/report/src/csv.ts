@@ -45,9 +45,11 @@ export function csvHeader(columns: readonly string[]): string {
   if (columns.length === 0) throw new RangeError('csvHeader: columns must not be empty, got []');
   const seen = new Set<string>();
   for (const [i, name] of columns.entries()) {
-    if (typeof name !== 'string') throw new TypeError(`csvHeader: columns[${i}] must be a string, got ${describe(name)}`);
+    if (typeof name !== 'string')
+      throw new TypeError(`csvHeader: columns[${i}] must be a string, got ${describe(name)}`);
     if (name === '') throw new RangeError(`csvHeader: columns[${i}] must be a non-empty name, got ""`);
-    if (seen.has(name)) throw new RangeError(`csvHeader: column names must be distinct, got ${JSON.stringify(name)} twice`);
+    if (seen.has(name))
+      throw new RangeError(`csvHeader: column names must be distinct, got ${JSON.stringify(name)} twice`);
     seen.add(name);
   }
   return csvRow(columns);
@@ -89,7 +91,19 @@ export function createCsvLogSink(options: CsvLogSinkOptions): EventSink {
 
 function stepCells(e: StepEvent): unknown[] {
   // Same order as CSV_LOG_COLUMNS.
-  return [e.step, e.chars, e.loss, e.smoothLoss, e.valLoss, e.valBpc, e.lr, e.gradNorm, e.clippedFrac, e.charsPerSec, e.elapsedSec];
+  return [
+    e.step,
+    e.chars,
+    e.loss,
+    e.smoothLoss,
+    e.valLoss,
+    e.valBpc,
+    e.lr,
+    e.gradNorm,
+    e.clippedFrac,
+    e.charsPerSec,
+    e.elapsedSec,
+  ];
 }
 
 function checkExtraColumns(fn: string, extraColumns: unknown): [string, string | number][] {

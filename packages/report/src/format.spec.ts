@@ -69,13 +69,18 @@ describe('renderBar', () => {
 
   it('is always exactly width characters, and fills monotonically', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(60), (a, b, width) => {
-        const [lo, hi] = a <= b ? [a, b] : [b, a];
-        const filled = (s: string): number => [...s].filter((c) => c !== ' ').length;
-        expect(renderBar(lo, width)).toHaveLength(width);
-        expect(renderBar(hi, width)).toHaveLength(width);
-        expect(filled(renderBar(lo, width))).toBeLessThanOrEqual(filled(renderBar(hi, width)));
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.nat(60),
+        (a, b, width) => {
+          const [lo, hi] = a <= b ? [a, b] : [b, a];
+          const filled = (s: string): number => [...s].filter((c) => c !== ' ').length;
+          expect(renderBar(lo, width)).toHaveLength(width);
+          expect(renderBar(hi, width)).toHaveLength(width);
+          expect(filled(renderBar(lo, width))).toBeLessThanOrEqual(filled(renderBar(hi, width)));
+        },
+      ),
     );
   });
 

@@ -32,7 +32,17 @@ describe('@charrnn/report public API', () => {
 
   it('pins the CSV log columns', () => {
     expect(api.CSV_LOG_COLUMNS).toEqual([
-      'step', 'chars', 'loss', 'smooth_loss', 'val_loss', 'val_bpc', 'lr', 'grad_norm', 'clipped_frac', 'chars_per_s', 'elapsed_s',
+      'step',
+      'chars',
+      'loss',
+      'smooth_loss',
+      'val_loss',
+      'val_bpc',
+      'lr',
+      'grad_norm',
+      'clipped_frac',
+      'chars_per_s',
+      'elapsed_s',
     ]);
   });
 

@@ -5,7 +5,16 @@ import { createProgressSink, type ProgressSinkOptions } from './progress.js';
 const ESC = '\x1b';
 
 function start(step = 0): StartEvent {
-  return { type: 'start', step, totalSteps: 1000, paramCount: 1234567, vocabSize: 65, trainChars: 1_003_854, valChars: 111_540, kernels: 'reference' };
+  return {
+    type: 'start',
+    step,
+    totalSteps: 1000,
+    paramCount: 1234567,
+    vocabSize: 65,
+    trainChars: 1_003_854,
+    valChars: 111_540,
+    kernels: 'reference',
+  };
 }
 
 function step(n: number, extra: Partial<StepEvent> = {}): StepEvent {
@@ -45,7 +54,9 @@ describe('createProgressSink on a TTY', () => {
     const h = harness({ isTTY: true, columns: 100 });
     h.at(0, start());
     expect(h.writes).toHaveLength(1);
-    expect(h.writes[0]).toMatch(/start {2}params 1,234,567 {2}vocab 65 {2}train 1\.0M chars {2}val 111\.5k chars {2}kernels reference {2}steps 1000\n$/);
+    expect(h.writes[0]).toMatch(
+      /start {2}params 1,234,567 {2}vocab 65 {2}train 1\.0M chars {2}val 111\.5k chars {2}kernels reference {2}steps 1000\n$/,
+    );
 
     h.writes.length = 0;
     h.at(10, step(1)); // first step: drawn
@@ -129,7 +140,15 @@ describe('createProgressSink on a TTY', () => {
     h.at(10, step(999));
     h.at(20, step(1000)); // inside the throttle window, but final
     expect(h.writes.at(-1)).toContain('1000/1000');
-    h.at(30, { type: 'done', step: 1000, chars: 100_000, reason: 'completed', finalLoss: 1.23456, bestValLoss: 1.5, elapsedSec: 83 });
+    h.at(30, {
+      type: 'done',
+      step: 1000,
+      chars: 100_000,
+      reason: 'completed',
+      finalLoss: 1.23456,
+      bestValLoss: 1.5,
+      elapsedSec: 83,
+    });
     expect(h.writes.at(-1)).toMatch(
       /^\r\x1b\[2K.*1000\/1000.*\ndone \(completed\) {2}step 1000\/1000 {2}final loss 1\.2346 {2}best val_loss 1\.5000 \(2\.164 bpc\) {2}time 1m23s\n$/,
     );
@@ -152,7 +171,18 @@ describe('createProgressSink off a TTY', () => {
     h.at(0, start());
     for (let n = 10; n <= 1000; n += 10) h.at(n * 100, step(n, n === 200 ? { valBpc: 3.0123 } : {}));
     const stepLines = h.writes.filter((w) => w.startsWith('step '));
-    expect(stepLines.map((w) => w.split(' ')[1])).toEqual(['100/1000', '200/1000', '300/1000', '400/1000', '500/1000', '600/1000', '700/1000', '800/1000', '900/1000', '1000/1000']);
+    expect(stepLines.map((w) => w.split(' ')[1])).toEqual([
+      '100/1000',
+      '200/1000',
+      '300/1000',
+      '400/1000',
+      '500/1000',
+      '600/1000',
+      '700/1000',
+      '800/1000',
+      '900/1000',
+      '1000/1000',
+    ]);
     expect(stepLines[0]).toBe('step 100/1000  loss 2.3456  smooth 2.4012  12.3k chars/s  elapsed 10s  eta 1m30s\n');
     expect(stepLines[1]).toContain('smooth 2.4012  val_bpc 3.012  12.3k chars/s');
     for (const w of h.writes) {
@@ -177,7 +207,15 @@ describe('createProgressSink off a TTY', () => {
     h.at(1, { type: 'eval', step: 600, chars: 60_000, valLoss: 2, valBpc: 2.885, count: 1000 });
     h.at(2, { type: 'checkpoint', step: 600, reason: 'best', path: 'out/best.safetensors' });
     h.at(3, { type: 'sample', step: 600, prime: 'a', text: 'bc' });
-    h.at(4, { type: 'done', step: 612, chars: 61_200, reason: 'diverged', message: 'loss became NaN at step 612', finalLoss: Number.NaN, elapsedSec: 5 });
+    h.at(4, {
+      type: 'done',
+      step: 612,
+      chars: 61_200,
+      reason: 'diverged',
+      message: 'loss became NaN at step 612',
+      finalLoss: Number.NaN,
+      elapsedSec: 5,
+    });
     expect(h.writes).toEqual([
       '[t1] start  params 1,234,567  vocab 65  train 1.0M chars  val 111.5k chars  kernels reference  steps 500/1000 (resumed)\n',
       '[t1] eval  step 600  val_loss 2.0000  val_bpc 2.885  (1.0k chars)\n',
@@ -207,9 +245,31 @@ describe('progress ETA with a time budget', () => {
     let out = '';
     let t = 0;
     const sink = createProgressSink({ write: (s) => (out += s), isTTY: false, now: () => t, intervalSteps: 10 });
-    sink.handle({ type: 'start', step: 0, totalSteps: 1_000_000, paramCount: 1, vocabSize: 2, trainChars: 10, valChars: 0, kernels: 'reference', maxSeconds: 60 });
+    sink.handle({
+      type: 'start',
+      step: 0,
+      totalSteps: 1_000_000,
+      paramCount: 1,
+      vocabSize: 2,
+      trainChars: 10,
+      valChars: 0,
+      kernels: 'reference',
+      maxSeconds: 60,
+    });
     t = 10_000;
-    sink.handle({ type: 'step', step: 10, totalSteps: 1_000_000, chars: 10, loss: 1, smoothLoss: 1, lr: 0.1, gradNorm: 1, clippedFrac: 0, charsPerSec: 1, elapsedSec: 10 });
+    sink.handle({
+      type: 'step',
+      step: 10,
+      totalSteps: 1_000_000,
+      chars: 10,
+      loss: 1,
+      smoothLoss: 1,
+      lr: 0.1,
+      gradNorm: 1,
+      clippedFrac: 0,
+      charsPerSec: 1,
+      elapsedSec: 10,
+    });
     expect(out).toContain('at most 1m00s');
     expect(out).toMatch(/eta 50s/);
   });

@@ -96,7 +96,10 @@ export function createProgressSink(options: ProgressSinkOptions): EventSink {
     const parts = [`${e.step}/${total}`, `loss ${formatLoss(e.smoothLoss)}`];
     if (valBpc !== undefined) parts.push(`val_bpc ${formatBpc(valBpc)}`);
     // tqdm's "elapsed<remaining" keeps the line short enough for a bar in 80 columns.
-    parts.push(`${formatDuration(e.elapsedSec)}<${formatDuration(etaSeconds(t, e))}`, `${formatRate(e.charsPerSec)} chars/s`);
+    parts.push(
+      `${formatDuration(e.elapsedSec)}<${formatDuration(etaSeconds(t, e))}`,
+      `${formatRate(e.charsPerSec)} chars/s`,
+    );
     const text = parts.join('  ');
     // Stay below the terminal width: a wrapped line cannot be redrawn in place with \r. The bar
     // only ever shrinks, so it does not jitter as the text around it changes length.
@@ -108,7 +111,11 @@ export function createProgressSink(options: ProgressSinkOptions): EventSink {
   }
 
   function stepLine(t: number, e: StepEvent): string {
-    const parts = [`step ${e.step}/${totalSteps ?? e.totalSteps}`, `loss ${formatLoss(e.loss)}`, `smooth ${formatLoss(e.smoothLoss)}`];
+    const parts = [
+      `step ${e.step}/${totalSteps ?? e.totalSteps}`,
+      `loss ${formatLoss(e.loss)}`,
+      `smooth ${formatLoss(e.smoothLoss)}`,
+    ];
     if (valBpc !== undefined) parts.push(`val_bpc ${formatBpc(valBpc)}`);
     parts.push(
       `${formatRate(e.charsPerSec)} chars/s`,
@@ -146,7 +153,9 @@ export function createProgressSink(options: ProgressSinkOptions): EventSink {
     deadlineMs = e.maxSeconds ? startMs + e.maxSeconds * 1000 : undefined;
     lastLineStep = e.step;
     lastLineMs = startMs;
-    const steps = (e.step > 0 ? `steps ${e.step}/${e.totalSteps} (resumed)` : `steps ${e.totalSteps}`) + (e.maxSeconds ? `  at most ${formatDuration(e.maxSeconds)}` : '');
+    const steps =
+      (e.step > 0 ? `steps ${e.step}/${e.totalSteps} (resumed)` : `steps ${e.totalSteps}`) +
+      (e.maxSeconds ? `  at most ${formatDuration(e.maxSeconds)}` : '');
     printAbove(
       `${prefix}start  params ${groupDigits(e.paramCount)}  vocab ${e.vocabSize}  ` +
         `train ${formatRate(e.trainChars)} chars  val ${formatRate(e.valChars)} chars  kernels ${e.kernels}  ${steps}`,
@@ -218,7 +227,9 @@ export function createProgressSink(options: ProgressSinkOptions): EventSink {
           printAbove(formatSample(event));
           break;
         case 'checkpoint':
-          printAbove(`${prefix}checkpoint  step ${event.step} (${event.reason})${event.path === undefined ? '' : `  ${event.path}`}`);
+          printAbove(
+            `${prefix}checkpoint  step ${event.step} (${event.reason})${event.path === undefined ? '' : `  ${event.path}`}`,
+          );
           break;
         case 'done':
           onDone(event);

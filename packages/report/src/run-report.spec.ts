@@ -24,9 +24,11 @@ describe('parseRunLog', () => {
   });
 
   it('refuses a file that is not a training log', () => {
-    expect(() => parseRunLog('a,b\n1,2\n', 'run.csv')).toThrow('run.csv: the header must have the trainer\'s columns');
+    expect(() => parseRunLog('a,b\n1,2\n', 'run.csv')).toThrow("run.csv: the header must have the trainer's columns");
     expect(() => parseRunLog('', 'x')).toThrow('x: the log must have a header line, got an empty file');
-    expect(() => parseRunLog(`${CSV_LOG_COLUMNS.join(',')}\nfoo,1\n`, 'x')).toThrow('x: line 2 must start with numeric step and chars');
+    expect(() => parseRunLog(`${CSV_LOG_COLUMNS.join(',')}\nfoo,1\n`, 'x')).toThrow(
+      'x: line 2 must start with numeric step and chars',
+    );
   });
 });
 
@@ -41,10 +43,17 @@ describe('summarizeRun', () => {
 
 describe('renderRunReport', () => {
   it('overlays runs with a legend, seven charts and a settings table, self-contained', () => {
-    const html = renderRunReport([
-      { label: 'ours', rows: parseRunLog(A), settings: { lr: 0.003, hidden: 128 } },
-      { label: 'torch', rows: parseRunLog(A).map((r) => ({ ...r, valBpc: r.valBpc + 0.1 })), settings: { impl: 'pytorch' } },
-    ], 'side by side');
+    const html = renderRunReport(
+      [
+        { label: 'ours', rows: parseRunLog(A), settings: { lr: 0.003, hidden: 128 } },
+        {
+          label: 'torch',
+          rows: parseRunLog(A).map((r) => ({ ...r, valBpc: r.valBpc + 0.1 })),
+          settings: { impl: 'pytorch' },
+        },
+      ],
+      'side by side',
+    );
     expect(html).toContain('<title>side by side</title>');
     expect(html.match(/<figure>/g)!.length).toBe(7);
     expect(html).toContain('<div class="legend">');
@@ -62,9 +71,29 @@ describe('renderRunReport', () => {
 
 describe('charts', () => {
   it('maps points inside the plot area and says when values are cut', () => {
-    const svg = lineChart({ series: [{ label: 'a', color: '#000', points: [[0, 1], [1, 2], [2, 1.5], ...Array.from({ length: 40 }, (_, i) => [3 + i, 1.2] as const), [50, 1000]] }], xLabel: 'x', yLabel: 'y', robustTop: true });
+    const svg = lineChart({
+      series: [
+        {
+          label: 'a',
+          color: '#000',
+          points: [
+            [0, 1],
+            [1, 2],
+            [2, 1.5],
+            ...Array.from({ length: 40 }, (_, i) => [3 + i, 1.2] as const),
+            [50, 1000],
+          ],
+        },
+      ],
+      xLabel: 'x',
+      yLabel: 'y',
+      robustTop: true,
+    });
     expect(svg).toContain('drawn at the top edge');
-    const coords = /points="([^"]+)"/.exec(svg)![1]!.split(' ').map((p) => p.split(',').map(Number));
+    const coords = /points="([^"]+)"/
+      .exec(svg)![1]!
+      .split(' ')
+      .map((p) => p.split(',').map(Number));
     for (const [x, y] of coords) {
       expect(x).toBeGreaterThanOrEqual(56);
       expect(x).toBeLessThanOrEqual(640 - 16);
@@ -74,7 +103,17 @@ describe('charts', () => {
   });
 
   it('heat map: one cell per pair, the lowest value darkest', () => {
-    const svg = heatMap({ xLabel: 'lr', yLabel: 'hidden', xValues: ['0.001', '0.01'], yValues: ['64', '128'], values: [[2, 1.5], [1.8, undefined]], valueLabel: 'bpc' });
+    const svg = heatMap({
+      xLabel: 'lr',
+      yLabel: 'hidden',
+      xValues: ['0.001', '0.01'],
+      yValues: ['64', '128'],
+      values: [
+        [2, 1.5],
+        [1.8, undefined],
+      ],
+      valueLabel: 'bpc',
+    });
     expect(svg.match(/<rect/g)!.length).toBe(4);
     expect(svg).toContain('hsl(215 70% 30%)'); // 1.5, the best
     expect(svg).toContain('hsl(215 70% 90%)'); // 2, the worst

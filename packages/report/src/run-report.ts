@@ -34,7 +34,10 @@ export function parseRunLog(text: string, where = 'parseRunLog'): RunLogRow[] {
   const header = lines[0]!.split(',').map((h) => h.trim());
   const required = ['step', 'chars', 'loss', 'val_bpc', 'lr', 'elapsed_s'];
   const missing = required.filter((c) => !header.includes(c));
-  if (missing.length > 0) throw new RangeError(`${where}: the header must have the trainer's columns (${CSV_LOG_COLUMNS.join(',')}), missing ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new RangeError(
+      `${where}: the header must have the trainer's columns (${CSV_LOG_COLUMNS.join(',')}), missing ${missing.join(', ')}`,
+    );
   const index = (name: string): number => header.indexOf(name);
   return lines.slice(1).map((line, i) => {
     const cells = line.split(',');
@@ -44,10 +47,21 @@ export function parseRunLog(text: string, where = 'parseRunLog'): RunLogRow[] {
       return cell === '' ? Number.NaN : Number(cell);
     };
     const row: RunLogRow = {
-      step: num('step'), chars: num('chars'), loss: num('loss'), smoothLoss: num('smooth_loss'), valLoss: num('val_loss'), valBpc: num('val_bpc'),
-      lr: num('lr'), gradNorm: num('grad_norm'), charsPerSec: num('chars_per_s'), elapsedSec: num('elapsed_s'),
+      step: num('step'),
+      chars: num('chars'),
+      loss: num('loss'),
+      smoothLoss: num('smooth_loss'),
+      valLoss: num('val_loss'),
+      valBpc: num('val_bpc'),
+      lr: num('lr'),
+      gradNorm: num('grad_norm'),
+      charsPerSec: num('chars_per_s'),
+      elapsedSec: num('elapsed_s'),
     };
-    if (!Number.isFinite(row.step) || !Number.isFinite(row.chars)) throw new RangeError(`${where}: line ${i + 2} must start with numeric step and chars, got ${JSON.stringify(line.slice(0, 60))}`);
+    if (!Number.isFinite(row.step) || !Number.isFinite(row.chars))
+      throw new RangeError(
+        `${where}: line ${i + 2} must start with numeric step and chars, got ${JSON.stringify(line.slice(0, 60))}`,
+      );
     return row;
   });
 }
@@ -66,10 +80,17 @@ export interface RunSummary {
 export function summarizeRun(rows: readonly RunLogRow[]): RunSummary {
   const last = rows[rows.length - 1];
   const evals = rows.filter((r) => Number.isFinite(r.valBpc));
-  const best = evals.reduce<RunLogRow | undefined>((b, r) => (b === undefined || r.valBpc < b.valBpc ? r : b), undefined);
+  const best = evals.reduce<RunLogRow | undefined>(
+    (b, r) => (b === undefined || r.valBpc < b.valBpc ? r : b),
+    undefined,
+  );
   return {
-    steps: last?.step ?? 0, chars: last?.chars ?? 0, elapsedSec: last?.elapsedSec ?? 0,
-    ...(best ? { bestValBpc: best.valBpc, bestAtStep: best.step, bestAtChars: best.chars, bestAtSec: best.elapsedSec } : {}),
+    steps: last?.step ?? 0,
+    chars: last?.chars ?? 0,
+    elapsedSec: last?.elapsedSec ?? 0,
+    ...(best
+      ? { bestValBpc: best.valBpc, bestAtStep: best.step, bestAtChars: best.chars, bestAtSec: best.elapsedSec }
+      : {}),
     ...(evals.length ? { finalValBpc: evals[evals.length - 1]!.valBpc } : {}),
   };
 }
@@ -81,20 +102,72 @@ export function renderRunReport(runs: readonly RunLog[], title = 'charrnn traini
     runs.map((run, i) => ({ label: run.label, color: colors[i]!, points: run.rows.filter(filter).map(pick) }));
   const evalRow = (r: RunLogRow): boolean => Number.isFinite(r.valBpc);
   const bits = Math.LN2;
-  const chart = (caption: string, s: Series[], xLabel: string, yLabel: string, extra: { logY?: boolean; robustTop?: boolean } = {}): string =>
+  const chart = (
+    caption: string,
+    s: Series[],
+    xLabel: string,
+    yLabel: string,
+    extra: { logY?: boolean; robustTop?: boolean } = {},
+  ): string =>
     `<figure><figcaption>${esc(caption)}</figcaption>${lineChart({ series: s, xLabel, yLabel, width: 600, height: 310, ...extra })}</figure>`;
   const charts = [
-    chart('Validation bits per character against characters trained', series((r) => [r.chars, r.valBpc], evalRow), 'characters', 'val bpc', { robustTop: true }),
-    chart('Validation bits per character against time', series((r) => [r.elapsedSec, r.valBpc], evalRow), 'seconds', 'val bpc', { robustTop: true }),
-    chart('Training loss (this step, bits per character)', series((r) => [r.chars, r.loss / bits]), 'characters', 'train bpc', { robustTop: true }),
-    chart('Smoothed training loss (bits per character)', series((r) => [r.chars, r.smoothLoss / bits]), 'characters', 'smoothed bpc', { robustTop: true }),
-    chart('Learning rate', series((r) => [r.chars, r.lr]), 'characters', 'lr'),
-    chart('Gradient norm before clipping (log scale)', series((r) => [r.chars, r.gradNorm]), 'characters', 'grad norm', { logY: true }),
-    chart('Speed', series((r) => [r.elapsedSec, r.charsPerSec]), 'seconds', 'chars/s'),
+    chart(
+      'Validation bits per character against characters trained',
+      series((r) => [r.chars, r.valBpc], evalRow),
+      'characters',
+      'val bpc',
+      { robustTop: true },
+    ),
+    chart(
+      'Validation bits per character against time',
+      series((r) => [r.elapsedSec, r.valBpc], evalRow),
+      'seconds',
+      'val bpc',
+      { robustTop: true },
+    ),
+    chart(
+      'Training loss (this step, bits per character)',
+      series((r) => [r.chars, r.loss / bits]),
+      'characters',
+      'train bpc',
+      { robustTop: true },
+    ),
+    chart(
+      'Smoothed training loss (bits per character)',
+      series((r) => [r.chars, r.smoothLoss / bits]),
+      'characters',
+      'smoothed bpc',
+      { robustTop: true },
+    ),
+    chart(
+      'Learning rate',
+      series((r) => [r.chars, r.lr]),
+      'characters',
+      'lr',
+    ),
+    chart(
+      'Gradient norm before clipping (log scale)',
+      series((r) => [r.chars, r.gradNorm]),
+      'characters',
+      'grad norm',
+      { logY: true },
+    ),
+    chart(
+      'Speed',
+      series((r) => [r.elapsedSec, r.charsPerSec]),
+      'seconds',
+      'chars/s',
+    ),
   ];
   const summaries = runs.map((r) => summarizeRun(r.rows));
-  const bestIndex = summaries.reduce((b, s, i) => (s.bestValBpc !== undefined && (b < 0 || s.bestValBpc < summaries[b]!.bestValBpc!) ? i : b), -1);
-  const headline = bestIndex >= 0 ? `Best: <b>${esc(runs[bestIndex]!.label)}</b> ${summaries[bestIndex]!.bestValBpc!.toFixed(4)} val bpc.` : 'No evaluation in these logs.';
+  const bestIndex = summaries.reduce(
+    (b, s, i) => (s.bestValBpc !== undefined && (b < 0 || s.bestValBpc < summaries[b]!.bestValBpc!) ? i : b),
+    -1,
+  );
+  const headline =
+    bestIndex >= 0
+      ? `Best: <b>${esc(runs[bestIndex]!.label)}</b> ${summaries[bestIndex]!.bestValBpc!.toFixed(4)} val bpc.`
+      : 'No evaluation in these logs.';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>
@@ -112,9 +185,15 @@ ${runTable(runs, summaries, colors, bestIndex)}
 `;
 }
 
-function runTable(runs: readonly RunLog[], summaries: readonly RunSummary[], colors: readonly string[], bestIndex: number): string {
+function runTable(
+  runs: readonly RunLog[],
+  summaries: readonly RunSummary[],
+  colors: readonly string[],
+  bestIndex: number,
+): string {
   const keys = [...new Set(runs.flatMap((r) => Object.keys(r.settings ?? {})))];
-  const fmt = (v: number | undefined, digits = 4): string => (v === undefined || !Number.isFinite(v) ? '' : v.toFixed(digits));
+  const fmt = (v: number | undefined, digits = 4): string =>
+    v === undefined || !Number.isFinite(v) ? '' : v.toFixed(digits);
   const head = `<tr><th class="l">run</th><th>best val bpc</th><th>at step</th><th>at chars</th><th>at s</th><th>final val bpc</th><th>steps</th><th>chars</th><th>seconds</th>${keys.map((k) => `<th>${esc(k)}</th>`).join('')}</tr>`;
   const rows = runs.map((run, i) => {
     const s = summaries[i]!;

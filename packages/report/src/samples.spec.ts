@@ -24,6 +24,8 @@ describe('createSamplePrinter', () => {
   });
 
   it('rejects a missing writer', () => {
-    expect(() => createSamplePrinter({} as never)).toThrow(new TypeError('createSamplePrinter: write must be a function, got undefined'));
+    expect(() => createSamplePrinter({} as never)).toThrow(
+      new TypeError('createSamplePrinter: write must be a function, got undefined'),
+    );
   });
 });

@@ -25,7 +25,9 @@ describe('encodeSafetensors → decodeSafetensors', () => {
       expect(got.dtype).toBe(t.dtype);
       expect(got.shape).toEqual(t.shape);
       expect(got.data.constructor).toBe(t.data.constructor);
-      expect(valuesOf(got).map((v) => (Object.is(v, -0) ? '-0' : v))).toEqual(valuesOf(t).map((v) => (Object.is(v, -0) ? '-0' : v)));
+      expect(valuesOf(got).map((v) => (Object.is(v, -0) ? '-0' : v))).toEqual(
+        valuesOf(t).map((v) => (Object.is(v, -0) ? '-0' : v)),
+      );
     }
   });
 
@@ -56,7 +58,9 @@ describe('encodeSafetensors → decodeSafetensors', () => {
 
   it('accepts a Map (as decode returns) and typed-array views with a byte offset', () => {
     const backing = new Float32Array([9, 1, 2, 3]);
-    const tensors = new Map<string, SafetensorsTensor>([['w', { dtype: 'F32', shape: [3], data: backing.subarray(1) }]]);
+    const tensors = new Map<string, SafetensorsTensor>([
+      ['w', { dtype: 'F32', shape: [3], data: backing.subarray(1) }],
+    ]);
     const decoded = decodeSafetensors(encodeSafetensors(tensors));
     expect(valuesOf(decoded.tensors.get('w')!)).toEqual([1, 2, 3]);
     expect(decodeSafetensors(encodeSafetensors(decoded.tensors))).toEqual(decoded);
@@ -95,7 +99,10 @@ describe('layout', () => {
     });
     const header = JSON.parse(headerText(bytes)) as Record<string, { dtype: string; data_offsets: [number, number] }>;
     expect(Object.keys(header)).toEqual(['d64', 'a32', 'b32', 'i16', 'z8']);
-    for (const { dtype, data_offsets: [begin] } of Object.values(header)) {
+    for (const {
+      dtype,
+      data_offsets: [begin],
+    } of Object.values(header)) {
       const width = { F64: 8, F32: 4, I16: 2, U8: 1 }[dtype]!;
       expect(begin % width).toBe(0);
     }
@@ -106,8 +113,13 @@ describe('layout', () => {
     const expected = fileOf('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', f32Bytes(1, 2));
     expect(headerText(expected)).toBe('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}  ');
     expect(encodeSafetensors({ a: { dtype: 'F32', shape: [2], data: new Float32Array([1, 2]) } })).toEqual(expected);
-    const withMeta = encodeSafetensors({ a: { dtype: 'F32', shape: [2], data: new Float32Array([1, 2]) } }, { format: 'pt' });
-    expect(headerText(withMeta).trimEnd()).toBe('{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}');
+    const withMeta = encodeSafetensors(
+      { a: { dtype: 'F32', shape: [2], data: new Float32Array([1, 2]) } },
+      { format: 'pt' },
+    );
+    expect(headerText(withMeta).trimEnd()).toBe(
+      '{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}',
+    );
   });
 });
 
@@ -123,13 +135,22 @@ describe('decodeSafetensors on files laid out by the reference implementation', 
   });
 
   it('reads an unpadded header (the Rust docs example, header length 60)', () => {
-    const bytes = fileOf('{"test":{"dtype":"I32","shape":[2,2],"data_offsets":[0,16]}}', new Array<number>(16).fill(0), 1);
+    const bytes = fileOf(
+      '{"test":{"dtype":"I32","shape":[2,2],"data_offsets":[0,16]}}',
+      new Array<number>(16).fill(0),
+      1,
+    );
     expect(bytes[0]).toBe(60);
-    expect(decodeSafetensors(bytes).tensors.get('test')).toEqual({ dtype: 'I32', shape: [2, 2], data: new Int32Array(4) });
+    expect(decodeSafetensors(bytes).tensors.get('test')).toEqual({
+      dtype: 'I32',
+      shape: [2, 2],
+      data: new Int32Array(4),
+    });
   });
 
   it('reads tensors listed out of offset order and returns them in data order', () => {
-    const header = '{"second":{"dtype":"U8","shape":[1],"data_offsets":[4,5]},"__metadata__":{"k":"v"},"first":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}';
+    const header =
+      '{"second":{"dtype":"U8","shape":[1],"data_offsets":[4,5]},"__metadata__":{"k":"v"},"first":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}';
     const { tensors, metadata } = decodeSafetensors(fileOf(header, [...f32Bytes(0.5), 9]));
     expect(metadata).toEqual({ k: 'v' });
     expect([...tensors.keys()]).toEqual(['first', 'second']);
@@ -138,7 +159,8 @@ describe('decodeSafetensors on files laid out by the reference implementation', 
   });
 
   it('accepts "__metadata__": null and several empty tensors sharing an offset', () => {
-    const header = '{"__metadata__":null,"e1":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},"x":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"e2":{"dtype":"F64","shape":[0,5],"data_offsets":[1,1]}}';
+    const header =
+      '{"__metadata__":null,"e1":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},"x":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"e2":{"dtype":"F64","shape":[0,5],"data_offsets":[1,1]}}';
     const { tensors, metadata } = decodeSafetensors(fileOf(header, [3]));
     expect(metadata).toEqual({});
     expect([...tensors.keys()]).toEqual(['e1', 'x', 'e2']);
@@ -148,13 +170,41 @@ describe('decodeSafetensors on files laid out by the reference implementation', 
 describe('encodeSafetensors argument errors', () => {
   const ok = new Float32Array([1, 2]);
   it.each([
-    [{ w: { dtype: 'F16', shape: [2], data: ok } }, RangeError, 'encodeSafetensors: tensor "w" dtype must be one of BOOL, U8, I8, I16, U16, I32, U32, F32, F64, I64, U64, got "F16"'],
-    [{ w: { dtype: 'F64', shape: [2], data: ok } }, TypeError, 'encodeSafetensors: tensor "w" data must be a Float64Array for dtype F64, got Float32Array'],
-    [{ w: { dtype: 'F32', shape: [3], data: ok } }, RangeError, 'encodeSafetensors: tensor "w" data must have 3 elements for shape [3], got 2'],
-    [{ w: { dtype: 'F32', shape: [-2], data: ok } }, RangeError, 'encodeSafetensors: tensor "w" shape must be an array of non-negative integers, got [-2]'],
-    [{ w: { dtype: 'F32', shape: [1.5], data: ok } }, RangeError, 'encodeSafetensors: tensor "w" shape must be an array of non-negative integers, got [1.5]'],
-    [{ __metadata__: { dtype: 'F32', shape: [2], data: ok } }, RangeError, 'encodeSafetensors: tensor name must not be "__metadata__" (reserved), got it'],
-    [{ 'a\uD800': { dtype: 'F32', shape: [2], data: ok } }, RangeError, 'encodeSafetensors: tensor name must be well-formed Unicode, got "a\\ud800"'],
+    [
+      { w: { dtype: 'F16', shape: [2], data: ok } },
+      RangeError,
+      'encodeSafetensors: tensor "w" dtype must be one of BOOL, U8, I8, I16, U16, I32, U32, F32, F64, I64, U64, got "F16"',
+    ],
+    [
+      { w: { dtype: 'F64', shape: [2], data: ok } },
+      TypeError,
+      'encodeSafetensors: tensor "w" data must be a Float64Array for dtype F64, got Float32Array',
+    ],
+    [
+      { w: { dtype: 'F32', shape: [3], data: ok } },
+      RangeError,
+      'encodeSafetensors: tensor "w" data must have 3 elements for shape [3], got 2',
+    ],
+    [
+      { w: { dtype: 'F32', shape: [-2], data: ok } },
+      RangeError,
+      'encodeSafetensors: tensor "w" shape must be an array of non-negative integers, got [-2]',
+    ],
+    [
+      { w: { dtype: 'F32', shape: [1.5], data: ok } },
+      RangeError,
+      'encodeSafetensors: tensor "w" shape must be an array of non-negative integers, got [1.5]',
+    ],
+    [
+      { __metadata__: { dtype: 'F32', shape: [2], data: ok } },
+      RangeError,
+      'encodeSafetensors: tensor name must not be "__metadata__" (reserved), got it',
+    ],
+    [
+      { 'a\uD800': { dtype: 'F32', shape: [2], data: ok } },
+      RangeError,
+      'encodeSafetensors: tensor name must be well-formed Unicode, got "a\\ud800"',
+    ],
   ])('refuses bad tensor %#', (tensors, kind, message) => {
     const call = () => encodeSafetensors(tensors as unknown as Record<string, SafetensorsTensor>);
     expect(call).toThrow(kind);

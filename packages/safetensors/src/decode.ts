@@ -3,7 +3,14 @@
 // memory is allocated. Failures throw SafetensorsError with a one-line message.
 
 import { describe, PLATFORM_IS_LITTLE_ENDIAN, swapBytesInPlace } from './bytes.js';
-import { dtypeArrayClass, dtypeBytes, isSafetensorsDtype, SAFETENSORS_DTYPES, type SafetensorsDtype, type SafetensorsTensor } from './dtypes.js';
+import {
+  dtypeArrayClass,
+  dtypeBytes,
+  isSafetensorsDtype,
+  SAFETENSORS_DTYPES,
+  type SafetensorsDtype,
+  type SafetensorsTensor,
+} from './dtypes.js';
 import { SafetensorsError } from './errors.js';
 
 const FN = 'decodeSafetensors';
@@ -59,11 +66,14 @@ export interface SafetensorsLayout {
  */
 export function safetensorsHeaderLength(prefix: Uint8Array, fileLength: number, options: DecodeOptions = {}): number {
   const maxHeaderBytes = checkMaxHeader(options);
-  if (fileLength < 8 || prefix.length < 8) fail(`file must be at least 8 bytes (the header length), got ${Math.min(fileLength, prefix.length)} bytes`);
+  if (fileLength < 8 || prefix.length < 8)
+    fail(`file must be at least 8 bytes (the header length), got ${Math.min(fileLength, prefix.length)} bytes`);
   const declared = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
-  if (declared > BigInt(maxHeaderBytes)) fail(`header length must be at most maxHeaderBytes (${maxHeaderBytes}), got ${declared}`);
+  if (declared > BigInt(maxHeaderBytes))
+    fail(`header length must be at most maxHeaderBytes (${maxHeaderBytes}), got ${declared}`);
   const headerLength = Number(declared);
-  if (headerLength > fileLength - 8) fail(`header length must fit in the ${fileLength - 8} bytes after the length prefix, got ${headerLength}`);
+  if (headerLength > fileLength - 8)
+    fail(`header length must fit in the ${fileLength - 8} bytes after the length prefix, got ${headerLength}`);
   return headerLength;
 }
 
@@ -72,7 +82,11 @@ export function safetensorsHeaderLength(prefix: Uint8Array, fileLength: number, 
  * file's size: every entry valid, the tensors tiling the data buffer exactly. No tensor memory is
  * allocated, so a huge or lying file costs only its header.
  */
-export function readSafetensorsLayout(head: Uint8Array, fileLength: number, options: DecodeOptions = {}): SafetensorsLayout {
+export function readSafetensorsLayout(
+  head: Uint8Array,
+  fileLength: number,
+  options: DecodeOptions = {},
+): SafetensorsLayout {
   if (!(head instanceof Uint8Array)) throw new TypeError(`${FN}: head must be a Uint8Array, got ${describe(head)}`);
   const headerLength = safetensorsHeaderLength(head, fileLength, options);
   if (head.length < 8 + headerLength) fail(`header must be ${headerLength} bytes, got ${head.length - 8}`);
@@ -83,13 +97,20 @@ export function readSafetensorsLayout(head: Uint8Array, fileLength: number, opti
     .map(([name, info]) => readEntry(name, info));
   const dataStart = 8 + headerLength;
   checkTiling(entries, fileLength - dataStart);
-  return { metadata, dataStart, entries: entries.map((e) => ({ ...e, begin: dataStart + e.begin, end: dataStart + e.end })) };
+  return {
+    metadata,
+    dataStart,
+    entries: entries.map((e) => ({ ...e, begin: dataStart + e.begin, end: dataStart + e.end })),
+  };
 }
 
 /** A tensor from its bytes (exactly end − begin of them), copied into a fresh aligned array. */
 export function tensorFromBytes(entry: SafetensorsEntry, bytes: Uint8Array): SafetensorsTensor {
   const width = dtypeBytes(entry.dtype);
-  if (bytes.length !== entry.end - entry.begin) fail(`tensor ${describe(entry.name, 60)} must have ${entry.end - entry.begin} bytes, got ${bytes.length} (the file is shorter than its header says)`);
+  if (bytes.length !== entry.end - entry.begin)
+    fail(
+      `tensor ${describe(entry.name, 60)} must have ${entry.end - entry.begin} bytes, got ${bytes.length} (the file is shorter than its header says)`,
+    );
   const data = new (dtypeArrayClass(entry.dtype))(bytes.length / width);
   const target = new Uint8Array(data.buffer);
   target.set(bytes);
@@ -102,7 +123,8 @@ export function decodeSafetensors(bytes: Uint8Array, options: DecodeOptions = {}
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`${FN}: bytes must be a Uint8Array, got ${describe(bytes)}`);
   const layout = readSafetensorsLayout(bytes, bytes.length, options);
   const tensors = new Map<string, SafetensorsTensor>();
-  for (const entry of layout.entries) tensors.set(entry.name, tensorFromBytes(entry, bytes.subarray(entry.begin, entry.end)));
+  for (const entry of layout.entries)
+    tensors.set(entry.name, tensorFromBytes(entry, bytes.subarray(entry.begin, entry.end)));
   return { metadata: layout.metadata, tensors };
 }
 
@@ -116,7 +138,10 @@ function checkMaxHeader(options: DecodeOptions): number {
 
 function parseHeader(raw: Uint8Array, headerLength: number): Record<string, unknown> {
   // The reference (0.4+) refuses anything but '{' first, which also rules out leading whitespace.
-  if (raw[0] !== 0x7b) fail(`header must start with "{", got ${raw.length === 0 ? 'an empty header' : `byte 0x${raw[0]!.toString(16).padStart(2, '0')}`}`);
+  if (raw[0] !== 0x7b)
+    fail(
+      `header must start with "{", got ${raw.length === 0 ? 'an empty header' : `byte 0x${raw[0]!.toString(16).padStart(2, '0')}`}`,
+    );
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw);
@@ -137,10 +162,12 @@ function parseHeader(raw: Uint8Array, headerLength: number): Record<string, unkn
 
 function readMetadata(value: unknown): Record<string, string> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) fail(`${METADATA_KEY} must be an object of strings, got ${describe(value)}`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    fail(`${METADATA_KEY} must be an object of strings, got ${describe(value)}`);
   const fields = Object.entries(value);
   for (const [key, field] of fields) {
-    if (typeof field !== 'string') fail(`${METADATA_KEY} ${describe(key, 40)} must be a string, got ${describe(field)}`);
+    if (typeof field !== 'string')
+      fail(`${METADATA_KEY} ${describe(key, 40)} must be a string, got ${describe(field)}`);
   }
   // fromEntries defines own properties, so a "__proto__" key stays a plain field.
   return Object.fromEntries(fields) as Record<string, string>;
@@ -152,11 +179,17 @@ function readEntry(name: string, info: unknown): Entry {
     fail(`${label} must be an object {dtype, shape, data_offsets}, got ${describe(info)}`);
   }
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
-  if (!isSafetensorsDtype(dtype)) fail(`${label} dtype must be one of ${SAFETENSORS_DTYPES.join(', ')}, got ${describe(dtype)}`);
+  if (!isSafetensorsDtype(dtype))
+    fail(`${label} dtype must be one of ${SAFETENSORS_DTYPES.join(', ')}, got ${describe(dtype)}`);
   if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) {
     fail(`${label} shape must be an array of non-negative integers, got ${describe(shape)}`);
   }
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger) || offsets[0]! > offsets[1]!) {
+  if (
+    !Array.isArray(offsets) ||
+    offsets.length !== 2 ||
+    !offsets.every(isNonNegativeInteger) ||
+    offsets[0]! > offsets[1]!
+  ) {
     fail(`${label} data_offsets must be [begin, end] with integers 0 ≤ begin ≤ end, got ${describe(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
@@ -164,11 +197,14 @@ function readEntry(name: string, info: unknown): Entry {
   let count = 1;
   for (const d of shape as number[]) {
     count *= d;
-    if (!Number.isSafeInteger(count)) fail(`${label} element count must be a safe integer, got shape ${describe(shape)}`);
+    if (!Number.isSafeInteger(count))
+      fail(`${label} element count must be a safe integer, got shape ${describe(shape)}`);
   }
   const expected = count * dtypeBytes(dtype);
   if (!Number.isSafeInteger(expected) || end - begin !== expected) {
-    fail(`${label} byte size must be ${dtypeBytes(dtype)} × ${count} = ${expected} for ${dtype} [${(shape as number[]).join(',')}], got data_offsets [${begin},${end}] (${end - begin} bytes)`);
+    fail(
+      `${label} byte size must be ${dtypeBytes(dtype)} × ${count} = ${expected} for ${dtype} [${(shape as number[]).join(',')}], got data_offsets [${begin},${end}] (${end - begin} bytes)`,
+    );
   }
   return { name, dtype, shape: [...(shape as number[])], begin, end };
 }
@@ -185,14 +221,22 @@ function checkTiling(entries: Entry[], bufferLength: number): void {
     const label = `tensor ${describe(entry.name, 60)}`;
     const got = `[${entry.begin},${entry.end}]`;
     const at = previous?.end ?? 0;
-    if (previous === undefined && entry.begin !== 0) fail(`${label} data_offsets must start at 0 (first tensor in the buffer), got ${got}`);
-    if (entry.begin < at) fail(`${label} data_offsets must not overlap tensor ${describe(previous!.name, 60)} ending at ${at}, got ${got}`);
-    if (entry.begin > at) fail(`${label} data_offsets must start where the previous tensor ends (${at}), got ${got} (a gap of ${entry.begin - at} bytes)`);
-    if (entry.end > bufferLength) fail(`${label} data_offsets must end within the ${bufferLength}-byte data buffer, got ${got}`);
+    if (previous === undefined && entry.begin !== 0)
+      fail(`${label} data_offsets must start at 0 (first tensor in the buffer), got ${got}`);
+    if (entry.begin < at)
+      fail(`${label} data_offsets must not overlap tensor ${describe(previous!.name, 60)} ending at ${at}, got ${got}`);
+    if (entry.begin > at)
+      fail(
+        `${label} data_offsets must start where the previous tensor ends (${at}), got ${got} (a gap of ${entry.begin - at} bytes)`,
+      );
+    if (entry.end > bufferLength)
+      fail(`${label} data_offsets must end within the ${bufferLength}-byte data buffer, got ${got}`);
     previous = entry;
   }
   const covered = previous?.end ?? 0;
   if (covered !== bufferLength) {
-    fail(`data buffer must be covered exactly by the tensors (${covered} bytes), got ${bufferLength} bytes (${bufferLength - covered} trailing)`);
+    fail(
+      `data buffer must be covered exactly by the tensors (${covered} bytes), got ${bufferLength} bytes (${bufferLength - covered} trailing)`,
+    );
   }
 }

@@ -21,7 +21,11 @@ export type SafetensorsTypedArray = TypedArrayByDtype[SafetensorsDtype];
 
 /** One tensor: dtype, row-major shape ([] for a scalar) and a flat array of product(shape) elements. */
 export type SafetensorsTensor = {
-  [D in SafetensorsDtype]: { readonly dtype: D; readonly shape: readonly number[]; readonly data: TypedArrayByDtype[D] };
+  [D in SafetensorsDtype]: {
+    readonly dtype: D;
+    readonly shape: readonly number[];
+    readonly data: TypedArrayByDtype[D];
+  };
 }[SafetensorsDtype];
 
 interface DtypeInfo {

@@ -3,7 +3,14 @@
 // the reference writer (element size descending, then name), so each tensor is aligned in the file.
 
 import { compareCodePoints, describe, PLATFORM_IS_LITTLE_ENDIAN, swapBytesInPlace } from './bytes.js';
-import { dtypeArrayClass, dtypeBytes, dtypeRank, isSafetensorsDtype, SAFETENSORS_DTYPES, type SafetensorsTensor } from './dtypes.js';
+import {
+  dtypeArrayClass,
+  dtypeBytes,
+  dtypeRank,
+  isSafetensorsDtype,
+  SAFETENSORS_DTYPES,
+  type SafetensorsTensor,
+} from './dtypes.js';
 
 const FN = 'encodeSafetensors';
 const METADATA_KEY = '__metadata__';
@@ -46,20 +53,25 @@ export function encodeSafetensors(tensors: SafetensorsInput, metadata?: Readonly
   for (const { tensor, begin, end } of planned) {
     const { data } = tensor;
     out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), dataStart + begin);
-    if (!PLATFORM_IS_LITTLE_ENDIAN) swapBytesInPlace(out.subarray(dataStart + begin, dataStart + end), dtypeBytes(tensor.dtype));
+    if (!PLATFORM_IS_LITTLE_ENDIAN)
+      swapBytesInPlace(out.subarray(dataStart + begin, dataStart + end), dtypeBytes(tensor.dtype));
   }
   return out;
 }
 
 function checkTensor(name: string, tensor: SafetensorsTensor): void {
-  if (name === METADATA_KEY) throw new RangeError(`${FN}: tensor name must not be "${METADATA_KEY}" (reserved), got it`);
-  if (LONE_SURROGATE.test(name)) throw new RangeError(`${FN}: tensor name must be well-formed Unicode, got ${describe(name)}`);
+  if (name === METADATA_KEY)
+    throw new RangeError(`${FN}: tensor name must not be "${METADATA_KEY}" (reserved), got it`);
+  if (LONE_SURROGATE.test(name))
+    throw new RangeError(`${FN}: tensor name must be well-formed Unicode, got ${describe(name)}`);
   if (tensor === null || typeof tensor !== 'object') {
     throw new TypeError(`${FN}: tensor "${name}" must be an object {dtype, shape, data}, got ${describe(tensor)}`);
   }
   const { dtype, shape, data } = tensor;
   if (!isSafetensorsDtype(dtype)) {
-    throw new RangeError(`${FN}: tensor "${name}" dtype must be one of ${SAFETENSORS_DTYPES.join(', ')}, got ${describe(dtype)}`);
+    throw new RangeError(
+      `${FN}: tensor "${name}" dtype must be one of ${SAFETENSORS_DTYPES.join(', ')}, got ${describe(dtype)}`,
+    );
   }
   const ctor = dtypeArrayClass(dtype);
   if (!(data instanceof ctor)) {
@@ -67,11 +79,15 @@ function checkTensor(name: string, tensor: SafetensorsTensor): void {
     throw new TypeError(`${FN}: tensor "${name}" data must be a ${ctor.name} for dtype ${dtype}, got ${got}`);
   }
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new RangeError(`${FN}: tensor "${name}" shape must be an array of non-negative integers, got ${describe(shape)}`);
+    throw new RangeError(
+      `${FN}: tensor "${name}" shape must be an array of non-negative integers, got ${describe(shape)}`,
+    );
   }
   const size = shape.reduce((p, d) => p * d, 1);
   if (data.length !== size) {
-    throw new RangeError(`${FN}: tensor "${name}" data must have ${size} elements for shape [${shape.join(',')}], got ${data.length}`);
+    throw new RangeError(
+      `${FN}: tensor "${name}" data must have ${size} elements for shape [${shape.join(',')}], got ${data.length}`,
+    );
   }
 }
 
@@ -84,15 +100,20 @@ function headerJson(planned: readonly Planned[], metadata: Readonly<Record<strin
     }
     const fields = Object.entries(metadata).sort(([a], [b]) => compareCodePoints(a, b));
     for (const [key, value] of fields) {
-      if (typeof value !== 'string') throw new TypeError(`${FN}: metadata "${key}" must be a string, got ${describe(value)}`);
+      if (typeof value !== 'string')
+        throw new TypeError(`${FN}: metadata "${key}" must be a string, got ${describe(value)}`);
       if (LONE_SURROGATE.test(key) || LONE_SURROGATE.test(value)) {
         throw new RangeError(`${FN}: metadata "${key}" must be well-formed Unicode, got ${describe(value)}`);
       }
     }
-    parts.push(`${JSON.stringify(METADATA_KEY)}:{${fields.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`);
+    parts.push(
+      `${JSON.stringify(METADATA_KEY)}:{${fields.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`,
+    );
   }
   for (const { name, tensor, begin, end } of planned) {
-    parts.push(`${JSON.stringify(name)}:{"dtype":"${tensor.dtype}","shape":[${tensor.shape.join(',')}],"data_offsets":[${begin},${end}]}`);
+    parts.push(
+      `${JSON.stringify(name)}:{"dtype":"${tensor.dtype}","shape":[${tensor.shape.join(',')}],"data_offsets":[${begin},${end}]}`,
+    );
   }
   return `{${parts.join(',')}}`;
 }

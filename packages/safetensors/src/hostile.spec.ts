@@ -22,7 +22,9 @@ const tensor = (name: string, dtype: string, shape: string, offsets: string) =>
 
 describe('decodeSafetensors refuses', () => {
   it('a file shorter than the 8-byte length prefix', () => {
-    expect(refusal(new Uint8Array(5)).message).toBe('decodeSafetensors: file must be at least 8 bytes (the header length), got 5 bytes');
+    expect(refusal(new Uint8Array(5)).message).toBe(
+      'decodeSafetensors: file must be at least 8 bytes (the header length), got 5 bytes',
+    );
   });
 
   it('a header length beyond the file', () => {
@@ -35,7 +37,9 @@ describe('decodeSafetensors refuses', () => {
     expect(refusal(withLength(2n ** 64n - 1n)).message).toBe(
       'decodeSafetensors: header length must be at most maxHeaderBytes (100000000), got 18446744073709551615',
     );
-    expect(refusal(fileOf('{}'.padEnd(16)), { maxHeaderBytes: 8 }).message).toBe('decodeSafetensors: header length must be at most maxHeaderBytes (8), got 16');
+    expect(refusal(fileOf('{}'.padEnd(16)), { maxHeaderBytes: 8 }).message).toBe(
+      'decodeSafetensors: header length must be at most maxHeaderBytes (8), got 16',
+    );
   });
 
   it('an empty header or one not starting with "{"', () => {
@@ -55,37 +59,61 @@ describe('decodeSafetensors refuses', () => {
   });
 
   it('data bytes in a file that lists no tensors', () => {
-    expect(refusal(fileOf('{}', [1])).message).toBe('decodeSafetensors: data buffer must be covered exactly by the tensors (0 bytes), got 1 bytes (1 trailing)');
+    expect(refusal(fileOf('{}', [1])).message).toBe(
+      'decodeSafetensors: data buffer must be covered exactly by the tensors (0 bytes), got 1 bytes (1 trailing)',
+    );
   });
 
   it('metadata that is not an object of strings', () => {
-    expect(refusal(fileOf('{"__metadata__":["a"]}')).message).toBe('decodeSafetensors: __metadata__ must be an object of strings, got ["a"]');
-    expect(refusal(fileOf('{"__metadata__":{"epoch":3}}')).message).toBe('decodeSafetensors: __metadata__ "epoch" must be a string, got 3');
+    expect(refusal(fileOf('{"__metadata__":["a"]}')).message).toBe(
+      'decodeSafetensors: __metadata__ must be an object of strings, got ["a"]',
+    );
+    expect(refusal(fileOf('{"__metadata__":{"epoch":3}}')).message).toBe(
+      'decodeSafetensors: __metadata__ "epoch" must be a string, got 3',
+    );
   });
 
   it('a tensor entry that is not an object', () => {
-    expect(refusal(fileOf('{"w":[1,2]}')).message).toBe('decodeSafetensors: tensor "w" must be an object {dtype, shape, data_offsets}, got [1,2]');
+    expect(refusal(fileOf('{"w":[1,2]}')).message).toBe(
+      'decodeSafetensors: tensor "w" must be an object {dtype, shape, data_offsets}, got [1,2]',
+    );
   });
 
   it('a missing, unknown or unsupported dtype', () => {
     const header = (dtype: string) => `{"w":{${dtype}"shape":[1],"data_offsets":[0,4]}}`;
     const list = 'BOOL, U8, I8, I16, U16, I32, U32, F32, F64, I64, U64';
-    expect(refusal(fileOf(header(''), f32Bytes(1))).message).toBe(`decodeSafetensors: tensor "w" dtype must be one of ${list}, got undefined`);
-    expect(refusal(fileOf(header('"dtype":"F16",'), f32Bytes(1))).message).toBe(`decodeSafetensors: tensor "w" dtype must be one of ${list}, got "F16"`);
-    expect(refusal(fileOf(header('"dtype":"toString",'), f32Bytes(1))).message).toBe(`decodeSafetensors: tensor "w" dtype must be one of ${list}, got "toString"`);
-  });
-
-  it.each([['missing', '{"w":{"dtype":"F32","data_offsets":[0,4]}}', 'undefined'], ...[
-    '[-1]', '[1.5]', '["1"]', '[null]', '1', '{"0":1}', '[1e+300]',
-  ].map((shape) => [shape, `{${tensor('w', 'F32', shape, '[0,4]')}}`, shape])])('a bad shape (%s)', (_, header, got) => {
-    expect(refusal(fileOf(header, f32Bytes(1))).message).toBe(`decodeSafetensors: tensor "w" shape must be an array of non-negative integers, got ${got}`);
-  });
-
-  it.each(['[0]', '[0,4,8]', '[-4,0]', '[0,4.5]', '["0","4"]', '[4,0]', '[0,1e+300]', '{"0":0,"1":4}'])('bad data_offsets %s', (offsets) => {
-    expect(refusal(fileOf(`{${tensor('w', 'F32', '[1]', offsets)}}`, f32Bytes(1))).message).toBe(
-      `decodeSafetensors: tensor "w" data_offsets must be [begin, end] with integers 0 ≤ begin ≤ end, got ${offsets}`,
+    expect(refusal(fileOf(header(''), f32Bytes(1))).message).toBe(
+      `decodeSafetensors: tensor "w" dtype must be one of ${list}, got undefined`,
+    );
+    expect(refusal(fileOf(header('"dtype":"F16",'), f32Bytes(1))).message).toBe(
+      `decodeSafetensors: tensor "w" dtype must be one of ${list}, got "F16"`,
+    );
+    expect(refusal(fileOf(header('"dtype":"toString",'), f32Bytes(1))).message).toBe(
+      `decodeSafetensors: tensor "w" dtype must be one of ${list}, got "toString"`,
     );
   });
+
+  it.each([
+    ['missing', '{"w":{"dtype":"F32","data_offsets":[0,4]}}', 'undefined'],
+    ...['[-1]', '[1.5]', '["1"]', '[null]', '1', '{"0":1}', '[1e+300]'].map((shape) => [
+      shape,
+      `{${tensor('w', 'F32', shape, '[0,4]')}}`,
+      shape,
+    ]),
+  ])('a bad shape (%s)', (_, header, got) => {
+    expect(refusal(fileOf(header, f32Bytes(1))).message).toBe(
+      `decodeSafetensors: tensor "w" shape must be an array of non-negative integers, got ${got}`,
+    );
+  });
+
+  it.each(['[0]', '[0,4,8]', '[-4,0]', '[0,4.5]', '["0","4"]', '[4,0]', '[0,1e+300]', '{"0":0,"1":4}'])(
+    'bad data_offsets %s',
+    (offsets) => {
+      expect(refusal(fileOf(`{${tensor('w', 'F32', '[1]', offsets)}}`, f32Bytes(1))).message).toBe(
+        `decodeSafetensors: tensor "w" data_offsets must be [begin, end] with integers 0 ≤ begin ≤ end, got ${offsets}`,
+      );
+    },
+  );
 
   it('missing data_offsets', () => {
     expect(refusal(fileOf('{"w":{"dtype":"F32","shape":[1]}}', f32Bytes(1))).message).toBe(
@@ -120,7 +148,9 @@ describe('decodeSafetensors refuses', () => {
       'decodeSafetensors: tensor "b" data_offsets must not overlap tensor "a" ending at 8, got [4,12]',
     );
     const same = `{${tensor('a', 'F32', '[1]', '[0,4]')},${tensor('b', 'F32', '[1]', '[0,4]')}}`;
-    expect(refusal(fileOf(same, f32Bytes(1))).message).toBe('decodeSafetensors: tensor "b" data_offsets must not overlap tensor "a" ending at 4, got [0,4]');
+    expect(refusal(fileOf(same, f32Bytes(1))).message).toBe(
+      'decodeSafetensors: tensor "b" data_offsets must not overlap tensor "a" ending at 4, got [0,4]',
+    );
   });
 
   it('a gap between tensors', () => {

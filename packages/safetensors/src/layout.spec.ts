@@ -21,15 +21,21 @@ describe('readSafetensorsLayout', () => {
 
   it('refuses a table that does not tile a 2 GB file, from the header alone', () => {
     const head = fileOf('{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}');
-    expect(() => readSafetensorsLayout(head, GIB2)).toThrow(/data buffer must be covered exactly by the tensors \(8 bytes\), got 2147483\d+ bytes/);
-    const bogus = fileOf('{"w":{"dtype":"F32","shape":[536870912],"data_offsets":[0,2147483648]},"x":{"dtype":"Q9","shape":[1],"data_offsets":[2147483648,2147483652]}}');
+    expect(() => readSafetensorsLayout(head, GIB2)).toThrow(
+      /data buffer must be covered exactly by the tensors \(8 bytes\), got 2147483\d+ bytes/,
+    );
+    const bogus = fileOf(
+      '{"w":{"dtype":"F32","shape":[536870912],"data_offsets":[0,2147483648]},"x":{"dtype":"Q9","shape":[1],"data_offsets":[2147483648,2147483652]}}',
+    );
     expect(() => readSafetensorsLayout(bogus, bogus.length + 2147483652)).toThrow(/tensor "x" dtype must be one of/);
   });
 
   it('refuses a length prefix larger than the file before reading the header', () => {
     const prefix = new Uint8Array(8);
     new DataView(prefix.buffer).setBigUint64(0, 1000n, true);
-    expect(() => safetensorsHeaderLength(prefix, 500)).toThrow(/header length must fit in the 492 bytes after the length prefix, got 1000/);
+    expect(() => safetensorsHeaderLength(prefix, 500)).toThrow(
+      /header length must fit in the 492 bytes after the length prefix, got 1000/,
+    );
   });
 
   it('refuses tensor bytes shorter than the table says (a file that shrank while being read)', () => {
@@ -44,9 +50,16 @@ const dim = fc.oneof(fc.integer({ min: 0, max: 4 }), fc.constantFrom(-1, 2 ** 31
 const entry = fc.record({
   dtype,
   shape: fc.oneof(fc.array(dim, { maxLength: 4 }), fc.constant('x' as unknown as number[])),
-  data_offsets: fc.oneof(fc.tuple(fc.integer({ min: -2, max: 80 }), fc.integer({ min: -2, max: 80 })), fc.constant([0, 2 ** 53])),
+  data_offsets: fc.oneof(
+    fc.tuple(fc.integer({ min: -2, max: 80 }), fc.integer({ min: -2, max: 80 })),
+    fc.constant([0, 2 ** 53]),
+  ),
 });
-const header = fc.dictionary(fc.oneof(fc.string({ maxLength: 6 }), fc.constant('__metadata__'), fc.constant('__proto__')), fc.oneof(entry, fc.anything()), { maxKeys: 5 });
+const header = fc.dictionary(
+  fc.oneof(fc.string({ maxLength: 6 }), fc.constant('__metadata__'), fc.constant('__proto__')),
+  fc.oneof(entry, fc.anything()),
+  { maxKeys: 5 },
+);
 
 describe('safetensors header fuzzing', () => {
   it('hostile headers give a SafetensorsError or tensors no larger than the file', () => {

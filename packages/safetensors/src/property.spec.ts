@@ -11,17 +11,32 @@ const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
 const tensorArb: fc.Arbitrary<SafetensorsTensor> = shape.chain((s) => {
   const n = size(s);
   return fc.oneof(
-    fc.array(fc.float(), { minLength: n, maxLength: n }).map((v): SafetensorsTensor => ({ dtype: 'F32', shape: s, data: new Float32Array(v) })),
-    fc.array(fc.double(), { minLength: n, maxLength: n }).map((v): SafetensorsTensor => ({ dtype: 'F64', shape: s, data: new Float64Array(v) })),
-    fc.array(fc.integer(), { minLength: n, maxLength: n }).map((v): SafetensorsTensor => ({ dtype: 'I32', shape: s, data: new Int32Array(v) })),
-    fc.array(fc.integer({ min: 0, max: 255 }), { minLength: n, maxLength: n }).map((v): SafetensorsTensor => ({ dtype: 'U8', shape: s, data: new Uint8Array(v) })),
-    fc.array(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), { minLength: n, maxLength: n }).map((v): SafetensorsTensor => ({ dtype: 'I64', shape: s, data: new BigInt64Array(v) })),
+    fc
+      .array(fc.float(), { minLength: n, maxLength: n })
+      .map((v): SafetensorsTensor => ({ dtype: 'F32', shape: s, data: new Float32Array(v) })),
+    fc
+      .array(fc.double(), { minLength: n, maxLength: n })
+      .map((v): SafetensorsTensor => ({ dtype: 'F64', shape: s, data: new Float64Array(v) })),
+    fc
+      .array(fc.integer(), { minLength: n, maxLength: n })
+      .map((v): SafetensorsTensor => ({ dtype: 'I32', shape: s, data: new Int32Array(v) })),
+    fc
+      .array(fc.integer({ min: 0, max: 255 }), { minLength: n, maxLength: n })
+      .map((v): SafetensorsTensor => ({ dtype: 'U8', shape: s, data: new Uint8Array(v) })),
+    fc
+      .array(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), { minLength: n, maxLength: n })
+      .map((v): SafetensorsTensor => ({ dtype: 'I64', shape: s, data: new BigInt64Array(v) })),
   );
 });
 
 const name = fc.string({ unit: 'binary', maxLength: 12 }).filter((n) => n !== '__metadata__');
 const tensorsArb = fc.dictionary(name, tensorArb, { maxKeys: 6 });
-const metadataArb = fc.option(fc.dictionary(fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 20 }), { maxKeys: 4 }), { nil: undefined });
+const metadataArb = fc.option(
+  fc.dictionary(fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 20 }), {
+    maxKeys: 4,
+  }),
+  { nil: undefined },
+);
 
 const bytesOf = (t: SafetensorsTensor) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
 

@@ -4,7 +4,11 @@
 export function fileOf(header: string, data: ArrayLike<number> = [], padTo = 8): Uint8Array {
   const text = new TextEncoder().encode(header);
   const length = Math.ceil(text.length / padTo) * padTo;
-  return withLength(BigInt(length), [...text, ...new Array<number>(length - text.length).fill(0x20), ...Array.from(data)]);
+  return withLength(BigInt(length), [
+    ...text,
+    ...new Array<number>(length - text.length).fill(0x20),
+    ...Array.from(data),
+  ]);
 }
 
 /** A length prefix of `declared` followed by `rest` verbatim. */

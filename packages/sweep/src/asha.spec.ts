@@ -18,7 +18,14 @@ describe('AshaScheduler', () => {
   it('keeps the top 1/η of the trials that reached a rung, stops the rest', () => {
     const asha = new AshaScheduler(3);
     // Trials arrive in this order with these losses at rung 0.
-    const arrivals: [string, number][] = [['a', 2.0], ['b', 3.0], ['c', 1.5], ['d', 2.5], ['e', 1.0], ['f', 4.0]];
+    const arrivals: [string, number][] = [
+      ['a', 2.0],
+      ['b', 3.0],
+      ['c', 1.5],
+      ['d', 2.5],
+      ['e', 1.0],
+      ['f', 4.0],
+    ];
     const decisions = arrivals.map(([id, v]) => [id, asha.report(0, id, v)]);
     expect(decisions).toEqual([
       ['a', 'continue'], // alone at the rung: top 1 of 1

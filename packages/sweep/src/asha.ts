@@ -9,9 +9,11 @@ export type AshaDecision = 'continue' | 'stop';
  * multiple of `evalEvery` (decisions need an evaluation), ascending, distinct, below totalSteps.
  */
 export function ashaRungSteps(totalSteps: number, eta: number, rungs: number, evalEvery: number): number[] {
-  if (!Number.isInteger(totalSteps) || totalSteps < 1) throw new RangeError(`ashaRungSteps: totalSteps must be a positive integer, got ${totalSteps}`);
+  if (!Number.isInteger(totalSteps) || totalSteps < 1)
+    throw new RangeError(`ashaRungSteps: totalSteps must be a positive integer, got ${totalSteps}`);
   if (!(eta >= 2)) throw new RangeError(`ashaRungSteps: eta must be >= 2, got ${eta}`);
-  if (!Number.isInteger(evalEvery) || evalEvery < 1) throw new RangeError(`ashaRungSteps: evalEvery must be a positive integer, got ${evalEvery}`);
+  if (!Number.isInteger(evalEvery) || evalEvery < 1)
+    throw new RangeError(`ashaRungSteps: evalEvery must be a positive integer, got ${evalEvery}`);
   const steps = new Set<number>();
   for (let k = rungs; k >= 1; k--) {
     const raw = Math.max(1, Math.round(totalSteps * eta ** -k));

@@ -50,15 +50,24 @@ export interface TrialEnvironment {
 }
 
 /** Runs one trial with the trainer, answering checkpoints and rungs; never throws. */
-export async function runTrial(task: TrialTask, env: TrialEnvironment, callbacks: TrialCallbacks): Promise<TrialOutcome> {
+export async function runTrial(
+  task: TrialTask,
+  env: TrialEnvironment,
+  callbacks: TrialCallbacks,
+): Promise<TrialOutcome> {
   let trainer: Trainer;
   try {
     const { config } = task;
     const resume = task.resume ? decodeCheckpoint(task.resume) : undefined;
     const data = prepareData(env.text, config.valFraction, config.seqLength, config.batchSize, resume?.vocab);
     trainer = new Trainer({
-      config, data, clock: env.clock, ...(env.kernels ? { kernels: env.kernels } : {}), ...(resume ? { resume } : {}),
-      checkpointBest: true, checkpointPeriodic: true,
+      config,
+      data,
+      clock: env.clock,
+      ...(env.kernels ? { kernels: env.kernels } : {}),
+      ...(resume ? { resume } : {}),
+      checkpointBest: true,
+      checkpointPeriodic: true,
     });
   } catch (error) {
     return { status: 'error', message: errorMessage(error) };
@@ -96,7 +105,8 @@ export async function runTrial(task: TrialTask, env: TrialEnvironment, callbacks
 /** Runs trials in this thread; `slots` > 1 interleaves them (the trainer yields every ~50 ms). */
 export function createInProcessExecutor(env: TrialEnvironment & { readonly slots?: number }): TrialExecutor {
   const slots = env.slots ?? 1;
-  if (!Number.isInteger(slots) || slots < 1) throw new RangeError(`createInProcessExecutor: slots must be a positive integer, got ${slots}`);
+  if (!Number.isInteger(slots) || slots < 1)
+    throw new RangeError(`createInProcessExecutor: slots must be a positive integer, got ${slots}`);
   return {
     slots,
     run: (task, callbacks) => runTrial(task, env, callbacks),

@@ -4,9 +4,33 @@ import * as api from './index.js';
 describe('@charrnn/sweep public API', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(api).sort()).toEqual([
-      'AshaScheduler', 'DEFAULT_MAX_TRIALS', 'SUMMARY_METRIC_COLUMNS', 'SpecError', 'SweepError', 'SweepLimitError', 'ashaRungSteps', 'checkTrialCount', 'createInProcessExecutor', 'createMemoryStore',
-      'describeParams', 'expandTrials', 'formatProgress', 'formatTrialEnd', 'newRecord', 'parseSpecText', 'renderReport', 'runSweep', 'runTrial',
-      'sample', 'summaryCsv', 'sweepIdentity', 'trialPath', 'trialRungSteps', 'trialScore', 'truncateLogRows', 'validateSpec',
+      'AshaScheduler',
+      'DEFAULT_MAX_TRIALS',
+      'SUMMARY_METRIC_COLUMNS',
+      'SpecError',
+      'SweepError',
+      'SweepLimitError',
+      'ashaRungSteps',
+      'checkTrialCount',
+      'createInProcessExecutor',
+      'createMemoryStore',
+      'describeParams',
+      'expandTrials',
+      'formatProgress',
+      'formatTrialEnd',
+      'newRecord',
+      'parseSpecText',
+      'renderReport',
+      'runSweep',
+      'runTrial',
+      'sample',
+      'summaryCsv',
+      'sweepIdentity',
+      'trialPath',
+      'trialRungSteps',
+      'trialScore',
+      'truncateLogRows',
+      'validateSpec',
     ]);
   });
 });

@@ -10,9 +10,16 @@ import type { SweepProgress } from './sweep.js';
 export function formatProgress(p: SweepProgress, columns = 80): string[] {
   const finished = p.counts.ok + p.counts.failed + p.counts.stopped;
   const head = `sweep ${renderBar(finished / Math.max(1, p.total), 20)} ${finished}/${p.total} done · ${p.counts.ok} ok · ${p.counts.running} running · ${p.counts.failed} failed · ${p.counts.stopped} stopped · elapsed ${formatDuration(p.elapsedSec)} · eta ${formatDuration(p.etaSec)}`;
-  const best = p.best ? `best ${p.best.id} ${p.metric} ${p.best.value.toFixed(4)}  ${describeParams(p.best.params)}` : 'best: no evaluation yet';
-  const running = p.running.map((r) => `  ${r.id} ${renderBar(r.steps / Math.max(1, r.totalSteps), 10)} step ${r.steps}${r.totalSteps < 1e9 ? `/${r.totalSteps}` : ''}`);
-  return [head, best, ...running].map((line) => (line.length > columns ? `${line.slice(0, Math.max(1, columns - 1))}…` : line));
+  const best = p.best
+    ? `best ${p.best.id} ${p.metric} ${p.best.value.toFixed(4)}  ${describeParams(p.best.params)}`
+    : 'best: no evaluation yet';
+  const running = p.running.map(
+    (r) =>
+      `  ${r.id} ${renderBar(r.steps / Math.max(1, r.totalSteps), 10)} step ${r.steps}${r.totalSteps < 1e9 ? `/${r.totalSteps}` : ''}`,
+  );
+  return [head, best, ...running].map((line) =>
+    line.length > columns ? `${line.slice(0, Math.max(1, columns - 1))}…` : line,
+  );
 }
 
 /** One line when a trial ends, for logs and non-terminal output. */

@@ -34,7 +34,18 @@ export interface TrialRecord {
 }
 
 export function newRecord(trial: TrialSpec): TrialRecord {
-  return { id: trial.id, params: trial.params, seed: trial.config.seed, status: 'pending', steps: 0, totalSteps: trial.config.steps, chars: 0, wallSec: 0, curve: [], rungs: [] };
+  return {
+    id: trial.id,
+    params: trial.params,
+    seed: trial.config.seed,
+    status: 'pending',
+    steps: 0,
+    totalSteps: trial.config.steps,
+    chars: 0,
+    wallSec: 0,
+    curve: [],
+    rungs: [],
+  };
 }
 
 /** The trial's score for ranking: its best evaluation of the metric (lower is better). */
@@ -47,7 +58,18 @@ export function snakeCase(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-export const SUMMARY_METRIC_COLUMNS = ['status', 'steps', 'final_val_loss', 'final_val_bpc', 'best_val_loss', 'best_val_bpc', 'chars_per_s', 'wall_s', 'seed', 'error'] as const;
+export const SUMMARY_METRIC_COLUMNS = [
+  'status',
+  'steps',
+  'final_val_loss',
+  'final_val_bpc',
+  'best_val_loss',
+  'best_val_bpc',
+  'chars_per_s',
+  'wall_s',
+  'seed',
+  'error',
+] as const;
 
 /** Swept keys that get their own summary column ("seed" already has one). */
 export function paramColumns(paramKeys: readonly string[]): string[] {
@@ -60,10 +82,22 @@ export function summaryCsv(records: readonly TrialRecord[], paramKeys: readonly 
   const lines = [csvHeader(['id', ...keys.map(snakeCase), ...SUMMARY_METRIC_COLUMNS])];
   for (const r of records) {
     const bits = (x: number | undefined): number | undefined => (x === undefined ? undefined : natsToBits(x));
-    lines.push(csvRow([
-      r.id, ...keys.map((k) => r.params[k]), r.status, r.steps, r.finalValLoss, bits(r.finalValLoss), r.bestValLoss, bits(r.bestValLoss),
-      r.charsPerSec === undefined ? undefined : Math.round(r.charsPerSec), Math.round(r.wallSec * 100) / 100, r.seed, r.error,
-    ]));
+    lines.push(
+      csvRow([
+        r.id,
+        ...keys.map((k) => r.params[k]),
+        r.status,
+        r.steps,
+        r.finalValLoss,
+        bits(r.finalValLoss),
+        r.bestValLoss,
+        bits(r.bestValLoss),
+        r.charsPerSec === undefined ? undefined : Math.round(r.charsPerSec),
+        Math.round(r.wallSec * 100) / 100,
+        r.seed,
+        r.error,
+      ]),
+    );
   }
   return lines.join('');
 }

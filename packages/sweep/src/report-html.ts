@@ -17,11 +17,19 @@ const H = 360;
 const M = { left: 56, right: 16, top: 16, bottom: 40 };
 
 export function renderReport({ title, spec, records }: ReportInput): string {
-  const metricLabel = spec.metric === 'val_bpc' ? 'validation bits per character' : 'validation loss (nats per character)';
-  const ranked = records.filter((r) => trialScore(r, spec.metric) !== undefined).sort((a, b) => trialScore(a, spec.metric)! - trialScore(b, spec.metric)!);
+  const metricLabel =
+    spec.metric === 'val_bpc' ? 'validation bits per character' : 'validation loss (nats per character)';
+  const ranked = records
+    .filter((r) => trialScore(r, spec.metric) !== undefined)
+    .sort((a, b) => trialScore(a, spec.metric)! - trialScore(b, spec.metric)!);
   const best = ranked.find((r) => r.status !== 'failed');
-  const counts = ['ok', 'stopped', 'failed', 'running', 'pending'].map((s) => `${records.filter((r) => r.status === s).length} ${s}`).join(' · ');
-  const scatters = spec.space.filter((p) => p.key !== 'seed' || spec.space.length === 1).map((p) => scatterChart(p, records, spec)).join('\n');
+  const counts = ['ok', 'stopped', 'failed', 'running', 'pending']
+    .map((s) => `${records.filter((r) => r.status === s).length} ${s}`)
+    .join(' · ');
+  const scatters = spec.space
+    .filter((p) => p.key !== 'seed' || spec.space.length === 1)
+    .map((p) => scatterChart(p, records, spec))
+    .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>
@@ -62,7 +70,16 @@ function curveChart(records: readonly TrialRecord[], best: TrialRecord | undefin
     bold: r === best,
     dashed: r.status === 'stopped',
   }));
-  return lineChart({ series, xLabel: byChars ? 'characters' : 'step', yLabel: 'val bpc', width: W, height: H, robustTop: true }) + legend(series);
+  return (
+    lineChart({
+      series,
+      xLabel: byChars ? 'characters' : 'step',
+      yLabel: 'val bpc',
+      width: W,
+      height: H,
+      robustTop: true,
+    }) + legend(series)
+  );
 }
 
 /** A grid over exactly two settings: the best metric of each pair as a heat map. */
@@ -74,11 +91,23 @@ function gridHeatMap(records: readonly TrialRecord[], spec: SweepSpec): string {
   const xs = values(across);
   const ys = values(down);
   // Several trials per pair (seeds): the best of them.
-  const cells = ys.map((yv) => xs.map((xv) => {
-    const scores = records.filter((r) => r.status !== 'failed' && r.params[across.key] === xv && r.params[down.key] === yv).map((r) => trialScore(r, spec.metric)).filter((v): v is number => v !== undefined);
-    return scores.length ? Math.min(...scores) : undefined;
-  }));
-  const map = heatMap({ xLabel: snakeCase(across.key), yLabel: snakeCase(down.key), xValues: xs.map(String), yValues: ys.map(String), values: cells, valueLabel: spec.metric });
+  const cells = ys.map((yv) =>
+    xs.map((xv) => {
+      const scores = records
+        .filter((r) => r.status !== 'failed' && r.params[across.key] === xv && r.params[down.key] === yv)
+        .map((r) => trialScore(r, spec.metric))
+        .filter((v): v is number => v !== undefined);
+      return scores.length ? Math.min(...scores) : undefined;
+    }),
+  );
+  const map = heatMap({
+    xLabel: snakeCase(across.key),
+    yLabel: snakeCase(down.key),
+    xValues: xs.map(String),
+    yValues: ys.map(String),
+    values: cells,
+    valueLabel: spec.metric,
+  });
   return `<h2>Grid</h2>\n<figure><figcaption>best ${esc(spec.metric)} of each pair (darker is better)</figcaption>${map}</figure>`;
 }
 
@@ -89,7 +118,8 @@ function scatterChart(param: SpaceParam, records: readonly TrialRecord[], spec: 
     return score === undefined || value === undefined ? [] : [{ r, value, score }];
   });
   const caption = `${spec.metric} against ${snakeCase(param.key)}${param.spec.dist === 'loguniform' ? ' (log scale)' : ''}`;
-  if (points.length === 0) return `<figure><figcaption>${esc(caption)}</figcaption>${emptyChart('no results yet', 320, 240)}</figure>`;
+  if (points.length === 0)
+    return `<figure><figcaption>${esc(caption)}</figcaption>${emptyChart('no results yet', 320, 240)}</figure>`;
   const w = 320;
   const h = 240;
   const y = linearScale(...paddedRange(points.map((p) => p.score)), h - M.bottom, M.top);
@@ -102,7 +132,10 @@ function scatterChart(param: SpaceParam, records: readonly TrialRecord[], spec: 
   } else {
     const lo = param.spec.min;
     const hi = param.spec.max;
-    x = param.spec.dist === 'loguniform' ? logScale(lo, hi, M.left, w - M.right) : linearScale(lo, hi, M.left, w - M.right);
+    x =
+      param.spec.dist === 'loguniform'
+        ? logScale(lo, hi, M.left, w - M.right)
+        : linearScale(lo, hi, M.left, w - M.right);
   }
   const dots = points.map(({ r, value, score }) => {
     const px = categories ? x.map(categories.indexOf(value)) : x.map(value as number);
@@ -112,7 +145,12 @@ function scatterChart(param: SpaceParam, records: readonly TrialRecord[], spec: 
   return `<figure><figcaption>${esc(caption)}</figcaption>${svg(axes(x, y, snakeCase(param.key), spec.metric, false, xTicks, w, h) + dots.join(''), w, h)}</figure>`;
 }
 
-function table(records: readonly TrialRecord[], ranked: readonly TrialRecord[], spec: SweepSpec, best: TrialRecord | undefined): string {
+function table(
+  records: readonly TrialRecord[],
+  ranked: readonly TrialRecord[],
+  spec: SweepSpec,
+  best: TrialRecord | undefined,
+): string {
   const keys = spec.space.map((p) => p.key).filter((k) => k !== 'seed');
   const order = [...ranked, ...records.filter((r) => !ranked.includes(r))];
   const head = `<tr><th class="l">id</th>${keys.map((k) => `<th>${esc(snakeCase(k))}</th>`).join('')}<th class="l">status</th><th>steps</th><th>best ${esc(spec.metric)}</th><th>final val bpc</th><th>chars/s</th><th>wall s</th><th>seed</th><th class="l">error</th></tr>`;
@@ -150,7 +188,9 @@ function logScale(d0: number, d1: number, r0: number, r1: number): Scale {
     map: (v) => inner.map(Math.log10(v)),
     ticks: () => {
       const out: number[] = [];
-      for (let e = Math.floor(l0); e <= Math.ceil(l1); e++) for (const m of [1, 3]) if (m * 10 ** e >= d0 && m * 10 ** e <= d1) out.push(Number((m * 10 ** e).toPrecision(6)));
+      for (let e = Math.floor(l0); e <= Math.ceil(l1); e++)
+        for (const m of [1, 3])
+          if (m * 10 ** e >= d0 && m * 10 ** e <= d1) out.push(Number((m * 10 ** e).toPrecision(6)));
       return out.length > 1 ? out : [d0, d1];
     },
   };
@@ -176,13 +216,30 @@ function paddedRange(values: readonly number[]): [number, number] {
   return [lo - pad, hi + pad];
 }
 
-function axes(x: Scale, y: Scale, xLabel: string, yLabel: string, _log: boolean, xTicks?: { at: number; label: string }[], w = W, h = H): string {
+function axes(
+  x: Scale,
+  y: Scale,
+  xLabel: string,
+  yLabel: string,
+  _log: boolean,
+  xTicks?: { at: number; label: string }[],
+  w = W,
+  h = H,
+): string {
   const xt = xTicks ?? x.ticks().map((t) => ({ at: x.map(t), label: fmtTick(t) }));
   const parts = [
     `<line x1="${M.left}" y1="${h - M.bottom}" x2="${w - M.right}" y2="${h - M.bottom}" stroke="#888"/>`,
     `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${h - M.bottom}" stroke="#888"/>`,
-    ...xt.map((t) => `<line x1="${t.at.toFixed(1)}" y1="${h - M.bottom}" x2="${t.at.toFixed(1)}" y2="${h - M.bottom + 4}" stroke="#888"/><text x="${t.at.toFixed(1)}" y="${h - M.bottom + 16}" text-anchor="middle">${esc(t.label)}</text>`),
-    ...y.ticks().map((t) => `<line x1="${M.left}" y1="${y.map(t).toFixed(1)}" x2="${w - M.right}" y2="${y.map(t).toFixed(1)}" stroke="#eee"/><text x="${M.left - 6}" y="${(y.map(t) + 4).toFixed(1)}" text-anchor="end">${fmtTick(t)}</text>`),
+    ...xt.map(
+      (t) =>
+        `<line x1="${t.at.toFixed(1)}" y1="${h - M.bottom}" x2="${t.at.toFixed(1)}" y2="${h - M.bottom + 4}" stroke="#888"/><text x="${t.at.toFixed(1)}" y="${h - M.bottom + 16}" text-anchor="middle">${esc(t.label)}</text>`,
+    ),
+    ...y
+      .ticks()
+      .map(
+        (t) =>
+          `<line x1="${M.left}" y1="${y.map(t).toFixed(1)}" x2="${w - M.right}" y2="${y.map(t).toFixed(1)}" stroke="#eee"/><text x="${M.left - 6}" y="${(y.map(t) + 4).toFixed(1)}" text-anchor="end">${fmtTick(t)}</text>`,
+      ),
     `<text x="${(M.left + w - M.right) / 2}" y="${h - 6}" text-anchor="middle">${esc(xLabel)}</text>`,
     `<text x="12" y="${(M.top + h - M.bottom) / 2}" text-anchor="middle" transform="rotate(-90 12 ${(M.top + h - M.bottom) / 2})">${esc(yLabel)}</text>`,
   ];
@@ -206,7 +263,9 @@ function fmtTick(v: number): string {
 }
 
 export function describeParams(params: Readonly<Record<string, ParamValue>>): string {
-  return Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ');
+  return Object.entries(params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
 }
 
 function esc(text: string): string {

@@ -42,7 +42,9 @@ export interface SweepSpec {
 export class SpecError extends Error {
   override readonly name = 'SpecError';
   constructor(readonly problems: readonly string[]) {
-    super(problems.length === 1 ? `spec: ${problems[0]}` : `spec has ${problems.length} problems: ${problems.join('; ')}`);
+    super(
+      problems.length === 1 ? `spec: ${problems[0]}` : `spec has ${problems.length} problems: ${problems.join('; ')}`,
+    );
   }
 }
 
@@ -60,20 +62,35 @@ const TopSchema = z.strictObject({
   name: z.string({ error: 'must be a string' }).optional(),
   method: z.enum(['grid', 'random'], { error: 'must be grid or random' }).default('grid'),
   trials: positiveInt('a positive integer').optional(),
-  seed: z.int({ error: 'must be an integer in [0, 4294967295]' }).min(0, { error: 'must be an integer in [0, 4294967295]' }).max(0xffffffff, { error: 'must be an integer in [0, 4294967295]' }).default(0),
+  seed: z
+    .int({ error: 'must be an integer in [0, 4294967295]' })
+    .min(0, { error: 'must be an integer in [0, 4294967295]' })
+    .max(0xffffffff, { error: 'must be an integer in [0, 4294967295]' })
+    .default(0),
   data: z.string({ error: 'must be a file path' }).min(1, { error: 'must be a file path' }).optional(),
   metric: z.enum(['val_bpc', 'val_loss'], { error: 'must be val_bpc or val_loss' }).default('val_bpc'),
-  budget: z.strictObject({
-    steps: positiveInt('a positive integer').optional(),
-    chars: positiveInt('a positive integer').optional(),
-    seconds: z.number({ error: 'must be a positive number' }).positive({ error: 'must be a positive number' }).optional(),
-  }, { error: 'must be an object with one of steps, chars, seconds' }),
+  budget: z.strictObject(
+    {
+      steps: positiveInt('a positive integer').optional(),
+      chars: positiveInt('a positive integer').optional(),
+      seconds: z
+        .number({ error: 'must be a positive number' })
+        .positive({ error: 'must be a positive number' })
+        .optional(),
+    },
+    { error: 'must be an object with one of steps, chars, seconds' },
+  ),
   base: z.record(z.string(), z.unknown(), { error: 'must be an object of training settings' }).default({}),
   space: z.record(z.string(), z.unknown(), { error: 'must be an object of swept settings' }),
-  asha: z.strictObject({
-    eta: z.number({ error: 'must be a number >= 2' }).min(2, { error: 'must be a number >= 2' }).default(3),
-    rungs: positiveInt('a positive integer').default(2),
-  }, { error: 'must be an object { eta, rungs }' }).optional(),
+  asha: z
+    .strictObject(
+      {
+        eta: z.number({ error: 'must be a number >= 2' }).min(2, { error: 'must be a number >= 2' }).default(3),
+        rungs: positiveInt('a positive integer').default(2),
+      },
+      { error: 'must be an object { eta, rungs }' },
+    )
+    .optional(),
 });
 
 /** Parses YAML (or JSON, a subset of YAML) text into a validated spec; throws SpecError. */
@@ -90,7 +107,8 @@ export function parseSpecText(text: string): SweepSpec {
 
 /** Validates a parsed spec object; throws SpecError listing every problem. */
 export function validateSpec(raw: unknown): SweepSpec {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new SpecError([`must be an object (a YAML mapping), got ${describe(raw)}`]);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new SpecError([`must be an object (a YAML mapping), got ${describe(raw)}`]);
   const problems: string[] = [];
   const parsed = TopSchema.safeParse(raw);
   if (!parsed.success) {
@@ -107,17 +125,24 @@ export function validateSpec(raw: unknown): SweepSpec {
   const spec = parsed.data;
 
   const budgets = (['steps', 'chars', 'seconds'] as const).filter((k) => spec.budget[k] !== undefined);
-  if (budgets.length !== 1) problems.push(`budget must set exactly one of steps, chars, seconds, got ${budgets.length === 0 ? 'none' : budgets.join(' and ')}`);
+  if (budgets.length !== 1)
+    problems.push(
+      `budget must set exactly one of steps, chars, seconds, got ${budgets.length === 0 ? 'none' : budgets.join(' and ')}`,
+    );
   if (space.length === 0 && isRecord(top['space'])) problems.push('space must list at least one setting to sweep');
   if (spec.method === 'grid') {
     if (spec.trials !== undefined) problems.push('trials is only for method: random (a grid runs every combination)');
     for (const param of space) {
-      if (param.spec.dist !== 'choice') problems.push(`space.${param.key} must be a list of values for method: grid, got a ${param.spec.dist} distribution; use method: random`);
+      if (param.spec.dist !== 'choice')
+        problems.push(
+          `space.${param.key} must be a list of values for method: grid, got a ${param.spec.dist} distribution; use method: random`,
+        );
     }
   } else if (spec.trials === undefined) {
     problems.push('trials must be set for method: random (how many configurations to sample)');
   }
-  if (spec.asha && spec.budget.seconds !== undefined) problems.push('asha needs a budget in steps or chars, not seconds (rungs are step counts)');
+  if (spec.asha && spec.budget.seconds !== undefined)
+    problems.push('asha needs a budget in steps or chars, not seconds (rungs are step counts)');
   if (problems.length > 0) throw new SpecError(problems);
 
   const kind = budgets[0]!;
@@ -221,12 +246,15 @@ function checkParam(path: string, key: keyof TrainConfig, value: unknown, proble
     problems.push(`${path} is a choice of names (${rule.values.join(', ')}); use a list, not a ${dist} distribution`);
     return null;
   }
-  if (dist === 'int' && rule.kind !== 'int') problems.push(`${path}.dist int is for integer settings; ${key} is a real number, use uniform or loguniform`);
+  if (dist === 'int' && rule.kind !== 'int')
+    problems.push(`${path}.dist int is for integer settings; ${key} is a real number, use uniform or loguniform`);
   for (const bound of ['min', 'max'] as const) {
     const v = value[bound];
-    if (typeof v !== 'number' || !Number.isFinite(v)) problems.push(`${path}.${bound} must be a number, got ${describe(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      problems.push(`${path}.${bound} must be a number, got ${describe(v)}`);
     else if (dist === 'int' && !Number.isInteger(v)) problems.push(`${path}.${bound} must be an integer, got ${v}`);
-    else if (dist === 'loguniform' && v <= 0) problems.push(`${path}.${bound} must be > 0 for a loguniform distribution, got ${v}`);
+    else if (dist === 'loguniform' && v <= 0)
+      problems.push(`${path}.${bound} must be > 0 for a loguniform distribution, got ${v}`);
     else {
       const problem = checkConfigValue(key, v);
       if (problem) problems.push(`${path}.${bound} ${problem}, got ${v}`);
@@ -257,7 +285,14 @@ function checkValues(path: string, key: keyof TrainConfig, values: unknown[], pr
 function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
-    const known = path === '' ? TOP_KEYS : path === 'budget' ? ['steps', 'chars', 'seconds'] : path === 'asha' ? ['eta', 'rungs'] : [];
+    const known =
+      path === ''
+        ? TOP_KEYS
+        : path === 'budget'
+          ? ['steps', 'chars', 'seconds']
+          : path === 'asha'
+            ? ['eta', 'rungs']
+            : [];
     return issue.keys.map((k) => {
       const suggestion = closest(k, known);
       return `${path === '' ? '' : `${path}.`}${k} is not a known key${suggestion ? ` (did you mean ${suggestion}?)` : ''}`;

@@ -20,10 +20,15 @@ export interface SweepStore {
 }
 
 /** Trial file paths. */
-export const trialPath = (id: string, file: 'log.csv' | 'config.json' | 'record.json' | 'best.safetensors' | 'last.safetensors'): string => `trials/${id}/${file}`;
+export const trialPath = (
+  id: string,
+  file: 'log.csv' | 'config.json' | 'record.json' | 'best.safetensors' | 'last.safetensors',
+): string => `trials/${id}/${file}`;
 
 /** An in-memory store: a Map from path to contents. */
-export function createMemoryStore(files: Map<string, string | Uint8Array> = new Map()): SweepStore & { readonly files: Map<string, string | Uint8Array> } {
+export function createMemoryStore(
+  files: Map<string, string | Uint8Array> = new Map(),
+): SweepStore & { readonly files: Map<string, string | Uint8Array> } {
   return {
     files,
     readText(path) {

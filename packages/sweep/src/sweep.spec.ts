@@ -8,7 +8,8 @@ import { createMemoryStore } from './store.js';
 import { SweepError, runSweep, sweepIdentity, type SweepOptions } from './sweep.js';
 import type { TrialRecord } from './record.js';
 
-const TEXT = 'the quick brown fox jumps over the lazy dog. a stitch in time saves nine. all that glitters is not gold. '.repeat(6);
+const TEXT =
+  'the quick brown fox jumps over the lazy dog. a stitch in time saves nine. all that glitters is not gold. '.repeat(6);
 
 function fakeClock(): () => number {
   let now = 0;
@@ -17,12 +18,19 @@ function fakeClock(): () => number {
 
 function tinySpec(extra: Record<string, unknown> = {}): SweepSpec {
   return validateSpec({
-    name: 'tiny', budget: { steps: 30 }, base: { seqLength: 8, evalEvery: 10, logEvery: 5, saveEvery: 10, dtype: 'f64', valFraction: 0.2 },
-    space: { hidden: [6, 10], lr: [0.1, 0.05] }, ...extra,
+    name: 'tiny',
+    budget: { steps: 30 },
+    base: { seqLength: 8, evalEvery: 10, logEvery: 5, saveEvery: 10, dtype: 'f64', valFraction: 0.2 },
+    space: { hidden: [6, 10], lr: [0.1, 0.05] },
+    ...extra,
   });
 }
 
-function options(spec: SweepSpec, store = createMemoryStore(), executor: TrialExecutor = createInProcessExecutor({ text: TEXT, clock: fakeClock(), slots: 2 })): SweepOptions & { store: ReturnType<typeof createMemoryStore> } {
+function options(
+  spec: SweepSpec,
+  store = createMemoryStore(),
+  executor: TrialExecutor = createInProcessExecutor({ text: TEXT, clock: fakeClock(), slots: 2 }),
+): SweepOptions & { store: ReturnType<typeof createMemoryStore> } {
   return { spec, identity: sweepIdentity(spec, TEXT), executor, store, clock: fakeClock() };
 }
 
@@ -43,13 +51,32 @@ describe('runSweep with the in-process executor', () => {
       expect(log.map((r) => Number(r['step']))).toEqual([5, 10, 15, 20, 25, 30]);
       const config = JSON.parse(o.store.readText(`trials/${id}/config.json`)!);
       expect(config.config.steps).toBe(30);
-      expect(decodeCheckpoint(files.get(`trials/${id}/best.safetensors`) as Uint8Array).config?.hidden).toBe(config.params.hidden);
+      expect(decodeCheckpoint(files.get(`trials/${id}/best.safetensors`) as Uint8Array).config?.hidden).toBe(
+        config.params.hidden,
+      );
       expect(decodeCheckpoint(files.get(`trials/${id}/last.safetensors`) as Uint8Array).training?.step).toBe(30);
     }
     const summary = readCsv(o.store.readText('summary.csv')!);
-    expect(Object.keys(summary[0]!)).toEqual(['id', 'hidden', 'lr', 'status', 'steps', 'final_val_loss', 'final_val_bpc', 'best_val_loss', 'best_val_bpc', 'chars_per_s', 'wall_s', 'seed', 'error']);
+    expect(Object.keys(summary[0]!)).toEqual([
+      'id',
+      'hidden',
+      'lr',
+      'status',
+      'steps',
+      'final_val_loss',
+      'final_val_bpc',
+      'best_val_loss',
+      'best_val_bpc',
+      'chars_per_s',
+      'wall_s',
+      'seed',
+      'error',
+    ]);
     expect(summary.map((r) => [r['id'], r['hidden'], r['lr'], r['status'], r['steps']])).toEqual([
-      ['t000', '6', '0.1', 'ok', '30'], ['t001', '6', '0.05', 'ok', '30'], ['t002', '10', '0.1', 'ok', '30'], ['t003', '10', '0.05', 'ok', '30'],
+      ['t000', '6', '0.1', 'ok', '30'],
+      ['t001', '6', '0.05', 'ok', '30'],
+      ['t002', '10', '0.1', 'ok', '30'],
+      ['t003', '10', '0.05', 'ok', '30'],
     ]);
     for (const row of summary) {
       const bpc = Number(row['best_val_bpc']);
@@ -66,14 +93,20 @@ describe('runSweep with the in-process executor', () => {
 
   it('gives the same numbers twice, whether trials run one at a time or interleaved', async () => {
     const a = await runSweep(options(tinySpec()));
-    const b = await runSweep(options(tinySpec(), createMemoryStore(), createInProcessExecutor({ text: TEXT, clock: fakeClock(), slots: 1 })));
-    const losses = (r: readonly TrialRecord[]) => r.map((t) => [t.bestValLoss, t.finalValLoss, t.curve.map((p) => p.valLoss)]);
+    const b = await runSweep(
+      options(tinySpec(), createMemoryStore(), createInProcessExecutor({ text: TEXT, clock: fakeClock(), slots: 1 })),
+    );
+    const losses = (r: readonly TrialRecord[]) =>
+      r.map((t) => [t.bestValLoss, t.finalValLoss, t.curve.map((p) => p.valLoss)]);
     expect(losses(b.records)).toEqual(losses(a.records));
   });
 
   it('records a throwing trial as failed and goes on with the others', async () => {
     const inner = createInProcessExecutor({ text: TEXT, clock: fakeClock() });
-    const flaky: TrialExecutor = { ...inner, run: (task, cb) => (task.id === 't001' ? Promise.reject(new Error('worker crashed')) : inner.run(task, cb)) };
+    const flaky: TrialExecutor = {
+      ...inner,
+      run: (task, cb) => (task.id === 't001' ? Promise.reject(new Error('worker crashed')) : inner.run(task, cb)),
+    };
     const o = options(tinySpec(), createMemoryStore(), flaky);
     const result = await runSweep(o);
     expect(result.records.map((r) => r.status)).toEqual(['ok', 'failed', 'ok', 'ok']);
@@ -81,8 +114,12 @@ describe('runSweep with the in-process executor', () => {
     expect(summary[1]!['error']).toBe('worker crashed');
   });
 
-  it('records a diverged trial (NaN loss) as failed with the trainer\'s message', async () => {
-    const spec = validateSpec({ budget: { steps: 20 }, base: { seqLength: 8, evalEvery: 10, clipMode: 'none', optimizer: 'sgd' }, space: { lr: [0.1, 1e300] } });
+  it("records a diverged trial (NaN loss) as failed with the trainer's message", async () => {
+    const spec = validateSpec({
+      budget: { steps: 20 },
+      base: { seqLength: 8, evalEvery: 10, clipMode: 'none', optimizer: 'sgd' },
+      space: { lr: [0.1, 1e300] },
+    });
     const o = options(spec);
     const result = await runSweep(o);
     expect(result.records.map((r) => r.status)).toEqual(['ok', 'failed']);
@@ -97,7 +134,12 @@ describe('runSweep with the in-process executor', () => {
   });
 
   it('stops bad trials early with ASHA', async () => {
-    const spec = validateSpec({ budget: { steps: 40 }, asha: { eta: 3, rungs: 1 }, base: { seqLength: 8, evalEvery: 10, dtype: 'f64', valFraction: 0.2 }, space: { lr: [0.0001, 0.00001, 0.1, 0.2] } });
+    const spec = validateSpec({
+      budget: { steps: 40 },
+      asha: { eta: 3, rungs: 1 },
+      base: { seqLength: 8, evalEvery: 10, dtype: 'f64', valFraction: 0.2 },
+      space: { lr: [0.0001, 0.00001, 0.1, 0.2] },
+    });
     const o = options(spec, createMemoryStore(), createInProcessExecutor({ text: TEXT, clock: fakeClock(), slots: 1 }));
     const result = await runSweep(o);
     // Rung at step 20; one slot, so trials reach it in id order. Each continues only when it ranks
@@ -121,7 +163,9 @@ describe('runSweep resume', () => {
     await runSweep(o);
     await expect(runSweep({ ...o })).rejects.toThrow(SweepError);
     const other = tinySpec({ budget: { steps: 12 } });
-    await expect(runSweep({ ...o, spec: other, identity: sweepIdentity(other, TEXT), resume: true })).rejects.toThrow(/differs/);
+    await expect(runSweep({ ...o, spec: other, identity: sweepIdentity(other, TEXT), resume: true })).rejects.toThrow(
+      /differs/,
+    );
     await expect(runSweep({ ...options(tinySpec()), resume: true })).rejects.toThrow(/no sweep to resume/);
   });
 
@@ -129,10 +173,15 @@ describe('runSweep resume', () => {
     const straight = await runSweep(options(tinySpec()));
 
     const controller = new AbortController();
-    const o = options(tinySpec(), createMemoryStore(), createInProcessExecutor({ text: TEXT, clock: fakeClock(), slots: 1 }));
+    const o = options(
+      tinySpec(),
+      createMemoryStore(),
+      createInProcessExecutor({ text: TEXT, clock: fakeClock(), slots: 1 }),
+    );
     let steps = 0;
     const partial = await runSweep({
-      ...o, signal: controller.signal,
+      ...o,
+      signal: controller.signal,
       onProgress: (p) => {
         // Interrupt while the second trial is part-way through.
         if (p.running[0]?.id === 't001' && p.running[0].steps >= 10 && steps++ === 0) controller.abort();
@@ -140,7 +189,12 @@ describe('runSweep resume', () => {
     });
     expect(partial.interrupted).toBe(true);
     expect(partial.records.map((r) => r.status)).toEqual(['ok', 'running', 'pending', 'pending']);
-    expect(readCsv(o.store.readText('summary.csv')!).map((r) => r['status'])).toEqual(['ok', 'running', 'pending', 'pending']);
+    expect(readCsv(o.store.readText('summary.csv')!).map((r) => r['status'])).toEqual([
+      'ok',
+      'running',
+      'pending',
+      'pending',
+    ]);
     const firstLog = o.store.readText('trials/t000/log.csv');
 
     const resumed = await runSweep({ ...o, resume: true });
@@ -148,7 +202,8 @@ describe('runSweep resume', () => {
     expect(o.store.readText('trials/t000/log.csv')).toBe(firstLog); // not rerun
     const log = readCsv(o.store.readText('trials/t001/log.csv')!);
     expect(log.map((r) => Number(r['step']))).toEqual([5, 10, 15, 20, 25, 30]);
-    const pick = (r: readonly TrialRecord[]) => r.map((t) => [t.bestValLoss, t.finalValLoss, t.curve.map((p) => p.valLoss), t.steps]);
+    const pick = (r: readonly TrialRecord[]) =>
+      r.map((t) => [t.bestValLoss, t.finalValLoss, t.curve.map((p) => p.valLoss), t.steps]);
     expect(pick(resumed.records)).toEqual(pick(straight.records));
   });
 });

@@ -16,7 +16,10 @@ import { checkTrialCount, expandTrials, type TrialSpec } from './trials.js';
 /** The sweep cannot start or resume as asked (exit 2 in the app). */
 export class SweepError extends Error {
   override readonly name = 'SweepError';
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }
@@ -25,7 +28,11 @@ export interface SweepProgress {
   readonly total: number;
   readonly counts: Readonly<Record<TrialStatus, number>>;
   readonly running: readonly { readonly id: string; readonly steps: number; readonly totalSteps: number }[];
-  readonly best?: { readonly id: string; readonly value: number; readonly params: Readonly<Record<string, string | number>> };
+  readonly best?: {
+    readonly id: string;
+    readonly value: number;
+    readonly params: Readonly<Record<string, string | number>>;
+  };
   readonly metric: string;
   readonly elapsedSec: number;
   /** Seconds left, NaN before there is a rate. */
@@ -92,10 +99,21 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const paramKeys = spec.space.map((p) => p.key);
   const stored = store.readText('spec.json');
   if (options.resume) {
-    if (stored === null) throw new SweepError('there is no sweep to resume here (spec.json is missing)', 'run without --resume to start it');
-    if (stored !== options.identity) throw new SweepError('the spec or the training text differs from the sweep being resumed (spec.json)', 'resume with the same spec and data, or start a new sweep in another --out directory');
+    if (stored === null)
+      throw new SweepError(
+        'there is no sweep to resume here (spec.json is missing)',
+        'run without --resume to start it',
+      );
+    if (stored !== options.identity)
+      throw new SweepError(
+        'the spec or the training text differs from the sweep being resumed (spec.json)',
+        'resume with the same spec and data, or start a new sweep in another --out directory',
+      );
   } else if (stored !== null) {
-    throw new SweepError('the output directory already holds a sweep (spec.json)', 'add --resume to continue it, or choose another --out directory');
+    throw new SweepError(
+      'the output directory already holds a sweep (spec.json)',
+      'add --resume to continue it, or choose another --out directory',
+    );
   }
   options.store.writeAtomic('spec.json', options.identity); // unguarded: nothing has run yet, fail at once
 
@@ -104,7 +122,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   for (const r of records) r.rungs.forEach((v, k) => scheduler?.restore(k, r.id, v));
   // A trial's directory and config.json are made when it starts, not all at once up front.
   const writeConfig = (t: TrialSpec): void => {
-    if (store.readText(trialPath(t.id, 'config.json')) === null) store.writeAtomic(trialPath(t.id, 'config.json'), `${JSON.stringify({ id: t.id, params: t.params, config: t.config }, null, 2)}\n`);
+    if (store.readText(trialPath(t.id, 'config.json')) === null)
+      store.writeAtomic(
+        trialPath(t.id, 'config.json'),
+        `${JSON.stringify({ id: t.id, params: t.params, config: t.config }, null, 2)}\n`,
+      );
   };
 
   const started = clock();
@@ -122,8 +144,14 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     const elapsedSec = (clock() - started) / 1000;
     const rate = (done - doneAtStart) / elapsedSec;
     return {
-      total: records.length, counts, metric: spec.metric, elapsedSec, etaSec: rate > 0 ? (records.length - done) / rate : Number.NaN,
-      running: records.filter((r) => r.status === 'running' && active.has(r.id)).map((r) => ({ id: r.id, steps: r.steps, totalSteps: r.totalSteps })),
+      total: records.length,
+      counts,
+      metric: spec.metric,
+      elapsedSec,
+      etaSec: rate > 0 ? (records.length - done) / rate : Number.NaN,
+      running: records
+        .filter((r) => r.status === 'running' && active.has(r.id))
+        .map((r) => ({ id: r.id, steps: r.steps, totalSteps: r.totalSteps })),
       ...(best ? { best: { id: best.id, value: trialScore(best, spec.metric)!, params: best.params } } : {}),
     };
   };
@@ -157,7 +185,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     options.onProgress?.(progress());
     let sessionStart = clock();
     const wallBefore = record.wallSec;
-    const task: TrialTask = { id: trial.id, config: trial.config, metric: spec.metric, rungSteps, ...(resumeBytes ? { resume: resumeBytes } : {}) };
+    const task: TrialTask = {
+      id: trial.id,
+      config: trial.config,
+      metric: spec.metric,
+      rungSteps,
+      ...(resumeBytes ? { resume: resumeBytes } : {}),
+    };
     const onEvent = (event: TrainingEvent): void => {
       // The trial's clock starts when training does: a queued trial may first wait for a worker.
       if (event.type === 'start') sessionStart = clock();
@@ -200,7 +234,14 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     }
     log.close();
     record.wallSec = wallBefore + (clock() - sessionStart) / 1000;
-    record.status = outcome.status === 'completed' ? 'ok' : outcome.status === 'stopped' ? 'stopped' : outcome.status === 'interrupted' ? 'running' : 'failed';
+    record.status =
+      outcome.status === 'completed'
+        ? 'ok'
+        : outcome.status === 'stopped'
+          ? 'stopped'
+          : outcome.status === 'interrupted'
+            ? 'running'
+            : 'failed';
     if (record.status === 'failed') record.error = outcome.message ?? outcome.status;
     persist();
   };
@@ -268,7 +309,12 @@ function loadRecord(store: SweepStore, trial: TrialSpec): TrialRecord | null {
 }
 
 /** Opens the trial's log, cut back to its last checkpoint when it resumes; resets a fresh start. */
-function openTrial(store: SweepStore, trial: TrialSpec, record: TrialRecord, rungSteps: readonly number[]): { log: LogWriter; resumeBytes?: Uint8Array; startChars: number; writeHeader: boolean } {
+function openTrial(
+  store: SweepStore,
+  trial: TrialSpec,
+  record: TrialRecord,
+  rungSteps: readonly number[],
+): { log: LogWriter; resumeBytes?: Uint8Array; startChars: number; writeHeader: boolean } {
   const logPath = trialPath(trial.id, 'log.csv');
   const bytes = record.status === 'running' ? store.readBytes(trialPath(trial.id, 'last.safetensors')) : null;
   const at = bytes ? checkpointPosition(bytes) : null;

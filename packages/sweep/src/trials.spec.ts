@@ -4,14 +4,33 @@ import { validateSpec } from './spec.js';
 import { expandTrials } from './trials.js';
 
 describe('expandTrials (grid)', () => {
-  const spec = validateSpec({ budget: { steps: 200 }, base: { seqLength: 10 }, space: { hidden: [8, 16, 32], lr: [0.1, 0.01] } });
+  const spec = validateSpec({
+    budget: { steps: 200 },
+    base: { seqLength: 10 },
+    space: { hidden: [8, 16, 32], lr: [0.1, 0.01] },
+  });
 
   it('runs the cartesian product, first setting slowest', () => {
     const trials = expandTrials(spec);
     expect(trials.length).toBe(6);
-    expect(trials.map((t) => [t.params['hidden'], t.params['lr']])).toEqual([[8, 0.1], [8, 0.01], [16, 0.1], [16, 0.01], [32, 0.1], [32, 0.01]]);
+    expect(trials.map((t) => [t.params['hidden'], t.params['lr']])).toEqual([
+      [8, 0.1],
+      [8, 0.01],
+      [16, 0.1],
+      [16, 0.01],
+      [32, 0.1],
+      [32, 0.01],
+    ]);
     expect(trials.map((t) => t.id)).toEqual(['t000', 't001', 't002', 't003', 't004', 't005']);
-    expect(trials[3]!.config).toMatchObject({ hidden: 16, lr: 0.01, seqLength: 10, steps: 200, maxSeconds: 0, evalEvery: 10, sampleEvery: 0 });
+    expect(trials[3]!.config).toMatchObject({
+      hidden: 16,
+      lr: 0.01,
+      seqLength: 10,
+      steps: 200,
+      maxSeconds: 0,
+      evalEvery: 10,
+      sampleEvery: 0,
+    });
   });
 
   it('derives distinct, reproducible seeds, unless the base pins one', () => {
@@ -34,23 +53,40 @@ describe('expandTrials (grid)', () => {
 });
 
 describe('expandTrials (random)', () => {
-  const make = (trials: number, seed = 5) => validateSpec({
-    method: 'random', trials, seed, budget: { steps: 100 },
-    space: { lr: { dist: 'loguniform', min: 0.001, max: 0.1 }, hidden: { dist: 'int', min: 8, max: 12 }, dropout: { dist: 'uniform', min: 0, max: 0.5 }, cell: ['rnn', 'lstm', 'gru'] },
-  });
+  const make = (trials: number, seed = 5) =>
+    validateSpec({
+      method: 'random',
+      trials,
+      seed,
+      budget: { steps: 100 },
+      space: {
+        lr: { dist: 'loguniform', min: 0.001, max: 0.1 },
+        hidden: { dist: 'int', min: 8, max: 12 },
+        dropout: { dist: 'uniform', min: 0, max: 0.5 },
+        cell: ['rnn', 'lstm', 'gru'],
+      },
+    });
 
   it('draws the asked number of trials within bounds', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), (seed) => {
-      const trials = expandTrials(make(20, seed));
-      expect(trials.length).toBe(20);
-      for (const t of trials) {
-        const { lr, hidden, dropout, cell } = t.params as { lr: number; hidden: number; dropout: number; cell: string };
-        expect(lr >= 0.001 && lr <= 0.1).toBe(true);
-        expect(Number.isInteger(hidden) && hidden >= 8 && hidden <= 12).toBe(true);
-        expect(dropout >= 0 && dropout <= 0.5).toBe(true);
-        expect(['rnn', 'lstm', 'gru']).toContain(cell);
-      }
-    }), { numRuns: 30 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), (seed) => {
+        const trials = expandTrials(make(20, seed));
+        expect(trials.length).toBe(20);
+        for (const t of trials) {
+          const { lr, hidden, dropout, cell } = t.params as {
+            lr: number;
+            hidden: number;
+            dropout: number;
+            cell: string;
+          };
+          expect(lr >= 0.001 && lr <= 0.1).toBe(true);
+          expect(Number.isInteger(hidden) && hidden >= 8 && hidden <= 12).toBe(true);
+          expect(dropout >= 0 && dropout <= 0.5).toBe(true);
+          expect(['rnn', 'lstm', 'gru']).toContain(cell);
+        }
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it('is deterministic, seed-dependent, and a longer sweep extends a shorter one', () => {

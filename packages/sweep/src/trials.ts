@@ -32,14 +32,25 @@ export const DEFAULT_MAX_TRIALS = 1000;
 export function checkTrialCount(spec: SweepSpec, max: number = DEFAULT_MAX_TRIALS): void {
   if (spec.trials <= max) return;
   const count = spec.trials > 1e15 ? spec.trials.toExponential(2) : String(spec.trials);
-  const origin = spec.method === 'grid' ? `the grid multiplies out to ${count} trials (${spec.space.map((p) => `${p.key} ${p.spec.dist === 'choice' ? p.spec.values.length : 1}`).join(' × ')})` : `trials is ${count}`;
-  throw new SweepLimitError(`${origin}, more than the limit of ${max}`, spec.method === 'grid' ? 'sweep fewer values, use method: random with a trials count, or raise --max-trials' : 'lower trials, or raise --max-trials');
+  const origin =
+    spec.method === 'grid'
+      ? `the grid multiplies out to ${count} trials (${spec.space.map((p) => `${p.key} ${p.spec.dist === 'choice' ? p.spec.values.length : 1}`).join(' × ')})`
+      : `trials is ${count}`;
+  throw new SweepLimitError(
+    `${origin}, more than the limit of ${max}`,
+    spec.method === 'grid'
+      ? 'sweep fewer values, use method: random with a trials count, or raise --max-trials'
+      : 'lower trials, or raise --max-trials',
+  );
 }
 
 /** A sweep larger than its trial limit (exit 2 in the app). */
 export class SweepLimitError extends Error {
   override readonly name = 'SweepLimitError';
-  constructor(message: string, readonly hint: string) {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
     super(message);
   }
 }
@@ -61,11 +72,18 @@ function trialConfig(spec: SweepSpec, params: Record<string, ParamValue>, seed: 
   const seqLength = (merged['seqLength'] as number | undefined) ?? 25;
   const batchSize = (merged['batchSize'] as number | undefined) ?? 1;
   const { kind, value } = spec.budget;
-  const steps = kind === 'steps' ? value : kind === 'chars' ? Math.max(1, Math.ceil(value / (seqLength * batchSize))) : UNBOUNDED_STEPS;
+  const steps =
+    kind === 'steps'
+      ? value
+      : kind === 'chars'
+        ? Math.max(1, Math.ceil(value / (seqLength * batchSize)))
+        : UNBOUNDED_STEPS;
   merged['steps'] = steps;
   merged['maxSeconds'] = kind === 'seconds' ? value : 0;
-  if (merged['evalEvery'] === undefined) merged['evalEvery'] = kind === 'seconds' ? 100 : Math.max(1, Math.floor(steps / EVALS_PER_TRIAL));
-  if (merged['logEvery'] === undefined && kind !== 'seconds') merged['logEvery'] = Math.max(1, Math.min(100, Math.floor(steps / 50)));
+  if (merged['evalEvery'] === undefined)
+    merged['evalEvery'] = kind === 'seconds' ? 100 : Math.max(1, Math.floor(steps / EVALS_PER_TRIAL));
+  if (merged['logEvery'] === undefined && kind !== 'seconds')
+    merged['logEvery'] = Math.max(1, Math.min(100, Math.floor(steps / 50)));
   return resolveTrainConfig(merged as Partial<TrainConfig>);
 }
 

@@ -30,7 +30,9 @@ describe('dtype', () => {
   });
 
   it('allocate rejects negative, fractional and non-finite lengths', () => {
-    expect(() => allocate('f32', -1)).toThrow(new RangeError('allocate: length must be a non-negative integer, got -1'));
+    expect(() => allocate('f32', -1)).toThrow(
+      new RangeError('allocate: length must be a non-negative integer, got -1'),
+    );
     expect(() => allocate('f64', 2.5)).toThrow(RangeError);
     expect(() => allocate('f64', Number.NaN)).toThrow(RangeError);
     expect(() => allocate('f64', Number.POSITIVE_INFINITY)).toThrow(RangeError);

@@ -8,8 +8,16 @@ export { completeKernels } from './kernels/complete.js';
 export { referenceKernels } from './kernels/reference.js';
 export { DEFAULT_NATIVE_MIN_WORK, loadWasmKernels, type WasmKernelsOptions } from './kernels/wasm/wasm-kernels.js';
 export {
-  KERNEL_PREFERENCES, selectKernels, type KernelPreference, type KernelSelection, type SelectKernelsOptions,
+  KERNEL_PREFERENCES,
+  selectKernels,
+  type KernelPreference,
+  type KernelSelection,
+  type SelectKernelsOptions,
 } from './kernels/wasm/select-kernels.js';
 export {
-  DEFAULT_MIN_SPLIT_WORK, createThreadedWasmKernels, type SpawnWorker, type ThreadedKernelsOptions, type WorkerLike,
+  DEFAULT_MIN_SPLIT_WORK,
+  createThreadedWasmKernels,
+  type SpawnWorker,
+  type ThreadedKernelsOptions,
+  type WorkerLike,
 } from './kernels/wasm/threaded-kernels.js';

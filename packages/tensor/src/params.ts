@@ -23,11 +23,15 @@ export class ParamRegistry {
     if (this.byName.has(name)) throw new RangeError(`ParamRegistry.add: name must be unique, got "${name}" twice`);
     // Optimizer state and checkpoints use the registry's dtype for every parameter.
     if (!isFloatArray(value) || !isFloatArray(grad) || dtypeOf(value) !== this.dtype || dtypeOf(grad) !== this.dtype) {
-      throw new TypeError(`ParamRegistry.add: ${name} value and grad must be ${this.dtype} arrays, got ${describe(value)} and ${describe(grad)}`);
+      throw new TypeError(
+        `ParamRegistry.add: ${name} value and grad must be ${this.dtype} arrays, got ${describe(value)} and ${describe(grad)}`,
+      );
     }
     const size = sizeOf(shape);
     if (value.length !== size || grad.length !== size) {
-      throw new RangeError(`ParamRegistry.add: ${name} value and grad must have ${size} entries for ${formatShape(shape)}, got ${value.length} and ${grad.length}`);
+      throw new RangeError(
+        `ParamRegistry.add: ${name} value and grad must have ${size} entries for ${formatShape(shape)}, got ${value.length} and ${grad.length}`,
+      );
     }
     const param: Param = { name, shape: [...shape], value, grad };
     this.byName.set(name, param);

@@ -94,7 +94,9 @@ export class Prng {
   setState(state: { words: readonly number[]; spareNormal: number | null }): void {
     const [a, b, c, d] = state.words;
     if (state.words.length !== 4 || [a, b, c, d].some((w) => !Number.isInteger(w) || w! < 0 || w! > 0xffffffff)) {
-      throw new RangeError(`Prng.setState: words must be four 32-bit unsigned integers, got ${JSON.stringify(state.words)}`);
+      throw new RangeError(
+        `Prng.setState: words must be four 32-bit unsigned integers, got ${JSON.stringify(state.words)}`,
+      );
     }
     // All zeros is xoshiro's fixed point: the stream would be 0 forever.
     if ((a! | b! | c! | d!) === 0) {

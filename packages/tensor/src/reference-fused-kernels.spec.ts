@@ -10,12 +10,20 @@ import { Prng } from './prng.js';
 const f64 = (values: number[]): Float64Array => Float64Array.from(values);
 
 /** |a − e| ≤ atol + rtol·|e| for every entry, with the first failing index named. */
-function expectAllClose(got: ArrayLike<number>, expected: ArrayLike<number>, atol: number, rtol: number, what: string): void {
+function expectAllClose(
+  got: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  atol: number,
+  rtol: number,
+  what: string,
+): void {
   expect(got.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     const bound = atol + rtol * Math.abs(expected[i]!);
     if (!(Math.abs(got[i]! - expected[i]!) <= bound)) {
-      expect.fail(`${what}[${i}]: got ${got[i]}, expected ${expected[i]} (|diff| ${Math.abs(got[i]! - expected[i]!)} > ${bound})`);
+      expect.fail(
+        `${what}[${i}]: got ${got[i]}, expected ${expected[i]} (|diff| ${Math.abs(got[i]! - expected[i]!)} > ${bound})`,
+      );
     }
   }
 }
@@ -72,7 +80,13 @@ describe('the LSTM step', () => {
     const [i, f, g, o] = [sigmoid(0.3), sigmoid(-0.2), Math.tanh(0.7), sigmoid(1.1)];
     const cNew = f * 0.4 + i * g;
     expectAllClose(gates, [i, f, g, o], EXACT.atol, EXACT.rtol, 'activations');
-    expectAllClose([c[1]!, tanhC[0]!, h[0]!], [cNew, Math.tanh(cNew), o * Math.tanh(cNew)], EXACT.atol, EXACT.rtol, 'c, tanh c, h');
+    expectAllClose(
+      [c[1]!, tanhC[0]!, h[0]!],
+      [cNew, Math.tanh(cNew), o * Math.tanh(cNew)],
+      EXACT.atol,
+      EXACT.rtol,
+      'c, tanh c, h',
+    );
   });
 
   it('backward: the pre-activation and cell-carry gradients are the central differences of the forward', () => {
@@ -101,8 +115,20 @@ describe('the LSTM step', () => {
     const dGates = new Float64Array(rows * 4 * H);
     const dc = f64(dcIn);
     K.lstmBackward(rows, H, gates, 0, f64(cPrev), 0, tanhC, 0, f64(dOut), 0, f64(dhIn), dc, dGates, 0);
-    expectAllClose(dGates, centralDifferences(pre, (p) => loss(p, cPrev)), 1e-9, 1e-6, 'dGates');
-    expectAllClose(dc, centralDifferences(cPrev, (cp) => loss(pre, cp)), 1e-9, 1e-6, 'dcCarry');
+    expectAllClose(
+      dGates,
+      centralDifferences(pre, (p) => loss(p, cPrev)),
+      1e-9,
+      1e-6,
+      'dGates',
+    );
+    expectAllClose(
+      dc,
+      centralDifferences(cPrev, (cp) => loss(pre, cp)),
+      1e-9,
+      1e-6,
+      'dcCarry',
+    );
   });
 });
 
@@ -132,7 +158,21 @@ describe('the GRU step', () => {
     // dHw through W_hh itself, so the carry returned is only the direct z·dh path).
     const loss = (x: number[], hp: number[], prev: number[]): number => {
       const h = new Float64Array(rows * H);
-      K.gruForward(rows, H, f64(x), 0, f64(hp), new Float64Array(rows * 3 * H), 0, new Float64Array(rows * H), 0, f64(prev), 0, h, 0);
+      K.gruForward(
+        rows,
+        H,
+        f64(x),
+        0,
+        f64(hp),
+        new Float64Array(rows * 3 * H),
+        0,
+        new Float64Array(rows * H),
+        0,
+        f64(prev),
+        0,
+        h,
+        0,
+      );
       return h.reduce((sum, v, j) => sum + (dOut[j]! + dhIn[j]!) * v, 0);
     };
     const gates = new Float64Array(rows * 3 * H);
@@ -142,9 +182,27 @@ describe('the GRU step', () => {
     const dHw = new Float64Array(rows * 3 * H);
     const dh = f64(dhIn);
     K.gruBackward(rows, H, gates, 0, f64(hPrev), 0, hn, 0, f64(dOut), 0, dh, dXw, 0, dHw, 0);
-    expectAllClose(dXw, centralDifferences(xw, (x) => loss(x, hProj, hPrev)), 1e-9, 1e-6, 'dXw');
-    expectAllClose(dHw, centralDifferences(hProj, (hp) => loss(xw, hp, hPrev)), 1e-9, 1e-6, 'dHw');
-    expectAllClose(dh, centralDifferences(hPrev, (prev) => loss(xw, hProj, prev)), 1e-9, 1e-6, 'dhCarry');
+    expectAllClose(
+      dXw,
+      centralDifferences(xw, (x) => loss(x, hProj, hPrev)),
+      1e-9,
+      1e-6,
+      'dXw',
+    );
+    expectAllClose(
+      dHw,
+      centralDifferences(hProj, (hp) => loss(xw, hp, hPrev)),
+      1e-9,
+      1e-6,
+      'dHw',
+    );
+    expectAllClose(
+      dh,
+      centralDifferences(hPrev, (prev) => loss(xw, hProj, prev)),
+      1e-9,
+      1e-6,
+      'dhCarry',
+    );
   });
 });
 

@@ -59,9 +59,19 @@ const TOL: Record<Dtype, { atol: number; rtol: number }> = {
 const transpose = (m: number[][]): number[][] => m[0]!.map((_, j) => m.map((row) => row[j]!));
 
 // A [2,3], B [3,2], A·B [2,2] worked out by hand.
-const A = [[1, 2, 3], [4, 5, 6]];
-const B = [[7, 8], [9, 10], [11, 12]];
-const AB = [[58, 64], [139, 154]];
+const A = [
+  [1, 2, 3],
+  [4, 5, 6],
+];
+const B = [
+  [7, 8],
+  [9, 10],
+  [11, 12],
+];
+const AB = [
+  [58, 64],
+  [139, 154],
+];
 
 for (const dtype of DTYPES) {
   describe(`referenceKernels (${dtype})`, () => {
@@ -82,10 +92,22 @@ for (const dtype of DTYPES) {
             const ldb = bStored[0]!.length + 1;
             const a = embed(dtype, aStored, 3, lda, Number.NaN);
             const b = embed(dtype, bStored, 1, ldb, Number.NaN);
-            const c = embed(dtype, [[1, 1], [1, 1]], 2, 3, SENTINEL);
+            const c = embed(
+              dtype,
+              [
+                [1, 1],
+                [1, 1],
+              ],
+              2,
+              3,
+              SENTINEL,
+            );
             K.gemm(transA, transB, 2, 2, 3, 2, a, 3, lda, b, 1, ldb, 0.5, c, 2, 3);
             // C = 2·AB + 0.5·1
-            expect(extract(c, 2, 2, 2, 3, SENTINEL)).toEqual([[116.5, 128.5], [278.5, 308.5]]);
+            expect(extract(c, 2, 2, 2, 3, SENTINEL)).toEqual([
+              [116.5, 128.5],
+              [278.5, 308.5],
+            ]);
           });
         }
       }
@@ -93,7 +115,16 @@ for (const dtype of DTYPES) {
       it('beta = 0 ignores NaN garbage in C', () => {
         const a = embed(dtype, A, 0, 3, Number.NaN);
         const b = embed(dtype, B, 0, 2, Number.NaN);
-        const c = embed(dtype, [[Number.NaN, Number.NaN], [Number.NaN, Number.NaN]], 1, 2, SENTINEL);
+        const c = embed(
+          dtype,
+          [
+            [Number.NaN, Number.NaN],
+            [Number.NaN, Number.NaN],
+          ],
+          1,
+          2,
+          SENTINEL,
+        );
         K.gemm(false, false, 2, 2, 3, 1, a, 0, 3, b, 0, 2, 0, c, 1, 2);
         expect(extract(c, 2, 2, 1, 2, SENTINEL)).toEqual(AB);
       });
@@ -101,16 +132,40 @@ for (const dtype of DTYPES) {
       it('beta = 1 accumulates into C', () => {
         const a = embed(dtype, A, 0, 3, Number.NaN);
         const b = embed(dtype, B, 0, 2, Number.NaN);
-        const c = embed(dtype, [[1, 2], [3, 4]], 0, 2, SENTINEL);
+        const c = embed(
+          dtype,
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          0,
+          2,
+          SENTINEL,
+        );
         K.gemm(false, false, 2, 2, 3, -1, a, 0, 3, b, 0, 2, 1, c, 0, 2);
-        expect(extract(c, 2, 2, 0, 2, SENTINEL)).toEqual([[-57, -62], [-136, -150]]);
+        expect(extract(c, 2, 2, 0, 2, SENTINEL)).toEqual([
+          [-57, -62],
+          [-136, -150],
+        ]);
       });
 
       it('k = 0 scales C by beta (and beta = 0 zeroes it even when it held NaN)', () => {
         const empty = embed(dtype, [[]], 0, 0, Number.NaN);
-        const c = embed(dtype, [[2, 4], [6, 8]], 0, 2, SENTINEL);
+        const c = embed(
+          dtype,
+          [
+            [2, 4],
+            [6, 8],
+          ],
+          0,
+          2,
+          SENTINEL,
+        );
         K.gemm(false, false, 2, 2, 0, 1, empty, 0, 0, empty, 0, 2, 0.5, c, 0, 2);
-        expect(extract(c, 2, 2, 0, 2, SENTINEL)).toEqual([[1, 2], [3, 4]]);
+        expect(extract(c, 2, 2, 0, 2, SENTINEL)).toEqual([
+          [1, 2],
+          [3, 4],
+        ]);
         const nan = embed(dtype, [[Number.NaN, Number.NaN]], 0, 2, SENTINEL);
         K.gemm(false, false, 1, 2, 0, 1, empty, 0, 0, empty, 0, 2, 0, nan, 0, 2);
         expect(extract(nan, 1, 2, 0, 2, SENTINEL)).toEqual([[0, 0]]);
@@ -158,11 +213,23 @@ for (const dtype of DTYPES) {
 
     describe('ger', () => {
       it('A += alpha·x·yᵀ with offsets and a padded leading dimension', () => {
-        const a = embed(dtype, [[1, 1, 1], [1, 1, 1]], 2, 4, SENTINEL);
+        const a = embed(
+          dtype,
+          [
+            [1, 1, 1],
+            [1, 1, 1],
+          ],
+          2,
+          4,
+          SENTINEL,
+        );
         const x = vector(dtype, [1, 2], 1, Number.NaN);
         const y = vector(dtype, [3, 4, 5], 2, Number.NaN);
         K.ger(2, 3, 0.5, x, 1, y, 2, a, 2, 4);
-        expect(extract(a, 2, 3, 2, 4, SENTINEL)).toEqual([[2.5, 3, 3.5], [4, 5, 6]]);
+        expect(extract(a, 2, 3, 2, 4, SENTINEL)).toEqual([
+          [2.5, 3, 3.5],
+          [4, 5, 6],
+        ]);
       });
     });
 
@@ -171,10 +238,18 @@ for (const dtype of DTYPES) {
         const x = vector(dtype, [0, 1, -1], 1, Number.NaN);
         const out = vector(dtype, [Number.NaN, Number.NaN, Number.NaN], 2, SENTINEL);
         K.tanh(3, x, 1, out, 2);
-        readVector(out, 3, 2, SENTINEL).forEach((v, i) => expectClose(v, Math.tanh([0, 1, -1][i]!), TOL[dtype].atol, TOL[dtype].rtol, `tanh[${i}]`));
+        readVector(out, 3, 2, SENTINEL).forEach((v, i) =>
+          expectClose(v, Math.tanh([0, 1, -1][i]!), TOL[dtype].atol, TOL[dtype].rtol, `tanh[${i}]`),
+        );
         K.sigmoid(3, x, 1, out, 2);
         readVector(out, 3, 2, SENTINEL).forEach((v, i) =>
-          expectClose(v, [0.5, 1 / (1 + Math.exp(-1)), 1 / (1 + Math.exp(1))][i]!, TOL[dtype].atol, TOL[dtype].rtol, `sigmoid[${i}]`),
+          expectClose(
+            v,
+            [0.5, 1 / (1 + Math.exp(-1)), 1 / (1 + Math.exp(1))][i]!,
+            TOL[dtype].atol,
+            TOL[dtype].rtol,
+            `sigmoid[${i}]`,
+          ),
         );
       });
 
@@ -210,13 +285,21 @@ for (const dtype of DTYPES) {
       function check(got: number[][], loss: number): void {
         const { atol, rtol } = TOL[dtype];
         expectClose(loss, expectedLoss, atol, rtol, 'loss');
-        got.forEach((row, r) => row.forEach((g, j) => expectClose(g, expectedGrad[r]![j]!, atol, rtol, `dLogits[${r}][${j}]`)));
+        got.forEach((row, r) =>
+          row.forEach((g, j) => expectClose(g, expectedGrad[r]![j]!, atol, rtol, `dLogits[${r}][${j}]`)),
+        );
       }
 
       it('returns Σ −ln softmax[target] (unscaled) and writes scale·(softmax − onehot), with offsets', () => {
         const logits = embed(dtype, logitRows, 2, 3, Number.NaN);
         const targets = new Int32Array([9, 9, 9, ...targetValues]);
-        const dLogits = embed(dtype, logitRows.map((row) => row.map(() => Number.NaN)), 1, 3, SENTINEL);
+        const dLogits = embed(
+          dtype,
+          logitRows.map((row) => row.map(() => Number.NaN)),
+          1,
+          3,
+          SENTINEL,
+        );
         const loss = K.softmaxCrossEntropy(4, 3, logits, 2, targets, 3, scale, dLogits, 1);
         check(extract(dLogits, 4, 3, 1, 3, SENTINEL), loss);
       });
@@ -228,10 +311,31 @@ for (const dtype of DTYPES) {
       });
 
       it('an all-padded batch has zero loss and zero gradient', () => {
-        const logits = embed(dtype, [[1, 2], [3, 4]], 0, 2, SENTINEL);
-        const dLogits = embed(dtype, [[Number.NaN, Number.NaN], [Number.NaN, Number.NaN]], 0, 2, SENTINEL);
+        const logits = embed(
+          dtype,
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          0,
+          2,
+          SENTINEL,
+        );
+        const dLogits = embed(
+          dtype,
+          [
+            [Number.NaN, Number.NaN],
+            [Number.NaN, Number.NaN],
+          ],
+          0,
+          2,
+          SENTINEL,
+        );
         expect(K.softmaxCrossEntropy(2, 2, logits, 0, new Int32Array([-1, -1]), 0, 1, dLogits, 0)).toBe(0);
-        expect(extract(dLogits, 2, 2, 0, 2, SENTINEL)).toEqual([[0, 0], [0, 0]]);
+        expect(extract(dLogits, 2, 2, 0, 2, SENTINEL)).toEqual([
+          [0, 0],
+          [0, 0],
+        ]);
       });
     });
   });
@@ -243,7 +347,16 @@ describe('the padding checks themselves', () => {
     c[0] = 5;
     expect(() => extract(c, 1, 2, 1, 3, SENTINEL)).toThrow(/padding \[0\] was written: 5/);
     // A wrong leading dimension (3 instead of 4) reads NaN padding and writes outside the matrix.
-    const a = embed('f64', [[1, 1, 1], [1, 1, 1]], 0, 4, Number.NaN);
+    const a = embed(
+      'f64',
+      [
+        [1, 1, 1],
+        [1, 1, 1],
+      ],
+      0,
+      4,
+      Number.NaN,
+    );
     const x = vector('f64', [1, 1, 1], 0, Number.NaN);
     const y = vector('f64', [0, 0], 0, SENTINEL);
     K.gemv(false, 2, 3, 1, a, 0, 3, x, 0, 0, y, 0);

@@ -13,7 +13,9 @@ describe('sizeOf', () => {
   });
 
   it('rejects negative, fractional and non-finite dimensions', () => {
-    expect(() => sizeOf([2, -1])).toThrow(new RangeError('sizeOf: dimensions must be non-negative integers, got [2,-1]'));
+    expect(() => sizeOf([2, -1])).toThrow(
+      new RangeError('sizeOf: dimensions must be non-negative integers, got [2,-1]'),
+    );
     expect(() => sizeOf([1.5])).toThrow(RangeError);
     expect(() => sizeOf([Number.NaN])).toThrow(RangeError);
     expect(() => sizeOf([Number.POSITIVE_INFINITY])).toThrow(RangeError);

@@ -62,7 +62,9 @@ export type TrainingMetadata = z.infer<typeof TrainingSchema>;
 
 export function parseFormat(value: string | undefined): void {
   if (value !== undefined && value !== CHECKPOINT_FORMAT) {
-    throw new MetadataError(`metadata "format" must be ${CHECKPOINT_FORMAT} (the version this charrnn reads), got ${JSON.stringify(value.slice(0, 40))}`);
+    throw new MetadataError(
+      `metadata "format" must be ${CHECKPOINT_FORMAT} (the version this charrnn reads), got ${JSON.stringify(value.slice(0, 40))}`,
+    );
   }
 }
 
@@ -78,9 +80,11 @@ export function parseDataReference(text: string): DataReference {
 export function parseStoredConfig(text: string): Partial<TrainConfig> {
   const raw = withSchema('config', text, z.record(z.string(), z.unknown()));
   for (const [key, value] of Object.entries(raw)) {
-    if (!(key in CONFIG_RULES)) throw new MetadataError(`metadata "config" has an unknown setting ${JSON.stringify(key.slice(0, 40))}`);
+    if (!(key in CONFIG_RULES))
+      throw new MetadataError(`metadata "config" has an unknown setting ${JSON.stringify(key.slice(0, 40))}`);
     const problem = checkConfigValue(key as keyof TrainConfig, value);
-    if (problem) throw new MetadataError(`metadata "config" ${key} ${problem}, got ${JSON.stringify(value)?.slice(0, 40)}`);
+    if (problem)
+      throw new MetadataError(`metadata "config" ${key} ${problem}, got ${JSON.stringify(value)?.slice(0, 40)}`);
   }
   return raw as Partial<TrainConfig>;
 }

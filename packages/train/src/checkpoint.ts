@@ -4,14 +4,42 @@
 // (`optim.*`), carried hidden state (`state.*`), step, data pointers, PRNG states — is optional and
 // only needed to resume. Any file with just the model tensors and those two keys loads.
 
-import { encodeSafetensors, readSafetensorsLayout, SafetensorsError, tensorFromBytes, type SafetensorsEntry, type SafetensorsLayout, type SafetensorsTensor } from '@charrnn/safetensors';
+import {
+  encodeSafetensors,
+  readSafetensorsLayout,
+  SafetensorsError,
+  tensorFromBytes,
+  type SafetensorsEntry,
+  type SafetensorsLayout,
+  type SafetensorsTensor,
+} from '@charrnn/safetensors';
 import { formatShape, type Dtype, type FloatArray, type Kernels, type PrngState } from '@charrnn/tensor';
 import { Vocabulary } from '@charrnn/corpus';
-import { CELL_NAMES, CharRnnModel, DECODER_BIAS, DECODER_WEIGHT, cellForGateCount, gateCount, isCellName, layerParamNames, type CellName, type ModelConfig, type RecurrentState } from '@charrnn/model';
+import {
+  CELL_NAMES,
+  CharRnnModel,
+  DECODER_BIAS,
+  DECODER_WEIGHT,
+  cellForGateCount,
+  gateCount,
+  isCellName,
+  layerParamNames,
+  type CellName,
+  type ModelConfig,
+  type RecurrentState,
+} from '@charrnn/model';
 import type { LrScheduleState, Optimizer, StateTensorInput } from '@charrnn/optim';
 import type { WindowStreamState } from '@charrnn/corpus';
 import { resolveTrainConfig, type TrainConfig } from './config.js';
-import { CHECKPOINT_FORMAT, MetadataError, parseDataReference, parseFormat, parseStoredConfig, parseTraining, type DataReference } from './checkpoint-metadata.js';
+import {
+  CHECKPOINT_FORMAT,
+  MetadataError,
+  parseDataReference,
+  parseFormat,
+  parseStoredConfig,
+  parseTraining,
+  type DataReference,
+} from './checkpoint-metadata.js';
 
 /** A checkpoint that cannot be used, with a message that says why. */
 export class CheckpointError extends Error {
@@ -69,10 +97,15 @@ export function encodeCheckpoint(input: EncodeCheckpointInput): Uint8Array {
   const dtype = model.config.dtype === 'f32' ? 'F32' : 'F64';
   const tensors = new Map<string, SafetensorsTensor>();
   const put = (name: string, shape: readonly number[], data: FloatArray): void => {
-    tensors.set(name, { dtype, shape: [...shape], data: data instanceof Float32Array ? Float32Array.from(data) : Float64Array.from(data) } as SafetensorsTensor);
+    tensors.set(name, {
+      dtype,
+      shape: [...shape],
+      data: data instanceof Float32Array ? Float32Array.from(data) : Float64Array.from(data),
+    } as SafetensorsTensor);
   };
   for (const p of model.params.list) put(p.name, p.shape, p.value);
-  if (input.optimizer) for (const [name, t] of Object.entries(input.optimizer.stateTensors())) put(name, t.shape, t.data);
+  if (input.optimizer)
+    for (const [name, t] of Object.entries(input.optimizer.stateTensors())) put(name, t.shape, t.data);
   if (input.state) {
     const H = model.config.hiddenSize;
     input.state.h.forEach((h, k) => put(`state.h_l${k}`, [input.state!.batch, H], h));
@@ -137,7 +170,11 @@ export function decodeCheckpointFrom(source: CheckpointSource): Checkpoint {
   }
   const vocab = parseVocab(metadata['vocab']);
   const model = inferModelConfig(table, metadata, vocab.size);
-  const modelNames = new Set([...Array.from({ length: model.layers }, (_, k) => Object.values(layerParamNames(k))).flat(), DECODER_WEIGHT, DECODER_BIAS]);
+  const modelNames = new Set([
+    ...Array.from({ length: model.layers }, (_, k) => Object.values(layerParamNames(k))).flat(),
+    DECODER_WEIGHT,
+    DECODER_BIAS,
+  ]);
   const tensors = new Map<string, SafetensorsTensor>();
   for (const entry of source.layout.entries) {
     if (!isCheckpointTensor(entry.name, modelNames)) continue;
@@ -145,13 +182,22 @@ export function decodeCheckpointFrom(source: CheckpointSource): Checkpoint {
     try {
       tensor = tensorFromBytes(entry, source.read(entry));
     } catch (error) {
-      if (error instanceof SafetensorsError) throw new CheckpointError(`not a valid safetensors file: ${error.message}`);
+      if (error instanceof SafetensorsError)
+        throw new CheckpointError(`not a valid safetensors file: ${error.message}`);
       throw error;
     }
     requireFinite(entry.name, tensor);
     tensors.set(entry.name, tensor);
   }
-  return { model, vocab, tensors, metadata, ...(config ? { config } : {}), ...(training ? { training } : {}), ...(data ? { data } : {}) };
+  return {
+    model,
+    vocab,
+    tensors,
+    metadata,
+    ...(config ? { config } : {}),
+    ...(training ? { training } : {}),
+    ...(data ? { data } : {}),
+  };
 }
 
 /** A NaN or infinite weight makes every prediction NaN: refuse it where it is, not at the output. */
@@ -161,13 +207,16 @@ function requireFinite(name: string, tensor: SafetensorsTensor): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v - v !== 0) {
-      throw new CheckpointError(`tensor "${name}" has a non-finite value (${v}) at entry ${i} of ${values.length}; the run that wrote it had diverged`);
+      throw new CheckpointError(
+        `tensor "${name}" has a non-finite value (${v}) at entry ${i} of ${values.length}; the run that wrote it had diverged`,
+      );
     }
   }
 }
 
 function parseVocab(text: string | undefined): Vocabulary {
-  if (text === undefined) throw new CheckpointError('metadata must have "vocab" (a JSON array of one-character strings), got none');
+  if (text === undefined)
+    throw new CheckpointError('metadata must have "vocab" (a JSON array of one-character strings), got none');
   try {
     return Vocabulary.fromJSON(JSON.parse(text));
   } catch (error) {
@@ -176,25 +225,44 @@ function parseVocab(text: string | undefined): Vocabulary {
 }
 
 /** Sizes come from the tensor shapes: V and H from decoder.weight, depth from the rnn.*_l{k} names. */
-function inferModelConfig(tensors: ReadonlyMap<string, TensorInfo>, metadata: Record<string, string>, vocabSize: number): ModelConfig {
+function inferModelConfig(
+  tensors: ReadonlyMap<string, TensorInfo>,
+  metadata: Record<string, string>,
+  vocabSize: number,
+): ModelConfig {
   const decoder = requireTensor(tensors, DECODER_WEIGHT);
-  if (decoder.shape.length !== 2) throw new CheckpointError(`${DECODER_WEIGHT} must be 2-d [V, H], got ${formatShape(decoder.shape)}`);
+  if (decoder.shape.length !== 2)
+    throw new CheckpointError(`${DECODER_WEIGHT} must be 2-d [V, H], got ${formatShape(decoder.shape)}`);
   const [V, H] = decoder.shape as [number, number];
-  if (V !== vocabSize) throw new CheckpointError(`${DECODER_WEIGHT} must have one row per vocabulary character (${vocabSize}), got ${formatShape(decoder.shape)}`);
-  const dtype: Dtype = decoder.dtype === 'F64' ? 'f64' : decoder.dtype === 'F32' ? 'f32' : failDtype(DECODER_WEIGHT, decoder.dtype);
+  if (V !== vocabSize)
+    throw new CheckpointError(
+      `${DECODER_WEIGHT} must have one row per vocabulary character (${vocabSize}), got ${formatShape(decoder.shape)}`,
+    );
+  const dtype: Dtype =
+    decoder.dtype === 'F64' ? 'f64' : decoder.dtype === 'F32' ? 'f32' : failDtype(DECODER_WEIGHT, decoder.dtype);
   let layers = 0;
   while (tensors.has(layerParamNames(layers).weightIh)) layers++;
   if (layers === 0) throw new CheckpointError(`checkpoint must have tensor "${layerParamNames(0).weightIh}", got none`);
   const cell = inferCell(metadata['cell'], requireTensor(tensors, layerParamNames(0).weightHh).shape, H);
   const dropout = Number(metadata['dropout'] ?? 0);
-  const model: ModelConfig = { cell, vocabSize: V, hiddenSize: H, layers, dropout: dropout >= 0 && dropout < 1 ? dropout : 0, dtype };
+  const model: ModelConfig = {
+    cell,
+    vocabSize: V,
+    hiddenSize: H,
+    layers,
+    dropout: dropout >= 0 && dropout < 1 ? dropout : 0,
+    dtype,
+  };
   const G = gateCount(cell);
   const expect = (name: string, shape: number[]): void => {
     const t = requireTensor(tensors, name);
     if (formatShape(t.shape) !== formatShape(shape)) {
-      throw new CheckpointError(`tensor "${name}" must have shape ${formatShape(shape)} for a ${cell} with V=${V}, H=${H}, got ${formatShape(t.shape)}`);
+      throw new CheckpointError(
+        `tensor "${name}" must have shape ${formatShape(shape)} for a ${cell} with V=${V}, H=${H}, got ${formatShape(t.shape)}`,
+      );
     }
-    if (t.dtype !== decoder.dtype) throw new CheckpointError(`tensor "${name}" must be ${decoder.dtype} like ${DECODER_WEIGHT}, got ${t.dtype}`);
+    if (t.dtype !== decoder.dtype)
+      throw new CheckpointError(`tensor "${name}" must be ${decoder.dtype} like ${DECODER_WEIGHT}, got ${t.dtype}`);
   };
   for (let k = 0; k < layers; k++) {
     const names = layerParamNames(k);
@@ -209,12 +277,17 @@ function inferModelConfig(tensors: ReadonlyMap<string, TensorInfo>, metadata: Re
 
 function inferCell(stored: string | undefined, weightHhShape: readonly number[], H: number): CellName {
   if (stored !== undefined) {
-    if (!isCellName(stored)) throw new CheckpointError(`metadata "cell" must be one of ${CELL_NAMES.join(', ')}, got ${JSON.stringify(stored)}`);
+    if (!isCellName(stored))
+      throw new CheckpointError(
+        `metadata "cell" must be one of ${CELL_NAMES.join(', ')}, got ${JSON.stringify(stored)}`,
+      );
     return stored;
   }
   const cell = cellForGateCount((weightHhShape[0] ?? 0) / H);
   if (cell) return cell.name;
-  throw new CheckpointError(`metadata must have "cell" (${CELL_NAMES.join(', ')}), got none, and ${layerParamNames(0).weightHh} ${formatShape(weightHhShape)} does not tell`);
+  throw new CheckpointError(
+    `metadata must have "cell" (${CELL_NAMES.join(', ')}), got none, and ${layerParamNames(0).weightHh} ${formatShape(weightHhShape)} does not tell`,
+  );
 }
 
 function failDtype(name: string, dtype: string): never {
@@ -257,7 +330,10 @@ export function loadWeights(model: CharRnnModel, checkpoint: Checkpoint): void {
 
 /** Restores optimizer slots and the carried hidden state for --resume. */
 export function loadTrainingState(checkpoint: Checkpoint, optimizer: Optimizer, state: RecurrentState): void {
-  if (!checkpoint.training) throw new CheckpointError('checkpoint has no training state to resume from (it holds weights only); use --init instead of --resume');
+  if (!checkpoint.training)
+    throw new CheckpointError(
+      'checkpoint has no training state to resume from (it holds weights only); use --init instead of --resume',
+    );
   const inputs = new Map<string, StateTensorInput>();
   for (const [name, t] of checkpoint.tensors) inputs.set(name, { shape: t.shape, data: t.data as FloatArray });
   try {
@@ -268,7 +344,10 @@ export function loadTrainingState(checkpoint: Checkpoint, optimizer: Optimizer, 
   const restore = (prefix: string, arrays: FloatArray[]): void =>
     arrays.forEach((array, k) => {
       const t = requireTensor(checkpoint.tensors, `${prefix}${k}`);
-      if (t.data.length !== array.length) throw new CheckpointError(`tensor "${prefix}${k}" must have ${array.length} entries (batch × hidden), got ${t.data.length}`);
+      if (t.data.length !== array.length)
+        throw new CheckpointError(
+          `tensor "${prefix}${k}" must have ${array.length} entries (batch × hidden), got ${t.data.length}`,
+        );
       array.set(t.data as FloatArray);
     });
   restore('state.h_l', state.h);

@@ -6,7 +6,9 @@ describe('threads', () => {
     expect(DEFAULT_TRAIN_CONFIG.threads).toBe(1);
     expect(CONFIG_RULES.threads).toEqual({ kind: 'int', min: 1, max: 2 });
     expect(resolveTrainConfig({ threads: 2 }).threads).toBe(2);
-    expect(() => resolveTrainConfig({ threads: 3 })).toThrow(new RangeError('TrainConfig: threads must be in [1, 2], got 3'));
+    expect(() => resolveTrainConfig({ threads: 3 })).toThrow(
+      new RangeError('TrainConfig: threads must be in [1, 2], got 3'),
+    );
   });
 
   it('is not a training key: it never changes results, so a resumed run may change it', () => {

@@ -3,7 +3,14 @@
 
 import type { Dtype } from '@charrnn/tensor';
 import { CELL_NAMES, INIT_NAMES, type CellName, type InitName } from '@charrnn/model';
-import { CLIP_KINDS, LR_SCHEDULES, OPTIMIZER_NAMES, type ClipKind, type LrScheduleName, type OptimizerName } from '@charrnn/optim';
+import {
+  CLIP_KINDS,
+  LR_SCHEDULES,
+  OPTIMIZER_NAMES,
+  type ClipKind,
+  type LrScheduleName,
+  type OptimizerName,
+} from '@charrnn/optim';
 
 export interface TrainConfig {
   /** Recurrent cell. */
@@ -114,11 +121,35 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
 
 /** Keys that change what is computed; a resumed run must keep them as the checkpoint has them. */
 export const TRAINING_KEYS = [
-  'cell', 'hidden', 'layers', 'dropout', 'outputDropout', 'weightInit', 'seqLength', 'batchSize', 'optimizer', 'lr', 'momentum',
-  'lrSchedule', 'warmup', 'lrMinFactor', 'lrDecay', 'lrDecayEvery', 'lrPatience', 'weightDecay', 'clipMode', 'clip', 'seed', 'dtype', 'valFraction',
+  'cell',
+  'hidden',
+  'layers',
+  'dropout',
+  'outputDropout',
+  'weightInit',
+  'seqLength',
+  'batchSize',
+  'optimizer',
+  'lr',
+  'momentum',
+  'lrSchedule',
+  'warmup',
+  'lrMinFactor',
+  'lrDecay',
+  'lrDecayEvery',
+  'lrPatience',
+  'weightDecay',
+  'clipMode',
+  'clip',
+  'seed',
+  'dtype',
+  'valFraction',
 ] as const satisfies readonly (keyof TrainConfig)[];
 
-type Rule = { kind: 'int'; min: number; max?: number } | { kind: 'number'; min: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean } | { kind: 'enum'; values: readonly string[] };
+type Rule =
+  | { kind: 'int'; min: number; max?: number }
+  | { kind: 'number'; min: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean }
+  | { kind: 'enum'; values: readonly string[] };
 
 /** The rule each key must satisfy; the CLI and the sweep spec validator report against these. */
 export const CONFIG_RULES: Record<keyof TrainConfig, Rule> = {
@@ -165,10 +196,12 @@ export function checkConfigValue(key: keyof TrainConfig, value: unknown): string
   if (rule.kind === 'enum') {
     return typeof value === 'string' && rule.values.includes(value) ? null : `must be one of ${rule.values.join(', ')}`;
   }
-  if (typeof value !== 'number' || !Number.isFinite(value)) return rule.kind === 'int' ? 'must be an integer' : 'must be a number';
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    return rule.kind === 'int' ? 'must be an integer' : 'must be a number';
   if (rule.kind === 'int' && !Number.isInteger(value)) return 'must be an integer';
   const low = rule.kind === 'number' && rule.exclusiveMin ? value <= rule.min : value < rule.min;
-  const high = rule.max !== undefined && (rule.kind === 'number' && rule.exclusiveMax ? value >= rule.max : value > rule.max);
+  const high =
+    rule.max !== undefined && (rule.kind === 'number' && rule.exclusiveMax ? value >= rule.max : value > rule.max);
   if (low || high) return `must be ${describeRange(rule)}`;
   return null;
 }

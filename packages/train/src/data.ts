@@ -13,12 +13,20 @@ export class DataError extends Error {
   override readonly name = 'DataError';
 }
 
-export function prepareData(text: string, valFraction: number, seqLength: number, batchSize: number, vocab?: Vocabulary): TrainingData {
+export function prepareData(
+  text: string,
+  valFraction: number,
+  seqLength: number,
+  batchSize: number,
+  vocab?: Vocabulary,
+): TrainingData {
   const chosen = vocab ?? Vocabulary.fromText(text);
   const unknown = chosen.findUnknown(text);
   if (unknown.length > 0) {
     const shown = unknown.slice(0, 10).map(formatChar).join(', ');
-    throw new DataError(`the text has ${unknown.length} character(s) outside the checkpoint's vocabulary: ${shown}${unknown.length > 10 ? ', …' : ''}`);
+    throw new DataError(
+      `the text has ${unknown.length} character(s) outside the checkpoint's vocabulary: ${shown}${unknown.length > 10 ? ', …' : ''}`,
+    );
   }
   const { train, val } = splitTrainVal(chosen.encode(text), valFraction);
   const needed = batchSize * (seqLength + 1);

@@ -16,9 +16,14 @@ export class DivergenceWatch {
   private readonly limit: number;
   private run = 0;
 
-  constructor(private readonly rule: DivergenceRule, vocabSize: number) {
+  constructor(
+    private readonly rule: DivergenceRule,
+    vocabSize: number,
+  ) {
     if (!(rule.factor >= 0) || !Number.isInteger(rule.window) || rule.window < 1) {
-      throw new RangeError(`DivergenceWatch: factor must be >= 0 and window a positive integer, got ${rule.factor} and ${rule.window}`);
+      throw new RangeError(
+        `DivergenceWatch: factor must be >= 0 and window a positive integer, got ${rule.factor} and ${rule.window}`,
+      );
     }
     this.limit = rule.factor * Math.log(Math.max(vocabSize, 2));
   }

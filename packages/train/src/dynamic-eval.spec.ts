@@ -36,7 +36,11 @@ describe('dynamicEvaluate', () => {
   });
 
   it('refuses bad options', () => {
-    expect(() => dynamicEvaluate(model(vocab.size), ids, { segmentLength: 0 })).toThrow('dynamicEvaluate: segmentLength must be a positive integer, got 0');
-    expect(() => dynamicEvaluate(model(vocab.size), ids, { lr: -1 })).toThrow('dynamicEvaluate: lr must be a finite number >= 0, got -1');
+    expect(() => dynamicEvaluate(model(vocab.size), ids, { segmentLength: 0 })).toThrow(
+      'dynamicEvaluate: segmentLength must be a positive integer, got 0',
+    );
+    expect(() => dynamicEvaluate(model(vocab.size), ids, { lr: -1 })).toThrow(
+      'dynamicEvaluate: lr must be a finite number >= 0, got -1',
+    );
   });
 });

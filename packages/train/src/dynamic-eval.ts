@@ -23,8 +23,10 @@ export function dynamicEvaluate(model: CharRnnModel, ids: Int32Array, options: D
   const segment = options.segmentLength ?? 20;
   const lr = options.lr ?? 0.01;
   const decay = options.decay ?? 0;
-  if (!Number.isInteger(segment) || segment < 1) throw new RangeError(`dynamicEvaluate: segmentLength must be a positive integer, got ${segment}`);
-  if (!(Number.isFinite(lr) && lr >= 0)) throw new RangeError(`dynamicEvaluate: lr must be a finite number >= 0, got ${lr}`);
+  if (!Number.isInteger(segment) || segment < 1)
+    throw new RangeError(`dynamicEvaluate: segmentLength must be a positive integer, got ${segment}`);
+  if (!(Number.isFinite(lr) && lr >= 0))
+    throw new RangeError(`dynamicEvaluate: lr must be a finite number >= 0, got ${lr}`);
   if (!(decay >= 0 && decay <= 1)) throw new RangeError(`dynamicEvaluate: decay must be in [0, 1], got ${decay}`);
   if (ids.length < 2) throw new RangeError(`dynamicEvaluate: text must have at least 2 characters, got ${ids.length}`);
   const params = model.params.list;
@@ -35,7 +37,13 @@ export function dynamicEvaluate(model: CharRnnModel, ids: Int32Array, options: D
   for (let start = 0; start < predictions; start += segment) {
     const T = Math.min(segment, predictions - start);
     // lossAndGradients scores the segment with the weights as they are, then fills the gradients.
-    total += model.lossAndGradients(ids.subarray(start, start + T), ids.subarray(start + 1, start + T + 1), T, 1, state);
+    total += model.lossAndGradients(
+      ids.subarray(start, start + T),
+      ids.subarray(start + 1, start + T + 1),
+      T,
+      1,
+      state,
+    );
     const step = lr / T;
     params.forEach((p, k) => {
       const value = p.value;

@@ -19,7 +19,16 @@ describe('extendVocabulary', () => {
 
 describe('Trainer with --init on a larger vocabulary', () => {
   it('copies every old weight to its character and leaves the new ones freshly initialized', async () => {
-    const config = resolveTrainConfig({ cell: 'lstm', layers: 2, hidden: 8, seqLength: 6, steps: 5, evalEvery: 0, sampleEvery: 0, dtype: 'f64' });
+    const config = resolveTrainConfig({
+      cell: 'lstm',
+      layers: 2,
+      hidden: 8,
+      seqLength: 6,
+      steps: 5,
+      evalEvery: 0,
+      sampleEvery: 0,
+      dtype: 'f64',
+    });
     const first = new Trainer({ config, data: prepareData(SMALL_TEXT, 0.1, 6, 1), clock: fakeClock() });
     await collect(first);
     const init = decodeCheckpoint(first.checkpointBytes());

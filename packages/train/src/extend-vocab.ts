@@ -39,7 +39,8 @@ export function loadWeightsExtendingVocab(model: CharRnnModel, checkpoint: Check
     } else {
       // decoder.weight [V, H] rows and decoder.bias [V]: the old ids come first; other tensors match in size.
       const expected = p.name === DECODER_WEIGHT ? V * hiddenSize : p.name === DECODER_BIAS ? V : p.value.length;
-      if (data.length !== expected) throw new CheckpointError(`tensor "${p.name}" must have ${expected} entries, got ${data.length}`);
+      if (data.length !== expected)
+        throw new CheckpointError(`tensor "${p.name}" must have ${expected} entries, got ${data.length}`);
       p.value.set(data);
     }
     p.grad.fill(0);

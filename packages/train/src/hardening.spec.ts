@@ -14,9 +14,26 @@ import { estimateKernelBytes, largestHiddenThatFits } from './memory.js';
 import { Trainer } from './trainer.js';
 import { collect, fakeClock, SMALL_TEXT } from './test-helpers.js';
 
-function trainer(overrides: Partial<TrainConfig>, extra: Partial<ConstructorParameters<typeof Trainer>[0]> = {}): Trainer {
-  const config = resolveTrainConfig({ hidden: 8, seqLength: 8, evalEvery: 0, sampleEvery: 0, logEvery: 1, dtype: 'f32', ...overrides });
-  return new Trainer({ config, data: prepareData(SMALL_TEXT, config.valFraction, config.seqLength, config.batchSize), clock: fakeClock(), checkpointPeriodic: true, ...extra });
+function trainer(
+  overrides: Partial<TrainConfig>,
+  extra: Partial<ConstructorParameters<typeof Trainer>[0]> = {},
+): Trainer {
+  const config = resolveTrainConfig({
+    hidden: 8,
+    seqLength: 8,
+    evalEvery: 0,
+    sampleEvery: 0,
+    logEvery: 1,
+    dtype: 'f32',
+    ...overrides,
+  });
+  return new Trainer({
+    config,
+    data: prepareData(SMALL_TEXT, config.valFraction, config.seqLength, config.batchSize),
+    clock: fakeClock(),
+    checkpointPeriodic: true,
+    ...extra,
+  });
 }
 
 async function savedCheckpoint(steps = 6): Promise<Uint8Array> {
@@ -55,13 +72,37 @@ describe('checkpoint metadata is validated', async () => {
     ['a negative step', training((t) => (t['step'] = -3)), /metadata "training" field step is invalid/],
     ['a fractional step', training((t) => (t['step'] = 2.5)), /field step is invalid/],
     ['a missing counter', training((t) => delete t['chars']), /field chars is invalid/],
-    ['a PRNG state of the wrong length', training((t) => ((t['dropoutRng'] as { words: number[] }).words = [1, 2])), /field dropoutRng.words is invalid/],
-    ['a stream pointer that is not a count', training((t) => ((t['stream'] as { pointers: unknown[] }).pointers = ['x'])), /field stream.pointers.0 is invalid/],
-    ['an unknown format', withMetadata(good, (m) => (m['format'] = 'charrnn-99')), /metadata "format" must be charrnn-1 .*got "charrnn-99"/],
-    ['a non-numeric config value', withMetadata(good, (m) => (m['config'] = JSON.stringify({ ...JSON.parse(m['config']!), lr: 'fast' }))), /metadata "config" lr must be a number, got "fast"/],
-    ['an unknown config key', withMetadata(good, (m) => (m['config'] = JSON.stringify({ ...JSON.parse(m['config']!), turbo: 1 }))), /unknown setting "turbo"/],
+    [
+      'a PRNG state of the wrong length',
+      training((t) => ((t['dropoutRng'] as { words: number[] }).words = [1, 2])),
+      /field dropoutRng.words is invalid/,
+    ],
+    [
+      'a stream pointer that is not a count',
+      training((t) => ((t['stream'] as { pointers: unknown[] }).pointers = ['x'])),
+      /field stream.pointers.0 is invalid/,
+    ],
+    [
+      'an unknown format',
+      withMetadata(good, (m) => (m['format'] = 'charrnn-99')),
+      /metadata "format" must be charrnn-1 .*got "charrnn-99"/,
+    ],
+    [
+      'a non-numeric config value',
+      withMetadata(good, (m) => (m['config'] = JSON.stringify({ ...JSON.parse(m['config']!), lr: 'fast' }))),
+      /metadata "config" lr must be a number, got "fast"/,
+    ],
+    [
+      'an unknown config key',
+      withMetadata(good, (m) => (m['config'] = JSON.stringify({ ...JSON.parse(m['config']!), turbo: 1 }))),
+      /unknown setting "turbo"/,
+    ],
     ['config that is not JSON', withMetadata(good, (m) => (m['config'] = '{lr: 1')), /metadata "config" must be JSON/],
-    ['a data reference without a hash', withMetadata(good, (m) => (m['data'] = JSON.stringify({ source: 'file', path: '/x', bytes: 3 }))), /metadata "data" field sha256 is invalid/],
+    [
+      'a data reference without a hash',
+      withMetadata(good, (m) => (m['data'] = JSON.stringify({ source: 'file', path: '/x', bytes: 3 }))),
+      /metadata "data" field sha256 is invalid/,
+    ],
   ])('refuses %s in one line', (_name, bytes, message) => {
     const text = refusal(bytes);
     expect(text).toMatch(message);
@@ -77,17 +118,24 @@ describe('checkpoint metadata is validated', async () => {
 });
 
 describe('non-finite weights', () => {
-  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])('refuses %s, naming the tensor and the entry', async (bad) => {
-    const { metadata, tensors } = decodeSafetensors(await savedCheckpoint());
-    (tensors.get('rnn.weight_hh_l0')!.data as Float32Array)[5] = bad;
-    expect(refusal(encodeSafetensors(tensors, metadata))).toMatch(new RegExp(`tensor "rnn.weight_hh_l0" has a non-finite value \\(${String(bad)}\\) at entry 5 of 64`));
-  });
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])(
+    'refuses %s, naming the tensor and the entry',
+    async (bad) => {
+      const { metadata, tensors } = decodeSafetensors(await savedCheckpoint());
+      (tensors.get('rnn.weight_hh_l0')!.data as Float32Array)[5] = bad;
+      expect(refusal(encodeSafetensors(tensors, metadata))).toMatch(
+        new RegExp(`tensor "rnn.weight_hh_l0" has a non-finite value \\(${String(bad)}\\) at entry 5 of 64`),
+      );
+    },
+  );
 
   it('refuses a non-finite optimizer slot too (a resume would spread it)', async () => {
     const { metadata, tensors } = decodeSafetensors(await savedCheckpoint());
     const slot = [...tensors.keys()].find((k) => k.startsWith('optim.'))!;
     (tensors.get(slot)!.data as Float32Array)[0] = Number.NaN;
-    expect(refusal(encodeSafetensors(tensors, metadata))).toMatch(new RegExp(`tensor "${slot.replace(/\./g, '\\.')}" has a non-finite value`));
+    expect(refusal(encodeSafetensors(tensors, metadata))).toMatch(
+      new RegExp(`tensor "${slot.replace(/\./g, '\\.')}" has a non-finite value`),
+    );
   });
 
   it('does not read tensors a checkpoint does not use', async () => {
@@ -102,19 +150,24 @@ describe('checkpoint fuzzing', async () => {
   const good = await savedCheckpoint(3);
   it('mutated and truncated checkpoints give a CheckpointError or a valid checkpoint, nothing else', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }), fc.option(fc.nat(), { nil: undefined }), (edits, cut) => {
-        const file = good.slice();
-        // Most edits land in the header (metadata, shapes, offsets): the interesting part.
-        for (const [at, value] of edits) file[at % Math.min(file.length, 2048)] = value;
-        const bytes = cut === undefined ? file : file.subarray(0, cut % (file.length + 1));
-        try {
-          const checkpoint = decodeCheckpoint(bytes);
-          for (const t of checkpoint.tensors.values()) expect((t.data as Float32Array).every(Number.isFinite)).toBe(true);
-        } catch (error) {
-          if (!(error instanceof CheckpointError)) throw error;
-          expect(error.message).not.toMatch(/\n/);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
+        fc.option(fc.nat(), { nil: undefined }),
+        (edits, cut) => {
+          const file = good.slice();
+          // Most edits land in the header (metadata, shapes, offsets): the interesting part.
+          for (const [at, value] of edits) file[at % Math.min(file.length, 2048)] = value;
+          const bytes = cut === undefined ? file : file.subarray(0, cut % (file.length + 1));
+          try {
+            const checkpoint = decodeCheckpoint(bytes);
+            for (const t of checkpoint.tensors.values())
+              expect((t.data as Float32Array).every(Number.isFinite)).toBe(true);
+          } catch (error) {
+            if (!(error instanceof CheckpointError)) throw error;
+            expect(error.message).not.toMatch(/\n/);
+          }
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -122,7 +175,11 @@ describe('checkpoint fuzzing', async () => {
   it('mutated metadata values give a CheckpointError or a valid checkpoint', () => {
     const { metadata, tensors } = decodeSafetensors(good);
     const keys = Object.keys(metadata);
-    const jsonish = fc.oneof(fc.json(), fc.string({ maxLength: 20 }), fc.constantFrom('null', '[]', '{}', '-1', '1e999', '"x"'));
+    const jsonish = fc.oneof(
+      fc.json(),
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom('null', '[]', '{}', '-1', '1e999', '"x"'),
+    );
     fc.assert(
       fc.property(fc.constantFrom(...keys), jsonish, (key, value) => {
         const bytes = encodeSafetensors(tensors, { ...metadata, [key]: value });
@@ -153,11 +210,18 @@ describe('divergence', () => {
   });
 
   it('stops a run whose finite loss explodes (lr 1e9, plain SGD, no clipping), and writes no checkpoint after the loss left the line', async () => {
-    const t = trainer({ steps: 400, lr: 1e9, optimizer: 'sgd', clipMode: 'none', saveEvery: 1 }, { divergence: { factor: 3, window: 20 } });
+    const t = trainer(
+      { steps: 400, lr: 1e9, optimizer: 'sgd', clipMode: 'none', saveEvery: 1 },
+      { divergence: { factor: 3, window: 20 } },
+    );
     const saved: number[] = [];
     const events = await collect(t, (_b, step) => saved.push(step));
     const done = events.at(-1)!;
-    expect(done).toMatchObject({ type: 'done', reason: 'diverged', message: expect.stringMatching(/^loss (stayed above 3 × ln V|became)/) });
+    expect(done).toMatchObject({
+      type: 'done',
+      reason: 'diverged',
+      message: expect.stringMatching(/^loss (stayed above 3 × ln V|became)/),
+    });
     const steps = events.filter((e): e is StepEvent => e.type === 'step');
     const line = 3 * Math.log(t.vocab.size);
     for (const step of saved) expect(steps.find((s) => s.step === step)!.loss).toBeLessThanOrEqual(line);

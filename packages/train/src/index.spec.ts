@@ -3,5 +3,29 @@ import { expect, it } from 'vitest';
 import * as api from './index.js';
 
 it('exports exactly the documented API', () => {
-  expect(Object.keys(api).sort()).toEqual(['CHECKPOINT_FORMAT', 'CONFIG_RULES', 'CheckpointError', 'DEFAULT_DIVERGENCE', 'DEFAULT_TRAIN_CONFIG', 'DataError', 'DivergenceWatch', 'TRAINING_KEYS', 'Trainer', 'checkConfigValue', 'decodeCheckpoint', 'decodeCheckpointFrom', 'dynamicEvaluate', 'encodeCheckpoint', 'estimateKernelBytes', 'extendVocabulary', 'largestHiddenThatFits', 'loadTrainingState', 'loadWeights', 'loadWeightsExtendingVocab', 'modelFromCheckpoint', 'prepareData', 'resolveTrainConfig']);
+  expect(Object.keys(api).sort()).toEqual([
+    'CHECKPOINT_FORMAT',
+    'CONFIG_RULES',
+    'CheckpointError',
+    'DEFAULT_DIVERGENCE',
+    'DEFAULT_TRAIN_CONFIG',
+    'DataError',
+    'DivergenceWatch',
+    'TRAINING_KEYS',
+    'Trainer',
+    'checkConfigValue',
+    'decodeCheckpoint',
+    'decodeCheckpointFrom',
+    'dynamicEvaluate',
+    'encodeCheckpoint',
+    'estimateKernelBytes',
+    'extendVocabulary',
+    'largestHiddenThatFits',
+    'loadTrainingState',
+    'loadWeights',
+    'loadWeightsExtendingVocab',
+    'modelFromCheckpoint',
+    'prepareData',
+    'resolveTrainConfig',
+  ]);
 });

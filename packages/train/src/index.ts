@@ -1,7 +1,24 @@
-export { CONFIG_RULES, DEFAULT_TRAIN_CONFIG, TRAINING_KEYS, checkConfigValue, resolveTrainConfig, type TrainConfig } from './config.js';
 export {
-  CheckpointError, decodeCheckpoint, decodeCheckpointFrom, encodeCheckpoint, loadTrainingState, loadWeights, modelFromCheckpoint,
-  type Checkpoint, type CheckpointSource, type EncodeCheckpointInput, type PrngSnapshot, type TrainingSnapshot,
+  CONFIG_RULES,
+  DEFAULT_TRAIN_CONFIG,
+  TRAINING_KEYS,
+  checkConfigValue,
+  resolveTrainConfig,
+  type TrainConfig,
+} from './config.js';
+export {
+  CheckpointError,
+  decodeCheckpoint,
+  decodeCheckpointFrom,
+  encodeCheckpoint,
+  loadTrainingState,
+  loadWeights,
+  modelFromCheckpoint,
+  type Checkpoint,
+  type CheckpointSource,
+  type EncodeCheckpointInput,
+  type PrngSnapshot,
+  type TrainingSnapshot,
 } from './checkpoint.js';
 export { CHECKPOINT_FORMAT, type DataReference } from './checkpoint-metadata.js';
 export { DataError, prepareData, type TrainingData } from './data.js';

@@ -13,7 +13,10 @@ const SLOTS: Record<string, number> = { sgd: 0, momentum: 1, adagrad: 1, rmsprop
 const EVAL_CHUNK = 256;
 const MARGIN = 1.15;
 
-type SizeConfig = Pick<TrainConfig, 'cell' | 'hidden' | 'layers' | 'seqLength' | 'batchSize' | 'optimizer' | 'dtype' | 'dropout'>;
+type SizeConfig = Pick<
+  TrainConfig,
+  'cell' | 'hidden' | 'layers' | 'seqLength' | 'batchSize' | 'optimizer' | 'dtype' | 'dropout'
+>;
 
 export function estimateKernelBytes(config: SizeConfig, vocabSize: number): number {
   const G = gateCount(config.cell);
@@ -29,10 +32,15 @@ export function estimateKernelBytes(config: SizeConfig, vocabSize: number): numb
   }
   const workspace = (T: number, B: number): number => {
     const n = T * B;
-    const perLayer = (config.cell === 'gru' ? 4 : 3) * n * G * H + 2 * (T + 1) * B * H + 2 * n * H + B * G * H + 2 * B * H;
+    const perLayer =
+      (config.cell === 'gru' ? 4 : 3) * n * G * H + 2 * (T + 1) * B * H + 2 * n * H + B * G * H + 2 * B * H;
     return L * perLayer + n * V + (config.dropout > 0 ? 2 * (L - 1) * n * H : 0) + 2 * L * B * H;
   };
-  const floats = params * (2 + (SLOTS[config.optimizer] ?? 2)) + transposes + workspace(config.seqLength, config.batchSize) + workspace(EVAL_CHUNK, 1);
+  const floats =
+    params * (2 + (SLOTS[config.optimizer] ?? 2)) +
+    transposes +
+    workspace(config.seqLength, config.batchSize) +
+    workspace(EVAL_CHUNK, 1);
   return Math.ceil(floats * (config.dtype === 'f64' ? 8 : 4) * MARGIN);
 }
 

@@ -10,15 +10,30 @@ import { Trainer, type TrainerOptions } from './trainer.js';
 import { collect, fakeClock, SMALL_TEXT } from './test-helpers.js';
 
 function trainer(overrides: Partial<TrainConfig>, extra: Partial<TrainerOptions> = {}): Trainer {
-  const config = resolveTrainConfig({ hidden: 12, seqLength: 6, evalEvery: 0, sampleEvery: 0, logEvery: 1, dtype: 'f64', ...overrides });
-  return new Trainer({ config, data: prepareData(SMALL_TEXT, config.valFraction, config.seqLength, config.batchSize), clock: fakeClock(), ...extra });
+  const config = resolveTrainConfig({
+    hidden: 12,
+    seqLength: 6,
+    evalEvery: 0,
+    sampleEvery: 0,
+    logEvery: 1,
+    dtype: 'f64',
+    ...overrides,
+  });
+  return new Trainer({
+    config,
+    data: prepareData(SMALL_TEXT, config.valFraction, config.seqLength, config.batchSize),
+    clock: fakeClock(),
+    ...extra,
+  });
 }
 
 const steps = (events: TrainingEvent[]): StepEvent[] => events.filter((e): e is StepEvent => e.type === 'step');
 
 describe('Trainer with schedules', () => {
   it('uses the scheduled rate at every step (cosine after warmup)', async () => {
-    const events = await collect(trainer({ steps: 20, optimizer: 'adam', lr: 0.01, lrSchedule: 'cosine', warmup: 4, lrMinFactor: 0.1 }));
+    const events = await collect(
+      trainer({ steps: 20, optimizer: 'adam', lr: 0.01, lrSchedule: 'cosine', warmup: 4, lrMinFactor: 0.1 }),
+    );
     const lrs = steps(events).map((s) => s.lr);
     expect(lrs[0]).toBeCloseTo(0.0025, 15);
     expect(lrs[3]).toBeCloseTo(0.01, 15);
@@ -31,13 +46,16 @@ describe('Trainer with schedules', () => {
     const decayed = trainer({ steps: 5, optimizer: 'adam', lr: 0.01, weightDecay: 0.5 });
     await collect(plain);
     await collect(decayed);
-    const norm = (t: Trainer): number => Array.from(t.model.params.get('rnn.weight_hh_l0').value).reduce((s, v) => s + v * v, 0);
+    const norm = (t: Trainer): number =>
+      Array.from(t.model.params.get('rnn.weight_hh_l0').value).reduce((s, v) => s + v * v, 0);
     expect(norm(decayed)).toBeLessThan(norm(plain));
   });
 
   it('stops early after `patience` evaluations without a new best, and says so', async () => {
     // A tiny text with a big model overfits within a few hundred steps.
-    const events = await collect(trainer({ steps: 2000, hidden: 32, optimizer: 'adam', lr: 0.02, evalEvery: 20, patience: 3, valFraction: 0.2 }));
+    const events = await collect(
+      trainer({ steps: 2000, hidden: 32, optimizer: 'adam', lr: 0.02, evalEvery: 20, patience: 3, valFraction: 0.2 }),
+    );
     const done = events[events.length - 1] as DoneEvent;
     expect(done.reason).toBe('completed');
     expect(done.step).toBeLessThan(2000);
@@ -51,8 +69,21 @@ describe('Trainer with schedules', () => {
   for (const lrSchedule of ['cosine', 'linear', 'step', 'plateau'] as const) {
     it(`resume equals an uninterrupted run bit for bit (${lrSchedule}, warmup, weight decay, patience)`, async () => {
       const overrides: Partial<TrainConfig> = {
-        cell: 'lstm', dropout: 0.2, batchSize: 2, optimizer: 'adam', lr: 0.02, lrSchedule, warmup: 5, lrMinFactor: 0.05, lrDecay: 0.5,
-        lrDecayEvery: 7, lrPatience: 1, weightDecay: 0.1, patience: 50, evalEvery: 3, valFraction: 0.15,
+        cell: 'lstm',
+        dropout: 0.2,
+        batchSize: 2,
+        optimizer: 'adam',
+        lr: 0.02,
+        lrSchedule,
+        warmup: 5,
+        lrMinFactor: 0.05,
+        lrDecay: 0.5,
+        lrDecayEvery: 7,
+        lrPatience: 1,
+        weightDecay: 0.1,
+        patience: 50,
+        evalEvery: 3,
+        valFraction: 0.15,
       };
       const straight = trainer({ ...overrides, steps: 36 });
       const straightEvents = await collect(straight);
@@ -66,8 +97,14 @@ describe('Trainer with schedules', () => {
       expect(checkpoint.training?.step).toBe(19);
       const resumed = trainer({ ...overrides, steps: 36 }, { resume: checkpoint });
       const resumedEvents = await collect(resumed);
-      expect(steps(resumedEvents).map((s) => [s.step, s.lr, s.loss])).toEqual(steps(straightEvents).slice(19).map((s) => [s.step, s.lr, s.loss]));
-      straight.model.params.list.forEach((p, i) => expect(Array.from(resumed.model.params.list[i]!.value), p.name).toEqual(Array.from(p.value)));
+      expect(steps(resumedEvents).map((s) => [s.step, s.lr, s.loss])).toEqual(
+        steps(straightEvents)
+          .slice(19)
+          .map((s) => [s.step, s.lr, s.loss]),
+      );
+      straight.model.params.list.forEach((p, i) =>
+        expect(Array.from(resumed.model.params.list[i]!.value), p.name).toEqual(Array.from(p.value)),
+      );
     });
   }
 });

@@ -9,7 +9,10 @@ export function fakeClock(stepMs = 1): () => number {
 }
 
 /** Runs the trainer to the end, collecting its events; checkpoint events capture the bytes. */
-export async function collect(trainer: Trainer, onCheckpoint?: (bytes: Uint8Array, step: number) => void): Promise<TrainingEvent[]> {
+export async function collect(
+  trainer: Trainer,
+  onCheckpoint?: (bytes: Uint8Array, step: number) => void,
+): Promise<TrainingEvent[]> {
   const events: TrainingEvent[] = [];
   for await (const event of trainer.run()) {
     events.push(event);

@@ -8,16 +8,38 @@ import { prepareData } from './data.js';
 import { Trainer } from './trainer.js';
 import { collect, fakeClock, SMALL_TEXT } from './test-helpers.js';
 
-function trainer(overrides: Partial<TrainConfig>, text = SMALL_TEXT, extra: Partial<ConstructorParameters<typeof Trainer>[0]> = {}): Trainer {
-  const config = resolveTrainConfig({ hidden: 16, seqLength: 8, evalEvery: 0, sampleEvery: 0, logEvery: 1, dtype: 'f64', ...overrides });
-  return new Trainer({ config, data: prepareData(text, config.valFraction, config.seqLength, config.batchSize), clock: fakeClock(), ...extra });
+function trainer(
+  overrides: Partial<TrainConfig>,
+  text = SMALL_TEXT,
+  extra: Partial<ConstructorParameters<typeof Trainer>[0]> = {},
+): Trainer {
+  const config = resolveTrainConfig({
+    hidden: 16,
+    seqLength: 8,
+    evalEvery: 0,
+    sampleEvery: 0,
+    logEvery: 1,
+    dtype: 'f64',
+    ...overrides,
+  });
+  return new Trainer({
+    config,
+    data: prepareData(text, config.valFraction, config.seqLength, config.batchSize),
+    clock: fakeClock(),
+    ...extra,
+  });
 }
 
 describe('Trainer against the seed (numpy reference, 3 Adagrad steps with ±5 clipping)', () => {
-  const fx = JSON.parse(readFileSync(new URL('../../model/src/fixtures/rnn-seed-training.json', import.meta.url), 'utf8'));
+  const fx = JSON.parse(
+    readFileSync(new URL('../../model/src/fixtures/rnn-seed-training.json', import.meta.url), 'utf8'),
+  );
 
   it('gives the same window losses and final weights', async () => {
-    const t = trainer({ hidden: fx.hidden, seqLength: fx.seq_length, steps: fx.steps, lr: fx.lr, clip: fx.clip, valFraction: 0 }, fx.text);
+    const t = trainer(
+      { hidden: fx.hidden, seqLength: fx.seq_length, steps: fx.steps, lr: fx.lr, clip: fx.clip, valFraction: 0 },
+      fx.text,
+    );
     expect(t.vocab.toJSON()).toEqual(fx.vocab);
     for (const p of t.model.params.list) p.value.set(fx.params[p.name].data);
     const steps = (await collect(t)).filter((e): e is StepEvent => e.type === 'step');
@@ -28,7 +50,11 @@ describe('Trainer against the seed (numpy reference, 3 Adagrad steps with ±5 cl
     });
     for (const p of t.model.params.list) {
       const expected = fx.params_after[p.name].data as number[];
-      p.value.forEach((v, i) => expect(Math.abs(v - expected[i]!), `${p.name}[${i}]`).toBeLessThanOrEqual(1e-12 + 1e-10 * Math.abs(expected[i]!)));
+      p.value.forEach((v, i) =>
+        expect(Math.abs(v - expected[i]!), `${p.name}[${i}]`).toBeLessThanOrEqual(
+          1e-12 + 1e-10 * Math.abs(expected[i]!),
+        ),
+      );
     }
   });
 });
@@ -47,13 +73,28 @@ describe('Trainer', () => {
   });
 
   it('is deterministic: the same config gives the same losses to the last bit', async () => {
-    const losses = async (): Promise<number[]> => (await collect(trainer({ steps: 30, cell: 'lstm', dropout: 0.3, layers: 2 }))).flatMap((e) => (e.type === 'step' ? [e.loss] : []));
+    const losses = async (): Promise<number[]> =>
+      (await collect(trainer({ steps: 30, cell: 'lstm', dropout: 0.3, layers: 2 }))).flatMap((e) =>
+        e.type === 'step' ? [e.loss] : [],
+      );
     expect(await losses()).toEqual(await losses());
   });
 
   for (const cell of ['rnn', 'lstm', 'gru'] as const) {
     it(`resume equals an uninterrupted run bit for bit (${cell}, batch 3, dropout, adam)`, async () => {
-      const overrides: Partial<TrainConfig> = { cell, layers: 2, dropout: 0.25, batchSize: 3, optimizer: 'adam', lr: 0.01, seqLength: 5, sampleEvery: 7, sampleLength: 10, evalEvery: 10, valFraction: 0.1 };
+      const overrides: Partial<TrainConfig> = {
+        cell,
+        layers: 2,
+        dropout: 0.25,
+        batchSize: 3,
+        optimizer: 'adam',
+        lr: 0.01,
+        seqLength: 5,
+        sampleEvery: 7,
+        sampleLength: 10,
+        evalEvery: 10,
+        valFraction: 0.1,
+      };
       const straight = trainer({ ...overrides, steps: 40 });
       await collect(straight);
 
@@ -93,8 +134,15 @@ describe('Trainer', () => {
     const t = trainer({ steps: 5, cell: 'gru', layers: 2 });
     await collect(t);
     const checkpoint = decodeCheckpoint(t.checkpointBytes());
-    expect(checkpoint.model).toMatchObject({ cell: 'gru', layers: 2, hiddenSize: 16, vocabSize: t.vocab.size, dtype: 'f64' });
+    expect(checkpoint.model).toMatchObject({
+      cell: 'gru',
+      layers: 2,
+      hiddenSize: 16,
+      vocabSize: t.vocab.size,
+      dtype: 'f64',
+    });
     expect(checkpoint.vocab.toJSON()).toEqual(t.vocab.toJSON());
-    for (const p of t.model.params.list) expect(Array.from(checkpoint.tensors.get(p.name)!.data as Float64Array)).toEqual(Array.from(p.value));
+    for (const p of t.model.params.list)
+      expect(Array.from(checkpoint.tensors.get(p.name)!.data as Float64Array)).toEqual(Array.from(p.value));
   });
 });

@@ -8,10 +8,24 @@
 
 import { Prng, referenceKernels, type Kernels } from '@charrnn/tensor';
 import { WindowStream, type Vocabulary } from '@charrnn/corpus';
-import { CharRnnModel, defaultInit, evaluateText, initializeParams, resetState, sampleIds, type RecurrentState } from '@charrnn/model';
+import {
+  CharRnnModel,
+  defaultInit,
+  evaluateText,
+  initializeParams,
+  resetState,
+  sampleIds,
+  type RecurrentState,
+} from '@charrnn/model';
 import { LrSchedule, applyClip, createOptimizer, type Optimizer } from '@charrnn/optim';
 import type { TrainingEvent } from '@charrnn/report';
-import { encodeCheckpoint, loadTrainingState, loadWeights, type Checkpoint, type TrainingSnapshot } from './checkpoint.js';
+import {
+  encodeCheckpoint,
+  loadTrainingState,
+  loadWeights,
+  type Checkpoint,
+  type TrainingSnapshot,
+} from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import { loadWeightsExtendingVocab } from './extend-vocab.js';
 import type { TrainingData } from './data.js';
@@ -71,7 +85,15 @@ export class Trainer {
     this.clock = options.clock;
     const kernels = options.kernels ?? referenceKernels;
     this.model = new CharRnnModel(
-      { cell: config.cell, vocabSize: data.vocab.size, hiddenSize: config.hidden, layers: config.layers, dropout: config.dropout, outputDropout: config.outputDropout, dtype: config.dtype },
+      {
+        cell: config.cell,
+        vocabSize: data.vocab.size,
+        hiddenSize: config.hidden,
+        layers: config.layers,
+        dropout: config.dropout,
+        outputDropout: config.outputDropout,
+        dtype: config.dtype,
+      },
       kernels,
     );
     // Independent streams of randomness, so changing how often we sample never changes training.
@@ -79,19 +101,35 @@ export class Trainer {
     const initRng = root.fork();
     this.dropoutRng = root.fork();
     this.sampleRng = root.fork();
-    initializeParams(this.model.params, config.weightInit === 'auto' ? defaultInit(config.cell) : config.weightInit, config.hidden, initRng);
-    this.optimizer = createOptimizer(config.optimizer, this.model.params, { lr: config.lr, momentum: config.momentum, kernels });
+    initializeParams(
+      this.model.params,
+      config.weightInit === 'auto' ? defaultInit(config.cell) : config.weightInit,
+      config.hidden,
+      initRng,
+    );
+    this.optimizer = createOptimizer(config.optimizer, this.model.params, {
+      lr: config.lr,
+      momentum: config.momentum,
+      kernels,
+    });
     this.optimizer.setWeightDecay(config.weightDecay);
     this.schedule = new LrSchedule({
-      kind: config.lrSchedule, lr: config.lr, warmup: config.warmup, totalSteps: config.steps, minFactor: config.lrMinFactor,
-      decay: config.lrDecay, decayEvery: config.lrDecayEvery, patience: config.lrPatience,
+      kind: config.lrSchedule,
+      lr: config.lr,
+      warmup: config.warmup,
+      totalSteps: config.steps,
+      minFactor: config.lrMinFactor,
+      decay: config.lrDecay,
+      decayEvery: config.lrDecayEvery,
+      patience: config.lrPatience,
     });
     this.stream = new WindowStream(data.train, { seqLength: config.seqLength, batchSize: config.batchSize });
     this.state = this.model.createState(config.batchSize);
     this.smoothLoss = Math.log(data.vocab.size); // the seed's starting point: a uniform guess
     const from = options.resume ?? options.init;
     // --extend-vocab: the data's vocabulary extends the --init checkpoint's; new characters keep their fresh weights.
-    if (options.init && !options.resume && options.init.model.vocabSize < data.vocab.size) loadWeightsExtendingVocab(this.model, options.init);
+    if (options.init && !options.resume && options.init.model.vocabSize < data.vocab.size)
+      loadWeightsExtendingVocab(this.model, options.init);
     else if (from) loadWeights(this.model, from);
     if (options.resume) this.restore(options.resume);
   }
@@ -135,15 +173,24 @@ export class Trainer {
     let earlyStop: string | undefined;
 
     yield {
-      type: 'start', step: this.step, totalSteps: config.steps, paramCount: this.model.params.count(), vocabSize: this.vocab.size,
-      trainChars: this.data.train.length, valChars: this.data.val.length, kernels: this.model.kernels.name,
+      type: 'start',
+      step: this.step,
+      totalSteps: config.steps,
+      paramCount: this.model.params.count(),
+      vocabSize: this.vocab.size,
+      trainChars: this.data.train.length,
+      valChars: this.data.val.length,
+      kernels: this.model.kernels.name,
       ...(config.maxSeconds > 0 ? { maxSeconds: config.maxSeconds } : {}),
     };
 
     while (this.step < config.steps && this.stopReason === null) {
       const resetMask = this.stream.next(inputs, targets);
       resetState(this.state, resetMask);
-      const loss = this.model.lossAndGradients(inputs, targets, T, B, this.state, { train: true, rng: this.dropoutRng });
+      const loss = this.model.lossAndGradients(inputs, targets, T, B, this.state, {
+        train: true,
+        rng: this.dropoutRng,
+      });
       const lossPerChar = loss / T;
       const diverged = divergence.observe(lossPerChar, this.step + 1);
       if (diverged !== null) {
@@ -152,7 +199,12 @@ export class Trainer {
       }
       const clip = applyClip(this.model.params, { kind: config.clipMode, value: config.clip }, this.model.kernels);
       if (!Number.isFinite(clip.gradNorm)) {
-        yield this.done('diverged', lossPerChar, started, `gradient norm became ${clip.gradNorm} at step ${this.step + 1}`);
+        yield this.done(
+          'diverged',
+          lossPerChar,
+          started,
+          `gradient norm became ${clip.gradNorm} at step ${this.step + 1}`,
+        );
         return;
       }
       this.optimizer.setLearningRate(this.schedule.lrAt(this.step + 1));
@@ -169,11 +221,23 @@ export class Trainer {
       if (evaluate) {
         const result = evaluateText(this.model, this.data.val);
         if (!Number.isFinite(result.loss)) {
-          yield this.done('diverged', lossPerChar, started, `validation loss became ${result.loss} at step ${this.step}`);
+          yield this.done(
+            'diverged',
+            lossPerChar,
+            started,
+            `validation loss became ${result.loss} at step ${this.step}`,
+          );
           return;
         }
         valLoss = result.loss;
-        yield { type: 'eval', step: this.step, chars: this.chars, valLoss: result.loss, valBpc: result.bpc, count: result.count };
+        yield {
+          type: 'eval',
+          step: this.step,
+          chars: this.chars,
+          valLoss: result.loss,
+          valBpc: result.bpc,
+          count: result.count,
+        };
         this.schedule.observe(result.loss);
         if (this.bestValLoss === null || result.loss < this.bestValLoss) {
           this.bestValLoss = result.loss;
@@ -187,15 +251,24 @@ export class Trainer {
         const now = this.clock();
         const seconds = Math.max((now - windowStart) / 1000, 1e-9);
         yield {
-          type: 'step', step: this.step, totalSteps: config.steps, chars: this.chars, loss: lossPerChar, smoothLoss: this.smoothLoss,
+          type: 'step',
+          step: this.step,
+          totalSteps: config.steps,
+          chars: this.chars,
+          loss: lossPerChar,
+          smoothLoss: this.smoothLoss,
           ...(valLoss !== undefined ? { valLoss, valBpc: valLoss / Math.LN2 } : {}),
-          lr: this.optimizer.lr, gradNorm: clip.gradNorm, clippedFrac: clip.clippedFrac,
-          charsPerSec: windowChars / seconds, elapsedSec: this.elapsedBefore + (now - started) / 1000,
+          lr: this.optimizer.lr,
+          gradNorm: clip.gradNorm,
+          clippedFrac: clip.clippedFrac,
+          charsPerSec: windowChars / seconds,
+          elapsedSec: this.elapsedBefore + (now - started) / 1000,
         };
         windowStart = this.clock();
         windowChars = 0;
       }
-      if (config.sampleEvery > 0 && config.sampleLength > 0 && this.step % config.sampleEvery === 0) yield this.sample(inputs);
+      if (config.sampleEvery > 0 && config.sampleLength > 0 && this.step % config.sampleEvery === 0)
+        yield this.sample(inputs);
       // While the loss is above the divergence line, a periodic checkpoint waits: the file keeps the last good state.
       if (periodic && config.saveEvery > 0 && this.step % config.saveEvery === 0 && !last && divergence.streak === 0) {
         yield { type: 'checkpoint', step: this.step, reason: 'periodic' };
@@ -216,9 +289,18 @@ export class Trainer {
     yield this.done(this.stopReason ?? 'completed', lastLoss, started, earlyStop);
   }
 
-  private done(reason: 'completed' | 'interrupted' | 'diverged' | 'stopped', finalLoss: number, started: number, message?: string | undefined): TrainingEvent {
+  private done(
+    reason: 'completed' | 'interrupted' | 'diverged' | 'stopped',
+    finalLoss: number,
+    started: number,
+    message?: string | undefined,
+  ): TrainingEvent {
     return {
-      type: 'done', step: this.step, chars: this.chars, reason, finalLoss,
+      type: 'done',
+      step: this.step,
+      chars: this.chars,
+      reason,
+      finalLoss,
       ...(this.bestValLoss !== null ? { bestValLoss: this.bestValLoss } : {}),
       ...(message ? { message } : {}),
       elapsedSec: (this.clock() - started) / 1000,

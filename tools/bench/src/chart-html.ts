@@ -45,7 +45,9 @@ export function targetsSvg(report: Pick<BenchReport, 'targets'>): string {
 
 function formatValue(ratio: number, goal: number): string {
   // Fractions (the 70% of the matmul ceiling) read better as percentages.
-  return goal < 1 ? `${(100 * ratio).toFixed(0)}% (target ${(100 * goal).toFixed(0)}%)` : `${ratio.toFixed(2)}× (target ${goal}×)`;
+  return goal < 1
+    ? `${(100 * ratio).toFixed(0)}% (target ${(100 * goal).toFixed(0)}%)`
+    : `${ratio.toFixed(2)}× (target ${goal}×)`;
 }
 
 export function benchHtml(report: BenchReport): string {
@@ -53,7 +55,9 @@ export function benchHtml(report: BenchReport): string {
   const table = [
     '<table>',
     `<tr>${RESULT_HEADER.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`,
-    ...resultRows(report.measurements, vocab).map((row) => `<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`),
+    ...resultRows(report.measurements, vocab).map(
+      (row) => `<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`,
+    ),
     '</table>',
   ].join('\n');
   const unjudged = report.targets.filter((t) => t.ratio === undefined);

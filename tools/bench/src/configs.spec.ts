@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BENCH_CONFIGS, SEED_CONFIG, configId, describeConfig, flopsPerChar, gflops } from './configs.js';
 
-const close = (a: number, e: number, atol = 1e-12, rtol = 1e-10): boolean => Math.abs(a - e) <= atol + rtol * Math.abs(e);
+const close = (a: number, e: number, atol = 1e-12, rtol = 1e-10): boolean =>
+  Math.abs(a - e) <= atol + rtol * Math.abs(e);
 
 describe('flopsPerChar', () => {
-  it('counts 6·(H² + H·V) for the vanilla rnn: the issue\'s ~110 kFLOP at H=100, V=80', () => {
+  it("counts 6·(H² + H·V) for the vanilla rnn: the issue's ~110 kFLOP at H=100, V=80", () => {
     expect(flopsPerChar('rnn', 100, 80)).toBe(6 * (100 * 100 + 100 * 80));
     expect(flopsPerChar('rnn', 100, 80)).toBe(108_000);
     expect(flopsPerChar('rnn', 512, 80)).toBe(1_818_624);
@@ -16,11 +17,18 @@ describe('flopsPerChar', () => {
   });
 
   it('is forward (2GH² + 2HV) plus a backward of twice that', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 2048 }), fc.integer({ min: 1, max: 512 }), fc.constantFrom('rnn' as const, 'lstm' as const), (h, v, cell) => {
-      const g = cell === 'rnn' ? 1 : 4;
-      const forward = 2 * g * h * h + 2 * h * v;
-      return flopsPerChar(cell, h, v) === 3 * forward;
-    }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2048 }),
+        fc.integer({ min: 1, max: 512 }),
+        fc.constantFrom('rnn' as const, 'lstm' as const),
+        (h, v, cell) => {
+          const g = cell === 'rnn' ? 1 : 4;
+          const forward = 2 * g * h * h + 2 * h * v;
+          return flopsPerChar(cell, h, v) === 3 * forward;
+        },
+      ),
+    );
   });
 
   it('turns a speed into GFLOP/s', () => {
@@ -30,8 +38,13 @@ describe('flopsPerChar', () => {
 });
 
 describe('configs', () => {
-  it('are the issue\'s four workloads, the seed first', () => {
-    expect(BENCH_CONFIGS.map((c) => c.id)).toEqual(['rnn-h100-t25-b1', 'rnn-h100-t25-b32', 'rnn-h512-t25-b32', 'lstm-h256-t64-b32']);
+  it("are the issue's four workloads, the seed first", () => {
+    expect(BENCH_CONFIGS.map((c) => c.id)).toEqual([
+      'rnn-h100-t25-b1',
+      'rnn-h100-t25-b32',
+      'rnn-h512-t25-b32',
+      'lstm-h256-t64-b32',
+    ]);
     expect(BENCH_CONFIGS[0]).toBe(SEED_CONFIG);
     expect(configId('lstm', 256, 64, 32)).toBe('lstm-h256-t64-b32');
     expect(describeConfig(SEED_CONFIG)).toBe('rnn H=100 T=25 B=1');

@@ -54,13 +54,18 @@ export function flopsPerChar(cell: BenchCell, hidden: number, vocab: number): nu
 }
 
 /** Matrix-multiply FLOPs per character of a measured row: a third of training's for evaluation and sampling (forward only). */
-export function flopsPerCharOf(m: { readonly cell: BenchCell; readonly hidden: number; readonly task?: string }, vocab: number): number {
+export function flopsPerCharOf(
+  m: { readonly cell: BenchCell; readonly hidden: number; readonly task?: string },
+  vocab: number,
+): number {
   const training = flopsPerChar(m.cell, m.hidden, vocab);
   return m.task === 'eval' || m.task === 'sample' ? training / 3 : training;
 }
 
 /** "rnn H=100 T=25 B=1" for training rows; "eval rnn H=100" / "sample rnn H=100" for the others. */
-export function describeRow(m: Pick<BenchConfig, 'cell' | 'hidden' | 'seqLength' | 'batchSize'> & { readonly task?: string }): string {
+export function describeRow(
+  m: Pick<BenchConfig, 'cell' | 'hidden' | 'seqLength' | 'batchSize'> & { readonly task?: string },
+): string {
   return m.task === 'eval' || m.task === 'sample' ? `${m.task} ${m.cell} H=${m.hidden}` : describeConfig(m);
 }
 

@@ -8,7 +8,7 @@ describe('list flags', () => {
     expect(parseIntList('threads', '1,2')).toEqual([1, 2]);
   });
 
-  it('reject empty lists and bad numbers with the flag\'s name', () => {
+  it("reject empty lists and bad numbers with the flag's name", () => {
     expect(() => parseList('configs', ' , ')).toThrow(UsageError);
     expect(() => parseIntList('threads', '1,0')).toThrow('--threads must list positive integers, got "0"');
   });

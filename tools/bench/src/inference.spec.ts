@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { loadWasmKernels, referenceKernels, type Kernels } from '@charrnn/tensor';
 import { benchHtml, targetsSvg } from './chart-html.js';
-import { EVAL_CHARS, EVAL_LSTM_H256, EVAL_RNN_H100, SAMPLE_RNN_H100, evalText, inferenceTargets, measureInference } from './inference.js';
+import {
+  EVAL_CHARS,
+  EVAL_LSTM_H256,
+  EVAL_RNN_H100,
+  SAMPLE_RNN_H100,
+  evalText,
+  inferenceTargets,
+  measureInference,
+} from './inference.js';
 import type { Measurement } from './measurement.js';
 import type { BenchReport } from './report-files.js';
 import { fake } from './test-measurements.js';
@@ -14,9 +22,12 @@ describe('inferenceTargets', () => {
   it('judges eval against training and PyTorch, sampling against 100k chars/s and PyTorch', () => {
     const all = [
       fake('rnn-h100-t25-b1', 'charrnn', 100_000),
-      row(EVAL_RNN_H100.id, 'charrnn', 250_000, 'eval'), row(EVAL_RNN_H100.id, 'torch', 150_000, 'eval'),
-      row(EVAL_LSTM_H256.id, 'charrnn', 20_000, 'eval'), row(EVAL_LSTM_H256.id, 'torch', 25_000, 'eval'),
-      row(SAMPLE_RNN_H100.id, 'charrnn', 99_000, 'sample'), row(SAMPLE_RNN_H100.id, 'torch', 10_000, 'sample'),
+      row(EVAL_RNN_H100.id, 'charrnn', 250_000, 'eval'),
+      row(EVAL_RNN_H100.id, 'torch', 150_000, 'eval'),
+      row(EVAL_LSTM_H256.id, 'charrnn', 20_000, 'eval'),
+      row(EVAL_LSTM_H256.id, 'torch', 25_000, 'eval'),
+      row(SAMPLE_RNN_H100.id, 'charrnn', 99_000, 'sample'),
+      row(SAMPLE_RNN_H100.id, 'torch', 10_000, 'sample'),
     ];
     const results = inferenceTargets(all);
     expect(results.map((r) => r.status)).toEqual(['met', 'met', 'not met', 'met', 'not met']);
@@ -33,7 +44,14 @@ describe('measureInference', () => {
 
   it('times the eval and sample paths and counts their characters', () => {
     for (const workload of [EVAL_RNN_H100, SAMPLE_RNN_H100]) {
-      const m = measureInference({ workload, text, kernels, seconds: 0.05, clock: () => performance.now(), rss: () => process.memoryUsage.rss() });
+      const m = measureInference({
+        workload,
+        text,
+        kernels,
+        seconds: 0.05,
+        clock: () => performance.now(),
+        rss: () => process.memoryUsage.rss(),
+      });
       expect(m.configId).toBe(workload.id);
       expect(m.task).toBe(workload.task);
       expect(m.charsPerSec).toBeGreaterThan(0);
@@ -46,9 +64,12 @@ describe('measureInference', () => {
 
 describe('benchHtml', () => {
   const report: BenchReport = {
-    version: 1, startedAt: '2026-11-30T17:00:00.000Z',
-    machine: { node: 'v20', platform: 'linux-x64', cpu: 'cpu <x>', cores: 2 }, data: { source: 'kafka.txt', chars: 1000, vocab: 80 },
-    settings: { seconds: 1, kernels: ['wasm-simd'], threads: [1] }, ceiling: { gflops: 100, source: 'test' },
+    version: 1,
+    startedAt: '2026-11-30T17:00:00.000Z',
+    machine: { node: 'v20', platform: 'linux-x64', cpu: 'cpu <x>', cores: 2 },
+    data: { source: 'kafka.txt', chars: 1000, vocab: 80 },
+    settings: { seconds: 1, kernels: ['wasm-simd'], threads: [1] },
+    ceiling: { gflops: 100, source: 'test' },
     measurements: [fake('rnn-h100-t25-b1', 'charrnn', 100_000)],
     targets: [
       { target: 'a <met>', status: 'met', detail: '3×', ratio: 3, goal: 2 },

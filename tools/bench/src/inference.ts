@@ -32,7 +32,9 @@ export const EVAL_CHARS = 20_000;
 
 /** The text each side scores: the first EVAL_CHARS characters (code points) of the data. */
 export function evalText(text: string): string {
-  return Array.from(text).slice(0, EVAL_CHARS + 1).join('');
+  return Array.from(text)
+    .slice(0, EVAL_CHARS + 1)
+    .join('');
 }
 
 export function describeWorkload(w: InferenceWorkload): string {
@@ -54,19 +56,23 @@ export function measureInference(options: InferenceRunOptions): Measurement {
   const { workload: w, kernels, seconds, clock } = options;
   const data = prepareData(options.text, 0, 1, 1);
   const V = data.vocab.size;
-  const model = new CharRnnModel({ cell: w.cell, vocabSize: V, hiddenSize: w.hidden, layers: 1, dropout: 0, dtype: 'f32' }, kernels);
+  const model = new CharRnnModel(
+    { cell: w.cell, vocabSize: V, hiddenSize: w.hidden, layers: 1, dropout: 0, dtype: 'f32' },
+    kernels,
+  );
   initializeParams(model.params, defaultInit(w.cell), w.hidden, new Prng(1));
   const ids = data.vocab.encode(evalText(options.text));
   // One "step": an eval call over the text, or a sample of SAMPLE_STEP characters (streamed in chunks, as the app prints them).
   const SAMPLE_STEP = 4096;
   const rng = new Prng(2);
-  const step = w.task === 'eval'
-    ? (): number => evaluateText(model, ids).count
-    : (): number => {
-      let n = 0;
-      for (const chunk of sampleChunks(model, { prime: [0], length: SAMPLE_STEP }, rng)) n += chunk.length;
-      return n;
-    };
+  const step =
+    w.task === 'eval'
+      ? (): number => evaluateText(model, ids).count
+      : (): number => {
+          let n = 0;
+          for (const chunk of sampleChunks(model, { prime: [0], length: SAMPLE_STEP }, rng)) n += chunk.length;
+          return n;
+        };
   const warmUntil = clock() + Math.max(100, 100 * seconds);
   let warmSteps = 0;
   const warmStart = clock();
@@ -85,16 +91,41 @@ export function measureInference(options: InferenceRunOptions): Measurement {
   }
   const elapsed = (clock() - start) / 1000;
   return {
-    configId: w.id, cell: w.cell, hidden: w.hidden, seqLength: w.task === 'eval' ? ids.length - 1 : 1, batchSize: 1,
-    family: 'charrnn', implementation: `${w.task === 'eval' ? 'charrnn-eval' : 'charrnn-sample'} ${kernels.name}`, kernels: kernels.name,
-    threads: 1, dtype: 'float32', task: w.task,
-    charsPerSec: chars / elapsed, msPerStep: (1000 * elapsed) / steps, steps, seconds: elapsed, peakMb: Math.max(peak, options.rss()) / (1024 * 1024),
+    configId: w.id,
+    cell: w.cell,
+    hidden: w.hidden,
+    seqLength: w.task === 'eval' ? ids.length - 1 : 1,
+    batchSize: 1,
+    family: 'charrnn',
+    implementation: `${w.task === 'eval' ? 'charrnn-eval' : 'charrnn-sample'} ${kernels.name}`,
+    kernels: kernels.name,
+    threads: 1,
+    dtype: 'float32',
+    task: w.task,
+    charsPerSec: chars / elapsed,
+    msPerStep: (1000 * elapsed) / steps,
+    steps,
+    seconds: elapsed,
+    peakMb: Math.max(peak, options.rss()) / (1024 * 1024),
   };
 }
 
 /** The torch peer's arguments for a workload (bench_torch_infer.py). */
 export function inferencePeerArgs(w: InferenceWorkload, dataPath: string, seconds: number): string[] {
-  return ['--data', dataPath, '--task', w.task, '--cell', w.cell, '--hidden', String(w.hidden), '--seconds', String(seconds), '--chars', String(EVAL_CHARS)];
+  return [
+    '--data',
+    dataPath,
+    '--task',
+    w.task,
+    '--cell',
+    w.cell,
+    '--hidden',
+    String(w.hidden),
+    '--seconds',
+    String(seconds),
+    '--chars',
+    String(EVAL_CHARS),
+  ];
 }
 
 /** The issue's evaluation and sampling targets, from one run's measurements. */
@@ -103,21 +134,34 @@ export function inferenceTargets(all: readonly Measurement[]): TargetResult[] {
   const evalRnn = bestCharrnn(all, EVAL_RNN_H100.id);
   const training = bestCharrnn(all, SEED_CONFIG.id);
   const vsTraining = 'charrnn-eval rnn H=100: ≥ 2× the training chars/s of the same model (seed config)';
-  if (!evalRnn || !training) results.push({ target: vsTraining, status: 'not measured', detail: 'eval or the seed config did not run' });
+  if (!evalRnn || !training)
+    results.push({ target: vsTraining, status: 'not measured', detail: 'eval or the seed config did not run' });
   else results.push(ratio(vsTraining, evalRnn, training, 2, 'training'));
   for (const w of [EVAL_RNN_H100, EVAL_LSTM_H256, SAMPLE_RNN_H100]) {
     const target = `${describeWorkload(w)}: ahead of PyTorch (${w.task === 'eval' ? `nn.${w.cell === 'rnn' ? 'RNN' : 'LSTM'} forward over the text in one call` : 'a sampling loop'})`;
     const ours = bestCharrnn(all, w.id);
     const them = peer(all, w.id, 'torch');
-    if (!ours || !them) results.push({ target, status: 'not measured', detail: ours ? 'PyTorch did not run (skipped)' : 'charrnn did not run this workload' });
+    if (!ours || !them)
+      results.push({
+        target,
+        status: 'not measured',
+        detail: ours ? 'PyTorch did not run (skipped)' : 'charrnn did not run this workload',
+      });
     else results.push(ratio(target, ours, them, 1, 'PyTorch'));
   }
   const sample = bestCharrnn(all, SAMPLE_RNN_H100.id);
   const rateTarget = 'charrnn-sample rnn H=100: ≥ 100k chars/s, streamed';
-  if (!sample) results.push({ target: rateTarget, status: 'not measured', detail: 'charrnn did not run this workload' });
+  if (!sample)
+    results.push({ target: rateTarget, status: 'not measured', detail: 'charrnn did not run this workload' });
   else {
     const value = sample.charsPerSec / 100_000;
-    results.push({ target: rateTarget, status: value >= 1 ? 'met' : 'not met', detail: `${formatRate(sample.charsPerSec)} chars/s`, ratio: value, goal: 1 });
+    results.push({
+      target: rateTarget,
+      status: value >= 1 ? 'met' : 'not met',
+      detail: `${formatRate(sample.charsPerSec)} chars/s`,
+      ratio: value,
+      goal: 1,
+    });
   }
   return results;
 }
@@ -126,7 +170,10 @@ function ratio(target: string, ours: Measurement, them: Measurement, atLeast: nu
   const value = ours.charsPerSec / them.charsPerSec;
   const met = atLeast === 1 ? value > 1 : value >= atLeast;
   return {
-    target, status: met ? 'met' : 'not met', ratio: value, goal: atLeast,
+    target,
+    status: met ? 'met' : 'not met',
+    ratio: value,
+    goal: atLeast,
     detail: `${value.toFixed(2)}× (${ours.implementation} ${formatRate(ours.charsPerSec)} vs ${label} ${formatRate(them.charsPerSec)} chars/s)`,
   };
 }

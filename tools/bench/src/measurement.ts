@@ -41,7 +41,11 @@ export function bestCharrnn(all: readonly Measurement[], configId: string, threa
 }
 
 /** The peer of a family for a config (the fastest, if there are several). */
-export function peer(all: readonly Measurement[], configId: string, family: Exclude<Family, 'charrnn'>): Measurement | undefined {
+export function peer(
+  all: readonly Measurement[],
+  configId: string,
+  family: Exclude<Family, 'charrnn'>,
+): Measurement | undefined {
   let best: Measurement | undefined;
   for (const m of all) {
     if (m.family === family && m.configId === configId && (!best || m.charsPerSec > best.charsPerSec)) best = m;

@@ -18,17 +18,33 @@ export interface ChildMemory {
 }
 
 /** In the child: trains `steps` steps of `config`, then reports RSS after a collection. */
-export async function rssAfterSteps(config: BenchConfig, text: string, steps: number, kernels: Kernels, probe: Probe): Promise<ChildMemory> {
+export async function rssAfterSteps(
+  config: BenchConfig,
+  text: string,
+  steps: number,
+  kernels: Kernels,
+  probe: Probe,
+): Promise<ChildMemory> {
   const data = prepareData(text, 0, config.seqLength, config.batchSize);
   const trainConfig = resolveTrainConfig({
-    cell: config.cell, hidden: config.hidden, seqLength: config.seqLength, batchSize: config.batchSize, dtype: 'f32',
-    steps, logEvery: steps, evalEvery: 0, sampleEvery: 0, valFraction: 0, saveEvery: 0,
+    cell: config.cell,
+    hidden: config.hidden,
+    seqLength: config.seqLength,
+    batchSize: config.batchSize,
+    dtype: 'f32',
+    steps,
+    logEvery: steps,
+    evalEvery: 0,
+    sampleEvery: 0,
+    valFraction: 0,
+    saveEvery: 0,
   });
   let peak = probe.rss();
   const trainer = new Trainer({ config: trainConfig, data, clock: probe.clock, kernels });
   for await (const event of trainer.run()) {
     peak = Math.max(peak, probe.rss());
-    if (event.type === 'done' && event.reason !== 'completed') throw new Error(`memory check: training ${event.reason}`);
+    if (event.type === 'done' && event.reason !== 'completed')
+      throw new Error(`memory check: training ${event.reason}`);
   }
   probe.gc();
   const rss = probe.rss();
@@ -47,20 +63,31 @@ export interface ProcessMemoryOptions {
 /** Runs the child for N and for 2N steps; a failure becomes { error }. */
 export function checkMemoryInProcesses(options: ProcessMemoryOptions): MemoryCheck | { readonly error: string } {
   const run = (steps: number): ChildMemory | { readonly error: string } => {
-    const r = spawnSync(process.execPath, [options.script, '--memory-child', String(steps), ...options.childArgs], { encoding: 'utf8', timeout: options.timeoutMs });
+    const r = spawnSync(process.execPath, [options.script, '--memory-child', String(steps), ...options.childArgs], {
+      encoding: 'utf8',
+      timeout: options.timeoutMs,
+    });
     if (r.error) return { error: r.error.message };
     const line = r.stdout.trim().split('\n').pop() ?? '';
     try {
       const parsed = JSON.parse(line) as Partial<ChildMemory>;
-      if (r.status === 0 && typeof parsed.rssMb === 'number' && typeof parsed.peakMb === 'number') return { rssMb: parsed.rssMb, peakMb: parsed.peakMb };
+      if (r.status === 0 && typeof parsed.rssMb === 'number' && typeof parsed.peakMb === 'number')
+        return { rssMb: parsed.rssMb, peakMb: parsed.peakMb };
     } catch {
       // reported below
     }
-    return { error: `the memory child exited ${r.status ?? r.signal}: ${(r.stderr.trim().split('\n').pop() ?? line) || 'no output'}` };
+    return {
+      error: `the memory child exited ${r.status ?? r.signal}: ${(r.stderr.trim().split('\n').pop() ?? line) || 'no output'}`,
+    };
   };
   const once = run(options.steps);
   if ('error' in once) return once;
   const twice = run(2 * options.steps);
   if ('error' in twice) return twice;
-  return { steps: options.steps, rssAtStepsMb: once.rssMb, rssAtTwiceStepsMb: twice.rssMb, peakMb: Math.max(once.peakMb, twice.peakMb) };
+  return {
+    steps: options.steps,
+    rssAtStepsMb: once.rssMb,
+    rssAtTwiceStepsMb: twice.rssMb,
+    peakMb: Math.max(once.peakMb, twice.peakMb),
+  };
 }

@@ -12,7 +12,10 @@ export type Found = { readonly interpreter: string; readonly version: string } |
 export function findPython(candidates: readonly string[], module: 'numpy' | 'torch'): Found {
   const tried: string[] = [];
   for (const interpreter of [...new Set(candidates)]) {
-    const r = spawnSync(interpreter, ['-c', `import ${module}; print(${module}.__version__)`], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(interpreter, ['-c', `import ${module}; print(${module}.__version__)`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     if (r.status === 0) return { interpreter, version: r.stdout.trim() };
     tried.push(`${interpreter}: ${r.error ? r.error.message : lastLine(r.stderr) || `exit ${r.status}`}`);
   }
@@ -34,13 +37,20 @@ export interface PythonRun {
 
 /** Runs a script that prints one JSON object on its last stdout line; a failure becomes { error }. */
 export function runPythonJson(run: PythonRun): Record<string, unknown> | { readonly error: string } {
-  const r = spawnSync(run.interpreter, [run.script, ...run.args], { encoding: 'utf8', env: run.env, timeout: run.timeoutMs, maxBuffer: 1 << 20 });
+  const r = spawnSync(run.interpreter, [run.script, ...run.args], {
+    encoding: 'utf8',
+    env: run.env,
+    timeout: run.timeoutMs,
+    maxBuffer: 1 << 20,
+  });
   if (r.error) return { error: `${run.interpreter} ${run.script}: ${r.error.message}` };
-  if (r.status !== 0) return { error: `${run.script} exited ${r.status ?? r.signal}: ${lastLine(r.stderr) || lastLine(r.stdout)}` };
+  if (r.status !== 0)
+    return { error: `${run.script} exited ${r.status ?? r.signal}: ${lastLine(r.stderr) || lastLine(r.stdout)}` };
   const line = lastLine(r.stdout);
   try {
     const parsed: unknown = JSON.parse(line);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { error: `${run.script} printed ${line}` };
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      return { error: `${run.script} printed ${line}` };
     return parsed as Record<string, unknown>;
   } catch {
     return { error: `${run.script} printed no JSON line: ${JSON.stringify(line)}` };
@@ -48,27 +58,49 @@ export function runPythonJson(run: PythonRun): Record<string, unknown> | { reado
 }
 
 function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   return lines[lines.length - 1] ?? '';
 }
 
-const FAMILY_BY_NAME: Record<string, Exclude<Family, 'charrnn'>> = { 'numpy-seed': 'numpy-seed', 'numpy-batched': 'numpy-batched', torch: 'torch' };
+const FAMILY_BY_NAME: Record<string, Exclude<Family, 'charrnn'>> = {
+  'numpy-seed': 'numpy-seed',
+  'numpy-batched': 'numpy-batched',
+  torch: 'torch',
+};
 
 /** Turns a peer's JSON line into a Measurement for `config`; throws a TypeError naming a bad field. */
 export function peerMeasurement(json: Record<string, unknown>, config: BenchConfig): Measurement {
   const num = (key: string): number => {
     const v = json[key];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`peerMeasurement: ${key} must be a finite number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new TypeError(`peerMeasurement: ${key} must be a finite number, got ${JSON.stringify(v)}`);
     return v;
   };
   const name = String(json['name']);
   const family = FAMILY_BY_NAME[name];
-  if (!family) throw new TypeError(`peerMeasurement: name must be one of ${Object.keys(FAMILY_BY_NAME).join(', ')}, got ${JSON.stringify(json['name'])}`);
+  if (!family)
+    throw new TypeError(
+      `peerMeasurement: name must be one of ${Object.keys(FAMILY_BY_NAME).join(', ')}, got ${JSON.stringify(json['name'])}`,
+    );
   const implementation = family === 'torch' ? `torch ${String(json['impl'] ?? '')}`.trim() : family.replace('-', ' ');
   return {
-    configId: config.id, cell: config.cell, hidden: config.hidden, seqLength: config.seqLength, batchSize: config.batchSize,
-    family, implementation, threads: 1, dtype: String(json['dtype'] ?? '?'),
+    configId: config.id,
+    cell: config.cell,
+    hidden: config.hidden,
+    seqLength: config.seqLength,
+    batchSize: config.batchSize,
+    family,
+    implementation,
+    threads: 1,
+    dtype: String(json['dtype'] ?? '?'),
     ...(json['task'] === 'eval' || json['task'] === 'sample' ? { task: json['task'] } : {}),
-    charsPerSec: num('chars_per_s'), msPerStep: num('ms_per_step'), steps: num('steps'), seconds: num('seconds'), peakMb: num('peak_mb'),
+    charsPerSec: num('chars_per_s'),
+    msPerStep: num('ms_per_step'),
+    steps: num('steps'),
+    seconds: num('seconds'),
+    peakMb: num('peak_mb'),
   };
 }

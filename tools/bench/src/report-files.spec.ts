@@ -6,7 +6,10 @@ describe('resultsCsv', () => {
   it('writes one row per measurement under the header, with unrounded numbers and empty ratio cells', () => {
     const all = [fake('rnn-h100-t25-b1', 'charrnn', 200_000), fake('rnn-h100-t25-b1', 'numpy-seed', 20_000)];
     // No cell here needs quoting, so a plain split reads the file back.
-    const [header, ...lines] = resultsCsv(all, 80).trimEnd().split('\n').map((l) => l.split(','));
+    const [header, ...lines] = resultsCsv(all, 80)
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(','));
     const rows = lines.map((cells) => Object.fromEntries(header!.map((name, i) => [name, cells[i]])));
     expect(Object.keys(rows[0]!)).toEqual([...CSV_COLUMNS]);
     expect(rows[0]!['chars_per_s']).toBe('200000');

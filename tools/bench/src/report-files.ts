@@ -7,8 +7,27 @@ import { ratiosFor, type Measurement } from './measurement.js';
 import type { MemoryCheck, TargetResult } from './targets.js';
 
 export const CSV_COLUMNS = [
-  'config', 'cell', 'hidden', 'seq_length', 'batch_size', 'vocab', 'implementation', 'family', 'kernels', 'threads', 'dtype',
-  'chars_per_s', 'ms_per_step', 'steps', 'seconds', 'peak_mb', 'flops_per_char', 'gflops', 'vs_numpy_seed', 'vs_numpy_batched', 'vs_torch',
+  'config',
+  'cell',
+  'hidden',
+  'seq_length',
+  'batch_size',
+  'vocab',
+  'implementation',
+  'family',
+  'kernels',
+  'threads',
+  'dtype',
+  'chars_per_s',
+  'ms_per_step',
+  'steps',
+  'seconds',
+  'peak_mb',
+  'flops_per_char',
+  'gflops',
+  'vs_numpy_seed',
+  'vs_numpy_batched',
+  'vs_torch',
 ] as const;
 
 export function resultsCsv(measurements: readonly Measurement[], vocab: number): string {
@@ -16,8 +35,24 @@ export function resultsCsv(measurements: readonly Measurement[], vocab: number):
     const r = ratiosFor(m, measurements);
     const flops = flopsPerCharOf(m, vocab);
     return csvRow([
-      m.configId, m.cell, m.hidden, m.seqLength, m.batchSize, vocab, m.implementation, m.family, m.kernels, m.threads, m.dtype,
-      m.charsPerSec, m.msPerStep, m.steps, m.seconds, m.peakMb, flops, (m.charsPerSec * flops) / 1e9,
+      m.configId,
+      m.cell,
+      m.hidden,
+      m.seqLength,
+      m.batchSize,
+      vocab,
+      m.implementation,
+      m.family,
+      m.kernels,
+      m.threads,
+      m.dtype,
+      m.charsPerSec,
+      m.msPerStep,
+      m.steps,
+      m.seconds,
+      m.peakMb,
+      flops,
+      (m.charsPerSec * flops) / 1e9,
       m.family === 'numpy-seed' ? undefined : r.numpySeed,
       m.family === 'numpy-batched' ? undefined : r.numpyBatched,
       m.family === 'torch' ? undefined : r.torch,
@@ -32,7 +67,11 @@ export interface BenchReport {
   readonly startedAt: string;
   readonly machine: { readonly node: string; readonly platform: string; readonly cpu: string; readonly cores: number };
   readonly data: { readonly source: string; readonly chars: number; readonly vocab: number };
-  readonly settings: { readonly seconds: number; readonly kernels: readonly string[]; readonly threads: readonly number[] };
+  readonly settings: {
+    readonly seconds: number;
+    readonly kernels: readonly string[];
+    readonly threads: readonly number[];
+  };
   readonly ceiling: { readonly gflops: number; readonly source: string };
   readonly measurements: readonly Measurement[];
   readonly memory?: MemoryCheck;

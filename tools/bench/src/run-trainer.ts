@@ -24,10 +24,26 @@ export function trainConfigHasThreads(): boolean {
   return Object.hasOwn(CONFIG_RULES, 'threads');
 }
 
-function trainConfig(c: BenchConfig, steps: number, logEvery: number, maxSeconds: number, threads: number | undefined): TrainConfig {
+function trainConfig(
+  c: BenchConfig,
+  steps: number,
+  logEvery: number,
+  maxSeconds: number,
+  threads: number | undefined,
+): TrainConfig {
   const partial: Record<string, unknown> = {
-    cell: c.cell, hidden: c.hidden, seqLength: c.seqLength, batchSize: c.batchSize, dtype: 'f32',
-    steps, logEvery, maxSeconds, evalEvery: 0, sampleEvery: 0, valFraction: 0, saveEvery: 0,
+    cell: c.cell,
+    hidden: c.hidden,
+    seqLength: c.seqLength,
+    batchSize: c.batchSize,
+    dtype: 'f32',
+    steps,
+    logEvery,
+    maxSeconds,
+    evalEvery: 0,
+    sampleEvery: 0,
+    valFraction: 0,
+    saveEvery: 0,
   };
   // Only pass the key when the config knows it, so this runs before and after it exists.
   if (threads !== undefined) partial['threads'] = threads;
@@ -71,13 +87,19 @@ export async function measureTrainer(options: TrainerRunOptions): Promise<Measur
   const peak = new PeakRss(probe);
 
   // Warm-up and calibration: a throw-away trainer runs for a tenth of the budget (JIT, wasm tiering, caches).
-  const warm = new Trainer({ config: trainConfig(c, MANY_STEPS, MANY_STEPS, Math.max(0.1 * seconds, 0.3), options.threads), data, clock: probe.clock, kernels: options.kernels() });
+  const warm = new Trainer({
+    config: trainConfig(c, MANY_STEPS, MANY_STEPS, Math.max(0.1 * seconds, 0.3), options.threads),
+    data,
+    clock: probe.clock,
+    kernels: options.kernels(),
+  });
   let warmSteps = 0;
   let warmSeconds = 0;
   for await (const event of warm.run()) {
     peak.sample();
     if (event.type === 'done') {
-      if (event.reason !== 'completed') throw new RunError(`bench: ${c.id} warm-up ${event.reason}: ${event.message ?? ''}`);
+      if (event.reason !== 'completed')
+        throw new RunError(`bench: ${c.id} warm-up ${event.reason}: ${event.message ?? ''}`);
       warmSteps = event.step;
       warmSeconds = event.elapsedSec;
     }
@@ -86,7 +108,12 @@ export async function measureTrainer(options: TrainerRunOptions): Promise<Measur
   // The timed trainer's first steps fault in its fresh buffers: a few untimed steps first.
   const lead = Math.max(2, Math.ceil(steps / 20));
 
-  const trainer = new Trainer({ config: trainConfig(c, lead + steps, lead, 0, options.threads), data, clock: probe.clock, kernels: options.kernels() });
+  const trainer = new Trainer({
+    config: trainConfig(c, lead + steps, lead, 0, options.threads),
+    data,
+    clock: probe.clock,
+    kernels: options.kernels(),
+  });
   let started = Number.NaN;
   let ended = Number.NaN;
   let kernelName = '';
@@ -96,14 +123,27 @@ export async function measureTrainer(options: TrainerRunOptions): Promise<Measur
     if (event.type === 'step' && event.step === lead) started = probe.clock();
     if (event.type === 'done') {
       ended = probe.clock();
-      if (event.reason !== 'completed' || event.step !== lead + steps) throw new RunError(`bench: ${c.id} ${event.reason} at step ${event.step}: ${event.message ?? ''}`);
+      if (event.reason !== 'completed' || event.step !== lead + steps)
+        throw new RunError(`bench: ${c.id} ${event.reason} at step ${event.step}: ${event.message ?? ''}`);
     }
   }
   const elapsed = (ended - started) / 1000;
   const peakMb = peak.stop();
   return {
-    configId: c.id, cell: c.cell, hidden: c.hidden, seqLength: c.seqLength, batchSize: c.batchSize,
-    family: 'charrnn', implementation: `charrnn ${kernelName}`, kernels: kernelName, threads: options.threads ?? 1, dtype: 'float32',
-    charsPerSec: (steps * c.seqLength * c.batchSize) / elapsed, msPerStep: (1000 * elapsed) / steps, steps, seconds: elapsed, peakMb,
+    configId: c.id,
+    cell: c.cell,
+    hidden: c.hidden,
+    seqLength: c.seqLength,
+    batchSize: c.batchSize,
+    family: 'charrnn',
+    implementation: `charrnn ${kernelName}`,
+    kernels: kernelName,
+    threads: options.threads ?? 1,
+    dtype: 'float32',
+    charsPerSec: (steps * c.seqLength * c.batchSize) / elapsed,
+    msPerStep: (1000 * elapsed) / steps,
+    steps,
+    seconds: elapsed,
+    peakMb,
   };
 }

@@ -9,10 +9,17 @@ import type { TargetResult } from './targets.js';
 export type Align = 'l' | 'r';
 
 /** Columns padded to their widest cell, a dashed rule under the header, two spaces between columns. */
-export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], align: readonly Align[]): string {
+export function renderTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  align: readonly Align[],
+): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((c, i) => (align[i] === 'r' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (align[i] === 'r' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return `${[line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')}\n`;
 }
 
@@ -28,7 +35,19 @@ export function formatRatio(ratio: number | undefined): string {
   return ratio === undefined || !Number.isFinite(ratio) ? '—' : `${ratio.toFixed(2)}×`;
 }
 
-export const RESULT_HEADER = ['config', 'implementation', 'threads', 'dtype', 'chars/s', 'ms/step', 'peak MB', 'GFLOP/s', '× numpy seed', '× numpy batched', '× torch'] as const;
+export const RESULT_HEADER = [
+  'config',
+  'implementation',
+  'threads',
+  'dtype',
+  'chars/s',
+  'ms/step',
+  'peak MB',
+  'GFLOP/s',
+  '× numpy seed',
+  '× numpy batched',
+  '× torch',
+] as const;
 const RESULT_ALIGN: readonly Align[] = ['l', 'l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'];
 
 export function resultRows(measurements: readonly Measurement[], vocab: number): string[][] {
@@ -36,8 +55,14 @@ export function resultRows(measurements: readonly Measurement[], vocab: number):
     const r = ratiosFor(m, measurements);
     // A row compared with itself says nothing; leave its own family's column blank.
     return [
-      describeRow(m), m.implementation, String(m.threads), m.dtype, formatRate(m.charsPerSec), formatMs(m.msPerStep),
-      m.peakMb.toFixed(1), ((m.charsPerSec * flopsPerCharOf(m, vocab)) / 1e9).toFixed(2),
+      describeRow(m),
+      m.implementation,
+      String(m.threads),
+      m.dtype,
+      formatRate(m.charsPerSec),
+      formatMs(m.msPerStep),
+      m.peakMb.toFixed(1),
+      ((m.charsPerSec * flopsPerCharOf(m, vocab)) / 1e9).toFixed(2),
       formatRatio(m.family === 'numpy-seed' ? undefined : r.numpySeed),
       formatRatio(m.family === 'numpy-batched' ? undefined : r.numpyBatched),
       formatRatio(m.family === 'torch' ? undefined : r.torch),
@@ -49,7 +74,11 @@ export function formatResultsTable(measurements: readonly Measurement[], vocab: 
   return renderTable(RESULT_HEADER, resultRows(measurements, vocab), RESULT_ALIGN);
 }
 
-const MARK: Record<TargetResult['status'], string> = { met: '[met]', 'not met': '[NOT met]', 'not measured': '[not measured]' };
+const MARK: Record<TargetResult['status'], string> = {
+  met: '[met]',
+  'not met': '[NOT met]',
+  'not measured': '[not measured]',
+};
 
 export function formatTargets(results: readonly TargetResult[]): string {
   const width = Math.max(...results.map((r) => MARK[r.status].length));

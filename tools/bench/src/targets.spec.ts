@@ -15,13 +15,22 @@ function status(results: readonly TargetResult[], prefix: string): string {
 }
 
 describe('ratiosFor', () => {
-  it('divides by the same config\'s peers only', () => {
-    const all = [fake(SEED, 'charrnn', 200_000), fake(SEED, 'numpy-seed', 20_000), fake(SEED, 'torch', 40_000), fake(B32, 'numpy-batched', 1)];
+  it("divides by the same config's peers only", () => {
+    const all = [
+      fake(SEED, 'charrnn', 200_000),
+      fake(SEED, 'numpy-seed', 20_000),
+      fake(SEED, 'torch', 40_000),
+      fake(B32, 'numpy-batched', 1),
+    ];
     expect(ratiosFor(all[0]!, all)).toEqual({ numpySeed: 10, torch: 5 });
   });
 
   it('judges charrnn by its fastest one-thread row', () => {
-    const all = [fake(SEED, 'charrnn', 7_000, { kernels: 'reference' }), fake(SEED, 'charrnn', 200_000), fake(SEED, 'charrnn', 900_000, { threads: 2 })];
+    const all = [
+      fake(SEED, 'charrnn', 7_000, { kernels: 'reference' }),
+      fake(SEED, 'charrnn', 200_000),
+      fake(SEED, 'charrnn', 900_000, { threads: 2 }),
+    ];
     expect(bestCharrnn(all, SEED)?.charsPerSec).toBe(200_000);
     expect(bestCharrnn(all, SEED, 2)?.charsPerSec).toBe(900_000);
   });
@@ -32,10 +41,17 @@ describe('evaluateTargets', () => {
 
   it('meets every target when charrnn is far enough ahead', () => {
     const all = [
-      fake(SEED, 'charrnn', 200_000), fake(SEED, 'numpy-seed', 20_000), fake(SEED, 'torch', 16_000),
-      fake(LSTM, 'charrnn', 30_000), fake(LSTM, 'torch', 15_000),
-      fake(B32, 'charrnn', 500_000), fake(B32, 'numpy-batched', 400_000), fake(B32, 'torch', 190_000),
-      fake(BIG, 'charrnn', 40_000), fake(BIG, 'charrnn', 70_000, { threads: 2 }), fake(BIG, 'torch', 29_000),
+      fake(SEED, 'charrnn', 200_000),
+      fake(SEED, 'numpy-seed', 20_000),
+      fake(SEED, 'torch', 16_000),
+      fake(LSTM, 'charrnn', 30_000),
+      fake(LSTM, 'torch', 15_000),
+      fake(B32, 'charrnn', 500_000),
+      fake(B32, 'numpy-batched', 400_000),
+      fake(B32, 'torch', 190_000),
+      fake(BIG, 'charrnn', 40_000),
+      fake(BIG, 'charrnn', 70_000, { threads: 2 }),
+      fake(BIG, 'torch', 29_000),
     ];
     const results = evaluateTargets({ measurements: all, vocab: 80, ceilingGflops: 100, memory });
     expect(results.map((r) => r.status)).toEqual(Array(results.length).fill('met'));
@@ -43,7 +59,12 @@ describe('evaluateTargets', () => {
   });
 
   it('uses "at least" for multiples and "strictly ahead" for ahead-of', () => {
-    const all = [fake(SEED, 'charrnn', 160_000), fake(SEED, 'numpy-seed', 20_000), fake(B32, 'charrnn', 400_000), fake(B32, 'torch', 400_000)];
+    const all = [
+      fake(SEED, 'charrnn', 160_000),
+      fake(SEED, 'numpy-seed', 20_000),
+      fake(B32, 'charrnn', 400_000),
+      fake(B32, 'torch', 400_000),
+    ];
     const results = evaluateTargets({ measurements: all, vocab: 80, ceilingGflops: 100 });
     expect(status(results, 'seed config (H=100 B=1): ≥ 8× the numpy')).toBe('met');
     expect(status(results, 'H=100 B=32: ahead of PyTorch')).toBe('not met');
@@ -54,7 +75,9 @@ describe('evaluateTargets', () => {
     const over = evaluateTargets({ measurements: [fake(BIG, 'charrnn', 38_600)], vocab: 80, ceilingGflops: 100 });
     expect(status(under, 'H=512 B=32 float32')).toBe('not met');
     expect(status(over, 'H=512 B=32 float32')).toBe('met');
-    expect(under.find((r) => r.target.startsWith('H=512 B=32 float32'))?.detail).toContain('69.1 GFLOP/s = 69% of 100.0 GFLOP/s');
+    expect(under.find((r) => r.target.startsWith('H=512 B=32 float32'))?.detail).toContain(
+      '69.1 GFLOP/s = 69% of 100.0 GFLOP/s',
+    );
   });
 
   it('says "not measured" when a peer, the second thread or the memory check is missing', () => {
@@ -67,7 +90,9 @@ describe('evaluateTargets', () => {
 
   it('fails the memory targets on a big or growing process', () => {
     const results = evaluateTargets({
-      measurements: [fake(SEED, 'charrnn', 100_000, { peakMb: 120 })], vocab: 80, ceilingGflops: 100,
+      measurements: [fake(SEED, 'charrnn', 100_000, { peakMb: 120 })],
+      vocab: 80,
+      ceilingGflops: 100,
       memory: { steps: 10, rssAtStepsMb: 60, rssAtTwiceStepsMb: 70, peakMb: 70 },
     });
     expect(status(results, 'seed model')).toBe('not met');

@@ -47,7 +47,13 @@ const PEER_LABEL: Record<Exclude<Family, 'charrnn'>, string> = {
   torch: 'PyTorch',
 };
 
-function ratioTarget(all: readonly Measurement[], configId: string, family: Exclude<Family, 'charrnn'>, atLeast: number, target: string): TargetResult {
+function ratioTarget(
+  all: readonly Measurement[],
+  configId: string,
+  family: Exclude<Family, 'charrnn'>,
+  atLeast: number,
+  target: string,
+): TargetResult {
   const ours = bestCharrnn(all, configId);
   const them = peer(all, configId, family);
   if (!ours) return { target, status: 'not measured', detail: 'charrnn did not run this config' };
@@ -58,7 +64,8 @@ function ratioTarget(all: readonly Measurement[], configId: string, family: Excl
   return {
     target,
     status: met ? 'met' : 'not met',
-    ratio, goal: atLeast,
+    ratio,
+    goal: atLeast,
     detail: `${ratio.toFixed(2)}× (${ours.implementation} ${formatRate(ours.charsPerSec)} vs ${PEER_LABEL[family]} ${formatRate(them.charsPerSec)} chars/s)`,
   };
 }
@@ -83,7 +90,8 @@ export function evaluateTargets(input: TargetInput): TargetResult[] {
     results.push({
       target: ceilingTarget,
       status: fraction >= 0.7 ? 'met' : 'not met',
-      ratio: fraction, goal: 0.7,
+      ratio: fraction,
+      goal: 0.7,
       detail: `${achieved.toFixed(1)} GFLOP/s = ${(100 * fraction).toFixed(0)}% of ${ceilingGflops.toFixed(1)} GFLOP/s (${formatRate(big.charsPerSec)} chars/s; 70% needs ${formatRate((0.7 * ceilingGflops * 1e9) / flopsPerChar('rnn', RNN_H512_B32.hidden, vocab))})`,
     });
   }
@@ -91,13 +99,19 @@ export function evaluateTargets(input: TargetInput): TargetResult[] {
   const twoTarget = 'two threads ≥ 1.7× one thread at H=512 B=32';
   const one = bestCharrnn(all, RNN_H512_B32.id, 1);
   const two = bestCharrnn(all, RNN_H512_B32.id, 2);
-  if (!one || !two) results.push({ target: twoTarget, status: 'not measured', detail: 'no two-thread measurement (the train config has no threads option, or --threads excluded 2)' });
+  if (!one || !two)
+    results.push({
+      target: twoTarget,
+      status: 'not measured',
+      detail: 'no two-thread measurement (the train config has no threads option, or --threads excluded 2)',
+    });
   else {
     const speedup = two.charsPerSec / one.charsPerSec;
     results.push({
       target: twoTarget,
       status: speedup >= 1.7 ? 'met' : 'not met',
-      ratio: speedup, goal: 1.7,
+      ratio: speedup,
+      goal: 1.7,
       detail: `${speedup.toFixed(2)}× (${formatRate(two.charsPerSec)} vs ${formatRate(one.charsPerSec)} chars/s)`,
     });
   }
@@ -105,10 +119,15 @@ export function evaluateTargets(input: TargetInput): TargetResult[] {
   const memTarget = `seed model: < ${MEMORY_LIMIT_MB} MB resident`;
   const seedRows = all.filter((m) => m.family === 'charrnn' && m.configId === SEED_CONFIG.id);
   const peaks = [...seedRows.map((m) => m.peakMb), ...(memory ? [memory.peakMb] : [])];
-  if (peaks.length === 0) results.push({ target: memTarget, status: 'not measured', detail: 'the seed config did not run' });
+  if (peaks.length === 0)
+    results.push({ target: memTarget, status: 'not measured', detail: 'the seed config did not run' });
   else {
     const peakMb = Math.max(...peaks);
-    results.push({ target: memTarget, status: peakMb < MEMORY_LIMIT_MB ? 'met' : 'not met', detail: `peak RSS ${peakMb.toFixed(1)} MB (the whole Node process)` });
+    results.push({
+      target: memTarget,
+      status: peakMb < MEMORY_LIMIT_MB ? 'met' : 'not met',
+      detail: `peak RSS ${peakMb.toFixed(1)} MB (the whole Node process)`,
+    });
   }
 
   const growTarget = 'memory does not grow with the number of steps';

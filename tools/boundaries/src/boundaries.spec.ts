@@ -15,7 +15,9 @@ describe('the real workspace', () => {
   it('finds the projects and their imports (the check is not vacuous)', () => {
     const ws = readWorkspace(ROOT);
     const names = ws.projects.map((p) => p.name);
-    expect(names).toEqual(expect.arrayContaining(['@charrnn/tensor', '@charrnn/train', '@charrnn/cli', '@charrnn/app-train']));
+    expect(names).toEqual(
+      expect.arrayContaining(['@charrnn/tensor', '@charrnn/train', '@charrnn/cli', '@charrnn/app-train']),
+    );
     const train = ws.projects.find((p) => p.name === '@charrnn/train')!;
     const imported = new Set(train.files.flatMap((f) => f.imports));
     expect(imported).toContain('@charrnn/model');
@@ -109,7 +111,11 @@ describe('checkWorkspace', () => {
   it('fails an import between projects of the same layer', () => {
     const sideways = [...good(), project('@charrnn/model', 2), project('@charrnn/optim', 2)].map((p) =>
       p.name === '@charrnn/model'
-        ? { ...p, dependencies: new Set(['@charrnn/optim']), files: [{ path: 'model/src/m.ts', dev: false, imports: ['@charrnn/optim'] }] }
+        ? {
+            ...p,
+            dependencies: new Set(['@charrnn/optim']),
+            files: [{ path: 'model/src/m.ts', dev: false, imports: ['@charrnn/optim'] }],
+          }
         : p,
     );
     expect(check(sideways)).toEqual([
@@ -118,18 +124,28 @@ describe('checkWorkspace', () => {
   });
 
   it('fails an undeclared import, in production and in a test', () => {
-    const undeclared = withFile(good(), '@charrnn/train', { path: 'train/src/y.spec.ts', dev: true, imports: ['@charrnn/native'] });
+    const undeclared = withFile(good(), '@charrnn/train', {
+      path: 'train/src/y.spec.ts',
+      dev: true,
+      imports: ['@charrnn/native'],
+    });
     expect(check(undeclared)).toEqual([
       'train/src/y.spec.ts imports "@charrnn/native", which @charrnn/train does not declare in dependencies or devDependencies',
     ]);
     const external = withFile(good(), '@charrnn/train', { path: 'train/src/z.ts', dev: false, imports: ['vitest'] });
-    expect(check(external)).toEqual(['train/src/z.ts imports "vitest", which @charrnn/train does not declare in dependencies']);
+    expect(check(external)).toEqual([
+      'train/src/z.ts imports "vitest", which @charrnn/train does not declare in dependencies',
+    ]);
   });
 
   it('fails a dependency that production code never imports, and an unused workspace devDependency', () => {
     const unused = good().map((p) =>
       p.name === '@charrnn/train'
-        ? { ...p, dependencies: new Set(['@charrnn/tensor', 'csv-stringify']), devDependencies: new Set(['@charrnn/native']) }
+        ? {
+            ...p,
+            dependencies: new Set(['@charrnn/tensor', 'csv-stringify']),
+            devDependencies: new Set(['@charrnn/native']),
+          }
         : p,
     );
     expect(check(unused)).toEqual([
@@ -141,7 +157,11 @@ describe('checkWorkspace', () => {
   it('fails a dependency used only by tests but declared for production', () => {
     const testOnly = good().map((p) =>
       p.name === '@charrnn/train'
-        ? { ...p, dependencies: new Set(['@charrnn/tensor', '@charrnn/native']), files: [...p.files, { path: 'train/src/n.spec.ts', dev: true, imports: ['@charrnn/native'] }] }
+        ? {
+            ...p,
+            dependencies: new Set(['@charrnn/tensor', '@charrnn/native']),
+            files: [...p.files, { path: 'train/src/n.spec.ts', dev: true, imports: ['@charrnn/native'] }],
+          }
         : p,
     );
     expect(check(testOnly)).toEqual([
@@ -150,7 +170,11 @@ describe('checkWorkspace', () => {
   });
 
   it('fails production code that imports a test helper', () => {
-    const leak = withFile(good(), '@charrnn/train', { path: 'train/src/index2.ts', dev: false, imports: ['./test-io.js'] });
+    const leak = withFile(good(), '@charrnn/train', {
+      path: 'train/src/index2.ts',
+      dev: false,
+      imports: ['./test-io.js'],
+    });
     expect(check(leak)).toEqual(['train/src/index2.ts is production code but imports the test helper "./test-io.js"']);
   });
 
@@ -161,7 +185,9 @@ describe('checkWorkspace', () => {
       { path: 'tensor/src/n.ts', dev: false, imports: ['@charrnn/native'] },
       { dependencies: new Set(['@charrnn/native']) },
     );
-    expect(check(nodeOnly)).toEqual(['tensor/src/n.ts imports the Node-only @charrnn/native, but @charrnn/tensor must run in a browser']);
+    expect(check(nodeOnly)).toEqual([
+      'tensor/src/n.ts imports the Node-only @charrnn/native, but @charrnn/tensor must run in a browser',
+    ]);
   });
 
   it('lets a browser-safe package take types (erased at build) from a Node-only one', () => {

@@ -96,7 +96,12 @@ function checkImport(
   typeOnly: boolean,
 ): string[] {
   const problems: string[] = [];
-  if (target !== undefined && target.layer !== undefined && project.layer !== undefined && target.layer >= project.layer) {
+  if (
+    target !== undefined &&
+    target.layer !== undefined &&
+    project.layer !== undefined &&
+    target.layer >= project.layer
+  ) {
     problems.push(
       `${file.path} imports ${name} (layer ${target.layer}) from ${project.name} (layer ${project.layer}): ` +
         'a project may import only lower layers',

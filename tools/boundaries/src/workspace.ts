@@ -38,7 +38,11 @@ export function typeOnlyImportsOf(text: string): string[] {
   const types = new Set<string>();
   const statics = new Map<string, number>();
   for (const statement of ts.createSourceFile('x.ts', text, ts.ScriptTarget.ES2022).statements) {
-    if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) &&
+      statement.moduleSpecifier &&
+      ts.isStringLiteral(statement.moduleSpecifier)
+    ) {
       const specifier = statement.moduleSpecifier.text;
       (isTypeOnly(statement) ? types : runtime).add(specifier);
       statics.set(specifier, (statics.get(specifier) ?? 0) + 1);
@@ -55,13 +59,25 @@ export function typeOnlyImportsOf(text: string): string[] {
 function isTypeOnly(statement: ts.ImportDeclaration | ts.ExportDeclaration): boolean {
   if (ts.isExportDeclaration(statement)) {
     const clause = statement.exportClause;
-    return statement.isTypeOnly || (clause !== undefined && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((e) => e.isTypeOnly));
+    return (
+      statement.isTypeOnly ||
+      (clause !== undefined &&
+        ts.isNamedExports(clause) &&
+        clause.elements.length > 0 &&
+        clause.elements.every((e) => e.isTypeOnly))
+    );
   }
   const clause = statement.importClause;
   if (!clause) return false; // a bare import runs the module
   if (clause.isTypeOnly) return true;
   const named = clause.namedBindings;
-  return clause.name === undefined && named !== undefined && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+  return (
+    clause.name === undefined &&
+    named !== undefined &&
+    ts.isNamedImports(named) &&
+    named.elements.length > 0 &&
+    named.elements.every((e) => e.isTypeOnly)
+  );
 }
 
 function readProject(root: string, dir: string): Project {

@@ -25,7 +25,8 @@ export function registerCell(cell: Cell): void {
   const existing = cells.get(cell.name);
   if (existing === cell) return;
   if (existing) throw new RangeError(`registerCell: name must be new, got "${cell.name}" (already registered)`);
-  if (!Number.isInteger(cell.gates) || cell.gates < 1) throw new RangeError(`registerCell: gates must be a positive integer, got ${cell.gates}`);
+  if (!Number.isInteger(cell.gates) || cell.gates < 1)
+    throw new RangeError(`registerCell: gates must be a positive integer, got ${cell.gates}`);
   cells.set(cell.name, cell);
   names.push(cell.name);
 }

@@ -21,7 +21,8 @@ export function completeKernels(kernels: Kernels): CompleteKernels {
   // A missing whole recurrence is the loop of this backend's own calls, not of the reference ones.
   const done = complete as unknown as CompleteKernels;
   if (typeof kernels.rnnForwardSteps !== 'function') {
-    done.rnnForwardSteps = (steps, B, H, xw, xwOff, whh, whhT, hs, hsOff) => rnnForwardStepsWith(done, steps, B, H, xw, xwOff, whh, whhT, hs, hsOff);
+    done.rnnForwardSteps = (steps, B, H, xw, xwOff, whh, whhT, hs, hsOff) =>
+      rnnForwardStepsWith(done, steps, B, H, xw, xwOff, whh, whhT, hs, hsOff);
   }
   if (typeof kernels.rnnBackwardSteps !== 'function') {
     done.rnnBackwardSteps = (steps, B, H, dOut, dOutOff, hs, hsOff, whh, whhT, dh, dXw, dXwOff) =>

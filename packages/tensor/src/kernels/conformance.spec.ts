@@ -25,10 +25,13 @@ if (!('unavailable' in threaded)) backends.push(threaded);
 const nativeGemm = await import('@charrnn/native').then((m) => m.loadNativeGemm()).catch(() => null);
 const withNative = nativeGemm ? loadWasmKernels({ nativeGemm, nativeMinWork: 0 }) : undefined;
 if (withNative && !('unavailable' in withNative)) backends.push(withNative);
-const threadedNative = nativeGemm ? createThreadedWasmKernels({ spawnWorker: spawnTestWorker, minSplitWork: 0, nativeGemm, nativeMinWork: 0 }) : undefined;
+const threadedNative = nativeGemm
+  ? createThreadedWasmKernels({ spawnWorker: spawnTestWorker, minSplitWork: 0, nativeGemm, nativeMinWork: 0 })
+  : undefined;
 if (threadedNative && !('unavailable' in threadedNative)) backends.push(threadedNative);
 // Said once, not as a test: a skipped case that asserts nothing would count as a pass.
-if (nativeGemm === null) console.warn('kernel conformance: @charrnn/native is not built; the wasm-simd+native suites are skipped');
+if (nativeGemm === null)
+  console.warn('kernel conformance: @charrnn/native is not built; the wasm-simd+native suites are skipped');
 afterAll(() => backends.forEach((k) => k.close?.()));
 
 function label(kernels: Kernels): string {
@@ -72,10 +75,24 @@ function expectClose(dtype: Dtype, got: number, expected: number, magnitude: num
 }
 
 const GEMM_SHAPES: [number, number, number][] = [
-  [1, 1, 1], [1, 1, 0], [3, 5, 0], [0, 4, 3], [4, 0, 2], [4, 8, 3], [5, 9, 7], [7, 3, 11],
-  [2, 13, 5], [9, 17, 1], [16, 16, 16], [13, 33, 20], [33, 7, 40], [21, 100, 13],
+  [1, 1, 1],
+  [1, 1, 0],
+  [3, 5, 0],
+  [0, 4, 3],
+  [4, 0, 2],
+  [4, 8, 3],
+  [5, 9, 7],
+  [7, 3, 11],
+  [2, 13, 5],
+  [9, 17, 1],
+  [16, 16, 16],
+  [13, 33, 20],
+  [33, 7, 40],
+  [21, 100, 13],
   // wasm paths: B strips packed (m ≥ 64), a long-rowed transposed A copied (m·bytes ≥ 2048), k cut in blocks (k > 512)
-  [67, 21, 9], [521, 10, 3], [66, 12, 530],
+  [67, 21, 9],
+  [521, 10, 3],
+  [66, 12, 530],
 ];
 
 for (const kernels of backends) {
@@ -122,12 +139,20 @@ for (const kernels of backends) {
                     const c0 = cVals[cOff + i * ldc + j]!;
                     const expected = alpha * sum + (beta === 0 ? 0 : beta * c0);
                     const magnitude = Math.abs(alpha) * mag + (beta === 0 ? 0 : Math.abs(beta * c0));
-                    expectClose(dtype, c[cOff + i * ldc + j]!, expected, magnitude,
-                      `gemm ${m}x${n}x${k} tA=${transA} tB=${transB} beta=${beta} C[${i},${j}]`);
+                    expectClose(
+                      dtype,
+                      c[cOff + i * ldc + j]!,
+                      expected,
+                      magnitude,
+                      `gemm ${m}x${n}x${k} tA=${transA} tB=${transB} beta=${beta} C[${i},${j}]`,
+                    );
                   }
                 }
                 // Entries outside the m×n block (padding columns, offset prefix) are untouched.
-                for (let idx = 0; idx < cOff; idx++) expect(Object.is(c[idx], cVals[idx]) || (Number.isNaN(c[idx]!) && Number.isNaN(cVals[idx]!))).toBe(true);
+                for (let idx = 0; idx < cOff; idx++)
+                  expect(Object.is(c[idx], cVals[idx]) || (Number.isNaN(c[idx]!) && Number.isNaN(cVals[idx]!))).toBe(
+                    true,
+                  );
               }
             }
           }
@@ -135,7 +160,17 @@ for (const kernels of backends) {
 
         it(`gemv matches float64 loops, both orientations (${label})`, () => {
           const prng = new Prng(12);
-          for (const [m, n] of [[1, 1], [0, 3], [3, 0], [4, 4], [5, 7], [8, 3], [13, 17], [100, 100], [37, 64]] as const) {
+          for (const [m, n] of [
+            [1, 1],
+            [0, 3],
+            [3, 0],
+            [4, 4],
+            [5, 7],
+            [8, 3],
+            [13, 17],
+            [100, 100],
+            [37, 64],
+          ] as const) {
             for (const trans of [false, true]) {
               const beta = [0, 1, 0.3][prng.int(3)]!;
               const alpha = [1, -0.5, 2][prng.int(3)]!;
@@ -164,7 +199,13 @@ for (const kernels of backends) {
                 const y0 = yVals[yOff + r]!;
                 const expected = alpha * sum + (beta === 0 ? 0 : beta * y0);
                 const magnitude = Math.abs(alpha) * mag + (beta === 0 ? 0 : Math.abs(beta * y0));
-                expectClose(dtype, y[yOff + r]!, expected, magnitude, `gemv ${m}x${n} trans=${trans} beta=${beta} y[${r}]`);
+                expectClose(
+                  dtype,
+                  y[yOff + r]!,
+                  expected,
+                  magnitude,
+                  `gemv ${m}x${n} trans=${trans} beta=${beta} y[${r}]`,
+                );
               }
             }
           }
@@ -172,7 +213,15 @@ for (const kernels of backends) {
 
         it(`ger accumulates the outer product (${label})`, () => {
           const prng = new Prng(13);
-          for (const [m, n] of [[1, 1], [0, 2], [2, 0], [3, 5], [4, 8], [9, 13], [100, 100]] as const) {
+          for (const [m, n] of [
+            [1, 1],
+            [0, 2],
+            [2, 0],
+            [3, 5],
+            [4, 8],
+            [9, 13],
+            [100, 100],
+          ] as const) {
             const alpha = [1, -0.5, 2][prng.int(3)]!;
             const lda = n + prng.int(3);
             const aOff = prng.int(4);
@@ -182,12 +231,29 @@ for (const kernels of backends) {
             const xVals = rounded(dtype, randomValues(prng, xOff + m));
             const yVals = rounded(dtype, randomValues(prng, yOff + n));
             const a = makeArray(kernels, source, dtype, aVals);
-            kernels.ger(m, n, alpha, makeArray(kernels, source, dtype, xVals), xOff, makeArray(kernels, source, dtype, yVals), yOff, a, aOff, lda);
+            kernels.ger(
+              m,
+              n,
+              alpha,
+              makeArray(kernels, source, dtype, xVals),
+              xOff,
+              makeArray(kernels, source, dtype, yVals),
+              yOff,
+              a,
+              aOff,
+              lda,
+            );
             for (let i = 0; i < m; i++) {
               for (let j = 0; j < lda; j++) {
                 const idx = aOff + i * lda + j;
                 const delta = j < n ? alpha * xVals[xOff + i]! * yVals[yOff + j]! : 0;
-                expectClose(dtype, a[idx]!, aVals[idx]! + delta, Math.abs(aVals[idx]!) + Math.abs(delta), `ger ${m}x${n} A[${i},${j}]`);
+                expectClose(
+                  dtype,
+                  a[idx]!,
+                  aVals[idx]! + delta,
+                  Math.abs(aVals[idx]!) + Math.abs(delta),
+                  `ger ${m}x${n} A[${i},${j}]`,
+                );
               }
             }
           }
@@ -197,7 +263,9 @@ for (const kernels of backends) {
           it(`${op} matches Math, in place and out of place, any length (${label})`, () => {
             const prng = new Prng(14);
             const exact = op === 'tanh' ? Math.tanh : (v: number) => 1 / (1 + Math.exp(-v));
-            const special = [0, -0, 1e-8, -1e-8, 1e-4, 0.5, 0.624, 0.626, -0.7, 3, -9, 9.5, 20, -20, 50, -50, 100, -100, 700, -700];
+            const special = [
+              0, -0, 1e-8, -1e-8, 1e-4, 0.5, 0.624, 0.626, -0.7, 3, -9, 9.5, 20, -20, 50, -50, 100, -100, 700, -700,
+            ];
             for (const n of [0, 1, 3, 4, 5, 8, 13, 37, special.length]) {
               const values = rounded(dtype, n === special.length ? special : randomValues(prng, n).map((v) => v * 8));
               const xOff = prng.int(4);
@@ -215,7 +283,17 @@ for (const kernels of backends) {
 
         it(`transpose swaps rows and columns, any shape and offset (${label})`, () => {
           const prng = new Prng(16);
-          for (const [rows, cols] of [[1, 1], [0, 3], [3, 0], [4, 4], [5, 7], [8, 3], [13, 17], [100, 100], [37, 64]] as const) {
+          for (const [rows, cols] of [
+            [1, 1],
+            [0, 3],
+            [3, 0],
+            [4, 4],
+            [5, 7],
+            [8, 3],
+            [13, 17],
+            [100, 100],
+            [37, 64],
+          ] as const) {
             const ld = cols + prng.int(3);
             const srcOff = prng.int(4);
             const dstOff = prng.int(4);
@@ -234,14 +312,23 @@ for (const kernels of backends) {
           const prng = new Prng(17);
           for (const n of [0, 1, 3, 4, 5, 8, 13, 37, 100, 1001]) {
             const off = prng.int(4);
-            const vals = rounded(dtype, [...new Array<number>(off).fill(99), ...randomValues(prng, n).map((v) => v * 8)]);
+            const vals = rounded(dtype, [
+              ...new Array<number>(off).fill(99),
+              ...randomValues(prng, n).map((v) => v * 8),
+            ]);
             const x = makeArray(kernels, source, dtype, vals);
             const body = vals.slice(off);
             const max = body.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
             expect(kernels.absMax!(n, x, off)).toBe(max);
             if (n > 0) {
               const expected = body.reduce((acc, v) => acc + (v / max) ** 2, 0);
-              expectClose(dtype === 'f32' ? 'f64' : dtype, kernels.scaledSumOfSquares!(n, x, off, max), expected, expected, `scaledSumOfSquares n=${n}`);
+              expectClose(
+                dtype === 'f32' ? 'f64' : dtype,
+                kernels.scaledSumOfSquares!(n, x, off, max),
+                expected,
+                expected,
+                `scaledSumOfSquares n=${n}`,
+              );
             }
             const limit = 3;
             const changed = kernels.clamp!(n, x, off, limit);
@@ -265,8 +352,14 @@ for (const kernels of backends) {
           const prng = new Prng(18);
           for (const n of [0, 1, 3, 4, 5, 13, 100, 257]) {
             const v0 = rounded(dtype, randomValues(prng, n));
-            const g0 = rounded(dtype, randomValues(prng, n).map((v) => v * 5));
-            const m0 = rounded(dtype, randomValues(prng, n).map((v) => Math.abs(v) * (prng.int(2) === 0 ? 0 : 2)));
+            const g0 = rounded(
+              dtype,
+              randomValues(prng, n).map((v) => v * 5),
+            );
+            const m0 = rounded(
+              dtype,
+              randomValues(prng, n).map((v) => Math.abs(v) * (prng.int(2) === 0 ? 0 : 2)),
+            );
             const value = makeArray(kernels, source, dtype, v0);
             const mem = makeArray(kernels, source, dtype, m0);
             kernels.adagrad!(n, value, makeArray(kernels, source, dtype, g0), mem, 0.1, 1e-8);
@@ -281,18 +374,40 @@ for (const kernels of backends) {
 
         it(`softmaxCrossEntropy gives loss and scaled gradient, skipping target −1 rows (${label})`, () => {
           const prng = new Prng(15);
-          for (const [rows, cols] of [[1, 1], [1, 5], [3, 4], [4, 65], [7, 13], [2, 100]] as const) {
+          for (const [rows, cols] of [
+            [1, 1],
+            [1, 5],
+            [3, 4],
+            [4, 65],
+            [7, 13],
+            [2, 100],
+          ] as const) {
             for (const alias of [false, true]) {
               const logitsOff = prng.int(4);
               const targetsOff = prng.int(3);
               const outOff = alias ? logitsOff : prng.int(4);
               const scale = [1, 1 / rows, 0.25][prng.int(3)]!;
-              const lVals = rounded(dtype, [...new Array<number>(logitsOff).fill(0), ...randomValues(prng, rows * cols).map((v) => v * 10)]);
+              const lVals = rounded(dtype, [
+                ...new Array<number>(logitsOff).fill(0),
+                ...randomValues(prng, rows * cols).map((v) => v * 10),
+              ]);
               const targets = new Int32Array(targetsOff + rows);
               for (let r = 0; r < rows; r++) targets[targetsOff + r] = r === 1 ? -1 : prng.int(cols);
               const logits = makeArray(kernels, source, dtype, lVals);
-              const d = alias ? logits : makeArray(kernels, source, dtype, new Array<number>(outOff + rows * cols).fill(Number.NaN));
-              const loss = kernels.softmaxCrossEntropy(rows, cols, logits, logitsOff, targets, targetsOff, scale, d, outOff);
+              const d = alias
+                ? logits
+                : makeArray(kernels, source, dtype, new Array<number>(outOff + rows * cols).fill(Number.NaN));
+              const loss = kernels.softmaxCrossEntropy(
+                rows,
+                cols,
+                logits,
+                logitsOff,
+                targets,
+                targetsOff,
+                scale,
+                d,
+                outOff,
+              );
               let expectedLoss = 0;
               for (let r = 0; r < rows; r++) {
                 const row = lVals.slice(logitsOff + r * cols, logitsOff + (r + 1) * cols);
@@ -302,7 +417,13 @@ for (const kernels of backends) {
                 if (t >= 0) expectedLoss += logSum - row[t]!;
                 for (let j = 0; j < cols; j++) {
                   const expected = t < 0 ? 0 : scale * (Math.exp(row[j]! - logSum) - (j === t ? 1 : 0));
-                  expectClose(dtype, d[outOff + r * cols + j]!, expected, Math.abs(scale), `dLogits[${r},${j}] ${rows}x${cols}`);
+                  expectClose(
+                    dtype,
+                    d[outOff + r * cols + j]!,
+                    expected,
+                    Math.abs(scale),
+                    `dLogits[${r},${j}] ${rows}x${cols}`,
+                  );
                 }
               }
               expectClose(dtype, loss, expectedLoss, rows * 20, `loss ${rows}x${cols}`);
@@ -316,7 +437,9 @@ for (const kernels of backends) {
         // them against closed forms and central differences.
         if (kernels === referenceKernels) continue;
         const compareWithReference = (
-          what: string, inputs: number[][], run: (k: Kernels, arrays: FloatArray[]) => void,
+          what: string,
+          inputs: number[][],
+          run: (k: Kernels, arrays: FloatArray[]) => void,
         ): void => {
           const mine = inputs.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
           const ref = inputs.map((v) => {
@@ -332,7 +455,17 @@ for (const kernels of backends) {
             }
           });
         };
-        const ELEMENTWISE_SHAPES: [number, number][] = [[1, 1], [0, 3], [3, 0], [1, 5], [3, 4], [4, 8], [7, 13], [2, 37], [5, 64]];
+        const ELEMENTWISE_SHAPES: [number, number][] = [
+          [1, 1],
+          [0, 3],
+          [3, 0],
+          [1, 5],
+          [3, 4],
+          [4, 8],
+          [7, 13],
+          [2, 37],
+          [5, 64],
+        ];
 
         it(`gatherRows and scatterAddRows match the reference, ids repeated (${label})`, () => {
           const prng = new Prng(19);
@@ -341,12 +474,20 @@ for (const kernels of backends) {
             const idsOff = prng.int(3);
             const ids = Int32Array.from({ length: idsOff + rows }, () => prng.int(tableRows));
             const off = prng.int(4);
-            compareWithReference(`gatherRows ${rows}x${cols}`,
-              [randomValues(prng, tableRows * cols), randomValues(prng, cols), randomValues(prng, off + rows * cols + 1)],
-              (k, [table, bias, out]) => k.gatherRows!(rows, cols, table!, tableRows, ids, idsOff, bias!, out!, off));
-            compareWithReference(`scatterAddRows ${rows}x${cols}`,
+            compareWithReference(
+              `gatherRows ${rows}x${cols}`,
+              [
+                randomValues(prng, tableRows * cols),
+                randomValues(prng, cols),
+                randomValues(prng, off + rows * cols + 1),
+              ],
+              (k, [table, bias, out]) => k.gatherRows!(rows, cols, table!, tableRows, ids, idsOff, bias!, out!, off),
+            );
+            compareWithReference(
+              `scatterAddRows ${rows}x${cols}`,
               [randomValues(prng, off + rows * cols), randomValues(prng, tableRows * cols)],
-              (k, [src, table]) => k.scatterAddRows!(rows, cols, src!, off, ids, idsOff, table!, tableRows));
+              (k, [src, table]) => k.scatterAddRows!(rows, cols, src!, off, ids, idsOff, table!, tableRows),
+            );
           }
         });
 
@@ -354,7 +495,9 @@ for (const kernels of backends) {
           // (Fast backends only, as all cases from here on: the reference trusts its caller, the model checks inputs.)
           const table = kernels.alloc(dtype, 6);
           const out = kernels.alloc(dtype, 6);
-          expect(() => kernels.gatherRows!(2, 3, table, 2, Int32Array.of(0, 2), 0, kernels.alloc(dtype, 3), out, 0)).toThrow(RangeError);
+          expect(() =>
+            kernels.gatherRows!(2, 3, table, 2, Int32Array.of(0, 2), 0, kernels.alloc(dtype, 3), out, 0),
+          ).toThrow(RangeError);
           expect(() => kernels.scatterAddRows!(2, 3, out, 0, Int32Array.of(-1, 0), 0, table, 2)).toThrow(RangeError);
         });
 
@@ -362,17 +505,28 @@ for (const kernels of backends) {
           const prng = new Prng(20);
           for (const [rows, cols] of ELEMENTWISE_SHAPES) {
             const off = prng.int(4);
-            compareWithReference(`addRowVector ${rows}x${cols}`,
+            compareWithReference(
+              `addRowVector ${rows}x${cols}`,
               [randomValues(prng, off + rows * cols + 1), randomValues(prng, cols)],
-              (k, [m, v]) => k.addRowVector!(rows, cols, m!, off, v!));
-            compareWithReference(`columnSums ${rows}x${cols}`,
+              (k, [m, v]) => k.addRowVector!(rows, cols, m!, off, v!),
+            );
+            compareWithReference(
+              `columnSums ${rows}x${cols}`,
               [randomValues(prng, off + rows * cols), randomValues(prng, cols + 1)],
-              (k, [m, out]) => k.columnSums!(rows, cols, m!, off, out!));
+              (k, [m, out]) => k.columnSums!(rows, cols, m!, off, out!),
+            );
             const n = rows * cols;
             const [o1, o2, o3] = [prng.int(4), prng.int(4), prng.int(4)];
-            compareWithReference(`tanhBackward n=${n}`,
-              [randomValues(prng, off + n), randomValues(prng, o1 + n), randomValues(prng, o2 + n), randomValues(prng, o3 + n + 1)],
-              (k, [a, b, y, out]) => k.tanhBackward!(n, a!, off, b!, o1, y!, o2, out!, o3));
+            compareWithReference(
+              `tanhBackward n=${n}`,
+              [
+                randomValues(prng, off + n),
+                randomValues(prng, o1 + n),
+                randomValues(prng, o2 + n),
+                randomValues(prng, o3 + n + 1),
+              ],
+              (k, [a, b, y, out]) => k.tanhBackward!(n, a!, off, b!, o1, y!, o2, out!, o3),
+            );
           }
         });
 
@@ -380,7 +534,17 @@ for (const kernels of backends) {
         // backend's own per-step calls (a fused kernel must not change results, only their cost).
         it(`rnnForwardSteps and rnnBackwardSteps match the reference and the per-step calls exactly (${label})`, () => {
           const prng = new Prng(24);
-          const SHAPES: [number, number, number][] = [[1, 1, 1], [0, 2, 3], [3, 1, 5], [4, 3, 7], [5, 4, 8], [2, 5, 13], [7, 1, 37], [25, 1, 100], [3, 2, 64]];
+          const SHAPES: [number, number, number][] = [
+            [1, 1, 1],
+            [0, 2, 3],
+            [3, 1, 5],
+            [4, 3, 7],
+            [5, 4, 8],
+            [2, 5, 13],
+            [7, 1, 37],
+            [25, 1, 100],
+            [3, 2, 64],
+          ];
           for (const [steps, B, H] of SHAPES) {
             const [xOff, hOff, dOff, gOff] = [prng.int(4), prng.int(4), prng.int(4), prng.int(4)];
             const block = B * H;
@@ -394,11 +558,16 @@ for (const kernels of backends) {
             const dXw = randomValues(prng, gOff + steps * block + 1);
             const whhOfT = transposed(H, whhT);
             const whhTOf = transposed(H, whh);
-            const forward = (k: Kernels, [x, w, wT, h]: FloatArray[]): void => k.rnnForwardSteps!(steps, B, H, x!, xOff, w!, wT!, h!, hOff);
+            const forward = (k: Kernels, [x, w, wT, h]: FloatArray[]): void =>
+              k.rnnForwardSteps!(steps, B, H, x!, xOff, w!, wT!, h!, hOff);
             compareWithReference(`rnnForwardSteps ${steps}x${B}x${H}`, [xw, whhOfT, whhT, hs], forward);
             const backward = (k: Kernels, [d, h, w, wT, carry, out]: FloatArray[]): void =>
               k.rnnBackwardSteps!(steps, B, H, d!, dOff, h!, hOff, w!, wT!, carry!, out!, gOff);
-            compareWithReference(`rnnBackwardSteps ${steps}x${B}x${H}`, [dOut, hs.map(Math.tanh), whh, whhTOf, dh, dXw], backward);
+            compareWithReference(
+              `rnnBackwardSteps ${steps}x${B}x${H}`,
+              [dOut, hs.map(Math.tanh), whh, whhTOf, dh, dXw],
+              backward,
+            );
             // The same two runs through the backend's own per-step calls: equal to the last bit.
             const own = completeKernels(kernels);
             const fused = [xw, whhOfT, whhT, hs].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
@@ -410,7 +579,21 @@ for (const kernels of backends) {
             const fusedB = inputsB.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
             const steppedB = inputsB.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
             backward(kernels, fusedB);
-            rnnBackwardStepsWith(own, steps, B, H, steppedB[0]!, dOff, steppedB[1]!, hOff, steppedB[2]!, steppedB[3]!, steppedB[4]!, steppedB[5]!, gOff);
+            rnnBackwardStepsWith(
+              own,
+              steps,
+              B,
+              H,
+              steppedB[0]!,
+              dOff,
+              steppedB[1]!,
+              hOff,
+              steppedB[2]!,
+              steppedB[3]!,
+              steppedB[4]!,
+              steppedB[5]!,
+              gOff,
+            );
             expect(Array.from(fusedB[4]!)).toEqual(Array.from(steppedB[4]!));
             expect(Array.from(fusedB[5]!)).toEqual(Array.from(steppedB[5]!));
           }
@@ -422,16 +605,48 @@ for (const kernels of backends) {
             const [gOff, cPrevOff, tOff, hOff] = [prng.int(4), prng.int(4), prng.int(4), prng.int(4)];
             const cOff = cPrevOff + rows * H + prng.int(2);
             const pre = randomValues(prng, gOff + rows * 4 * H).map((v) => v * 6);
-            compareWithReference(`lstmForward ${rows}x${H}`,
-              [pre, randomValues(prng, cOff + rows * H + 1), randomValues(prng, tOff + rows * H), randomValues(prng, hOff + rows * H)],
-              (k, [gates, c, tanhC, h]) => k.lstmForward!(rows, H, gates!, gOff, c!, cPrevOff, cOff, tanhC!, tOff, h!, hOff));
+            compareWithReference(
+              `lstmForward ${rows}x${H}`,
+              [
+                pre,
+                randomValues(prng, cOff + rows * H + 1),
+                randomValues(prng, tOff + rows * H),
+                randomValues(prng, hOff + rows * H),
+              ],
+              (k, [gates, c, tanhC, h]) =>
+                k.lstmForward!(rows, H, gates!, gOff, c!, cPrevOff, cOff, tanhC!, tOff, h!, hOff),
+            );
             const acts = randomValues(prng, gOff + rows * 4 * H).map((v) => (v + 1) / 2);
             const dOff = prng.int(4);
-            compareWithReference(`lstmBackward ${rows}x${H}`,
-              [acts, randomValues(prng, cPrevOff + rows * H), randomValues(prng, tOff + rows * H), randomValues(prng, hOff + rows * H),
-                randomValues(prng, rows * H), randomValues(prng, rows * H), randomValues(prng, dOff + rows * 4 * H + 1)],
+            compareWithReference(
+              `lstmBackward ${rows}x${H}`,
+              [
+                acts,
+                randomValues(prng, cPrevOff + rows * H),
+                randomValues(prng, tOff + rows * H),
+                randomValues(prng, hOff + rows * H),
+                randomValues(prng, rows * H),
+                randomValues(prng, rows * H),
+                randomValues(prng, dOff + rows * 4 * H + 1),
+              ],
               (k, [gates, cPrev, tanhC, dOut, dh, dc, dGates]) =>
-                k.lstmBackward!(rows, H, gates!, gOff, cPrev!, cPrevOff, tanhC!, tOff, dOut!, hOff, dh!, dc!, dGates!, dOff));
+                k.lstmBackward!(
+                  rows,
+                  H,
+                  gates!,
+                  gOff,
+                  cPrev!,
+                  cPrevOff,
+                  tanhC!,
+                  tOff,
+                  dOut!,
+                  hOff,
+                  dh!,
+                  dc!,
+                  dGates!,
+                  dOff,
+                ),
+            );
           }
         });
 
@@ -440,17 +655,50 @@ for (const kernels of backends) {
           for (const [rows, H] of ELEMENTWISE_SHAPES) {
             const [xOff, gOff, nOff, pOff] = [prng.int(4), prng.int(4), prng.int(4), prng.int(4)];
             const hOff = pOff + rows * H + prng.int(2);
-            compareWithReference(`gruForward ${rows}x${H}`,
-              [randomValues(prng, xOff + rows * 3 * H).map((v) => v * 4), randomValues(prng, rows * 3 * H).map((v) => v * 4),
-                randomValues(prng, gOff + rows * 3 * H + 1), randomValues(prng, nOff + rows * H), randomValues(prng, hOff + rows * H + 1)],
-              (k, [xw, hProj, gates, hn, hs]) => k.gruForward!(rows, H, xw!, xOff, hProj!, gates!, gOff, hn!, nOff, hs!, pOff, hs!, hOff));
+            compareWithReference(
+              `gruForward ${rows}x${H}`,
+              [
+                randomValues(prng, xOff + rows * 3 * H).map((v) => v * 4),
+                randomValues(prng, rows * 3 * H).map((v) => v * 4),
+                randomValues(prng, gOff + rows * 3 * H + 1),
+                randomValues(prng, nOff + rows * H),
+                randomValues(prng, hOff + rows * H + 1),
+              ],
+              (k, [xw, hProj, gates, hn, hs]) =>
+                k.gruForward!(rows, H, xw!, xOff, hProj!, gates!, gOff, hn!, nOff, hs!, pOff, hs!, hOff),
+            );
             const acts = randomValues(prng, gOff + rows * 3 * H).map((v) => (v + 1) / 2);
             const [dOff, xwOff, hwOff] = [prng.int(4), prng.int(4), prng.int(4)];
-            compareWithReference(`gruBackward ${rows}x${H}`,
-              [acts, randomValues(prng, pOff + rows * H), randomValues(prng, nOff + rows * H), randomValues(prng, dOff + rows * H),
-                randomValues(prng, rows * H), randomValues(prng, xwOff + rows * 3 * H + 1), randomValues(prng, hwOff + rows * 3 * H)],
+            compareWithReference(
+              `gruBackward ${rows}x${H}`,
+              [
+                acts,
+                randomValues(prng, pOff + rows * H),
+                randomValues(prng, nOff + rows * H),
+                randomValues(prng, dOff + rows * H),
+                randomValues(prng, rows * H),
+                randomValues(prng, xwOff + rows * 3 * H + 1),
+                randomValues(prng, hwOff + rows * 3 * H),
+              ],
               (k, [gates, hPrev, hn, dOut, dh, dXw, dHw]) =>
-                k.gruBackward!(rows, H, gates!, gOff, hPrev!, pOff, hn!, nOff, dOut!, dOff, dh!, dXw!, xwOff, dHw!, hwOff));
+                k.gruBackward!(
+                  rows,
+                  H,
+                  gates!,
+                  gOff,
+                  hPrev!,
+                  pOff,
+                  hn!,
+                  nOff,
+                  dOut!,
+                  dOff,
+                  dh!,
+                  dXw!,
+                  xwOff,
+                  dHw!,
+                  hwOff,
+                ),
+            );
           }
         });
       }
@@ -479,13 +727,51 @@ describe('kernel conformance: backends', () => {
     const one = withNative as Kernels;
     const prng = new Prng(5);
     for (const dtype of ['f32', 'f64'] as const) {
-      for (const [m, n, k, tA, tB] of [[37, 130, 70, false, true], [67, 9, 300, true, false], [200, 200, 20, false, false]] as const) {
+      for (const [m, n, k, tA, tB] of [
+        [37, 130, 70, false, true],
+        [67, 9, 300, true, false],
+        [200, 200, 20, false, false],
+      ] as const) {
         const a = makeArray(one, 'alloc', dtype, randomValues(prng, m * k));
         const b = makeArray(one, 'alloc', dtype, randomValues(prng, k * n));
         const c1 = makeArray(one, 'alloc', dtype, randomValues(prng, m * n));
         const c2 = makeArray(one, 'alloc', dtype, c1);
-        nativeGemm!.gemm((withNative as unknown as { nativeHandle: number }).nativeHandle, dtype === 'f64' ? 1 : 0, tA ? 1 : 0, tB ? 1 : 0, m, n, k, 0.7, a.byteOffset, tA ? m : k, b.byteOffset, tB ? k : n, 0.3, c1.byteOffset, n, 1);
-        nativeGemm!.gemm((withNative as unknown as { nativeHandle: number }).nativeHandle, dtype === 'f64' ? 1 : 0, tA ? 1 : 0, tB ? 1 : 0, m, n, k, 0.7, a.byteOffset, tA ? m : k, b.byteOffset, tB ? k : n, 0.3, c2.byteOffset, n, 2);
+        nativeGemm!.gemm(
+          (withNative as unknown as { nativeHandle: number }).nativeHandle,
+          dtype === 'f64' ? 1 : 0,
+          tA ? 1 : 0,
+          tB ? 1 : 0,
+          m,
+          n,
+          k,
+          0.7,
+          a.byteOffset,
+          tA ? m : k,
+          b.byteOffset,
+          tB ? k : n,
+          0.3,
+          c1.byteOffset,
+          n,
+          1,
+        );
+        nativeGemm!.gemm(
+          (withNative as unknown as { nativeHandle: number }).nativeHandle,
+          dtype === 'f64' ? 1 : 0,
+          tA ? 1 : 0,
+          tB ? 1 : 0,
+          m,
+          n,
+          k,
+          0.7,
+          a.byteOffset,
+          tA ? m : k,
+          b.byteOffset,
+          tB ? k : n,
+          0.3,
+          c2.byteOffset,
+          n,
+          2,
+        );
         expect(Array.from(c2)).toEqual(Array.from(c1));
       }
     }
@@ -498,7 +784,7 @@ describe('kernel conformance: backends', () => {
 });
 
 describe('completeKernels', () => {
-  it('keeps a backend\'s own operations and fills the missing ones from the reference kernels', () => {
+  it("keeps a backend's own operations and fills the missing ones from the reference kernels", () => {
     const calls: string[] = [];
     const partial: Kernels = {
       ...pickCore(referenceKernels),

@@ -23,25 +23,52 @@ export interface Kernels {
 
   /** C[m,n] = alpha·op(A)·op(B) + beta·C, where op(A) is [m,k] and op(B) is [k,n]. beta = 0 ignores C's contents. */
   gemm(
-    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-    a: FloatArray, aOff: number, lda: number,
-    b: FloatArray, bOff: number, ldb: number,
-    beta: number, c: FloatArray, cOff: number, ldc: number,
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: FloatArray,
+    aOff: number,
+    lda: number,
+    b: FloatArray,
+    bOff: number,
+    ldb: number,
+    beta: number,
+    c: FloatArray,
+    cOff: number,
+    ldc: number,
   ): void;
 
   /** y = alpha·op(A)·x + beta·y, A is [m,n] (so y has m entries, or n when transposed). */
   gemv(
-    trans: boolean, m: number, n: number, alpha: number,
-    a: FloatArray, aOff: number, lda: number,
-    x: FloatArray, xOff: number,
-    beta: number, y: FloatArray, yOff: number,
+    trans: boolean,
+    m: number,
+    n: number,
+    alpha: number,
+    a: FloatArray,
+    aOff: number,
+    lda: number,
+    x: FloatArray,
+    xOff: number,
+    beta: number,
+    y: FloatArray,
+    yOff: number,
   ): void;
 
   /** A[m,n] += alpha·x·yᵀ (outer-product accumulate). */
   ger(
-    m: number, n: number, alpha: number,
-    x: FloatArray, xOff: number, y: FloatArray, yOff: number,
-    a: FloatArray, aOff: number, lda: number,
+    m: number,
+    n: number,
+    alpha: number,
+    x: FloatArray,
+    xOff: number,
+    y: FloatArray,
+    yOff: number,
+    a: FloatArray,
+    aOff: number,
+    lda: number,
   ): void;
 
   /** out[i] = tanh(x[i]) for n entries; out may alias x. */
@@ -56,17 +83,30 @@ export interface Kernels {
    * dLogits may alias logits. A target of −1 marks a padded row: no loss, zero gradient.
    */
   softmaxCrossEntropy(
-    rows: number, cols: number,
-    logits: FloatArray, logitsOff: number,
-    targets: Int32Array, targetsOff: number,
-    scale: number, dLogits: FloatArray, dLogitsOff: number,
+    rows: number,
+    cols: number,
+    logits: FloatArray,
+    logitsOff: number,
+    targets: Int32Array,
+    targetsOff: number,
+    scale: number,
+    dLogits: FloatArray,
+    dLogitsOff: number,
   ): number;
 
   // ---- Optional fused operations. A backend may leave any of them out; callers then use the
   // ---- reference implementation (see `referenceKernels`), which every backend must match.
 
   /** dst[cols, rows] = src[rows, cols]ᵀ; src has leading dimension ld, dst is dense (leading dimension rows). */
-  transpose?(rows: number, cols: number, src: FloatArray, srcOff: number, ld: number, dst: FloatArray, dstOff: number): void;
+  transpose?(
+    rows: number,
+    cols: number,
+    src: FloatArray,
+    srcOff: number,
+    ld: number,
+    dst: FloatArray,
+    dstOff: number,
+  ): void;
 
   /** The largest |x[i]| over n entries (0 when n is 0); NaN when any entry is NaN. */
   absMax?(n: number, x: FloatArray, xOff: number): number;
@@ -88,14 +128,27 @@ export interface Kernels {
    * columns; table is [tableRows, cols] and out [rows, cols], both dense. Every id must be in [0, tableRows).
    */
   gatherRows?(
-    rows: number, cols: number, table: FloatArray, tableRows: number,
-    ids: Int32Array, idsOff: number, bias: FloatArray, out: FloatArray, outOff: number,
+    rows: number,
+    cols: number,
+    table: FloatArray,
+    tableRows: number,
+    ids: Int32Array,
+    idsOff: number,
+    bias: FloatArray,
+    out: FloatArray,
+    outOff: number,
   ): void;
 
   /** The gather's gradient: table[ids[r], :] += src[r, :] for r = 0, 1, …, rows−1 in that order; src [rows, cols] dense. */
   scatterAddRows?(
-    rows: number, cols: number, src: FloatArray, srcOff: number,
-    ids: Int32Array, idsOff: number, table: FloatArray, tableRows: number,
+    rows: number,
+    cols: number,
+    src: FloatArray,
+    srcOff: number,
+    ids: Int32Array,
+    idsOff: number,
+    table: FloatArray,
+    tableRows: number,
   ): void;
 
   /** m[r, :] += v[:] for every row of a dense [rows, cols] matrix (a bias added to a product). */
@@ -106,8 +159,15 @@ export interface Kernels {
 
   /** Backward through y = tanh(z) of a gradient arriving by two paths: out[i] = (a[i] + b[i])·(1 − y[i]²). */
   tanhBackward?(
-    n: number, a: FloatArray, aOff: number, b: FloatArray, bOff: number,
-    y: FloatArray, yOff: number, out: FloatArray, outOff: number,
+    n: number,
+    a: FloatArray,
+    aOff: number,
+    b: FloatArray,
+    bOff: number,
+    y: FloatArray,
+    yOff: number,
+    out: FloatArray,
+    outOff: number,
   ): void;
 
   /**
@@ -116,8 +176,17 @@ export interface Kernels {
    * c (previous cell state at cPrevOff, new one at cOff), tanhC and h are dense [rows, H] blocks.
    */
   lstmForward?(
-    rows: number, H: number, gates: FloatArray, gatesOff: number,
-    c: FloatArray, cPrevOff: number, cOff: number, tanhC: FloatArray, tanhCOff: number, h: FloatArray, hOff: number,
+    rows: number,
+    H: number,
+    gates: FloatArray,
+    gatesOff: number,
+    c: FloatArray,
+    cPrevOff: number,
+    cOff: number,
+    tanhC: FloatArray,
+    tanhCOff: number,
+    h: FloatArray,
+    hOff: number,
   ): void;
 
   /**
@@ -126,9 +195,20 @@ export interface Kernels {
    * gates are the forward activations; cPrev, tanhC, dOut, dhCarry and dcCarry are dense [rows, H].
    */
   lstmBackward?(
-    rows: number, H: number, gates: FloatArray, gatesOff: number, cPrev: FloatArray, cPrevOff: number,
-    tanhC: FloatArray, tanhCOff: number, dOut: FloatArray, dOutOff: number,
-    dhCarry: FloatArray, dcCarry: FloatArray, dGates: FloatArray, dGatesOff: number,
+    rows: number,
+    H: number,
+    gates: FloatArray,
+    gatesOff: number,
+    cPrev: FloatArray,
+    cPrevOff: number,
+    tanhC: FloatArray,
+    tanhCOff: number,
+    dOut: FloatArray,
+    dOutOff: number,
+    dhCarry: FloatArray,
+    dcCarry: FloatArray,
+    dGates: FloatArray,
+    dGatesOff: number,
   ): void;
 
   /**
@@ -138,8 +218,19 @@ export interface Kernels {
    * hPrev, hn and h are dense [rows, H] blocks (hPrev and h may share an array).
    */
   gruForward?(
-    rows: number, H: number, xw: FloatArray, xwOff: number, hProj: FloatArray, gates: FloatArray, gatesOff: number,
-    hn: FloatArray, hnOff: number, hPrev: FloatArray, hPrevOff: number, h: FloatArray, hOff: number,
+    rows: number,
+    H: number,
+    xw: FloatArray,
+    xwOff: number,
+    hProj: FloatArray,
+    gates: FloatArray,
+    gatesOff: number,
+    hn: FloatArray,
+    hnOff: number,
+    hPrev: FloatArray,
+    hPrevOff: number,
+    h: FloatArray,
+    hOff: number,
   ): void;
 
   /**
@@ -147,9 +238,21 @@ export interface Kernels {
    * the input-side and hidden-side pre-activations) and replaces dhCarry with dh⊙z (the direct path).
    */
   gruBackward?(
-    rows: number, H: number, gates: FloatArray, gatesOff: number, hPrev: FloatArray, hPrevOff: number,
-    hn: FloatArray, hnOff: number, dOut: FloatArray, dOutOff: number, dhCarry: FloatArray,
-    dXw: FloatArray, dXwOff: number, dHw: FloatArray, dHwOff: number,
+    rows: number,
+    H: number,
+    gates: FloatArray,
+    gatesOff: number,
+    hPrev: FloatArray,
+    hPrevOff: number,
+    hn: FloatArray,
+    hnOff: number,
+    dOut: FloatArray,
+    dOutOff: number,
+    dhCarry: FloatArray,
+    dXw: FloatArray,
+    dXwOff: number,
+    dHw: FloatArray,
+    dHwOff: number,
   ): void;
 
   // ---- Optional whole recurrences: a tanh RNN layer's T dependent steps in one call. At batch 1 a
@@ -163,8 +266,15 @@ export interface Kernels {
    * product runs as dot products with W_hh's rows, from there as row updates with W_hhᵀ's.
    */
   rnnForwardSteps?(
-    steps: number, B: number, H: number, xw: FloatArray, xwOff: number,
-    weightHh: FloatArray, weightHhT: FloatArray, hs: FloatArray, hsOff: number,
+    steps: number,
+    B: number,
+    H: number,
+    xw: FloatArray,
+    xwOff: number,
+    weightHh: FloatArray,
+    weightHhT: FloatArray,
+    hs: FloatArray,
+    hsOff: number,
   ): void;
 
   /**
@@ -173,8 +283,18 @@ export interface Kernels {
    * as ∂loss/∂(hs block 0). Both weights as in rnnForwardSteps (the roles swap: dot products with W_hhᵀ's rows).
    */
   rnnBackwardSteps?(
-    steps: number, B: number, H: number, dOut: FloatArray, dOutOff: number, hs: FloatArray, hsOff: number,
-    weightHh: FloatArray, weightHhT: FloatArray, dh: FloatArray, dXw: FloatArray, dXwOff: number,
+    steps: number,
+    B: number,
+    H: number,
+    dOut: FloatArray,
+    dOutOff: number,
+    hs: FloatArray,
+    hsOff: number,
+    weightHh: FloatArray,
+    weightHhT: FloatArray,
+    dh: FloatArray,
+    dXw: FloatArray,
+    dXwOff: number,
   ): void;
 
   /** Adagrad: mem[i] += g[i]²; value[i] −= lr·g[i] / √(mem[i] + eps), over n entries of same-dtype arrays. */

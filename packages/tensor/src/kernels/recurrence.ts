@@ -16,12 +16,30 @@ export const RECURRENCE_DOT_ROWS = 4;
 
 /** The primitive operations the recurrence is made of. */
 export type RecurrencePrimitives = Pick<Kernels, 'gemm' | 'tanh'> & {
-  tanhBackward(n: number, a: FloatArray, aOff: number, b: FloatArray, bOff: number, y: FloatArray, yOff: number, out: FloatArray, outOff: number): void;
+  tanhBackward(
+    n: number,
+    a: FloatArray,
+    aOff: number,
+    b: FloatArray,
+    bOff: number,
+    y: FloatArray,
+    yOff: number,
+    out: FloatArray,
+    outOff: number,
+  ): void;
 };
 
 export function rnnForwardStepsWith(
-  k: RecurrencePrimitives, steps: number, B: number, H: number, xw: FloatArray, xwOff: number,
-  weightHh: FloatArray, weightHhT: FloatArray, hs: FloatArray, hsOff: number,
+  k: RecurrencePrimitives,
+  steps: number,
+  B: number,
+  H: number,
+  xw: FloatArray,
+  xwOff: number,
+  weightHh: FloatArray,
+  weightHhT: FloatArray,
+  hs: FloatArray,
+  hsOff: number,
 ): void {
   const block = B * H;
   const dots = B < RECURRENCE_DOT_ROWS;
@@ -37,8 +55,19 @@ export function rnnForwardStepsWith(
 }
 
 export function rnnBackwardStepsWith(
-  k: RecurrencePrimitives, steps: number, B: number, H: number, dOut: FloatArray, dOutOff: number,
-  hs: FloatArray, hsOff: number, weightHh: FloatArray, weightHhT: FloatArray, dh: FloatArray, dXw: FloatArray, dXwOff: number,
+  k: RecurrencePrimitives,
+  steps: number,
+  B: number,
+  H: number,
+  dOut: FloatArray,
+  dOutOff: number,
+  hs: FloatArray,
+  hsOff: number,
+  weightHh: FloatArray,
+  weightHhT: FloatArray,
+  dh: FloatArray,
+  dXw: FloatArray,
+  dXwOff: number,
 ): void {
   const block = B * H;
   const dots = B < RECURRENCE_DOT_ROWS;

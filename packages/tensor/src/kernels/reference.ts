@@ -192,7 +192,22 @@ export const referenceKernels: CompleteKernels = {
     }
   },
 
-  lstmBackward(rows, H, gates, gatesOff, cPrev, cPrevOff, tanhC, tanhCOff, dOut, dOutOff, dhCarry, dcCarry, dGates, dGatesOff) {
+  lstmBackward(
+    rows,
+    H,
+    gates,
+    gatesOff,
+    cPrev,
+    cPrevOff,
+    tanhC,
+    tanhCOff,
+    dOut,
+    dOutOff,
+    dhCarry,
+    dcCarry,
+    dGates,
+    dGatesOff,
+  ) {
     const G = 4 * H;
     for (let b = 0; b < rows; b++) {
       const g0 = gatesOff + b * G;

@@ -17,9 +17,22 @@ const require = createRequire(import.meta.url);
 const ascBin = join(dirname(require.resolve('assemblyscript/package.json')), 'bin', 'asc.js');
 const ascVersion = require('assemblyscript/package.json').version;
 const ASC_FLAGS = [
-  '-O3', '--noAssert', '--runtime', 'stub', '--use', 'abort=',
-  '--enable', 'simd', '--enable', 'threads',
-  '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536',
+  '-O3',
+  '--noAssert',
+  '--runtime',
+  'stub',
+  '--use',
+  'abort=',
+  '--enable',
+  'simd',
+  '--enable',
+  'threads',
+  '--importMemory',
+  '--sharedMemory',
+  '--initialMemory',
+  '1',
+  '--maximumMemory',
+  '65536',
 ];
 export const PROVENANCE_SECTION = 'charrnn.provenance';
 

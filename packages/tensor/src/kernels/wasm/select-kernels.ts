@@ -31,12 +31,20 @@ export interface SelectKernelsOptions extends WasmKernelsOptions {
  */
 export function selectKernels(preference: KernelPreference, options: SelectKernelsOptions = {}): KernelSelection {
   if (!KERNEL_PREFERENCES.includes(preference)) {
-    throw new RangeError(`selectKernels: preference must be one of ${KERNEL_PREFERENCES.join(', ')}, got ${String(preference)}`);
+    throw new RangeError(
+      `selectKernels: preference must be one of ${KERNEL_PREFERENCES.join(', ')}, got ${String(preference)}`,
+    );
   }
   const threads = options.threads ?? 1;
-  if (threads !== 1 && threads !== 2) throw new RangeError(`selectKernels: threads must be 1 or 2, got ${String(threads)}`);
+  if (threads !== 1 && threads !== 2)
+    throw new RangeError(`selectKernels: threads must be 1 or 2, got ${String(threads)}`);
   if (preference === 'reference') {
-    return threads === 1 ? { kernels: referenceKernels } : { kernels: referenceKernels, notice: 'kernels: threads 2 needs the wasm kernels; the reference kernels run on one thread' };
+    return threads === 1
+      ? { kernels: referenceKernels }
+      : {
+          kernels: referenceKernels,
+          notice: 'kernels: threads 2 needs the wasm kernels; the reference kernels run on one thread',
+        };
   }
   let threadNotice: string | undefined;
   if (threads === 2) {
@@ -53,5 +61,8 @@ export function selectKernels(preference: KernelPreference, options: SelectKerne
   if (preference === 'wasm') {
     throw new Error(`selectKernels: wasm kernels must be available when asked for, got: ${loaded.unavailable}`);
   }
-  return { kernels: referenceKernels, notice: `kernels: using reference kernels (wasm-simd unavailable: ${loaded.unavailable})` };
+  return {
+    kernels: referenceKernels,
+    notice: `kernels: using reference kernels (wasm-simd unavailable: ${loaded.unavailable})`,
+  };
 }

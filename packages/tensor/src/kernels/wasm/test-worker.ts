@@ -8,7 +8,10 @@ import type { WorkerLike } from './threaded-kernels.js';
 
 /** As @charrnn/cli's spawnNodeWorker: a worker_threads Worker eval'd from the source string. */
 export function spawnTestWorker(source: string): WorkerLike {
-  const worker = new Worker(`${source}\nrequire('node:worker_threads').parentPort.once('message', (data) => globalThis.onmessage({ data }));`, { eval: true });
+  const worker = new Worker(
+    `${source}\nrequire('node:worker_threads').parentPort.once('message', (data) => globalThis.onmessage({ data }));`,
+    { eval: true },
+  );
   worker.unref();
   return worker;
 }

@@ -9,7 +9,7 @@ import type { Kernels } from '../kernels.js';
 import { referenceKernels } from '../reference.js';
 import { selectKernels } from './select-kernels.js';
 import * as threadedApi from './threaded-kernels.js';
-import { createThreadedWasmKernels, } from './threaded-kernels.js';
+import { createThreadedWasmKernels } from './threaded-kernels.js';
 import { loadWasmKernels } from './wasm-kernels.js';
 import { spawnTestWorker, untilThreads } from './test-worker.js';
 import { CTL, WORKER_SOURCE } from './worker-source.js';
@@ -23,8 +23,13 @@ function threaded(options: Partial<threadedApi.ThreadedKernelsOptions> = {}): Th
 }
 
 interface Case {
-  readonly tA: boolean; readonly tB: boolean; readonly m: number; readonly n: number; readonly k: number;
-  readonly alpha: number; readonly beta: number;
+  readonly tA: boolean;
+  readonly tB: boolean;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly alpha: number;
+  readonly beta: number;
 }
 
 /** Runs one gemm on fresh arrays of `kernels` from the same seed; returns C. */
@@ -49,7 +54,8 @@ function runGemm(kernels: Kernels, dtype: Dtype, c: Case, seed: number): FloatAr
 function expectSameBits(got: FloatArray, expected: FloatArray, where: string): void {
   expect(got.length).toBe(expected.length);
   for (let i = 0; i < got.length; i++) {
-    if (!Object.is(got[i], expected[i])) expect.fail(`${where}: element ${i} is ${got[i]}, one thread gave ${expected[i]}`);
+    if (!Object.is(got[i], expected[i]))
+      expect.fail(`${where}: element ${i} is ${got[i]}, one thread gave ${expected[i]}`);
   }
 }
 
@@ -67,14 +73,29 @@ describe.runIf(available)('two-thread wasm kernels', () => {
     const prng = new Prng(5);
     // n ≥ 16 splits columns, smaller n with m ≥ 8 splits rows; k > 512 takes the k-blocked path.
     const sizes: [number, number, number][] = [
-      [32, 512, 96], [37, 77, 61], [5, 203, 600], [300, 13, 17], [9, 7, 130], [64, 40, 1030], [8, 16, 1], [33, 100, 0],
+      [32, 512, 96],
+      [37, 77, 61],
+      [5, 203, 600],
+      [300, 13, 17],
+      [9, 7, 130],
+      [64, 40, 1030],
+      [8, 16, 1],
+      [33, 100, 0],
     ];
     let cases = 0;
     for (const dtype of ['f32', 'f64'] as const) {
       for (const [m, n, k] of sizes) {
         for (const tA of [false, true]) {
           for (const tB of [false, true]) {
-            const c: Case = { tA, tB, m, n, k, alpha: prng.uniformIn(-2, 2), beta: cases % 3 === 0 ? 0 : prng.uniformIn(-1, 1) };
+            const c: Case = {
+              tA,
+              tB,
+              m,
+              n,
+              k,
+              alpha: prng.uniformIn(-2, 2),
+              beta: cases % 3 === 0 ? 0 : prng.uniformIn(-1, 1),
+            };
             const where = `${dtype} ${m}×${n}×${k} tA=${tA} tB=${tB}`;
             expectSameBits(runGemm(two, dtype, c, cases), runGemm(single, dtype, c, cases), where);
             cases++;
@@ -98,7 +119,9 @@ describe.runIf(available)('two-thread wasm kernels', () => {
 
   it('runs on one thread with the same results until the worker is ready, and after close', async () => {
     const posted: unknown[] = [];
-    const silent = threaded({ spawnWorker: () => ({ postMessage: (m) => void posted.push(m), terminate: () => undefined }) });
+    const silent = threaded({
+      spawnWorker: () => ({ postMessage: (m) => void posted.push(m), terminate: () => undefined }),
+    });
     expect(posted).toHaveLength(1);
     const c: Case = { tA: false, tB: true, m: 40, n: 64, k: 50, alpha: 1, beta: 0.5 };
     expectSameBits(runGemm(silent, 'f32', c, 2), runGemm(one as Kernels, 'f32', c, 2), 'worker never ready');
@@ -135,8 +158,12 @@ describe.runIf(available)('two-thread wasm kernels', () => {
     const notices: string[] = [];
     const failing = threaded({
       notice: (line) => notices.push(line),
-      spawnWorker: (source) => spawnTestWorker(source.replace('const gemm = op ===', 'const gemm = () => { throw new Error("boom"); }; void (op ===')
-        .replace('wasm.gemm_f32 : wasm.gemm_f64;', 'wasm.gemm_f32 : wasm.gemm_f64);')),
+      spawnWorker: (source) =>
+        spawnTestWorker(
+          source
+            .replace('const gemm = op ===', 'const gemm = () => { throw new Error("boom"); }; void (op ===')
+            .replace('wasm.gemm_f32 : wasm.gemm_f64;', 'wasm.gemm_f32 : wasm.gemm_f64);'),
+        ),
     });
     opened.push(failing);
     await untilThreads(failing, 2);
@@ -148,10 +175,16 @@ describe.runIf(available)('two-thread wasm kernels', () => {
 
   it('validates its options', () => {
     expect(() => createThreadedWasmKernels({ spawnWorker: 'x' as unknown as threadedApi.SpawnWorker })).toThrow(
-      new TypeError('createThreadedWasmKernels: spawnWorker must be a function, got string'));
+      new TypeError('createThreadedWasmKernels: spawnWorker must be a function, got string'),
+    );
     expect(() => createThreadedWasmKernels({ spawnWorker: spawnTestWorker, minSplitWork: -1 })).toThrow(
-      new RangeError('createThreadedWasmKernels: minSplitWork must be a non-negative number, got -1'));
-    const failed = createThreadedWasmKernels({ spawnWorker: () => { throw new Error('no workers here'); } });
+      new RangeError('createThreadedWasmKernels: minSplitWork must be a non-negative number, got -1'),
+    );
+    const failed = createThreadedWasmKernels({
+      spawnWorker: () => {
+        throw new Error('no workers here');
+      },
+    });
     expect(failed).toEqual({ unavailable: 'a worker could not be started: no workers here' });
   });
 
@@ -172,9 +205,17 @@ describe('selectKernels with threads', () => {
 
   it('falls back to one thread with a one-line notice, never failing', () => {
     const noSpawner = selectKernels('auto', { threads: 2 });
-    const refused = selectKernels('wasm', { threads: 2, spawnWorker: () => { throw new Error('no workers here'); } });
+    const refused = selectKernels('wasm', {
+      threads: 2,
+      spawnWorker: () => {
+        throw new Error('no workers here');
+      },
+    });
     const reference = selectKernels('reference', { threads: 2 });
-    expect(reference).toEqual({ kernels: referenceKernels, notice: 'kernels: threads 2 needs the wasm kernels; the reference kernels run on one thread' });
+    expect(reference).toEqual({
+      kernels: referenceKernels,
+      notice: 'kernels: threads 2 needs the wasm kernels; the reference kernels run on one thread',
+    });
     if (!available) return;
     expect(noSpawner.kernels.threads ?? 1).toBe(1);
     expect(noSpawner.notice).toBe('kernels: using one thread (this host gave no way to start a worker)');
@@ -183,7 +224,9 @@ describe('selectKernels with threads', () => {
   });
 
   it('refuses a thread count other than 1 or 2', () => {
-    expect(() => selectKernels('auto', { threads: 3 })).toThrow(new RangeError('selectKernels: threads must be 1 or 2, got 3'));
+    expect(() => selectKernels('auto', { threads: 3 })).toThrow(
+      new RangeError('selectKernels: threads must be 1 or 2, got 3'),
+    );
   });
 
   it('exports', () => {

@@ -3,7 +3,13 @@
 // element is computed by one thread with the single-thread code path, so results are bit-identical.
 
 import type { Kernels } from '../kernels.js';
-import { gemmScratchElements, instantiateWasmKernels, WasmKernels, type WasmKernelsOptions, type WasmParts } from './wasm-kernels.js';
+import {
+  gemmScratchElements,
+  instantiateWasmKernels,
+  WasmKernels,
+  type WasmKernelsOptions,
+  type WasmParts,
+} from './wasm-kernels.js';
 import { CONTROL_BYTES, CTL, OP, WORKER_SOURCE, type WorkerInit } from './worker-source.js';
 
 /** The little of a Worker (browser) or worker_threads.Worker (Node) the backend needs. */
@@ -51,7 +57,8 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions): Kern
   if (!(minSplitWork >= 0)) {
     throw new RangeError(`createThreadedWasmKernels: minSplitWork must be a non-negative number, got ${minSplitWork}`);
   }
-  if (typeof Atomics !== 'object' || typeof Atomics.wait !== 'function') return { unavailable: 'Atomics.wait is not available' };
+  if (typeof Atomics !== 'object' || typeof Atomics.wait !== 'function')
+    return { unavailable: 'Atomics.wait is not available' };
   const parts = instantiateWasmKernels('createThreadedWasmKernels', options);
   if ('unavailable' in parts) return parts;
   return ThreadedWasmKernels.start(parts, options.spawnWorker, minSplitWork, options.notice ?? (() => undefined));
@@ -70,7 +77,12 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
   private readonly ctl: Int32Array;
   private readonly f64: Float64Array;
 
-  static start(parts: WasmParts, spawn: (source: string) => WorkerLike, minSplitWork: number, notice: (line: string) => void): ThreadedWasmKernels | { unavailable: string } {
+  static start(
+    parts: WasmParts,
+    spawn: (source: string) => WorkerLike,
+    minSplitWork: number,
+    notice: (line: string) => void,
+  ): ThreadedWasmKernels | { unavailable: string } {
     const kernels = new ThreadedWasmKernels(parts, minSplitWork, notice);
     try {
       kernels.worker = spawn(WORKER_SOURCE);
@@ -148,8 +160,20 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
   }
 
   protected override gemmAt(
-    f32: boolean, tA: number, tB: number, m: number, n: number, k: number, alpha: number,
-    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
+    f32: boolean,
+    tA: number,
+    tB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    beta: number,
+    c: number,
+    ldc: number,
   ): void {
     // Column panels at multiples of the kernel's 2-vector tile keep every column on the path it
     // takes single-threaded (the scalar tail stays the tail); row blocks at multiples of its
@@ -170,14 +194,46 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
       // Columns [0, s) here, [s, n) in the worker: B's columns (or rows of a transposed B) and C's columns.
       const s = Math.round(n / (2 * tile)) * tile;
       const bW = tB ? b + s * ldb * bpe : b + s * bpe;
-      this.post(f32, tA, tB, m, n - s, k, alpha, a, lda, bW, ldb, beta, c + s * bpe, ldc, this.scratchFor(tA, tB, m, n - s, k, bpe));
+      this.post(
+        f32,
+        tA,
+        tB,
+        m,
+        n - s,
+        k,
+        alpha,
+        a,
+        lda,
+        bW,
+        ldb,
+        beta,
+        c + s * bpe,
+        ldc,
+        this.scratchFor(tA, tB, m, n - s, k, bpe),
+      );
       super.gemmAt(f32, tA, tB, m, s, k, alpha, a, lda, b, ldb, beta, c, ldc);
       if (this.join()) return;
       super.gemmAt(f32, tA, tB, m, n - s, k, alpha, a, lda, bW, ldb, beta, c + s * bpe, ldc);
     } else {
       const s = Math.round(m / 8) * 4;
       const aW = tA ? a + s * bpe : a + s * lda * bpe;
-      this.post(f32, tA, tB, m - s, n, k, alpha, aW, lda, b, ldb, beta, c + s * ldc * bpe, ldc, this.scratchFor(tA, tB, m - s, n, k, bpe));
+      this.post(
+        f32,
+        tA,
+        tB,
+        m - s,
+        n,
+        k,
+        alpha,
+        aW,
+        lda,
+        b,
+        ldb,
+        beta,
+        c + s * ldc * bpe,
+        ldc,
+        this.scratchFor(tA, tB, m - s, n, k, bpe),
+      );
       super.gemmAt(f32, tA, tB, s, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
       if (this.join()) return;
       super.gemmAt(f32, tA, tB, m - s, n, k, alpha, aW, lda, b, ldb, beta, c + s * ldc * bpe, ldc);
@@ -185,8 +241,21 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
   }
 
   private post(
-    f32: boolean, tA: number, tB: number, m: number, n: number, k: number, alpha: number,
-    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, scratch: number,
+    f32: boolean,
+    tA: number,
+    tB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    beta: number,
+    c: number,
+    ldc: number,
+    scratch: number,
   ): void {
     const ctl = this.ctl;
     ctl[CTL.OP] = f32 ? OP.GEMM_F32 : OP.GEMM_F64;

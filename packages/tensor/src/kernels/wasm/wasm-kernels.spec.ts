@@ -17,7 +17,9 @@ interface ModuleStatics {
   imports(module: object): { module: string; name: string; kind: string }[];
   exports(module: object): { name: string; kind: string }[];
 }
-const WebAssembly = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean; Module: ModuleStatics } }).WebAssembly;
+const WebAssembly = (
+  globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean; Module: ModuleStatics } }
+).WebAssembly;
 
 function load(options?: loaderApi.WasmKernelsOptions): Kernels {
   const loaded = loadWasmKernels(options);
@@ -36,7 +38,9 @@ describe('committed wasm module', () => {
   it('imports only the shared memory and exports every kernel for both dtypes', () => {
     const module = new WebAssembly.Module(decodeBase64(generated.KERNELS_WASM_BASE64));
     expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
-    const names = WebAssembly.Module.exports(module).map((e) => e.name).sort();
+    const names = WebAssembly.Module.exports(module)
+      .map((e) => e.name)
+      .sort();
     for (const kernel of ['gemm', 'gemv', 'ger', 'tanh', 'sigmoid', 'softmax_xent']) {
       expect(names).toContain(`${kernel}_f32`);
       expect(names).toContain(`${kernel}_f64`);
@@ -59,7 +63,9 @@ describe('loadWasmKernels', () => {
 
   it('rejects a bad maximumPages', () => {
     expect(() => loadWasmKernels({ maximumPages: 0 })).toThrow(RangeError);
-    expect(() => loadWasmKernels({ maximumPages: 70000 })).toThrow(/maximumPages must be an integer in \[1, 65536\], got 70000/);
+    expect(() => loadWasmKernels({ maximumPages: 70000 })).toThrow(
+      /maximumPages must be an integer in \[1, 65536\], got 70000/,
+    );
   });
 
   it('hands out views of one shared memory that stay valid as it grows', () => {
@@ -111,7 +117,10 @@ describe('loadWasmKernels', () => {
     const x = kernels.alloc('f32', n);
     const out = kernels.alloc('f32', n);
     for (let i = 0; i < n; i++) x[i] = -20 + (40 * i) / n;
-    for (const [op, exact] of [['tanh', Math.tanh], ['sigmoid', (v: number) => 1 / (1 + Math.exp(-v))]] as const) {
+    for (const [op, exact] of [
+      ['tanh', Math.tanh],
+      ['sigmoid', (v: number) => 1 / (1 + Math.exp(-v))],
+    ] as const) {
       kernels[op](n, x, 0, out, 0);
       let worst = 0;
       for (let i = 0; i < n; i++) {
@@ -139,7 +148,8 @@ describe('selectKernels', () => {
     // maximumPages cannot make loading fail, so simulate an engine that refuses shared memory
     // (a browser page that is not cross-origin isolated, in engines that gate it).
     type MemoryDescriptor = { initial: number; maximum?: number; shared?: boolean };
-    const engine = (globalThis as unknown as { WebAssembly: { Memory: new (descriptor: MemoryDescriptor) => unknown } }).WebAssembly;
+    const engine = (globalThis as unknown as { WebAssembly: { Memory: new (descriptor: MemoryDescriptor) => unknown } })
+      .WebAssembly;
     const saved = engine.Memory;
     try {
       engine.Memory = function Memory(descriptor: MemoryDescriptor) {
@@ -148,7 +158,9 @@ describe('selectKernels', () => {
       } as unknown as typeof saved;
       const selection = selectKernels('auto');
       expect(selection.kernels).toBe(referenceKernels);
-      expect(selection.notice).toMatch(/^kernels: using reference kernels \(wasm-simd unavailable: shared WebAssembly memory is not available/);
+      expect(selection.notice).toMatch(
+        /^kernels: using reference kernels \(wasm-simd unavailable: shared WebAssembly memory is not available/,
+      );
       expect(selection.notice).not.toContain('\n');
       expect(() => selectKernels('wasm')).toThrow(/selectKernels: wasm kernels must be available/);
     } finally {
@@ -162,7 +174,16 @@ describe('selectKernels', () => {
   });
 
   it('pins the public names of the wasm modules', () => {
-    expect(Object.keys(loaderApi).sort()).toEqual(['DEFAULT_NATIVE_MIN_WORK', 'SIMD_PROBE', 'WasmKernels', 'decodeBase64', 'gemmScratchElements', 'instantiateWasmKernels', 'loadWasmKernels', 'wasmUnavailableReason']);
+    expect(Object.keys(loaderApi).sort()).toEqual([
+      'DEFAULT_NATIVE_MIN_WORK',
+      'SIMD_PROBE',
+      'WasmKernels',
+      'decodeBase64',
+      'gemmScratchElements',
+      'instantiateWasmKernels',
+      'loadWasmKernels',
+      'wasmUnavailableReason',
+    ]);
     expect(Object.keys(selectApi).sort()).toEqual(['KERNEL_PREFERENCES', 'selectKernels']);
   });
 });

@@ -57,10 +57,60 @@ const NATIVE_MIN_ROWS = 8;
 
 export interface WasmExports {
   heapBase(): number;
-  gemm_f32(tA: number, tB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, scratch: number): void;
-  gemm_f64(tA: number, tB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, scratch: number): void;
-  gemv_f32(trans: number, m: number, n: number, alpha: number, a: number, lda: number, x: number, beta: number, y: number): void;
-  gemv_f64(trans: number, m: number, n: number, alpha: number, a: number, lda: number, x: number, beta: number, y: number): void;
+  gemm_f32(
+    tA: number,
+    tB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    beta: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
+  gemm_f64(
+    tA: number,
+    tB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    beta: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
+  gemv_f32(
+    trans: number,
+    m: number,
+    n: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    x: number,
+    beta: number,
+    y: number,
+  ): void;
+  gemv_f64(
+    trans: number,
+    m: number,
+    n: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    x: number,
+    beta: number,
+    y: number,
+  ): void;
   ger_f32(m: number, n: number, alpha: number, x: number, y: number, a: number, lda: number): void;
   ger_f64(m: number, n: number, alpha: number, x: number, y: number, a: number, lda: number): void;
   tanh_f32(n: number, x: number, out: number): void;
@@ -91,16 +141,114 @@ export interface WasmExports {
   tanh_backward_f64(n: number, a: number, b: number, y: number, out: number): void;
   lstm_forward_f32(rows: number, H: number, gates: number, cPrev: number, c: number, tanhC: number, h: number): void;
   lstm_forward_f64(rows: number, H: number, gates: number, cPrev: number, c: number, tanhC: number, h: number): void;
-  lstm_backward_f32(rows: number, H: number, gates: number, cPrev: number, tanhC: number, dOut: number, dh: number, dc: number, dGates: number): void;
-  lstm_backward_f64(rows: number, H: number, gates: number, cPrev: number, tanhC: number, dOut: number, dh: number, dc: number, dGates: number): void;
-  gru_forward_f32(rows: number, H: number, xw: number, hProj: number, gates: number, hn: number, hPrev: number, h: number): void;
-  gru_forward_f64(rows: number, H: number, xw: number, hProj: number, gates: number, hn: number, hPrev: number, h: number): void;
-  gru_backward_f32(rows: number, H: number, gates: number, hPrev: number, hn: number, dOut: number, dh: number, dXw: number, dHw: number): void;
-  gru_backward_f64(rows: number, H: number, gates: number, hPrev: number, hn: number, dOut: number, dh: number, dXw: number, dHw: number): void;
-  rnn_forward_steps_f32(steps: number, B: number, H: number, xw: number, whh: number, whhT: number, hs: number, scratch: number): void;
-  rnn_forward_steps_f64(steps: number, B: number, H: number, xw: number, whh: number, whhT: number, hs: number, scratch: number): void;
-  rnn_backward_steps_f32(steps: number, B: number, H: number, dOut: number, hs: number, whh: number, whhT: number, dh: number, dXw: number, scratch: number): void;
-  rnn_backward_steps_f64(steps: number, B: number, H: number, dOut: number, hs: number, whh: number, whhT: number, dh: number, dXw: number, scratch: number): void;
+  lstm_backward_f32(
+    rows: number,
+    H: number,
+    gates: number,
+    cPrev: number,
+    tanhC: number,
+    dOut: number,
+    dh: number,
+    dc: number,
+    dGates: number,
+  ): void;
+  lstm_backward_f64(
+    rows: number,
+    H: number,
+    gates: number,
+    cPrev: number,
+    tanhC: number,
+    dOut: number,
+    dh: number,
+    dc: number,
+    dGates: number,
+  ): void;
+  gru_forward_f32(
+    rows: number,
+    H: number,
+    xw: number,
+    hProj: number,
+    gates: number,
+    hn: number,
+    hPrev: number,
+    h: number,
+  ): void;
+  gru_forward_f64(
+    rows: number,
+    H: number,
+    xw: number,
+    hProj: number,
+    gates: number,
+    hn: number,
+    hPrev: number,
+    h: number,
+  ): void;
+  gru_backward_f32(
+    rows: number,
+    H: number,
+    gates: number,
+    hPrev: number,
+    hn: number,
+    dOut: number,
+    dh: number,
+    dXw: number,
+    dHw: number,
+  ): void;
+  gru_backward_f64(
+    rows: number,
+    H: number,
+    gates: number,
+    hPrev: number,
+    hn: number,
+    dOut: number,
+    dh: number,
+    dXw: number,
+    dHw: number,
+  ): void;
+  rnn_forward_steps_f32(
+    steps: number,
+    B: number,
+    H: number,
+    xw: number,
+    whh: number,
+    whhT: number,
+    hs: number,
+    scratch: number,
+  ): void;
+  rnn_forward_steps_f64(
+    steps: number,
+    B: number,
+    H: number,
+    xw: number,
+    whh: number,
+    whhT: number,
+    hs: number,
+    scratch: number,
+  ): void;
+  rnn_backward_steps_f32(
+    steps: number,
+    B: number,
+    H: number,
+    dOut: number,
+    hs: number,
+    whh: number,
+    whhT: number,
+    dh: number,
+    dXw: number,
+    scratch: number,
+  ): void;
+  rnn_backward_steps_f64(
+    steps: number,
+    B: number,
+    H: number,
+    dOut: number,
+    hs: number,
+    whh: number,
+    whhT: number,
+    dh: number,
+    dXw: number,
+    scratch: number,
+  ): void;
 }
 
 /** Why this engine cannot run the wasm kernels, or undefined when it can. */
@@ -158,7 +306,8 @@ export function instantiateWasmKernels(fn: string, options: WasmKernelsOptions):
     throw new RangeError(`${fn}: maximumPages must be an integer in [1, 65536], got ${maximumPages}`);
   }
   const nativeMinWork = options.nativeMinWork ?? DEFAULT_NATIVE_MIN_WORK;
-  if (!(nativeMinWork >= 0)) throw new RangeError(`${fn}: nativeMinWork must be a non-negative number, got ${nativeMinWork}`);
+  if (!(nativeMinWork >= 0))
+    throw new RangeError(`${fn}: nativeMinWork must be a non-negative number, got ${nativeMinWork}`);
   const reason = wasmUnavailableReason();
   const api = wasmApi();
   if (reason !== undefined || api === undefined) return { unavailable: reason ?? 'WebAssembly is not available' };
@@ -168,14 +317,23 @@ export function instantiateWasmKernels(fn: string, options: WasmKernelsOptions):
     const memory = new api.Memory({ initial: 1, maximum: maximumPages, shared: true });
     const module = new api.Module(bytes);
     const instance = new api.Instance(module, { env: { memory } });
-    return { memory, exports: instance.exports as unknown as WasmExports, module, ...nativePart(options.nativeGemm, nativeMinWork, memory) };
+    return {
+      memory,
+      exports: instance.exports as unknown as WasmExports,
+      module,
+      ...nativePart(options.nativeGemm, nativeMinWork, memory),
+    };
   } catch (error) {
     return { unavailable: `the kernel module failed to load: ${(error as Error).message}` };
   }
 }
 
 /** Registers the memory with the native gemm; a gemm that refuses it is left out (wasm does the work). */
-function nativePart(gemm: NativeGemm | null | undefined, minWork: number, memory: WasmMemory): Pick<WasmParts, 'native'> {
+function nativePart(
+  gemm: NativeGemm | null | undefined,
+  minWork: number,
+  memory: WasmMemory,
+): Pick<WasmParts, 'native'> {
   if (!gemm) return {};
   try {
     return { native: { gemm, minWork, handle: gemm.registerMemory(new Uint8Array(memory.buffer)) } };
@@ -184,20 +342,41 @@ function nativePart(gemm: NativeGemm | null | undefined, minWork: number, memory
   }
 }
 
-function rangeError(fn: string, what: string, rows: number, cols: number, ld: number, off: number, length: number): RangeError {
+function rangeError(
+  fn: string,
+  what: string,
+  rows: number,
+  cols: number,
+  ld: number,
+  off: number,
+  length: number,
+): RangeError {
   return new RangeError(
     `${fn}: ${what} must hold ${rows}×${cols} (leading dimension ${ld}) from offset ${off}, got length ${length}`,
   );
 }
 
 /** Refuses dimensions that would make the kernel touch memory outside the array (wasm has no bounds per array). */
-function checkMatrix(fn: string, what: string, arr: ArrayLike<number>, off: number, rows: number, cols: number, ld: number): void {
+function checkMatrix(
+  fn: string,
+  what: string,
+  arr: ArrayLike<number>,
+  off: number,
+  rows: number,
+  cols: number,
+  ld: number,
+): void {
   if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 0) {
     throw new RangeError(`${fn}: dimensions of ${what} must be non-negative integers, got ${rows}×${cols}`);
   }
   if (rows === 0 || cols === 0) return;
-  if (!Number.isInteger(off) || off < 0 || !Number.isInteger(ld) || (rows > 1 && ld < cols)
-    || off + (rows - 1) * ld + cols > arr.length) {
+  if (
+    !Number.isInteger(off) ||
+    off < 0 ||
+    !Number.isInteger(ld) ||
+    (rows > 1 && ld < cols) ||
+    off + (rows - 1) * ld + cols > arr.length
+  ) {
     throw rangeError(fn, what, rows, cols, ld, off, arr.length);
   }
 }
@@ -294,12 +473,31 @@ export class WasmKernels implements Kernels {
   }
 
   gemm(
-    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-    a: FloatArray, aOff: number, lda: number, b: FloatArray, bOff: number, ldb: number,
-    beta: number, c: FloatArray, cOff: number, ldc: number,
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: FloatArray,
+    aOff: number,
+    lda: number,
+    b: FloatArray,
+    bOff: number,
+    ldb: number,
+    beta: number,
+    c: FloatArray,
+    cOff: number,
+    ldc: number,
   ): void {
     const f32 = c instanceof Float32Array;
-    if (!this.owns(a) || !this.owns(b) || !this.owns(c) || (a instanceof Float32Array) !== f32 || (b instanceof Float32Array) !== f32) {
+    if (
+      !this.owns(a) ||
+      !this.owns(b) ||
+      !this.owns(c) ||
+      a instanceof Float32Array !== f32 ||
+      b instanceof Float32Array !== f32
+    ) {
       referenceKernels.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
@@ -308,14 +506,30 @@ export class WasmKernels implements Kernels {
     checkMatrix('gemm', 'C', c, cOff, m, n, ldc);
     if (m === 0 || n === 0) return;
     const bpe = f32 ? 4 : 8;
-    this.gemmAt(f32, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha,
-      a.byteOffset + aOff * bpe, lda, b.byteOffset + bOff * bpe, ldb, beta, c.byteOffset + cOff * bpe, ldc);
+    this.gemmAt(
+      f32,
+      transA ? 1 : 0,
+      transB ? 1 : 0,
+      m,
+      n,
+      k,
+      alpha,
+      a.byteOffset + aOff * bpe,
+      lda,
+      b.byteOffset + bOff * bpe,
+      ldb,
+      beta,
+      c.byteOffset + cOff * bpe,
+      ldc,
+    );
   }
 
   /** Whether a gemm of this shape goes to the native gemm (nativeMinWork 0: every one, for tests). */
   protected useNative(m: number, n: number, k: number): boolean {
     if (!this.native) return false;
-    return this.nativeMinWork === 0 || (m * n * k >= this.nativeMinWork && m >= NATIVE_MIN_ROWS && n >= NATIVE_MIN_ROWS);
+    return (
+      this.nativeMinWork === 0 || (m * n * k >= this.nativeMinWork && m >= NATIVE_MIN_ROWS && n >= NATIVE_MIN_ROWS)
+    );
   }
 
   /**
@@ -328,11 +542,40 @@ export class WasmKernels implements Kernels {
 
   /** gemm on byte addresses, after every check; the two-thread backend splits it here. */
   protected gemmAt(
-    f32: boolean, tA: number, tB: number, m: number, n: number, k: number, alpha: number,
-    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
+    f32: boolean,
+    tA: number,
+    tB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    beta: number,
+    c: number,
+    ldc: number,
   ): void {
     if (this.useNative(m, n, k)) {
-      this.native!.gemm(this.nativeHandle, f32 ? 0 : 1, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, this.nativeThreads);
+      this.native!.gemm(
+        this.nativeHandle,
+        f32 ? 0 : 1,
+        tA,
+        tB,
+        m,
+        n,
+        k,
+        alpha,
+        a,
+        lda,
+        b,
+        ldb,
+        beta,
+        c,
+        ldc,
+        this.nativeThreads,
+      );
       return;
     }
     const elements = gemmScratchElements(tA, tB, m, n, k);
@@ -341,11 +584,27 @@ export class WasmKernels implements Kernels {
   }
 
   gemv(
-    trans: boolean, m: number, n: number, alpha: number, a: FloatArray, aOff: number, lda: number,
-    x: FloatArray, xOff: number, beta: number, y: FloatArray, yOff: number,
+    trans: boolean,
+    m: number,
+    n: number,
+    alpha: number,
+    a: FloatArray,
+    aOff: number,
+    lda: number,
+    x: FloatArray,
+    xOff: number,
+    beta: number,
+    y: FloatArray,
+    yOff: number,
   ): void {
     const f32 = y instanceof Float32Array;
-    if (!this.owns(a) || !this.owns(x) || !this.owns(y) || (a instanceof Float32Array) !== f32 || (x instanceof Float32Array) !== f32) {
+    if (
+      !this.owns(a) ||
+      !this.owns(x) ||
+      !this.owns(y) ||
+      a instanceof Float32Array !== f32 ||
+      x instanceof Float32Array !== f32
+    ) {
       referenceKernels.gemv(trans, m, n, alpha, a, aOff, lda, x, xOff, beta, y, yOff);
       return;
     }
@@ -354,13 +613,38 @@ export class WasmKernels implements Kernels {
     checkMatrix('gemv', 'y', y, yOff, 1, trans ? n : m, 0);
     const bpe = f32 ? 4 : 8;
     (f32 ? this.wasm.gemv_f32 : this.wasm.gemv_f64)(
-      trans ? 1 : 0, m, n, alpha, a.byteOffset + aOff * bpe, lda, x.byteOffset + xOff * bpe, beta, y.byteOffset + yOff * bpe,
+      trans ? 1 : 0,
+      m,
+      n,
+      alpha,
+      a.byteOffset + aOff * bpe,
+      lda,
+      x.byteOffset + xOff * bpe,
+      beta,
+      y.byteOffset + yOff * bpe,
     );
   }
 
-  ger(m: number, n: number, alpha: number, x: FloatArray, xOff: number, y: FloatArray, yOff: number, a: FloatArray, aOff: number, lda: number): void {
+  ger(
+    m: number,
+    n: number,
+    alpha: number,
+    x: FloatArray,
+    xOff: number,
+    y: FloatArray,
+    yOff: number,
+    a: FloatArray,
+    aOff: number,
+    lda: number,
+  ): void {
     const f32 = a instanceof Float32Array;
-    if (!this.owns(a) || !this.owns(x) || !this.owns(y) || (x instanceof Float32Array) !== f32 || (y instanceof Float32Array) !== f32) {
+    if (
+      !this.owns(a) ||
+      !this.owns(x) ||
+      !this.owns(y) ||
+      x instanceof Float32Array !== f32 ||
+      y instanceof Float32Array !== f32
+    ) {
       referenceKernels.ger(m, n, alpha, x, xOff, y, yOff, a, aOff, lda);
       return;
     }
@@ -369,7 +653,13 @@ export class WasmKernels implements Kernels {
     checkMatrix('ger', 'y', y, yOff, 1, n, 0);
     const bpe = f32 ? 4 : 8;
     (f32 ? this.wasm.ger_f32 : this.wasm.ger_f64)(
-      m, n, alpha, x.byteOffset + xOff * bpe, y.byteOffset + yOff * bpe, a.byteOffset + aOff * bpe, lda,
+      m,
+      n,
+      alpha,
+      x.byteOffset + xOff * bpe,
+      y.byteOffset + yOff * bpe,
+      a.byteOffset + aOff * bpe,
+      lda,
     );
   }
 
@@ -388,10 +678,21 @@ export class WasmKernels implements Kernels {
       return;
     }
     const bpe = x.BYTES_PER_ELEMENT;
-    (bpe === 4 ? this.wasm.sigmoid_f32 : this.wasm.sigmoid_f64)(n, x.byteOffset + xOff * bpe, out.byteOffset + outOff * bpe);
+    (bpe === 4 ? this.wasm.sigmoid_f32 : this.wasm.sigmoid_f64)(
+      n,
+      x.byteOffset + xOff * bpe,
+      out.byteOffset + outOff * bpe,
+    );
   }
 
-  private elementwiseReady(fn: string, n: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number): boolean {
+  private elementwiseReady(
+    fn: string,
+    n: number,
+    x: FloatArray,
+    xOff: number,
+    out: FloatArray,
+    outOff: number,
+  ): boolean {
     if (!this.owns(x) || !this.owns(out) || x.BYTES_PER_ELEMENT !== out.BYTES_PER_ELEMENT) return false;
     checkMatrix(fn, 'x', x, xOff, 1, n, 0);
     checkMatrix(fn, 'out', out, outOff, 1, n, 0);
@@ -399,11 +700,28 @@ export class WasmKernels implements Kernels {
   }
 
   softmaxCrossEntropy(
-    rows: number, cols: number, logits: FloatArray, logitsOff: number, targets: Int32Array, targetsOff: number,
-    scale: number, dLogits: FloatArray, dLogitsOff: number,
+    rows: number,
+    cols: number,
+    logits: FloatArray,
+    logitsOff: number,
+    targets: Int32Array,
+    targetsOff: number,
+    scale: number,
+    dLogits: FloatArray,
+    dLogitsOff: number,
   ): number {
     if (!this.owns(logits) || !this.owns(dLogits) || logits.BYTES_PER_ELEMENT !== dLogits.BYTES_PER_ELEMENT) {
-      return referenceKernels.softmaxCrossEntropy(rows, cols, logits, logitsOff, targets, targetsOff, scale, dLogits, dLogitsOff);
+      return referenceKernels.softmaxCrossEntropy(
+        rows,
+        cols,
+        logits,
+        logitsOff,
+        targets,
+        targetsOff,
+        scale,
+        dLogits,
+        dLogitsOff,
+      );
     }
     checkMatrix('softmaxCrossEntropy', 'logits', logits, logitsOff, rows, cols, cols);
     checkMatrix('softmaxCrossEntropy', 'dLogits', dLogits, dLogitsOff, rows, cols, cols);
@@ -422,11 +740,24 @@ export class WasmKernels implements Kernels {
     }
     const bpe = logits.BYTES_PER_ELEMENT;
     return (bpe === 4 ? this.wasm.softmax_xent_f32 : this.wasm.softmax_xent_f64)(
-      rows, cols, logits.byteOffset + logitsOff * bpe, ptr, scale, dLogits.byteOffset + dLogitsOff * bpe,
+      rows,
+      cols,
+      logits.byteOffset + logitsOff * bpe,
+      ptr,
+      scale,
+      dLogits.byteOffset + dLogitsOff * bpe,
     );
   }
 
-  transpose(rows: number, cols: number, src: FloatArray, srcOff: number, ld: number, dst: FloatArray, dstOff: number): void {
+  transpose(
+    rows: number,
+    cols: number,
+    src: FloatArray,
+    srcOff: number,
+    ld: number,
+    dst: FloatArray,
+    dstOff: number,
+  ): void {
     if (!this.owns(src) || !this.owns(dst) || src.BYTES_PER_ELEMENT !== dst.BYTES_PER_ELEMENT) {
       referenceKernels.transpose(rows, cols, src, srcOff, ld, dst, dstOff);
       return;
@@ -435,7 +766,13 @@ export class WasmKernels implements Kernels {
     checkMatrix('transpose', 'dst', dst, dstOff, cols, rows, rows);
     if (rows === 0 || cols === 0) return;
     const bpe = src.BYTES_PER_ELEMENT;
-    (bpe === 4 ? this.wasm.transpose_f32 : this.wasm.transpose_f64)(rows, cols, src.byteOffset + srcOff * bpe, ld, dst.byteOffset + dstOff * bpe);
+    (bpe === 4 ? this.wasm.transpose_f32 : this.wasm.transpose_f64)(
+      rows,
+      cols,
+      src.byteOffset + srcOff * bpe,
+      ld,
+      dst.byteOffset + dstOff * bpe,
+    );
   }
 
   absMax(n: number, x: FloatArray, xOff: number): number {
@@ -449,7 +786,11 @@ export class WasmKernels implements Kernels {
     if (!this.owns(x)) return referenceKernels.scaledSumOfSquares(n, x, xOff, divisor);
     checkMatrix('scaledSumOfSquares', 'x', x, xOff, 1, n, 0);
     const bpe = x.BYTES_PER_ELEMENT;
-    return (bpe === 4 ? this.wasm.scaled_sum_squares_f32 : this.wasm.scaled_sum_squares_f64)(n, x.byteOffset + xOff * bpe, divisor);
+    return (bpe === 4 ? this.wasm.scaled_sum_squares_f32 : this.wasm.scaled_sum_squares_f64)(
+      n,
+      x.byteOffset + xOff * bpe,
+      divisor,
+    );
   }
 
   clamp(n: number, x: FloatArray, xOff: number, limit: number): number {
@@ -461,14 +802,27 @@ export class WasmKernels implements Kernels {
 
   adagrad(n: number, value: FloatArray, grad: FloatArray, mem: FloatArray, lr: number, eps: number): void {
     const bpe = value.BYTES_PER_ELEMENT;
-    if (!this.owns(value) || !this.owns(grad) || !this.owns(mem) || grad.BYTES_PER_ELEMENT !== bpe || mem.BYTES_PER_ELEMENT !== bpe) {
+    if (
+      !this.owns(value) ||
+      !this.owns(grad) ||
+      !this.owns(mem) ||
+      grad.BYTES_PER_ELEMENT !== bpe ||
+      mem.BYTES_PER_ELEMENT !== bpe
+    ) {
       referenceKernels.adagrad(n, value, grad, mem, lr, eps);
       return;
     }
     checkMatrix('adagrad', 'value', value, 0, 1, n, 0);
     checkMatrix('adagrad', 'grad', grad, 0, 1, n, 0);
     checkMatrix('adagrad', 'mem', mem, 0, 1, n, 0);
-    (bpe === 4 ? this.wasm.adagrad_f32 : this.wasm.adagrad_f64)(n, value.byteOffset, grad.byteOffset, mem.byteOffset, lr, eps);
+    (bpe === 4 ? this.wasm.adagrad_f32 : this.wasm.adagrad_f64)(
+      n,
+      value.byteOffset,
+      grad.byteOffset,
+      mem.byteOffset,
+      lr,
+      eps,
+    );
   }
 
   /** True when x is a view of this memory with ref's dtype; callers chain it (no array per call in a hot loop). */
@@ -484,15 +838,23 @@ export class WasmKernels implements Kernels {
     const base = ptr >> 2;
     for (let r = 0; r < rows; r++) {
       const id = ids[idsOff + r]!;
-      if (!(id >= 0 && id < tableRows)) throw new RangeError(`${fn}: ids must be in [0, ${tableRows}), got ${id} at row ${r}`);
+      if (!(id >= 0 && id < tableRows))
+        throw new RangeError(`${fn}: ids must be in [0, ${tableRows}), got ${id} at row ${r}`);
       this.int32[base + r] = id;
     }
     return ptr;
   }
 
   gatherRows(
-    rows: number, cols: number, table: FloatArray, tableRows: number,
-    ids: Int32Array, idsOff: number, bias: FloatArray, out: FloatArray, outOff: number,
+    rows: number,
+    cols: number,
+    table: FloatArray,
+    tableRows: number,
+    ids: Int32Array,
+    idsOff: number,
+    bias: FloatArray,
+    out: FloatArray,
+    outOff: number,
   ): void {
     if (!(this.like(table, table) && this.like(table, bias) && this.like(table, out))) {
       referenceKernels.gatherRows(rows, cols, table, tableRows, ids, idsOff, bias, out, outOff);
@@ -505,13 +867,24 @@ export class WasmKernels implements Kernels {
     const idsPtr = this.stageIds('gatherRows', rows, ids, idsOff, tableRows);
     const bpe = out.BYTES_PER_ELEMENT;
     (bpe === 4 ? this.wasm.gather_rows_f32 : this.wasm.gather_rows_f64)(
-      rows, cols, table.byteOffset, idsPtr, bias.byteOffset, out.byteOffset + outOff * bpe,
+      rows,
+      cols,
+      table.byteOffset,
+      idsPtr,
+      bias.byteOffset,
+      out.byteOffset + outOff * bpe,
     );
   }
 
   scatterAddRows(
-    rows: number, cols: number, src: FloatArray, srcOff: number,
-    ids: Int32Array, idsOff: number, table: FloatArray, tableRows: number,
+    rows: number,
+    cols: number,
+    src: FloatArray,
+    srcOff: number,
+    ids: Int32Array,
+    idsOff: number,
+    table: FloatArray,
+    tableRows: number,
   ): void {
     if (!(this.like(src, src) && this.like(src, table))) {
       referenceKernels.scatterAddRows(rows, cols, src, srcOff, ids, idsOff, table, tableRows);
@@ -523,7 +896,11 @@ export class WasmKernels implements Kernels {
     const idsPtr = this.stageIds('scatterAddRows', rows, ids, idsOff, tableRows);
     const bpe = src.BYTES_PER_ELEMENT;
     (bpe === 4 ? this.wasm.scatter_add_rows_f32 : this.wasm.scatter_add_rows_f64)(
-      rows, cols, src.byteOffset + srcOff * bpe, idsPtr, table.byteOffset,
+      rows,
+      cols,
+      src.byteOffset + srcOff * bpe,
+      idsPtr,
+      table.byteOffset,
     );
   }
 
@@ -536,7 +913,12 @@ export class WasmKernels implements Kernels {
     checkMatrix('addRowVector', 'v', v, 0, 1, cols, 0);
     if (rows === 0 || cols === 0) return;
     const bpe = m.BYTES_PER_ELEMENT;
-    (bpe === 4 ? this.wasm.add_row_vector_f32 : this.wasm.add_row_vector_f64)(rows, cols, m.byteOffset + mOff * bpe, v.byteOffset);
+    (bpe === 4 ? this.wasm.add_row_vector_f32 : this.wasm.add_row_vector_f64)(
+      rows,
+      cols,
+      m.byteOffset + mOff * bpe,
+      v.byteOffset,
+    );
   }
 
   columnSums(rows: number, cols: number, m: FloatArray, mOff: number, out: FloatArray): void {
@@ -548,12 +930,24 @@ export class WasmKernels implements Kernels {
     checkMatrix('columnSums', 'out', out, 0, 1, cols, 0);
     if (cols === 0) return;
     const bpe = m.BYTES_PER_ELEMENT;
-    (bpe === 4 ? this.wasm.column_sums_f32 : this.wasm.column_sums_f64)(rows, cols, m.byteOffset + mOff * bpe, out.byteOffset);
+    (bpe === 4 ? this.wasm.column_sums_f32 : this.wasm.column_sums_f64)(
+      rows,
+      cols,
+      m.byteOffset + mOff * bpe,
+      out.byteOffset,
+    );
   }
 
   tanhBackward(
-    n: number, a: FloatArray, aOff: number, b: FloatArray, bOff: number,
-    y: FloatArray, yOff: number, out: FloatArray, outOff: number,
+    n: number,
+    a: FloatArray,
+    aOff: number,
+    b: FloatArray,
+    bOff: number,
+    y: FloatArray,
+    yOff: number,
+    out: FloatArray,
+    outOff: number,
   ): void {
     if (!(this.like(a, a) && this.like(a, b) && this.like(a, y) && this.like(a, out))) {
       referenceKernels.tanhBackward(n, a, aOff, b, bOff, y, yOff, out, outOff);
@@ -566,15 +960,29 @@ export class WasmKernels implements Kernels {
     if (n === 0) return;
     const bpe = a.BYTES_PER_ELEMENT;
     (bpe === 4 ? this.wasm.tanh_backward_f32 : this.wasm.tanh_backward_f64)(
-      n, a.byteOffset + aOff * bpe, b.byteOffset + bOff * bpe, y.byteOffset + yOff * bpe, out.byteOffset + outOff * bpe,
+      n,
+      a.byteOffset + aOff * bpe,
+      b.byteOffset + bOff * bpe,
+      y.byteOffset + yOff * bpe,
+      out.byteOffset + outOff * bpe,
     );
   }
 
   rnnForwardSteps(
-    steps: number, B: number, H: number, xw: FloatArray, xwOff: number,
-    weightHh: FloatArray, weightHhT: FloatArray, hs: FloatArray, hsOff: number,
+    steps: number,
+    B: number,
+    H: number,
+    xw: FloatArray,
+    xwOff: number,
+    weightHh: FloatArray,
+    weightHhT: FloatArray,
+    hs: FloatArray,
+    hsOff: number,
   ): void {
-    if (!(this.like(hs, hs) && this.like(hs, xw) && this.like(hs, weightHh) && this.like(hs, weightHhT)) || this.gemmLeavesWasm(B, H, H)) {
+    if (
+      !(this.like(hs, hs) && this.like(hs, xw) && this.like(hs, weightHh) && this.like(hs, weightHhT)) ||
+      this.gemmLeavesWasm(B, H, H)
+    ) {
       rnnForwardStepsWith(this, steps, B, H, xw, xwOff, weightHh, weightHhT, hs, hsOff);
       return;
     }
@@ -584,18 +992,46 @@ export class WasmKernels implements Kernels {
     checkMatrix('rnnForwardSteps', 'hs', hs, hsOff, (steps + 1) * B, H, H);
     if (steps <= 0 || B === 0 || H === 0) return;
     const bpe = hs.BYTES_PER_ELEMENT;
-    const scratch = this.scratch(Math.max(1, gemmScratchElements(0, 0, B, H, H), gemmScratchElements(0, 1, B, H, H)) * bpe);
+    const scratch = this.scratch(
+      Math.max(1, gemmScratchElements(0, 0, B, H, H), gemmScratchElements(0, 1, B, H, H)) * bpe,
+    );
     (bpe === 4 ? this.wasm.rnn_forward_steps_f32 : this.wasm.rnn_forward_steps_f64)(
-      steps, B, H, xw.byteOffset + xwOff * bpe, weightHh.byteOffset, weightHhT.byteOffset, hs.byteOffset + hsOff * bpe, scratch,
+      steps,
+      B,
+      H,
+      xw.byteOffset + xwOff * bpe,
+      weightHh.byteOffset,
+      weightHhT.byteOffset,
+      hs.byteOffset + hsOff * bpe,
+      scratch,
     );
   }
 
   rnnBackwardSteps(
-    steps: number, B: number, H: number, dOut: FloatArray, dOutOff: number, hs: FloatArray, hsOff: number,
-    weightHh: FloatArray, weightHhT: FloatArray, dh: FloatArray, dXw: FloatArray, dXwOff: number,
+    steps: number,
+    B: number,
+    H: number,
+    dOut: FloatArray,
+    dOutOff: number,
+    hs: FloatArray,
+    hsOff: number,
+    weightHh: FloatArray,
+    weightHhT: FloatArray,
+    dh: FloatArray,
+    dXw: FloatArray,
+    dXwOff: number,
   ): void {
-    if (!(this.like(hs, hs) && this.like(hs, dOut) && this.like(hs, weightHh) && this.like(hs, weightHhT) && this.like(hs, dh) && this.like(hs, dXw))
-      || this.gemmLeavesWasm(B, H, H)) {
+    if (
+      !(
+        this.like(hs, hs) &&
+        this.like(hs, dOut) &&
+        this.like(hs, weightHh) &&
+        this.like(hs, weightHhT) &&
+        this.like(hs, dh) &&
+        this.like(hs, dXw)
+      ) ||
+      this.gemmLeavesWasm(B, H, H)
+    ) {
       rnnBackwardStepsWith(this, steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, weightHhT, dh, dXw, dXwOff);
       return;
     }
@@ -607,16 +1043,35 @@ export class WasmKernels implements Kernels {
     checkMatrix('rnnBackwardSteps', 'dXw', dXw, dXwOff, steps * B, H, H);
     if (steps <= 0 || B === 0 || H === 0) return;
     const bpe = hs.BYTES_PER_ELEMENT;
-    const scratch = this.scratch(Math.max(1, gemmScratchElements(0, 0, B, H, H), gemmScratchElements(0, 1, B, H, H)) * bpe);
+    const scratch = this.scratch(
+      Math.max(1, gemmScratchElements(0, 0, B, H, H), gemmScratchElements(0, 1, B, H, H)) * bpe,
+    );
     (bpe === 4 ? this.wasm.rnn_backward_steps_f32 : this.wasm.rnn_backward_steps_f64)(
-      steps, B, H, dOut.byteOffset + dOutOff * bpe, hs.byteOffset + hsOff * bpe, weightHh.byteOffset, weightHhT.byteOffset,
-      dh.byteOffset, dXw.byteOffset + dXwOff * bpe, scratch,
+      steps,
+      B,
+      H,
+      dOut.byteOffset + dOutOff * bpe,
+      hs.byteOffset + hsOff * bpe,
+      weightHh.byteOffset,
+      weightHhT.byteOffset,
+      dh.byteOffset,
+      dXw.byteOffset + dXwOff * bpe,
+      scratch,
     );
   }
 
   lstmForward(
-    rows: number, H: number, gates: FloatArray, gatesOff: number,
-    c: FloatArray, cPrevOff: number, cOff: number, tanhC: FloatArray, tanhCOff: number, h: FloatArray, hOff: number,
+    rows: number,
+    H: number,
+    gates: FloatArray,
+    gatesOff: number,
+    c: FloatArray,
+    cPrevOff: number,
+    cOff: number,
+    tanhC: FloatArray,
+    tanhCOff: number,
+    h: FloatArray,
+    hOff: number,
   ): void {
     if (!(this.like(gates, gates) && this.like(gates, c) && this.like(gates, tanhC) && this.like(gates, h))) {
       referenceKernels.lstmForward(rows, H, gates, gatesOff, c, cPrevOff, cOff, tanhC, tanhCOff, h, hOff);
@@ -630,18 +1085,59 @@ export class WasmKernels implements Kernels {
     if (rows === 0 || H === 0) return;
     const bpe = c.BYTES_PER_ELEMENT;
     (bpe === 4 ? this.wasm.lstm_forward_f32 : this.wasm.lstm_forward_f64)(
-      rows, H, gates.byteOffset + gatesOff * bpe, c.byteOffset + cPrevOff * bpe, c.byteOffset + cOff * bpe,
-      tanhC.byteOffset + tanhCOff * bpe, h.byteOffset + hOff * bpe,
+      rows,
+      H,
+      gates.byteOffset + gatesOff * bpe,
+      c.byteOffset + cPrevOff * bpe,
+      c.byteOffset + cOff * bpe,
+      tanhC.byteOffset + tanhCOff * bpe,
+      h.byteOffset + hOff * bpe,
     );
   }
 
   lstmBackward(
-    rows: number, H: number, gates: FloatArray, gatesOff: number, cPrev: FloatArray, cPrevOff: number,
-    tanhC: FloatArray, tanhCOff: number, dOut: FloatArray, dOutOff: number,
-    dhCarry: FloatArray, dcCarry: FloatArray, dGates: FloatArray, dGatesOff: number,
+    rows: number,
+    H: number,
+    gates: FloatArray,
+    gatesOff: number,
+    cPrev: FloatArray,
+    cPrevOff: number,
+    tanhC: FloatArray,
+    tanhCOff: number,
+    dOut: FloatArray,
+    dOutOff: number,
+    dhCarry: FloatArray,
+    dcCarry: FloatArray,
+    dGates: FloatArray,
+    dGatesOff: number,
   ): void {
-    if (!(this.like(gates, gates) && this.like(gates, cPrev) && this.like(gates, tanhC) && this.like(gates, dOut) && this.like(gates, dhCarry) && this.like(gates, dcCarry) && this.like(gates, dGates))) {
-      referenceKernels.lstmBackward(rows, H, gates, gatesOff, cPrev, cPrevOff, tanhC, tanhCOff, dOut, dOutOff, dhCarry, dcCarry, dGates, dGatesOff);
+    if (
+      !(
+        this.like(gates, gates) &&
+        this.like(gates, cPrev) &&
+        this.like(gates, tanhC) &&
+        this.like(gates, dOut) &&
+        this.like(gates, dhCarry) &&
+        this.like(gates, dcCarry) &&
+        this.like(gates, dGates)
+      )
+    ) {
+      referenceKernels.lstmBackward(
+        rows,
+        H,
+        gates,
+        gatesOff,
+        cPrev,
+        cPrevOff,
+        tanhC,
+        tanhCOff,
+        dOut,
+        dOutOff,
+        dhCarry,
+        dcCarry,
+        dGates,
+        dGatesOff,
+      );
       return;
     }
     checkMatrix('lstmBackward', 'gates', gates, gatesOff, rows, 4 * H, 4 * H);
@@ -654,16 +1150,43 @@ export class WasmKernels implements Kernels {
     if (rows === 0 || H === 0) return;
     const bpe = gates.BYTES_PER_ELEMENT;
     (bpe === 4 ? this.wasm.lstm_backward_f32 : this.wasm.lstm_backward_f64)(
-      rows, H, gates.byteOffset + gatesOff * bpe, cPrev.byteOffset + cPrevOff * bpe, tanhC.byteOffset + tanhCOff * bpe,
-      dOut.byteOffset + dOutOff * bpe, dhCarry.byteOffset, dcCarry.byteOffset, dGates.byteOffset + dGatesOff * bpe,
+      rows,
+      H,
+      gates.byteOffset + gatesOff * bpe,
+      cPrev.byteOffset + cPrevOff * bpe,
+      tanhC.byteOffset + tanhCOff * bpe,
+      dOut.byteOffset + dOutOff * bpe,
+      dhCarry.byteOffset,
+      dcCarry.byteOffset,
+      dGates.byteOffset + dGatesOff * bpe,
     );
   }
 
   gruForward(
-    rows: number, H: number, xw: FloatArray, xwOff: number, hProj: FloatArray, gates: FloatArray, gatesOff: number,
-    hn: FloatArray, hnOff: number, hPrev: FloatArray, hPrevOff: number, h: FloatArray, hOff: number,
+    rows: number,
+    H: number,
+    xw: FloatArray,
+    xwOff: number,
+    hProj: FloatArray,
+    gates: FloatArray,
+    gatesOff: number,
+    hn: FloatArray,
+    hnOff: number,
+    hPrev: FloatArray,
+    hPrevOff: number,
+    h: FloatArray,
+    hOff: number,
   ): void {
-    if (!(this.like(xw, xw) && this.like(xw, hProj) && this.like(xw, gates) && this.like(xw, hn) && this.like(xw, hPrev) && this.like(xw, h))) {
+    if (
+      !(
+        this.like(xw, xw) &&
+        this.like(xw, hProj) &&
+        this.like(xw, gates) &&
+        this.like(xw, hn) &&
+        this.like(xw, hPrev) &&
+        this.like(xw, h)
+      )
+    ) {
       referenceKernels.gruForward(rows, H, xw, xwOff, hProj, gates, gatesOff, hn, hnOff, hPrev, hPrevOff, h, hOff);
       return;
     }
@@ -676,18 +1199,62 @@ export class WasmKernels implements Kernels {
     if (rows === 0 || H === 0) return;
     const bpe = xw.BYTES_PER_ELEMENT;
     (bpe === 4 ? this.wasm.gru_forward_f32 : this.wasm.gru_forward_f64)(
-      rows, H, xw.byteOffset + xwOff * bpe, hProj.byteOffset, gates.byteOffset + gatesOff * bpe,
-      hn.byteOffset + hnOff * bpe, hPrev.byteOffset + hPrevOff * bpe, h.byteOffset + hOff * bpe,
+      rows,
+      H,
+      xw.byteOffset + xwOff * bpe,
+      hProj.byteOffset,
+      gates.byteOffset + gatesOff * bpe,
+      hn.byteOffset + hnOff * bpe,
+      hPrev.byteOffset + hPrevOff * bpe,
+      h.byteOffset + hOff * bpe,
     );
   }
 
   gruBackward(
-    rows: number, H: number, gates: FloatArray, gatesOff: number, hPrev: FloatArray, hPrevOff: number,
-    hn: FloatArray, hnOff: number, dOut: FloatArray, dOutOff: number, dhCarry: FloatArray,
-    dXw: FloatArray, dXwOff: number, dHw: FloatArray, dHwOff: number,
+    rows: number,
+    H: number,
+    gates: FloatArray,
+    gatesOff: number,
+    hPrev: FloatArray,
+    hPrevOff: number,
+    hn: FloatArray,
+    hnOff: number,
+    dOut: FloatArray,
+    dOutOff: number,
+    dhCarry: FloatArray,
+    dXw: FloatArray,
+    dXwOff: number,
+    dHw: FloatArray,
+    dHwOff: number,
   ): void {
-    if (!(this.like(gates, gates) && this.like(gates, hPrev) && this.like(gates, hn) && this.like(gates, dOut) && this.like(gates, dhCarry) && this.like(gates, dXw) && this.like(gates, dHw))) {
-      referenceKernels.gruBackward(rows, H, gates, gatesOff, hPrev, hPrevOff, hn, hnOff, dOut, dOutOff, dhCarry, dXw, dXwOff, dHw, dHwOff);
+    if (
+      !(
+        this.like(gates, gates) &&
+        this.like(gates, hPrev) &&
+        this.like(gates, hn) &&
+        this.like(gates, dOut) &&
+        this.like(gates, dhCarry) &&
+        this.like(gates, dXw) &&
+        this.like(gates, dHw)
+      )
+    ) {
+      referenceKernels.gruBackward(
+        rows,
+        H,
+        gates,
+        gatesOff,
+        hPrev,
+        hPrevOff,
+        hn,
+        hnOff,
+        dOut,
+        dOutOff,
+        dhCarry,
+        dXw,
+        dXwOff,
+        dHw,
+        dHwOff,
+      );
       return;
     }
     checkMatrix('gruBackward', 'gates', gates, gatesOff, rows, 3 * H, 3 * H);
@@ -700,8 +1267,15 @@ export class WasmKernels implements Kernels {
     if (rows === 0 || H === 0) return;
     const bpe = gates.BYTES_PER_ELEMENT;
     (bpe === 4 ? this.wasm.gru_backward_f32 : this.wasm.gru_backward_f64)(
-      rows, H, gates.byteOffset + gatesOff * bpe, hPrev.byteOffset + hPrevOff * bpe, hn.byteOffset + hnOff * bpe,
-      dOut.byteOffset + dOutOff * bpe, dhCarry.byteOffset, dXw.byteOffset + dXwOff * bpe, dHw.byteOffset + dHwOff * bpe,
+      rows,
+      H,
+      gates.byteOffset + gatesOff * bpe,
+      hPrev.byteOffset + hPrevOff * bpe,
+      hn.byteOffset + hnOff * bpe,
+      dOut.byteOffset + dOutOff * bpe,
+      dhCarry.byteOffset,
+      dXw.byteOffset + dXwOff * bpe,
+      dHw.byteOffset + dHwOff * bpe,
     );
   }
 }

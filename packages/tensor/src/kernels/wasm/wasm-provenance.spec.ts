@@ -27,7 +27,10 @@ const WebAssembly = (
 ).WebAssembly;
 
 function provenanceOf(base64: string): Provenance {
-  const sections = WebAssembly.Module.customSections(new WebAssembly.Module(decodeBase64(base64)), 'charrnn.provenance');
+  const sections = WebAssembly.Module.customSections(
+    new WebAssembly.Module(decodeBase64(base64)),
+    'charrnn.provenance',
+  );
   expect(sections).toHaveLength(1);
   return JSON.parse(new TextDecoder().decode(sections[0])) as Provenance;
 }
@@ -43,7 +46,9 @@ function staleness(recorded: Provenance, sourceSha256: string, ascVersion: strin
   return undefined;
 }
 
-const sourceSha256 = createHash('sha256').update(readFileSync(new URL('./kernels.as', import.meta.url))).digest('hex');
+const sourceSha256 = createHash('sha256')
+  .update(readFileSync(new URL('./kernels.as', import.meta.url)))
+  .digest('hex');
 const installedAsc = (createRequire(import.meta.url)('assemblyscript/package.json') as { version: string }).version;
 
 describe('the committed wasm binary', () => {
@@ -60,7 +65,9 @@ describe('the committed wasm binary', () => {
   });
 
   it('is called stale when kernels.as or the compiler differ', () => {
-    const edited = createHash('sha256').update(`${readFileSync(new URL('./kernels.as', import.meta.url), 'utf8')}\n`).digest('hex');
+    const edited = createHash('sha256')
+      .update(`${readFileSync(new URL('./kernels.as', import.meta.url), 'utf8')}\n`)
+      .digest('hex');
     expect(staleness(recorded, edited, installedAsc)).toMatch(/kernels\.as changed/);
     expect(staleness(recorded, sourceSha256, '0.29.0')).toMatch(/built with asc 0\.28\.20/);
   });

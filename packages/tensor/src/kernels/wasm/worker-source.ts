@@ -10,9 +10,21 @@ export const CTL = {
   /** Job counter, bumped by the main thread after the job's arguments are written. */
   SEQ: 0,
   OP: 1,
-  TA: 2, TB: 3, M: 4, N: 5, K: 6, A: 7, LDA: 8, B: 9, LDB: 10, C: 11, LDC: 12, SCRATCH: 13,
+  TA: 2,
+  TB: 3,
+  M: 4,
+  N: 5,
+  K: 6,
+  A: 7,
+  LDA: 8,
+  B: 9,
+  LDB: 10,
+  C: 11,
+  LDC: 12,
+  SCRATCH: 13,
   /** Float64 slots (index into a Float64Array at the same base): alpha, beta. */
-  ALPHA_F64: 8, BETA_F64: 9,
+  ALPHA_F64: 8,
+  BETA_F64: 9,
   /** The SEQ value of the last finished job (second cache line: written by the worker only). */
   DONE: 32,
   /** 0 starting, 1 ready, −1 failed to start. */

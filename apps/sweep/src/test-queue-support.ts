@@ -20,7 +20,8 @@ export const SWEEP_BUNDLE = join(DIST, 'main.js');
 export const WORKER_BUNDLE = join(DIST, 'charrnn-worker.js');
 
 const HAVE_REDIS = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-export const INSTALL_HINT = 'redis-server not found: install it with `apt-get install redis-server` (Debian/Ubuntu) to run the queue tests';
+export const INSTALL_HINT =
+  'redis-server not found: install it with `apt-get install redis-server` (Debian/Ubuntu) to run the queue tests';
 
 /** Each queue test runs whole sweeps in several processes; a loaded CI machine makes that several times slower. */
 export const QUEUE_TEST_TIMEOUT_MS = 300_000;
@@ -45,7 +46,9 @@ async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -66,25 +69,53 @@ export async function startRedis(): Promise<TestRedis> {
   let server: ChildProcess | null = null;
   const clients: Redis[] = [];
   const launch = async (): Promise<void> => {
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: 'ignore' });
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    server = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+      ],
+      { stdio: 'ignore' },
+    );
+    const probe = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     probe.on('error', () => undefined);
-    await waitFor(async () => {
-      try {
-        if (probe.status !== 'ready') await probe.connect().catch(() => undefined);
-        return (await probe.ping()) === 'PONG';
-      } catch {
-        return false;
-      }
-    }, 10_000, 'redis-server did not start');
+    await waitFor(
+      async () => {
+        try {
+          if (probe.status !== 'ready') await probe.connect().catch(() => undefined);
+          return (await probe.ping()) === 'PONG';
+        } catch {
+          return false;
+        }
+      },
+      10_000,
+      'redis-server did not start',
+    );
     probe.disconnect();
   };
-  const halt = (): Promise<void> => new Promise((resolve) => {
-    const s = server;
-    if (!s || s.exitCode !== null) return resolve();
-    s.once('exit', () => resolve());
-    s.kill('SIGTERM');
-  });
+  const halt = (): Promise<void> =>
+    new Promise((resolve) => {
+      const s = server;
+      if (!s || s.exitCode !== null) return resolve();
+      s.once('exit', () => resolve());
+      s.kill('SIGTERM');
+    });
   await launch();
   return {
     port,
@@ -125,7 +156,8 @@ export function startBundle(bundle: string, args: readonly string[], env: Record
   return { process: child, out: () => out, err: () => err, exited };
 }
 
-export const startWorker = (url: string, args: readonly string[] = []): Child => startBundle(WORKER_BUNDLE, ['--queue', url, ...args]);
+export const startWorker = (url: string, args: readonly string[] = []): Child =>
+  startBundle(WORKER_BUNDLE, ['--queue', url, ...args]);
 
 /** Stops a worker as a user would (SIGTERM) and waits for it. */
 export async function stopWorker(worker: Child): Promise<void> {
@@ -161,7 +193,9 @@ export function summaryNumbers(dir: string): Record<string, string>[] {
 
 /** A trial's log without its timing columns. */
 export function logNumbers(dir: string, id: string): Record<string, string>[] {
-  return readCsv(join(dir, 'trials', id, 'log.csv')).map(({ chars_per_s: _speed, elapsed_s: _elapsed, ...rest }) => rest);
+  return readCsv(join(dir, 'trials', id, 'log.csv')).map(
+    ({ chars_per_s: _speed, elapsed_s: _elapsed, ...rest }) => rest,
+  );
 }
 
 export function sweepKeyOf(out: string): string {
