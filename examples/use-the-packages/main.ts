@@ -6,10 +6,9 @@ import { decodeSafetensors } from '@charrnn/safetensors';
 import { Prng, selectKernels } from '@charrnn/tensor';
 import { Trainer, decodeCheckpoint, modelFromCheckpoint, prepareData, resolveTrainConfig } from '@charrnn/train';
 
-const text =
-  'One morning, as Gregor Samsa was waking up from anxious dreams, he discovered that in bed he had been changed into a monstrous verminous bug. '.repeat(
-    20,
-  );
+const sentence =
+  'One morning, as Gregor Samsa was waking up from anxious dreams, he discovered that in bed he had been changed into a monstrous verminous bug. ';
+const text = sentence.repeat(20);
 const config = resolveTrainConfig({
   hidden: 32,
   seqLength: 16,
