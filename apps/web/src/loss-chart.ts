@@ -80,7 +80,8 @@ export class LossChart {
     this.redrawTimer ??= setTimeout(() => this.redraw(), REDRAW_MS);
   }
 
-  private redraw(): void {
+  /** Draws what has arrived now (the end of a run must not wait for the next scheduled redraw). */
+  redraw(): void {
     if (this.redrawTimer !== null) clearTimeout(this.redrawTimer);
     this.redrawTimer = null;
     this.plot.setData([this.chars, this.loss, this.smooth, this.val] as uPlot.AlignedData);

@@ -137,6 +137,7 @@ async function loadCheckpointFile(file: File): Promise<void> {
 
 function showStatus(next: RunStatus, summary: ModelSummary | null): void {
   showStep();
+  chart.redraw();
   status = next;
   model = summary;
   const busy = status === 'running' || status === 'paused';

@@ -132,6 +132,9 @@ describe.skipIf(!available && !inCi)('the page in Chromium', () => {
     expect(await page.locator('#training-samples li').count()).toBe(4);
     expect((await page.textContent('#training-samples li'))!.length).toBeGreaterThan(100);
     await page.waitForFunction(() => document.getElementById('sample-output')!.textContent!.length > 100);
+    // The chart holds the whole run once it finished: the legend shows the last smoothed and validation values.
+    const legend = await page.locator('.u-legend .u-series .u-value').allTextContents();
+    expect(legend.slice(2).every((value) => /^\d+\.\d{3}$/.test(value))).toBe(true);
     mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: join(screenshotDir, 'trained.png'), fullPage: true });
   });
