@@ -6,13 +6,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCommand } from '@charrnn/cli';
-import { fakeIo } from '@charrnn/cli/testing';
-import { sweepCommand } from './sweep-command.js';
 import {
   SWEEP_BUNDLE,
   QUEUE_TEST_TIMEOUT_MS,
   describeWithRedis,
+  localRun,
   logNumbers,
   startBundle,
   startRedis,
@@ -49,19 +47,7 @@ describeWithRedis('a queued sweep survives kill -9 and Redis restarts (real redi
   beforeAll(async () => {
     redis = await startRedis();
     dir = workdir(SPEC, TEXT);
-    local = join(dir, 'local');
-    const io = fakeIo([
-      join(dir, 'spec.yaml'),
-      '--out',
-      local,
-      '--executor',
-      'inline',
-      '--workers',
-      '1',
-      '--kernels',
-      'reference',
-    ]);
-    expect(await runCommand('charrnn-sweep', sweepCommand, io), io.err()).toBe(0);
+    local = await localRun(dir);
   }, QUEUE_TEST_TIMEOUT_MS);
   afterAll(async () => {
     await redis?.stop();
@@ -192,19 +178,7 @@ space:
 `,
       TEXT,
     );
-    const ashaLocal = join(ashaDir, 'local');
-    const io = fakeIo([
-      join(ashaDir, 'spec.yaml'),
-      '--out',
-      ashaLocal,
-      '--executor',
-      'inline',
-      '--workers',
-      '1',
-      '--kernels',
-      'reference',
-    ]);
-    expect(await runCommand('charrnn-sweep', sweepCommand, io), io.err()).toBe(0);
+    const ashaLocal = await localRun(ashaDir);
     expect(summaryNumbers(ashaLocal).map((r) => r['status'])).toEqual(['ok', 'stopped', 'ok']);
 
     const out = join(ashaDir, 'queued');

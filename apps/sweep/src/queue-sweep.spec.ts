@@ -5,14 +5,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
-import { runCommand } from '@charrnn/cli';
-import { fakeIo } from '@charrnn/cli/testing';
-import { sweepCommand } from './sweep-command.js';
 import { QUEUE_NAME, dataKey, sha256 } from './queue-redis.js';
 import {
   SWEEP_BUNDLE,
   QUEUE_TEST_TIMEOUT_MS,
   describeWithRedis,
+  localRun,
   logNumbers,
   startBundle,
   startRedis,
@@ -37,23 +35,6 @@ space:
   hidden: [8, 12]
   lr: [0.05, 0.1]
 `;
-
-async function localRun(dir: string): Promise<string> {
-  const out = join(dir, 'local');
-  const io = fakeIo([
-    join(dir, 'spec.yaml'),
-    '--out',
-    out,
-    '--executor',
-    'inline',
-    '--workers',
-    '1',
-    '--kernels',
-    'reference',
-  ]);
-  expect(await runCommand('charrnn-sweep', sweepCommand, io), io.err()).toBe(0);
-  return out;
-}
 
 describeWithRedis('charrnn-sweep --queue with charrnn-worker processes (real redis-server)', () => {
   let redis: TestRedis;

@@ -13,7 +13,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { parse } from 'csv-parse/sync';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runCommand } from '@charrnn/cli';
+import { fakeIo } from '@charrnn/cli/testing';
+import { sweepCommand } from './sweep-command.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '../dist');
 export const SWEEP_BUNDLE = join(DIST, 'main.js');
@@ -207,4 +210,22 @@ export function sweepKeyOf(out: string): string {
 /** The step a worker last reported for a trial (0 before it started). */
 export async function trialStep(redis: Redis, sweepKey: string, trial: string): Promise<number> {
   return Number((await redis.hget(`charrnn:sweep:${sweepKey}:trial:${trial}`, 'step')) ?? 0);
+}
+
+/** Runs DIR/spec.yaml on the local inline executor with the reference kernels into DIR/local: what a queued run must equal. */
+export async function localRun(dir: string): Promise<string> {
+  const out = join(dir, 'local');
+  const io = fakeIo([
+    join(dir, 'spec.yaml'),
+    '--out',
+    out,
+    '--executor',
+    'inline',
+    '--workers',
+    '1',
+    '--kernels',
+    'reference',
+  ]);
+  expect(await runCommand('charrnn-sweep', sweepCommand, io), io.err()).toBe(0);
+  return out;
 }
