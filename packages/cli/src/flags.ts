@@ -67,7 +67,7 @@ export function parseFlags<K extends string>(
   }
   if (parsed.positionals.length > (options.positionals ?? 0)) {
     throw new UsageError(
-      `unexpected argument "${parsed.positionals[options.positionals ?? 0]}"`,
+      `unexpected argument ${JSON.stringify(parsed.positionals[options.positionals ?? 0])}`,
       'flags take the form --name value; see --help',
     );
   }
@@ -149,14 +149,23 @@ export function describeRule(spec: Pick<FlagSpec, 'kind' | 'min' | 'max' | 'excl
   return spec.kind === 'int' ? 'must be an integer' : 'must be a number';
 }
 
+/** An argument as typed when it is plain, quoted and escaped when it holds spaces or control characters (errors stay one line). */
+function shownArgument(text: string): string {
+  return /^[\x21-\x7e]*$/.test(text) ? text : JSON.stringify(text);
+}
+
 function translateParseError(error: Error & { code?: string }, table: Record<string, FlagSpec>): UsageError {
   const flags = Object.values(table).map((s) => `--${s.flag}`);
   const match = /'(-[^']*)'/.exec(error.message);
   const option = match?.[1] ?? '';
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const nearest = nearestFlag(option, table);
-    if (nearest) return new UsageError(`unknown flag ${option}; did you mean ${nearest}?`, '--help lists every flag');
-    return new UsageError(`unknown flag ${option}; valid flags are ${flags.join(', ')}, --help`);
+    if (nearest)
+      return new UsageError(
+        `unknown flag ${shownArgument(option)}; did you mean ${nearest}?`,
+        '--help lists every flag',
+      );
+    return new UsageError(`unknown flag ${shownArgument(option)}; valid flags are ${flags.join(', ')}, --help`);
   }
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const name = option.replace(/^-+/, '').split(/[ =]/)[0] ?? option;
