@@ -4,9 +4,15 @@ import * as api from './index.js';
 describe('@charrnn/corpus exports', () => {
   it('exports exactly the public API', () => {
     expect(Object.keys(api).sort()).toEqual([
+      'CorpusEncoder',
+      'MAX_SYMBOLS',
+      'SymbolScan',
+      'TEXT_UNITS',
       'Vocabulary',
       'WindowStream',
+      'createUnitDecoder',
       'decodeUtf8',
+      'encodeDocuments',
       'findUtf8Error',
       'formatChar',
       'isSingleChar',

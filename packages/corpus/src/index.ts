@@ -2,5 +2,14 @@
 export { decodeUtf8, findUtf8Error, type Utf8Error } from './utf8.js';
 export { formatChar, isSingleChar, toCodePoints } from './chars.js';
 export { Vocabulary } from './vocabulary.js';
+export { TEXT_UNITS, createUnitDecoder, type TextUnit, type UnitDecoder } from './unit-decoder.js';
+export {
+  CorpusEncoder,
+  MAX_SYMBOLS,
+  SymbolScan,
+  encodeDocuments,
+  type EncodedCorpus,
+  type IdArray,
+} from './corpus-encoder.js';
 export { splitTrainVal, type TrainValSplit } from './split.js';
 export { WindowStream, windowsPerPass, type WindowStreamOptions, type WindowStreamState } from './window-stream.js';

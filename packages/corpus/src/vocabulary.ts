@@ -35,6 +35,19 @@ export class Vocabulary {
     return new Vocabulary(Int32Array.from(seen).sort());
   }
 
+  /** The distinct code points given (any order, repeats allowed), sorted ascending as fromText sorts them. */
+  static fromCodePoints(codePoints: Iterable<number>): Vocabulary {
+    const seen = new Set<number>();
+    for (const cp of codePoints) {
+      if (!Number.isInteger(cp) || cp < 0 || cp > 0x10ffff)
+        throw new RangeError(`Vocabulary.fromCodePoints: code points must be integers in [0, 0x10FFFF], got ${cp}`);
+      seen.add(cp);
+    }
+    if (seen.size === 0)
+      throw new RangeError('Vocabulary.fromCodePoints: codePoints must hold at least one code point, got none');
+    return new Vocabulary(Int32Array.from(seen).sort());
+  }
+
   /**
    * A vocabulary from its `toJSON()` form. The stored order is kept as is (it is the id order a
    * checkpoint's weights were trained with), so it need not be sorted.

@@ -1,0 +1,166 @@
+// A corpus of one or more documents (files) → one array of ids at 2 bytes per unit, without ever
+// holding the text: two passes over the bytes, fed chunk by chunk through a UnitDecoder.
+//   pass 1, SymbolScan:    which units occur (→ the vocabulary) and how many each document has;
+//   pass 2, CorpusEncoder: the ids, written into one Uint16Array sized exactly by pass 1.
+// Documents are concatenated; documentStarts says where each begins, so windows and evaluation
+// can reset the recurrent state there instead of carrying one file's context into the next.
+
+import { formatChar } from './chars.js';
+import { createUnitDecoder, type TextUnit } from './unit-decoder.js';
+import { Vocabulary } from './vocabulary.js';
+
+/** Encoded text: Uint16Array (2 bytes per unit, what corpora use) or Int32Array (what encode returns). */
+export type IdArray = Uint16Array | Int32Array;
+
+/** The most symbols a corpus vocabulary may have: its ids must fit a Uint16Array. */
+export const MAX_SYMBOLS = 65_536;
+
+/** One past the largest Unicode code point: the size of the seen-table. */
+const CODE_SPACE = 0x110000;
+
+export interface EncodedCorpus {
+  readonly vocab: Vocabulary;
+  /** Every document's ids, concatenated [n]. */
+  readonly ids: Uint16Array;
+  /** Offset where each non-empty document begins, ascending, starting with 0 (n = 0: empty). */
+  readonly documentStarts: readonly number[];
+}
+
+/** Pass 1: the units that occur and each document's length. Feed it every document, in order. */
+export class SymbolScan {
+  private readonly seen = new Uint8Array(CODE_SPACE);
+  private current = 0;
+  /** Units per document, in the order they were ended. */
+  readonly documentLengths: number[] = [];
+
+  add(units: Int32Array): void {
+    const seen = this.seen;
+    for (let i = 0; i < units.length; i++) seen[units[i]!] = 1;
+    this.current += units.length;
+  }
+
+  endDocument(): void {
+    this.documentLengths.push(this.current);
+    this.current = 0;
+  }
+
+  /** Units in all ended documents. */
+  get totalLength(): number {
+    return this.documentLengths.reduce((a, b) => a + b, 0);
+  }
+
+  /** The distinct units seen, ascending. */
+  codePoints(): number[] {
+    const out: number[] = [];
+    for (let cp = 0; cp < CODE_SPACE; cp++) if (this.seen[cp] === 1) out.push(cp);
+    return out;
+  }
+
+  /** The vocabulary of what was seen: sorted, at most MAX_SYMBOLS entries. */
+  vocabulary(): Vocabulary {
+    const codePoints = this.codePoints();
+    if (codePoints.length === 0)
+      throw new RangeError('SymbolScan.vocabulary: the corpus must contain at least one character, got none');
+    if (codePoints.length > MAX_SYMBOLS)
+      throw new RangeError(
+        `SymbolScan.vocabulary: the corpus must have at most ${MAX_SYMBOLS} distinct characters (ids are 16-bit), got ${codePoints.length}`,
+      );
+    return Vocabulary.fromCodePoints(codePoints);
+  }
+
+  /** The characters seen that `vocab` lacks, ascending by code point. */
+  unknownTo(vocab: Vocabulary): string[] {
+    return this.codePoints()
+      .map((cp) => String.fromCodePoint(cp))
+      .filter((ch) => !vocab.has(ch));
+  }
+}
+
+/** Pass 2: ids into one Uint16Array. Each document must have the length pass 1 counted. */
+export class CorpusEncoder {
+  private readonly idOf: Int32Array;
+  private readonly ids: Uint16Array;
+  private readonly starts: number[] = [];
+  private position = 0;
+  private documentStart = 0;
+  private documentIndex = 0;
+
+  constructor(
+    readonly vocab: Vocabulary,
+    private readonly documentLengths: readonly number[],
+  ) {
+    if (vocab.size > MAX_SYMBOLS)
+      throw new RangeError(
+        `CorpusEncoder: the vocabulary must have at most ${MAX_SYMBOLS} characters (ids are 16-bit), got ${vocab.size}`,
+      );
+    this.idOf = new Int32Array(CODE_SPACE).fill(-1);
+    vocab.codePoints.forEach((cp, id) => {
+      this.idOf[cp] = id;
+    });
+    this.ids = new Uint16Array(documentLengths.reduce((a, b) => a + b, 0));
+  }
+
+  add(units: Int32Array): void {
+    const expected = this.documentLengths[this.documentIndex];
+    if (expected === undefined || this.position - this.documentStart + units.length > expected)
+      throw new RangeError('CorpusEncoder: a document is longer than in the first pass (did a file change meanwhile?)');
+    const { idOf, ids } = this;
+    let p = this.position;
+    for (let i = 0; i < units.length; i++) {
+      const id = idOf[units[i]!]!;
+      if (id < 0)
+        throw new RangeError(
+          `CorpusEncoder: the text must only use characters in the vocabulary, got ${formatChar(String.fromCodePoint(units[i]!))}`,
+        );
+      ids[p++] = id;
+    }
+    this.position = p;
+  }
+
+  endDocument(): void {
+    const length = this.position - this.documentStart;
+    if (length !== this.documentLengths[this.documentIndex])
+      throw new RangeError(
+        `CorpusEncoder: document ${this.documentIndex} has ${length} characters, the first pass counted ${this.documentLengths[this.documentIndex]} (did a file change meanwhile?)`,
+      );
+    if (length > 0) this.starts.push(this.documentStart);
+    this.documentIndex += 1;
+    this.documentStart = this.position;
+  }
+
+  finish(): EncodedCorpus {
+    if (this.documentIndex !== this.documentLengths.length)
+      throw new RangeError(
+        `CorpusEncoder.finish: ${this.documentLengths.length} documents were scanned, ${this.documentIndex} encoded`,
+      );
+    return { vocab: this.vocab, ids: this.ids, documentStarts: this.starts.length > 0 ? this.starts : [0] };
+  }
+}
+
+/**
+ * Both passes over documents held in memory (tests, the embedded corpus, strings from a sweep):
+ * `vocab` given (a checkpoint's) or built from the documents.
+ */
+export function encodeDocuments(documents: readonly Uint8Array[], unit: TextUnit, vocab?: Vocabulary): EncodedCorpus {
+  const scan = new SymbolScan();
+  for (const bytes of documents) {
+    const decoder = createUnitDecoder(unit);
+    scan.add(decoder.push(bytes));
+    scan.add(decoder.end());
+    scan.endDocument();
+  }
+  const chosen = vocab ?? scan.vocabulary();
+  const unknown = scan.unknownTo(chosen);
+  if (unknown.length > 0)
+    throw new RangeError(
+      `encodeDocuments: the text must only use characters in the vocabulary, got ${unknown.slice(0, 20).map(formatChar).join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''} not in it`,
+    );
+  const encoder = new CorpusEncoder(chosen, scan.documentLengths);
+  for (const bytes of documents) {
+    const decoder = createUnitDecoder(unit);
+    encoder.add(decoder.push(bytes));
+    encoder.add(decoder.end());
+    encoder.endDocument();
+  }
+  return encoder.finish();
+}

@@ -1,0 +1,137 @@
+// Bytes → units, chunk by chunk, for corpora too large to be one string (V8 caps a string at
+// 2^29 − 24 code units). A unit is what the model predicts: a Unicode code point ("char", the
+// file must be strict UTF-8) or a raw byte ("byte", any encoding or binary data, never decoded).
+// Each call returns the units of one chunk in a reused buffer; a character cut by a chunk's end
+// is carried into the next call. Errors name the absolute byte offset, line and column, as
+// decodeUtf8 does for a whole file.
+
+/** What one model symbol is: a Unicode code point of UTF-8 text, or a byte. */
+export type TextUnit = 'char' | 'byte';
+
+export const TEXT_UNITS: readonly TextUnit[] = ['char', 'byte'];
+
+export interface UnitDecoder {
+  /** The units of `bytes` (a view of a buffer reused by the next call: read it before calling again). */
+  push(bytes: Uint8Array): Int32Array;
+  /** The units left at the end of the input; throws when the input ends inside a character. */
+  end(): Int32Array;
+}
+
+/** A decoder for one document (file): create a new one per file, so BOMs and errors are per file. */
+export function createUnitDecoder(unit: TextUnit): UnitDecoder {
+  if (unit === 'char') return new Utf8UnitDecoder();
+  if (unit === 'byte') return new ByteUnitDecoder();
+  throw new RangeError(`createUnitDecoder: unit must be one of ${TEXT_UNITS.join(', ')}, got ${JSON.stringify(unit)}`);
+}
+
+class ByteUnitDecoder implements UnitDecoder {
+  private out = new Int32Array(0);
+
+  push(bytes: Uint8Array): Int32Array {
+    if (this.out.length < bytes.length) this.out = new Int32Array(bytes.length);
+    this.out.set(bytes);
+    return this.out.subarray(0, bytes.length);
+  }
+
+  end(): Int32Array {
+    return this.out.subarray(0, 0);
+  }
+}
+
+/**
+ * Strict UTF-8 (the well-formedness table of Unicode/WHATWG, as findUtf8Error): a leading BOM is
+ * dropped, as TextDecoder and decodeUtf8 do.
+ */
+class Utf8UnitDecoder implements UnitDecoder {
+  private out = new Int32Array(0);
+  /** Bytes of a character cut by the previous chunk's end. */
+  private carry = new Uint8Array(0);
+  /** Absolute offset of the next byte to decode (the first carried byte, if any). */
+  private offset = 0;
+  private line = 1;
+  private column = 1;
+
+  push(bytes: Uint8Array): Int32Array {
+    return this.decode(bytes, false);
+  }
+
+  end(): Int32Array {
+    return this.decode(new Uint8Array(0), true);
+  }
+
+  private decode(chunk: Uint8Array, final: boolean): Int32Array {
+    let bytes = chunk;
+    if (this.carry.length > 0) {
+      bytes = new Uint8Array(this.carry.length + chunk.length);
+      bytes.set(this.carry);
+      bytes.set(chunk, this.carry.length);
+    }
+    if (this.out.length < bytes.length) this.out = new Int32Array(bytes.length);
+    const out = this.out;
+    const n = bytes.length;
+    let count = 0;
+    let i = 0;
+    while (i < n) {
+      const b0 = bytes[i]!;
+      let cp: number;
+      let size: number;
+      if (b0 < 0x80) {
+        cp = b0;
+        size = 1;
+      } else {
+        let need: number;
+        let lo = 0x80;
+        let hi = 0xbf;
+        if (b0 >= 0xc2 && b0 <= 0xdf) need = 1;
+        else if (b0 >= 0xe0 && b0 <= 0xef) {
+          need = 2;
+          if (b0 === 0xe0) lo = 0xa0; // overlong
+          if (b0 === 0xed) hi = 0x9f; // UTF-16 surrogates
+        } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+          need = 3;
+          if (b0 === 0xf0) lo = 0x90; // overlong
+          if (b0 === 0xf4) hi = 0x8f; // above U+10FFFF
+        } else {
+          this.fail(i, b0);
+        }
+        cp = need === 1 ? b0 & 0x1f : need === 2 ? b0 & 0x0f : b0 & 0x07;
+        let cut = false;
+        for (let k = 1; k <= need; k++) {
+          if (i + k >= n) {
+            if (final) this.fail(i, undefined);
+            cut = true;
+            break;
+          }
+          const b = bytes[i + k]!;
+          if (b < (k === 1 ? lo : 0x80) || b > (k === 1 ? hi : 0xbf)) this.fail(i + k, b);
+          cp = (cp << 6) | (b & 0x3f);
+        }
+        if (cut) break;
+        size = need + 1;
+      }
+      // A byte-order mark at the very start marks the encoding; it is not text.
+      if (!(cp === 0xfeff && this.offset + i === 0)) out[count++] = cp;
+      if (cp === 0x0a) {
+        this.line += 1;
+        this.column = 1;
+      } else {
+        this.column += 1;
+      }
+      i += size;
+    }
+    this.carry = bytes.slice(i);
+    this.offset += i;
+    return out.subarray(0, count);
+  }
+
+  /** Throws for the character starting at `charStart` (this chunk's index `at` holds the bad byte, or the input ended). */
+  private fail(at: number, byte: number | undefined): never {
+    // `at` is within the current buffer; the characters before it on this line were counted as decoded.
+    const where = `at byte ${this.offset + at} (line ${this.line}, column ${this.column})`;
+    const what =
+      byte === undefined
+        ? `a character cut off by the end of the input, starting ${where}`
+        : `invalid byte 0x${byte.toString(16).padStart(2, '0')} ${where}`;
+    throw new RangeError(`UnitDecoder: text must be valid UTF-8, got ${what}`);
+  }
+}
