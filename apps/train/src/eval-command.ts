@@ -1,4 +1,6 @@
-// charrnn-eval: mean cross-entropy of a checkpoint on a text, as one JSON line.
+// charrnn-eval: mean cross-entropy of a checkpoint on a text, as one JSON line. Several files (or
+// a directory, a glob) are several documents: each is scored from a zero hidden state and the
+// result is pooled over all their predictions. A byte-level model scores the files' raw bytes.
 
 import {
   EXIT_OK,
@@ -7,13 +9,13 @@ import {
   formatHelp,
   parseFlags,
   readCheckpoint,
-  readText,
+  readCorpus,
+  resolveCorpusFiles,
   type CommandIo,
   type FlagSpec,
 } from '@charrnn/cli';
-import { formatChar } from '@charrnn/corpus';
-import { evaluateText } from '@charrnn/model';
-import { dynamicEvaluate, modelFromCheckpoint } from '@charrnn/train';
+import { formatChar, type SymbolScan } from '@charrnn/corpus';
+import { documentViews, dynamicEvaluate, evaluateDocuments, modelFromCheckpoint, poolResults } from '@charrnn/train';
 import { KERNEL_FLAG } from './flags.js';
 
 const FLAGS = {
@@ -21,8 +23,8 @@ const FLAGS = {
   data: {
     flag: 'data',
     kind: 'string',
-    placeholder: 'FILE',
-    help: 'UTF-8 text; every next-character prediction in it is scored, from a zero hidden state',
+    placeholder: 'FILE|DIR|GLOB …',
+    help: 'text to score (UTF-8, or any bytes for a --unit byte model); every next-character prediction in each file is scored, each file from a zero hidden state',
   },
   dynamic: {
     flag: 'dynamic',
@@ -55,11 +57,11 @@ const FLAGS = {
 } satisfies Record<string, FlagSpec>;
 
 export async function evalCommand(io: CommandIo): Promise<number> {
-  const flags = parseFlags(io.argv, FLAGS);
+  const flags = parseFlags(io.argv, FLAGS, { positionals: Number.POSITIVE_INFINITY });
   if (flags.help) {
     io.stdout.write(
       formatHelp(
-        'charrnn-eval --checkpoint FILE --data FILE',
+        'charrnn-eval --checkpoint FILE --data FILE|DIR|GLOB …',
         'Prints {"loss": nats/char, "bpc": bits/char, "count": predictions} as one JSON line.',
         FLAGS,
       ),
@@ -70,27 +72,34 @@ export async function evalCommand(io: CommandIo): Promise<number> {
   const checkpoint = readCheckpoint(flags.values.checkpoint as string | undefined, '--checkpoint');
   const path = flags.values.data as string | undefined;
   if (!path) throw new UsageError('--data FILE is required', 'the text to score, e.g. --data ../shared/data/kafka.txt');
-  const text = readText(path, '--data file');
-  const unknown = checkpoint.vocab.findUnknown(text);
-  if (unknown.length > 0) {
-    const shown = unknown.slice(0, 10).map(formatChar).join(', ');
-    throw new UsageError(
-      `--data file has ${unknown.length} character(s) outside the model's vocabulary: ${shown}${unknown.length > 10 ? ', …' : ''}`,
-      'evaluate on text written in the same alphabet the model was trained on',
-    );
-  }
-  const ids = checkpoint.vocab.encode(text);
-  if (ids.length < 2) throw new UsageError(`--data file must have at least 2 characters, got ${ids.length}`);
+  const files = await resolveCorpusFiles([path, ...flags.positionals]);
+  const vocab = checkpoint.vocab;
+  const known = (scan: SymbolScan) => {
+    const unknown = scan.unknownTo(vocab);
+    if (unknown.length > 0) {
+      const shown = unknown.slice(0, 10).map(formatChar).join(', ');
+      throw new UsageError(
+        `--data file has ${unknown.length} character(s) outside the model's vocabulary: ${shown}${unknown.length > 10 ? ', …' : ''}`,
+        'evaluate on text written in the same alphabet the model was trained on',
+      );
+    }
+    return vocab;
+  };
+  const { corpus } = readCorpus(files, { unit: checkpoint.config?.unit ?? 'char', vocabulary: known });
+  const documents = documentViews(corpus.ids, corpus.documentStarts);
+  if (documents.length === 0)
+    throw new UsageError(`--data file must have at least 2 characters, got ${corpus.ids.length}`);
+  const data = files.length === 1 ? path : files.map((f) => f.path);
   if (!v.dynamic) {
     const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`));
     let result;
     try {
-      result = evaluateText(modelFromCheckpoint(checkpoint, kernels), ids);
+      result = evaluateDocuments(modelFromCheckpoint(checkpoint, kernels), corpus.ids, corpus.documentStarts);
     } finally {
       kernels.close?.();
     }
     io.stdout.write(
-      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, checkpoint: v.checkpoint, data: path })}\n`,
+      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, checkpoint: v.checkpoint, data })}\n`,
     );
     return EXIT_OK;
   }
@@ -102,9 +111,11 @@ export async function evalCommand(io: CommandIo): Promise<number> {
       segmentLength: v.dynamicSegment as number,
       decay: v.dynamicDecay as number,
     };
-    const result = dynamicEvaluate(modelFromCheckpoint(checkpoint, kernels), ids, options);
+    // One model adapts through the documents in order; each starts from a zero hidden state.
+    const model = modelFromCheckpoint(checkpoint, kernels);
+    const result = poolResults(documents.map((ids) => dynamicEvaluate(model, ids, options)));
     io.stdout.write(
-      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, dynamic: options, checkpoint: v.checkpoint, data: path })}\n`,
+      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, dynamic: options, checkpoint: v.checkpoint, data })}\n`,
     );
   } finally {
     kernels.close?.();

@@ -1,5 +1,7 @@
 // charrnn-sample: load a checkpoint, prime it with text, print what it writes next — streamed,
-// chunk by chunk as it is generated, so a long sample starts printing at once.
+// chunk by chunk as it is generated, so a long sample starts printing at once. A byte-level model
+// (--unit byte) is primed with the UTF-8 bytes of --prime (or a --prime-file's raw bytes) and
+// writes raw bytes.
 
 import {
   EXIT_INTERRUPTED,
@@ -8,6 +10,7 @@ import {
   chooseKernels,
   formatHelp,
   parseFlags,
+  readBytes,
   readCheckpoint,
   readText,
   type CommandIo,
@@ -16,7 +19,7 @@ import {
 import { formatChar, type Vocabulary } from '@charrnn/corpus';
 import { sampleChunks } from '@charrnn/model';
 import { Prng } from '@charrnn/tensor';
-import { modelFromCheckpoint } from '@charrnn/train';
+import { modelFromCheckpoint, unitBytes, type Checkpoint } from '@charrnn/train';
 import { KERNEL_FLAG, SAMPLING_FLAGS } from './flags.js';
 
 const FLAGS = {
@@ -35,7 +38,7 @@ const FLAGS = {
     flag: 'prime-file',
     kind: 'string',
     placeholder: 'FILE',
-    help: 'read the prime text from a UTF-8 file instead',
+    help: 'read the prime text from a UTF-8 file instead (a byte-level model takes its raw bytes)',
   },
   length: {
     flag: 'length',
@@ -71,8 +74,11 @@ export async function sampleCommand(io: CommandIo): Promise<number> {
   const v = flags.values;
   const checkpoint = readCheckpoint(v.checkpoint as string | undefined, '--checkpoint');
   const vocab = checkpoint.vocab;
-  const prime = primeText(v, vocab);
-  const stop = v.stop === undefined ? [] : knownIds(unescapeArgument(v.stop as string), vocab, '--stop');
+  const bytes = checkpoint.config?.unit === 'byte';
+  // In byte mode every "character" below is a byte, held as the code point of the same value.
+  const asUnits = (text: string): string => (bytes ? Buffer.from(text, 'utf8').toString('latin1') : text);
+  const prime = primeText(v, checkpoint);
+  const stop = v.stop === undefined ? [] : knownIds(asUnits(unescapeArgument(v.stop as string)), vocab, '--stop');
   if (v.stop !== undefined && stop.length === 0)
     throw new UsageError('--stop must have at least one character, got ""');
   if ((v.topK as number) > vocab.size)
@@ -97,9 +103,9 @@ export async function sampleCommand(io: CommandIo): Promise<number> {
     interrupted = true;
   });
   try {
-    io.stdout.write(prime);
+    io.stdout.write(bytes ? Buffer.from(prime, 'latin1') : prime);
     for (const ids of chunks) {
-      io.stdout.write(vocab.decode(ids));
+      io.stdout.write(bytes ? unitBytes(vocab, ids) : vocab.decode(ids));
       // Let a Ctrl-C through between chunks; what was printed stays printed.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (interrupted) break;
@@ -112,13 +118,21 @@ export async function sampleCommand(io: CommandIo): Promise<number> {
   return interrupted ? EXIT_INTERRUPTED : EXIT_OK;
 }
 
-function primeText(v: Record<string, unknown>, vocab: Vocabulary): string {
+/** The prime as units: characters, or (byte mode) bytes held as code points 0–255. */
+function primeText(v: Record<string, unknown>, checkpoint: Checkpoint): string {
   if (v.prime !== undefined && v.primeFile !== undefined)
     throw new UsageError('--prime and --prime-file cannot both be given', 'choose one');
-  const prime =
+  const vocab = checkpoint.vocab;
+  const bytes = checkpoint.config?.unit === 'byte';
+  const given =
     v.primeFile !== undefined
-      ? readText(v.primeFile as string, '--prime-file')
-      : ((v.prime as string | undefined) ?? (vocab.has('\n') ? '\n' : vocab.chars[0]!));
+      ? bytes
+        ? Buffer.from(readBytes(v.primeFile as string, '--prime-file')).toString('latin1')
+        : readText(v.primeFile as string, '--prime-file')
+      : bytes && v.prime !== undefined
+        ? Buffer.from(v.prime as string, 'utf8').toString('latin1')
+        : (v.prime as string | undefined);
+  const prime = given ?? (vocab.has('\n') ? '\n' : vocab.chars[0]!);
   if (prime.length === 0)
     throw new UsageError(
       `${v.primeFile !== undefined ? '--prime-file text' : '--prime'} must have at least one character, got ""`,

@@ -32,27 +32,35 @@ import {
   estimateKernelBytes,
   extendVocabulary,
   largestHiddenThatFits,
-  prepareData,
+  prepareCorpus,
+  requireKnown,
   resolveTrainConfig,
   type Checkpoint,
   type TrainConfig,
   type TrainingData,
 } from '@charrnn/train';
-import type { Vocabulary } from '@charrnn/corpus';
+import type { EncodedCorpus, SymbolScan, Vocabulary } from '@charrnn/corpus';
 import { TRAIN_FLAGS } from './flags.js';
-import { loadTrainingText } from './training-text.js';
+import { loadTrainingCorpus } from './training-text.js';
 
-const USAGE = 'charrnn-train [--data FILE] [--steps N] [--log FILE.csv] [--save FILE.safetensors] [options]';
+const USAGE = 'charrnn-train [--data FILE|DIR|GLOB …] [--steps N] [--log FILE.csv] [--save FILE.safetensors] [options]';
 const DESCRIPTION =
   "Trains a character-level recurrent language model (the seed's min-char-rnn by default) and prints progress and samples.";
 
 export async function trainCommand(io: CommandIo): Promise<number> {
-  const flags = parseFlags(io.argv, TRAIN_FLAGS);
+  // The words after --data up to the next flag are all data (what a shell makes of --data dir/*.txt).
+  const flags = parseFlags(io.argv, TRAIN_FLAGS, { positionals: Number.POSITIVE_INFINITY });
   if (flags.help) {
     io.stdout.write(formatHelp(USAGE, DESCRIPTION, TRAIN_FLAGS));
     return EXIT_OK;
   }
   const v = flags.values;
+  if (flags.positionals.length > 0 && !v.data)
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(flags.positionals[0])}`,
+      'flags take the form --name value; see --help',
+    );
+  const dataArgs = v.data ? [v.data as string, ...flags.positionals] : [];
   const text = (key: 'data' | 'log' | 'save' | 'saveBest' | 'init' | 'resume'): string | undefined =>
     (v[key] as string | undefined) || undefined;
   if (text('init') && text('resume'))
@@ -91,16 +99,22 @@ export async function trainCommand(io: CommandIo): Promise<number> {
     log: logPath,
     resume: text('resume'),
     force,
-    inputs: [
-      [text('data'), '--data'],
-      [text('init'), '--init'],
-    ],
+    inputs: [...dataArgs.map((arg) => [arg, '--data'] as [string, string]), [text('init'), '--init']],
   });
   try {
-    const corpus = loadTrainingText(text('data'), resume);
-    if (corpus.text.length === 0) throw new UsageError(`--data file ${JSON.stringify(corpus.label)} is empty`);
-    const vocab = resume ? resume.vocab : trainingVocabulary(init, corpus.text, v.extendVocab === true, notice);
-    const data = prepareDataOrHint(corpus.text, config, vocab, init !== undefined);
+    const fixed = resume?.vocab ?? (init && v.extendVocab !== true ? init.vocab : undefined);
+    const corpus = await loadTrainingCorpus({
+      data: dataArgs,
+      resume,
+      unit: config.unit,
+      ...(fixed
+        ? { vocabulary: knownVocabulary(fixed, resume === undefined) }
+        : init
+          ? { vocabulary: (scan: SymbolScan) => trainingVocabulary(init, scan, notice) }
+          : {}),
+    });
+    if (corpus.corpus.ids.length === 0) throw new UsageError(`--data ${JSON.stringify(corpus.label)} is empty`);
+    const data = prepareCorpusOrExplain(corpus.corpus, config);
 
     const kernels = chooseKernels(String(v.kernels), notice, { threads: config.threads });
     let trainer: Trainer;
@@ -336,35 +350,39 @@ function explainMemory(error: unknown, config: TrainConfig, vocabSize: number): 
 /** loadWasmKernels' default maximum: 16384 pages of 64 KiB. */
 const WASM_MEMORY_BYTES = 16384 * 65536;
 
-/** prepareData, with the way out named when --init meets characters its checkpoint lacks. */
-function prepareDataOrHint(
-  corpus: string,
-  config: TrainConfig,
-  vocab: Vocabulary | undefined,
-  fromInit: boolean,
-): TrainingData {
+/** prepareCorpus, with its DataError as a usage error (the data does not suit the settings). */
+function prepareCorpusOrExplain(corpus: EncodedCorpus, config: TrainConfig): TrainingData {
   try {
-    return prepareData(corpus, config.valFraction, config.seqLength, config.batchSize, vocab);
+    return prepareCorpus(corpus, config.valFraction, config.seqLength, config.batchSize);
   } catch (error) {
-    if (fromInit && error instanceof DataError && error.message.includes('outside the checkpoint')) {
-      throw new UsageError(
-        `--data ${error.message}`,
-        'add --extend-vocab to give the new characters fresh weights and keep training',
-      );
-    }
+    if (error instanceof DataError) throw new UsageError(`--data: ${error.message}`);
     throw error;
   }
 }
 
-/** The vocabulary to train with: the checkpoint's, extended by the text's new characters with --extend-vocab. */
-function trainingVocabulary(
-  checkpoint: Checkpoint | undefined,
-  text: string,
-  extend: boolean,
-  notice: (line: string) => void,
-): Vocabulary | undefined {
-  if (!checkpoint || !extend) return checkpoint?.vocab;
-  const extended = extendVocabulary(checkpoint.vocab, text);
+/** A checkpoint's vocabulary for a corpus, after the first pass: every character must be in it. */
+function knownVocabulary(vocab: Vocabulary, fromInit: boolean): (scan: SymbolScan) => Vocabulary {
+  return (scan) => {
+    try {
+      requireKnown(scan.unknownTo(vocab), vocab);
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      throw new UsageError(
+        `--data ${error.message}`,
+        fromInit ? 'add --extend-vocab to give the new characters fresh weights and keep training' : undefined,
+      );
+    }
+    return vocab;
+  };
+}
+
+/** --init --extend-vocab: the checkpoint's vocabulary, extended by the new characters of the corpus. */
+function trainingVocabulary(checkpoint: Checkpoint, scan: SymbolScan, notice: (line: string) => void): Vocabulary {
+  const distinct = scan
+    .codePoints()
+    .map((cp) => String.fromCodePoint(cp))
+    .join('');
+  const extended = extendVocabulary(checkpoint.vocab, distinct);
   if (extended.added.length > 0) {
     const shown = JSON.stringify(extended.added.slice(0, 40).join('')) + (extended.added.length > 40 ? ' …' : '');
     notice(
@@ -380,14 +398,15 @@ function pickConfig(values: Record<string, unknown>): Partial<TrainConfig> {
   return config as Partial<TrainConfig>;
 }
 
-/** --init takes the architecture (cell, hidden size, layers) from the checkpoint; a flag may only repeat it. */
+/** --init takes the architecture (cell, hidden size, layers, unit) from the checkpoint; a flag may only repeat it. */
 function initConfig(
   checkpoint: Checkpoint,
   values: Record<string, unknown>,
   explicit: ReadonlySet<string>,
 ): TrainConfig {
   const { cell, hiddenSize, layers } = checkpoint.model;
-  const architecture = { cell, hidden: hiddenSize, layers };
+  // The unit is part of what the vocabulary means: a character model cannot read bytes.
+  const architecture = { cell, hidden: hiddenSize, layers, unit: checkpoint.config?.unit ?? 'char' };
   for (const [key, stored] of Object.entries(architecture)) {
     if (explicit.has(key) && values[key] !== stored) {
       throw new UsageError(

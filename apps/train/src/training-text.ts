@@ -1,16 +1,18 @@
-// Which text a run trains on, and the reference stored with its checkpoints: --data FILE, else
-// (for --resume) the file the checkpoint remembers — refused in one line if it moved or changed —
-// else the embedded corpus. The SHA-256 of the bytes tells "the same text" from "a similar one".
+// Which text a run trains on, and the reference stored with its checkpoints: --data FILE|DIR|GLOB
+// (one or more; each file a document), else (for --resume) the files the checkpoint remembers —
+// refused in one line if one moved or changed — else the embedded corpus. The text is read in two
+// streamed passes into 16-bit ids (see @charrnn/cli's corpus-files); the SHA-256 of each file's
+// bytes tells "the same text" from "a similar one".
 
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
-import { UsageError, decodeText, loadEmbeddedCorpus, readBytes } from '@charrnn/cli';
+import { UsageError, loadEmbeddedCorpus, readCorpus, resolveCorpusFiles, type CorpusFile } from '@charrnn/cli';
+import { encodeDocuments, type EncodedCorpus, type SymbolScan, type TextUnit, type Vocabulary } from '@charrnn/corpus';
 import type { Checkpoint, DataReference } from '@charrnn/train';
 
-export interface TrainingText {
-  readonly text: string;
+export interface TrainingCorpus {
+  readonly corpus: EncodedCorpus;
   readonly ref: DataReference;
-  /** Where it came from, for messages: a path or "the embedded corpus". */
+  /** Where it came from, for messages: a path, "3 files" or "the embedded corpus". */
   readonly label: string;
 }
 
@@ -18,30 +20,28 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export function loadTrainingText(dataFlag: string | undefined, resume: Checkpoint | undefined): TrainingText {
-  if (dataFlag) return fromFile(dataFlag, '--data file');
-  const stored = resume?.data;
-  if (stored?.source === 'file' && stored.path) {
-    let text: TrainingText;
-    try {
-      text = fromFile(stored.path, 'the training text');
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      throw new UsageError(
-        `the run's training text ${JSON.stringify(stored.path)} cannot be read: ${error.message.replace(/^.*?" /, '')}`,
-        'pass --data FILE to resume on the text where it is now',
-      );
-    }
-    if (text.ref.sha256 !== stored.sha256) {
-      throw new UsageError(
-        `the run's training text ${JSON.stringify(stored.path)} has changed since the checkpoint was written (${stored.bytes} bytes then, ${text.ref.bytes} now; SHA-256 differs)`,
-        'restore the file, or pass --data FILE to resume on another text on purpose',
-      );
-    }
-    return text;
+export interface CorpusRequest {
+  /** The --data arguments (files, directories, globs); empty: the checkpoint's files, or the embedded corpus. */
+  readonly data: readonly string[];
+  readonly resume: Checkpoint | undefined;
+  readonly unit: TextUnit;
+  /** Picks the vocabulary from the first pass (a checkpoint's, or one extended); default: the text's own. */
+  readonly vocabulary?: (scan: SymbolScan) => Vocabulary;
+}
+
+export async function loadTrainingCorpus(request: CorpusRequest): Promise<TrainingCorpus> {
+  const options = { unit: request.unit, ...(request.vocabulary ? { vocabulary: request.vocabulary } : {}) };
+  if (request.data.length > 0) {
+    const files = await resolveCorpusFiles(request.data);
+    const loaded = readCorpus(files, options);
+    return { ...loaded, label: files.length === 1 ? files[0]!.path : `${files.length} files` };
   }
-  const text = loadEmbeddedCorpus();
-  const bytes = Buffer.from(text, 'utf8');
+  const stored = request.resume?.data;
+  if ((stored?.source === 'file' && stored.path) || (stored?.source === 'files' && stored.files)) {
+    const paths = stored.source === 'file' ? [stored.path!] : stored.files!.map((f) => f.path);
+    return reloadStored(paths, stored, options);
+  }
+  const bytes = new TextEncoder().encode(loadEmbeddedCorpus());
   const ref: DataReference = { source: 'embedded', sha256: sha256(bytes), bytes: bytes.length };
   if (stored?.source === 'embedded' && stored.sha256 !== ref.sha256) {
     throw new UsageError(
@@ -49,15 +49,39 @@ export function loadTrainingText(dataFlag: string | undefined, resume: Checkpoin
       'pass --data FILE with the text to resume on',
     );
   }
-  return { text, ref, label: 'the embedded corpus' };
+  return { corpus: encodeDocuments([bytes], request.unit, request.vocabulary), ref, label: 'the embedded corpus' };
 }
 
-function fromFile(path: string, what: string): TrainingText {
-  const bytes = readBytes(path, what);
-  const text = decodeText(bytes, path, what);
-  return {
-    text,
-    ref: { source: 'file', path: resolve(path), sha256: sha256(bytes), bytes: bytes.length },
-    label: path,
+/** The checkpoint's own files, each checked against the SHA-256 it had. */
+async function reloadStored(
+  paths: readonly string[],
+  stored: DataReference,
+  options: { unit: TextUnit; vocabulary?: (scan: SymbolScan) => Vocabulary },
+): Promise<TrainingCorpus> {
+  const what = paths.length === 1 ? "the run's training text" : "a file of the run's training text";
+  let files: CorpusFile[] = [];
+  for (const path of paths) {
+    try {
+      files = files.concat(await resolveCorpusFiles([path], 'the training text'));
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      throw new UsageError(
+        `${what} ${JSON.stringify(path)} cannot be read: ${error.message.replace(/^.*?" /, '')}`,
+        'pass --data FILE to resume on the text where it is now',
+      );
+    }
+  }
+  const check = (ref: DataReference): void => {
+    if (ref.sha256 === stored.sha256) return;
+    const now = ref.source === 'files' ? (ref.files ?? []) : [ref as Required<DataReference>];
+    const then = stored.source === 'files' ? (stored.files ?? []) : [stored as Required<DataReference>];
+    const changed = now.findIndex((f, i) => f.sha256 !== then[i]?.sha256);
+    const i = Math.max(0, changed);
+    throw new UsageError(
+      `${what} ${JSON.stringify(paths[i])} has changed since the checkpoint was written (${then[i]?.bytes} bytes then, ${now[i]?.bytes} now; SHA-256 differs)`,
+      'restore the file, or pass --data FILE to resume on another text on purpose',
+    );
   };
+  const loaded = readCorpus(files, { ...options, flag: 'the training text', check });
+  return { ...loaded, label: paths.length === 1 ? paths[0]! : `${paths.length} files` };
 }

@@ -46,4 +46,13 @@ export { collectCorpus, isCorpusFile, loadEmbeddedCorpus } from './embedded-corp
 export { chooseKernels, type ChooseKernelsOptions } from './kernels.js';
 export { spawnNodeWorker } from './node-worker.js';
 export { readCheckpoint } from './checkpoint-file.js';
+export {
+  MAX_CORPUS_BYTES,
+  dataReference,
+  readCorpus,
+  resolveCorpusFiles,
+  type CorpusFile,
+  type LoadedCorpus,
+  type ReadCorpusOptions,
+} from './corpus-files.js';
 export { appVersion, asksForVersion } from './version.js';

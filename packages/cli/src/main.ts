@@ -7,7 +7,8 @@ import { appVersion, asksForVersion } from './version.js';
 
 export interface CommandIo {
   readonly argv: readonly string[];
-  readonly stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  /** Text, or raw bytes (charrnn-sample in byte mode writes exactly what the model generated). */
+  readonly stdout: { write(chunk: string | Uint8Array): unknown; isTTY?: boolean; columns?: number };
   readonly stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   readonly env: Record<string, string | undefined>;
   /** Milliseconds, monotonic. */

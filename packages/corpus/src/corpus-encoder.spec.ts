@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CorpusEncoder, MAX_SYMBOLS, SymbolScan, encodeDocuments } from './corpus-encoder.js';
+import { CorpusEncoder, DocumentError, MAX_SYMBOLS, SymbolScan, encodeDocuments } from './corpus-encoder.js';
 import { createUnitDecoder } from './unit-decoder.js';
 import { Vocabulary } from './vocabulary.js';
 
@@ -63,6 +63,33 @@ describe('SymbolScan and CorpusEncoder', () => {
     expect(() => encoder.endDocument()).toThrow('document 0 has 2 characters, the first pass counted 3');
     expect(() => new CorpusEncoder(scan.vocabulary(), [2]).add(Int32Array.of(97, 98, 99))).toThrow(
       'a document is longer than in the first pass',
+    );
+  });
+});
+
+describe('encodeDocuments from chunk sources', () => {
+  it('reads each source once per pass and names the document that is not UTF-8', () => {
+    let reads = 0;
+    const chunked = (): Iterable<Uint8Array> => {
+      reads++;
+      return [enc('ab'), Uint8Array.of(0xc3), Uint8Array.of(0xa9)];
+    };
+    const corpus = encodeDocuments([enc('x'), chunked], 'char', (scan) => {
+      expect(scan.documentLengths).toEqual([1, 3]);
+      return scan.vocabulary();
+    });
+    expect(reads).toBe(2);
+    expect(corpus.vocab.decode(corpus.ids)).toBe('xabé');
+    let caught: unknown;
+    try {
+      encodeDocuments([enc('ok'), Uint8Array.of(0x61, 0xff)], 'char');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(DocumentError);
+    expect((caught as DocumentError).documentIndex).toBe(1);
+    expect((caught as Error).message).toBe(
+      'text must be valid UTF-8, got invalid byte 0xff at byte 1 (line 1, column 2)',
     );
   });
 });

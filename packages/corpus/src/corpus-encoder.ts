@@ -29,13 +29,21 @@ export interface EncodedCorpus {
 /** Pass 1: the units that occur and each document's length. Feed it every document, in order. */
 export class SymbolScan {
   private readonly seen = new Uint8Array(CODE_SPACE);
+  /** The distinct units in order of first appearance (error messages list them so). */
+  private readonly firstSeen: number[] = [];
   private current = 0;
   /** Units per document, in the order they were ended. */
   readonly documentLengths: number[] = [];
 
   add(units: Int32Array): void {
     const seen = this.seen;
-    for (let i = 0; i < units.length; i++) seen[units[i]!] = 1;
+    for (let i = 0; i < units.length; i++) {
+      const unit = units[i]!;
+      if (seen[unit] === 0) {
+        seen[unit] = 1;
+        this.firstSeen.push(unit);
+      }
+    }
     this.current += units.length;
   }
 
@@ -51,9 +59,7 @@ export class SymbolScan {
 
   /** The distinct units seen, ascending. */
   codePoints(): number[] {
-    const out: number[] = [];
-    for (let cp = 0; cp < CODE_SPACE; cp++) if (this.seen[cp] === 1) out.push(cp);
-    return out;
+    return [...this.firstSeen].sort((a, b) => a - b);
   }
 
   /** The vocabulary of what was seen: sorted, at most MAX_SYMBOLS entries. */
@@ -68,11 +74,9 @@ export class SymbolScan {
     return Vocabulary.fromCodePoints(codePoints);
   }
 
-  /** The characters seen that `vocab` lacks, ascending by code point. */
+  /** The characters seen that `vocab` lacks, in order of first appearance (as Vocabulary.findUnknown). */
   unknownTo(vocab: Vocabulary): string[] {
-    return this.codePoints()
-      .map((cp) => String.fromCodePoint(cp))
-      .filter((ch) => !vocab.has(ch));
+    return this.firstSeen.map((cp) => String.fromCodePoint(cp)).filter((ch) => !vocab.has(ch));
   }
 }
 
@@ -137,30 +141,69 @@ export class CorpusEncoder {
   }
 }
 
-/**
- * Both passes over documents held in memory (tests, the embedded corpus, strings from a sweep):
- * `vocab` given (a checkpoint's) or built from the documents.
- */
-export function encodeDocuments(documents: readonly Uint8Array[], unit: TextUnit, vocab?: Vocabulary): EncodedCorpus {
-  const scan = new SymbolScan();
-  for (const bytes of documents) {
-    const decoder = createUnitDecoder(unit);
-    scan.add(decoder.push(bytes));
-    scan.add(decoder.end());
-    scan.endDocument();
+/** A document's bytes: whole, or read chunk by chunk (the function is called once per pass). */
+export type DocumentSource = Uint8Array | (() => Iterable<Uint8Array>);
+
+/** A document could not be decoded; `documentIndex` says which, the message says where and why. */
+export class DocumentError extends RangeError {
+  override readonly name = 'DocumentError';
+  constructor(
+    readonly documentIndex: number,
+    message: string,
+  ) {
+    super(message);
   }
-  const chosen = vocab ?? scan.vocabulary();
+}
+
+/**
+ * Both passes over the documents. The vocabulary is built from them, or given (a checkpoint's), or
+ * chosen by a function of the first pass (e.g. a checkpoint's, extended by the new characters);
+ * a character outside the chosen vocabulary is refused. Decoding errors throw a DocumentError.
+ */
+export function encodeDocuments(
+  documents: readonly DocumentSource[],
+  unit: TextUnit,
+  vocab?: Vocabulary | ((scan: SymbolScan) => Vocabulary),
+): EncodedCorpus {
+  const scan = new SymbolScan();
+  forEachChunk(
+    documents,
+    unit,
+    (units) => scan.add(units),
+    () => scan.endDocument(),
+  );
+  const chosen = vocab === undefined ? scan.vocabulary() : typeof vocab === 'function' ? vocab(scan) : vocab;
   const unknown = scan.unknownTo(chosen);
   if (unknown.length > 0)
     throw new RangeError(
       `encodeDocuments: the text must only use characters in the vocabulary, got ${unknown.slice(0, 20).map(formatChar).join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''} not in it`,
     );
   const encoder = new CorpusEncoder(chosen, scan.documentLengths);
-  for (const bytes of documents) {
-    const decoder = createUnitDecoder(unit);
-    encoder.add(decoder.push(bytes));
-    encoder.add(decoder.end());
-    encoder.endDocument();
-  }
+  forEachChunk(
+    documents,
+    unit,
+    (units) => encoder.add(units),
+    () => encoder.endDocument(),
+  );
   return encoder.finish();
+}
+
+function forEachChunk(
+  documents: readonly DocumentSource[],
+  unit: TextUnit,
+  onUnits: (units: Int32Array) => void,
+  onEnd: () => void,
+): void {
+  documents.forEach((document, index) => {
+    const decoder = createUnitDecoder(unit);
+    try {
+      for (const bytes of document instanceof Uint8Array ? [document] : document()) onUnits(decoder.push(bytes));
+      onUnits(decoder.end());
+    } catch (error) {
+      if (error instanceof RangeError && error.message.startsWith('UnitDecoder: '))
+        throw new DocumentError(index, error.message.replace(/^UnitDecoder: /, ''));
+      throw error;
+    }
+    onEnd();
+  });
 }

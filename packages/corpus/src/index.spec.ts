@@ -5,6 +5,7 @@ describe('@charrnn/corpus exports', () => {
   it('exports exactly the public API', () => {
     expect(Object.keys(api).sort()).toEqual([
       'CorpusEncoder',
+      'DocumentError',
       'MAX_SYMBOLS',
       'SymbolScan',
       'TEXT_UNITS',

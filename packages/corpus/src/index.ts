@@ -5,9 +5,11 @@ export { Vocabulary } from './vocabulary.js';
 export { TEXT_UNITS, createUnitDecoder, type TextUnit, type UnitDecoder } from './unit-decoder.js';
 export {
   CorpusEncoder,
+  DocumentError,
   MAX_SYMBOLS,
   SymbolScan,
   encodeDocuments,
+  type DocumentSource,
   type EncodedCorpus,
   type IdArray,
 } from './corpus-encoder.js';

@@ -59,7 +59,15 @@ export async function runTrial(
   try {
     const { config } = task;
     const resume = task.resume ? decodeCheckpoint(task.resume) : undefined;
-    const data = prepareData(env.text, config.valFraction, config.seqLength, config.batchSize, resume?.vocab);
+    // --unit byte trains on the text's UTF-8 bytes (a sweep's data is one UTF-8 text file).
+    const data = prepareData(
+      env.text,
+      config.valFraction,
+      config.seqLength,
+      config.batchSize,
+      resume?.vocab,
+      config.unit,
+    );
     trainer = new Trainer({
       config,
       data,

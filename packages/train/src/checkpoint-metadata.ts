@@ -9,14 +9,29 @@ import { CONFIG_RULES, checkConfigValue, type TrainConfig } from './config.js';
 /** The checkpoint format this version writes and reads. */
 export const CHECKPOINT_FORMAT = 'charrnn-1';
 
+/** One file of a corpus: where it was and what it held. */
+export interface DataFileReference {
+  /** Absolute path. */
+  readonly path: string;
+  /** SHA-256 of the file's bytes, hex. */
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
 /** The text a run trained on: enough to find it again and to notice when it changed. */
 export interface DataReference {
-  /** "file" (path given) or "embedded" (the project's own sources). */
-  readonly source: 'file' | 'embedded';
+  /** "file" (one path), "files" (several, in order: a directory, a glob, a list) or "embedded" (the project's own sources). */
+  readonly source: 'file' | 'files' | 'embedded';
   /** Absolute path of the file, for source "file". */
   readonly path?: string;
-  /** SHA-256 of the text's bytes, hex. */
+  /** Each file, in training order, for source "files". */
+  readonly files?: readonly DataFileReference[];
+  /**
+   * SHA-256 of the text's bytes, hex; for "files", of the lines "<sha256> <bytes>\n" of each file in
+   * order, so the same files in the same order give the same hash wherever they are.
+   */
   readonly sha256: string;
+  /** Total bytes. */
   readonly bytes: number;
 }
 
@@ -51,9 +66,11 @@ const TrainingSchema = z.looseObject({
   optimizer: z.string().optional(),
 });
 
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const DataSchema = z.strictObject({
-  source: z.enum(['file', 'embedded']),
+  source: z.enum(['file', 'files', 'embedded']),
   path: z.string().min(1).optional(),
+  files: z.array(z.strictObject({ path: z.string().min(1), sha256: Sha256, bytes: count })).optional(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   bytes: count,
 });

@@ -2,6 +2,7 @@
 // settings as defaults. The trainer, the sweep runner and the benchmarks all start from here.
 
 import type { Dtype } from '@charrnn/tensor';
+import { TEXT_UNITS, type TextUnit } from '@charrnn/corpus';
 import { CELL_NAMES, INIT_NAMES, type CellName, type InitName } from '@charrnn/model';
 import {
   CLIP_KINDS,
@@ -13,6 +14,8 @@ import {
 } from '@charrnn/optim';
 
 export interface TrainConfig {
+  /** What one symbol is: a character (code point of UTF-8 text) or a raw byte (any encoding, binary data). */
+  readonly unit: TextUnit;
   /** Recurrent cell. */
   readonly cell: CellName;
   /** Hidden units per layer (H). */
@@ -82,6 +85,7 @@ export interface TrainConfig {
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+  unit: 'char',
   cell: 'rnn',
   hidden: 100,
   layers: 1,
@@ -121,6 +125,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
 
 /** Keys that change what is computed; a resumed run must keep them as the checkpoint has them. */
 export const TRAINING_KEYS = [
+  'unit',
   'cell',
   'hidden',
   'layers',
@@ -153,6 +158,7 @@ type Rule =
 
 /** The rule each key must satisfy; the CLI and the sweep spec validator report against these. */
 export const CONFIG_RULES: Record<keyof TrainConfig, Rule> = {
+  unit: { kind: 'enum', values: TEXT_UNITS },
   cell: { kind: 'enum', values: CELL_NAMES },
   hidden: { kind: 'int', min: 1, max: 8192 },
   layers: { kind: 'int', min: 1, max: 16 },

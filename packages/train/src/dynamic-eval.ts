@@ -6,6 +6,7 @@
 // The update is Krause et al.'s SGD variant with a pull back towards the trained weights θ₀:
 //   θ ← θ − lr·∇(mean loss of the segment) + decay·(θ₀ − θ)
 
+import type { IdArray } from '@charrnn/corpus';
 import type { FloatArray } from '@charrnn/tensor';
 import type { CharRnnModel, EvalResult } from '@charrnn/model';
 
@@ -18,8 +19,11 @@ export interface DynamicEvalOptions {
   readonly decay?: number;
 }
 
-/** Scores ids from a zero hidden state as evaluateText does, adapting the weights as it goes (they end adapted). */
-export function dynamicEvaluate(model: CharRnnModel, ids: Int32Array, options: DynamicEvalOptions = {}): EvalResult {
+/**
+ * Scores ids from a zero hidden state as evaluateText does, adapting the weights as it goes (they
+ * end adapted, so scoring several documents one after the other keeps adapting across them).
+ */
+export function dynamicEvaluate(model: CharRnnModel, ids: IdArray, options: DynamicEvalOptions = {}): EvalResult {
   const segment = options.segmentLength ?? 20;
   const lr = options.lr ?? 0.01;
   const decay = options.decay ?? 0;
@@ -33,17 +37,16 @@ export function dynamicEvaluate(model: CharRnnModel, ids: Int32Array, options: D
   const trained: FloatArray[] = decay > 0 ? params.map((p) => p.value.slice()) : [];
   const state = model.createState(1);
   const predictions = ids.length - 1;
+  // 16-bit ids are widened one segment at a time.
+  const inputs = new Int32Array(segment);
+  const targets = new Int32Array(segment);
   let total = 0;
   for (let start = 0; start < predictions; start += segment) {
     const T = Math.min(segment, predictions - start);
+    inputs.set(ids.subarray(start, start + T));
+    targets.set(ids.subarray(start + 1, start + T + 1));
     // lossAndGradients scores the segment with the weights as they are, then fills the gradients.
-    total += model.lossAndGradients(
-      ids.subarray(start, start + T),
-      ids.subarray(start + 1, start + T + 1),
-      T,
-      1,
-      state,
-    );
+    total += model.lossAndGradients(inputs.subarray(0, T), targets.subarray(0, T), T, 1, state);
     const step = lr / T;
     params.forEach((p, k) => {
       const value = p.value;

@@ -20,8 +20,10 @@ export {
   type PrngSnapshot,
   type TrainingSnapshot,
 } from './checkpoint.js';
-export { CHECKPOINT_FORMAT, type DataReference } from './checkpoint-metadata.js';
-export { DataError, prepareData, type TrainingData } from './data.js';
+export { CHECKPOINT_FORMAT, type DataFileReference, type DataReference } from './checkpoint-metadata.js';
+export { DataError, prepareCorpus, prepareData, requireKnown, type TrainingData } from './data.js';
+export { documentViews, evaluateDocuments, poolResults } from './evaluate-documents.js';
+export { displayText, unitBytes } from './display-text.js';
 export { Trainer, type TrainerOptions } from './trainer.js';
 export { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './divergence.js';
 export { estimateKernelBytes, largestHiddenThatFits } from './memory.js';

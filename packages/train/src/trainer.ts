@@ -11,7 +11,6 @@ import { WindowStream, type Vocabulary } from '@charrnn/corpus';
 import {
   CharRnnModel,
   defaultInit,
-  evaluateText,
   initializeParams,
   resetState,
   sampleIds,
@@ -31,6 +30,8 @@ import { loadWeightsExtendingVocab } from './extend-vocab.js';
 import type { TrainingData } from './data.js';
 import type { DataReference } from './checkpoint-metadata.js';
 import { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './divergence.js';
+import { documentViews, evaluateDocuments } from './evaluate-documents.js';
+import { displayText } from './display-text.js';
 
 export interface TrainerOptions {
   readonly config: TrainConfig;
@@ -123,7 +124,11 @@ export class Trainer {
       decayEvery: config.lrDecayEvery,
       patience: config.lrPatience,
     });
-    this.stream = new WindowStream(data.train, { seqLength: config.seqLength, batchSize: config.batchSize });
+    this.stream = new WindowStream(data.train, {
+      seqLength: config.seqLength,
+      batchSize: config.batchSize,
+      ...(data.trainStarts ? { documentStarts: data.trainStarts } : {}),
+    });
     this.state = this.model.createState(config.batchSize);
     this.smoothLoss = Math.log(data.vocab.size); // the seed's starting point: a uniform guess
     const from = options.resume ?? options.init;
@@ -170,6 +175,7 @@ export class Trainer {
     let windowChars = 0;
     let lastLoss = Number.NaN;
     const periodic = this.options.checkpointPeriodic === true;
+    const canEvaluate = documentViews(this.data.val, this.data.valStarts).length > 0;
     let earlyStop: string | undefined;
 
     yield {
@@ -216,10 +222,10 @@ export class Trainer {
       this.smoothLoss = this.smoothLoss * 0.999 + lossPerChar * 0.001;
 
       const last = this.step === config.steps;
-      const evaluate = this.data.val.length > 1 && config.evalEvery > 0 && (this.step % config.evalEvery === 0 || last);
+      const evaluate = canEvaluate && config.evalEvery > 0 && (this.step % config.evalEvery === 0 || last);
       let valLoss: number | undefined;
       if (evaluate) {
-        const result = evaluateText(this.model, this.data.val);
+        const result = evaluateDocuments(this.model, this.data.val, this.data.valStarts);
         if (!Number.isFinite(result.loss)) {
           yield this.done(
             'diverged',
@@ -318,7 +324,13 @@ export class Trainer {
     // A top-k beyond the vocabulary keeps every character (the vocabulary is the text's, not the config's).
     const options = { prime, length, temperature, topK: Math.min(topK, this.vocab.size), topP, state };
     const ids = sampleIds(this.model, options, this.sampleRng);
-    return { type: 'sample', step: this.step, prime: this.vocab.decode(prime), text: this.vocab.decode(ids) };
+    const unit = this.config.unit;
+    return {
+      type: 'sample',
+      step: this.step,
+      prime: displayText(this.vocab, prime, unit),
+      text: displayText(this.vocab, ids, unit),
+    };
   }
 
   private snapshot(): TrainingSnapshot {
