@@ -45,8 +45,8 @@ while (written < target) {
     }
     block += next() % 5 === 0 ? '.\n' : '. ';
   }
-  const bytes = encoder.encode(block).subarray(0, Math.min(target - written, Number.MAX_SAFE_INTEGER));
-  // Cut at the target on a character boundary: drop continuation bytes at the cut.
+  const bytes = encoder.encode(block);
+  // The last block is cut at the target, on a character boundary (never inside é's two bytes).
   let end = bytes.length;
   if (written + end >= target) {
     end = target - written;

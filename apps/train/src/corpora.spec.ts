@@ -104,6 +104,12 @@ describe('--data with several files, a directory or a glob', () => {
   });
 });
 
+it('--help lists --data FILE|DIR|GLOB and --unit char|byte', async () => {
+  const help = (await run(trainCommand, ['--help'])).out;
+  expect(help).toMatch(/--data FILE\|DIR\|GLOB …/);
+  expect(help).toMatch(/--unit char\|byte +what a symbol is/);
+});
+
 describe('one-line errors for corpora', () => {
   it.each([
     [
