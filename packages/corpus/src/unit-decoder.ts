@@ -71,54 +71,61 @@ class Utf8UnitDecoder implements UnitDecoder {
     const n = bytes.length;
     let count = 0;
     let i = 0;
+    // Line and column live in locals in the loop; fail() reads them from `this`, so they are
+    // written back before anything that may throw.
+    let line = this.line;
+    let column = this.column;
     while (i < n) {
       const b0 = bytes[i]!;
-      let cp: number;
-      let size: number;
       if (b0 < 0x80) {
-        cp = b0;
-        size = 1;
-      } else {
-        let need: number;
-        let lo = 0x80;
-        let hi = 0xbf;
-        if (b0 >= 0xc2 && b0 <= 0xdf) need = 1;
-        else if (b0 >= 0xe0 && b0 <= 0xef) {
-          need = 2;
-          if (b0 === 0xe0) lo = 0xa0; // overlong
-          if (b0 === 0xed) hi = 0x9f; // UTF-16 surrogates
-        } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-          need = 3;
-          if (b0 === 0xf0) lo = 0x90; // overlong
-          if (b0 === 0xf4) hi = 0x8f; // above U+10FFFF
+        // ASCII, the common case: no table, no continuation bytes.
+        out[count++] = b0;
+        if (b0 === 0x0a) {
+          line += 1;
+          column = 1;
         } else {
-          this.fail(i, b0);
+          column += 1;
         }
-        cp = need === 1 ? b0 & 0x1f : need === 2 ? b0 & 0x0f : b0 & 0x07;
-        let cut = false;
-        for (let k = 1; k <= need; k++) {
-          if (i + k >= n) {
-            if (final) this.fail(i, undefined);
-            cut = true;
-            break;
-          }
-          const b = bytes[i + k]!;
-          if (b < (k === 1 ? lo : 0x80) || b > (k === 1 ? hi : 0xbf)) this.fail(i + k, b);
-          cp = (cp << 6) | (b & 0x3f);
-        }
-        if (cut) break;
-        size = need + 1;
+        i += 1;
+        continue;
       }
-      // A byte-order mark at the very start marks the encoding; it is not text.
-      if (!(cp === 0xfeff && this.offset + i === 0)) out[count++] = cp;
-      if (cp === 0x0a) {
-        this.line += 1;
-        this.column = 1;
+      this.line = line;
+      this.column = column;
+      let need: number;
+      let lo = 0x80;
+      let hi = 0xbf;
+      if (b0 >= 0xc2 && b0 <= 0xdf) need = 1;
+      else if (b0 >= 0xe0 && b0 <= 0xef) {
+        need = 2;
+        if (b0 === 0xe0) lo = 0xa0; // overlong
+        if (b0 === 0xed) hi = 0x9f; // UTF-16 surrogates
+      } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+        need = 3;
+        if (b0 === 0xf0) lo = 0x90; // overlong
+        if (b0 === 0xf4) hi = 0x8f; // above U+10FFFF
       } else {
-        this.column += 1;
+        this.fail(i, b0);
       }
-      i += size;
+      let cp = need === 1 ? b0 & 0x1f : need === 2 ? b0 & 0x0f : b0 & 0x07;
+      let cut = false;
+      for (let k = 1; k <= need; k++) {
+        if (i + k >= n) {
+          if (final) this.fail(i, undefined);
+          cut = true;
+          break;
+        }
+        const b = bytes[i + k]!;
+        if (b < (k === 1 ? lo : 0x80) || b > (k === 1 ? hi : 0xbf)) this.fail(i + k, b);
+        cp = (cp << 6) | (b & 0x3f);
+      }
+      if (cut) break;
+      // A byte-order mark at the very start marks the encoding; it is not text (but it is a column).
+      if (!(cp === 0xfeff && this.offset + i === 0)) out[count++] = cp;
+      column += 1;
+      i += need + 1;
     }
+    this.line = line;
+    this.column = column;
     this.carry = bytes.slice(i);
     this.offset += i;
     return out.subarray(0, count);
