@@ -7,6 +7,7 @@ import { isDtype, type Dtype, type FloatArray } from '../../dtype.js';
 import type { Kernels } from '../kernels.js';
 import { referenceKernels } from '../reference.js';
 import { rnnBackwardStepsWith, rnnForwardStepsWith } from '../recurrence.js';
+import { rnnWindowBackwardWith, rnnWindowForwardWith } from '../rnn-window.js';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
 
 /** The smallest module using a v128 instruction (i8x16.splat), as tfjs-backend-wasm probes for SIMD. */
@@ -249,7 +250,16 @@ export interface WasmExports {
     dXw: number,
     scratch: number,
   ): void;
+  rnn_window_forward_f32: RnnWindowForwardExport;
+  rnn_window_forward_f64: RnnWindowForwardExport;
+  rnn_window_backward_f32: RnnWindowBackwardExport;
+  rnn_window_backward_f64: RnnWindowBackwardExport;
 }
+
+/** (steps, B, H, V, ids, wih, bias, whh, whhT, xw, hs, scratch), addresses in bytes. */
+type RnnWindowForwardExport = (...args: [number, number, number, number, ...number[]]) => void;
+/** (steps, B, H, V, dOut, hs, whh, whhT, dh, dXw, ids, wihGrad, bihGrad, bhhGrad, scratch), addresses in bytes. */
+type RnnWindowBackwardExport = (...args: [number, number, number, number, ...number[]]) => void;
 
 /** Why this engine cannot run the wasm kernels, or undefined when it can. */
 export function wasmUnavailableReason(): string | undefined {
@@ -832,8 +842,18 @@ export class WasmKernels implements Kernels {
 
   /** Copies ids into scratch after checking each is a row of the table (a wrong one would touch memory outside it). */
   private stageIds(fn: string, rows: number, ids: Int32Array, idsOff: number, tableRows: number): number {
+    return this.stageIdsInto(fn, rows, ids, idsOff, tableRows, this.scratch(rows * 4));
+  }
+
+  private stageIdsInto(
+    fn: string,
+    rows: number,
+    ids: Int32Array,
+    idsOff: number,
+    tableRows: number,
+    ptr: number,
+  ): number {
     checkMatrix(fn, 'ids', ids, idsOff, 1, rows, 0);
-    const ptr = this.scratch(rows * 4);
     if (this.int32.buffer !== this.memory.buffer) this.int32 = new Int32Array(this.memory.buffer);
     const base = ptr >> 2;
     for (let r = 0; r < rows; r++) {
@@ -1058,6 +1078,153 @@ export class WasmKernels implements Kernels {
       dXw.byteOffset + dXwOff * bpe,
       scratch,
     );
+  }
+
+  rnnWindowForward(
+    steps: number,
+    B: number,
+    H: number,
+    V: number,
+    ids: Int32Array,
+    idsOff: number,
+    weightIh: FloatArray,
+    bias: FloatArray,
+    weightHh: FloatArray,
+    weightHhT: FloatArray,
+    xw: FloatArray,
+    hs: FloatArray,
+  ): void {
+    if (
+      !(
+        this.like(hs, hs) &&
+        this.like(hs, weightIh) &&
+        this.like(hs, bias) &&
+        this.like(hs, weightHh) &&
+        this.like(hs, weightHhT) &&
+        this.like(hs, xw)
+      ) ||
+      this.gemmLeavesWasm(B, H, H)
+    ) {
+      rnnWindowForwardWith(this, steps, B, H, V, ids, idsOff, weightIh, bias, weightHh, weightHhT, xw, hs);
+      return;
+    }
+    const n = steps * B;
+    checkMatrix('rnnWindowForward', 'weightIh', weightIh, 0, H, V, V);
+    checkMatrix('rnnWindowForward', 'bias', bias, 0, 1, H, 0);
+    checkMatrix('rnnWindowForward', 'weightHh', weightHh, 0, H, H, H);
+    checkMatrix('rnnWindowForward', 'weightHhT', weightHhT, 0, H, H, H);
+    checkMatrix('rnnWindowForward', 'xw', xw, 0, n, H, H);
+    checkMatrix('rnnWindowForward', 'hs', hs, 0, n + B, H, H);
+    if (steps <= 0 || B === 0 || H === 0) return;
+    const bpe = hs.BYTES_PER_ELEMENT;
+    const { scratch, ids: idsAt } = this.windowScratch(B, H, bpe, n);
+    const idsPtr = this.stageIdsInto('rnnWindowForward', n, ids, idsOff, V, idsAt);
+    (bpe === 4 ? this.wasm.rnn_window_forward_f32 : this.wasm.rnn_window_forward_f64)(
+      steps,
+      B,
+      H,
+      V,
+      idsPtr,
+      weightIh.byteOffset,
+      bias.byteOffset,
+      weightHh.byteOffset,
+      weightHhT.byteOffset,
+      xw.byteOffset,
+      hs.byteOffset,
+      scratch,
+    );
+  }
+
+  rnnWindowBackward(
+    steps: number,
+    B: number,
+    H: number,
+    V: number,
+    dOut: FloatArray,
+    hs: FloatArray,
+    weightHh: FloatArray,
+    weightHhT: FloatArray,
+    dh: FloatArray,
+    dXw: FloatArray,
+    ids: Int32Array,
+    idsOff: number,
+    weightIhGrad: FloatArray,
+    biasIhGrad: FloatArray,
+    biasHhGrad: FloatArray,
+  ): void {
+    if (
+      !(
+        this.like(hs, hs) &&
+        this.like(hs, dOut) &&
+        this.like(hs, weightHh) &&
+        this.like(hs, weightHhT) &&
+        this.like(hs, dh) &&
+        this.like(hs, dXw) &&
+        this.like(hs, weightIhGrad) &&
+        this.like(hs, biasIhGrad) &&
+        this.like(hs, biasHhGrad)
+      ) ||
+      this.gemmLeavesWasm(B, H, H)
+    ) {
+      rnnWindowBackwardWith(
+        this,
+        steps,
+        B,
+        H,
+        V,
+        dOut,
+        hs,
+        weightHh,
+        weightHhT,
+        dh,
+        dXw,
+        ids,
+        idsOff,
+        weightIhGrad,
+        biasIhGrad,
+        biasHhGrad,
+      );
+      return;
+    }
+    const n = steps * B;
+    checkMatrix('rnnWindowBackward', 'dOut', dOut, 0, n, H, H);
+    checkMatrix('rnnWindowBackward', 'hs', hs, 0, n + B, H, H);
+    checkMatrix('rnnWindowBackward', 'weightHh', weightHh, 0, H, H, H);
+    checkMatrix('rnnWindowBackward', 'weightHhT', weightHhT, 0, H, H, H);
+    checkMatrix('rnnWindowBackward', 'dh', dh, 0, B, H, H);
+    checkMatrix('rnnWindowBackward', 'dXw', dXw, 0, n, H, H);
+    checkMatrix('rnnWindowBackward', 'weightIhGrad', weightIhGrad, 0, H, V, V);
+    checkMatrix('rnnWindowBackward', 'biasIhGrad', biasIhGrad, 0, 1, H, 0);
+    checkMatrix('rnnWindowBackward', 'biasHhGrad', biasHhGrad, 0, 1, H, 0);
+    if (steps <= 0 || B === 0 || H === 0) return;
+    const bpe = hs.BYTES_PER_ELEMENT;
+    const { scratch, ids: idsAt } = this.windowScratch(B, H, bpe, n);
+    const idsPtr = this.stageIdsInto('rnnWindowBackward', n, ids, idsOff, V, idsAt);
+    (bpe === 4 ? this.wasm.rnn_window_backward_f32 : this.wasm.rnn_window_backward_f64)(
+      steps,
+      B,
+      H,
+      V,
+      dOut.byteOffset,
+      hs.byteOffset,
+      weightHh.byteOffset,
+      weightHhT.byteOffset,
+      dh.byteOffset,
+      dXw.byteOffset,
+      idsPtr,
+      weightIhGrad.byteOffset,
+      biasIhGrad.byteOffset,
+      biasHhGrad.byteOffset,
+      scratch,
+    );
+  }
+
+  /** Scratch for a recurrence's step products (at .scratch) and, after it, `ids` staged ids (at .ids). */
+  private windowScratch(B: number, H: number, bpe: number, ids: number): { scratch: number; ids: number } {
+    const gemmBytes = Math.max(1, gemmScratchElements(0, 0, B, H, H), gemmScratchElements(0, 1, B, H, H)) * bpe;
+    const idsAt = Math.ceil(gemmBytes / 16) * 16;
+    const scratch = this.scratch(idsAt + ids * 4);
+    return { scratch, ids: scratch + idsAt };
   }
 
   lstmForward(
