@@ -17,9 +17,10 @@ import { loadWasmKernels } from './wasm/wasm-kernels.js';
 const backends: Kernels[] = [referenceKernels];
 const wasm = loadWasmKernels();
 if (!('unavailable' in wasm)) backends.push(wasm);
-// The two-thread backend splits every gemm with room for two parts here (minSplitWork 0), so the
+// The two-thread backend splits every gemm with room for two parts here (minSplitWork 0), and every
+// elementwise kernel of 8 or more entries (minSplitElements 8), so the
 // small shapes below run through both threads.
-const threaded = createThreadedWasmKernels({ spawnWorker: spawnTestWorker, minSplitWork: 0 });
+const threaded = createThreadedWasmKernels({ spawnWorker: spawnTestWorker, minSplitWork: 0, minSplitElements: 8 });
 if (!('unavailable' in threaded)) backends.push(threaded);
 // The optional native gemm (Node-only @charrnn/native, built by the root prepare step), taking every
 // gemm (nativeMinWork 0), on one thread and split over two; skipped with a message when not built.
@@ -27,7 +28,13 @@ const nativeGemm = await import('@charrnn/native').then((m) => m.loadNativeGemm(
 const withNative = nativeGemm ? loadWasmKernels({ nativeGemm, nativeMinWork: 0 }) : undefined;
 if (withNative && !('unavailable' in withNative)) backends.push(withNative);
 const threadedNative = nativeGemm
-  ? createThreadedWasmKernels({ spawnWorker: spawnTestWorker, minSplitWork: 0, nativeGemm, nativeMinWork: 0 })
+  ? createThreadedWasmKernels({
+      spawnWorker: spawnTestWorker,
+      minSplitWork: 0,
+      minSplitElements: 8,
+      nativeGemm,
+      nativeMinWork: 0,
+    })
   : undefined;
 if (threadedNative && !('unavailable' in threadedNative)) backends.push(threadedNative);
 // Said once, not as a test: a skipped case that asserts nothing would count as a pass.

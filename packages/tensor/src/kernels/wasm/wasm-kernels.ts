@@ -8,6 +8,7 @@ import type { Kernels } from '../kernels.js';
 import { referenceKernels } from '../reference.js';
 import { rnnBackwardStepsWith, rnnForwardStepsWith } from '../recurrence.js';
 import { rnnWindowBackwardWith, rnnWindowForwardWith } from '../rnn-window.js';
+import type { ElementwiseExport } from './elementwise-exports.js';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
 
 /** The smallest module using a v128 instruction (i8x16.splat), as tfjs-backend-wasm probes for SIMD. */
@@ -391,6 +392,23 @@ function checkMatrix(
   }
 }
 
+/** Calls an elementwise export with (n, pointers…, doubles…); returns its result (0 for none). */
+export function callElementwise(
+  wasm: WasmExports,
+  fn: ElementwiseExport,
+  n: number,
+  pointers: readonly number[],
+  doubles: readonly number[],
+): number {
+  const call = wasm[fn] as unknown as (...args: number[]) => number | undefined;
+  return call(n, ...pointers, ...doubles) ?? 0;
+}
+
+/** max(a, b), NaN when either is (absMax's rule). */
+export function maxOrNaN(a: number, b: number): number {
+  return Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.max(a, b);
+}
+
 /**
  * Elements of scratch a wasm gemm may pack into: a transposed B (k·n), then a transposed A of at
  * least 4 rows (m·kc, kc the inner block: 256 when kernels.as cuts k > 512, which it does only
@@ -679,7 +697,11 @@ export class WasmKernels implements Kernels {
       return;
     }
     const bpe = x.BYTES_PER_ELEMENT;
-    (bpe === 4 ? this.wasm.tanh_f32 : this.wasm.tanh_f64)(n, x.byteOffset + xOff * bpe, out.byteOffset + outOff * bpe);
+    const fn = bpe === 4 ? 'tanh_f32' : 'tanh_f64';
+    const xAt = x.byteOffset + xOff * bpe;
+    const outAt = out.byteOffset + outOff * bpe;
+    if (this.splitsElementwise(n)) this.splitElementwise(fn, n, bpe, [xAt, outAt], []);
+    else this.wasm[fn](n, xAt, outAt);
   }
 
   sigmoid(n: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number): void {
@@ -789,7 +811,11 @@ export class WasmKernels implements Kernels {
     if (!this.owns(x)) return referenceKernels.absMax(n, x, xOff);
     checkMatrix('absMax', 'x', x, xOff, 1, n, 0);
     const bpe = x.BYTES_PER_ELEMENT;
-    return (bpe === 4 ? this.wasm.abs_max_f32 : this.wasm.abs_max_f64)(n, x.byteOffset + xOff * bpe);
+    const fn = bpe === 4 ? 'abs_max_f32' : 'abs_max_f64';
+    const xAt = x.byteOffset + xOff * bpe;
+    // The largest magnitude is exact in any order, so two halves give the one-thread result.
+    if (this.splitsElementwise(n)) return this.splitElementwise(fn, n, bpe, [xAt], [], maxOrNaN);
+    return this.wasm[fn](n, xAt);
   }
 
   scaledSumOfSquares(n: number, x: FloatArray, xOff: number, divisor: number): number {
@@ -825,18 +851,36 @@ export class WasmKernels implements Kernels {
     checkMatrix('adagrad', 'value', value, 0, 1, n, 0);
     checkMatrix('adagrad', 'grad', grad, 0, 1, n, 0);
     checkMatrix('adagrad', 'mem', mem, 0, 1, n, 0);
-    (bpe === 4 ? this.wasm.adagrad_f32 : this.wasm.adagrad_f64)(
-      n,
-      value.byteOffset,
-      grad.byteOffset,
-      mem.byteOffset,
-      lr,
-      eps,
-    );
+    const fn = bpe === 4 ? 'adagrad_f32' : 'adagrad_f64';
+    if (this.splitsElementwise(n))
+      this.splitElementwise(fn, n, bpe, [value.byteOffset, grad.byteOffset, mem.byteOffset], [lr, eps]);
+    else this.wasm[fn](n, value.byteOffset, grad.byteOffset, mem.byteOffset, lr, eps);
+  }
+
+  /** Whether an elementwise kernel over n entries is split between threads (never on one thread). */
+  protected splitsElementwise(_n: number): boolean {
+    return false;
+  }
+
+  /**
+   * Runs an elementwise export over n entries: pointers are byte addresses of entry 0 (each
+   * advanced by bpe per entry), doubles trail them. One thread runs it whole; the two-thread
+   * backend cuts it in two at a multiple of 4 entries (f32x4 vectors: each entry then takes its
+   * one-thread path, so the results are bit-identical) and joins a returned value with `join`.
+   */
+  protected splitElementwise(
+    fn: ElementwiseExport,
+    n: number,
+    _bpe: number,
+    pointers: readonly number[],
+    doubles: readonly number[],
+    _join?: (a: number, b: number) => number,
+  ): number {
+    return callElementwise(this.wasm, fn, n, pointers, doubles);
   }
 
   /** True when x is a view of this memory with ref's dtype; callers chain it (no array per call in a hot loop). */
-  private like(ref: FloatArray, x: FloatArray): boolean {
+  protected like(ref: FloatArray, x: FloatArray): boolean {
     return this.owns(x) && x.BYTES_PER_ELEMENT === ref.BYTES_PER_ELEMENT;
   }
 
@@ -979,13 +1023,15 @@ export class WasmKernels implements Kernels {
     checkMatrix('tanhBackward', 'out', out, outOff, 1, n, 0);
     if (n === 0) return;
     const bpe = a.BYTES_PER_ELEMENT;
-    (bpe === 4 ? this.wasm.tanh_backward_f32 : this.wasm.tanh_backward_f64)(
-      n,
+    const fn = bpe === 4 ? 'tanh_backward_f32' : 'tanh_backward_f64';
+    const at = [
       a.byteOffset + aOff * bpe,
       b.byteOffset + bOff * bpe,
       y.byteOffset + yOff * bpe,
       out.byteOffset + outOff * bpe,
-    );
+    ] as const;
+    if (this.splitsElementwise(n)) this.splitElementwise(fn, n, bpe, at, []);
+    else this.wasm[fn](n, at[0], at[1], at[2], at[3]);
   }
 
   rnnForwardSteps(
