@@ -265,8 +265,13 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
     }
   }
 
+  /**
+   * Not with a native gemm: it splits its products over a helper thread of its own, which spins
+   * between products; a wasm worker spinning between elementwise halves would make three busy
+   * threads on two cores (measured at H=512 B=32 on a loaded 2-core VM: 20× slower, not faster).
+   */
   protected override splitsElementwise(n: number): boolean {
-    return n >= this.minSplitElements && this.workerReady();
+    return !this.native && n >= this.minSplitElements && this.workerReady();
   }
 
   protected override splitElementwise(
