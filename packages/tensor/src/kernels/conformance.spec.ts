@@ -380,6 +380,34 @@ for (const kernels of backends) {
           }
         });
 
+        it.runIf(dtype === 'f32' && typeof kernels.absMaxAndSumOfSquares === 'function')(
+          `absMaxAndSumOfSquares equals absMax and scaledSumOfSquares bit for bit (${label})`,
+          () => {
+            const prng = new Prng(26);
+            for (const n of [0, 1, 3, 4, 7, 8, 9, 31, 1000]) {
+              const off = prng.int(4);
+              const values = rounded(
+                'f32',
+                randomValues(prng, off + n).map((v) => v * 3),
+              );
+              const x = makeArray(kernels, source, 'f32', values) as Float32Array;
+              const out = new Float64Array(2);
+              kernels.absMaxAndSumOfSquares!(n, x, off, out);
+              const max = kernels.absMax!(n, x, off);
+              expect(out[0]).toBe(max);
+              // Exact for the backend's own arrays; others take the reference loops (equal within rounding).
+              const sss = max > 0 ? kernels.scaledSumOfSquares!(n, x, off, max) : 0;
+              if (max > 0 && source === 'alloc') expect(out[1]! / (max * max)).toBe(sss);
+              if (max > 0) expectClose('f32', out[1]! / (max * max), sss, sss, `Σx² n=${n}`);
+              if (n > 2) {
+                x[off + n - 1] = Number.NaN;
+                kernels.absMaxAndSumOfSquares!(n, x, off, out);
+                expect(out[0]).toBeNaN();
+              }
+            }
+          },
+        );
+
         // Runs of zero gradients (the one-hot input's unused columns), which a fast backend may skip:
         // the result must be the reference's to the bit, including NaN from 0/0 when mem + eps is 0.
         it(`adagrad leaves values with zero gradients exactly as the reference does (${label})`, () => {

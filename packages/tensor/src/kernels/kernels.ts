@@ -117,6 +117,14 @@ export interface Kernels {
    */
   scaledSumOfSquares?(n: number, x: FloatArray, xOff: number, divisor: number): number;
 
+  /**
+   * float32 only, and no reference version (callers check for it and fall back to absMax and
+   * scaledSumOfSquares): in one pass, out[0] = absMax(n, x, xOff) and out[1] = Σ x[i]² in float64,
+   * the sum whose division by d² is this backend's scaledSumOfSquares(n, x, xOff, d), bit for bit
+   * for the backend's own arrays (others: within rounding).
+   */
+  absMaxAndSumOfSquares?(n: number, x: Float32Array, xOff: number, out: Float64Array): void;
+
   /** Clamps x[i] into [−limit, limit] in place; returns how many entries changed. */
   clamp?(n: number, x: FloatArray, xOff: number, limit: number): number;
 
@@ -350,4 +358,4 @@ export interface Kernels {
 }
 
 /** A backend with every optional operation present (see completeKernels). */
-export type CompleteKernels = Kernels & Required<Omit<Kernels, 'name' | 'threads' | 'close'>>;
+export type CompleteKernels = Kernels & Required<Omit<Kernels, 'name' | 'threads' | 'close' | 'absMaxAndSumOfSquares'>>;

@@ -700,6 +700,57 @@ function scaledSumOfSquares<T>(n: i32, x: usize, divisor: f64): f64 {
   return sum;
 }
 
+/**
+ * float32 gradient statistics in one pass: returns Σx² in float64, accumulated exactly as
+ * scaledSumOfSquares<f32> does before its division (so Σ / d² is its result, bit for bit), and
+ * stores max |x| as a float64 at maxOut (NaN when any entry is; exact in any order, like absMax).
+ * The gradient clipping of one step needed both, in two passes over every gradient.
+ */
+function absMaxSumSquaresF32(n: i32, x: usize, maxOut: usize): f64 {
+  const zero = f64x2.splat(0);
+  let acc0 = zero, acc1 = zero, acc2 = zero, acc3 = zero;
+  let m0 = zero, m1 = zero, nan = zero;
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const v = v128.load(x + <usize>i * 4);
+    const w = v128.load(x + <usize>i * 4, 16);
+    nan = v128.or(nan, v128.or(f32x4.ne(v, v), f32x4.ne(w, w)));
+    m0 = f32x4.pmax(m0, f32x4.abs(v));
+    m1 = f32x4.pmax(m1, f32x4.abs(w));
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    const lo2 = f64x2.promote_low_f32x4(w);
+    const hi2 = f64x2.promote_low_f32x4(v128.shuffle<f32>(w, w, 2, 3, 0, 1));
+    acc0 = f64x2.add(acc0, f64x2.mul(lo, lo));
+    acc1 = f64x2.add(acc1, f64x2.mul(hi, hi));
+    acc2 = f64x2.add(acc2, f64x2.mul(lo2, lo2));
+    acc3 = f64x2.add(acc3, f64x2.mul(hi2, hi2));
+  }
+  acc0 = f64x2.add(acc0, acc2);
+  acc1 = f64x2.add(acc1, acc3);
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + <usize>i * 4);
+    nan = v128.or(nan, f32x4.ne(v, v));
+    m0 = f32x4.pmax(m0, f32x4.abs(v));
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    acc0 = f64x2.add(acc0, f64x2.mul(lo, lo));
+    acc1 = f64x2.add(acc1, f64x2.mul(hi, hi));
+  }
+  const accv = f64x2.add(acc0, acc1);
+  let sum = f64x2.extract_lane(accv, 0) + f64x2.extract_lane(accv, 1);
+  let m = hmax<f32>(f32x4.pmax(m0, m1));
+  let anyNaN = v128.any_true(nan);
+  for (; i < n; i++) {
+    const v = <f64>load<f32>(x + <usize>i * 4);
+    sum += v * v;
+    if (v != v) anyNaN = true;
+    else m = max(m, abs(v));
+  }
+  store<f64>(maxOut, anyNaN ? NaN : m);
+  return sum;
+}
+
 function clampF32(n: i32, x: usize, limit: f64): i32 {
   const hiV = f32x4.splat(<f32>limit);
   const loV = f32x4.splat(<f32>-limit);
@@ -1296,4 +1347,7 @@ export function rnn_window_backward_f32(steps: i32, B: i32, H: i32, V: i32, dOut
 }
 export function rnn_window_backward_f64(steps: i32, B: i32, H: i32, V: i32, dOut: usize, hs: usize, whh: usize, whhT: usize, dh: usize, dXw: usize, ids: usize, wihGrad: usize, bihGrad: usize, bhhGrad: usize, scratch: usize): void {
   rnnWindowBackward<f64>(steps, B, H, V, dOut, hs, whh, whhT, dh, dXw, ids, wihGrad, bihGrad, bhhGrad, scratch);
+}
+export function abs_max_sum_squares_f32(n: i32, x: usize, maxOut: usize): f64 {
+  return absMaxSumSquaresF32(n, x, maxOut);
 }

@@ -251,6 +251,7 @@ export interface WasmExports {
     dXw: number,
     scratch: number,
   ): void;
+  abs_max_sum_squares_f32(n: number, x: number, maxOut: number): number;
   rnn_window_forward_f32: RnnWindowForwardExport;
   rnn_window_forward_f64: RnnWindowForwardExport;
   rnn_window_backward_f32: RnnWindowBackwardExport;
@@ -427,6 +428,7 @@ export class WasmKernels implements Kernels {
   private scratchPtr = 0;
   private scratchBytes = 0;
   private int32: Int32Array;
+  private float64: Float64Array;
 
   /** Shared, so a worker can run the same module on the same arrays. */
   protected readonly memory: WasmMemory;
@@ -453,6 +455,7 @@ export class WasmKernels implements Kernels {
     this.top = Math.ceil(wasm.heapBase() / 16) * 16;
     this.buffers.add(memory.buffer);
     this.int32 = new Int32Array(memory.buffer);
+    this.float64 = new Float64Array(memory.buffer);
   }
 
   /** Bump allocation, 16-byte aligned; never freed. Growing a shared memory keeps old views valid. */
@@ -827,6 +830,26 @@ export class WasmKernels implements Kernels {
       x.byteOffset + xOff * bpe,
       divisor,
     );
+  }
+
+  absMaxAndSumOfSquares(n: number, x: Float32Array, xOff: number, out: Float64Array): void {
+    if (!(x instanceof Float32Array) || out.length < 2) {
+      throw new TypeError(
+        'absMaxAndSumOfSquares: x must be a Float32Array and out a Float64Array of 2 entries or more',
+      );
+    }
+    if (!this.owns(x)) {
+      out[0] = referenceKernels.absMax(n, x, xOff);
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += x[xOff + i]! * x[xOff + i]!;
+      out[1] = sum;
+      return;
+    }
+    checkMatrix('absMaxAndSumOfSquares', 'x', x, xOff, 1, n, 0);
+    const maxAt = this.scratch(8);
+    out[1] = this.wasm.abs_max_sum_squares_f32(n, x.byteOffset + xOff * 4, maxAt);
+    if (this.float64.buffer !== this.memory.buffer) this.float64 = new Float64Array(this.memory.buffer);
+    out[0] = this.float64[maxAt / 8]!;
   }
 
   clamp(n: number, x: FloatArray, xOff: number, limit: number): number {
