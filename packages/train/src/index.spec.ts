@@ -22,6 +22,7 @@ it('exports exactly the documented API', () => {
     'extendVocabulary',
     'largestHiddenThatFits',
     'loadTrainingState',
+    'loadTrainingWeights',
     'loadWeights',
     'loadWeightsExtendingVocab',
     'modelFromCheckpoint',
