@@ -1351,3 +1351,15 @@ export function rnn_window_backward_f64(steps: i32, B: i32, H: i32, V: i32, dOut
 export function abs_max_sum_squares_f32(n: i32, x: usize, maxOut: usize): f64 {
   return absMaxSumSquaresF32(n, x, maxOut);
 }
+export function gather_columns_f32(rows: i32, H: i32, V: i32, wih: usize, ids: usize, bias: usize, xw: usize): void {
+  gatherColumns<f32>(rows, H, V, wih, ids, bias, xw);
+}
+export function gather_columns_f64(rows: i32, H: i32, V: i32, wih: usize, ids: usize, bias: usize, xw: usize): void {
+  gatherColumns<f64>(rows, H, V, wih, ids, bias, xw);
+}
+export function scatter_columns_f32(rows: i32, H: i32, V: i32, dXw: usize, ids: usize, wihGrad: usize): void {
+  scatterColumns<f32>(rows, H, V, dXw, ids, wihGrad);
+}
+export function scatter_columns_f64(rows: i32, H: i32, V: i32, dXw: usize, ids: usize, wihGrad: usize): void {
+  scatterColumns<f64>(rows, H, V, dXw, ids, wihGrad);
+}

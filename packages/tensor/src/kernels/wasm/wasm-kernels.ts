@@ -252,6 +252,10 @@ export interface WasmExports {
     scratch: number,
   ): void;
   abs_max_sum_squares_f32(n: number, x: number, maxOut: number): number;
+  gather_columns_f32(rows: number, H: number, V: number, wih: number, ids: number, bias: number, xw: number): void;
+  gather_columns_f64(rows: number, H: number, V: number, wih: number, ids: number, bias: number, xw: number): void;
+  scatter_columns_f32(rows: number, H: number, V: number, dXw: number, ids: number, wihGrad: number): void;
+  scatter_columns_f64(rows: number, H: number, V: number, dXw: number, ids: number, wihGrad: number): void;
   rnn_window_forward_f32: RnnWindowForwardExport;
   rnn_window_forward_f64: RnnWindowForwardExport;
   rnn_window_backward_f32: RnnWindowBackwardExport;
@@ -1171,8 +1175,7 @@ export class WasmKernels implements Kernels {
         this.like(hs, weightHh) &&
         this.like(hs, weightHhT) &&
         this.like(hs, xw)
-      ) ||
-      this.gemmLeavesWasm(B, H, H)
+      )
     ) {
       rnnWindowForwardWith(this, steps, B, H, V, ids, idsOff, weightIh, bias, weightHh, weightHhT, xw, hs);
       return;
@@ -1188,6 +1191,21 @@ export class WasmKernels implements Kernels {
     const bpe = hs.BYTES_PER_ELEMENT;
     const { scratch, ids: idsAt } = this.windowScratch(B, H, bpe, n);
     const idsPtr = this.stageIdsInto('rnnWindowForward', n, ids, idsOff, V, idsAt);
+    if (this.gemmLeavesWasm(B, H, H)) {
+      // The step products go native or to two threads: gather here, then the per-step calls.
+      (bpe === 4 ? this.wasm.gather_columns_f32 : this.wasm.gather_columns_f64)(
+        n,
+        H,
+        V,
+        weightIh.byteOffset,
+        idsPtr,
+        bias.byteOffset,
+        xw.byteOffset,
+      );
+      this.transpose(H, H, weightHh, 0, H, weightHhT, 0);
+      this.rnnForwardSteps(steps, B, H, xw, 0, weightHh, weightHhT, hs, 0);
+      return;
+    }
     (bpe === 4 ? this.wasm.rnn_window_forward_f32 : this.wasm.rnn_window_forward_f64)(
       steps,
       B,
@@ -1232,8 +1250,7 @@ export class WasmKernels implements Kernels {
         this.like(hs, weightIhGrad) &&
         this.like(hs, biasIhGrad) &&
         this.like(hs, biasHhGrad)
-      ) ||
-      this.gemmLeavesWasm(B, H, H)
+      )
     ) {
       rnnWindowBackwardWith(
         this,
@@ -1269,6 +1286,22 @@ export class WasmKernels implements Kernels {
     const bpe = hs.BYTES_PER_ELEMENT;
     const { scratch, ids: idsAt } = this.windowScratch(B, H, bpe, n);
     const idsPtr = this.stageIdsInto('rnnWindowBackward', n, ids, idsOff, V, idsAt);
+    if (this.gemmLeavesWasm(B, H, H)) {
+      // The step products go native or to two threads: the per-step calls, then sums and scatter here.
+      dh.fill(0, 0, B * H);
+      this.rnnBackwardSteps(steps, B, H, dOut, 0, hs, 0, weightHh, weightHhT, dh, dXw, 0);
+      this.columnSums(n, H, dXw, 0, biasHhGrad);
+      this.columnSums(n, H, dXw, 0, biasIhGrad);
+      (bpe === 4 ? this.wasm.scatter_columns_f32 : this.wasm.scatter_columns_f64)(
+        n,
+        H,
+        V,
+        dXw.byteOffset,
+        idsPtr,
+        weightIhGrad.byteOffset,
+      );
+      return;
+    }
     (bpe === 4 ? this.wasm.rnn_window_backward_f32 : this.wasm.rnn_window_backward_f64)(
       steps,
       B,
