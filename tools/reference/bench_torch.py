@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""PyTorch peer for `npm run bench` (tools/bench): training speed of nn.RNN / nn.LSTM + nn.Linear,
+"""PyTorch peer for `npm run bench` (tools/bench): training speed of nn.RNN / nn.LSTM / nn.GRU + nn.Linear,
 one thread, float32, the same model, data layout and update as charrnn's trainer.
 
-One-hot inputs [T, B, V] → nn.RNN(tanh) or nn.LSTM → nn.Linear decoder; CrossEntropyLoss summed
+One-hot inputs [T, B, V] → nn.RNN(tanh), nn.LSTM or nn.GRU → nn.Linear decoder; CrossEntropyLoss summed
 over time and averaged over the batch; the seed's elementwise clip (±5); Adagrad (lr 0.1). B streams
 spaced len/B apart, each carrying its own (detached) state from window to window.
 
@@ -22,7 +22,7 @@ from bench_numpy import measure  # the same warm-up and timing for every peer
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", required=True)
-    ap.add_argument("--cell", choices=["rnn", "lstm"], default="rnn")
+    ap.add_argument("--cell", choices=["rnn", "lstm", "gru"], default="rnn")
     ap.add_argument("--hidden", type=int, default=100)
     ap.add_argument("--seq-length", type=int, default=25)
     ap.add_argument("--batch", type=int, default=1)
@@ -51,7 +51,8 @@ def main():
     starts = (torch.arange(B) * stride)[None, :]  # [1, B]
     offsets = torch.arange(T)[:, None]  # [T, 1]
 
-    rnn = nn.RNN(V, H) if a.cell == "rnn" else nn.LSTM(V, H)
+    rnn = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[a.cell](V, H)
+    with_cell_state = a.cell == "lstm"
     decoder = nn.Linear(H, V)
     params = list(rnn.parameters()) + list(decoder.parameters())
     optimizer = torch.optim.Adagrad(params, lr=0.1)
@@ -62,7 +63,7 @@ def main():
     def step():
         p = state["p"]
         if state["n"] == 0 or p + T + 1 > stride + 1:
-            state["h"] = zeros.clone() if a.cell == "rnn" else (zeros.clone(), zeros.clone())
+            state["h"] = (zeros.clone(), zeros.clone()) if with_cell_state else zeros.clone()
             p = 0
         idx = starts + p + offsets  # [T, B]
         x = F.one_hot(encoded[idx], V).float()  # [T, B, V]
@@ -73,13 +74,13 @@ def main():
         loss.backward()
         nn.utils.clip_grad_value_(params, 5.0)
         optimizer.step()
-        state["h"] = h.detach() if a.cell == "rnn" else (h[0].detach(), h[1].detach())
+        state["h"] = (h[0].detach(), h[1].detach()) if with_cell_state else h.detach()
         state["p"] = p + T
         state["n"] += 1
         return loss.item()
 
     timing = measure(step, a.seconds, T * B)
-    out = {"name": "torch", "impl": f"nn.{'RNN' if a.cell == 'rnn' else 'LSTM'}", "cell": a.cell, "hidden": H,
+    out = {"name": "torch", "impl": f"nn.{a.cell.upper()}", "cell": a.cell, "hidden": H,
            "seq_length": T, "batch": B, "dtype": "float32", **timing,
            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch": torch.__version__,
            "threads": torch.get_num_threads()}

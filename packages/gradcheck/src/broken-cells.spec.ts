@@ -11,6 +11,7 @@ import {
   gruInputCandidateSign,
   lstmForgetSign,
   rnnDroppedCarry,
+  rnnWindowWithoutScatter,
   smallCase,
 } from './test-fixtures.js';
 
@@ -31,6 +32,15 @@ describe('checkGradients catches broken cells (FAIL on exactly the affected tens
     expect(report.pass).toBe(false);
     expect(report.failingTensors).toEqual([...layer(0), ...layer(1), 'state.h_l0', 'state.h_l1']);
     expect(report.tensors.filter((t) => t.name.startsWith('decoder.')).every((t) => t.pass)).toBe(true);
+  });
+
+  it('rnn whose first-layer window backward drops the scatter into W_ih: only rnn.weight_ih_l0 fails', () => {
+    // The whole-window path (one kernel call back through layer 0) is checked like any cell: the
+    // missing scatter leaves dW_ih at zero while everything else, the carry included, stays right.
+    const { target } = smallCase('rnn', 2, 1, { impl: rnnWindowWithoutScatter, scale: 0.5 });
+    const report = checkGradients(target);
+    expect(report.pass).toBe(false);
+    expect(report.failingTensors).toEqual(['rnn.weight_ih_l0']);
   });
 
   it('lstm with a sign error in the forget-gate derivative: every layer tensor, state.h and state.c fail', () => {

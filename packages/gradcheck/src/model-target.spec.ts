@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from '@charrnn/tensor';
+import { Prng, loadWasmKernels } from '@charrnn/tensor';
 import { CharRnnModel } from '@charrnn/model';
 import { checkGradients } from './check.js';
 import { modelTarget, randomState } from './model-target.js';
@@ -29,6 +29,23 @@ describe.each(['rnn', 'lstm', 'gru'] as const)('modelTarget (%s) passes at the d
       });
     }
   }
+});
+
+// The wasm kernels' fused paths (the RNN's whole first-layer window in one call each way, the LSTM
+// and GRU steps) under the same check, in float64.
+const wasm = loadWasmKernels();
+describe.skipIf('unavailable' in wasm)('modelTarget with the wasm kernels passes, every entry', () => {
+  it.each(['rnn', 'lstm', 'gru'] as const)('%s, layers 1 and 2, batch 1 and 2', (cell) => {
+    if ('unavailable' in wasm) return;
+    for (const layers of [1, 2]) {
+      for (const B of [1, 2]) {
+        const { target } = smallCase(cell, layers, B, { kernels: wasm });
+        const report = checkGradients(target);
+        expect(report.failingTensors, `layers=${layers} B=${B}`).toEqual([]);
+        expect(report.pass).toBe(true);
+      }
+    }
+  });
 });
 
 describe('modelTarget', () => {

@@ -2,7 +2,7 @@
 // (each a copy of a real cell with one bug) that the checker must catch. Not exported.
 // Dimension letters: T time, B batch, H hidden, V vocabulary, G gates.
 
-import { Prng } from '@charrnn/tensor';
+import { Prng, type Kernels } from '@charrnn/tensor';
 import { CharRnnModel, cellFor, type Cell, type CellName } from '@charrnn/model';
 import { modelTarget, randomState } from './model-target.js';
 import type { GradTarget } from './target.js';
@@ -17,7 +17,7 @@ export function smallCase(
   cell: CellName,
   layers: number,
   B: number,
-  options: { seed?: number; scale?: number; impl?: Cell } = {},
+  options: { seed?: number; scale?: number; impl?: Cell; kernels?: Kernels } = {},
 ): SmallCase {
   const V = 8;
   const H = 6;
@@ -25,7 +25,7 @@ export function smallCase(
   const rng = new Prng(options.seed ?? 100 + 10 * layers + B);
   const model = new CharRnnModel(
     { cell, vocabSize: V, hiddenSize: H, layers, dropout: 0, dtype: 'f64' },
-    undefined,
+    options.kernels,
     options.impl ? { cell: options.impl } : {},
   );
   const scale = options.scale ?? 1;
@@ -39,9 +39,12 @@ const rnn = cellFor('rnn');
 const lstm = cellFor('lstm');
 const gru = cellFor('gru');
 
+/** The tanh RNN without its whole-window path, so every layer runs `backward` (which the copies below break). */
+const { forwardFromIds: _forward, backwardToIds: _backward, ...rnnPerStep } = rnn;
+
 /** The tanh RNN whose backward forgets the gradient arriving from later steps: dz_t = dOut_t·(1 − h_t²). */
 export const rnnDroppedCarry: Cell = {
-  ...rnn,
+  ...rnnPerStep,
   backward(kernels, weights, buf) {
     const { T, B, H, hs, dOut, dXw, dh } = buf;
     const block = B * H;
@@ -123,8 +126,18 @@ export const gruInputCandidateSign: Cell = {
   },
 };
 
+/** The tanh RNN whose first-layer whole-window backward leaves W_ih's gradient at zero (a scatter never run). */
+export const rnnWindowWithoutScatter: Cell = {
+  ...rnn,
+  backwardToIds(kernels, weights, input, buf, ids) {
+    rnn.backwardToIds!(kernels, weights, input, buf, ids);
+    input.weightIhGrad.fill(0); // BUG
+  },
+};
+
 /** Any cell, correct inside the window, that reports a zero gradient for the incoming state. */
 export function forgetsIncomingStateGrad(cell: Cell): Cell {
+  const backwardToIds = cell.backwardToIds;
   return {
     ...cell,
     backward(kernels, weights, buf) {
@@ -132,5 +145,14 @@ export function forgetsIncomingStateGrad(cell: Cell): Cell {
       buf.dh.fill(0);
       buf.dc.fill(0);
     },
+    ...(backwardToIds
+      ? {
+          backwardToIds(kernels, weights, input, buf, ids) {
+            backwardToIds(kernels, weights, input, buf, ids);
+            buf.dh.fill(0);
+            buf.dc.fill(0);
+          },
+        }
+      : {}),
   };
 }

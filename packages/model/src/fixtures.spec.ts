@@ -3,7 +3,7 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { FloatArray } from '@charrnn/tensor';
+import { loadWasmKernels, type FloatArray, type Kernels } from '@charrnn/tensor';
 import { isCellName } from './cells/registry.js';
 import { CharRnnModel } from './model.js';
 
@@ -48,39 +48,50 @@ describe.each(files)('numpy reference fixture %s', (file) => {
   const T = fx.seq_length;
   const B = fx.batch;
 
-  it('loss, every gradient, the incoming-state gradient and the outgoing state match', () => {
-    const model = new CharRnnModel({
-      cell: fx.cell as 'rnn',
-      vocabSize: fx.vocab,
-      hiddenSize: fx.hidden,
-      layers: fx.layers,
-      dropout: 0,
-      dtype: 'f64',
-    });
-    expect(model.params.names().sort()).toEqual(Object.keys(fx.params).sort());
-    for (const p of model.params.list) {
-      expect(p.shape).toEqual(fx.params[p.name]!.shape);
-      p.value.set(fx.params[p.name]!.data);
-    }
-    const state = model.createState(B);
-    const flat = (x: number[][]): number[] => x.flat();
-    state.h.forEach((h, k) => h.set(flat(fx.h0[k]!)));
-    state.c?.forEach((c, k) => c.set(flat(fx.c0![k]!)));
-    const dState = model.createState(B);
-    const loss = model.lossAndGradients(
-      Int32Array.from(fx.inputs.flat()),
-      Int32Array.from(fx.targets.flat()),
-      T,
-      B,
-      state,
-      { initialStateGrad: dState },
-    );
+  // The reference kernels, then the wasm kernels (their fused paths: the RNN's whole first-layer window).
+  const wasm = loadWasmKernels();
+  const backends: [string, Kernels | undefined][] = [['reference kernels', undefined]];
+  if (!('unavailable' in wasm)) backends.push(['wasm kernels', wasm]);
 
-    expectClose([loss], [fx.loss], 'loss');
-    for (const p of model.params.list) expectClose(p.grad, fx.grads[p.name]!.data, `grad ${p.name}`);
-    dState.h.forEach((g: FloatArray, k) => expectClose(g, flat(fx.dh0[k]!), `dh0 l${k}`));
-    dState.c?.forEach((g: FloatArray, k) => expectClose(g, flat(fx.dc0![k]!), `dc0 l${k}`));
-    state.h.forEach((h, k) => expectClose(h, flat(fx.h_final[k]!), `h_final l${k}`));
-    state.c?.forEach((c, k) => expectClose(c, flat(fx.c_final![k]!), `c_final l${k}`));
-  });
+  it.each(backends)(
+    'loss, every gradient, the incoming-state gradient and the outgoing state match (%s)',
+    (_, kernels) => {
+      const model = new CharRnnModel(
+        {
+          cell: fx.cell as 'rnn',
+          vocabSize: fx.vocab,
+          hiddenSize: fx.hidden,
+          layers: fx.layers,
+          dropout: 0,
+          dtype: 'f64',
+        },
+        kernels,
+      );
+      expect(model.params.names().sort()).toEqual(Object.keys(fx.params).sort());
+      for (const p of model.params.list) {
+        expect(p.shape).toEqual(fx.params[p.name]!.shape);
+        p.value.set(fx.params[p.name]!.data);
+      }
+      const state = model.createState(B);
+      const flat = (x: number[][]): number[] => x.flat();
+      state.h.forEach((h, k) => h.set(flat(fx.h0[k]!)));
+      state.c?.forEach((c, k) => c.set(flat(fx.c0![k]!)));
+      const dState = model.createState(B);
+      const loss = model.lossAndGradients(
+        Int32Array.from(fx.inputs.flat()),
+        Int32Array.from(fx.targets.flat()),
+        T,
+        B,
+        state,
+        { initialStateGrad: dState },
+      );
+
+      expectClose([loss], [fx.loss], 'loss');
+      for (const p of model.params.list) expectClose(p.grad, fx.grads[p.name]!.data, `grad ${p.name}`);
+      dState.h.forEach((g: FloatArray, k) => expectClose(g, flat(fx.dh0[k]!), `dh0 l${k}`));
+      dState.c?.forEach((g: FloatArray, k) => expectClose(g, flat(fx.dc0![k]!), `dc0 l${k}`));
+      state.h.forEach((h, k) => expectClose(h, flat(fx.h_final[k]!), `h_final l${k}`));
+      state.c?.forEach((c, k) => expectClose(c, flat(fx.c_final![k]!), `c_final l${k}`));
+    },
+  );
 });

@@ -17,7 +17,7 @@ import {
   type Prng,
 } from '@charrnn/tensor';
 import { DECODER_BIAS, DECODER_WEIGHT, layerParamNames, validateModelConfig, type ModelConfig } from './config.js';
-import type { Cell, LayerBuffers, LayerWeights } from './cells/cell.js';
+import type { Cell, FirstLayerInput, LayerBuffers, LayerWeights } from './cells/cell.js';
 import { cellFor } from './cells/registry.js';
 import { createState, type RecurrentState } from './state.js';
 
@@ -54,6 +54,8 @@ interface Workspace {
   readonly logits: FloatArray;
   /** b_ih (+ b_hh when the cell folds it) for the input projection, [G·H]. */
   readonly inputBias: FloatArray;
+  /** Layer 0's input-side arrays, for a cell that runs its window from the ids (cell.forwardFromIds). */
+  readonly firstLayerInput: FirstLayerInput;
 }
 
 export interface WindowOptions {
@@ -212,6 +214,15 @@ export class CharRnnModel {
       const p = this.layerParams[k]!;
       const buf = ws.layers[k]!;
       this.fillInputBias(ws.inputBias, p);
+      buf.hs.set(state.h[k]!, 0);
+      if (state.c) buf.cs.set(state.c[k]!, 0);
+      if (this.weightDropApplied) this.dropRecurrentWeights(p, options.rng!);
+      if (k === 0 && this.cell.forwardFromIds) {
+        // The whole first layer from the ids in one kernel call (gather, W_hhᵀ, recurrence).
+        this.cell.forwardFromIds(this.ops, this.layerWeights(p), ws.firstLayerInput, buf, inputs);
+        if (k < this.layerParams.length - 1) this.dropoutOutput(ws, k, applyDropout ? options.rng! : null);
+        continue;
+      }
       if (k === 0) {
         // One-hot input: W_ih·x is column x of W_ih, i.e. row x of W_ihᵀ: a gather instead of a product.
         const V = this.config.vocabSize;
@@ -239,9 +250,6 @@ export class CharRnnModel {
         );
         this.ops.addRowVector(T * B, GH, buf.xw, 0, ws.inputBias);
       }
-      buf.hs.set(state.h[k]!, 0);
-      if (state.c) buf.cs.set(state.c[k]!, 0);
-      if (this.weightDropApplied) this.dropRecurrentWeights(p, options.rng!);
       // Transposed once per window, so the T recurrent products need no transposed operand.
       this.transpose(GH, H, this.recurrentWeights(p), p.weightHhT);
       this.cell.forward(this.ops, this.layerWeights(p), buf);
@@ -392,7 +400,14 @@ export class CharRnnModel {
   private backward(ws: Workspace, inputs: Int32Array): void {
     this.decoderBackward(ws);
     for (let k = this.layerParams.length - 1; k >= 0; k--) {
-      this.cell.backward(this.ops, this.layerWeights(this.layerParams[k]!), ws.layers[k]!);
+      const weights = this.layerWeights(this.layerParams[k]!);
+      if (k === 0 && this.cell.backwardToIds) {
+        // One kernel call back through time to W_ih's and the biases' gradients; W_hh's is a product.
+        this.cell.backwardToIds(this.ops, weights, ws.firstLayerInput, ws.layers[0]!, inputs);
+        this.hiddenWeightGrad(ws, 0);
+        continue;
+      }
+      this.cell.backward(this.ops, weights, ws.layers[k]!);
       this.layerWeightGrads(ws, k, inputs);
       if (k > 0) this.dropoutBackward(ws, k - 1);
     }
@@ -409,11 +424,7 @@ export class CharRnnModel {
     const n = T * B;
     const p = this.layerParams[k]!;
     const buf = ws.layers[k]!;
-    // Hidden side: dW_hh = dHwᵀ·H_prev over the whole window (hs blocks 0..T−1), db_hh = Σ dHw.
-    this.ops.gemm(true, false, GH, H, n, 1, buf.dHw, 0, GH, buf.hs, 0, H, 0, p.weightHh.grad, 0, H);
-    // Weight drop: the recurrence used W_hh ∘ mask, so ∂loss/∂W_hh = ∂loss/∂(W_hh ∘ mask) ∘ mask.
-    if (this.weightDropApplied)
-      for (let i = 0; i < p.weightHh.grad.length; i++) p.weightHh.grad[i]! *= p.weightHhMask[i]!;
+    this.hiddenWeightGrad(ws, k);
     this.ops.columnSums(n, GH, buf.dHw, 0, p.biasHh.grad);
     this.ops.columnSums(n, GH, buf.dXw, 0, p.biasIh.grad);
     if (k === 0) {
@@ -428,6 +439,19 @@ export class CharRnnModel {
       // dOut of the layer below = dXw·W_ih   ([T·B, G·H]·[G·H, H]); its dropout mask is applied next.
       this.ops.gemm(false, false, n, H, GH, 1, buf.dXw, 0, GH, p.weightIh.value, 0, H, 0, ws.layers[k - 1]!.dOut, 0, H);
     }
+  }
+
+  /** Hidden side: dW_hh = dHwᵀ·H_prev over the whole window (hs blocks 0..T−1)   ([G·H, T·B]·[T·B, H]). */
+  private hiddenWeightGrad(ws: Workspace, k: number): void {
+    const H = this.config.hiddenSize;
+    const GH = this.cell.gates * H;
+    const n = ws.T * ws.B;
+    const p = this.layerParams[k]!;
+    const buf = ws.layers[k]!;
+    this.ops.gemm(true, false, GH, H, n, 1, buf.dHw, 0, GH, buf.hs, 0, H, 0, p.weightHh.grad, 0, H);
+    // Weight drop: the recurrence used W_hh ∘ mask, so ∂loss/∂W_hh = ∂loss/∂(W_hh ∘ mask) ∘ mask.
+    if (this.weightDropApplied)
+      for (let i = 0; i < p.weightHh.grad.length; i++) p.weightHh.grad[i]! *= p.weightHhMask[i]!;
   }
 
   private copyInitialStateGrad(ws: Workspace, out: RecurrentState): void {
@@ -477,7 +501,18 @@ export class CharRnnModel {
       });
     }
     const below = dropout > 0 ? layers - 1 : 0;
+    const inputBias = alloc(GH);
+    const first = this.layerParams[0]!;
     return {
+      inputBias,
+      firstLayerInput: {
+        V,
+        weightIh: first.weightIh.value,
+        inputBias,
+        weightIhGrad: first.weightIh.grad,
+        biasIhGrad: first.biasIh.grad,
+        biasHhGrad: first.biasHh.grad,
+      },
       T,
       B,
       layers: layerBuffers,
@@ -486,7 +521,6 @@ export class CharRnnModel {
       outputMask: (this.config.outputDropout ?? 0) > 0 ? alloc(n * H) : empty,
       outputDropped: (this.config.outputDropout ?? 0) > 0 ? alloc(n * H) : empty,
       logits: alloc(n * V),
-      inputBias: alloc(GH),
     };
   }
 }

@@ -47,6 +47,8 @@ export function globalGradNorm(registry: ParamRegistry, kernels: Kernels = refer
 
 /** globalGradNorm; `maxima`, when given, receives each parameter's largest |grad| (up to a NaN, where it stops). */
 function gradNormWithMaxima(registry: ParamRegistry, kernels: Kernels, maxima?: number[]): number {
+  if (typeof kernels.absMaxAndSumOfSquares === 'function' && registry.list.every((p) => p.grad instanceof Float32Array))
+    return gradNormOnePass(registry, kernels, maxima);
   const ops = completeKernels(kernels);
   let max = 0;
   for (const p of registry.list) {
@@ -58,6 +60,30 @@ function gradNormWithMaxima(registry: ParamRegistry, kernels: Kernels, maxima?: 
   if (max === 0 || !Number.isFinite(max)) return max;
   let sum = 0;
   for (const p of registry.list) sum += ops.scaledSumOfSquares(p.grad.length, p.grad, 0, max);
+  return max * Math.sqrt(sum);
+}
+
+/** scratch for absMaxAndSumOfSquares' two results (clipping runs on one thread at a time). */
+const stats = new Float64Array(2);
+
+/**
+ * gradNormWithMaxima with a backend's one-pass float32 statistics: each parameter's largest |grad| and
+ * Σ grad², divided by the global max² afterwards: the same numbers, in the same order, as the two passes.
+ */
+function gradNormOnePass(registry: ParamRegistry, kernels: Kernels, maxima?: number[]): number {
+  const sums: number[] = [];
+  let max = 0;
+  for (const p of registry.list) {
+    kernels.absMaxAndSumOfSquares!(p.grad.length, p.grad as Float32Array, 0, stats);
+    const a = stats[0]!;
+    maxima?.push(a);
+    if (Number.isNaN(a)) return NaN;
+    if (a > max) max = a;
+    sums.push(stats[1]!);
+  }
+  if (max === 0 || !Number.isFinite(max)) return max;
+  let sum = 0;
+  for (const s of sums) sum += s / (max * max);
   return max * Math.sqrt(sum);
 }
 

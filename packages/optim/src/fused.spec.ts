@@ -69,3 +69,30 @@ describe.each(backends.map((k) => [k.name, k] as const))('clip and Adagrad throu
     });
   }
 });
+
+describe.each(backends.map((k) => [k.name, k] as const))(
+  'one-pass float32 gradient statistics (%s)',
+  (_name, kernels) => {
+    it('give the clip the same norm, fractions and grads, to the bit, as the two passes (absMax, then scaledSumOfSquares)', () => {
+      // The same backend without absMaxAndSumOfSquares: clip.ts then makes its two passes.
+      const bound = new Proxy(kernels, {
+        get(target, key) {
+          if (key === 'absMaxAndSumOfSquares') return undefined;
+          const v: unknown = Reflect.get(target, key);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+      expect(typeof kernels.absMaxAndSumOfSquares).toBe('function');
+      for (const kind of ['elementwise', 'norm', 'none'] as const) {
+        for (const value of [5, 0.5]) {
+          const one = registry(kernels, 'f32', 9);
+          const two = registry(kernels, 'f32', 9);
+          const a = applyClip(one, { kind, value }, kernels);
+          const b = applyClip(two, { kind, value }, bound);
+          expect(a).toEqual(b);
+          expect(flat(one, 'grad')).toEqual(flat(two, 'grad'));
+        }
+      }
+    });
+  },
+);

@@ -15,6 +15,7 @@ export {
   type SelectKernelsOptions,
 } from './kernels/wasm/select-kernels.js';
 export {
+  DEFAULT_MIN_SPLIT_ELEMENTS,
   DEFAULT_MIN_SPLIT_WORK,
   createThreadedWasmKernels,
   type SpawnWorker,

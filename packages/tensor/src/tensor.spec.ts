@@ -40,6 +40,7 @@ describe('shapesEqual and formatShape', () => {
 describe('public API', () => {
   it('exports exactly the documented names', () => {
     expect(Object.keys(api).sort()).toEqual([
+      'DEFAULT_MIN_SPLIT_ELEMENTS',
       'DEFAULT_MIN_SPLIT_WORK',
       'DEFAULT_NATIVE_MIN_WORK',
       'DTYPES',

@@ -315,7 +315,7 @@ export async function benchCommand(io: CommandIo): Promise<number> {
     ...inferenceTargets(measurements),
   ];
   say(
-    `\nresults (GFLOP/s counts 6·(G·H² + H·V) matmul FLOPs per character: ${flopsPerChar('rnn', 100, vocab)} at H=100, ${flopsPerChar('rnn', 512, vocab)} at H=512, ${flopsPerChar('lstm', 256, vocab)} for the LSTM):`,
+    `\nresults (GFLOP/s counts 6·(G·H² + H·V) matmul FLOPs per character: ${flopsPerChar('rnn', 100, vocab)} at H=100, ${flopsPerChar('rnn', 512, vocab)} at H=512, ${flopsPerChar('lstm', 256, vocab)} for the LSTM, ${flopsPerChar('gru', 256, vocab)} for the GRU):`,
   );
   io.stdout.write(formatResultsTable(measurements, vocab));
   say('\ntargets (one thread each unless said):');

@@ -14,6 +14,7 @@ describe('flopsPerChar', () => {
 
   it('counts four gates for the lstm: 6·(4H² + H·V)', () => {
     expect(flopsPerChar('lstm', 256, 80)).toBe(6 * (4 * 256 * 256 + 256 * 80));
+    expect(flopsPerChar('gru', 256, 80)).toBe(6 * (3 * 256 * 256 + 256 * 80));
   });
 
   it('is forward (2GH² + 2HV) plus a backward of twice that', () => {
@@ -21,9 +22,9 @@ describe('flopsPerChar', () => {
       fc.property(
         fc.integer({ min: 1, max: 2048 }),
         fc.integer({ min: 1, max: 512 }),
-        fc.constantFrom('rnn' as const, 'lstm' as const),
+        fc.constantFrom('rnn' as const, 'lstm' as const, 'gru' as const),
         (h, v, cell) => {
-          const g = cell === 'rnn' ? 1 : 4;
+          const g = { rnn: 1, gru: 3, lstm: 4 }[cell];
           const forward = 2 * g * h * h + 2 * h * v;
           return flopsPerChar(cell, h, v) === 3 * forward;
         },
@@ -38,12 +39,13 @@ describe('flopsPerChar', () => {
 });
 
 describe('configs', () => {
-  it("are the issue's four workloads, the seed first", () => {
+  it("are the issue's four workloads and the GRU beside the LSTM, the seed first", () => {
     expect(BENCH_CONFIGS.map((c) => c.id)).toEqual([
       'rnn-h100-t25-b1',
       'rnn-h100-t25-b32',
       'rnn-h512-t25-b32',
       'lstm-h256-t64-b32',
+      'gru-h256-t64-b32',
     ]);
     expect(BENCH_CONFIGS[0]).toBe(SEED_CONFIG);
     expect(configId('lstm', 256, 64, 32)).toBe('lstm-h256-t64-b32');

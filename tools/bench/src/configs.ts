@@ -2,7 +2,7 @@
 // how many floating-point operations one trained character costs for a given model shape.
 // Dimension letters: T time (seq length), B batch, H hidden, V vocabulary, G gates per cell.
 
-export type BenchCell = 'rnn' | 'lstm';
+export type BenchCell = 'rnn' | 'lstm' | 'gru';
 
 export interface BenchConfig {
   /** Short key for flags, file rows and joins between implementations, e.g. "rnn-h100-t25-b1". */
@@ -26,20 +26,28 @@ export const SEED_CONFIG = config('rnn', 100, 25, 1);
 export const RNN_H100_B32 = config('rnn', 100, 25, 32);
 export const RNN_H512_B32 = config('rnn', 512, 25, 32);
 export const LSTM_H256_B32 = config('lstm', 256, 64, 32);
+/** The GRU beside the LSTM, same shape (issue #15: "GRU measured too"). */
+export const GRU_H256_B32 = config('gru', 256, 64, 32);
 
 /** In the order they run: the seed first, so its peak memory is measured in a clean process. */
-export const BENCH_CONFIGS: readonly BenchConfig[] = [SEED_CONFIG, RNN_H100_B32, RNN_H512_B32, LSTM_H256_B32];
+export const BENCH_CONFIGS: readonly BenchConfig[] = [
+  SEED_CONFIG,
+  RNN_H100_B32,
+  RNN_H512_B32,
+  LSTM_H256_B32,
+  GRU_H256_B32,
+];
 
 /** "rnn H=100 T=25 B=1", for tables. */
 export function describeConfig(c: Pick<BenchConfig, 'cell' | 'hidden' | 'seqLength' | 'batchSize'>): string {
   return `${c.cell} H=${c.hidden} T=${c.seqLength} B=${c.batchSize}`;
 }
 
-const GATES: Record<BenchCell, number> = { rnn: 1, lstm: 4 };
+const GATES: Record<BenchCell, number> = { rnn: 1, lstm: 4, gru: 3 };
 
 /**
  * Matrix-multiply FLOPs per trained character (one time step of one stream), forward + backward,
- * one layer; a multiply-add counts 2.
+ * one layer; a multiply-add counts 2. G = 1 (rnn), 3 (gru), 4 (lstm).
  *   forward:  input projection = a gathered column of W_ih (one-hot input): 0
  *             recurrence W_hh·h: 2·G·H²          decoder W_dec·h: 2·H·V
  *   backward: each product gives two of the same size (dW += δ·xᵀ and δx = Wᵀ·δ):

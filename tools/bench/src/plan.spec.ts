@@ -14,6 +14,7 @@ describe('planCharrnnRuns', () => {
       'rnn-h100-t25-b32/auto',
       'rnn-h512-t25-b32/auto',
       'lstm-h256-t64-b32/auto',
+      'gru-h256-t64-b32/auto',
     ]);
   });
 
@@ -25,6 +26,7 @@ describe('planCharrnnRuns', () => {
       'rnn-h512-t25-b32/auto/1',
       'rnn-h512-t25-b32/auto/2',
       'lstm-h256-t64-b32/auto/1',
+      'gru-h256-t64-b32/auto/1',
     ]);
   });
 
@@ -50,6 +52,7 @@ describe('planPeerRuns', () => {
       'rnn-h512-t25-b32/numpy/batched',
       'rnn-h512-t25-b32/torch/rnn',
       'lstm-h256-t64-b32/torch/lstm',
+      'gru-h256-t64-b32/torch/gru',
     ]);
     const b32 = runs.find((r) => r.config.id === 'rnn-h100-t25-b32' && r.tool === 'numpy')!;
     expect(b32.args).toEqual([

@@ -7,6 +7,7 @@ const SEED = 'rnn-h100-t25-b1';
 const B32 = 'rnn-h100-t25-b32';
 const BIG = 'rnn-h512-t25-b32';
 const LSTM = 'lstm-h256-t64-b32';
+const GRU = 'gru-h256-t64-b32';
 
 function status(results: readonly TargetResult[], prefix: string): string {
   const r = results.find((x) => x.target.startsWith(prefix));
@@ -46,6 +47,8 @@ describe('evaluateTargets', () => {
       fake(SEED, 'torch', 16_000),
       fake(LSTM, 'charrnn', 30_000),
       fake(LSTM, 'torch', 15_000),
+      fake(GRU, 'charrnn', 40_000),
+      fake(GRU, 'torch', 20_000),
       fake(B32, 'charrnn', 500_000),
       fake(B32, 'numpy-batched', 400_000),
       fake(B32, 'torch', 190_000),
@@ -55,7 +58,7 @@ describe('evaluateTargets', () => {
     ];
     const results = evaluateTargets({ measurements: all, vocab: 80, ceilingGflops: 100, memory });
     expect(results.map((r) => r.status)).toEqual(Array(results.length).fill('met'));
-    expect(results).toHaveLength(10);
+    expect(results).toHaveLength(11);
   });
 
   it('uses "at least" for multiples and "strictly ahead" for ahead-of', () => {

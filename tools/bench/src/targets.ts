@@ -2,7 +2,15 @@
 // (a peer was skipped, or the two-thread option does not exist), with the numbers that decide it.
 
 import { formatRate } from '@charrnn/report';
-import { LSTM_H256_B32, RNN_H100_B32, RNN_H512_B32, SEED_CONFIG, flopsPerChar, gflops } from './configs.js';
+import {
+  GRU_H256_B32,
+  LSTM_H256_B32,
+  RNN_H100_B32,
+  RNN_H512_B32,
+  SEED_CONFIG,
+  flopsPerChar,
+  gflops,
+} from './configs.js';
 import { bestCharrnn, peer, type Family, type Measurement } from './measurement.js';
 
 export type TargetStatus = 'met' | 'not met' | 'not measured';
@@ -79,6 +87,8 @@ export function evaluateTargets(input: TargetInput): TargetResult[] {
     ratioTarget(all, RNN_H100_B32.id, 'numpy-batched', 1, 'H=100 B=32: ahead of batched numpy float32'),
     ratioTarget(all, RNN_H512_B32.id, 'torch', 1, 'H=512 B=32: ahead of PyTorch'),
     ratioTarget(all, LSTM_H256_B32.id, 'torch', 2, 'LSTM H=256 T=64 B=32: ≥ 2× PyTorch'),
+    // The issue asks only that the GRU be measured; the LSTM's bar is the one it sets for a gated cell.
+    ratioTarget(all, GRU_H256_B32.id, 'torch', 2, 'GRU H=256 T=64 B=32: ≥ 2× PyTorch (the LSTM’s bar)'),
   ];
 
   const big = bestCharrnn(all, RNN_H512_B32.id);

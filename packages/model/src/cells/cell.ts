@@ -46,6 +46,17 @@ export interface LayerBuffers {
   readonly scratch: FloatArray;
 }
 
+/** The first layer's input-side parameters, for a cell that runs its whole window from character ids. */
+export interface FirstLayerInput {
+  readonly V: number;
+  readonly weightIh: FloatArray; // [G·H, V]
+  /** b_ih (+ b_hh when folded), [G·H]. */
+  readonly inputBias: FloatArray;
+  readonly weightIhGrad: FloatArray; // [G·H, V]
+  readonly biasIhGrad: FloatArray; // [G·H]
+  readonly biasHhGrad: FloatArray; // [G·H]
+}
+
 export interface Cell {
   /** The name in configs, flags and checkpoint metadata ("cell"). */
   readonly name: CellName;
@@ -65,4 +76,26 @@ export interface Cell {
   forward(kernels: CompleteKernels, weights: LayerWeights, buffers: LayerBuffers): void;
   /** Backpropagates dOut through time: writes dXw, dHw, and leaves ∂loss/∂h_in in dh (∂loss/∂c_in in dc). */
   backward(kernels: CompleteKernels, weights: LayerWeights, buffers: LayerBuffers): void;
+  /**
+   * Optional, for the first layer: the input projection (W_ih's columns gathered by character id,
+   * biases added), W_hhᵀ and forward in one kernel call. Writes xw, weights.weightHhT and what forward writes.
+   */
+  forwardFromIds?(
+    kernels: CompleteKernels,
+    weights: LayerWeights,
+    input: FirstLayerInput,
+    buffers: LayerBuffers,
+    ids: Int32Array,
+  ): void;
+  /**
+   * Its backward in one kernel call: what backward writes, plus the gradients of W_ih and both biases
+   * (the caller still computes W_hh's, a plain product over the window).
+   */
+  backwardToIds?(
+    kernels: CompleteKernels,
+    weights: LayerWeights,
+    input: FirstLayerInput,
+    buffers: LayerBuffers,
+    ids: Int32Array,
+  ): void;
 }

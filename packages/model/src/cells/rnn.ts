@@ -3,7 +3,7 @@
 // Dimension letters: T time, B batch, H hidden.
 
 import type { CompleteKernels } from '@charrnn/tensor';
-import type { Cell, LayerBuffers, LayerWeights } from './cell.js';
+import type { Cell, FirstLayerInput, LayerBuffers, LayerWeights } from './cell.js';
 
 export const rnnCell: Cell = {
   name: 'rnn',
@@ -25,5 +25,54 @@ export const rnnCell: Cell = {
     dh.fill(0); // the loss does not depend on the state after the window
     // for t = T−1 … 0: dz_t = (dOut_t + dh)·(1 − h_t²) through tanh, then dh = dz_t · W_hh   ([B,H]·[H,H])
     kernels.rnnBackwardSteps(T, B, H, dOut, 0, hs, 0, weights.weightHh, weights.weightHhT, dh, dXw, 0);
+  },
+
+  // The first layer's whole window in one call each way (at batch 1 the separate calls, two transposes
+  // of W_ih and the JS between them cost as much as the recurrence); bit-identical to the general path.
+  forwardFromIds(
+    kernels: CompleteKernels,
+    w: LayerWeights,
+    input: FirstLayerInput,
+    buf: LayerBuffers,
+    ids: Int32Array,
+  ) {
+    const { T, B, H, xw, hs } = buf;
+    // xw[t] = W_ih[:, ids[t]] + b_ih + b_hh;  hs[t+1] = tanh(xw[t] + hs[t] · W_hhᵀ)
+    kernels.rnnWindowForward(
+      T,
+      B,
+      H,
+      input.V,
+      ids,
+      0,
+      input.weightIh,
+      input.inputBias,
+      w.weightHh,
+      w.weightHhT,
+      xw,
+      hs,
+    );
+  },
+
+  backwardToIds(kernels: CompleteKernels, w: LayerWeights, input: FirstLayerInput, buf: LayerBuffers, ids: Int32Array) {
+    const { T, B, H, hs, dOut, dXw, dh } = buf;
+    // back through time, then db_ih = db_hh = Σ dXw and dW_ih[:, ids[r]] += dXw[r]
+    kernels.rnnWindowBackward(
+      T,
+      B,
+      H,
+      input.V,
+      dOut,
+      hs,
+      w.weightHh,
+      w.weightHhT,
+      dh,
+      dXw,
+      ids,
+      0,
+      input.weightIhGrad,
+      input.biasIhGrad,
+      input.biasHhGrad,
+    );
   },
 };

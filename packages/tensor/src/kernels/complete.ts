@@ -5,6 +5,7 @@
 import type { CompleteKernels, Kernels } from './kernels.js';
 import { referenceKernels } from './reference.js';
 import { rnnBackwardStepsWith, rnnForwardStepsWith } from './recurrence.js';
+import { rnnWindowBackwardWith, rnnWindowForwardWith } from './rnn-window.js';
 
 const resolved = new WeakMap<Kernels, CompleteKernels>();
 
@@ -27,6 +28,14 @@ export function completeKernels(kernels: Kernels): CompleteKernels {
   if (typeof kernels.rnnBackwardSteps !== 'function') {
     done.rnnBackwardSteps = (steps, B, H, dOut, dOutOff, hs, hsOff, whh, whhT, dh, dXw, dXwOff) =>
       rnnBackwardStepsWith(done, steps, B, H, dOut, dOutOff, hs, hsOff, whh, whhT, dh, dXw, dXwOff);
+  }
+  if (typeof kernels.rnnWindowForward !== 'function') {
+    done.rnnWindowForward = (steps, B, H, V, ids, idsOff, wih, bias, whh, whhT, xw, hs) =>
+      rnnWindowForwardWith(done, steps, B, H, V, ids, idsOff, wih, bias, whh, whhT, xw, hs);
+  }
+  if (typeof kernels.rnnWindowBackward !== 'function') {
+    done.rnnWindowBackward = (steps, B, H, V, dOut, hs, whh, whhT, dh, dXw, ids, idsOff, wihG, bihG, bhhG) =>
+      rnnWindowBackwardWith(done, steps, B, H, V, dOut, hs, whh, whhT, dh, dXw, ids, idsOff, wihG, bihG, bhhG);
   }
   resolved.set(kernels, done);
   return done;

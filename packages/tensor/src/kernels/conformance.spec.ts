@@ -9,6 +9,7 @@ import type { Kernels } from './kernels.js';
 import { referenceKernels } from './reference.js';
 import { completeKernels } from './complete.js';
 import { rnnBackwardStepsWith, rnnForwardStepsWith } from './recurrence.js';
+import { rnnWindowBackwardWith, rnnWindowForwardWith } from './rnn-window.js';
 import { createThreadedWasmKernels } from './wasm/threaded-kernels.js';
 import { spawnTestWorker, untilThreads } from './wasm/test-worker.js';
 import { loadWasmKernels } from './wasm/wasm-kernels.js';
@@ -16,9 +17,10 @@ import { loadWasmKernels } from './wasm/wasm-kernels.js';
 const backends: Kernels[] = [referenceKernels];
 const wasm = loadWasmKernels();
 if (!('unavailable' in wasm)) backends.push(wasm);
-// The two-thread backend splits every gemm with room for two parts here (minSplitWork 0), so the
+// The two-thread backend splits every gemm with room for two parts here (minSplitWork 0), and every
+// elementwise kernel of 8 or more entries (minSplitElements 8), so the
 // small shapes below run through both threads.
-const threaded = createThreadedWasmKernels({ spawnWorker: spawnTestWorker, minSplitWork: 0 });
+const threaded = createThreadedWasmKernels({ spawnWorker: spawnTestWorker, minSplitWork: 0, minSplitElements: 8 });
 if (!('unavailable' in threaded)) backends.push(threaded);
 // The optional native gemm (Node-only @charrnn/native, built by the root prepare step), taking every
 // gemm (nativeMinWork 0), on one thread and split over two; skipped with a message when not built.
@@ -26,7 +28,13 @@ const nativeGemm = await import('@charrnn/native').then((m) => m.loadNativeGemm(
 const withNative = nativeGemm ? loadWasmKernels({ nativeGemm, nativeMinWork: 0 }) : undefined;
 if (withNative && !('unavailable' in withNative)) backends.push(withNative);
 const threadedNative = nativeGemm
-  ? createThreadedWasmKernels({ spawnWorker: spawnTestWorker, minSplitWork: 0, nativeGemm, nativeMinWork: 0 })
+  ? createThreadedWasmKernels({
+      spawnWorker: spawnTestWorker,
+      minSplitWork: 0,
+      minSplitElements: 8,
+      nativeGemm,
+      nativeMinWork: 0,
+    })
   : undefined;
 if (threadedNative && !('unavailable' in threadedNative)) backends.push(threadedNative);
 // Said once, not as a test: a skipped case that asserts nothing would count as a pass.
@@ -372,6 +380,61 @@ for (const kernels of backends) {
           }
         });
 
+        it.runIf(dtype === 'f32' && typeof kernels.absMaxAndSumOfSquares === 'function')(
+          `absMaxAndSumOfSquares equals absMax and scaledSumOfSquares bit for bit (${label})`,
+          () => {
+            const prng = new Prng(26);
+            for (const n of [0, 1, 3, 4, 7, 8, 9, 31, 1000]) {
+              const off = prng.int(4);
+              const values = rounded(
+                'f32',
+                randomValues(prng, off + n).map((v) => v * 3),
+              );
+              const x = makeArray(kernels, source, 'f32', values) as Float32Array;
+              const out = new Float64Array(2);
+              kernels.absMaxAndSumOfSquares!(n, x, off, out);
+              const max = kernels.absMax!(n, x, off);
+              expect(out[0]).toBe(max);
+              // Exact for the backend's own arrays; others take the reference loops (equal within rounding).
+              const sss = max > 0 ? kernels.scaledSumOfSquares!(n, x, off, max) : 0;
+              if (max > 0 && source === 'alloc') expect(out[1]! / (max * max)).toBe(sss);
+              if (max > 0) expectClose('f32', out[1]! / (max * max), sss, sss, `Σx² n=${n}`);
+              if (n > 2) {
+                x[off + n - 1] = Number.NaN;
+                kernels.absMaxAndSumOfSquares!(n, x, off, out);
+                expect(out[0]).toBeNaN();
+              }
+            }
+          },
+        );
+
+        // Runs of zero gradients (the one-hot input's unused columns), which a fast backend may skip:
+        // the result must be the reference's to the bit, including NaN from 0/0 when mem + eps is 0.
+        it(`adagrad leaves values with zero gradients exactly as the reference does (${label})`, () => {
+          const prng = new Prng(19);
+          for (const n of [4, 9, 64, 130]) {
+            const v0 = rounded(dtype, randomValues(prng, n));
+            v0[0] = -0;
+            const g0 = rounded(dtype, randomValues(prng, n)).map((g, i) => (Math.floor(i / 4) % 3 === 0 ? g : 0));
+            const m0 = rounded(dtype, randomValues(prng, n).map(Math.abs));
+            for (const [lr, eps, mZero] of [
+              [0.1, 1e-8, false],
+              [0.1, 0, true],
+            ] as const) {
+              const memStart = mZero ? m0.map(() => 0) : m0;
+              const mine = [v0, memStart].map((v) => makeArray(kernels, source, dtype, v));
+              const ref = [v0, memStart].map((v) => makeArray(referenceKernels, 'heap', dtype, v));
+              kernels.adagrad!(n, mine[0]!, makeArray(kernels, source, dtype, g0), mine[1]!, lr, eps);
+              referenceKernels.adagrad(n, ref[0]!, makeArray(referenceKernels, 'heap', dtype, g0), ref[1]!, lr, eps);
+              for (let i = 0; i < n; i++) {
+                if (g0[i] !== 0) continue;
+                expect(Object.is(mine[0]![i], ref[0]![i]), `value[${i}] ${mine[0]![i]} vs ${ref[0]![i]}`).toBe(true);
+                expect(Object.is(mine[1]![i], ref[1]![i]), `mem[${i}]`).toBe(true);
+              }
+            }
+          }
+        });
+
         it(`softmaxCrossEntropy gives loss and scaled gradient, skipping target −1 rows (${label})`, () => {
           const prng = new Prng(15);
           for (const [rows, cols] of [
@@ -597,6 +660,107 @@ for (const kernels of backends) {
             expect(Array.from(fusedB[4]!)).toEqual(Array.from(steppedB[4]!));
             expect(Array.from(fusedB[5]!)).toEqual(Array.from(steppedB[5]!));
           }
+        });
+
+        // A first layer's whole window: within tolerance of the reference, and bit-identical to the
+        // calls it fuses (this backend's own transpose, recurrence and column sums).
+        it(`rnnWindowForward and rnnWindowBackward match the reference and the separate calls exactly (${label})`, () => {
+          const prng = new Prng(25);
+          const SHAPES: [number, number, number, number][] = [
+            [1, 1, 1, 1],
+            [0, 1, 3, 4],
+            [3, 1, 5, 2],
+            [4, 3, 7, 9],
+            [5, 4, 8, 6],
+            [7, 1, 37, 11],
+            [25, 1, 100, 65],
+            [3, 2, 64, 30],
+          ];
+          for (const [steps, B, H, V] of SHAPES) {
+            const n = steps * B;
+            const scaleW = 1.5 / Math.sqrt(H);
+            const ids = Int32Array.from({ length: n + 2 }, () => prng.int(V));
+            const idsOff = prng.int(3);
+            const inputs = [
+              randomValues(prng, H * V), // W_ih
+              randomValues(prng, H), // bias
+              randomValues(prng, H * H).map((v) => v * scaleW), // W_hh
+              randomValues(prng, H * H), // W_hhᵀ (overwritten)
+              randomValues(prng, n * H), // xw (overwritten)
+              randomValues(prng, (n + B) * H), // hs (block 0 read)
+            ];
+            const forward = (k: Kernels, [wih, bias, whh, whhT, xw, hs]: FloatArray[]): void =>
+              k.rnnWindowForward!(steps, B, H, V, ids, idsOff, wih!, bias!, whh!, whhT!, xw!, hs!);
+            compareWithReference(`rnnWindowForward ${steps}x${B}x${H}x${V}`, inputs, forward);
+            const grads = [
+              randomValues(prng, n * H), // dOut
+              randomValues(prng, (n + B) * H).map(Math.tanh), // hs
+              inputs[2]!, // W_hh
+              transposed(H, inputs[2]!), // W_hhᵀ
+              randomValues(prng, B * H), // dh (zeroed, then the carry)
+              randomValues(prng, n * H), // dXw
+              randomValues(prng, H * V), // W_ih.grad
+              randomValues(prng, H), // b_ih.grad
+              randomValues(prng, H), // b_hh.grad
+            ];
+            const backward = (k: Kernels, [dOut, hs, whh, whhT, dh, dXw, gIh, gBi, gBh]: FloatArray[]): void =>
+              k.rnnWindowBackward!(steps, B, H, V, dOut!, hs!, whh!, whhT!, dh!, dXw!, ids, idsOff, gIh!, gBi!, gBh!);
+            compareWithReference(`rnnWindowBackward ${steps}x${B}x${H}x${V}`, grads, backward);
+            const own = completeKernels(kernels);
+            const fused = inputs.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            const apart = inputs.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            forward(kernels, fused);
+            rnnWindowForwardWith(
+              own,
+              steps,
+              B,
+              H,
+              V,
+              ids,
+              idsOff,
+              apart[0]!,
+              apart[1]!,
+              apart[2]!,
+              apart[3]!,
+              apart[4]!,
+              apart[5]!,
+            );
+            fused.forEach((arr, a) => expect(Array.from(arr)).toEqual(Array.from(apart[a]!)));
+            const fusedB = grads.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            const apartB = grads.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            backward(kernels, fusedB);
+            const [dOut, hs, whh, whhT, dh, dXw, gIh, gBi, gBh] = apartB;
+            rnnWindowBackwardWith(
+              own,
+              steps,
+              B,
+              H,
+              V,
+              dOut!,
+              hs!,
+              whh!,
+              whhT!,
+              dh!,
+              dXw!,
+              ids,
+              idsOff,
+              gIh!,
+              gBi!,
+              gBh!,
+            );
+            fusedB.forEach((arr, a) => expect(Array.from(arr)).toEqual(Array.from(apartB[a]!)));
+          }
+        });
+
+        it(`rnnWindowForward refuses an id outside [0, V) (${label})`, () => {
+          const [steps, B, H, V] = [2, 1, 4, 3];
+          const arrays = [H * V, H, H * H, H * H, steps * H, (steps + 1) * H].map((len) =>
+            makeArray(kernels, source, dtype, new Array<number>(len).fill(0.5)),
+          );
+          const [wih, bias, whh, whhT, xw, hs] = arrays;
+          expect(() =>
+            kernels.rnnWindowForward!(steps, B, H, V, Int32Array.of(0, 3), 0, wih!, bias!, whh!, whhT!, xw!, hs!),
+          ).toThrow(RangeError);
         });
 
         it(`lstmForward and lstmBackward match the reference (${label})`, () => {

@@ -117,6 +117,14 @@ export interface Kernels {
    */
   scaledSumOfSquares?(n: number, x: FloatArray, xOff: number, divisor: number): number;
 
+  /**
+   * float32 only, and no reference version (callers check for it and fall back to absMax and
+   * scaledSumOfSquares): in one pass, out[0] = absMax(n, x, xOff) and out[1] = Σ x[i]² in float64,
+   * the sum whose division by d² is this backend's scaledSumOfSquares(n, x, xOff, d), bit for bit
+   * for the backend's own arrays (others: within rounding).
+   */
+  absMaxAndSumOfSquares?(n: number, x: Float32Array, xOff: number, out: Float64Array): void;
+
   /** Clamps x[i] into [−limit, limit] in place; returns how many entries changed. */
   clamp?(n: number, x: FloatArray, xOff: number, limit: number): number;
 
@@ -297,9 +305,57 @@ export interface Kernels {
     dXwOff: number,
   ): void;
 
+  // ---- Optional whole window of a first-layer tanh RNN (one-hot input, biases folded): at batch 1
+  // ---- the window's ~20 small calls, two transposes of W_ih and the JS between them cost as much as
+  // ---- the recurrence. A backend without them gets the calls of rnn-window.ts, which they must equal.
+
+  /**
+   * xw[r, :] = W_ih[:, ids[r]] + bias for the steps·B rows (W_ih [H, V]; bias [H] = b_ih + b_hh),
+   * W_hhᵀ written into weightHhT, then rnnForwardSteps over xw into hs (block 0 the incoming state).
+   * xw [steps·B, H] and hs [(steps+1)·B, H] dense from offset 0; every id must be in [0, V).
+   * An empty window (steps, B or H is 0) changes nothing, in either direction.
+   */
+  rnnWindowForward?(
+    steps: number,
+    B: number,
+    H: number,
+    V: number,
+    ids: Int32Array,
+    idsOff: number,
+    weightIh: FloatArray,
+    bias: FloatArray,
+    weightHh: FloatArray,
+    weightHhT: FloatArray,
+    xw: FloatArray,
+    hs: FloatArray,
+  ): void;
+
+  /**
+   * Its backward: dh = 0, rnnBackwardSteps (dh leaves as ∂loss/∂(hs block 0)), b_hh.grad and
+   * b_ih.grad = Σ_rows dXw, and W_ih.grad = the scatter of dXw's rows into the columns ids name
+   * (zeroed first, rows added in order). W_hh.grad is left to the caller (a plain product).
+   */
+  rnnWindowBackward?(
+    steps: number,
+    B: number,
+    H: number,
+    V: number,
+    dOut: FloatArray,
+    hs: FloatArray,
+    weightHh: FloatArray,
+    weightHhT: FloatArray,
+    dh: FloatArray,
+    dXw: FloatArray,
+    ids: Int32Array,
+    idsOff: number,
+    weightIhGrad: FloatArray,
+    biasIhGrad: FloatArray,
+    biasHhGrad: FloatArray,
+  ): void;
+
   /** Adagrad: mem[i] += g[i]²; value[i] −= lr·g[i] / √(mem[i] + eps), over n entries of same-dtype arrays. */
   adagrad?(n: number, value: FloatArray, grad: FloatArray, mem: FloatArray, lr: number, eps: number): void;
 }
 
 /** A backend with every optional operation present (see completeKernels). */
-export type CompleteKernels = Kernels & Required<Omit<Kernels, 'name' | 'threads' | 'close'>>;
+export type CompleteKernels = Kernels & Required<Omit<Kernels, 'name' | 'threads' | 'close' | 'absMaxAndSumOfSquares'>>;

@@ -4,6 +4,7 @@
 import { allocate, type Dtype, type FloatArray } from '../dtype.js';
 import type { CompleteKernels } from './kernels.js';
 import { rnnBackwardStepsWith, rnnForwardStepsWith } from './recurrence.js';
+import { rnnWindowBackwardWith, rnnWindowForwardWith } from './rnn-window.js';
 
 export const referenceKernels: CompleteKernels = {
   name: 'reference',
@@ -283,6 +284,31 @@ export const referenceKernels: CompleteKernels = {
 
   rnnBackwardSteps(steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, weightHhT, dh, dXw, dXwOff) {
     rnnBackwardStepsWith(referenceKernels, steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, weightHhT, dh, dXw, dXwOff);
+  },
+
+  rnnWindowForward(steps, B, H, V, ids, idsOff, weightIh, bias, weightHh, weightHhT, xw, hs) {
+    rnnWindowForwardWith(referenceKernels, steps, B, H, V, ids, idsOff, weightIh, bias, weightHh, weightHhT, xw, hs);
+  },
+
+  rnnWindowBackward(steps, B, H, V, dOut, hs, weightHh, weightHhT, dh, dXw, ids, idsOff, wihGrad, bihGrad, bhhGrad) {
+    rnnWindowBackwardWith(
+      referenceKernels,
+      steps,
+      B,
+      H,
+      V,
+      dOut,
+      hs,
+      weightHh,
+      weightHhT,
+      dh,
+      dXw,
+      ids,
+      idsOff,
+      wihGrad,
+      bihGrad,
+      bhhGrad,
+    );
   },
 
   adagrad(n, value, grad, mem, lr, eps) {

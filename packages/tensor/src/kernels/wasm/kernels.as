@@ -700,6 +700,57 @@ function scaledSumOfSquares<T>(n: i32, x: usize, divisor: f64): f64 {
   return sum;
 }
 
+/**
+ * float32 gradient statistics in one pass: returns Σx² in float64, accumulated exactly as
+ * scaledSumOfSquares<f32> does before its division (so Σ / d² is its result, bit for bit), and
+ * stores max |x| as a float64 at maxOut (NaN when any entry is; exact in any order, like absMax).
+ * The gradient clipping of one step needed both, in two passes over every gradient.
+ */
+function absMaxSumSquaresF32(n: i32, x: usize, maxOut: usize): f64 {
+  const zero = f64x2.splat(0);
+  let acc0 = zero, acc1 = zero, acc2 = zero, acc3 = zero;
+  let m0 = zero, m1 = zero, nan = zero;
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const v = v128.load(x + <usize>i * 4);
+    const w = v128.load(x + <usize>i * 4, 16);
+    nan = v128.or(nan, v128.or(f32x4.ne(v, v), f32x4.ne(w, w)));
+    m0 = f32x4.pmax(m0, f32x4.abs(v));
+    m1 = f32x4.pmax(m1, f32x4.abs(w));
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    const lo2 = f64x2.promote_low_f32x4(w);
+    const hi2 = f64x2.promote_low_f32x4(v128.shuffle<f32>(w, w, 2, 3, 0, 1));
+    acc0 = f64x2.add(acc0, f64x2.mul(lo, lo));
+    acc1 = f64x2.add(acc1, f64x2.mul(hi, hi));
+    acc2 = f64x2.add(acc2, f64x2.mul(lo2, lo2));
+    acc3 = f64x2.add(acc3, f64x2.mul(hi2, hi2));
+  }
+  acc0 = f64x2.add(acc0, acc2);
+  acc1 = f64x2.add(acc1, acc3);
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + <usize>i * 4);
+    nan = v128.or(nan, f32x4.ne(v, v));
+    m0 = f32x4.pmax(m0, f32x4.abs(v));
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    acc0 = f64x2.add(acc0, f64x2.mul(lo, lo));
+    acc1 = f64x2.add(acc1, f64x2.mul(hi, hi));
+  }
+  const accv = f64x2.add(acc0, acc1);
+  let sum = f64x2.extract_lane(accv, 0) + f64x2.extract_lane(accv, 1);
+  let m = hmax<f32>(f32x4.pmax(m0, m1));
+  let anyNaN = v128.any_true(nan);
+  for (; i < n; i++) {
+    const v = <f64>load<f32>(x + <usize>i * 4);
+    sum += v * v;
+    if (v != v) anyNaN = true;
+    else m = max(m, abs(v));
+  }
+  store<f64>(maxOut, anyNaN ? NaN : m);
+  return sum;
+}
+
 function clampF32(n: i32, x: usize, limit: f64): i32 {
   const hiV = f32x4.splat(<f32>limit);
   const loV = f32x4.splat(<f32>-limit);
@@ -737,12 +788,17 @@ function clampF64(n: i32, x: usize, limit: f64): i32 {
 function adagradF32(n: i32, value: usize, grad: usize, mem: usize, lr: f64, eps: f64): void {
   const lrV = f32x4.splat(<f32>lr);
   const epsV = f32x4.splat(<f32>eps);
+  const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i * 4;
     const g = v128.load(grad + off);
     const m = f32x4.add(v128.load(mem + off), f32x4.mul(g, g));
     v128.store(mem + off, m);
+    // Four gradients of +0 (the one-hot input's unused columns: most of W_ih at batch 1) move nothing:
+    // lr·0/√(m + eps) is +0 when m + eps > 0, and value − (+0) = value bit for bit. The square root
+    // and division are most of the update's cost, so they are skipped there.
+    if (!v128.any_true(g) && i32x4.all_true(f32x4.gt(f32x4.add(m, epsV), zero))) continue;
     const step = f32x4.div(f32x4.mul(lrV, g), f32x4.sqrt(f32x4.add(m, epsV)));
     v128.store(value + off, f32x4.sub(v128.load(value + off), step));
   }
@@ -887,6 +943,63 @@ function rnnBackwardSteps<T>(steps: i32, B: i32, H: i32, dOut: usize, hs: usize,
     if (dots) gemm<T>(0, 1, B, H, H, 1, dXw + row, H, whhT, H, 0, dh, H, scratch);
     else gemm<T>(0, 0, B, H, H, 1, dXw + row, H, whh, H, 0, dh, H, scratch);
   }
+}
+
+// ---- a whole window of a first-layer tanh RNN: one call for the forward, one for the backward ----
+// At batch 1 the seed's window was ~20 kernel calls, two transposes of W_ih (one-hot gather and its
+// scatter) and JS loops between them; here the gather reads W_ih's columns directly and the scatter
+// writes them, so neither transpose is needed. Each part runs the same arithmetic, in the same
+// order, as the separate calls (gatherRows, transpose, rnnForwardSteps; rnnBackwardSteps,
+// columnSums, scatterAddRows + transpose), so the results are bit-identical to them.
+
+/** xw[r, :] = W_ih[:, ids[r]] + bias for r < rows: a one-hot input projection read down W_ih's columns ([H, V]). */
+function gatherColumns<T>(rows: i32, H: i32, V: i32, wih: usize, ids: usize, bias: usize, xw: usize): void {
+  const sz = sizeof<T>();
+  const sV = <usize>V * sz;
+  for (let r = 0; r < rows; r++) {
+    let src = wih + <usize>load<i32>(ids + <usize>r * 4) * sz;
+    const dst = xw + <usize>(r * H) * sz;
+    for (let j = 0; j < H; j++) {
+      const off = <usize>j * sz;
+      storeF<T>(dst + off, loadF<T>(src) + loadF<T>(bias + off));
+      src += sV;
+    }
+  }
+}
+
+/** W_ih.grad = 0, then W_ih.grad[:, ids[r]] += dXw[r, :] for r = 0, 1, … in order: the gather's gradient. */
+function scatterColumns<T>(rows: i32, H: i32, V: i32, dXw: usize, ids: usize, wihGrad: usize): void {
+  const sz = sizeof<T>();
+  const sV = <usize>V * sz;
+  memory.fill(wihGrad, 0, <usize>(H * V) * sz);
+  for (let r = 0; r < rows; r++) {
+    let dst = wihGrad + <usize>load<i32>(ids + <usize>r * 4) * sz;
+    const src = dXw + <usize>(r * H) * sz;
+    for (let j = 0; j < H; j++) {
+      storeF<T>(dst, loadF<T>(dst) + loadF<T>(src + <usize>j * sz));
+      dst += sV;
+    }
+  }
+}
+
+function rnnWindowForward<T>(
+  steps: i32, B: i32, H: i32, V: i32, ids: usize, wih: usize, bias: usize,
+  whh: usize, whhT: usize, xw: usize, hs: usize, scratch: usize,
+): void {
+  gatherColumns<T>(steps * B, H, V, wih, ids, bias, xw);
+  transposeInto<T>(H, H, whh, H, whhT);
+  rnnForwardSteps<T>(steps, B, H, xw, whh, whhT, hs, scratch);
+}
+
+function rnnWindowBackward<T>(
+  steps: i32, B: i32, H: i32, V: i32, dOut: usize, hs: usize, whh: usize, whhT: usize, dh: usize,
+  dXw: usize, ids: usize, wihGrad: usize, bihGrad: usize, bhhGrad: usize, scratch: usize,
+): void {
+  memory.fill(dh, 0, <usize>(B * H) * sizeof<T>());
+  rnnBackwardSteps<T>(steps, B, H, dOut, hs, whh, whhT, dh, dXw, scratch);
+  columnSums<T>(steps * B, H, dXw, bhhGrad);
+  columnSums<T>(steps * B, H, dXw, bihGrad);
+  scatterColumns<T>(steps * B, H, V, dXw, ids, wihGrad);
 }
 
 /** Four (or, in a tail, one) units of an f32 LSTM step; pg points at gate i, gates are hb bytes apart. */
@@ -1222,4 +1335,31 @@ export function rnn_backward_steps_f32(steps: i32, B: i32, H: i32, dOut: usize, 
 }
 export function rnn_backward_steps_f64(steps: i32, B: i32, H: i32, dOut: usize, hs: usize, whh: usize, whhT: usize, dh: usize, dXw: usize, scratch: usize): void {
   rnnBackwardSteps<f64>(steps, B, H, dOut, hs, whh, whhT, dh, dXw, scratch);
+}
+export function rnn_window_forward_f32(steps: i32, B: i32, H: i32, V: i32, ids: usize, wih: usize, bias: usize, whh: usize, whhT: usize, xw: usize, hs: usize, scratch: usize): void {
+  rnnWindowForward<f32>(steps, B, H, V, ids, wih, bias, whh, whhT, xw, hs, scratch);
+}
+export function rnn_window_forward_f64(steps: i32, B: i32, H: i32, V: i32, ids: usize, wih: usize, bias: usize, whh: usize, whhT: usize, xw: usize, hs: usize, scratch: usize): void {
+  rnnWindowForward<f64>(steps, B, H, V, ids, wih, bias, whh, whhT, xw, hs, scratch);
+}
+export function rnn_window_backward_f32(steps: i32, B: i32, H: i32, V: i32, dOut: usize, hs: usize, whh: usize, whhT: usize, dh: usize, dXw: usize, ids: usize, wihGrad: usize, bihGrad: usize, bhhGrad: usize, scratch: usize): void {
+  rnnWindowBackward<f32>(steps, B, H, V, dOut, hs, whh, whhT, dh, dXw, ids, wihGrad, bihGrad, bhhGrad, scratch);
+}
+export function rnn_window_backward_f64(steps: i32, B: i32, H: i32, V: i32, dOut: usize, hs: usize, whh: usize, whhT: usize, dh: usize, dXw: usize, ids: usize, wihGrad: usize, bihGrad: usize, bhhGrad: usize, scratch: usize): void {
+  rnnWindowBackward<f64>(steps, B, H, V, dOut, hs, whh, whhT, dh, dXw, ids, wihGrad, bihGrad, bhhGrad, scratch);
+}
+export function abs_max_sum_squares_f32(n: i32, x: usize, maxOut: usize): f64 {
+  return absMaxSumSquaresF32(n, x, maxOut);
+}
+export function gather_columns_f32(rows: i32, H: i32, V: i32, wih: usize, ids: usize, bias: usize, xw: usize): void {
+  gatherColumns<f32>(rows, H, V, wih, ids, bias, xw);
+}
+export function gather_columns_f64(rows: i32, H: i32, V: i32, wih: usize, ids: usize, bias: usize, xw: usize): void {
+  gatherColumns<f64>(rows, H, V, wih, ids, bias, xw);
+}
+export function scatter_columns_f32(rows: i32, H: i32, V: i32, dXw: usize, ids: usize, wihGrad: usize): void {
+  scatterColumns<f32>(rows, H, V, dXw, ids, wihGrad);
+}
+export function scatter_columns_f64(rows: i32, H: i32, V: i32, dXw: usize, ids: usize, wihGrad: usize): void {
+  scatterColumns<f64>(rows, H, V, dXw, ids, wihGrad);
 }

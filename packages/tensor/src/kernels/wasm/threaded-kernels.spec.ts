@@ -14,7 +14,12 @@ import { loadWasmKernels } from './wasm-kernels.js';
 import { spawnTestWorker, untilThreads } from './test-worker.js';
 import { CTL, WORKER_SOURCE } from './worker-source.js';
 
-type Threaded = Kernels & { readonly threads: number; readonly splits: number; close(): void };
+type Threaded = Kernels & {
+  readonly threads: number;
+  readonly splits: number;
+  readonly elementwiseSplits: number;
+  close(): void;
+};
 
 function threaded(options: Partial<threadedApi.ThreadedKernelsOptions> = {}): Threaded {
   const made = createThreadedWasmKernels({ spawnWorker: spawnTestWorker, minSplitWork: 0, ...options });
@@ -105,6 +110,48 @@ describe.runIf(available)('two-thread wasm kernels', () => {
     }
     expect(two.splits).toBeGreaterThanOrEqual(cases - 8); // all but the 8×16×… f64 and too-small shapes split
     expect(two.threads).toBe(2);
+  });
+
+  it('split elementwise kernels (tanh, its backward, absMax, Adagrad) equal one thread bit for bit', async () => {
+    const two = threaded({ minSplitElements: 8 });
+    opened.push(two);
+    await untilThreads(two, 2);
+    const single = one as Kernels;
+    for (const dtype of ['f32', 'f64'] as const) {
+      for (const n of [8, 9, 13, 64, 1001, 20_003]) {
+        const runs = [two, single].map((k) => {
+          const prng = new Prng(n);
+          const fill = (scale: number, zeros = false): FloatArray => {
+            const arr = k.alloc(dtype, n + 3);
+            for (let i = 0; i < arr.length; i++) arr[i] = zeros && i % 5 < 3 ? 0 : prng.uniformIn(-scale, scale);
+            return arr;
+          };
+          const [x, out, a, b, y, d, value, grad, mem] = [4, 1, 1, 1, 1, 1, 1, 2, 1].map((s, i) => fill(s, i === 7));
+          for (let i = 0; i < mem!.length; i++) mem![i] = Math.abs(mem![i]!);
+          k.tanh(n, x!, 1, out!, 2);
+          k.tanhBackward!(n, a!, 0, b!, 1, y!, 2, d!, 3);
+          x![n] = dtype === 'f32' ? 3.5 : -7.25; // a largest magnitude in the second half
+          const max = k.absMax!(n + 1, x!, 0);
+          k.adagrad!(n, value!, grad!, mem!, 0.1, 1e-8);
+          return { arrays: [out!, d!, value!, mem!], max };
+        });
+        runs[0]!.arrays.forEach((arr, i) => expectSameBits(arr, runs[1]!.arrays[i]!, `${dtype} n=${n} array ${i}`));
+        expect(runs[0]!.max).toBe(runs[1]!.max);
+      }
+    }
+    expect(two.elementwiseSplits).toBeGreaterThan(0);
+  });
+
+  it('absMax of split halves is NaN when either half holds a NaN', async () => {
+    const two = threaded({ minSplitElements: 8 });
+    opened.push(two);
+    await untilThreads(two, 2);
+    for (const at of [1, 30]) {
+      const x = two.alloc('f32', 32);
+      x.fill(0.5);
+      x[at] = Number.NaN;
+      expect(two.absMax!(32, x, 0)).toBeNaN();
+    }
   });
 
   it('keeps small gemms on the main thread below minSplitWork', async () => {
@@ -230,6 +277,10 @@ describe('selectKernels with threads', () => {
   });
 
   it('exports', () => {
-    expect(Object.keys(threadedApi).sort()).toEqual(['DEFAULT_MIN_SPLIT_WORK', 'createThreadedWasmKernels']);
+    expect(Object.keys(threadedApi).sort()).toEqual([
+      'DEFAULT_MIN_SPLIT_ELEMENTS',
+      'DEFAULT_MIN_SPLIT_WORK',
+      'createThreadedWasmKernels',
+    ]);
   });
 });

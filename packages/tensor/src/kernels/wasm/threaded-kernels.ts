@@ -3,7 +3,9 @@
 // element is computed by one thread with the single-thread code path, so results are bit-identical.
 
 import type { Kernels } from '../kernels.js';
+import { ELEMENTWISE_EXPORTS, type ElementwiseExport } from './elementwise-exports.js';
 import {
+  callElementwise,
   gemmScratchElements,
   instantiateWasmKernels,
   WasmKernels,
@@ -31,6 +33,8 @@ export interface ThreadedKernelsOptions extends WasmKernelsOptions {
    * gemm that has room for two parts (for tests).
    */
   readonly minSplitWork?: number;
+  /** Smallest entry count from which an elementwise kernel is split (default DEFAULT_MIN_SPLIT_ELEMENTS); 8 for tests. */
+  readonly minSplitElements?: number;
   /** One-line notices, e.g. when the worker fails and the backend goes on with one thread. */
   readonly notice?: (line: string) => void;
 }
@@ -40,6 +44,13 @@ export interface ThreadedKernelsOptions extends WasmKernelsOptions {
  * README): a split gemm pays ~5–15 µs of hand-off, so only products of ~0.1 ms and up gain.
  */
 export const DEFAULT_MIN_SPLIT_WORK = 1 << 19;
+
+/**
+ * Entries from which an elementwise kernel (tanh and its backward, absMax, Adagrad) is cut in two:
+ * at H=512, B=32 a step's tanh has 16k entries (~10 µs), the Adagrad update 344k; below ~8k the
+ * hand-off (~1–3 µs) would cost about what the second thread saves.
+ */
+export const DEFAULT_MIN_SPLIT_ELEMENTS = 8192;
 
 /** Main-thread polls of DONE (~1 ns each) before it sleeps in Atomics.wait: the worker's part should end with its own, and when it does not (a busy machine), sleeping gives the worker the core. */
 const MAIN_SPINS = 1_000_000;
@@ -61,12 +72,25 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions): Kern
     return { unavailable: 'Atomics.wait is not available' };
   const parts = instantiateWasmKernels('createThreadedWasmKernels', options);
   if ('unavailable' in parts) return parts;
-  return ThreadedWasmKernels.start(parts, options.spawnWorker, minSplitWork, options.notice ?? (() => undefined));
+  const minSplitElements = options.minSplitElements ?? DEFAULT_MIN_SPLIT_ELEMENTS;
+  if (!(minSplitElements >= 8)) {
+    throw new RangeError(
+      `createThreadedWasmKernels: minSplitElements must be a number ≥ 8, got ${String(options.minSplitElements)}`,
+    );
+  }
+  return ThreadedWasmKernels.start(
+    parts,
+    options.spawnWorker,
+    { minSplitWork, minSplitElements },
+    options.notice ?? (() => undefined),
+  );
 }
 
 class ThreadedWasmKernels extends WasmKernels implements Kernels {
   /** Gemms split so far (for tests and benchmarks: proof that the worker took part). */
   splits = 0;
+  /** Elementwise kernels split so far (the same proof for tanh, absMax, Adagrad). */
+  elementwiseSplits = 0;
   private worker: WorkerLike | undefined;
   /** Set once the worker reported ready (checked lazily, so construction never blocks). */
   private ready = false;
@@ -80,10 +104,10 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
   static start(
     parts: WasmParts,
     spawn: (source: string) => WorkerLike,
-    minSplitWork: number,
+    limits: { readonly minSplitWork: number; readonly minSplitElements: number },
     notice: (line: string) => void,
   ): ThreadedWasmKernels | { unavailable: string } {
-    const kernels = new ThreadedWasmKernels(parts, minSplitWork, notice);
+    const kernels = new ThreadedWasmKernels(parts, limits.minSplitWork, limits.minSplitElements, notice);
     try {
       kernels.worker = spawn(WORKER_SOURCE);
       const init: WorkerInit = { module: kernels.module, memory: kernels.memory, control: kernels.ctl.byteOffset };
@@ -98,6 +122,7 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
   private constructor(
     parts: WasmParts,
     private readonly minSplitWork: number,
+    private readonly minSplitElements: number,
     private readonly notice: (line: string) => void,
   ) {
     super(parts);
@@ -240,6 +265,53 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
     }
   }
 
+  /**
+   * Not with a native gemm: it splits its products over a helper thread of its own, which spins
+   * between products; a wasm worker spinning between elementwise halves would make three busy
+   * threads on two cores (measured at H=512 B=32 on a loaded 2-core VM: 20× slower, not faster).
+   */
+  protected override splitsElementwise(n: number): boolean {
+    return !this.native && n >= this.minSplitElements && this.workerReady();
+  }
+
+  protected override splitElementwise(
+    fn: ElementwiseExport,
+    n: number,
+    bpe: number,
+    pointers: readonly number[],
+    doubles: readonly number[],
+    join?: (a: number, b: number) => number,
+  ): number {
+    // Entries [0, s) here, [s, n) in the worker; s a multiple of 4, so each entry keeps its vector lane path.
+    const s = Math.floor(n / 8) * 4;
+    if (s === 0) return callElementwise(this.wasm, fn, n, pointers, doubles);
+    this.elementwiseSplits++;
+    const ctl = this.ctl;
+    ctl[CTL.OP] = OP.CALL;
+    ctl[CTL.FN] = ELEMENTWISE_EXPORTS.indexOf(fn);
+    ctl[CTL.POINTERS] = pointers.length;
+    ctl[CTL.DOUBLES] = doubles.length;
+    ctl[CTL.COUNT] = n - s;
+    pointers.forEach((p, i) => {
+      ctl[CTL.POINTER0 + i] = p + s * bpe;
+    });
+    doubles.forEach((d, i) => {
+      this.f64[CTL.DOUBLE0_F64 + i] = d;
+    });
+    this.publish();
+    const mine = callElementwise(this.wasm, fn, s, pointers, doubles);
+    const theirs = this.join()
+      ? this.f64[CTL.RESULT_F64]!
+      : callElementwise(
+          this.wasm,
+          fn,
+          n - s,
+          pointers.map((p) => p + s * bpe),
+          doubles,
+        );
+    return join ? join(mine, theirs) : 0;
+  }
+
   private post(
     f32: boolean,
     tA: number,
@@ -273,6 +345,12 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
     ctl[CTL.SCRATCH] = scratch;
     this.f64[CTL.ALPHA_F64] = alpha;
     this.f64[CTL.BETA_F64] = beta;
+    this.publish();
+  }
+
+  /** Hands the job written into the control block to the worker. */
+  private publish(): void {
+    const ctl = this.ctl;
     // The seq-cst store publishes the plain writes above to the worker's Atomics.load of SEQ.
     this.seq = (this.seq + 1) | 0;
     Atomics.store(ctl, CTL.SEQ, this.seq);

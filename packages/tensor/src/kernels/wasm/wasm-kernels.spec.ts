@@ -178,10 +178,12 @@ describe('selectKernels', () => {
       'DEFAULT_NATIVE_MIN_WORK',
       'SIMD_PROBE',
       'WasmKernels',
+      'callElementwise',
       'decodeBase64',
       'gemmScratchElements',
       'instantiateWasmKernels',
       'loadWasmKernels',
+      'maxOrNaN',
       'wasmUnavailableReason',
     ]);
     expect(Object.keys(selectApi).sort()).toEqual(['KERNEL_PREFERENCES', 'selectKernels']);

@@ -7,6 +7,8 @@ import { isDtype, type Dtype, type FloatArray } from '../../dtype.js';
 import type { Kernels } from '../kernels.js';
 import { referenceKernels } from '../reference.js';
 import { rnnBackwardStepsWith, rnnForwardStepsWith } from '../recurrence.js';
+import { rnnWindowBackwardWith, rnnWindowForwardWith } from '../rnn-window.js';
+import type { ElementwiseExport } from './elementwise-exports.js';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
 
 /** The smallest module using a v128 instruction (i8x16.splat), as tfjs-backend-wasm probes for SIMD. */
@@ -249,7 +251,21 @@ export interface WasmExports {
     dXw: number,
     scratch: number,
   ): void;
+  abs_max_sum_squares_f32(n: number, x: number, maxOut: number): number;
+  gather_columns_f32(rows: number, H: number, V: number, wih: number, ids: number, bias: number, xw: number): void;
+  gather_columns_f64(rows: number, H: number, V: number, wih: number, ids: number, bias: number, xw: number): void;
+  scatter_columns_f32(rows: number, H: number, V: number, dXw: number, ids: number, wihGrad: number): void;
+  scatter_columns_f64(rows: number, H: number, V: number, dXw: number, ids: number, wihGrad: number): void;
+  rnn_window_forward_f32: RnnWindowForwardExport;
+  rnn_window_forward_f64: RnnWindowForwardExport;
+  rnn_window_backward_f32: RnnWindowBackwardExport;
+  rnn_window_backward_f64: RnnWindowBackwardExport;
 }
+
+/** (steps, B, H, V, ids, wih, bias, whh, whhT, xw, hs, scratch), addresses in bytes. */
+type RnnWindowForwardExport = (...args: [number, number, number, number, ...number[]]) => void;
+/** (steps, B, H, V, dOut, hs, whh, whhT, dh, dXw, ids, wihGrad, bihGrad, bhhGrad, scratch), addresses in bytes. */
+type RnnWindowBackwardExport = (...args: [number, number, number, number, ...number[]]) => void;
 
 /** Why this engine cannot run the wasm kernels, or undefined when it can. */
 export function wasmUnavailableReason(): string | undefined {
@@ -381,6 +397,23 @@ function checkMatrix(
   }
 }
 
+/** Calls an elementwise export with (n, pointers…, doubles…); returns its result (0 for none). */
+export function callElementwise(
+  wasm: WasmExports,
+  fn: ElementwiseExport,
+  n: number,
+  pointers: readonly number[],
+  doubles: readonly number[],
+): number {
+  const call = wasm[fn] as unknown as (...args: number[]) => number | undefined;
+  return call(n, ...pointers, ...doubles) ?? 0;
+}
+
+/** max(a, b), NaN when either is (absMax's rule). */
+export function maxOrNaN(a: number, b: number): number {
+  return Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.max(a, b);
+}
+
 /**
  * Elements of scratch a wasm gemm may pack into: a transposed B (k·n), then a transposed A of at
  * least 4 rows (m·kc, kc the inner block: 256 when kernels.as cuts k > 512, which it does only
@@ -399,6 +432,7 @@ export class WasmKernels implements Kernels {
   private scratchPtr = 0;
   private scratchBytes = 0;
   private int32: Int32Array;
+  private float64: Float64Array;
 
   /** Shared, so a worker can run the same module on the same arrays. */
   protected readonly memory: WasmMemory;
@@ -425,6 +459,7 @@ export class WasmKernels implements Kernels {
     this.top = Math.ceil(wasm.heapBase() / 16) * 16;
     this.buffers.add(memory.buffer);
     this.int32 = new Int32Array(memory.buffer);
+    this.float64 = new Float64Array(memory.buffer);
   }
 
   /** Bump allocation, 16-byte aligned; never freed. Growing a shared memory keeps old views valid. */
@@ -669,7 +704,11 @@ export class WasmKernels implements Kernels {
       return;
     }
     const bpe = x.BYTES_PER_ELEMENT;
-    (bpe === 4 ? this.wasm.tanh_f32 : this.wasm.tanh_f64)(n, x.byteOffset + xOff * bpe, out.byteOffset + outOff * bpe);
+    const fn = bpe === 4 ? 'tanh_f32' : 'tanh_f64';
+    const xAt = x.byteOffset + xOff * bpe;
+    const outAt = out.byteOffset + outOff * bpe;
+    if (this.splitsElementwise(n)) this.splitElementwise(fn, n, bpe, [xAt, outAt], []);
+    else this.wasm[fn](n, xAt, outAt);
   }
 
   sigmoid(n: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number): void {
@@ -779,7 +818,11 @@ export class WasmKernels implements Kernels {
     if (!this.owns(x)) return referenceKernels.absMax(n, x, xOff);
     checkMatrix('absMax', 'x', x, xOff, 1, n, 0);
     const bpe = x.BYTES_PER_ELEMENT;
-    return (bpe === 4 ? this.wasm.abs_max_f32 : this.wasm.abs_max_f64)(n, x.byteOffset + xOff * bpe);
+    const fn = bpe === 4 ? 'abs_max_f32' : 'abs_max_f64';
+    const xAt = x.byteOffset + xOff * bpe;
+    // The largest magnitude is exact in any order, so two halves give the one-thread result.
+    if (this.splitsElementwise(n)) return this.splitElementwise(fn, n, bpe, [xAt], [], maxOrNaN);
+    return this.wasm[fn](n, xAt);
   }
 
   scaledSumOfSquares(n: number, x: FloatArray, xOff: number, divisor: number): number {
@@ -791,6 +834,26 @@ export class WasmKernels implements Kernels {
       x.byteOffset + xOff * bpe,
       divisor,
     );
+  }
+
+  absMaxAndSumOfSquares(n: number, x: Float32Array, xOff: number, out: Float64Array): void {
+    if (!(x instanceof Float32Array) || out.length < 2) {
+      throw new TypeError(
+        'absMaxAndSumOfSquares: x must be a Float32Array and out a Float64Array of 2 entries or more',
+      );
+    }
+    if (!this.owns(x)) {
+      out[0] = referenceKernels.absMax(n, x, xOff);
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += x[xOff + i]! * x[xOff + i]!;
+      out[1] = sum;
+      return;
+    }
+    checkMatrix('absMaxAndSumOfSquares', 'x', x, xOff, 1, n, 0);
+    const maxAt = this.scratch(8);
+    out[1] = this.wasm.abs_max_sum_squares_f32(n, x.byteOffset + xOff * 4, maxAt);
+    if (this.float64.buffer !== this.memory.buffer) this.float64 = new Float64Array(this.memory.buffer);
+    out[0] = this.float64[maxAt / 8]!;
   }
 
   clamp(n: number, x: FloatArray, xOff: number, limit: number): number {
@@ -815,25 +878,53 @@ export class WasmKernels implements Kernels {
     checkMatrix('adagrad', 'value', value, 0, 1, n, 0);
     checkMatrix('adagrad', 'grad', grad, 0, 1, n, 0);
     checkMatrix('adagrad', 'mem', mem, 0, 1, n, 0);
-    (bpe === 4 ? this.wasm.adagrad_f32 : this.wasm.adagrad_f64)(
-      n,
-      value.byteOffset,
-      grad.byteOffset,
-      mem.byteOffset,
-      lr,
-      eps,
-    );
+    const fn = bpe === 4 ? 'adagrad_f32' : 'adagrad_f64';
+    if (this.splitsElementwise(n))
+      this.splitElementwise(fn, n, bpe, [value.byteOffset, grad.byteOffset, mem.byteOffset], [lr, eps]);
+    else this.wasm[fn](n, value.byteOffset, grad.byteOffset, mem.byteOffset, lr, eps);
+  }
+
+  /** Whether an elementwise kernel over n entries is split between threads (never on one thread). */
+  protected splitsElementwise(_n: number): boolean {
+    return false;
+  }
+
+  /**
+   * Runs an elementwise export over n entries: pointers are byte addresses of entry 0 (each
+   * advanced by bpe per entry), doubles trail them. One thread runs it whole; the two-thread
+   * backend cuts it in two at a multiple of 4 entries (f32x4 vectors: each entry then takes its
+   * one-thread path, so the results are bit-identical) and joins a returned value with `join`.
+   */
+  protected splitElementwise(
+    fn: ElementwiseExport,
+    n: number,
+    _bpe: number,
+    pointers: readonly number[],
+    doubles: readonly number[],
+    _join?: (a: number, b: number) => number,
+  ): number {
+    return callElementwise(this.wasm, fn, n, pointers, doubles);
   }
 
   /** True when x is a view of this memory with ref's dtype; callers chain it (no array per call in a hot loop). */
-  private like(ref: FloatArray, x: FloatArray): boolean {
+  protected like(ref: FloatArray, x: FloatArray): boolean {
     return this.owns(x) && x.BYTES_PER_ELEMENT === ref.BYTES_PER_ELEMENT;
   }
 
   /** Copies ids into scratch after checking each is a row of the table (a wrong one would touch memory outside it). */
   private stageIds(fn: string, rows: number, ids: Int32Array, idsOff: number, tableRows: number): number {
+    return this.stageIdsInto(fn, rows, ids, idsOff, tableRows, this.scratch(rows * 4));
+  }
+
+  private stageIdsInto(
+    fn: string,
+    rows: number,
+    ids: Int32Array,
+    idsOff: number,
+    tableRows: number,
+    ptr: number,
+  ): number {
     checkMatrix(fn, 'ids', ids, idsOff, 1, rows, 0);
-    const ptr = this.scratch(rows * 4);
     if (this.int32.buffer !== this.memory.buffer) this.int32 = new Int32Array(this.memory.buffer);
     const base = ptr >> 2;
     for (let r = 0; r < rows; r++) {
@@ -959,13 +1050,15 @@ export class WasmKernels implements Kernels {
     checkMatrix('tanhBackward', 'out', out, outOff, 1, n, 0);
     if (n === 0) return;
     const bpe = a.BYTES_PER_ELEMENT;
-    (bpe === 4 ? this.wasm.tanh_backward_f32 : this.wasm.tanh_backward_f64)(
-      n,
+    const fn = bpe === 4 ? 'tanh_backward_f32' : 'tanh_backward_f64';
+    const at = [
       a.byteOffset + aOff * bpe,
       b.byteOffset + bOff * bpe,
       y.byteOffset + yOff * bpe,
       out.byteOffset + outOff * bpe,
-    );
+    ] as const;
+    if (this.splitsElementwise(n)) this.splitElementwise(fn, n, bpe, at, []);
+    else this.wasm[fn](n, at[0], at[1], at[2], at[3]);
   }
 
   rnnForwardSteps(
@@ -1058,6 +1151,182 @@ export class WasmKernels implements Kernels {
       dXw.byteOffset + dXwOff * bpe,
       scratch,
     );
+  }
+
+  rnnWindowForward(
+    steps: number,
+    B: number,
+    H: number,
+    V: number,
+    ids: Int32Array,
+    idsOff: number,
+    weightIh: FloatArray,
+    bias: FloatArray,
+    weightHh: FloatArray,
+    weightHhT: FloatArray,
+    xw: FloatArray,
+    hs: FloatArray,
+  ): void {
+    if (
+      !(
+        this.like(hs, hs) &&
+        this.like(hs, weightIh) &&
+        this.like(hs, bias) &&
+        this.like(hs, weightHh) &&
+        this.like(hs, weightHhT) &&
+        this.like(hs, xw)
+      )
+    ) {
+      rnnWindowForwardWith(this, steps, B, H, V, ids, idsOff, weightIh, bias, weightHh, weightHhT, xw, hs);
+      return;
+    }
+    const n = steps * B;
+    checkMatrix('rnnWindowForward', 'weightIh', weightIh, 0, H, V, V);
+    checkMatrix('rnnWindowForward', 'bias', bias, 0, 1, H, 0);
+    checkMatrix('rnnWindowForward', 'weightHh', weightHh, 0, H, H, H);
+    checkMatrix('rnnWindowForward', 'weightHhT', weightHhT, 0, H, H, H);
+    checkMatrix('rnnWindowForward', 'xw', xw, 0, n, H, H);
+    checkMatrix('rnnWindowForward', 'hs', hs, 0, n + B, H, H);
+    if (steps <= 0 || B === 0 || H === 0) return;
+    const bpe = hs.BYTES_PER_ELEMENT;
+    const { scratch, ids: idsAt } = this.windowScratch(B, H, bpe, n);
+    const idsPtr = this.stageIdsInto('rnnWindowForward', n, ids, idsOff, V, idsAt);
+    if (this.gemmLeavesWasm(B, H, H)) {
+      // The step products go native or to two threads: gather here, then the per-step calls.
+      (bpe === 4 ? this.wasm.gather_columns_f32 : this.wasm.gather_columns_f64)(
+        n,
+        H,
+        V,
+        weightIh.byteOffset,
+        idsPtr,
+        bias.byteOffset,
+        xw.byteOffset,
+      );
+      this.transpose(H, H, weightHh, 0, H, weightHhT, 0);
+      this.rnnForwardSteps(steps, B, H, xw, 0, weightHh, weightHhT, hs, 0);
+      return;
+    }
+    (bpe === 4 ? this.wasm.rnn_window_forward_f32 : this.wasm.rnn_window_forward_f64)(
+      steps,
+      B,
+      H,
+      V,
+      idsPtr,
+      weightIh.byteOffset,
+      bias.byteOffset,
+      weightHh.byteOffset,
+      weightHhT.byteOffset,
+      xw.byteOffset,
+      hs.byteOffset,
+      scratch,
+    );
+  }
+
+  rnnWindowBackward(
+    steps: number,
+    B: number,
+    H: number,
+    V: number,
+    dOut: FloatArray,
+    hs: FloatArray,
+    weightHh: FloatArray,
+    weightHhT: FloatArray,
+    dh: FloatArray,
+    dXw: FloatArray,
+    ids: Int32Array,
+    idsOff: number,
+    weightIhGrad: FloatArray,
+    biasIhGrad: FloatArray,
+    biasHhGrad: FloatArray,
+  ): void {
+    if (
+      !(
+        this.like(hs, hs) &&
+        this.like(hs, dOut) &&
+        this.like(hs, weightHh) &&
+        this.like(hs, weightHhT) &&
+        this.like(hs, dh) &&
+        this.like(hs, dXw) &&
+        this.like(hs, weightIhGrad) &&
+        this.like(hs, biasIhGrad) &&
+        this.like(hs, biasHhGrad)
+      )
+    ) {
+      rnnWindowBackwardWith(
+        this,
+        steps,
+        B,
+        H,
+        V,
+        dOut,
+        hs,
+        weightHh,
+        weightHhT,
+        dh,
+        dXw,
+        ids,
+        idsOff,
+        weightIhGrad,
+        biasIhGrad,
+        biasHhGrad,
+      );
+      return;
+    }
+    const n = steps * B;
+    checkMatrix('rnnWindowBackward', 'dOut', dOut, 0, n, H, H);
+    checkMatrix('rnnWindowBackward', 'hs', hs, 0, n + B, H, H);
+    checkMatrix('rnnWindowBackward', 'weightHh', weightHh, 0, H, H, H);
+    checkMatrix('rnnWindowBackward', 'weightHhT', weightHhT, 0, H, H, H);
+    checkMatrix('rnnWindowBackward', 'dh', dh, 0, B, H, H);
+    checkMatrix('rnnWindowBackward', 'dXw', dXw, 0, n, H, H);
+    checkMatrix('rnnWindowBackward', 'weightIhGrad', weightIhGrad, 0, H, V, V);
+    checkMatrix('rnnWindowBackward', 'biasIhGrad', biasIhGrad, 0, 1, H, 0);
+    checkMatrix('rnnWindowBackward', 'biasHhGrad', biasHhGrad, 0, 1, H, 0);
+    if (steps <= 0 || B === 0 || H === 0) return;
+    const bpe = hs.BYTES_PER_ELEMENT;
+    const { scratch, ids: idsAt } = this.windowScratch(B, H, bpe, n);
+    const idsPtr = this.stageIdsInto('rnnWindowBackward', n, ids, idsOff, V, idsAt);
+    if (this.gemmLeavesWasm(B, H, H)) {
+      // The step products go native or to two threads: the per-step calls, then sums and scatter here.
+      dh.fill(0, 0, B * H);
+      this.rnnBackwardSteps(steps, B, H, dOut, 0, hs, 0, weightHh, weightHhT, dh, dXw, 0);
+      this.columnSums(n, H, dXw, 0, biasHhGrad);
+      this.columnSums(n, H, dXw, 0, biasIhGrad);
+      (bpe === 4 ? this.wasm.scatter_columns_f32 : this.wasm.scatter_columns_f64)(
+        n,
+        H,
+        V,
+        dXw.byteOffset,
+        idsPtr,
+        weightIhGrad.byteOffset,
+      );
+      return;
+    }
+    (bpe === 4 ? this.wasm.rnn_window_backward_f32 : this.wasm.rnn_window_backward_f64)(
+      steps,
+      B,
+      H,
+      V,
+      dOut.byteOffset,
+      hs.byteOffset,
+      weightHh.byteOffset,
+      weightHhT.byteOffset,
+      dh.byteOffset,
+      dXw.byteOffset,
+      idsPtr,
+      weightIhGrad.byteOffset,
+      biasIhGrad.byteOffset,
+      biasHhGrad.byteOffset,
+      scratch,
+    );
+  }
+
+  /** Scratch for a recurrence's step products (at .scratch) and, after it, `ids` staged ids (at .ids). */
+  private windowScratch(B: number, H: number, bpe: number, ids: number): { scratch: number; ids: number } {
+    const gemmBytes = Math.max(1, gemmScratchElements(0, 0, B, H, H), gemmScratchElements(0, 1, B, H, H)) * bpe;
+    const idsAt = Math.ceil(gemmBytes / 16) * 16;
+    const scratch = this.scratch(idsAt + ids * 4);
+    return { scratch, ids: scratch + idsAt };
   }
 
   lstmForward(

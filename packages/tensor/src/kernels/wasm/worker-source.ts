@@ -1,6 +1,9 @@
 // The helper thread of the two-thread backend, as a self-contained classic-script source string:
 // it instantiates the kernels' compiled module on the same shared memory and runs the gemm parts
-// the main thread posts through a control block in that memory (Atomics, no messages per call).
+// the main thread posts through a control block in that memory (Atomics, no messages per call),
+// and halves of the large elementwise kernels (OP.CALL: tanh, its backward, absMax, Adagrad).
+
+import { ELEMENTWISE_EXPORTS } from './elementwise-exports.js';
 
 /**
  * Int32 slots of the control block (byte offset `control`, 64-byte aligned, CONTROL_BYTES long).
@@ -25,6 +28,15 @@ export const CTL = {
   /** Float64 slots (index into a Float64Array at the same base): alpha, beta. */
   ALPHA_F64: 8,
   BETA_F64: 9,
+  /** An elementwise call (OP.CALL): the export's index in ELEMENTWISE_EXPORTS, counts, n, pointers (≤ 8). */
+  FN: 2,
+  POINTERS: 3,
+  DOUBLES: 4,
+  COUNT: 5,
+  POINTER0: 6,
+  /** Its double arguments (Float64 slots, ≤ 2) and its result. */
+  DOUBLE0_F64: 8,
+  RESULT_F64: 10,
   /** The SEQ value of the last finished job (second cache line: written by the worker only). */
   DONE: 32,
   /** 0 starting, 1 ready, −1 failed to start. */
@@ -35,7 +47,7 @@ export const CTL = {
 
 export const CONTROL_BYTES = 192;
 
-export const OP = { EXIT: 0, GEMM_F32: 1, GEMM_F64: 2 } as const;
+export const OP = { EXIT: 0, GEMM_F32: 1, GEMM_F64: 2, CALL: 3 } as const;
 
 /** Polls of SEQ (~1 ns each) before the worker sleeps in Atomics.wait: ~1 ms, longer than the gaps inside a training step (waking a sleeping thread cost ~0.8 ms in a VM). */
 export const WORKER_SPINS = 1_000_000;
@@ -52,6 +64,7 @@ export interface WorkerInit {
  * Node worker_threads host must forward the first message to `globalThis.onmessage({ data })`.
  */
 export const WORKER_SOURCE = `'use strict';
+const ELEMENTWISE = ${JSON.stringify(ELEMENTWISE_EXPORTS)};
 globalThis.onmessage = function (event) {
   globalThis.onmessage = null;
   const init = event.data;
@@ -86,10 +99,18 @@ globalThis.onmessage = function (event) {
     const op = ctl[${CTL.OP}];
     if (op === ${OP.EXIT}) break;
     try {
+      if (op === ${OP.CALL}) {
+        const args = [ctl[${CTL.COUNT}]];
+        for (let i = 0; i < ctl[${CTL.POINTERS}]; i++) args.push(ctl[${CTL.POINTER0} + i]);
+        for (let i = 0; i < ctl[${CTL.DOUBLES}]; i++) args.push(f64[${CTL.DOUBLE0_F64} + i]);
+        const result = wasm[ELEMENTWISE[ctl[${CTL.FN}]]](...args);
+        f64[${CTL.RESULT_F64}] = result === undefined ? 0 : result;
+      } else {
       const gemm = op === ${OP.GEMM_F32} ? wasm.gemm_f32 : wasm.gemm_f64;
       gemm(ctl[${CTL.TA}], ctl[${CTL.TB}], ctl[${CTL.M}], ctl[${CTL.N}], ctl[${CTL.K}], f64[${CTL.ALPHA_F64}],
         ctl[${CTL.A}], ctl[${CTL.LDA}], ctl[${CTL.B}], ctl[${CTL.LDB}], f64[${CTL.BETA_F64}],
         ctl[${CTL.C}], ctl[${CTL.LDC}], ctl[${CTL.SCRATCH}]);
+      }
     } catch (e) {
       Atomics.store(ctl, ${CTL.FAILED}, 1);
     }
