@@ -4,6 +4,7 @@
 // every file, so the output does not depend on where trials ran. runTrial is the one trial body.
 
 import { Trainer, decodeCheckpoint, prepareData, type TrainConfig } from '@charrnn/train';
+import { createTrialDataCache, type TrialDataCache } from './trial-data.js';
 import type { Kernels } from '@charrnn/tensor';
 import type { TrainingEvent } from '@charrnn/report';
 import type { SweepMetric } from './spec.js';
@@ -47,6 +48,8 @@ export interface TrialEnvironment {
   readonly text: string;
   readonly clock: () => number;
   readonly kernels?: Kernels;
+  /** Shares the encoded text between this environment's trials (createTrialDataCache); default: each trial encodes it. */
+  readonly data?: TrialDataCache;
 }
 
 /** Runs one trial with the trainer, answering checkpoints and rungs; never throws. */
@@ -59,7 +62,8 @@ export async function runTrial(
   try {
     const { config } = task;
     const resume = task.resume ? decodeCheckpoint(task.resume) : undefined;
-    const data = prepareData(env.text, config.valFraction, config.seqLength, config.batchSize, resume?.vocab);
+    const args = [env.text, config.valFraction, config.seqLength, config.batchSize, resume?.vocab] as const;
+    const data = env.data ? env.data.prepare(...args) : prepareData(...args);
     trainer = new Trainer({
       config,
       data,
@@ -107,9 +111,10 @@ export function createInProcessExecutor(env: TrialEnvironment & { readonly slots
   const slots = env.slots ?? 1;
   if (!Number.isInteger(slots) || slots < 1)
     throw new RangeError(`createInProcessExecutor: slots must be a positive integer, got ${slots}`);
+  const shared: TrialEnvironment = { ...env, data: env.data ?? createTrialDataCache() };
   return {
     slots,
-    run: (task, callbacks) => runTrial(task, env, callbacks),
+    run: (task, callbacks) => runTrial(task, shared, callbacks),
     close: async () => undefined,
   };
 }
