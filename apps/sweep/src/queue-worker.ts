@@ -146,10 +146,27 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     return text;
   };
 
-  const executorFor = (hash: string, text: string, kernels: string): TrialExecutor => {
+  // One executor (its threads keep their text and encoded data) per text and kernels. A worker that
+  // moves on to a sweep on another text lets the idle ones go, with their texts: a long-lived worker
+  // does not keep every corpus it ever saw.
+  const busy = new Map<string, number>();
+  const runOnExecutor = async (
+    hash: string,
+    text: string,
+    kernels: string,
+    task: TrialTask,
+    callbacks: Parameters<TrialExecutor['run']>[1],
+  ): Promise<TrialOutcome> => {
     const key = `${hash}:${kernels}`;
     let executor = executors.get(key);
     if (!executor) {
+      for (const [other, idle] of executors) {
+        if ((busy.get(other) ?? 0) > 0) continue;
+        executors.delete(other);
+        void idle.close();
+      }
+      const inUse = new Set([hash, ...[...executors.keys()].map((k) => k.slice(0, k.indexOf(':')))]);
+      for (const known of texts.keys()) if (!inUse.has(known)) texts.delete(known);
       // The same choice of kernels as every other command; the worker threads check theirs against it.
       const expectedKernels = chooseKernels(kernels, options.notice).name;
       executor = createWorkerExecutor({
@@ -162,7 +179,12 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       });
       executors.set(key, executor);
     }
-    return executor;
+    busy.set(key, (busy.get(key) ?? 0) + 1);
+    try {
+      return await executor.run(task, callbacks);
+    } finally {
+      busy.set(key, busy.get(key)! - 1);
+    }
   };
 
   // Writes are issued in order on one connection and not awaited one by one (training goes on);
@@ -226,7 +248,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       if (controller.signal.aborted) outcome = { status: 'interrupted' };
       else if (decided.includes(false)) outcome = { status: 'stopped' };
       else
-        outcome = await executorFor(spec.data.sha256, prepared.text, spec.kernels).run(task, {
+        outcome = await runOnExecutor(spec.data.sha256, prepared.text, spec.kernels, task, {
           signal: controller.signal,
           onEvent: (event) => {
             track(report(spec, { kind: 'event', ...base, event }));
