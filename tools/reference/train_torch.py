@@ -7,6 +7,10 @@ one-hot inputs [T, B, V] -> nn.LSTM(layers, dropout between layers) -> dropout o
 carrying its detached state; global-norm clipping; Adam with decoupled weight decay on matrices
 only (AdamW param groups), a linear warmup then cosine decay to lr*lr_min_factor; validation on
 the last 10% of the text from a zero state; best checkpoint kept (state_dict, .pt).
+Weight drop (--weight-drop): each window runs the LSTM with W_hh of every layer multiplied by one
+inverted-dropout mask (F.dropout on the weight), as charrnn's weight drop.
+Weight averaging (--ema-decay): after update t the average moves towards the weights with decay
+min(d, (1+t)/(10+t)); evaluation and the best checkpoint use the average, as charrnn's.
 
 Writes a log CSV with charrnn's columns (step, chars, loss, smooth_loss, val_loss, val_bpc, lr,
 grad_norm, clipped_frac, chars_per_s, elapsed_s) and <log stem>.config.json with its settings, so
@@ -15,6 +19,7 @@ Dimension letters: T time, B batch, H hidden, V vocab.
 """
 
 import argparse
+import copy
 import csv
 import json
 import math
@@ -34,6 +39,8 @@ def main():
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--dropout", type=float, default=0.3)
     ap.add_argument("--output-dropout", type=float, default=0.3)
+    ap.add_argument("--weight-drop", type=float, default=0.0)
+    ap.add_argument("--ema-decay", type=float, default=0.0)
     ap.add_argument("--lr", type=float, default=0.003)
     ap.add_argument("--warmup", type=int, default=200)
     ap.add_argument("--lr-min-factor", type=float, default=0.05)
@@ -71,10 +78,33 @@ def main():
             self.decoder = nn.Linear(H, V)
 
         def forward(self, x, state):  # x [T, B] ids
-            out, state = self.rnn(F.one_hot(x, V).float(), state)  # [T, B, H]
+            inputs = F.one_hot(x, V).float()
+            if self.training and a.weight_drop > 0:
+                # nn.LSTM.forward's own call, with W_hh of every layer replaced by its dropped copy
+                # (nn.LSTM reads its cached flat weights, so swapping the attribute would not reach it).
+                weights = [
+                    F.dropout(w, a.weight_drop) if name.startswith("weight_hh") else w
+                    for name, w in zip(self.rnn._flat_weights_names, self.rnn._flat_weights)
+                ]
+                if state is None:
+                    zeros = torch.zeros(a.layers, x.shape[1], H)
+                    state = (zeros, zeros)
+                between = a.dropout if a.layers > 1 else 0.0
+                out, h, c = torch._VF.lstm(inputs, state, weights, True, a.layers, between, True, False, False)
+                state = (h, c)
+            else:
+                out, state = self.rnn(inputs, state)  # [T, B, H]
             return self.decoder(self.drop(out)), state  # [T, B, V]
 
     model = Model()
+    average = copy.deepcopy(model) if a.ema_decay > 0 else None
+    served = average if average is not None else model  # what evaluation and the best checkpoint use
+
+    def update_average(step):
+        keep = min(a.ema_decay, (1 + step) / (10 + step))
+        with torch.no_grad():
+            for avg, w in zip(average.parameters(), model.parameters()):
+                avg.add_(w - avg, alpha=1 - keep)
     matrices = [p for p in model.parameters() if p.dim() == 2]
     vectors = [p for p in model.parameters() if p.dim() != 2]
     optimizer = torch.optim.AdamW(
@@ -108,9 +138,9 @@ def main():
         return torch.stack(xs, 1), torch.stack(ys, 1)
 
     def evaluate():
-        model.eval()
+        served.eval()
         with torch.no_grad():
-            logits, _ = model(val[:-1, None], None)
+            logits, _ = served(val[:-1, None], None)
             loss = F.cross_entropy(logits.view(-1, V), val[1:]).item()
         model.train()
         return loss
@@ -141,6 +171,8 @@ def main():
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step)
         optimizer.step()
+        if average is not None:
+            update_average(step)
         value = loss.item()
         smooth = smooth * 0.999 + value * 0.001
         window_chars += T * B
@@ -154,7 +186,7 @@ def main():
             if best is None or val_loss < best:
                 best = val_loss
                 if a.save_best:
-                    torch.save(model.state_dict(), a.save_best)
+                    torch.save(served.state_dict(), a.save_best)
         if last or out_of_time or val_loss is not None or step % a.log_every == 0:
             now = time.monotonic()
             writer.writerow([

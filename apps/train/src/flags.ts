@@ -11,6 +11,7 @@ const HELP: Record<keyof TrainConfig, string> = {
   layers: 'stacked recurrent layers',
   dropout: 'dropout between layers while training (inverted, seeded)',
   outputDropout: "dropout on the top layer's output, before the decoder, while training",
+  weightDrop: 'weight drop: dropout on the recurrent weights W_hh, one mask per window, while training',
   weightInit: 'weight init: auto = seed (randn*0.01, zero biases) for rnn, pytorch (uniform ±1/sqrt(H)) for lstm/gru',
   seqLength: 'characters per window (T): how far back gradients flow',
   batchSize: 'streams trained at once (B), each at its own offset of the text',
@@ -27,6 +28,8 @@ const HELP: Record<keyof TrainConfig, string> = {
   lrDecayEvery: 'steps between decays of --lr-schedule step',
   lrPatience: 'evaluations without improvement before a plateau decay',
   weightDecay: 'decoupled weight decay (AdamW; any optimizer): matrices shrink by lr×wd each step, biases do not',
+  emaDecay:
+    'average the weights (exponential moving average, this decay per step; 0: off): evaluation, samples and saved models use the average',
   patience: 'early stopping: stop after this many evaluations without a new best validation loss (0: never)',
   clipMode: 'gradient clipping: elementwise ±clip (the seed), global norm, or none',
   clip: 'clipping limit',

@@ -23,6 +23,12 @@ export interface ModelConfig {
    * non-recurrent connection Zaremba et al. drop). Absent or 0: none.
    */
   readonly outputDropout?: number;
+  /**
+   * DropConnect on the recurrent weights W_hh (Merity et al.'s weight drop, AWD-LSTM): each training
+   * window multiplies W_hh by a fresh inverted-dropout mask shared by every time step and stream.
+   * Absent or 0: none.
+   */
+  readonly weightDrop?: number;
   readonly dtype: Dtype;
 }
 
@@ -40,6 +46,9 @@ export function validateModelConfig(config: ModelConfig): ModelConfig {
   const outputDropout = config.outputDropout ?? 0;
   if (!(outputDropout >= 0 && outputDropout < 1))
     throw new RangeError(`${where}: outputDropout must be in [0, 1), got ${outputDropout}`);
+  const weightDrop = config.weightDrop ?? 0;
+  if (!(weightDrop >= 0 && weightDrop < 1))
+    throw new RangeError(`${where}: weightDrop must be in [0, 1), got ${weightDrop}`);
   if (config.dtype !== 'f32' && config.dtype !== 'f64')
     throw new RangeError(`${where}: dtype must be f32 or f64, got ${String(config.dtype)}`);
   return config;

@@ -34,6 +34,9 @@ interface LayerParams {
    */
   readonly weightIhT: FloatArray; // [V, G·H]
   readonly weightIhGradT: FloatArray; // [V, G·H]
+  /** Weight drop (empty without it): this window's mask on W_hh (0 or 1/(1−p)) and the masked W_hh the cell runs with. */
+  readonly weightHhMask: FloatArray; // [G·H, H]
+  readonly weightHhDropped: FloatArray; // [G·H, H]
 }
 
 /** Everything one (T, B) shape needs, allocated once. */
@@ -73,6 +76,8 @@ export class CharRnnModel {
   private readonly workspaces = new Map<string, Workspace>();
   /** Whether the last forward dropped the top layer's output (training with outputDropout > 0). */
   private outputDropoutApplied = false;
+  /** Whether the last forward ran on weight-dropped W_hh (training with weightDrop > 0). */
+  private weightDropApplied = false;
   private lastWorkspace: Workspace | null = null;
 
   /**
@@ -107,6 +112,8 @@ export class CharRnnModel {
         weightHhT: kernels.alloc(config.dtype, GH * H),
         weightIhT: kernels.alloc(config.dtype, k === 0 ? V * GH : 0),
         weightIhGradT: kernels.alloc(config.dtype, k === 0 ? V * GH : 0),
+        weightHhMask: kernels.alloc(config.dtype, (config.weightDrop ?? 0) > 0 ? GH * H : 0),
+        weightHhDropped: kernels.alloc(config.dtype, (config.weightDrop ?? 0) > 0 ? GH * H : 0),
       });
     }
     this.decoderWeight = add(DECODER_WEIGHT, [V, H]);
@@ -198,6 +205,9 @@ export class CharRnnModel {
     const applyDropout = options.train === true && dropout > 0;
     if (applyDropout && !options.rng)
       throw new TypeError('CharRnnModel.forward: options.rng must be a Prng when training with dropout, got none');
+    this.weightDropApplied = options.train === true && (this.config.weightDrop ?? 0) > 0;
+    if (this.weightDropApplied && !options.rng)
+      throw new TypeError('CharRnnModel.forward: options.rng must be a Prng when training with weight drop, got none');
     for (let k = 0; k < this.layerParams.length; k++) {
       const p = this.layerParams[k]!;
       const buf = ws.layers[k]!;
@@ -231,8 +241,9 @@ export class CharRnnModel {
       }
       buf.hs.set(state.h[k]!, 0);
       if (state.c) buf.cs.set(state.c[k]!, 0);
+      if (this.weightDropApplied) this.dropRecurrentWeights(p, options.rng!);
       // Transposed once per window, so the T recurrent products need no transposed operand.
-      this.transpose(GH, H, p.weightHh.value, p.weightHhT);
+      this.transpose(GH, H, this.recurrentWeights(p), p.weightHhT);
       this.cell.forward(this.ops, this.layerWeights(p), buf);
       if (k < this.layerParams.length - 1) this.dropoutOutput(ws, k, applyDropout ? options.rng! : null);
     }
@@ -262,7 +273,19 @@ export class CharRnnModel {
   }
 
   private layerWeights(p: LayerParams): LayerWeights {
-    return { weightHh: p.weightHh.value, weightHhT: p.weightHhT, biasHh: p.biasHh.value };
+    return { weightHh: this.recurrentWeights(p), weightHhT: p.weightHhT, biasHh: p.biasHh.value };
+  }
+
+  /** The W_hh the recurrence runs with: the weight-dropped copy while training with weight drop. */
+  private recurrentWeights(p: LayerParams): FloatArray {
+    return this.weightDropApplied ? p.weightHhDropped : p.weightHh.value;
+  }
+
+  /** Weight drop: one mask per layer and window, so every time step sees the same thinned recurrence. */
+  private dropRecurrentWeights(p: LayerParams, rng: Prng): void {
+    fillDropoutMask(p.weightHhMask, this.config.weightDrop!, rng);
+    const w = p.weightHh.value;
+    for (let i = 0; i < w.length; i++) p.weightHhDropped[i] = w[i]! * p.weightHhMask[i]!;
   }
 
   /** The input of layer k > 0: the output of layer k−1, after dropout when it applies. */
@@ -388,6 +411,9 @@ export class CharRnnModel {
     const buf = ws.layers[k]!;
     // Hidden side: dW_hh = dHwᵀ·H_prev over the whole window (hs blocks 0..T−1), db_hh = Σ dHw.
     this.ops.gemm(true, false, GH, H, n, 1, buf.dHw, 0, GH, buf.hs, 0, H, 0, p.weightHh.grad, 0, H);
+    // Weight drop: the recurrence used W_hh ∘ mask, so ∂loss/∂W_hh = ∂loss/∂(W_hh ∘ mask) ∘ mask.
+    if (this.weightDropApplied)
+      for (let i = 0; i < p.weightHh.grad.length; i++) p.weightHh.grad[i]! *= p.weightHhMask[i]!;
     this.ops.columnSums(n, GH, buf.dHw, 0, p.biasHh.grad);
     this.ops.columnSums(n, GH, buf.dXw, 0, p.biasIh.grad);
     if (k === 0) {

@@ -91,7 +91,12 @@ Isa pickIsa() {
 #endif
 }
 
+// The addon is loaded once per process but called from every Node worker thread that uses it (a
+// sweep runs one trial per worker thread), so nothing a call writes may be shared between threads:
+// packing buffers and the helper thread belong to the calling thread, and the table of registered
+// memories is only extended under a lock.
 Isa isa;
+std::once_flag isaPicked;
 // Registered memories: one per wasm kernels instance (a process may hold several), by handle.
 const int MAX_MEMORIES = 256;
 struct Memory {
@@ -99,8 +104,10 @@ struct Memory {
   size_t length;
 };
 Memory memories[MAX_MEMORIES];
-int memoryCount = 0;
-Scratch* scratch = new Scratch[2];
+std::atomic<int> memoryCount{0};
+std::mutex registration;
+// The calling thread's packing buffers.
+thread_local Scratch callerScratch;
 
 // A job in byte offsets from base.
 struct Job {
@@ -144,6 +151,7 @@ struct Helper {
   std::atomic<unsigned> done{0};
   Job job{};
   bool started = false;
+  Scratch scratch;  // the helper's own packing buffers
 
   void start() {
     if (started) return;
@@ -162,7 +170,7 @@ struct Helper {
         cv.wait(lock, [&] { return posted.load(std::memory_order_acquire) != seen; });
       }
       seen = p;
-      runJob(job, scratch[1]);
+      runJob(job, scratch);
       done.store(seen, std::memory_order_release);
     }
   }
@@ -181,8 +189,9 @@ struct Helper {
   }
 };
 
-// Leaked on purpose: destroying a condition variable a sleeping thread waits on blocks exit().
-Helper& helper = *new Helper();
+// One helper per calling thread that asks for two threads. Leaked on purpose: destroying a condition
+// variable a sleeping thread waits on blocks exit().
+thread_local Helper* helper = nullptr;
 
 void runSplit(const Job& j, int threads) {
   if (threads >= 2) {
@@ -209,14 +218,15 @@ void runSplit(const Job& j, int threads) {
       split = true;
     }
     if (split) {
-      helper.start();
-      helper.post(other);
-      runJob(mine, scratch[0]);
-      helper.join();
+      if (helper == nullptr) helper = new Helper();
+      helper->start();
+      helper->post(other);
+      runJob(mine, callerScratch);
+      helper->join();
       return;
     }
   }
-  runJob(j, scratch[0]);
+  runJob(j, callerScratch);
 }
 
 napi_value throwError(napi_env env, const char* message) {
@@ -242,15 +252,20 @@ napi_value RegisterMemory(napi_env env, napi_callback_info info) {
   int32_t handle = -1;
   napi_valuetype t = napi_undefined;
   if (argc >= 2) napi_typeof(env, argv[1], &t);
-  if (t == napi_number) {
-    napi_get_value_int32(env, argv[1], &handle);
-    if (handle < 0 || handle >= memoryCount) return throwError(env, "registerMemory: handle must be one registerMemory returned, got another number");
-  } else {
-    if (memoryCount == MAX_MEMORIES) return throwError(env, "registerMemory: memories must number at most 256, got more");
-    handle = memoryCount++;
+  {
+    std::lock_guard<std::mutex> lock(registration);
+    if (t == napi_number) {
+      napi_get_value_int32(env, argv[1], &handle);
+      if (handle < 0 || handle >= memoryCount.load()) return throwError(env, "registerMemory: handle must be one registerMemory returned, got another number");
+    } else {
+      if (memoryCount.load() == MAX_MEMORIES) return throwError(env, "registerMemory: memories must number at most 256, got more");
+      handle = memoryCount.load();
+    }
+    memories[handle].base = (uint8_t*)data;
+    memories[handle].length = length;
+    // Published after the entry is written, so a thread that sees the count sees the entry.
+    if (handle == memoryCount.load()) memoryCount.store(handle + 1);
   }
-  memories[handle].base = (uint8_t*)data;
-  memories[handle].length = length;
   napi_value result;
   napi_create_int32(env, handle, &result);
   return result;
@@ -306,7 +321,7 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  isa = pickIsa();
+  std::call_once(isaPicked, [] { isa = pickIsa(); });
   napi_value fn, name;
   napi_create_function(env, "registerMemory", NAPI_AUTO_LENGTH, RegisterMemory, nullptr, &fn);
   napi_set_named_property(env, exports, "registerMemory", fn);

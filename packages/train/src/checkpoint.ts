@@ -83,7 +83,10 @@ export interface Checkpoint {
 }
 
 export interface EncodeCheckpointInput {
+  /** The model the file serves (under PyTorch's names): with weight averaging, the average. */
   readonly model: CharRnnModel;
+  /** With weight averaging: the raw weights training continues from, stored as `train.<name>` (resume only). */
+  readonly trainingWeights?: CharRnnModel;
   readonly vocab: Vocabulary;
   readonly config?: TrainConfig;
   readonly training?: TrainingSnapshot;
@@ -104,6 +107,8 @@ export function encodeCheckpoint(input: EncodeCheckpointInput): Uint8Array {
     } as SafetensorsTensor);
   };
   for (const p of model.params.list) put(p.name, p.shape, p.value);
+  if (input.trainingWeights)
+    for (const p of input.trainingWeights.params.list) put(`${TRAINING_WEIGHTS_PREFIX}${p.name}`, p.shape, p.value);
   if (input.optimizer)
     for (const [name, t] of Object.entries(input.optimizer.stateTensors())) put(name, t.shape, t.data);
   if (input.state) {
@@ -143,9 +148,17 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   return decodeCheckpointFrom({ layout, read: (entry) => bytes.subarray(entry.begin, entry.end) });
 }
 
-/** Tensors a checkpoint uses: the model's, optimizer slots and carried state. Others are never read. */
+/** Prefix of the raw training weights in a checkpoint whose model tensors hold their average. */
+const TRAINING_WEIGHTS_PREFIX = 'train.';
+
+/** Tensors a checkpoint uses: the model's, raw training weights, optimizer slots and carried state. Others are never read. */
 function isCheckpointTensor(name: string, modelNames: ReadonlySet<string>): boolean {
-  return modelNames.has(name) || name.startsWith('optim.') || name.startsWith('state.');
+  return (
+    modelNames.has(name) ||
+    (name.startsWith(TRAINING_WEIGHTS_PREFIX) && modelNames.has(name.slice(TRAINING_WEIGHTS_PREFIX.length))) ||
+    name.startsWith('optim.') ||
+    name.startsWith('state.')
+  );
 }
 
 /**
@@ -325,6 +338,21 @@ export function loadWeights(model: CharRnnModel, checkpoint: Checkpoint): void {
   for (const p of model.params.list) {
     p.value.set(requireTensor(checkpoint.tensors, p.name).data as FloatArray);
     p.grad.fill(0);
+  }
+}
+
+/**
+ * For --resume of a run with weight averaging: copies the raw training weights (`train.*`) into the
+ * trained model; the model tensors (the average) were loaded by loadWeights.
+ */
+export function loadTrainingWeights(model: CharRnnModel, checkpoint: Checkpoint): void {
+  for (const p of model.params.list) {
+    const t = requireTensor(checkpoint.tensors, `${TRAINING_WEIGHTS_PREFIX}${p.name}`);
+    if (t.data.length !== p.value.length || t.dtype !== checkpoint.tensors.get(p.name)?.dtype)
+      throw new CheckpointError(
+        `tensor "${TRAINING_WEIGHTS_PREFIX}${p.name}" must have the shape and dtype of "${p.name}", got ${formatShape(t.shape)} ${t.dtype}`,
+      );
+    p.value.set(t.data as FloatArray);
   }
 }
 

@@ -23,6 +23,8 @@ export interface TrainConfig {
   readonly dropout: number;
   /** Inverted dropout on the top layer's output, before the decoder, training only. */
   readonly outputDropout: number;
+  /** DropConnect on the recurrent weights W_hh, one mask per window (AWD-LSTM's weight drop), training only. */
+  readonly weightDrop: number;
   /** Weight initialization; "auto" is the seed's for rnn and PyTorch's for lstm/gru. */
   readonly weightInit: InitName | 'auto';
   /** Characters per window (T), the truncation length of backpropagation through time. */
@@ -51,6 +53,11 @@ export interface TrainConfig {
   readonly lrPatience: number;
   /** Decoupled weight decay (AdamW-style, any optimizer): matrices shrink by lr·wd each update; biases do not. */
   readonly weightDecay: number;
+  /**
+   * Polyak averaging: an exponential moving average of the weights, with this decay per step (0: off).
+   * Evaluation, samples and saved models use the average; training continues on the raw weights.
+   */
+  readonly emaDecay: number;
   /** Early stopping: stop after this many evaluations without a new best validation loss (0: never). */
   readonly patience: number;
   /** How gradients are clipped before each update: the seed's elementwise ±clip, a global norm, or none. */
@@ -87,6 +94,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   layers: 1,
   dropout: 0,
   outputDropout: 0,
+  weightDrop: 0,
   weightInit: 'auto',
   seqLength: 25,
   batchSize: 1,
@@ -102,6 +110,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   lrDecayEvery: 1000,
   lrPatience: 2,
   weightDecay: 0,
+  emaDecay: 0,
   patience: 0,
   clipMode: 'elementwise',
   clip: 5,
@@ -126,6 +135,7 @@ export const TRAINING_KEYS = [
   'layers',
   'dropout',
   'outputDropout',
+  'weightDrop',
   'weightInit',
   'seqLength',
   'batchSize',
@@ -139,6 +149,7 @@ export const TRAINING_KEYS = [
   'lrDecayEvery',
   'lrPatience',
   'weightDecay',
+  'emaDecay',
   'clipMode',
   'clip',
   'seed',
@@ -158,6 +169,7 @@ export const CONFIG_RULES: Record<keyof TrainConfig, Rule> = {
   layers: { kind: 'int', min: 1, max: 16 },
   dropout: { kind: 'number', min: 0, max: 1, exclusiveMax: true },
   outputDropout: { kind: 'number', min: 0, max: 1, exclusiveMax: true },
+  weightDrop: { kind: 'number', min: 0, max: 1, exclusiveMax: true },
   weightInit: { kind: 'enum', values: ['auto', ...INIT_NAMES] },
   seqLength: { kind: 'int', min: 1, max: 100_000 },
   batchSize: { kind: 'int', min: 1, max: 100_000 },
@@ -173,6 +185,7 @@ export const CONFIG_RULES: Record<keyof TrainConfig, Rule> = {
   lrDecayEvery: { kind: 'int', min: 1 },
   lrPatience: { kind: 'int', min: 1 },
   weightDecay: { kind: 'number', min: 0 },
+  emaDecay: { kind: 'number', min: 0, max: 1, exclusiveMax: true },
   patience: { kind: 'int', min: 0 },
   clipMode: { kind: 'enum', values: CLIP_KINDS },
   clip: { kind: 'number', min: 0, exclusiveMin: true },

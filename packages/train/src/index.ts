@@ -12,6 +12,7 @@ export {
   decodeCheckpointFrom,
   encodeCheckpoint,
   loadTrainingState,
+  loadTrainingWeights,
   loadWeights,
   modelFromCheckpoint,
   type Checkpoint,

@@ -4,28 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DoneEvent, StepEvent, TrainingEvent } from '@charrnn/report';
 import { decodeCheckpoint } from './checkpoint.js';
-import { resolveTrainConfig, type TrainConfig } from './config.js';
-import { prepareData } from './data.js';
-import { Trainer, type TrainerOptions } from './trainer.js';
-import { collect, fakeClock, SMALL_TEXT } from './test-helpers.js';
-
-function trainer(overrides: Partial<TrainConfig>, extra: Partial<TrainerOptions> = {}): Trainer {
-  const config = resolveTrainConfig({
-    hidden: 12,
-    seqLength: 6,
-    evalEvery: 0,
-    sampleEvery: 0,
-    logEvery: 1,
-    dtype: 'f64',
-    ...overrides,
-  });
-  return new Trainer({
-    config,
-    data: prepareData(SMALL_TEXT, config.valFraction, config.seqLength, config.batchSize),
-    clock: fakeClock(),
-    ...extra,
-  });
-}
+import type { TrainConfig } from './config.js';
+import type { Trainer } from './trainer.js';
+import { collect, smallTrainer as trainer } from './test-helpers.js';
 
 const steps = (events: TrainingEvent[]): StepEvent[] => events.filter((e): e is StepEvent => e.type === 'step');
 
@@ -67,7 +48,7 @@ describe('Trainer with schedules', () => {
   });
 
   for (const lrSchedule of ['cosine', 'linear', 'step', 'plateau'] as const) {
-    it(`resume equals an uninterrupted run bit for bit (${lrSchedule}, warmup, weight decay, patience)`, async () => {
+    it(`resume equals an uninterrupted run bit for bit (${lrSchedule}, warmup, weight decay, patience, weight drop, weight average)`, async () => {
       const overrides: Partial<TrainConfig> = {
         cell: 'lstm',
         dropout: 0.2,
@@ -81,6 +62,8 @@ describe('Trainer with schedules', () => {
         lrDecayEvery: 7,
         lrPatience: 1,
         weightDecay: 0.1,
+        weightDrop: 0.3,
+        emaDecay: 0.9,
         patience: 50,
         evalEvery: 3,
         valFraction: 0.15,
@@ -104,6 +87,9 @@ describe('Trainer with schedules', () => {
       );
       straight.model.params.list.forEach((p, i) =>
         expect(Array.from(resumed.model.params.list[i]!.value), p.name).toEqual(Array.from(p.value)),
+      );
+      straight.servedModel.params.list.forEach((p, i) =>
+        expect(Array.from(resumed.servedModel.params.list[i]!.value), `average ${p.name}`).toEqual(Array.from(p.value)),
       );
     });
   }

@@ -1,7 +1,9 @@
 // Shared by this package's specs: a deterministic fake clock and a run-to-completion helper.
 
 import type { TrainingEvent } from '@charrnn/report';
-import type { Trainer } from './trainer.js';
+import { resolveTrainConfig, type TrainConfig } from './config.js';
+import { prepareData } from './data.js';
+import { Trainer, type TrainerOptions } from './trainer.js';
 
 export function fakeClock(stepMs = 1): () => number {
   let now = 0;
@@ -25,3 +27,22 @@ export const SMALL_TEXT =
   'the quick brown fox jumps over the lazy dog. a stitch in time saves nine. ' +
   'all that glitters is not gold. the early bird catches the worm. ' +
   'the quick brown fox jumps over the lazy dog again and again and again. ';
+
+/** A small, fast f64 run on SMALL_TEXT: H=12, T=6, a step event every step, no evaluation or samples unless asked. */
+export function smallTrainer(overrides: Partial<TrainConfig>, extra: Partial<TrainerOptions> = {}): Trainer {
+  const config = resolveTrainConfig({
+    hidden: 12,
+    seqLength: 6,
+    evalEvery: 0,
+    sampleEvery: 0,
+    logEvery: 1,
+    dtype: 'f64',
+    ...overrides,
+  });
+  return new Trainer({
+    config,
+    data: prepareData(SMALL_TEXT, config.valFraction, config.seqLength, config.batchSize),
+    clock: fakeClock(),
+    ...extra,
+  });
+}

@@ -22,6 +22,7 @@ import type { TrainingEvent } from '@charrnn/report';
 import {
   encodeCheckpoint,
   loadTrainingState,
+  loadTrainingWeights,
   loadWeights,
   type Checkpoint,
   type TrainingSnapshot,
@@ -31,6 +32,7 @@ import { loadWeightsExtendingVocab } from './extend-vocab.js';
 import type { TrainingData } from './data.js';
 import type { DataReference } from './checkpoint-metadata.js';
 import { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './divergence.js';
+import { WeightAverage } from './weight-average.js';
 
 export interface TrainerOptions {
   readonly config: TrainConfig;
@@ -58,6 +60,8 @@ export class Trainer {
   readonly optimizer: Optimizer;
   readonly schedule: LrSchedule;
   readonly vocab: Vocabulary;
+  /** With --ema-decay: the average of the weights, which evaluation, samples and checkpoints serve. */
+  readonly average: WeightAverage | null;
   private readonly data: TrainingData;
   private readonly stream: WindowStream;
   private readonly state: RecurrentState;
@@ -92,6 +96,7 @@ export class Trainer {
         layers: config.layers,
         dropout: config.dropout,
         outputDropout: config.outputDropout,
+        weightDrop: config.weightDrop,
         dtype: config.dtype,
       },
       kernels,
@@ -131,7 +136,13 @@ export class Trainer {
     if (options.init && !options.resume && options.init.model.vocabSize < data.vocab.size)
       loadWeightsExtendingVocab(this.model, options.init);
     else if (from) loadWeights(this.model, from);
+    this.average = config.emaDecay > 0 ? new WeightAverage(this.model, config.emaDecay) : null;
     if (options.resume) this.restore(options.resume);
+  }
+
+  /** The model evaluation, samples and checkpoints serve: the weight average when there is one. */
+  get servedModel(): CharRnnModel {
+    return this.average?.model ?? this.model;
   }
 
   /** Asks the loop to stop after the current step (Ctrl-C, or a sweep's early stopping). */
@@ -146,7 +157,8 @@ export class Trainer {
   /** The complete state after the last finished step, as a safetensors file. */
   checkpointBytes(): Uint8Array {
     return encodeCheckpoint({
-      model: this.model,
+      model: this.servedModel,
+      ...(this.average ? { trainingWeights: this.model } : {}),
       vocab: this.vocab,
       config: this.config,
       training: this.snapshot(),
@@ -210,6 +222,7 @@ export class Trainer {
       this.optimizer.setLearningRate(this.schedule.lrAt(this.step + 1));
       this.optimizer.step();
       this.step++;
+      this.average?.update(this.step);
       this.chars += T * B;
       windowChars += T * B;
       lastLoss = lossPerChar;
@@ -219,7 +232,7 @@ export class Trainer {
       const evaluate = this.data.val.length > 1 && config.evalEvery > 0 && (this.step % config.evalEvery === 0 || last);
       let valLoss: number | undefined;
       if (evaluate) {
-        const result = evaluateText(this.model, this.data.val);
+        const result = evaluateText(this.servedModel, this.data.val);
         if (!Number.isFinite(result.loss)) {
           yield this.done(
             'diverged',
@@ -317,7 +330,7 @@ export class Trainer {
     const { sampleLength: length, temperature, topK, topP } = this.config;
     // A top-k beyond the vocabulary keeps every character (the vocabulary is the text's, not the config's).
     const options = { prime, length, temperature, topK: Math.min(topK, this.vocab.size), topP, state };
-    const ids = sampleIds(this.model, options, this.sampleRng);
+    const ids = sampleIds(this.servedModel, options, this.sampleRng);
     return { type: 'sample', step: this.step, prime: this.vocab.decode(prime), text: this.vocab.decode(ids) };
   }
 
@@ -339,6 +352,11 @@ export class Trainer {
 
   private restore(checkpoint: Checkpoint): void {
     loadTrainingState(checkpoint, this.optimizer, this.state);
+    // The file's model tensors are the average (already in this.model); training continues on the raw weights.
+    if (this.average) {
+      this.average.restart();
+      loadTrainingWeights(this.model, checkpoint);
+    }
     const t = checkpoint.training!;
     this.step = t.step;
     this.chars = t.chars;
