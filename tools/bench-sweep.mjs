@@ -182,23 +182,24 @@ for (const s of setups)
   );
 
 // Inside a trial (the coordinator's wall_s: its start event to its outcome) and around it (the sweep's
-// wall time minus the trials', per trial: coordinator start-up and exit, job pickup, trial set-up, files).
-const summaryOf = (key) =>
-  readFileSync(join(dir, `${key}-0/summary.csv`), 'utf8')
+// wall time minus the trials', per trial: coordinator start-up and exit, job pickup, trial set-up, files),
+// from each set-up's median run.
+const medianRound = (key) => times[key].indexOf(m[key]);
+const summaryOf = (key, round = medianRound(key)) =>
+  readFileSync(join(dir, `${key}-${round}/summary.csv`), 'utf8')
     .trim()
     .split('\n')
     .slice(1)
     .map((l) => l.split(','));
 const wallColumn = readFileSync(join(dir, 'local1-0/summary.csv'), 'utf8').split('\n')[0].split(',').indexOf('wall_s');
-const inTrials = (key) => summaryOf(key).reduce((s, row) => s + Number(row[wallColumn]), 0);
 for (const key of ['local1', 'queue1']) {
-  const inside = inTrials(key);
+  const inside = summaryOf(key).reduce((s, row) => s + Number(row[wallColumn]), 0);
   console.log(
-    `  ${key === 'local1' ? 'local 1 thread' : 'queue 1 worker'}: ${(inside / TRIALS).toFixed(3)} s in each trial, ${((times[key][0] - inside) / TRIALS).toFixed(3)} s around it (round 1)`,
+    `  ${key === 'local1' ? 'local 1 thread' : 'queue 1 worker'}: ${(inside / TRIALS).toFixed(3)} s in each trial, ${((m[key] - inside) / TRIALS).toFixed(3)} s around it (median run)`,
   );
 }
 const numbers = (key) =>
-  summaryOf(key)
+  summaryOf(key, 0)
     .map((row) => row.slice(0, 8).join())
     .join('\n');
 const perHour = (key) => (TRIALS / m[key]) * 3600;
@@ -214,6 +215,10 @@ console.log(
 );
 console.log(
   `  machine ceiling, 2 charrnn-train vs 1:        ${((2 * m.train1) / m.train2).toFixed(2)}× (two processes' work in ${m.train2.toFixed(2)} s, one in ${m.train1.toFixed(2)} s)`,
+);
+const f = Object.fromEntries(Object.entries(times).map(([key, t]) => [key, Math.min(...t)]));
+console.log(
+  `  fastest runs (least disturbed): queue overhead ${(((f.queue1 - f.local1) / f.local1) * 100).toFixed(1)}%, queue 2 vs 1 ${(f.queue1 / f.queue2).toFixed(2)}×, local 2 vs 1 ${(f.local1 / f.local2).toFixed(2)}×, ceiling ${((2 * f.train1) / f.train2).toFixed(2)}×`,
 );
 console.log(
   `  same numbers, queue and local:                ${numbers('queue1') === numbers('local1') && numbers('queue2') === numbers('local1') ? 'yes' : 'NO'}`,
