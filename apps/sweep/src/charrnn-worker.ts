@@ -1,4 +1,4 @@
-import { main } from '@charrnn/cli';
+import { mainExitingWhenDone } from './exit-when-done.js';
 import { workerCommand } from './worker-command.js';
 
-main('charrnn-worker', workerCommand);
+mainExitingWhenDone('charrnn-worker', workerCommand);

@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import type { FlagSpec } from '@charrnn/cli';
 import { DEFAULT_MAX_TRIALS } from '@charrnn/sweep';
+import { DEFAULT_LOCK_SECONDS } from './queue-lock.js';
 
 export const SWEEP_FLAGS = {
   out: {
@@ -69,7 +70,7 @@ export const SWEEP_FLAGS = {
     kind: 'number',
     min: 1,
     max: 3600,
-    default: 30,
+    default: DEFAULT_LOCK_SECONDS,
     help: "with --queue and --workers: the local workers' lock time (how soon a dead worker's trial moves on)",
   },
 } satisfies Record<string, FlagSpec>;

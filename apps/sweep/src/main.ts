@@ -1,4 +1,4 @@
-import { main } from '@charrnn/cli';
+import { mainExitingWhenDone } from './exit-when-done.js';
 import { sweepCommand } from './sweep-command.js';
 
-main('charrnn-sweep', sweepCommand);
+mainExitingWhenDone('charrnn-sweep', sweepCommand);

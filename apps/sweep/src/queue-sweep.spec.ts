@@ -83,6 +83,43 @@ describeWithRedis('charrnn-sweep --queue with charrnn-worker processes (real red
       ).toMatch(/^t00\d\s+ok\s+completed\s+w[12]\s+300\/300\s+\d\.\d{4}$/);
   });
 
+  it('one worker runs sweeps on different texts one after another, each with its own text (its threads move on)', async () => {
+    const small = SPEC.replace('steps: 300', 'steps: 100').replace('  lr: [0.05, 0.1]\n', '');
+    const kafka = workdir(small, TEXT);
+    const other = workdir(
+      small,
+      'Grete played the violin in the living room; the lodgers listened, then grew bored. '.repeat(12),
+    );
+    const locals = new Map([
+      [kafka, await localRun(kafka)],
+      [other, await localRun(other)],
+    ]);
+    const worker = startWorker(redis.url);
+    try {
+      for (const dir of [kafka, other, kafka]) {
+        const out = join(dir, `queued-${Math.random().toString(36).slice(2)}`);
+        const coordinator = startBundle(SWEEP_BUNDLE, [
+          join(dir, 'spec.yaml'),
+          '--out',
+          out,
+          '--queue',
+          redis.url,
+          '--workers',
+          '0',
+          '--kernels',
+          'reference',
+        ]);
+        expect(await coordinator.exited, coordinator.err()).toBe(0);
+        const local = locals.get(dir)!;
+        expect(summaryNumbers(out)).toEqual(summaryNumbers(local));
+        for (const id of ['t000', 't001']) expect(logNumbers(out, id), id).toEqual(logNumbers(local, id));
+      }
+    } finally {
+      await stopWorker(worker);
+    }
+    expect(worker.out().match(/: completed/g)).toHaveLength(6);
+  });
+
   it('refuses jobs it must not run: not a trial, an invalid spec, data that differs from its hash', async () => {
     const queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
     const client = redis.client();

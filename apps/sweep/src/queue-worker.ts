@@ -18,6 +18,7 @@ import {
   type TrialTask,
 } from '@charrnn/sweep';
 import { chooseKernels } from '@charrnn/cli';
+import { lockOptions } from './queue-lock.js';
 import { createWorkerExecutor } from './worker-executor.js';
 import { JOB_SCHEMA, entryFields, type StreamEntry, type TrialJob } from './queue-protocol.js';
 import {
@@ -37,7 +38,7 @@ export interface QueueWorkerOptions {
   readonly address: QueueAddress;
   /** Trials run at once, each on its own worker thread. */
   readonly concurrency: number;
-  /** BullMQ lock duration: how long a dead worker's trial waits before another worker takes it over. */
+  /** BullMQ lock duration: how long a dead worker's trial waits before another worker takes it over (see queue-lock.ts). */
   readonly lockMs: number;
   /** Shown by --status; default host:pid. */
   readonly name?: string;
@@ -53,6 +54,9 @@ export interface QueueWorker {
   /** Stops taking trials, hands the running ones back (after their checkpoint), and disconnects. */
   close(): Promise<void>;
 }
+
+/** Sweeps whose expanded trials a worker keeps (oldest forgotten first). */
+const MAX_KNOWN_SWEEPS = 16;
 
 /** A job the worker will not run; it fails at once (no retry) with this message. */
 class Refusal extends UnrecoverableError {}
@@ -91,6 +95,19 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
 
   /** Validates the job with the sweep spec's schema and finds its data; throws Refusal. */
   const prepareTrial = async (job: TrialJob): Promise<{ task: Omit<TrialTask, 'resume'>; text: string }> => {
+    const trials = await checkedSweep(job);
+    const trial = trials.get(job.trial);
+    if (!trial) throw new Refusal(`the spec has no trial ${job.trial}`);
+    return { task: trial, text: await loadText(job.data.sha256, job.data.chars) };
+  };
+
+  // A sweep's spec is parsed, checked against the coordinator's identity and expanded once per worker,
+  // not once per trial: the identity hashes the whole training text.
+  const sweeps = new Map<string, Map<string, Omit<TrialTask, 'resume'>>>();
+  const checkedSweep = async (job: TrialJob): Promise<Map<string, Omit<TrialTask, 'resume'>>> => {
+    const key = `${job.identity}:${job.data.sha256}:${sha256(job.specText)}`;
+    const known = sweeps.get(key);
+    if (known) return known;
     let spec;
     try {
       spec = parseSpecText(job.specText);
@@ -102,12 +119,15 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     if (sha256(sweepIdentity(spec, text)) !== job.identity) {
       throw new Refusal('this worker expands the spec differently from the coordinator (different charrnn versions?)');
     }
-    const trial = expandTrials(spec).find((t) => t.id === job.trial);
-    if (!trial) throw new Refusal(`the spec has no trial ${job.trial}`);
-    return {
-      task: { id: trial.id, config: trial.config, metric: spec.metric, rungSteps: trialRungSteps(spec, trial) },
-      text,
-    };
+    const trials = new Map(
+      expandTrials(spec).map((t) => [
+        t.id,
+        { id: t.id, config: t.config, metric: spec.metric, rungSteps: trialRungSteps(spec, t) },
+      ]),
+    );
+    if (sweeps.size >= MAX_KNOWN_SWEEPS) sweeps.delete(sweeps.keys().next().value!);
+    sweeps.set(key, trials);
+    return trials;
   };
 
   const loadText = async (hash: string, chars: number): Promise<string> => {
@@ -126,10 +146,27 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     return text;
   };
 
-  const executorFor = (hash: string, text: string, kernels: string): TrialExecutor => {
+  // One executor (its threads keep their text and encoded data) per text and kernels. A worker that
+  // moves on to a sweep on another text lets the idle ones go, with their texts: a long-lived worker
+  // does not keep every corpus it ever saw.
+  const busy = new Map<string, number>();
+  const runOnExecutor = async (
+    hash: string,
+    text: string,
+    kernels: string,
+    task: TrialTask,
+    callbacks: Parameters<TrialExecutor['run']>[1],
+  ): Promise<TrialOutcome> => {
     const key = `${hash}:${kernels}`;
     let executor = executors.get(key);
     if (!executor) {
+      for (const [other, idle] of executors) {
+        if ((busy.get(other) ?? 0) > 0) continue;
+        executors.delete(other);
+        void idle.close();
+      }
+      const inUse = new Set([hash, ...[...executors.keys()].map((k) => k.slice(0, k.indexOf(':')))]);
+      for (const known of texts.keys()) if (!inUse.has(known)) texts.delete(known);
       // The same choice of kernels as every other command; the worker threads check theirs against it.
       const expectedKernels = chooseKernels(kernels, options.notice).name;
       executor = createWorkerExecutor({
@@ -142,7 +179,12 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       });
       executors.set(key, executor);
     }
-    return executor;
+    busy.set(key, (busy.get(key) ?? 0) + 1);
+    try {
+      return await executor.run(task, callbacks);
+    } finally {
+      busy.set(key, busy.get(key)! - 1);
+    }
   };
 
   // Writes are issued in order on one connection and not awaited one by one (training goes on);
@@ -165,17 +207,27 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
   ): Promise<TrialOutcome> => {
     const keys = sweepKeys(spec.sweep);
     const trialKey = keys.trial(spec.trial);
-    const session = await redis.hincrby(trialKey, 'session', 1);
-    const resume = await readCheckpoint(redis, spec.sweep, spec.trial, 'last');
+    // One round trip for the session number and the newest checkpoint's step, one more for its bytes.
+    const [[countError, counted], [latestError, latest]] = (await redis
+      .multi()
+      .hincrby(trialKey, 'session', 1)
+      .get(keys.latest(spec.trial, 'last'))
+      .exec()) as [[Error | null, number], [Error | null, string | null]];
+    if (countError ?? latestError) throw countError ?? latestError;
+    const session = Number(counted);
+    const resume = latest === null ? null : await readCheckpoint(redis, spec.sweep, spec.trial, 'last', Number(latest));
     const fromStep = resume?.step ?? 0;
-    await redis.hset(trialKey, {
-      worker: name,
-      state: 'running',
-      step: fromStep,
-      totalSteps: prepared.task.config.steps,
-      updated: Date.now(),
-    });
-    await report(spec, { kind: 'session', trial: spec.trial, session, worker: name, fromStep });
+    // Issued in order on this connection before any of the trial's events; not waited for one by one.
+    track(
+      redis.hset(trialKey, {
+        worker: name,
+        state: 'running',
+        step: fromStep,
+        totalSteps: prepared.task.config.steps,
+        updated: Date.now(),
+      }),
+    );
+    track(report(spec, { kind: 'session', trial: spec.trial, session, worker: name, fromStep }));
     options.log(
       `${spec.trial} of sweep ${spec.sweep}: ${resume ? `resumed from step ${fromStep}` : 'started'} (session ${session})`,
     );
@@ -196,7 +248,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       if (controller.signal.aborted) outcome = { status: 'interrupted' };
       else if (decided.includes(false)) outcome = { status: 'stopped' };
       else
-        outcome = await executorFor(spec.data.sha256, prepared.text, spec.kernels).run(task, {
+        outcome = await runOnExecutor(spec.data.sha256, prepared.text, spec.kernels, task, {
           signal: controller.signal,
           onEvent: (event) => {
             track(report(spec, { kind: 'event', ...base, event }));
@@ -231,8 +283,10 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       await job.moveToWait(token);
       throw new WaitingError();
     }
-    await report(spec, { kind: 'outcome', ...base, outcome });
-    await redis.hset(trialKey, { state: outcome.status, updated: Date.now() });
+    await Promise.all([
+      report(spec, { kind: 'outcome', ...base, outcome }),
+      redis.hset(trialKey, { state: outcome.status, updated: Date.now() }),
+    ]);
     options.log(
       `${spec.trial} of sweep ${spec.sweep}: ${outcome.status}${outcome.message ? ` (${outcome.message})` : ''}`,
     );
@@ -243,9 +297,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     connection: options.address.options,
     concurrency: options.concurrency,
     name,
-    lockDuration: options.lockMs,
-    // Other workers look for trials whose lock ran out (a dead worker) this often.
-    stalledInterval: options.lockMs,
+    ...lockOptions(options.lockMs),
     // Kills are expected; a trial that stalls this often is failing for a reason of its own.
     maxStalledCount: 20,
   });

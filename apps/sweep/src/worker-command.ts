@@ -10,6 +10,7 @@ import {
   type CommandIo,
   type FlagSpec,
 } from '@charrnn/cli';
+import { DEFAULT_LOCK_SECONDS } from './queue-lock.js';
 import { startQueueWorker } from './queue-worker.js';
 import { PASSWORD_ENV, QUEUE_NAME, parseQueueUrl } from './queue-redis.js';
 
@@ -37,8 +38,8 @@ export const WORKER_FLAGS = {
     kind: 'number',
     min: 1,
     max: 3600,
-    default: 30,
-    help: 'how long a trial of a dead worker waits before another worker takes it over (BullMQ lock duration)',
+    default: DEFAULT_LOCK_SECONDS,
+    help: 'how long a trial of a dead worker waits before another worker takes it over (BullMQ lock duration; shorter recovers sooner, but a worker cut off from Redis for ⅔ of it loses its trial)',
   },
   name: {
     flag: 'name',

@@ -1,10 +1,10 @@
-// A trial worker thread: runs one trial at a time with runTrial (the same trainer as everywhere),
-// streams its events and checkpoint bytes to the coordinator and asks it at each ASHA rung.
-// It writes no files; the coordinator owns the output.
+// A trial worker thread: runs one trial at a time with runTrial (the same trainer as everywhere), as
+// many trials as its executor gives it, streams their events and checkpoint bytes to the coordinator
+// and asks it at each ASHA rung. It writes no files; the coordinator owns the output.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { chooseKernels } from '@charrnn/cli';
-import { runTrial, type TrialOutcome } from '@charrnn/sweep';
+import { createTrialDataCache, runTrial, type TrialOutcome } from '@charrnn/sweep';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 const port = parentPort!;
@@ -20,6 +20,8 @@ if (kernels.name !== init.expectedKernels) {
   });
 }
 
+// A thread lives for many trials (the executor reuses it): it encodes the text once for all of them.
+const data = createTrialDataCache();
 let controller: AbortController | null = null;
 let answerRung: ((proceed: boolean) => void) | null = null;
 
@@ -33,7 +35,7 @@ async function run(task: Extract<ToWorker, { type: 'run' }>['task']): Promise<vo
   controller = new AbortController();
   const outcome: TrialOutcome = await runTrial(
     task,
-    { text: init.text, clock: () => performance.now(), kernels },
+    { text: init.text, clock: () => performance.now(), kernels, data },
     {
       signal: controller.signal,
       onEvent: (event) => post({ type: 'event', event }),

@@ -4,6 +4,7 @@
 // every file, so the output does not depend on where trials ran. runTrial is the one trial body.
 
 import { Trainer, decodeCheckpoint, prepareData, type TrainConfig } from '@charrnn/train';
+import { createTrialDataCache, type TrialDataCache } from './trial-data.js';
 import type { Kernels } from '@charrnn/tensor';
 import type { TrainingEvent } from '@charrnn/report';
 import type { SweepMetric } from './spec.js';
@@ -47,6 +48,8 @@ export interface TrialEnvironment {
   readonly text: string;
   readonly clock: () => number;
   readonly kernels?: Kernels;
+  /** Shares the encoded text between this environment's trials (createTrialDataCache); default: each trial encodes it. */
+  readonly data?: TrialDataCache;
 }
 
 /** Runs one trial with the trainer, answering checkpoints and rungs; never throws. */
@@ -60,14 +63,8 @@ export async function runTrial(
     const { config } = task;
     const resume = task.resume ? decodeCheckpoint(task.resume) : undefined;
     // --unit byte trains on the text's UTF-8 bytes (a sweep's data is one UTF-8 text file).
-    const data = prepareData(
-      env.text,
-      config.valFraction,
-      config.seqLength,
-      config.batchSize,
-      resume?.vocab,
-      config.unit,
-    );
+    const args = [env.text, config.valFraction, config.seqLength, config.batchSize, resume?.vocab, config.unit] as const;
+    const data = env.data ? env.data.prepare(...args) : prepareData(...args);
     trainer = new Trainer({
       config,
       data,
@@ -115,9 +112,10 @@ export function createInProcessExecutor(env: TrialEnvironment & { readonly slots
   const slots = env.slots ?? 1;
   if (!Number.isInteger(slots) || slots < 1)
     throw new RangeError(`createInProcessExecutor: slots must be a positive integer, got ${slots}`);
+  const shared: TrialEnvironment = { ...env, data: env.data ?? createTrialDataCache() };
   return {
     slots,
-    run: (task, callbacks) => runTrial(task, env, callbacks),
+    run: (task, callbacks) => runTrial(task, shared, callbacks),
     close: async () => undefined,
   };
 }

@@ -14,6 +14,7 @@ describe('@charrnn/sweep public API', () => {
       'checkTrialCount',
       'createInProcessExecutor',
       'createMemoryStore',
+      'createTrialDataCache',
       'describeParams',
       'expandTrials',
       'formatProgress',

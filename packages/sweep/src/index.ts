@@ -30,6 +30,7 @@ export {
   type TrialOutcome,
   type TrialTask,
 } from './executor.js';
+export { createTrialDataCache, type TrialDataCache } from './trial-data.js';
 export {
   SUMMARY_METRIC_COLUMNS,
   newRecord,

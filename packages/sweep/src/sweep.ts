@@ -164,25 +164,28 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
   const queue = records.filter((r) => r.status === 'pending' || r.status === 'running');
   const runNext = async (): Promise<void> => {
+    let stale = false;
     for (let record = queue.shift(); record && !signal.aborted; record = queue.shift()) {
       active.add(record.id);
-      await runOne(trials[records.indexOf(record)]!, record);
+      const running = runOne(trials[records.indexOf(record)]!, record);
+      // The summary and report after the previous trial are written once this one is on its way:
+      // a worker does not wait for them.
+      if (stale) writeOutputs();
+      await running;
       active.delete(record.id);
-      writeOutputs();
+      stale = true;
       options.onTrialEnd?.(record, progress());
     }
+    if (stale) writeOutputs();
   };
 
   const runOne = async (trial: TrialSpec, record: TrialRecord): Promise<void> => {
-    writeConfig(trial);
     const rungSteps = trialRungSteps(spec, trial);
     const { log, resumeBytes, startChars, writeHeader } = openTrial(store, trial, record, rungSteps);
     const csv: EventSink = createCsvLogSink({ write: (s) => log.write(s), writeHeader });
     const persist = (): void => store.writeAtomic(trialPath(trial.id, 'record.json'), `${JSON.stringify(record)}\n`);
     record.status = 'running';
     delete record.error;
-    persist();
-    options.onProgress?.(progress());
     let sessionStart = clock();
     const wallBefore = record.wallSec;
     const task: TrialTask = {
@@ -215,7 +218,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     };
     let outcome: TrialOutcome;
     try {
-      outcome = await executor.run(task, {
+      const run = executor.run(task, {
         signal,
         onEvent,
         onCheckpoint: (kind, _step, bytes) => {
@@ -229,6 +232,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
           return decision === 'continue';
         },
       });
+      // The trial is on its way (its events come later, never during this synchronous part): now
+      // its config and its "running" record, which a resumed sweep reads.
+      writeConfig(trial);
+      persist();
+      options.onProgress?.(progress());
+      outcome = await run;
     } catch (error) {
       outcome = { status: 'error', message: errorMessage(error) };
     }
