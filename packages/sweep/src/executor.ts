@@ -63,7 +63,14 @@ export async function runTrial(
     const { config } = task;
     const resume = task.resume ? decodeCheckpoint(task.resume) : undefined;
     // --unit byte trains on the text's UTF-8 bytes (a sweep's data is one UTF-8 text file).
-    const args = [env.text, config.valFraction, config.seqLength, config.batchSize, resume?.vocab, config.unit] as const;
+    const args = [
+      env.text,
+      config.valFraction,
+      config.seqLength,
+      config.batchSize,
+      resume?.vocab,
+      config.unit,
+    ] as const;
     const data = env.data ? env.data.prepare(...args) : prepareData(...args);
     trainer = new Trainer({
       config,
