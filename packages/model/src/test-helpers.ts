@@ -3,7 +3,7 @@
 
 import { Prng } from '@charrnn/tensor';
 import type { FloatArray } from '@charrnn/tensor';
-import type { CellName } from './config.js';
+import type { CellName, ModelConfig } from './config.js';
 import { CharRnnModel, type WindowOptions } from './model.js';
 import { initializeParams } from './init.js';
 import { cloneState, type RecurrentState } from './state.js';
@@ -17,12 +17,20 @@ export interface Case {
   state: RecurrentState;
 }
 
-export function randomCase(cell: CellName, layers: number, B: number, seed = 1, dropout = 0): Case {
+/** A random window for a small f64 model; `extra` sets further model options (outputDropout, weightDrop). */
+export function randomCase(
+  cell: CellName,
+  layers: number,
+  B: number,
+  seed = 1,
+  dropout = 0,
+  extra: Partial<ModelConfig> = {},
+): Case {
   const V = 7;
   const H = 5;
   const T = 4;
   const rng = new Prng(seed);
-  const model = new CharRnnModel({ cell, vocabSize: V, hiddenSize: H, layers, dropout, dtype: 'f64' });
+  const model = new CharRnnModel({ cell, vocabSize: V, hiddenSize: H, layers, dropout, dtype: 'f64', ...extra });
   initializeParams(model.params, 'pytorch', 1, rng); // uniform ±1: far from linear, so errors show
   const inputs = Int32Array.from({ length: T * B }, () => rng.int(V));
   const targets = Int32Array.from({ length: T * B }, () => rng.int(V));

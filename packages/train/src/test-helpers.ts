@@ -29,7 +29,11 @@ export const SMALL_TEXT =
   'the quick brown fox jumps over the lazy dog again and again and again. ';
 
 /** A small, fast f64 run on SMALL_TEXT: H=12, T=6, a step event every step, no evaluation or samples unless asked. */
-export function smallTrainer(overrides: Partial<TrainConfig>, extra: Partial<TrainerOptions> = {}): Trainer {
+export function smallTrainer(
+  overrides: Partial<TrainConfig>,
+  extra: Partial<TrainerOptions> = {},
+  text = SMALL_TEXT,
+): Trainer {
   const config = resolveTrainConfig({
     hidden: 12,
     seqLength: 6,
@@ -41,7 +45,7 @@ export function smallTrainer(overrides: Partial<TrainConfig>, extra: Partial<Tra
   });
   return new Trainer({
     config,
-    data: prepareData(SMALL_TEXT, config.valFraction, config.seqLength, config.batchSize),
+    data: prepareData(text, config.valFraction, config.seqLength, config.batchSize),
     clock: fakeClock(),
     ...extra,
   });

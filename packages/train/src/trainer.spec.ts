@@ -3,31 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { Vocabulary } from '@charrnn/corpus';
 import type { StepEvent } from '@charrnn/report';
 import { decodeCheckpoint } from './checkpoint.js';
-import { resolveTrainConfig, type TrainConfig } from './config.js';
-import { prepareData } from './data.js';
-import { Trainer } from './trainer.js';
-import { collect, fakeClock, SMALL_TEXT } from './test-helpers.js';
+import type { TrainConfig } from './config.js';
+import type { Trainer } from './trainer.js';
+import { collect, SMALL_TEXT, smallTrainer } from './test-helpers.js';
 
+/** The specs' trainer: H=16, T=8 on SMALL_TEXT unless told. */
 function trainer(
   overrides: Partial<TrainConfig>,
   text = SMALL_TEXT,
   extra: Partial<ConstructorParameters<typeof Trainer>[0]> = {},
 ): Trainer {
-  const config = resolveTrainConfig({
-    hidden: 16,
-    seqLength: 8,
-    evalEvery: 0,
-    sampleEvery: 0,
-    logEvery: 1,
-    dtype: 'f64',
-    ...overrides,
-  });
-  return new Trainer({
-    config,
-    data: prepareData(text, config.valFraction, config.seqLength, config.batchSize),
-    clock: fakeClock(),
-    ...extra,
-  });
+  return smallTrainer({ hidden: 16, seqLength: 8, ...overrides }, extra, text);
 }
 
 describe('Trainer against the seed (numpy reference, 3 Adagrad steps with ±5 clipping)', () => {
