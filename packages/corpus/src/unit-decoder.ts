@@ -5,6 +5,8 @@
 // is carried into the next call. Errors name the absolute byte offset, line and column, as
 // decodeUtf8 does for a whole file.
 
+import { UTF8_CONTINUATIONS, UTF8_SECOND_MAX, UTF8_SECOND_MIN } from './utf8.js';
+
 /** What one model symbol is: a Unicode code point of UTF-8 text, or a byte. */
 export type TextUnit = 'char' | 'byte';
 
@@ -91,21 +93,10 @@ class Utf8UnitDecoder implements UnitDecoder {
       }
       this.line = line;
       this.column = column;
-      let need: number;
-      let lo = 0x80;
-      let hi = 0xbf;
-      if (b0 >= 0xc2 && b0 <= 0xdf) need = 1;
-      else if (b0 >= 0xe0 && b0 <= 0xef) {
-        need = 2;
-        if (b0 === 0xe0) lo = 0xa0; // overlong
-        if (b0 === 0xed) hi = 0x9f; // UTF-16 surrogates
-      } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-        need = 3;
-        if (b0 === 0xf0) lo = 0x90; // overlong
-        if (b0 === 0xf4) hi = 0x8f; // above U+10FFFF
-      } else {
-        this.fail(i, b0);
-      }
+      const need = UTF8_CONTINUATIONS[b0]!;
+      if (need === 0) this.fail(i, b0);
+      const lo = UTF8_SECOND_MIN[b0]!;
+      const hi = UTF8_SECOND_MAX[b0]!;
       let cp = need === 1 ? b0 & 0x1f : need === 2 ? b0 & 0x0f : b0 & 0x07;
       let cut = false;
       for (let k = 1; k <= need; k++) {

@@ -39,6 +39,23 @@ export function decodeUtf8(bytes: Uint8Array): string {
 }
 
 /**
+ * The Unicode/WHATWG well-formedness table, by lead byte: how many continuation bytes follow (0:
+ * the byte cannot start a character — a continuation byte, C0/C1, F5–FF), and the range the first
+ * continuation byte must lie in (later ones: 80–BF). The narrow ranges exclude overlongs (E0, F0),
+ * UTF-16 surrogates (ED) and code points above U+10FFFF (F4). ASCII is handled before the table.
+ */
+export const UTF8_CONTINUATIONS = new Uint8Array(256);
+export const UTF8_SECOND_MIN = new Uint8Array(256).fill(0x80);
+export const UTF8_SECOND_MAX = new Uint8Array(256).fill(0xbf);
+UTF8_CONTINUATIONS.fill(1, 0xc2, 0xe0);
+UTF8_CONTINUATIONS.fill(2, 0xe0, 0xf0);
+UTF8_CONTINUATIONS.fill(3, 0xf0, 0xf5);
+UTF8_SECOND_MIN[0xe0] = 0xa0;
+UTF8_SECOND_MAX[0xed] = 0x9f;
+UTF8_SECOND_MIN[0xf0] = 0x90;
+UTF8_SECOND_MAX[0xf4] = 0x8f;
+
+/**
  * The first UTF-8 error in `bytes`, following the Unicode/WHATWG well-formedness table (no
  * overlongs, no surrogates, nothing above U+10FFFF), so it agrees with TextDecoder({fatal:true}).
  */
@@ -51,21 +68,10 @@ export function findUtf8Error(bytes: Uint8Array): Utf8Error | undefined {
       i += 1;
       continue;
     }
-    let need: number;
-    let lo = 0x80;
-    let hi = 0xbf;
-    if (b0 >= 0xc2 && b0 <= 0xdf) need = 1;
-    else if (b0 >= 0xe0 && b0 <= 0xef) {
-      need = 2;
-      if (b0 === 0xe0) lo = 0xa0; // overlong
-      if (b0 === 0xed) hi = 0x9f; // UTF-16 surrogates
-    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-      need = 3;
-      if (b0 === 0xf0) lo = 0x90; // overlong
-      if (b0 === 0xf4) hi = 0x8f; // above U+10FFFF
-    } else {
-      return locate(bytes, i, i, b0);
-    }
+    const need = UTF8_CONTINUATIONS[b0]!;
+    if (need === 0) return locate(bytes, i, i, b0);
+    const lo = UTF8_SECOND_MIN[b0]!;
+    const hi = UTF8_SECOND_MAX[b0]!;
     for (let k = 1; k <= need; k++) {
       if (i + k >= n) return locate(bytes, i, i, undefined);
       const b = bytes[i + k]!;
