@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import type { FlagSpec } from '@charrnn/cli';
 import { DEFAULT_MAX_TRIALS } from '@charrnn/sweep';
-import { DEFAULT_LOCK_SECONDS } from './queue-lock.js';
+import { LOCK_SECONDS_FLAG } from './queue-lock.js';
 
 export const SWEEP_FLAGS = {
   out: {
@@ -66,11 +66,7 @@ export const SWEEP_FLAGS = {
     help: 'show each trial of the sweep in DIR: its state, and for a queued sweep the worker running it',
   },
   lockSeconds: {
-    flag: 'lock-seconds',
-    kind: 'number',
-    min: 1,
-    max: 3600,
-    default: DEFAULT_LOCK_SECONDS,
+    ...LOCK_SECONDS_FLAG,
     help: "with --queue and --workers: the local workers' lock time (how soon a dead worker's trial moves on)",
   },
 } satisfies Record<string, FlagSpec>;

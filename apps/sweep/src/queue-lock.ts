@@ -10,6 +10,15 @@
 /** --lock-seconds' default, for charrnn-worker and for the workers charrnn-sweep --queue starts. */
 export const DEFAULT_LOCK_SECONDS = 10;
 
+/** --lock-seconds as both commands take it (each adds its own help): one flag name, bounds and default. */
+export const LOCK_SECONDS_FLAG = {
+  flag: 'lock-seconds',
+  kind: 'number',
+  min: 1,
+  max: 3600,
+  default: DEFAULT_LOCK_SECONDS,
+} as const;
+
 /** A stalled check moves only jobs whose lock is gone, so checking often never takes a live trial. */
 const STALLED_CHECK_MS = 1000;
 

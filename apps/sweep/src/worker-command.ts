@@ -10,7 +10,7 @@ import {
   type CommandIo,
   type FlagSpec,
 } from '@charrnn/cli';
-import { DEFAULT_LOCK_SECONDS } from './queue-lock.js';
+import { LOCK_SECONDS_FLAG } from './queue-lock.js';
 import { startQueueWorker } from './queue-worker.js';
 import { PASSWORD_ENV, QUEUE_NAME, parseQueueUrl } from './queue-redis.js';
 
@@ -34,11 +34,7 @@ export const WORKER_FLAGS = {
     help: 'trials run at once, each on its own worker thread (one per core is right for training)',
   },
   lockSeconds: {
-    flag: 'lock-seconds',
-    kind: 'number',
-    min: 1,
-    max: 3600,
-    default: DEFAULT_LOCK_SECONDS,
+    ...LOCK_SECONDS_FLAG,
     help: 'how long a trial of a dead worker waits before another worker takes it over (BullMQ lock duration; shorter recovers sooner, but a worker cut off from Redis for ⅔ of it loses its trial)',
   },
   name: {
