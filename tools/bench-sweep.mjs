@@ -203,22 +203,23 @@ const numbers = (key) =>
     .map((row) => row.slice(0, 8).join())
     .join('\n');
 const perHour = (key) => (TRIALS / m[key]) * 3600;
-console.log('results:');
+// Each ratio is taken within a round (its set-ups ran minutes apart at most, under the same outside
+// load) and the median over rounds is quoted: the machine's speed drifts by 20–30 % between minutes.
+const ratio = (f) =>
+  median(times.local1.map((_, round) => f(Object.fromEntries(setups.map((s) => [s.key, times[s.key][round]])))));
+const overhead = ratio((t) => t.queue1 / t.local1 - 1);
+console.log("results (median over rounds of each round's ratio):");
 console.log(
-  `  queue overhead, 1 worker vs local 1 thread:   ${(((m.queue1 - m.local1) / m.local1) * 100).toFixed(1)}% (target ≤ 5%; ${(((m.queue1 - m.local1) / TRIALS) * 1000).toFixed(0)} ms per trial)`,
+  `  queue overhead, 1 worker vs local 1 thread:   ${(overhead * 100).toFixed(1)}% (target ≤ 5%; ${(((overhead * m.local1) / TRIALS) * 1000).toFixed(0)} ms per trial; per round: ${times.local1.map((l, i) => `${((times.queue1[i] / l - 1) * 100).toFixed(1)}%`).join(', ')})`,
 );
 console.log(
-  `  queue, 2 worker processes vs 1:               ${(m.queue1 / m.queue2).toFixed(2)}× (target ≥ 1.7×; ${perHour('queue1').toFixed(0)} → ${perHour('queue2').toFixed(0)} trials/hour)`,
+  `  queue, 2 worker processes vs 1:               ${ratio((t) => t.queue1 / t.queue2).toFixed(2)}× (target ≥ 1.7×; ${perHour('queue1').toFixed(0)} → ${perHour('queue2').toFixed(0)} trials/hour)`,
 );
 console.log(
-  `  local, 2 worker threads vs 1:                 ${(m.local1 / m.local2).toFixed(2)}× (target ≥ 1.8×; ${perHour('local1').toFixed(0)} → ${perHour('local2').toFixed(0)} trials/hour)`,
+  `  local, 2 worker threads vs 1:                 ${ratio((t) => t.local1 / t.local2).toFixed(2)}× (target ≥ 1.8×; ${perHour('local1').toFixed(0)} → ${perHour('local2').toFixed(0)} trials/hour)`,
 );
 console.log(
-  `  machine ceiling, 2 charrnn-train vs 1:        ${((2 * m.train1) / m.train2).toFixed(2)}× (two processes' work in ${m.train2.toFixed(2)} s, one in ${m.train1.toFixed(2)} s)`,
-);
-const f = Object.fromEntries(Object.entries(times).map(([key, t]) => [key, Math.min(...t)]));
-console.log(
-  `  fastest runs (least disturbed): queue overhead ${(((f.queue1 - f.local1) / f.local1) * 100).toFixed(1)}%, queue 2 vs 1 ${(f.queue1 / f.queue2).toFixed(2)}×, local 2 vs 1 ${(f.local1 / f.local2).toFixed(2)}×, ceiling ${((2 * f.train1) / f.train2).toFixed(2)}×`,
+  `  machine ceiling, 2 charrnn-train vs 1:        ${ratio((t) => (2 * t.train1) / t.train2).toFixed(2)}× (two processes' work in ${m.train2.toFixed(2)} s, one in ${m.train1.toFixed(2)} s)`,
 );
 console.log(
   `  same numbers, queue and local:                ${numbers('queue1') === numbers('local1') && numbers('queue2') === numbers('local1') ? 'yes' : 'NO'}`,
@@ -239,10 +240,11 @@ const coordinator = start(SWEEP, [
 await until(() => /started/.test(first.out()), 'the trial to start');
 const spare = start(WORKER, ['--queue', url, '--concurrency', '1']);
 await until(() => /taking trials/.test(spare.out()), 'the spare worker');
-// Past the first checkpoint (every 500 steps), so there is something to resume from.
+// Once the worker has sent a checkpoint (made every 500 steps, sent at most every --checkpoint-seconds,
+// default 5 s), so there is something to resume from.
 const client = new Redis({ port, host: '127.0.0.1' });
 const sweepKey = JSON.parse(readFileSync(join(dir, 'death/queue.json'), 'utf8')).sweepKey;
-while (Number(await client.hget(`charrnn:sweep:${sweepKey}:trial:t000`, 'step')) < 700) await sleep(20);
+while ((await client.get(`charrnn:sweep:${sweepKey}:ckpt:t000:last`)) === null) await sleep(20);
 client.disconnect();
 first.child.kill('SIGKILL');
 const killedAt = performance.now();

@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import type { FlagSpec } from '@charrnn/cli';
 import { DEFAULT_MAX_TRIALS } from '@charrnn/sweep';
+import { CHECKPOINT_SECONDS_FLAG } from './checkpoint-uploads.js';
 import { LOCK_SECONDS_FLAG } from './queue-lock.js';
 
 export const SWEEP_FLAGS = {
@@ -68,5 +69,9 @@ export const SWEEP_FLAGS = {
   lockSeconds: {
     ...LOCK_SECONDS_FLAG,
     help: "with --queue and --workers: the local workers' lock time (how soon a dead worker's trial moves on)",
+  },
+  checkpointSeconds: {
+    ...CHECKPOINT_SECONDS_FLAG,
+    help: "with --queue and --workers: how often at most the local workers send a trial's checkpoints to Redis (see charrnn-worker --help)",
   },
 } satisfies Record<string, FlagSpec>;

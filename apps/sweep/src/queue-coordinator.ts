@@ -24,6 +24,7 @@ export interface QueueSetupOptions {
   /** Worker processes to start here (0: coordinate only). */
   readonly localWorkers: number;
   readonly lockSeconds: number;
+  readonly checkpointSeconds: number;
   readonly notice: (line: string) => void;
 }
 
@@ -103,6 +104,8 @@ function startLocalWorker(display: string, options: QueueSetupOptions): ChildPro
       String(options.localWorkers),
       '--lock-seconds',
       String(options.lockSeconds),
+      '--checkpoint-seconds',
+      String(options.checkpointSeconds),
     ],
     {
       env: { ...process.env, ...(password ? { [PASSWORD_ENV]: password } : {}) },

@@ -65,6 +65,8 @@ class TrialFollower {
   private readonly buffer = new Map<string, Buffered>();
   private readonly askedRungs = new Set<number>();
   private settled = false;
+  /** The step of the best checkpoint last written (the final one need not be read again). */
+  private bestWritten = -1;
 
   constructor(
     private readonly task: TrialTask,
@@ -152,11 +154,19 @@ class TrialFollower {
     for (const [key, item] of ready) {
       this.buffer.delete(key);
       if ('event' in item) this.callbacks.onEvent(item.event);
-      else {
-        const best = await readCheckpoint(this.redis, this.sweepKey, this.task.id, 'best', item.best);
-        if (best) await this.callbacks.onCheckpoint('best', item.best, best.bytes);
-      }
+      else await this.writeBest(item.best);
     }
+  }
+
+  /** Writes the best checkpoint at `step` (default: the newest) unless it is the one already written. */
+  private async writeBest(step?: number): Promise<void> {
+    const latest = sweepKeys(this.sweepKey).latest(this.task.id, 'best');
+    const at = step ?? Number((await this.redis.get(latest)) ?? Number.NaN);
+    if (!Number.isInteger(at) || at === this.bestWritten) return;
+    const best = await readCheckpoint(this.redis, this.sweepKey, this.task.id, 'best', at);
+    if (!best) return;
+    await this.callbacks.onCheckpoint('best', at, best.bytes);
+    this.bestWritten = at;
   }
 
   private async onRung(rung: number, step: number, value: number): Promise<void> {
@@ -171,8 +181,7 @@ class TrialFollower {
   private async finish(outcome: TrialOutcome): Promise<void> {
     await this.flush({ step: Number.POSITIVE_INFINITY, rank: 0 });
     // The final checkpoints: whatever is newest (the outcome comes after the last marker).
-    const best = await readCheckpoint(this.redis, this.sweepKey, this.task.id, 'best');
-    if (best) await this.callbacks.onCheckpoint('best', best.step, best.bytes);
+    await this.writeBest();
     const last = await readCheckpoint(this.redis, this.sweepKey, this.task.id, 'last');
     if (last && last.step > this.committed.step) await this.callbacks.onCheckpoint('last', last.step, last.bytes);
     this.finishWith(outcome);

@@ -93,23 +93,40 @@ describeWithRedis('a queued sweep survives kill -9 and Redis restarts (real redi
     );
   };
 
-  it('kill -9 of a worker mid-trial: another worker resumes its trials from their last checkpoints, same final numbers', async () => {
-    const out = join(dir, 'worker-killed');
+  /** Kills a worker (sending checkpoints at most every `checkpointSeconds`) once both trials are past step 250; a second worker finishes them. */
+  const killWorkerMidTrial = async (out: string, checkpointSeconds: number): Promise<Child> => {
     const coordinator = coordinate(out);
-    const doomed = startWorker(redis.url, ['--concurrency', '2', '--lock-seconds', '3', '--name', 'doomed']);
+    const flags = ['--concurrency', '2', '--lock-seconds', '3', '--checkpoint-seconds', String(checkpointSeconds)];
+    const doomed = startWorker(redis.url, [...flags, '--name', 'doomed']);
     let rescuer: Child | null = null;
     try {
       await allPast(out, 250);
       doomed.process.kill('SIGKILL');
       await doomed.exited;
-      rescuer = startWorker(redis.url, ['--concurrency', '2', '--lock-seconds', '3', '--name', 'rescuer']);
+      rescuer = startWorker(redis.url, [...flags, '--name', 'rescuer']);
       expect(await coordinator.exited, coordinator.err()).toBe(0);
     } finally {
       await stopWorker(doomed);
       if (rescuer) await stopWorker(rescuer);
     }
+    return rescuer!;
+  };
+
+  it('kill -9 of a worker mid-trial: another worker resumes its trials from their last checkpoints, same final numbers', async () => {
+    const out = join(dir, 'worker-killed');
+    // Every checkpoint is sent (at saveEvery = 200 steps), so each trial resumes from one past step 200.
+    const rescuer = await killWorkerMidTrial(out, 0);
     for (const id of TRIALS)
-      expect(rescuer!.out()).toMatch(new RegExp(`${id} of sweep .*: resumed from step [1-9]\\d*00 \\(session 2\\)`));
+      expect(rescuer.out()).toMatch(new RegExp(`${id} of sweep .*: resumed from step [1-9]\\d*00 \\(session 2\\)`));
+    expectSameAsLocal(out);
+    expect(await sessions(out)).toEqual([2, 2]);
+  });
+
+  it('kill -9 of a worker that had kept its checkpoints back (--checkpoint-seconds): its trials start again elsewhere, same final numbers', async () => {
+    const out = join(dir, 'worker-killed-unsent');
+    // None is due within the hour: the trials made checkpoints at steps 200, 400, … but sent none.
+    const rescuer = await killWorkerMidTrial(out, 3600);
+    for (const id of TRIALS) expect(rescuer.out()).toMatch(new RegExp(`${id} of sweep .*: started \\(session 2\\)`));
     expectSameAsLocal(out);
     expect(await sessions(out)).toEqual([2, 2]);
   });
@@ -194,7 +211,7 @@ space:
       'reference',
     ];
     const first = startBundle(SWEEP_BUNDLE, args);
-    const doomed = startWorker(redis.url, ['--lock-seconds', '3']);
+    const doomed = startWorker(redis.url, ['--lock-seconds', '3', '--checkpoint-seconds', '0']);
     let rescuer: Child | null = null;
     try {
       // The last trial is past its rung (decided) and past a checkpoint: kill both processes.

@@ -1,7 +1,7 @@
 // The queue worker (charrnn-worker): a BullMQ Worker that takes trial jobs from Redis and runs each
-// on the same worker-thread executor (and so the same runTrial) as a local sweep. The main thread
+// on the same worker threads (and so the same runTrial) as a local sweep. The main thread
 // only moves messages, so BullMQ's lock renewals are never starved by training (BullMQ #1497).
-// Events and checkpoints go to Redis as they happen; a trial resumes from its latest checkpoint
+// Events go to Redis as they happen, checkpoints at most every few seconds (checkpoint-uploads.ts); a trial resumes from its latest checkpoint
 // there, whichever worker ran it before; on SIGINT/SIGTERM running trials are handed back.
 
 import { hostname } from 'node:os';
@@ -13,13 +13,14 @@ import {
   parseSpecText,
   sweepIdentity,
   trialRungSteps,
-  type TrialExecutor,
+  type TrialCallbacks,
   type TrialOutcome,
   type TrialTask,
 } from '@charrnn/sweep';
 import { chooseKernels } from '@charrnn/cli';
+import { createCheckpointUploads } from './checkpoint-uploads.js';
 import { lockOptions } from './queue-lock.js';
-import { createWorkerExecutor } from './worker-executor.js';
+import { createWorkerPool, type WorkerPool } from './worker-executor.js';
 import { JOB_SCHEMA, entryFields, type StreamEntry, type TrialJob } from './queue-protocol.js';
 import {
   QUEUE_NAME,
@@ -40,6 +41,8 @@ export interface QueueWorkerOptions {
   readonly concurrency: number;
   /** BullMQ lock duration: how long a dead worker's trial waits before another worker takes it over (see queue-lock.ts). */
   readonly lockMs: number;
+  /** Least time between a trial's checkpoint uploads (see checkpoint-uploads.ts); 0 sends every one. */
+  readonly checkpointMs: number;
   /** Shown by --status; default host:pid. */
   readonly name?: string;
   /** Progress lines (a trial taken, resumed, finished, refused). */
@@ -65,7 +68,6 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const redis = withCheckpointScript(connect(options.address, options.notice));
   const texts = new Map<string, string>();
-  const executors = new Map<string, TrialExecutor>();
   const running = new Set<AbortController>();
   let closing = false;
 
@@ -146,44 +148,51 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     return text;
   };
 
-  // One executor (its threads keep their text and encoded data) per text and kernels. A worker that
-  // moves on to a sweep on another text lets the idle ones go, with their texts: a long-lived worker
-  // does not keep every corpus it ever saw.
-  const busy = new Map<string, number>();
-  const runOnExecutor = async (
+  // One pool of warm threads per --kernels preference the sweeps ask for: the default one starts
+  // with the worker, so its first trial does not wait for threads to load. A sweep asking for other
+  // kernels gets its own pool, and the idle pools of other kernels go (a worker runs `concurrency`
+  // threads, not more). Threads are told the text of each trial they run, once per text.
+  const pools = new Map<string, WorkerPool>();
+  const poolFor = (kernels: string): WorkerPool => {
+    let pool = pools.get(kernels);
+    if (pool) return pool;
+    for (const [other, idle] of pools) {
+      if (idle.busy > 0) continue;
+      pools.delete(other);
+      void idle.close();
+    }
+    pool = createWorkerPool({
+      workers: options.concurrency,
+      kernels,
+      // The same choice of kernels as every other command; the threads check theirs against it.
+      expectedKernels: chooseKernels(kernels, options.notice).name,
+      onNotice: options.notice,
+      ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
+    });
+    pools.set(kernels, pool);
+    return pool;
+  };
+  poolFor('auto');
+
+  // Texts of the running trials, and the latest one (the next trial is most likely on it): a
+  // long-lived worker does not keep every corpus it ever saw.
+  const textsInUse = new Map<string, number>();
+  const forgetIdleTexts = (keep: string): void => {
+    for (const known of texts.keys()) if (known !== keep && !textsInUse.get(known)) texts.delete(known);
+  };
+  const runOnPool = async (
     hash: string,
     text: string,
     kernels: string,
     task: TrialTask,
-    callbacks: Parameters<TrialExecutor['run']>[1],
+    callbacks: TrialCallbacks,
   ): Promise<TrialOutcome> => {
-    const key = `${hash}:${kernels}`;
-    let executor = executors.get(key);
-    if (!executor) {
-      for (const [other, idle] of executors) {
-        if ((busy.get(other) ?? 0) > 0) continue;
-        executors.delete(other);
-        void idle.close();
-      }
-      const inUse = new Set([hash, ...[...executors.keys()].map((k) => k.slice(0, k.indexOf(':')))]);
-      for (const known of texts.keys()) if (!inUse.has(known)) texts.delete(known);
-      // The same choice of kernels as every other command; the worker threads check theirs against it.
-      const expectedKernels = chooseKernels(kernels, options.notice).name;
-      executor = createWorkerExecutor({
-        workers: options.concurrency,
-        text,
-        kernels,
-        expectedKernels,
-        onNotice: options.notice,
-        ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
-      });
-      executors.set(key, executor);
-    }
-    busy.set(key, (busy.get(key) ?? 0) + 1);
+    textsInUse.set(hash, (textsInUse.get(hash) ?? 0) + 1);
+    forgetIdleTexts(hash);
     try {
-      return await executor.run(task, callbacks);
+      return await poolFor(kernels).run(text, task, callbacks);
     } finally {
-      busy.set(key, busy.get(key)! - 1);
+      textsInUse.set(hash, textsInUse.get(hash)! - 1);
     }
   };
 
@@ -237,6 +246,22 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     if (closing) controller.abort();
     const task: TrialTask = { ...prepared.task, ...(resume ? { resume: resume.bytes } : {}) };
     const base = { trial: spec.trial, session } as const;
+    const uploads = createCheckpointUploads(
+      options.checkpointMs,
+      () => performance.now(),
+      (kind, step, bytes) =>
+        track(
+          storeCheckpoint(
+            redis,
+            spec.sweep,
+            spec.trial,
+            kind,
+            step,
+            bytes,
+            entryFields({ kind: 'checkpoint', ...base, checkpoint: kind, step }),
+          ),
+        ),
+    );
     let outcome: TrialOutcome;
     try {
       // A trial handed back while it waited at a rung resumes past it: wait for that decision here.
@@ -248,25 +273,13 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       if (controller.signal.aborted) outcome = { status: 'interrupted' };
       else if (decided.includes(false)) outcome = { status: 'stopped' };
       else
-        outcome = await runOnExecutor(spec.data.sha256, prepared.text, spec.kernels, task, {
+        outcome = await runOnPool(spec.data.sha256, prepared.text, spec.kernels, task, {
           signal: controller.signal,
           onEvent: (event) => {
             track(report(spec, { kind: 'event', ...base, event }));
             if (event.type === 'step') track(redis.hset(trialKey, { step: event.step, updated: Date.now() }));
           },
-          onCheckpoint: (kind, step, bytes) => {
-            track(
-              storeCheckpoint(
-                redis,
-                spec.sweep,
-                spec.trial,
-                kind,
-                step,
-                bytes,
-                entryFields({ kind: 'checkpoint', ...base, checkpoint: kind, step }),
-              ),
-            );
-          },
+          onCheckpoint: (kind, step, bytes) => uploads.offer(kind, step, bytes),
           onRung: (rung, step, value) =>
             askRung(redis, keys.rung(spec.trial, rung), controller.signal, () =>
               track(report(spec, { kind: 'rung', ...base, rung, step, value })),
@@ -275,6 +288,8 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     } finally {
       running.delete(controller);
     }
+    // The final checkpoint and the best one, if they were kept back, go before the outcome.
+    uploads.flush();
     await Promise.all([...pending]);
     if (outcome.status === 'interrupted') {
       // Hand the trial back: its final checkpoint is in Redis, the next worker resumes from it.
@@ -309,7 +324,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       closing = true;
       for (const controller of running) controller.abort();
       await worker.close();
-      await Promise.all([...executors.values()].map((e) => e.close()));
+      await Promise.all([...pools.values()].map((pool) => pool.close()));
       await Promise.all([...pending]);
       redis.disconnect();
     },

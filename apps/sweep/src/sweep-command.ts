@@ -147,6 +147,7 @@ async function runInDirectory(
       kernels: v.kernels as QueueSetupOptions['kernels'],
       localWorkers: slots,
       lockSeconds: v.lockSeconds as number,
+      checkpointSeconds: v.checkpointSeconds as number,
       notice,
     });
     executor = queued.executor;

@@ -10,6 +10,7 @@ import {
   type CommandIo,
   type FlagSpec,
 } from '@charrnn/cli';
+import { CHECKPOINT_SECONDS_FLAG } from './checkpoint-uploads.js';
 import { LOCK_SECONDS_FLAG } from './queue-lock.js';
 import { startQueueWorker } from './queue-worker.js';
 import { PASSWORD_ENV, QUEUE_NAME, parseQueueUrl } from './queue-redis.js';
@@ -32,6 +33,10 @@ export const WORKER_FLAGS = {
     max: 256,
     default: 1,
     help: 'trials run at once, each on its own worker thread (one per core is right for training)',
+  },
+  checkpointSeconds: {
+    ...CHECKPOINT_SECONDS_FLAG,
+    help: "send a trial's checkpoints to Redis at most this often: the newest when due, the final and best ones at its end (0: every one, at saveEvery steps); a killed worker's trial resumes from the last one sent",
   },
   lockSeconds: {
     ...LOCK_SECONDS_FLAG,
@@ -63,6 +68,7 @@ export async function workerCommand(io: CommandIo): Promise<number> {
     address,
     concurrency,
     lockMs: Math.round((v.lockSeconds as number) * 1000),
+    checkpointMs: Math.round((v.checkpointSeconds as number) * 1000),
     ...(typeof v.name === 'string' ? { name: v.name } : {}),
     log: (line) => void io.stdout.write(`${line}\n`),
     notice: (line) => void io.stderr.write(`${line}\n`),

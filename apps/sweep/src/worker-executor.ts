@@ -1,29 +1,44 @@
-// The worker_threads executor: a pool of up to N worker threads, one trial each at a time, so
-// --workers N uses N cores. Messages carry events, checkpoint bytes (transferred) and ASHA rung
-// questions; a crashed worker fails only its trial and is replaced for the next one.
+// The worker_threads executor: a pool of N worker threads, one trial each at a time, so --workers N
+// uses N cores. The threads start with the pool (loading their code and kernels takes a sixth of a
+// second, paid before the first trial rather than in it) and get the training text by message, once
+// per thread and text, so one pool serves a queue worker's sweeps on different texts. Messages carry
+// events, checkpoint bytes (transferred) and ASHA rung questions; a crashed thread fails only its
+// trial and is replaced for the next one.
 
 import { Worker } from 'node:worker_threads';
 import type { TrialCallbacks, TrialExecutor, TrialOutcome, TrialTask } from '@charrnn/sweep';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
-export interface WorkerExecutorOptions {
+export interface WorkerPoolOptions {
   readonly workers: number;
-  readonly text: string;
+  /** The --kernels preference each thread gives chooseKernels. */
   readonly kernels: string;
-  /** The name of the kernels the main thread chose for `kernels` (workers check theirs against it). */
+  /** The name of the kernels the main thread chose for `kernels` (threads check theirs against it). */
   readonly expectedKernels: string;
   /** The bundled worker entry; default: worker.js beside this bundle. */
   readonly workerUrl?: URL;
-  /** One-line notices from workers (e.g. the kernel fallback), each reported once. */
+  /** One-line notices from threads (e.g. the kernel fallback), each reported once. */
   readonly onNotice?: (line: string) => void;
 }
 
-export function createWorkerExecutor(options: WorkerExecutorOptions): TrialExecutor {
+export interface WorkerPool {
+  readonly slots: number;
+  /** Runs a trial on an idle thread (the caller keeps at most `slots` running), on `text`. */
+  run(text: string, task: TrialTask, callbacks: TrialCallbacks): Promise<TrialOutcome>;
+  /** How many trials run now. */
+  readonly busy: number;
+  close(): Promise<void>;
+}
+
+export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const url = options.workerUrl ?? new URL('./worker.js', import.meta.url);
   const idle: Worker[] = [];
   const all = new Set<Worker>();
   const notices = new Set<string>();
-  const init: WorkerInit = { text: options.text, kernels: options.kernels, expectedKernels: options.expectedKernels };
+  // The text each thread holds: sent again only when a trial needs another one.
+  const textOf = new WeakMap<Worker, string>();
+  const init: WorkerInit = { kernels: options.kernels, expectedKernels: options.expectedKernels };
+  let busy = 0;
 
   const spawn = (): Worker => {
     const worker = new Worker(url, { workerData: init });
@@ -36,16 +51,19 @@ export function createWorkerExecutor(options: WorkerExecutorOptions): TrialExecu
     });
     return worker;
   };
+  for (let i = 0; i < options.workers; i++) idle.push(spawn());
 
-  const run = (task: TrialTask, callbacks: TrialCallbacks): Promise<TrialOutcome> => {
+  const run = (text: string, task: TrialTask, callbacks: TrialCallbacks): Promise<TrialOutcome> => {
     const worker = idle.pop() ?? spawn();
     const send = (message: ToWorker): void => worker.postMessage(message);
+    busy++;
     return new Promise<TrialOutcome>((resolve) => {
       const finish = (outcome: TrialOutcome, healthy: boolean): void => {
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.off('exit', onExit);
         callbacks.signal.removeEventListener('abort', onAbort);
+        busy--;
         if (healthy) idle.push(worker);
         else {
           all.delete(worker);
@@ -71,6 +89,10 @@ export function createWorkerExecutor(options: WorkerExecutorOptions): TrialExecu
       worker.on('error', onError);
       worker.on('exit', onExit);
       callbacks.signal.addEventListener('abort', onAbort);
+      if (textOf.get(worker) !== text) {
+        send({ type: 'text', text });
+        textOf.set(worker, text);
+      }
       send({ type: 'run', task });
       if (callbacks.signal.aborted) onAbort();
     });
@@ -79,11 +101,24 @@ export function createWorkerExecutor(options: WorkerExecutorOptions): TrialExecu
   return {
     slots: options.workers,
     run,
+    get busy() {
+      return busy;
+    },
     async close() {
       const workers = [...all];
       all.clear();
       idle.length = 0;
       await Promise.all(workers.map((w) => w.terminate()));
     },
+  };
+}
+
+/** A local sweep's executor: a pool whose trials all train on one text. */
+export function createWorkerExecutor(options: WorkerPoolOptions & { readonly text: string }): TrialExecutor {
+  const pool = createWorkerPool(options);
+  return {
+    slots: pool.slots,
+    run: (task, callbacks) => pool.run(options.text, task, callbacks),
+    close: () => pool.close(),
   };
 }

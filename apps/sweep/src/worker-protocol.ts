@@ -4,7 +4,6 @@ import type { TrainingEvent } from '@charrnn/report';
 import type { TrialOutcome, TrialTask } from '@charrnn/sweep';
 
 export interface WorkerInit {
-  readonly text: string;
   /** The --kernels preference, given to chooseKernels as in every command. */
   readonly kernels: string;
   /** The kernels' name the main thread got for it; a worker that gets others says so. */
@@ -12,6 +11,8 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
+  /** The training text of the runs that follow (sent when it changes; the thread keeps only the latest). */
+  | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'run'; readonly task: TrialTask }
   | { readonly type: 'stop' }
   | { readonly type: 'rung-reply'; readonly proceed: boolean };

@@ -20,13 +20,19 @@ if (kernels.name !== init.expectedKernels) {
   });
 }
 
-// A thread lives for many trials (the executor reuses it): it encodes the text once for all of them.
-const data = createTrialDataCache();
+// A thread lives for many trials (its pool reuses it): it encodes the text once for all of them, and
+// holds only the latest text it was sent (the pool sends one before the first trial that needs it).
+let data = createTrialDataCache();
+let text = '';
 let controller: AbortController | null = null;
 let answerRung: ((proceed: boolean) => void) | null = null;
 
 port.on('message', (message: ToWorker) => {
-  if (message.type === 'stop') controller?.abort();
+  if (message.type === 'text') {
+    // Let the old text's encoded ids go before the new ones are made (a large corpus would hold both).
+    text = message.text;
+    data = createTrialDataCache();
+  } else if (message.type === 'stop') controller?.abort();
   else if (message.type === 'rung-reply') answerRung?.(message.proceed);
   else if (message.type === 'run') void run(message.task);
 });
@@ -35,7 +41,7 @@ async function run(task: Extract<ToWorker, { type: 'run' }>['task']): Promise<vo
   controller = new AbortController();
   const outcome: TrialOutcome = await runTrial(
     task,
-    { text: init.text, clock: () => performance.now(), kernels, data },
+    { text, clock: () => performance.now(), kernels, data },
     {
       signal: controller.signal,
       onEvent: (event) => post({ type: 'event', event }),
