@@ -18,7 +18,9 @@ import {
   type TrialTask,
 } from '@charrnn/sweep';
 import { chooseKernels } from '@charrnn/cli';
+import type { TrainingEvent } from '@charrnn/report';
 import { createCheckpointUploads } from './checkpoint-uploads.js';
+import { createEventBatch } from './event-batch.js';
 import { lockOptions } from './queue-lock.js';
 import { createWorkerPool, type WorkerPool } from './worker-executor.js';
 import { JOB_SCHEMA, entryFields, type StreamEntry, type TrialJob } from './queue-protocol.js';
@@ -246,10 +248,19 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     if (closing) controller.abort();
     const task: TrialTask = { ...prepared.task, ...(resume ? { resume: resume.bytes } : {}) };
     const base = { trial: spec.trial, session } as const;
+    // Training events in batches (event-batch.ts), with the newest step for --status.
+    const events = createEventBatch<TrainingEvent>((batch) => {
+      const pipeline = redis.pipeline();
+      for (const event of batch) pipeline.xadd(keys.events, '*', ...entryFields({ kind: 'event', ...base, event }));
+      const step = batch.findLast((event) => event.type === 'step')?.step;
+      if (step !== undefined) pipeline.hset(trialKey, { step, updated: Date.now() });
+      track(pipeline.exec().then(firstError));
+    });
     const uploads = createCheckpointUploads(
       options.checkpointMs,
       () => performance.now(),
-      (kind, step, bytes) =>
+      (kind, step, bytes) => {
+        events.flush(); // the marker follows the events it covers
         track(
           storeCheckpoint(
             redis,
@@ -260,7 +271,8 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
             bytes,
             entryFields({ kind: 'checkpoint', ...base, checkpoint: kind, step }),
           ),
-        ),
+        );
+      },
     );
     let outcome: TrialOutcome;
     try {
@@ -276,19 +288,22 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
         outcome = await runOnPool(spec.data.sha256, prepared.text, spec.kernels, task, {
           signal: controller.signal,
           onEvent: (event) => {
-            track(report(spec, { kind: 'event', ...base, event }));
-            if (event.type === 'step') track(redis.hset(trialKey, { step: event.step, updated: Date.now() }));
+            events.add(event);
+            // The coordinator times the trial from its start event (wall_s): that one goes at once.
+            if (event.type === 'start') events.flush();
           },
           onCheckpoint: (kind, step, bytes) => uploads.offer(kind, step, bytes),
           onRung: (rung, step, value) =>
-            askRung(redis, keys.rung(spec.trial, rung), controller.signal, () =>
-              track(report(spec, { kind: 'rung', ...base, rung, step, value })),
-            ),
+            askRung(redis, keys.rung(spec.trial, rung), controller.signal, () => {
+              events.flush(); // the coordinator records the evaluation before it answers
+              track(report(spec, { kind: 'rung', ...base, rung, step, value }));
+            }),
         });
     } finally {
       running.delete(controller);
     }
-    // The final checkpoint and the best one, if they were kept back, go before the outcome.
+    // The last events, then the final checkpoint and the best one if they were kept back, go before the outcome.
+    events.flush();
     uploads.flush();
     await Promise.all([...pending]);
     if (outcome.status === 'interrupted') {
@@ -329,6 +344,12 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       redis.disconnect();
     },
   };
+}
+
+/** A pipeline's replies carry each command's error; a failed write is reported like any other. */
+function firstError(replies: [Error | null, unknown][] | null): void {
+  const failed = replies?.find(([error]) => error !== null);
+  if (failed) throw failed[0];
 }
 
 /**
