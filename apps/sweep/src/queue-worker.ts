@@ -1,8 +1,8 @@
 // The queue worker (charrnn-worker): a BullMQ Worker that takes trial jobs from Redis and runs each
 // on the same worker threads (and so the same runTrial) as a local sweep. The main thread
 // only moves messages, so BullMQ's lock renewals are never starved by training (BullMQ #1497).
-// Events go to Redis as they happen, checkpoints at most every few seconds (checkpoint-uploads.ts); a trial resumes from its latest checkpoint
-// there, whichever worker ran it before; on SIGINT/SIGTERM running trials are handed back.
+// Events and checkpoints go to Redis while the trial runs (trial-report.ts); a trial resumes from the
+// latest checkpoint there, whichever worker ran it before; on SIGINT/SIGTERM running trials are handed back.
 
 import { hostname } from 'node:os';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
@@ -18,10 +18,8 @@ import {
   type TrialTask,
 } from '@charrnn/sweep';
 import { chooseKernels } from '@charrnn/cli';
-import type { TrainingEvent } from '@charrnn/report';
-import { createCheckpointUploads } from './checkpoint-uploads.js';
-import { createEventBatch } from './event-batch.js';
 import { lockOptions } from './queue-lock.js';
+import { createTrialReport } from './trial-report.js';
 import { createWorkerPool, type WorkerPool } from './worker-executor.js';
 import { JOB_SCHEMA, entryFields, type StreamEntry, type TrialJob } from './queue-protocol.js';
 import {
@@ -30,7 +28,6 @@ import {
   dataKey,
   readCheckpoint,
   sha256,
-  storeCheckpoint,
   sweepKeys,
   withCheckpointScript,
   type CheckpointWriter,
@@ -248,32 +245,14 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     if (closing) controller.abort();
     const task: TrialTask = { ...prepared.task, ...(resume ? { resume: resume.bytes } : {}) };
     const base = { trial: spec.trial, session } as const;
-    // Training events in batches (event-batch.ts), with the newest step for --status.
-    const events = createEventBatch<TrainingEvent>((batch) => {
-      const pipeline = redis.pipeline();
-      for (const event of batch) pipeline.xadd(keys.events, '*', ...entryFields({ kind: 'event', ...base, event }));
-      const step = batch.findLast((event) => event.type === 'step')?.step;
-      if (step !== undefined) pipeline.hset(trialKey, { step, updated: Date.now() });
-      track(pipeline.exec().then(firstError));
+    const reporting = createTrialReport({
+      redis,
+      sweep: spec.sweep,
+      trial: spec.trial,
+      session,
+      checkpointMs: options.checkpointMs,
+      track,
     });
-    const uploads = createCheckpointUploads(
-      options.checkpointMs,
-      () => performance.now(),
-      (kind, step, bytes) => {
-        events.flush(); // the marker follows the events it covers
-        track(
-          storeCheckpoint(
-            redis,
-            spec.sweep,
-            spec.trial,
-            kind,
-            step,
-            bytes,
-            entryFields({ kind: 'checkpoint', ...base, checkpoint: kind, step }),
-          ),
-        );
-      },
-    );
     let outcome: TrialOutcome;
     try {
       // A trial handed back while it waited at a rung resumes past it: wait for that decision here.
@@ -287,24 +266,16 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       else
         outcome = await runOnPool(spec.data.sha256, prepared.text, spec.kernels, task, {
           signal: controller.signal,
-          onEvent: (event) => {
-            events.add(event);
-            // The coordinator times the trial from its start event (wall_s): that one goes at once.
-            if (event.type === 'start') events.flush();
-          },
-          onCheckpoint: (kind, step, bytes) => uploads.offer(kind, step, bytes),
+          onEvent: (event) => reporting.event(event),
+          onCheckpoint: (kind, step, bytes) => reporting.checkpoint(kind, step, bytes),
           onRung: (rung, step, value) =>
-            askRung(redis, keys.rung(spec.trial, rung), controller.signal, () => {
-              events.flush(); // the coordinator records the evaluation before it answers
-              track(report(spec, { kind: 'rung', ...base, rung, step, value }));
-            }),
+            askRung(redis, keys.rung(spec.trial, rung), controller.signal, () => reporting.rung(rung, step, value)),
         });
     } finally {
       running.delete(controller);
     }
     // The last events, then the final checkpoint and the best one if they were kept back, go before the outcome.
-    events.flush();
-    uploads.flush();
+    reporting.end();
     await Promise.all([...pending]);
     if (outcome.status === 'interrupted') {
       // Hand the trial back: its final checkpoint is in Redis, the next worker resumes from it.
@@ -344,12 +315,6 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       redis.disconnect();
     },
   };
-}
-
-/** A pipeline's replies carry each command's error; a failed write is reported like any other. */
-function firstError(replies: [Error | null, unknown][] | null): void {
-  const failed = replies?.find(([error]) => error !== null);
-  if (failed) throw failed[0];
 }
 
 /**
