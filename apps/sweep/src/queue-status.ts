@@ -8,6 +8,7 @@ import { UsageError, type CommandIo } from '@charrnn/cli';
 import type { TrialRecord } from '@charrnn/sweep';
 import { readQueueFile } from './queue-coordinator.js';
 import { QUEUE_NAME, connect, jobId, parseQueueUrl, sweepKeys } from './queue-redis.js';
+import { checkRedis } from './redis-check.js';
 
 export async function showStatus(io: CommandIo, dir: string, queueUrl: string | undefined): Promise<void> {
   if (!existsSync(join(dir, 'spec.json'))) throw new UsageError(`${dir} holds no sweep (spec.json is missing)`);
@@ -26,6 +27,7 @@ export async function showStatus(io: CommandIo, dir: string, queueUrl: string | 
   const live = new Map<string, { state: string; worker: string; step: string }>();
   if (file) {
     const address = parseQueueUrl(queueUrl ?? file.url, io.env);
+    await checkRedis(address, { waitForServer: false, notice: (line) => void io.stderr.write(`${line}\n`) });
     const redis = connect(address, (line) => void io.stderr.write(`${line}\n`), {
       maxRetriesPerRequest: 1,
       retryStrategy: () => null,

@@ -43,6 +43,7 @@ import { createWorkerExecutor } from './worker-executor.js';
 import { setUpQueue, type QueueSetup, type QueueSetupOptions } from './queue-coordinator.js';
 import { showStatus } from './queue-status.js';
 import { parseQueueUrl } from './queue-redis.js';
+import { checkRedis } from './redis-check.js';
 
 const NAME = 'charrnn-sweep';
 const USAGE = `${NAME} SPEC.yaml --out DIR [--workers N] [--resume] [--data FILE] [--queue redis://HOST:PORT]\n       ${NAME} --status DIR`;
@@ -84,6 +85,12 @@ export async function sweepCommand(io: CommandIo): Promise<number> {
     if (error instanceof SweepLimitError) throw new UsageError(`${specPath}: ${error.message}`, error.hint);
     throw error;
   }
+  // A Redis that cannot work (password, certificate, host, database, not running) stops us before any file is written.
+  if (typeof v.queue === 'string')
+    await checkRedis(parseQueueUrl(v.queue, io.env), {
+      waitForServer: false,
+      notice: (line) => void io.stderr.write(`${line}\n`),
+    });
   // The output directory is checked, created (one level at a time) and locked before any work.
   checkOutputDirectory(out, '--out directory');
   makeDirectories(out, '--out directory');

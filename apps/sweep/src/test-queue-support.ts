@@ -44,7 +44,7 @@ export function describeWithRedis(name: string, body: () => void): void {
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
@@ -66,17 +66,47 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort();
+export interface RedisSetup {
+  /** Default: a free port. */
+  readonly port?: number;
+  readonly password?: string;
+  /** Serve TLS only, with this certificate (see makeTestCertificates). */
+  readonly tls?: TestCertificates;
+}
+
+export async function startRedis(setup: RedisSetup = {}): Promise<TestRedis> {
+  const port = setup.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'charrnn-redis-'));
+  const listen = setup.tls
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        setup.tls.cert,
+        '--tls-key-file',
+        setup.tls.key,
+        '--tls-ca-cert-file',
+        setup.tls.ca,
+        '--tls-auth-clients',
+        'no',
+      ]
+    : ['--port', String(port)];
+  const clientOptions = {
+    port,
+    host: setup.tls ? 'localhost' : '127.0.0.1',
+    ...(setup.password ? { password: setup.password } : {}),
+    ...(setup.tls ? { tls: { ca: readFileSync(setup.tls.ca), servername: 'localhost' } } : {}),
+  };
   let server: ChildProcess | null = null;
   const clients: Redis[] = [];
   const launch = async (): Promise<void> => {
     server = spawn(
       'redis-server',
       [
-        '--port',
-        String(port),
+        ...listen,
+        ...(setup.password ? ['--requirepass', setup.password] : []),
         '--bind',
         '127.0.0.1',
         '--dir',
@@ -91,8 +121,7 @@ export async function startRedis(): Promise<TestRedis> {
       { stdio: 'ignore' },
     );
     const probe = new Redis({
-      port,
-      host: '127.0.0.1',
+      ...clientOptions,
       lazyConnect: true,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
@@ -122,9 +151,9 @@ export async function startRedis(): Promise<TestRedis> {
   await launch();
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: setup.tls ? `rediss://localhost:${port}` : `redis://127.0.0.1:${port}`,
     client() {
-      const c = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: null });
+      const c = new Redis({ ...clientOptions, maxRetriesPerRequest: null });
       c.on('error', () => undefined);
       clients.push(c);
       return c;
@@ -139,6 +168,46 @@ export async function startRedis(): Promise<TestRedis> {
       await halt();
     },
   };
+}
+
+export interface TestCertificates {
+  /** The CA's certificate (PEM): what a client trusts, e.g. through NODE_EXTRA_CA_CERTS. */
+  readonly ca: string;
+  /** The server's certificate for localhost and 127.0.0.1, signed by the CA, and its key. */
+  readonly cert: string;
+  readonly key: string;
+}
+
+/** A throw-away CA and a localhost server certificate, made with the openssl command. */
+export function makeTestCertificates(): TestCertificates {
+  const dir = mkdtempSync(join(tmpdir(), 'charrnn-tls-'));
+  const at = (name: string): string => join(dir, name);
+  writeFileSync(at('san.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  const steps = [
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('ca.key'), '-out', at('ca.pem')].concat([
+      '-days',
+      '2',
+      '-subj',
+      '/CN=charrnn test CA',
+    ]),
+    ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('server.key'), '-out', at('server.csr')].concat([
+      '-subj',
+      '/CN=localhost',
+    ]),
+    ['x509', '-req', '-in', at('server.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial'].concat([
+      '-out',
+      at('server.pem'),
+      '-days',
+      '2',
+      '-extfile',
+      at('san.cnf'),
+    ]),
+  ];
+  for (const args of steps) {
+    const run = spawnSync('openssl', args, { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`openssl ${args[0]} failed: ${run.stderr || run.error?.message}`);
+  }
+  return { ca: at('ca.pem'), cert: at('server.pem'), key: at('server.key') };
 }
 
 export interface Child {

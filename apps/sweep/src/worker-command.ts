@@ -14,6 +14,7 @@ import { CHECKPOINT_SECONDS_FLAG } from './checkpoint-uploads.js';
 import { LOCK_SECONDS_FLAG } from './queue-lock.js';
 import { startQueueWorker } from './queue-worker.js';
 import { PASSWORD_ENV, QUEUE_NAME, parseQueueUrl } from './queue-redis.js';
+import { checkRedis } from './redis-check.js';
 
 const NAME = 'charrnn-worker';
 const USAGE = `${NAME} --queue redis://HOST:PORT[/DB] [--concurrency N]`;
@@ -64,6 +65,8 @@ export async function workerCommand(io: CommandIo): Promise<number> {
     );
   const address = parseQueueUrl(v.queue, io.env);
   const concurrency = v.concurrency as number;
+  // A fault that will not fix itself ends the worker here (exit 2); a Redis not up yet is waited for.
+  await checkRedis(address, { waitForServer: true, notice: (line) => void io.stderr.write(`${line}\n`) });
   const worker = startQueueWorker({
     address,
     concurrency,
