@@ -21,6 +21,8 @@ export interface QueueSetupOptions {
   readonly specText: string;
   readonly text: string;
   readonly kernels: TrialJob['kernels'];
+  /** What --kernels gives on this machine (chooseKernels' name). */
+  readonly expectedKernels: string;
   /** Worker processes to start here (0: coordinate only). */
   readonly localWorkers: number;
   readonly lockSeconds: number;
@@ -68,6 +70,7 @@ export function setUpQueue(options: QueueSetupOptions): QueueSetup {
     address,
     sweepKey,
     text: options.text,
+    expectedKernels: options.expectedKernels,
     slots: Math.max(1, options.spec.trials),
     notice: options.notice,
     job: {

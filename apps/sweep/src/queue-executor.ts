@@ -32,6 +32,8 @@ export interface QueueExecutorOptions {
   /** The job template: everything but the trial id. */
   readonly job: Omit<TrialJob, 'trial'>;
   readonly text: string;
+  /** The kernels this coordinator chose for the sweep's --kernels: a worker on others is said once. */
+  readonly expectedKernels: string;
   /** How many trials may be out at once: all of them (the workers decide how many run). */
   readonly slots: number;
   readonly notice: (line: string) => void;
@@ -211,7 +213,16 @@ export function createQueueExecutor(options: QueueExecutorOptions): TrialExecuto
   };
 
   const enqueued = new Set<string>();
+  const otherKernels = new Set<string>();
   const dispatch = (entry: StreamEntry): void => {
+    if (entry.kind === 'session' && entry.kernels && entry.kernels !== options.expectedKernels) {
+      const key = `${entry.worker}:${entry.kernels}`;
+      if (!otherKernels.has(key))
+        notice(
+          `notice: worker ${entry.worker} runs kernels ${entry.kernels}, this machine ${options.expectedKernels}: its trials may differ from a local run in the last bits (build the native gemm on every machine or on none for identical numbers)`,
+        );
+      otherKernels.add(key);
+    }
     const follower = followers.get(entry.trial);
     if (follower) follower.push(entry);
     else {

@@ -32,6 +32,8 @@ export type StreamEntry =
       readonly session: number;
       readonly worker: string;
       readonly fromStep: number;
+      /** The kernels the worker runs the trial on (absent from workers before this was added). */
+      readonly kernels?: string;
     }
   | { readonly kind: 'event'; readonly trial: string; readonly session: number; readonly event: TrainingEvent }
   | {

@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { QUEUE_NAME, dataKey, sha256 } from './queue-redis.js';
+import { chooseKernels } from '@charrnn/cli';
 import {
   SWEEP_BUNDLE,
+  WORKER_BUNDLE,
   QUEUE_TEST_TIMEOUT_MS,
   describeWithRedis,
   localRun,
@@ -118,6 +120,35 @@ describeWithRedis('charrnn-sweep --queue with charrnn-worker processes (real red
       await stopWorker(worker);
     }
     expect(worker.out().match(/: completed/g)).toHaveLength(6);
+  });
+
+  it("a worker whose kernels differ from the coordinator's (no native gemm there) is named once", async () => {
+    const small = SPEC.replace('steps: 300', 'steps: 60').replace('  lr: [0.05, 0.1]\n', '');
+    const dir = workdir(small, TEXT);
+    const worker = startBundle(WORKER_BUNDLE, ['--queue', redis.url, '--name', 'plain'], { CHARRNN_NATIVE: '0' });
+    try {
+      const out = join(dir, 'queued');
+      const coordinator = startBundle(SWEEP_BUNDLE, [
+        join(dir, 'spec.yaml'),
+        '--out',
+        out,
+        '--queue',
+        redis.url,
+        '--workers',
+        '0',
+      ]);
+      expect(await coordinator.exited, coordinator.err()).toBe(0);
+      const here = chooseKernels('auto', () => undefined).name;
+      const notices = coordinator.err().match(/notice: worker plain runs kernels .*/g) ?? [];
+      // With the native gemm built here the worker (CHARRNN_NATIVE=0) runs without it; without it, alike.
+      if (here.includes('native')) {
+        expect(notices).toEqual([
+          `notice: worker plain runs kernels ${here.replace('+native', '')}, this machine ${here}: its trials may differ from a local run in the last bits (build the native gemm on every machine or on none for identical numbers)`,
+        ]);
+      } else expect(notices).toEqual([]);
+    } finally {
+      await stopWorker(worker);
+    }
   });
 
   it('refuses jobs it must not run: not a trial, an invalid spec, data that differs from its hash', async () => {

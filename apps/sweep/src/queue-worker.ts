@@ -235,7 +235,8 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
         updated: Date.now(),
       }),
     );
-    track(report(spec, { kind: 'session', trial: spec.trial, session, worker: name, fromStep }));
+    const kernels = poolFor(spec.kernels).kernelsName;
+    track(report(spec, { kind: 'session', trial: spec.trial, session, worker: name, fromStep, kernels }));
     options.log(
       `${spec.trial} of sweep ${spec.sweep}: ${resume ? `resumed from step ${fromStep}` : 'started'} (session ${session})`,
     );

@@ -152,6 +152,7 @@ async function runInDirectory(
       specText,
       text,
       kernels: v.kernels as QueueSetupOptions['kernels'],
+      expectedKernels: kernels.name,
       localWorkers: slots,
       lockSeconds: v.lockSeconds as number,
       checkpointSeconds: v.checkpointSeconds as number,

@@ -23,6 +23,8 @@ export interface WorkerPoolOptions {
 
 export interface WorkerPool {
   readonly slots: number;
+  /** The kernels' name its threads run (the main thread's choice for the same --kernels). */
+  readonly kernelsName: string;
   /** Runs a trial on an idle thread (the caller keeps at most `slots` running), on `text`. */
   run(text: string, task: TrialTask, callbacks: TrialCallbacks): Promise<TrialOutcome>;
   /** How many trials run now. */
@@ -100,6 +102,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
   return {
     slots: options.workers,
+    kernelsName: options.expectedKernels,
     run,
     get busy() {
       return busy;
