@@ -9,12 +9,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   QUEUE_TEST_TIMEOUT_MS,
-  SWEEP_BUNDLE,
   describeWithRedis,
   freePort,
   localRun,
   makeTestCertificates,
-  startBundle,
+  startCoordinator,
   startRedis,
   startWorker,
   stopWorker,
@@ -39,22 +38,23 @@ const PASSWORD = 'correct horse battery staple';
 
 /** Runs the coordinator (with one local worker) to its end. */
 async function sweep(url: string, out: string, env: Record<string, string> = {}): Promise<Child> {
-  const dir = join(out, '..');
-  const run = startBundle(
-    SWEEP_BUNDLE,
-    [join(dir, 'spec.yaml'), '--out', out, '--queue', url, '--workers', '1', '--kernels', 'reference'],
-    env,
-  );
+  const run = startCoordinator(join(out, '..'), out, url, { workers: 1, extra: ['--kernels', 'reference'], env });
   await run.exited;
   return run;
 }
 
-/** Exit 2, the two lines (error and hint), and no output directory. */
-async function expectRefused(run: Child, out: string, error: RegExp, hint: RegExp): Promise<void> {
+/** A coordinator on `url` ends with exit 2, the two lines (error and hint), and no output directory. */
+async function expectRefused(
+  dir: string,
+  url: string,
+  expected: { readonly error: RegExp; readonly hint: RegExp; readonly env?: Record<string, string> },
+): Promise<void> {
+  const out = join(dir, `refused-${Math.random().toString(36).slice(2)}`);
+  const run = startCoordinator(dir, out, url, expected.env ? { env: expected.env } : {});
   expect(await run.exited, run.err()).toBe(2);
   const [first, second] = run.err().trim().split('\n');
-  expect(first).toMatch(error);
-  expect(second).toMatch(hint);
+  expect(first).toMatch(expected.error);
+  expect(second).toMatch(expected.hint);
   expect(existsSync(out)).toBe(false);
 }
 
@@ -82,31 +82,18 @@ describeWithRedis('reaching Redis: passwords, TLS, faults that will not fix them
   });
 
   it('a wrong or missing password, or a database out of range: exit 2 before anything is written', async () => {
-    const wrong = join(dir, 'wrong-password');
-    await expectRefused(
-      startBundle(SWEEP_BUNDLE, [
-        join(dir, 'spec.yaml'),
-        '--out',
-        wrong,
-        '--queue',
-        `redis://:nope@127.0.0.1:${guarded.port}`,
-      ]),
-      wrong,
-      /^charrnn-sweep: error: Redis at redis:\/\/127\.0\.0\.1:\d+ refused the connection: WRONGPASS/,
-      /^hint: give its password in the URL .* or in CHARRNN_REDIS_PASSWORD$/,
-    );
+    await expectRefused(dir, `redis://:nope@127.0.0.1:${guarded.port}`, {
+      error: /^charrnn-sweep: error: Redis at redis:\/\/127\.0\.0\.1:\d+ refused the connection: WRONGPASS/,
+      hint: /^hint: give its password in the URL .* or in CHARRNN_REDIS_PASSWORD$/,
+    });
     const worker = startWorker(guarded.url);
     expect(await worker.exited, worker.err()).toBe(2);
     expect(worker.err()).toMatch(/^charrnn-worker: error: Redis at .* refused the connection: NOAUTH/);
-    const database = join(dir, 'no-such-database');
-    await expectRefused(
-      startBundle(SWEEP_BUNDLE, [join(dir, 'spec.yaml'), '--out', database, '--queue', `${guarded.url}/99`], {
-        CHARRNN_REDIS_PASSWORD: PASSWORD,
-      }),
-      database,
-      /^charrnn-sweep: error: Redis at .*\/99 has no database 99/,
-      /^hint: the number after the port in --queue is a database index/,
-    );
+    await expectRefused(dir, `${guarded.url}/99`, {
+      error: /^charrnn-sweep: error: Redis at .*\/99 has no database 99/,
+      hint: /^hint: the number after the port in --queue is a database index/,
+      env: { CHARRNN_REDIS_PASSWORD: PASSWORD },
+    });
   });
 
   it('over TLS (rediss://) with the CA in NODE_EXTRA_CA_CERTS, a queued sweep gives the local numbers', async () => {
@@ -117,26 +104,15 @@ describeWithRedis('reaching Redis: passwords, TLS, faults that will not fix them
   });
 
   it('an untrusted certificate, or redis:// to a TLS port: exit 2 with what to do', async () => {
-    const untrusted = join(dir, 'untrusted');
-    await expectRefused(
-      startBundle(SWEEP_BUNDLE, [join(dir, 'spec.yaml'), '--out', untrusted, '--queue', tlsOnly.url]),
-      untrusted,
-      /^charrnn-sweep: error: Redis at rediss:\/\/localhost:\d+: its TLS certificate was not accepted \(self-signed certificate in certificate chain\)$/,
-      /^hint: .*NODE_EXTRA_CA_CERTS=/,
-    );
-    const plain = join(dir, 'plain-to-tls');
-    await expectRefused(
-      startBundle(SWEEP_BUNDLE, [
-        join(dir, 'spec.yaml'),
-        '--out',
-        plain,
-        '--queue',
-        `redis://localhost:${tlsOnly.port}`,
-      ]),
-      plain,
-      /^charrnn-sweep: error: cannot reach Redis at redis:\/\/localhost:\d+/,
-      /a TLS port needs rediss:\/\//,
-    );
+    await expectRefused(dir, tlsOnly.url, {
+      error:
+        /^charrnn-sweep: error: Redis at rediss:\/\/localhost:\d+: its TLS certificate was not accepted \(self-signed certificate in certificate chain\)$/,
+      hint: /^hint: .*NODE_EXTRA_CA_CERTS=/,
+    });
+    await expectRefused(dir, `redis://localhost:${tlsOnly.port}`, {
+      error: /^charrnn-sweep: error: cannot reach Redis at redis:\/\/localhost:\d+/,
+      hint: /a TLS port needs rediss:\/\//,
+    });
   });
 
   it('a worker started before Redis waits for it, then takes trials', async () => {

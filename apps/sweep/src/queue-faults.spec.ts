@@ -13,6 +13,7 @@ import {
   localRun,
   logNumbers,
   startBundle,
+  startCoordinator,
   startRedis,
   startWorker,
   stopWorker,
@@ -54,18 +55,7 @@ describeWithRedis('a queued sweep survives kill -9 and Redis restarts (real redi
   }, QUEUE_TEST_TIMEOUT_MS);
 
   const coordinate = (out: string, ...extra: string[]): Child =>
-    startBundle(SWEEP_BUNDLE, [
-      join(dir, 'spec.yaml'),
-      '--out',
-      out,
-      '--queue',
-      redis.url,
-      '--workers',
-      '0',
-      '--kernels',
-      'reference',
-      ...extra,
-    ]);
+    startCoordinator(dir, out, redis.url, { extra: ['--kernels', 'reference', ...extra] });
 
   /** Waits until every trial has passed `step` (so each has a checkpoint to resume from). */
   const allPast = async (out: string, step: number): Promise<void> => {

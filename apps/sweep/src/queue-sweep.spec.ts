@@ -15,6 +15,7 @@ import {
   localRun,
   logNumbers,
   startBundle,
+  startCoordinator,
   startRedis,
   startWorker,
   stopWorker,
@@ -53,17 +54,7 @@ describeWithRedis('charrnn-sweep --queue with charrnn-worker processes (real red
     const out = join(dir, 'queued');
     const workers = [startWorker(redis.url, ['--name', 'w1']), startWorker(redis.url, ['--name', 'w2'])];
     try {
-      const coordinator = startBundle(SWEEP_BUNDLE, [
-        join(dir, 'spec.yaml'),
-        '--out',
-        out,
-        '--queue',
-        redis.url,
-        '--workers',
-        '0',
-        '--kernels',
-        'reference',
-      ]);
+      const coordinator = startCoordinator(dir, out, redis.url, { extra: ['--kernels', 'reference'] });
       expect(await coordinator.exited, coordinator.err()).toBe(0);
       expect(coordinator.out()).toMatch(/sweep done: 4 ok/);
     } finally {
@@ -100,17 +91,7 @@ describeWithRedis('charrnn-sweep --queue with charrnn-worker processes (real red
     try {
       for (const dir of [kafka, other, kafka]) {
         const out = join(dir, `queued-${Math.random().toString(36).slice(2)}`);
-        const coordinator = startBundle(SWEEP_BUNDLE, [
-          join(dir, 'spec.yaml'),
-          '--out',
-          out,
-          '--queue',
-          redis.url,
-          '--workers',
-          '0',
-          '--kernels',
-          'reference',
-        ]);
+        const coordinator = startCoordinator(dir, out, redis.url, { extra: ['--kernels', 'reference'] });
         expect(await coordinator.exited, coordinator.err()).toBe(0);
         const local = locals.get(dir)!;
         expect(summaryNumbers(out)).toEqual(summaryNumbers(local));
@@ -128,15 +109,7 @@ describeWithRedis('charrnn-sweep --queue with charrnn-worker processes (real red
     const worker = startBundle(WORKER_BUNDLE, ['--queue', redis.url, '--name', 'plain'], { CHARRNN_NATIVE: '0' });
     try {
       const out = join(dir, 'queued');
-      const coordinator = startBundle(SWEEP_BUNDLE, [
-        join(dir, 'spec.yaml'),
-        '--out',
-        out,
-        '--queue',
-        redis.url,
-        '--workers',
-        '0',
-      ]);
+      const coordinator = startCoordinator(dir, out, redis.url);
       expect(await coordinator.exited, coordinator.err()).toBe(0);
       const here = chooseKernels('auto', () => undefined).name;
       const notices = coordinator.err().match(/notice: worker plain runs kernels .*/g) ?? [];

@@ -228,6 +228,21 @@ export function startBundle(bundle: string, args: readonly string[], env: Record
   return { process: child, out: () => out, err: () => err, exited };
 }
 
+/** `charrnn-sweep DIR/spec.yaml --out OUT --queue URL --workers N …`: by default a coordinator only (N = 0). */
+export function startCoordinator(
+  dir: string,
+  out: string,
+  url: string,
+  options: {
+    readonly workers?: number;
+    readonly extra?: readonly string[];
+    readonly env?: Record<string, string>;
+  } = {},
+): Child {
+  const args = [join(dir, 'spec.yaml'), '--out', out, '--queue', url, '--workers', String(options.workers ?? 0)];
+  return startBundle(SWEEP_BUNDLE, [...args, ...(options.extra ?? [])], options.env);
+}
+
 export const startWorker = (url: string, args: readonly string[] = []): Child =>
   startBundle(WORKER_BUNDLE, ['--queue', url, ...args]);
 
