@@ -172,13 +172,13 @@ describeWithRedis('a queued sweep survives kill -9 and Redis restarts (real redi
   });
 
   it("ASHA decisions survive kill -9 of the worker and of the coordinator (one worker: the local run's order)", async () => {
-    // Three trials in a row on one worker, one rung at step 500 (η = 2): the bad learning rate is stopped there.
+    // Three trials in a row on one worker, one rung at step 2000 (η = 2): the bad learning rate is stopped there.
     const ashaDir = workdir(
       `
 method: grid
 data: data.txt
-budget: { steps: 1000 }
-base: { hidden: 16, seqLength: 16, evalEvery: 100, logEvery: 50, saveEvery: 100 }
+budget: { steps: 4000 }
+base: { hidden: 16, seqLength: 16, evalEvery: 200, logEvery: 50, saveEvery: 200 }
 asha: { eta: 2, rungs: 1 }
 space:
   lr: [0.1, 0.001, 0.05]
@@ -204,12 +204,15 @@ space:
     const doomed = startWorker(redis.url, ['--lock-seconds', '3', '--checkpoint-seconds', '0']);
     let rescuer: Child | null = null;
     try {
-      // The last trial is past its rung (decided) and past a checkpoint: kill both processes.
+      // The last trial is past its rung (decided) and has sent a checkpoint past it (every one is sent at
+      // once here): kill both processes. Its 1,800 steps still to go take longer than noticing this.
       const client = redis.client();
+      const checkpointStep = async (): Promise<number> =>
+        Number((await client.get(`charrnn:sweep:${sweepKeyOf(out)}:ckpt:t002:last`)) ?? 0);
       await waitFor(
-        async () => existsSync(join(out, 'queue.json')) && (await trialStep(client, sweepKeyOf(out), 't002')) > 600,
+        async () => existsSync(join(out, 'queue.json')) && (await checkpointStep()) >= 2200,
         180_000,
-        't002 past step 600',
+        't002 checkpointed at step 2200',
       );
       first.process.kill('SIGKILL');
       doomed.process.kill('SIGKILL');
@@ -220,8 +223,9 @@ space:
     } finally {
       if (rescuer) await stopWorker(rescuer);
     }
-    // Resumed past its rung (decided before the kill), from the checkpoint at or after step 600.
-    expect(Number(/t002 of sweep .*: resumed from step (\d+)/.exec(rescuer!.out())?.[1])).toBeGreaterThanOrEqual(600);
+    // Resumed past its rung (decided before the kill), from the checkpoint at or after step 2200.
+    expect(rescuer!.out()).toMatch(/t002 of sweep .*: resumed from step \d+ \(session 2\)/);
+    expect(Number(/t002 of sweep .*: resumed from step (\d+)/.exec(rescuer!.out())?.[1])).toBeGreaterThanOrEqual(2200);
     expect(summaryNumbers(out)).toEqual(summaryNumbers(ashaLocal));
     for (const id of ['t000', 't001', 't002']) expect(logNumbers(out, id), id).toEqual(logNumbers(ashaLocal, id));
   });
