@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Prng } from '@charrnn/tensor';
 import { CharRnnModel } from './model.js';
 import { initializeParams } from './init.js';
-import { cloneState } from './state.js';
-import { maxError, numericGradient, randomCase, windowLoss } from './test-helpers.js';
+import { gradientError, maxError, numericGradient, randomCase, windowGradients, windowLoss } from './test-helpers.js';
 
 describe.each(['rnn', 'lstm', 'gru'] as const)(
   'CharRnnModel (%s) gradients against float64 centered differences',
@@ -17,13 +16,9 @@ describe.each(['rnn', 'lstm', 'gru'] as const)(
       it(`layers=${layers} batch=${B}: every parameter and the incoming state`, () => {
         const c = randomCase(cell, layers, B);
         const dState = c.model.createState(B);
-        const state = cloneState(c.state, c.model.kernels, 'f64');
-        const loss = c.model.lossAndGradients(c.inputs, c.targets, c.T, c.B, state, { initialStateGrad: dState });
+        const loss = windowGradients(c, { initialStateGrad: dState });
         expect(loss).toBe(windowLoss(c));
-        for (const p of c.model.params.list) {
-          const grad = Float64Array.from(p.grad);
-          expect(maxError(grad, numericGradient(c, p.value), 1e-8, 1e-6), p.name).toBeLessThanOrEqual(1);
-        }
+        for (const p of c.model.params.list) expect(gradientError(c, p), p.name).toBeLessThanOrEqual(1);
         c.state.h.forEach((h, k) => {
           expect(maxError(dState.h[k]!, numericGradient(c, h), 1e-8, 1e-6), `h0 l${k}`).toBeLessThanOrEqual(1);
         });
@@ -35,7 +30,7 @@ describe.each(['rnn', 'lstm', 'gru'] as const)(
 
     it('a wrong gradient is caught by the same comparison (the check can fail)', () => {
       const c = randomCase('rnn', 1, 1);
-      c.model.lossAndGradients(c.inputs, c.targets, c.T, c.B, cloneState(c.state, c.model.kernels, 'f64'));
+      windowGradients(c);
       const p = c.model.params.get('rnn.weight_hh_l0');
       const grad = Float64Array.from(p.grad);
       grad[3]! *= -1;
@@ -62,13 +57,7 @@ describe('CharRnnModel state and batching', () => {
   it('a batch gives the mean of its streams run one at a time (loss and gradients)', () => {
     const B = 3;
     const c = randomCase('rnn', 2, B, 5);
-    const batchLoss = c.model.lossAndGradients(
-      c.inputs,
-      c.targets,
-      c.T,
-      B,
-      cloneState(c.state, c.model.kernels, 'f64'),
-    );
+    const batchLoss = windowGradients(c);
     const batchGrads = c.model.params.list.map((p) => Float64Array.from(p.grad));
     const sums = c.model.params.list.map((p) => new Float64Array(p.grad.length));
     let lossSum = 0;

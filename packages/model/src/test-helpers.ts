@@ -60,6 +60,20 @@ export function numericGradient(c: Case, values: FloatArray, eps = 1e-6, options
   return out;
 }
 
+/** The window's analytic gradients (into each parameter's grad), from a float64 copy of the case's incoming state: the case keeps its own for the differences. */
+export function windowGradients(c: Case, options?: Parameters<CharRnnModel['lossAndGradients']>[5]): number {
+  return c.model.lossAndGradients(c.inputs, c.targets, c.T, c.B, cloneState(c.state, c.model.kernels, 'f64'), options);
+}
+
+/** A parameter's analytic gradient against float64 centered differences (eps 1e-6, atol 1e-8, rtol 1e-6); ≤ 1 passes. */
+export function gradientError(
+  c: Case,
+  p: { readonly grad: FloatArray; readonly value: FloatArray },
+  options?: () => WindowOptions,
+): number {
+  return maxError(Float64Array.from(p.grad), numericGradient(c, p.value, 1e-6, options), 1e-8, 1e-6);
+}
+
 export function maxError(a: ArrayLike<number>, e: ArrayLike<number>, atol: number, rtol: number): number {
   // The worst ratio of error to allowance; ≤ 1 passes.
   let worst = 0;
