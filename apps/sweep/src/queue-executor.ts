@@ -19,6 +19,7 @@ import {
   connect,
   dataKey,
   jobId,
+  latestCheckpointStep,
   readCheckpoint,
   storeCheckpoint,
   sweepKeys,
@@ -162,9 +163,8 @@ class TrialFollower {
 
   /** Writes the best checkpoint at `step` (default: the newest) unless it is the one already written. */
   private async writeBest(step?: number): Promise<void> {
-    const latest = sweepKeys(this.sweepKey).latest(this.task.id, 'best');
-    const at = step ?? Number((await this.redis.get(latest)) ?? Number.NaN);
-    if (!Number.isInteger(at) || at === this.bestWritten) return;
+    const at = step ?? (await latestCheckpointStep(this.redis, this.sweepKey, this.task.id, 'best'));
+    if (at === null || at === this.bestWritten) return;
     const best = await readCheckpoint(this.redis, this.sweepKey, this.task.id, 'best', at);
     if (!best) return;
     await this.callbacks.onCheckpoint('best', at, best.bytes);

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { latestCheckpointStep } from './queue-redis.js';
 import {
   SWEEP_BUNDLE,
   QUEUE_TEST_TIMEOUT_MS,
@@ -208,7 +209,7 @@ space:
       // once here): kill both processes. Its 1,800 steps still to go take longer than noticing this.
       const client = redis.client();
       const checkpointStep = async (): Promise<number> =>
-        Number((await client.get(`charrnn:sweep:${sweepKeyOf(out)}:ckpt:t002:last`)) ?? 0);
+        (await latestCheckpointStep(client, sweepKeyOf(out), 't002', 'last')) ?? 0;
       await waitFor(
         async () => existsSync(join(out, 'queue.json')) && (await checkpointStep()) >= 2200,
         180_000,

@@ -162,6 +162,17 @@ export async function storeCheckpoint(
 }
 
 /** The checkpoint of a kind at a step (null when superseded long ago), or the latest one without a step. */
+/** The step of a trial's newest checkpoint of a kind (the pointer the checkpoint script moves), or null. */
+export async function latestCheckpointStep(
+  redis: Redis,
+  sweepKey: string,
+  trial: string,
+  kind: CheckpointKind,
+): Promise<number | null> {
+  const step = Number((await redis.get(sweepKeys(sweepKey).latest(trial, kind))) ?? Number.NaN);
+  return Number.isInteger(step) ? step : null;
+}
+
 export async function readCheckpoint(
   redis: Redis,
   sweepKey: string,
@@ -169,9 +180,8 @@ export async function readCheckpoint(
   kind: CheckpointKind,
   step?: number,
 ): Promise<{ step: number; bytes: Uint8Array } | null> {
-  const keys = sweepKeys(sweepKey);
-  const at = step ?? Number((await redis.get(keys.latest(trial, kind))) ?? Number.NaN);
-  if (!Number.isInteger(at)) return null;
-  const bytes = await redis.getBuffer(keys.checkpoint(trial, kind, at));
+  const at = step ?? (await latestCheckpointStep(redis, sweepKey, trial, kind));
+  if (at === null) return null;
+  const bytes = await redis.getBuffer(sweepKeys(sweepKey).checkpoint(trial, kind, at));
   return bytes ? { step: at, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) } : null;
 }

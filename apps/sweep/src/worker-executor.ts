@@ -40,7 +40,6 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   // The text each thread holds: sent again only when a trial needs another one.
   const textOf = new WeakMap<Worker, string>();
   const init: WorkerInit = { kernels: options.kernels, expectedKernels: options.expectedKernels };
-  let busy = 0;
 
   const spawn = (): Worker => {
     const worker = new Worker(url, { workerData: init });
@@ -58,14 +57,12 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const run = (text: string, task: TrialTask, callbacks: TrialCallbacks): Promise<TrialOutcome> => {
     const worker = idle.pop() ?? spawn();
     const send = (message: ToWorker): void => worker.postMessage(message);
-    busy++;
     return new Promise<TrialOutcome>((resolve) => {
       const finish = (outcome: TrialOutcome, healthy: boolean): void => {
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.off('exit', onExit);
         callbacks.signal.removeEventListener('abort', onAbort);
-        busy--;
         if (healthy) idle.push(worker);
         else {
           all.delete(worker);
@@ -104,8 +101,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     slots: options.workers,
     kernelsName: options.expectedKernels,
     run,
+    // A thread is either idle or running a trial (a crashed one leaves the pool).
     get busy() {
-      return busy;
+      return all.size - idle.length;
     },
     async close() {
       const workers = [...all];
