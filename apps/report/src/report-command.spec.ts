@@ -1,7 +1,8 @@
 // charrnn-report end to end: a real training log from charrnn-train, the settings found beside
 // it, the page written, and the usage errors.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { linkSync, lstatSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,5 +87,63 @@ describe('charrnn-report', () => {
     const bad = await run(reportCommand, 'charrnn-report', [join(dir, 'x.csv'), '--out', join(dir, 'r.html')]);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/^charrnn-report: error: .*x\.csv: the header must have the trainer's columns/);
+  });
+});
+
+describe('charrnn-report --out', () => {
+  const LOG =
+    'step,chars,loss,smooth_loss,val_loss,val_bpc,lr,grad_norm,clipped_frac,chars_per_s,elapsed_s\n1,10,4,4,,,0.1,1,0,100,0.1\n2,20,3.9,4,3.8,5.48,0.1,1,0,100,0.2\n';
+  const setup = (): { dir: string; log: string } => {
+    const dir = mkdtempSync(join(tmpdir(), 'charrnn-report-out-'));
+    writeFileSync(join(dir, 'run.csv'), LOG);
+    return { dir, log: join(dir, 'run.csv') };
+  };
+
+  it('never writes over its own input, even with --force, by path, symlinked directory or hard link', async () => {
+    const { dir, log } = setup();
+    symlinkSync(dir, join(dir, 'alias'));
+    linkSync(log, join(dir, 'hard.csv'));
+    for (const out of [log, join(dir, 'alias', 'run.csv'), join(dir, 'hard.csv')]) {
+      const result = await run(reportCommand, 'charrnn-report', [log, '--out', out, '--force']);
+      expect(result.code).toBe(2);
+      expect(result.err.split('\n')[0]).toBe(
+        `charrnn-report: error: --out ${JSON.stringify(out)} is the log file ${JSON.stringify(log)}; it would be overwritten`,
+      );
+    }
+    expect(readFileSync(log, 'utf8')).toBe(LOG);
+  });
+
+  it('refuses a symbolic link and a FIFO, and an existing page without --force', async () => {
+    const { dir, log } = setup();
+    writeFileSync(join(dir, 'target.html'), 'keep');
+    symlinkSync(join(dir, 'target.html'), join(dir, 'link.html'));
+    const link = await run(reportCommand, 'charrnn-report', [log, '--out', join(dir, 'link.html'), '--force']);
+    expect(link.code).toBe(2);
+    expect(link.err).toMatch(/^charrnn-report: error: --out file ".*link\.html" is a symbolic link/);
+    expect(lstatSync(join(dir, 'link.html')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'target.html'), 'utf8')).toBe('keep');
+
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    const fifo = await run(reportCommand, 'charrnn-report', [log, '--out', join(dir, 'pipe'), '--force']);
+    expect(fifo.code).toBe(2);
+    expect(fifo.err).toMatch(/^charrnn-report: error: --out file ".*pipe" is a named pipe \(FIFO\)/);
+    expect(lstatSync(join(dir, 'pipe')).isFIFO()).toBe(true);
+
+    const exists = await run(reportCommand, 'charrnn-report', [log, '--out', join(dir, 'target.html')]);
+    expect(exists.code).toBe(2);
+    expect(exists.err).toMatch(/^charrnn-report: error: --out file ".*target\.html" already exists\nhint: add --force/);
+    expect(readFileSync(join(dir, 'target.html'), 'utf8')).toBe('keep');
+    const forced = await run(reportCommand, 'charrnn-report', [log, '--out', join(dir, 'target.html'), '--force']);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(join(dir, 'target.html'), 'utf8')).toMatch(/^<!doctype html>/);
+  });
+
+  it('says that a missing directory does not exist', async () => {
+    const { dir, log } = setup();
+    const result = await run(reportCommand, 'charrnn-report', [log, '--out', join(dir, 'no', 'r.html')]);
+    expect(result.code).toBe(2);
+    expect(result.err).toBe(
+      `charrnn-report: error: --out file ${JSON.stringify(join(dir, 'no', 'r.html'))}: its directory ${JSON.stringify(join(dir, 'no'))} does not exist\nhint: create it first (mkdir -p ${join(dir, 'no')})\n`,
+    );
   });
 });
