@@ -18,7 +18,8 @@ import {
   type CommandIo,
   type FlagSpec,
 } from '@charrnn/cli';
-import { parseRunLog, renderRunReport, type RunLog } from '@charrnn/report';
+import { createRunLogReader, renderRunReport, type RunLog, type RunLogRow } from '@charrnn/report';
+import { CsvError, parse } from 'csv-parse/sync';
 import { decodeCheckpoint } from '@charrnn/train';
 
 const FLAGS = {
@@ -91,18 +92,33 @@ function checkOutput(out: string, inputs: readonly RunArgument[], force: boolean
 }
 
 function readRun({ path, label, settingsFile }: RunArgument): RunLog {
-  const text = readText(path, 'log file');
-  let rows;
-  try {
-    rows = parseRunLog(text, path);
-  } catch (error) {
-    throw new UsageError(
-      (error as Error).message,
-      "pass the CSV written by charrnn-train --log (or a sweep trial's log.csv)",
-    );
-  }
+  const rows = readRunLog(readText(path, 'log file'), path);
   const settings = settingsFile ? readSettings(settingsFile) : undefined;
   return { label, rows, ...(settings ? { settings } : {}) };
+}
+
+/**
+ * The log's records through csv-parse, each turned into a row as it is read (a million-row log is
+ * never held as strings). Quoted cells — a sweep log's extra columns — read as the writer meant.
+ */
+function readRunLog(text: string, path: string): RunLogRow[] {
+  const reader = createRunLogReader(path);
+  const hint = "pass the CSV written by charrnn-train --log (or a sweep trial's log.csv)";
+  try {
+    parse(text, {
+      relax_column_count: true,
+      skip_empty_lines: true,
+      on_record: (record: string[], context) => {
+        reader.add(record, context.lines);
+        return null;
+      },
+    });
+    return reader.rows();
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(error.message, hint);
+    if (error instanceof CsvError) throw new UsageError(`${path} is not valid CSV: ${error.message}`, hint);
+    throw error;
+  }
 }
 
 type Settings = Record<string, string | number | boolean>;
