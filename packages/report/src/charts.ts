@@ -77,7 +77,13 @@ export function lineChart(options: LineChartOptions): string {
       ys[k++] = p[1];
     }
   const [yLo, yHi] = extent(ys)!;
-  const top = options.robustTop ? robustTop(ys) : yHi;
+  // Cut per series, then keep the highest cut: one series' spikes are trimmed, but a series that
+  // sits entirely above another is never cut away.
+  let top = yHi;
+  if (options.robustTop) {
+    top = Number.NEGATIVE_INFINITY;
+    for (const s of drawn) if (s.points.length > 0) top = Math.max(top, robustTop(s.points.map((p) => p[1])));
+  }
   const y = logY
     ? logScale(yLo, top, h - M.bottom, M.top)
     : linearScale(...paddedRange([yLo, top]), h - M.bottom, M.top);

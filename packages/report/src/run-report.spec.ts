@@ -136,6 +136,21 @@ describe('charts', () => {
     }
   });
 
+  it('cuts the top per series: a series lying wholly above a busier one is never cut away', () => {
+    const many = Array.from({ length: 200 }, (_, i) => [i, 2 + 0.01 * (i % 7)] as const);
+    const above = Array.from({ length: 8 }, (_, i) => [i * 25, 5 + 0.01 * i] as const);
+    const svg = lineChart({
+      series: [
+        { label: 'train', color: '#000', points: many },
+        { label: 'val', color: '#111', points: above },
+      ],
+      xLabel: 'x',
+      yLabel: 'y',
+      robustTop: true,
+    });
+    expect(svg).not.toContain('drawn at the top edge');
+  });
+
   it('heat map: one cell per pair, the lowest value darkest', () => {
     const svg = heatMap({
       xLabel: 'lr',
@@ -196,10 +211,13 @@ describe('recentTrainingBpc', () => {
     expect(recentTrainingBpc(rows([3, 3, 3], { trainBpc: 1.25 }))).toEqual([1.25, 1.25, 1.25]);
   });
 
-  it('has a window of 1 % of the logged steps, at least 5', () => {
-    expect([trainingWindow(10), trainingWindow(499), trainingWindow(501), trainingWindow(1_000_000)]).toEqual([
-      5, 5, 6, 10_000,
-    ]);
+  it('has a window of the steps between two evaluations, at least 1 % of the log and 5 steps', () => {
+    const evalEvery = (n: number, every: number): RunLogRow[] =>
+      rows(new Array<number>(n).fill(3)).map((r, i) => ({ ...r, valBpc: (i + 1) % every === 0 ? 4 : Number.NaN }));
+    expect(trainingWindow(rows(new Array<number>(10).fill(3)))).toBe(5);
+    expect(trainingWindow(rows(new Array<number>(1001).fill(3)))).toBe(11);
+    expect(trainingWindow(evalEvery(1000, 25))).toBe(25);
+    expect(trainingWindow(evalEvery(100_000, 25))).toBe(1000);
   });
 });
 

@@ -97,10 +97,10 @@ export function createRunLogReader(where = 'createRunLogReader'): RunLogReader {
 /**
  * Training loss in bits per character as a recent mean, comparable with validation bpc: the log's
  * `train_bpc` column when it has one, else the mean of `loss` / ln 2 over the trailing window of
- * `window` logged steps (steps with a non-finite loss left out). Not the seed's 0.999-smoothed
+ * `window` logged steps (see trainingWindow; steps with a non-finite loss left out). Not the seed's 0.999-smoothed
  * loss, which starts at ln V and lags the real loss for thousands of steps.
  */
-export function recentTrainingBpc(rows: readonly RunLogRow[], window = trainingWindow(rows.length)): number[] {
+export function recentTrainingBpc(rows: readonly RunLogRow[], window = trainingWindow(rows)): number[] {
   const out = new Array<number>(rows.length);
   let logged = false;
   for (const r of rows) if (Number.isFinite(r.trainBpc)) logged = true;
@@ -125,9 +125,23 @@ export function recentTrainingBpc(rows: readonly RunLogRow[], window = trainingW
   return out;
 }
 
-/** The trailing window for the training mean: 1 % of the logged steps, at least 5. */
-export function trainingWindow(loggedSteps: number): number {
-  return Math.max(5, Math.ceil(loggedSteps / 100));
+/**
+ * The trailing window for the training mean, in logged steps: the steps between two evaluations
+ * (so each validation point sits beside the mean of the training since the one before), and at
+ * least 1 % of the log and 5 steps.
+ */
+export function trainingWindow(rows: readonly RunLogRow[]): number {
+  let first = -1;
+  let spacing = 0;
+  for (let i = 0; i < rows.length; i++) {
+    if (!Number.isFinite(rows[i]!.valBpc)) continue;
+    if (first >= 0) {
+      spacing = i - first;
+      break;
+    }
+    first = i;
+  }
+  return Math.max(5, Math.ceil(rows.length / 100), spacing);
 }
 
 export interface RunSummary {
@@ -212,7 +226,7 @@ export function renderRunReport(runs: readonly RunLog[], title = 'charrnn traini
       : 'No evaluation in these logs.';
   const window = runs.some((r) => r.rows.some((row) => Number.isFinite(row.trainBpc)))
     ? "the log's train_bpc column"
-    : `the mean of the last ${runs.map((r) => trainingWindow(r.rows.length)).join(' / ')} logged steps`;
+    : `the mean of the last ${runs.map((r) => trainingWindow(r.rows)).join(' / ')} logged steps (those between two evaluations, at least 1 % of the log)`;
   const body = `<h1>${esc(title)}</h1>
 <p>${runs.length} run(s). ${headline} Losses are in bits per character (nats / ln 2); the training loss is ${esc(window)}.</p>
 ${legend(runs.map((r, i) => ({ label: r.label, color: colors[i]! })))}
