@@ -260,25 +260,36 @@ function axes({ x, y, xLabel, yLabel, w, h, left, xTicks }: AxesOptions): string
     `<line x1="${left}" y1="${bottom}" x2="${w - M.right}" y2="${bottom}" stroke="#888"/>`,
     `<line x1="${left}" y1="${M.top}" x2="${left}" y2="${bottom}" stroke="#888"/>`,
   ];
+  // Labels that would overlap the one before are left out (their tick mark stays): a narrow chart
+  // with a 1-2-5 log axis still reads.
+  let freeFrom = Number.NEGATIVE_INFINITY;
   for (const t of xTicks ?? x.ticks()) {
     const px = x.map(t.value);
-    const mark = t.label === '' ? 2 : 4;
+    const width = labelWidth(t.label);
+    // A label that would cross the chart's edge is anchored at its end (or start), not its middle.
+    const [anchor, lx, from] =
+      px + width / 2 > w - 2
+        ? ['end', w - 2, w - 2 - width]
+        : px - width / 2 < 2
+          ? ['start', 2, 2]
+          : ['middle', px, px - width / 2];
+    const labelled = t.label !== '' && from >= freeFrom;
     parts.push(
-      `<line x1="${px.toFixed(1)}" y1="${bottom}" x2="${px.toFixed(1)}" y2="${bottom + mark}" stroke="#888"/>`,
+      `<line x1="${px.toFixed(1)}" y1="${bottom}" x2="${px.toFixed(1)}" y2="${bottom + (labelled ? 4 : 2)}" stroke="#888"/>`,
     );
-    if (t.label === '') continue;
-    // A label that would cross the chart's right edge is anchored at its end instead of its middle.
-    const half = labelWidth(t.label) / 2;
-    const [anchor, lx] = px + half > w - 2 ? ['end', w - 2] : px - half < 2 ? ['start', 2] : ['middle', px];
+    if (!labelled) continue;
+    freeFrom = from + width + 6;
     parts.push(`<text x="${lx.toFixed(1)}" y="${bottom + 16}" text-anchor="${anchor}">${esc(t.label)}</text>`);
   }
+  let freeAbove = Number.POSITIVE_INFINITY;
   for (const t of y.ticks()) {
-    const py = y.map(t.value).toFixed(1);
+    const py = y.map(t.value);
     parts.push(
-      `<line x1="${left}" y1="${py}" x2="${w - M.right}" y2="${py}" stroke="${t.label === '' ? '#f5f5f5' : '#e6e6e6'}"/>`,
+      `<line x1="${left}" y1="${py.toFixed(1)}" x2="${w - M.right}" y2="${py.toFixed(1)}" stroke="${t.label === '' ? '#f5f5f5' : '#e6e6e6'}"/>`,
     );
-    if (t.label !== '')
-      parts.push(`<text x="${left - 6}" y="${(Number(py) + 4).toFixed(1)}" text-anchor="end">${esc(t.label)}</text>`);
+    if (t.label === '' || py > freeAbove) continue;
+    freeAbove = py - 13;
+    parts.push(`<text x="${left - 6}" y="${(py + 4).toFixed(1)}" text-anchor="end">${esc(t.label)}</text>`);
   }
   parts.push(
     `<text x="${(left + w - M.right) / 2}" y="${h - 6}" text-anchor="middle">${esc(xLabel)}</text>`,

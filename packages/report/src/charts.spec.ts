@@ -41,3 +41,24 @@ describe('scatterChart', () => {
     expect(Math.abs(xs[1]! - xs[0]! - (320 - 20 - left) / 2)).toBeLessThanOrEqual(0.1);
   });
 });
+
+describe('axis labels', () => {
+  it('leave out a label that would overlap the one before, on a narrow log axis', () => {
+    const svg = scatterChart({
+      points: [{ x: 1e-3, y: 2, color: '#000', title: 'a' }],
+      x: { kind: 'log', min: 3e-4, max: 0.05 },
+      xLabel: 'lr',
+      yLabel: 'bpc',
+      width: 200,
+    });
+    const labels = [...svg.matchAll(/<text x="([\d.]+)" y="(\d+(?:\.\d+)?)" text-anchor="(\w+)">([^<]+)<\/text>/g)]
+      .filter((m) => Number(m[2]) === 240 - 40 + 16)
+      .map((m) => {
+        const x = Number(m[1]);
+        const width = m[4]!.length * 6.6;
+        return m[3] === 'middle' ? [x - width / 2, x + width / 2] : m[3] === 'end' ? [x - width, x] : [x, x + width];
+      });
+    expect(labels.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < labels.length; i++) expect(labels[i]![0]).toBeGreaterThanOrEqual(labels[i - 1]![1]);
+  });
+});
