@@ -98,6 +98,20 @@ describe('renderRunReport', () => {
     expect(html).not.toContain('Smoothed');
   });
 
+  it('shows settings as chips: shared ones once, long values cut with the whole value in the title', () => {
+    const long = `/data/${'very-long-directory-name/'.repeat(8)}corpus.txt`;
+    const html = renderRunReport([
+      { label: 'a', rows: parseRunLog(A), settings: { data: long, lr: 0.01 } },
+      { label: 'b', rows: parseRunLog(A), settings: { data: long, lr: 0.02 } },
+    ]);
+    expect(html).toContain('The same in every run:');
+    const chip = new RegExp(`<code title="data=${long}">(data=[^<]*)</code>`).exec(html);
+    expect(chip![1]!.length).toBe(40);
+    expect(chip![1]!.endsWith('…')).toBe(true);
+    expect(html.match(/<code title="data=/g)).toHaveLength(1);
+    expect(html).toContain('<code class="differs" title="lr=0.02">lr=0.02</code>');
+  });
+
   it('escapes labels', () => {
     expect(renderRunReport([{ label: '<b>x</b>', rows: parseRunLog(A) }])).toContain('&lt;b&gt;x&lt;/b&gt;');
   });

@@ -3,7 +3,7 @@
 // with @charrnn/report's chart module, like the run and sweep reports. Pure: a report in, a string out.
 
 import { esc, formatRate, goalBars, reportPage, type GoalBar } from '@charrnn/report';
-import type { BenchReport } from './report-files.js';
+import { fileStamp, type BenchReport } from './report-files.js';
 import { RESULT_HEADER, resultRows } from './table.js';
 
 /**
@@ -35,8 +35,9 @@ function formatValue(ratio: number, goal: number): string {
     : `${ratio.toFixed(2)}× (target ${goal}×)`;
 }
 
-/** The results table: first two columns (config, implementation) left-aligned, numbers right. */
-const TABLE_CSS = '.results td:nth-child(-n+2),.results th:nth-child(-n+2){text-align:left}';
+/** The results table: eleven columns, so tighter padding (it fits 800 px); config and implementation left-aligned. */
+const TABLE_CSS =
+  '.results td,.results th{padding:3px 5px}.results td:nth-child(-n+2),.results th:nth-child(-n+2){text-align:left}';
 
 export function benchHtml(report: BenchReport): string {
   const vocab = report.data.vocab;
@@ -48,7 +49,7 @@ export function benchHtml(report: BenchReport): string {
   ].join('\n');
   const unjudged = report.targets.filter((t) => t.ratio === undefined);
   const partial = report.incomplete
-    ? `<p class="notice">Partial run: ${esc(report.incomplete)}. latest.html was left as it was; this page is only bench-${esc(report.startedAt)}.</p>`
+    ? `<p class="notice">Partial run: ${esc(report.incomplete)}. latest.html was left as it was; this page is only bench-${fileStamp(report.startedAt)}.html.</p>`
     : '';
   const body = `<h1>charrnn bench</h1>
 ${partial}
