@@ -8,8 +8,8 @@ export function esc(text: string): string {
 
 /**
  * The pages' shared CSS. Charts shrink with the window (viewBox + max-width) instead of overflowing
- * it; tables wrap at spaces, and text cells (class "l": labels, settings, errors) anywhere, instead
- * of widening the page.
+ * it; table cells wrap at spaces, and settings are chips cut at a width with an ellipsis, instead of
+ * widening the page.
  */
 export const REPORT_CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
 h1{font-size:20px}h2{font-size:16px;margin-top:28px}
@@ -19,7 +19,7 @@ figure>svg{max-width:100%;height:auto}
 svg{background:#fff;border:1px solid #ddd}
 svg text{font-size:11px;fill:#444}
 .legend{display:flex;flex-wrap:wrap;gap:4px 16px;margin:6px 0 10px;max-width:1000px}.legend .key{display:inline-flex;align-items:center;gap:6px;font-size:12px}.legend svg{border:0}
-table{border-collapse:collapse;font-size:13px;max-width:100%}td,th{border-bottom:1px solid #eee;padding:3px 8px;text-align:right;overflow-wrap:break-word}td.l{overflow-wrap:anywhere}th{background:#f6f6f6}
+table{border-collapse:collapse;font-size:13px;max-width:100%}td,th{border-bottom:1px solid #eee;padding:3px 8px;text-align:right;overflow-wrap:break-word}th{background:#f6f6f6}
 td.l,th.l{text-align:left}.best td{background:#fff7d6}.failed td{color:#b00}
 .settings{display:flex;flex-wrap:wrap;gap:2px 6px;text-align:left}.settings code{font-size:12px;background:#f4f4f4;padding:0 4px;border-radius:3px;max-width:32em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}.settings code.differs{background:#e3edfb}
 .bars{display:grid;grid-template-columns:minmax(8em,22em) minmax(160px,1fr) max-content;gap:6px 10px;align-items:center;max-width:1000px}
