@@ -56,7 +56,9 @@ describe('axis labels', () => {
       .map((m) => {
         const x = Number(m[1]);
         const width = m[4]!.length * 6.6;
-        return m[3] === 'middle' ? [x - width / 2, x + width / 2] : m[3] === 'end' ? [x - width, x] : [x, x + width];
+        const span: [number, number] =
+          m[3] === 'middle' ? [x - width / 2, x + width / 2] : m[3] === 'end' ? [x - width, x] : [x, x + width];
+        return span;
       });
     expect(labels.length).toBeGreaterThanOrEqual(2);
     for (let i = 1; i < labels.length; i++) expect(labels[i]![0]).toBeGreaterThanOrEqual(labels[i - 1]![1]);
