@@ -124,8 +124,14 @@ it('fails the same comparison when a backward is wrong (planted bug: the right c
       for (let r = r0; r < r1; r++) buf.dz.fill(0, r * 5 * buf.H + 2 * buf.H, r * 5 * buf.H + 3 * buf.H);
     },
   };
-  const model = smallModel('tree-lstm');
-  (model as unknown as { cell: TreeCell }).cell = broken;
+  const model = new TreeModel(
+    { cell: 'tree-lstm', vocabSize: 13, hiddenSize: 4, classes: 10, dtype: 'f64' },
+    undefined,
+    {
+      cell: broken,
+    },
+  );
+  model.params.list.forEach((p, k) => p.value.set(smallModel('tree-lstm').params.list[k]!.value));
   const { worst } = worstGradientError(model, randomBatch(new Prng(5), 3));
   expect(worst).toBeGreaterThan(1e-2);
 });

@@ -125,15 +125,24 @@ export class TreeModel {
   private readonly bias: Param;
   private readonly classifierWeight: Param;
   private readonly classifierBias: Param;
+  /** W_hhᵀ, rebuilt from weight_hh at each forward pass so the level products read it row by row. */
+  private readonly weightHhT: FloatArray; // [2H, G·H]
   private ws: Workspace | null = null;
   private hasForward = false;
 
+  /** `options.cell` replaces the built-in cell of config.cell (same gate count): for tests that plant a bug. */
   constructor(
     readonly config: TreeModelConfig,
     readonly kernels: Kernels = referenceKernels,
+    options: { readonly cell?: TreeCell } = {},
   ) {
     validateTreeModelConfig(config);
-    this.cell = CELLS[config.cell];
+    const builtIn = CELLS[config.cell];
+    if (options.cell && options.cell.gates !== builtIn.gates)
+      throw new RangeError(
+        `TreeModel: options.cell must have the ${builtIn.gates} gates of ${config.cell}, got ${options.cell.gates}`,
+      );
+    this.cell = options.cell ?? builtIn;
     const { vocabSize: V, hiddenSize: H, classes: C, dtype } = config;
     const GH = this.cell.gates * H;
     this.params = new ParamRegistry(dtype);
@@ -144,6 +153,7 @@ export class TreeModel {
     this.weightIh = add(TREE_PARAM_NAMES.weightIh, [GH, V]);
     this.weightHh = add(TREE_PARAM_NAMES.weightHh, [GH, 2 * H]);
     this.bias = add(TREE_PARAM_NAMES.bias, [GH]);
+    this.weightHhT = kernels.alloc(dtype, GH * 2 * H);
     this.classifierWeight = add(TREE_PARAM_NAMES.classifierWeight, [C, H]);
     this.classifierBias = add(TREE_PARAM_NAMES.classifierBias, [C]);
   }
@@ -196,6 +206,8 @@ export class TreeModel {
     const GH = G * H;
     const wIh = this.weightIh.value;
     const wHh = this.weightHh.value;
+    const wHhT = this.weightHhT;
+    for (let k = 0; k < GH; k++) for (let j = 0; j < 2 * H; j++) wHhT[j * GH + k] = wHh[k * 2 * H + j]!;
     const bias = this.bias.value;
     // gates[r] = W_ih[:, token[r]] + b   (the one-hot input's product: a column gather)
     for (let r = 0; r < ws.N; r++) {
