@@ -98,7 +98,7 @@ export function decodeTreeCheckpoint(bytes: Uint8Array): TreeCheckpoint {
     );
   }
   const classifier = tensors.get(TREE_PARAM_NAMES.classifierWeight);
-  if (!classifier || classifier.shape.length !== 2)
+  if (classifier?.shape.length !== 2)
     throw new CheckpointError(
       `checkpoint must have a 2-d tensor "${TREE_PARAM_NAMES.classifierWeight}" [C, H], got ${classifier ? formatShape(classifier.shape) : 'none'}`,
     );
