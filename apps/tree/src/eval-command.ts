@@ -1,11 +1,21 @@
 // charrnn-tree eval: a checkpoint's accuracy and loss on a tree file, or, with --predict, its
 // label for each tree (label<TAB>tree lines whose labels may be placeholders such as "?").
 
-import { EXIT_FAILURE, EXIT_OK, UsageError, formatHelp, parseFlags, type CommandIo, type FlagSpec } from '@charrnn/cli';
+import {
+  EXIT_FAILURE,
+  EXIT_OK,
+  UsageError,
+  chooseKernels,
+  formatHelp,
+  parseFlags,
+  type CommandIo,
+  type FlagSpec,
+} from '@charrnn/cli';
 import { formatTree, packTrees } from '@charrnn/model';
 import { evaluateTrees, treeModelFromCheckpoint } from '@charrnn/train';
 import { readTreeCheckpoint } from './tree-checkpoint-file.js';
 import { encodeTrees, readTreeFile } from './tree-files.js';
+import { KERNELS_FLAG } from './train-flags.js';
 
 const FLAGS = {
   checkpoint: {
@@ -21,6 +31,7 @@ const FLAGS = {
     help: 'print predicted<TAB>tree for each line instead of the accuracy (labels may then be anything)',
   },
   minAccuracy: { flag: 'min-accuracy', kind: 'number', min: 0, max: 1, help: 'exit 1 when the accuracy is below this' },
+  kernels: KERNELS_FLAG,
 } satisfies Record<string, FlagSpec>;
 
 export async function evalCommand(io: CommandIo): Promise<number> {
@@ -40,7 +51,10 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     throw new UsageError('--checkpoint FILE is required', 'pass the file written by charrnn-tree train --save');
   if (!v.data) throw new UsageError('--data FILE is required', 'e.g. charrnn-tree generate --seed 7 > trees.txt');
   const checkpoint = readTreeCheckpoint(String(v.checkpoint), '--checkpoint');
-  const model = treeModelFromCheckpoint(checkpoint);
+  const model = treeModelFromCheckpoint(
+    checkpoint,
+    chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`)),
+  );
   const path = String(v.data);
   const labelled = readTreeFile(path, '--data');
   const predict = v.predict === true;

@@ -12,6 +12,7 @@ import {
   UsageError,
   acquireLock,
   checkOutputFile,
+  chooseKernels,
   formatHelp,
   openAppendFile,
   parseFlags,

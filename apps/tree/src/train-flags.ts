@@ -6,6 +6,15 @@ import { TREE_CELL_NAMES } from '@charrnn/model';
 import { OPTIMIZER_NAMES } from '@charrnn/optim';
 import { DEFAULT_TREE_TRAIN_CONFIG as D, TREE_TASKS, type TreeTrainConfig } from '@charrnn/train';
 
+/** Shared with eval. Results depend on the kernels in float32's last bits: resume with the same ones. */
+export const KERNELS_FLAG = {
+  flag: 'kernels',
+  kind: 'enum',
+  values: ['auto', 'reference', 'wasm'],
+  default: 'auto',
+  help: 'matrix-product kernels: auto (WebAssembly SIMD when available, ~10× the reference loops here), reference, wasm',
+} as const satisfies FlagSpec;
+
 const CONFIG_FLAGS = {
   task: {
     flag: 'task',
@@ -140,6 +149,7 @@ export const TRAIN_FLAGS = {
     help: 'continue the run saved in this checkpoint, bit for bit',
   },
   force: { flag: 'force', kind: 'boolean', help: 'replace an existing --save or --log file' },
+  kernels: KERNELS_FLAG,
   minAccuracy: {
     flag: 'min-accuracy',
     kind: 'number',

@@ -187,13 +187,18 @@ export class TreeModel {
 
   /** The most likely label of each tree of the batch. */
   predict(batch: TreeBatch): Int32Array {
-    const ws = this.schedule(batch);
-    this.runForward(ws);
+    this.runForward(this.schedule(batch));
+    return this.predictionsOfLastForward();
+  }
+
+  /** The most likely label of each tree of the last forward pass (argmax of its logits). */
+  predictionsOfLastForward(): Int32Array {
+    const logits = this.lastLogits();
     const C = this.config.classes;
-    const out = new Int32Array(ws.B);
-    for (let b = 0; b < ws.B; b++) {
+    const out = new Int32Array(logits.length / C);
+    for (let b = 0; b < out.length; b++) {
       let best = 0;
-      for (let k = 1; k < C; k++) if (ws.logits[b * C + k]! > ws.logits[b * C + best]!) best = k;
+      for (let k = 1; k < C; k++) if (logits[b * C + k]! > logits[b * C + best]!) best = k;
       out[b] = best;
     }
     return out;

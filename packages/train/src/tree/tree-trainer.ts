@@ -89,9 +89,9 @@ export function evaluateTrees(
   let correct = 0;
   for (let start = 0; start < trees.length; start += chunk) {
     const batch = packTrees(trees.slice(start, start + chunk));
-    const predicted = model.predict(batch);
     const n = batch.roots.length;
     loss += model.forward(batch) * n;
+    const predicted = model.predictionsOfLastForward();
     for (let b = 0; b < n; b++) if (predicted[b] === batch.labels[b]) correct++;
   }
   const count = trees.length;
