@@ -66,12 +66,17 @@ export async function trainCommand(io: CommandIo): Promise<number> {
   const locks = claimOutputs(path('save'), path('log'), path('resume'), v.force === true);
   try {
     const log = path('log') ? openLog(path('log')!, resume, v.force === true) : undefined;
-    const trainer = new TreeTrainer({ config, data, clock: io.clock, ...(resume ? { resume } : {}) });
-    return await run(io, trainer, config, data, deep, {
-      save: path('save'),
-      log,
-      minAccuracy: v.minAccuracy as number | undefined,
-    });
+    const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`));
+    try {
+      const trainer = new TreeTrainer({ config, data, clock: io.clock, kernels, ...(resume ? { resume } : {}) });
+      return await run(io, trainer, config, data, deep, {
+        save: path('save'),
+        log,
+        minAccuracy: v.minAccuracy as number | undefined,
+      });
+    } finally {
+      kernels.close?.();
+    }
   } finally {
     for (const lock of locks) lock.release();
   }
@@ -162,7 +167,7 @@ async function run(
             ? `arithmetic task (${config.minOps}–${config.maxOps} operators, value mod 10)`
             : 'trees from --data';
         write(
-          `${config.cell} H=${config.hidden} ${config.dtype}, ${event.paramCount} parameters; ${task}: ${event.trainTrees} training trees, ${event.valTrees} held-out${event.step > 0 ? `; resuming at step ${event.step}` : ''}\n`,
+          `${config.cell} H=${config.hidden} ${config.dtype}, ${event.paramCount} parameters, kernels ${trainer.model.kernels.name}; ${task}: ${event.trainTrees} training trees, ${event.valTrees} held-out${event.step > 0 ? `; resuming at step ${event.step}` : ''}\n`,
         );
       } else if (event.type === 'step') {
         write(progressLine(event));

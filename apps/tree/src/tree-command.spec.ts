@@ -72,7 +72,7 @@ describe('charrnn-tree train', () => {
     expect(trained.err).toBe('');
     expect(trained.code).toBe(0);
     expect(trained.out).toMatch(
-      /^tree-lstm H=6 f32, \d+ parameters; arithmetic task \(1–4 operators, value mod 10\): 300 training trees, 20 held-out\n/,
+      /^tree-lstm H=6 f32, \d+ parameters, kernels [\w+-]+; arithmetic task \(1–4 operators, value mod 10\): 300 training trees, 20 held-out\n/,
     );
     expect(trained.out).toMatch(/held-out trees \(none seen in training\): accuracy 0\.\d{4} \(\d+ of 20\)/);
     expect(trained.out).toMatch(/deeper trees \(5–8 operators, larger than any in training\): accuracy/);
@@ -168,6 +168,12 @@ describe('charrnn-tree train', () => {
     const resumed = await run(['train', '--resume', save, '--steps', String(step + 5), '--save', save]);
     expect(resumed.code).toBe(0);
     expect(decodeTreeCheckpoint(readFileSync(save)).training!.step).toBe(step + 5);
+  });
+
+  it('runs on the kernels --kernels names', async () => {
+    const r = await run(['train', ...SMALL, '--steps', '1', '--kernels', 'reference']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^tree-lstm H=6 f32, \d+ parameters, kernels reference;/);
   });
 
   it('trains on tree files (--data, --val) with their own tables', async () => {
