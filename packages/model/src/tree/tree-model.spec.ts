@@ -2,7 +2,7 @@
 // from the gradcheck package), a planted-bug negative test, float32 against float64, batching,
 // and a 100,000-deep tree through forward and backward.
 import { describe, expect, it } from 'vitest';
-import { Prng, type FloatArray } from '@charrnn/tensor';
+import { Prng, referenceKernels, type FloatArray, type Kernels } from '@charrnn/tensor';
 import { parseTree } from './parse-trees.js';
 import { generateArithmeticTree } from './arithmetic-task.js';
 import {
@@ -163,4 +163,37 @@ it('refuses malformed batches with one-line errors', () => {
   expect(
     () => new TreeModel({ cell: 'tree-gru' as TreeCellName, vocabSize: 3, hiddenSize: 2, classes: 2, dtype: 'f64' }),
   ).toThrow(/cell must be one of tree-rnn, tree-lstm, got "tree-gru"/);
+});
+
+it('grows its buffers geometrically with the node count only (a wasm backend never frees them)', () => {
+  // Regression: buffers sized by the widest level too were re-made at twice the rows whenever a batch
+  // of no more nodes had a wider level, so batches of 100, 150, 200 … lone leaves doubled them each
+  // time (a 1 GB request on the arithmetic task's deep set).
+  let allocated = 0;
+  const counting: Kernels = {
+    ...referenceKernels,
+    alloc(dtype, length) {
+      allocated += length;
+      return referenceKernels.alloc(dtype, length);
+    },
+  };
+  const model = new TreeModel({ cell: 'tree-lstm', vocabSize: 13, hiddenSize: 4, classes: 10, dtype: 'f64' }, counting);
+  model.initialize(new Prng(1));
+  const leaf = (label: number): EncodedTree => ({
+    tokens: Int32Array.of(3),
+    left: Int32Array.of(-1),
+    right: Int32Array.of(-1),
+    label,
+  });
+  // a chain of 100 operators first (201 nodes, 101 leaves), then ever wider batches of lone leaves
+  const chain = VOCAB.encode({ label: '1', tree: parseTree(`${'(+ 1 '.repeat(100)}1${')'.repeat(100)}`) });
+  const params = allocated;
+  model.lossAndGradients(packTrees([chain]));
+  const first = allocated - params;
+  for (let n = 110; n <= 200; n += 10)
+    model.lossAndGradients(packTrees(Array.from({ length: n }, (_, i) => leaf(i % 10))));
+  expect(allocated - params).toBe(first);
+  // beyond the capacity: at least doubled, once
+  model.lossAndGradients(packTrees(Array.from({ length: 250 }, (_, i) => leaf(i % 10))));
+  expect(allocated - params).toBe(3 * first);
 });

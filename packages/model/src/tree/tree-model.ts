@@ -110,7 +110,7 @@ interface Workspace extends TreeBuffers {
   labels: Int32Array;
   /** Children's h side by side, one row per inner node (row − nL). */
   x: FloatArray; // [N − nL, 2H]
-  dx: FloatArray; // [rows of the widest level, 2H]
+  dx: FloatArray; // [rows of a level, 2H]
   roots: FloatArray; // [B, H]
   dRoots: FloatArray; // [B, H]
   logits: FloatArray; // [B, C]
@@ -405,7 +405,7 @@ export class TreeModel {
     const fill = levelStart.slice(0, levels);
     const rowOf = new Int32Array(N);
     for (let n = 0; n < N; n++) rowOf[n] = fill[level[n]!]!++;
-    const ws = this.workspace(N, B, levelStart[1]!, widestLevel(levelStart, levels));
+    const ws = this.workspace(N, B, levelStart[1]!);
     for (let n = 0; n < N; n++) {
       const row = rowOf[n]!;
       ws.tokenOfRow[row] = tokens[n]!;
@@ -422,17 +422,15 @@ export class TreeModel {
     return ws;
   }
 
-  /** Buffers for N nodes and B trees: the current ones when they are large enough, else new ones with room to spare. */
-  private workspace(N: number, B: number, nL: number, widest: number): Workspace {
+  /**
+   * Buffers for N nodes: the current ones when they hold N rows, else new ones of at least twice the
+   * rows. Every size is a function of the row capacity alone (B ≤ N trees, a level ≤ N rows), so
+   * growth is geometric and bounded by the largest batch — a kernel backend's memory (wasm) is never freed.
+   */
+  private workspace(N: number, B: number, nL: number): Workspace {
     const old = this.ws;
-    const fits =
-      old !== null && old.tokenOfRow.length >= N && old.rootRow.length >= B && old.dx.length >= widest * 2 * old.H;
-    if (!fits)
-      this.ws = this.allocate(
-        Math.max(N, 2 * (old?.tokenOfRow.length ?? 0)),
-        Math.max(B, old?.rootRow.length ?? 0),
-        widest,
-      );
+    if (old === null || old.tokenOfRow.length < N)
+      this.ws = this.allocate(Math.max(N, 2 * (old?.tokenOfRow.length ?? 0)));
     const ws = this.ws!;
     ws.N = N;
     ws.B = B;
@@ -440,7 +438,7 @@ export class TreeModel {
     return ws;
   }
 
-  private allocate(capacity: number, batch: number, widest: number): Workspace {
+  private allocate(capacity: number): Workspace {
     const { hiddenSize: H, classes: C, dtype } = this.config;
     const GH = this.cell.gates * H;
     // The kernels' memory (a wasm backend's own), so gemm reads it in place.
@@ -456,8 +454,8 @@ export class TreeModel {
       left: new Int32Array(capacity),
       right: new Int32Array(capacity),
       tokenOfRow: new Int32Array(capacity),
-      rootRow: new Int32Array(batch),
-      labels: new Int32Array(batch),
+      rootRow: new Int32Array(capacity),
+      labels: new Int32Array(capacity),
       gates: alloc(capacity * GH),
       h: alloc(capacity * H),
       c: alloc(cellState),
@@ -466,11 +464,11 @@ export class TreeModel {
       dc: alloc(cellState),
       dz: alloc(capacity * GH),
       x: alloc(capacity * 2 * H),
-      dx: alloc(Math.max(widest, 1) * 2 * H),
-      roots: alloc(batch * H),
-      dRoots: alloc(batch * H),
-      logits: alloc(batch * C),
-      dLogits: alloc(batch * C),
+      dx: alloc(capacity * 2 * H),
+      roots: alloc(capacity * H),
+      dRoots: alloc(capacity * H),
+      logits: alloc(capacity * C),
+      dLogits: alloc(capacity * C),
     };
   }
 }
@@ -487,12 +485,6 @@ export function validateTreeModelConfig(config: TreeModelConfig): void {
   }
   if (config.dtype !== 'f32' && config.dtype !== 'f64')
     throw new RangeError(`${where}: dtype must be f32 or f64, got ${JSON.stringify(config.dtype)}`);
-}
-
-function widestLevel(levelStart: Int32Array, levels: number): number {
-  let widest = 0;
-  for (let d = 0; d < levels; d++) widest = Math.max(widest, levelStart[d + 1]! - levelStart[d]!);
-  return widest;
 }
 
 function addInto(dst: FloatArray, dstOff: number, src: FloatArray, srcOff: number, n: number): void {
