@@ -2,6 +2,7 @@
 // character, against characters seen (uPlot: small, fast, canvas, with a keyboard-free legend).
 // Points arrive every few steps; the chart redraws at most a few times a second.
 
+import { formatTick } from '@charrnn/report';
 import uPlot from 'uplot';
 
 const REDRAW_MS = 500;
@@ -28,12 +29,12 @@ export class LossChart {
           label: 'characters seen',
           stroke: '#1a1a1a',
           grid: { stroke: '#e3e3e3' },
-          values: (_u, ticks) => ticks.map(formatCount),
+          values: (_u, ticks) => ticks.map(formatTick),
         },
         { label: 'bits per character', stroke: '#1a1a1a', grid: { stroke: '#e3e3e3' }, size: 55 },
       ],
       series: [
-        { label: 'characters', value: legendValue(formatCount) },
+        { label: 'characters', value: legendValue(formatTick) },
         { label: 'training loss', stroke: '#5b8fd0', width: 1, value: legendValue(bits) },
         { label: 'smoothed', stroke: '#0b3d91', width: 2.5, value: legendValue(bits) },
         {
@@ -110,10 +111,4 @@ function legendValue(
 
 function bits(v: number): string {
   return v.toFixed(3);
-}
-
-function formatCount(n: number): string {
-  if (n >= 1e6) return `${+(n / 1e6).toFixed(2)}M`;
-  if (n >= 1e3) return `${+(n / 1e3).toFixed(1)}k`;
-  return String(n);
 }
