@@ -1,4 +1,4 @@
-// The live chart: training loss, its smoothed curve and validation loss, all in bits per
+// The live chart: training loss, its recent mean and validation loss, all in bits per
 // character, against characters seen (uPlot: small, fast, canvas, with a keyboard-free legend).
 // Points arrive every few steps; the chart redraws at most a few times a second.
 
@@ -10,7 +10,7 @@ export class LossChart {
   private readonly plot: uPlot;
   private readonly chars: number[] = [];
   private readonly loss: (number | null)[] = [];
-  private readonly smooth: (number | null)[] = [];
+  private readonly recent: (number | null)[] = [];
   private readonly val: (number | null)[] = [];
   private redrawTimer: ReturnType<typeof setTimeout> | null = null;
   /** The trainer reports validation just before the step event of the same step: held until then. */
@@ -20,7 +20,7 @@ export class LossChart {
     const opts: uPlot.Options = {
       width: Math.max(320, container.clientWidth),
       height: 300,
-      // The y axis follows the smoothed and validation curves (from a uniform guess down), so the
+      // The y axis follows the recent-mean and validation curves (from a uniform guess down), so the
       // first steps' spikes of the raw batch-1 loss do not squash the rest of the curve.
       scales: { x: { time: false }, y: { range: (u, _min, max) => [0, upperBound(u.data, max)] } },
       axes: [
@@ -35,7 +35,7 @@ export class LossChart {
       series: [
         { label: 'characters', value: legendValue(formatCount) },
         { label: 'training loss', stroke: '#5b8fd0', width: 1, value: legendValue(bits) },
-        { label: 'smoothed', stroke: '#0b3d91', width: 2.5, value: legendValue(bits) },
+        { label: 'recent mean', stroke: '#0b3d91', width: 2.5, value: legendValue(bits) },
         {
           label: 'validation',
           stroke: '#c0392b',
@@ -53,10 +53,10 @@ export class LossChart {
     );
   }
 
-  addStep(chars: number, lossBits: number, smoothBits: number): void {
+  addStep(chars: number, lossBits: number, recentBits: number): void {
     const val = this.pendingVal?.chars === chars ? this.pendingVal.bits : null;
     this.pendingVal = null;
-    this.push(chars, lossBits, smoothBits, val);
+    this.push(chars, lossBits, recentBits, val);
   }
 
   addValidation(chars: number, valBits: number): void {
@@ -66,16 +66,16 @@ export class LossChart {
   clear(): void {
     this.chars.length = 0;
     this.loss.length = 0;
-    this.smooth.length = 0;
+    this.recent.length = 0;
     this.val.length = 0;
     this.pendingVal = null;
     this.redraw();
   }
 
-  private push(chars: number, loss: number | null, smooth: number | null, val: number | null): void {
+  private push(chars: number, loss: number | null, recent: number | null, val: number | null): void {
     this.chars.push(chars);
     this.loss.push(loss);
-    this.smooth.push(smooth);
+    this.recent.push(recent);
     this.val.push(val);
     this.redrawTimer ??= setTimeout(() => this.redraw(), REDRAW_MS);
   }
@@ -84,7 +84,7 @@ export class LossChart {
   redraw(): void {
     if (this.redrawTimer !== null) clearTimeout(this.redrawTimer);
     this.redrawTimer = null;
-    this.plot.setData([this.chars, this.loss, this.smooth, this.val] as uPlot.AlignedData);
+    this.plot.setData([this.chars, this.loss, this.recent, this.val] as uPlot.AlignedData);
   }
 }
 

@@ -8,6 +8,8 @@ import sampleText from '../assets/alice.txt';
 import { LossChart } from './loss-chart.js';
 import { forgetSavedModel, loadSavedModel, saveModel } from './persistence.js';
 import type { FromWorker, ModelSummary, PageConfig, RunStatus, ToWorker } from './protocol.js';
+import { RecentLoss } from './recent-loss.js';
+import { inspectText, sizeRefusal, textRefusal, type TextFacts } from './text-check.js';
 
 /** The seed's model and optimizer; a budget and periods that suit watching a run in a page. */
 const PAGE_DEFAULTS: PageConfig = {
@@ -39,6 +41,14 @@ const CHOICE_KEYS = ['cell', 'optimizer'] as const;
 const MAX_TRAINING_SAMPLES = 20;
 const STATS_EVERY_MS = 200;
 const PERSIST_EVERY_MS = 15_000;
+/** Typing in a long text rescans it once the typing pauses, not on every key. */
+const DESCRIBE_TEXT_MS = 250;
+/**
+ * Longer texts (UTF-16 units) stay out of the text box: a box holding megabytes took seconds to
+ * fill and seconds per keystroke (16 MB: 30 s, then 8 s per key). It shows their start, read-only.
+ */
+const TEXT_BOX_MAX = 1_200_000;
+const PREVIEW_CHARS = 20_000;
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -52,6 +62,7 @@ const ui = {
   textInfo: byId('text-info'),
   textFile: byId<HTMLInputElement>('text-file'),
   useSample: byId<HTMLButtonElement>('use-sample'),
+  clearText: byId<HTMLButtonElement>('clear-text'),
   settings: byId<HTMLFormElement>('settings'),
   defaults: byId<HTMLButtonElement>('defaults'),
   start: byId<HTMLButtonElement>('start'),
@@ -63,7 +74,6 @@ const ui = {
     step: byId('stat-step'),
     chars: byId('stat-chars'),
     loss: byId('stat-loss'),
-    smooth: byId('stat-smooth'),
     val: byId('stat-val'),
     speed: byId('stat-speed'),
   },
@@ -112,20 +122,75 @@ function readSettings(): PageConfig | null {
 
 // ---- text ----
 
-function setText(text: string): void {
-  ui.text.value = text;
-  describeText();
+/** The facts of the text in the box (null: it changed since they were taken). */
+let textFacts: TextFacts | null = null;
+let describeTimer: ReturnType<typeof setTimeout> | null = null;
+/** The latest text file sent to the worker to decode; older answers are dropped. */
+let textRequest = 0;
+/** A text too long for the box, held here while the box shows its start (null: the box holds the text). */
+let heldText: string | null = null;
+
+function setText(text: string, facts?: TextFacts): void {
+  heldText = text.length > TEXT_BOX_MAX ? text : null;
+  ui.text.readOnly = heldText !== null;
+  ui.text.value = heldText === null ? text : text.slice(0, PREVIEW_CHARS);
+  showTextFacts(facts ?? inspectText(text));
 }
 
-function describeText(): void {
-  const chars = Array.from(ui.text.value);
+/** The text to train on, evaluate and keep: the held one, or the box's. */
+function currentText(): string {
+  return heldText ?? ui.text.value;
+}
+
+function textChanged(): void {
+  textFacts = null;
+  if (describeTimer !== null) clearTimeout(describeTimer);
+  describeTimer = setTimeout(currentTextFacts, DESCRIBE_TEXT_MS);
+}
+
+/** Scans the text in the box if it changed since the last scan (one pass, no array of characters). */
+function currentTextFacts(): TextFacts {
+  if (describeTimer !== null) clearTimeout(describeTimer);
+  describeTimer = null;
+  if (textFacts === null) showTextFacts(inspectText(currentText()));
+  return textFacts!;
+}
+
+function showTextFacts(facts: TextFacts): void {
+  textFacts = facts;
+  const refusal = textRefusal('the text', facts);
+  if (refusal) return showTextProblem(refusal.message, refusal.hint);
+  delete ui.textInfo.dataset.status;
+  const held =
+    heldText === null
+      ? ''
+      : ` (the box shows the first ${PREVIEW_CHARS.toLocaleString('en')}; all of it is trained on; Clear to type)`;
   ui.textInfo.textContent =
-    chars.length === 0 ? '' : `${chars.length.toLocaleString('en')} characters, ${new Set(chars).size} distinct`;
+    facts.chars === 0 ? '' : `${facts.chars.toLocaleString('en')} characters, ${facts.distinct} distinct${held}`;
+}
+
+function showTextProblem(message: string, hint: string): void {
+  ui.textInfo.dataset.status = 'error';
+  ui.textInfo.textContent = `${message}\nhint: ${hint}`;
+}
+
+/**
+ * A text file: refused by its size before a byte is read, otherwise read and sent to the worker,
+ * which decodes it strictly (no U+FFFD for bad bytes) and checks it off this thread.
+ */
+async function openTextFile(file: File): Promise<void> {
+  const id = ++textRequest;
+  const tooLarge = sizeRefusal(`the file ${JSON.stringify(file.name)}`, file.size);
+  if (tooLarge) return showTextProblem(tooLarge.message, tooLarge.hint);
+  delete ui.textInfo.dataset.status;
+  ui.textInfo.textContent = `Reading ${file.name}…`;
+  const bytes = await file.arrayBuffer();
+  if (id === textRequest) send({ type: 'decode', id, bytes, name: file.name }, [bytes]);
 }
 
 async function openDroppedFile(file: File): Promise<void> {
   if (file.name.endsWith('.safetensors')) return loadCheckpointFile(file);
-  setText(await file.text());
+  return openTextFile(file);
 }
 
 async function loadCheckpointFile(file: File): Promise<void> {
@@ -168,6 +233,7 @@ function showStatus(next: RunStatus, summary: ModelSummary | null): void {
 let pendingStep: Extract<TrainingEvent, { type: 'step' }> | null = null;
 let stepTimer: ReturnType<typeof setTimeout> | null = null;
 let speed: number | null = null;
+const recentLoss = new RecentLoss();
 function showStep(): void {
   if (stepTimer !== null) clearTimeout(stepTimer);
   stepTimer = null;
@@ -175,13 +241,12 @@ function showStep(): void {
   pendingStep = null;
   if (!event) return;
   ui.stat.step.dataset.value = String(event.step);
-  ui.stat.loss.dataset.value = String(event.loss);
+  const trainingBits = recentLoss.bits();
+  ui.stat.loss.dataset.value = String(trainingBits);
   if (speed !== null) ui.stat.speed.dataset.value = String(speed);
-  const bits = (nats: number) => (nats / Math.LN2).toFixed(3);
   ui.stat.step.textContent = `${event.step.toLocaleString('en')} / ${event.totalSteps.toLocaleString('en')}`;
   ui.stat.chars.textContent = event.chars.toLocaleString('en');
-  ui.stat.loss.textContent = bits(event.loss);
-  ui.stat.smooth.textContent = bits(event.smoothLoss);
+  ui.stat.loss.textContent = trainingBits.toFixed(3);
   ui.stat.speed.textContent = speed === null ? '–' : Math.round(speed).toLocaleString('en');
 }
 
@@ -196,7 +261,7 @@ function showEvent(event: TrainingEvent): void {
       if (pendingStep === null) stepTimer = setTimeout(showStep, STATS_EVERY_MS);
       pendingStep = event;
       showSpeed(event);
-      chart.addStep(event.chars, event.loss / Math.LN2, event.smoothLoss / Math.LN2);
+      chart.addStep(event.chars, event.loss / Math.LN2, recentLoss.add(event.loss));
       break;
     case 'eval':
       ui.stat.val.textContent = event.valBpc.toFixed(3);
@@ -242,10 +307,10 @@ function showSpeed(event: Extract<TrainingEvent, { type: 'step' }>): void {
   speed = total.chars / total.seconds;
 }
 
-function showError(message: string): void {
+function showError(message: string, hint?: string): void {
   ui.checkpointInfo.textContent = '';
   ui.runStatus.dataset.status = 'error';
-  ui.runStatus.textContent = message;
+  ui.runStatus.textContent = hint ? `${message}\nhint: ${hint}` : message;
 }
 
 function downloadCheckpoint(bytes: ArrayBuffer, step: number): void {
@@ -301,8 +366,14 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       chart.clear();
       requestSample();
       break;
+    case 'text':
+      if (message.id === textRequest) setText(message.text, message.facts);
+      break;
+    case 'text-refused':
+      if (message.id === textRequest) showTextProblem(message.message, message.hint);
+      break;
     case 'error':
-      showError(message.message);
+      showError(message.message, message.hint);
       break;
   }
 };
@@ -341,7 +412,7 @@ function persistWanted(): boolean {
 async function persist(bytes: ArrayBuffer, config: PageConfig | null, step: number): Promise<void> {
   lastPersist = performance.now();
   try {
-    await saveModel({ checkpoint: bytes, config, text: ui.text.value, step, savedAt: new Date().toISOString() });
+    await saveModel({ checkpoint: bytes, config, text: currentText(), step, savedAt: new Date().toISOString() });
   } catch (error) {
     showError(`Could not keep the model in this browser: ${(error as Error).message}`);
   }
@@ -366,10 +437,15 @@ async function restore(): Promise<void> {
 ui.settings.addEventListener('submit', (event) => event.preventDefault());
 ui.defaults.addEventListener('click', () => writeSettings(PAGE_DEFAULTS));
 ui.useSample.addEventListener('click', () => setText(sampleText));
-ui.text.addEventListener('input', describeText);
+ui.clearText.addEventListener('click', () => {
+  textRequest++;
+  setText('');
+  ui.text.focus();
+});
+ui.text.addEventListener('input', textChanged);
 ui.textFile.addEventListener('change', () => {
   const file = ui.textFile.files?.[0];
-  if (file) void file.text().then(setText);
+  if (file) void openTextFile(file);
   ui.textFile.value = '';
 });
 ui.text.addEventListener('dragover', (event) => {
@@ -386,17 +462,25 @@ ui.text.addEventListener('drop', (event) => {
 ui.start.addEventListener('click', () => {
   const config = readSettings();
   if (!config) return;
-  if (Array.from(ui.text.value).length < 2) {
+  const facts = currentTextFacts();
+  if (facts.chars < 2) {
     showError('Paste some text first (or use the sample text).');
     ui.text.focus();
     return;
   }
+  // The commands' limits, refused here with their message before the text is copied to the worker.
+  const refusal = textRefusal('the text', facts);
+  if (refusal) {
+    showError(refusal.message, refusal.hint);
+    return;
+  }
   chart.clear();
+  recentLoss.clear();
   speedWindows.length = 0;
   previousStepChars = 0;
   speed = null;
   ui.trainingSamples.replaceChildren();
-  send({ type: 'start', text: ui.text.value, config, fromLoaded: loadedIdle });
+  send({ type: 'start', text: currentText(), config, fromLoaded: loadedIdle });
 });
 ui.pause.addEventListener('click', () => send({ type: 'pause' }));
 ui.resume.addEventListener('click', () => send({ type: 'resume' }));
@@ -420,7 +504,7 @@ ui.checkpointFile.addEventListener('change', () => {
 ui.evaluate.addEventListener('click', () => {
   ui.checkpointInfo.textContent = 'Evaluating…';
   delete ui.checkpointInfo.dataset.loss;
-  send({ type: 'evaluate', text: ui.text.value });
+  send({ type: 'evaluate', text: currentText() });
 });
 ui.persist.addEventListener('change', () => {
   if (ui.persist.checked) {
