@@ -159,7 +159,10 @@ function currentTextFacts(): TextFacts {
 function showTextFacts(facts: TextFacts): void {
   textFacts = facts;
   const refusal = textRefusal('the text', facts);
-  if (refusal) return showTextProblem(refusal.message, refusal.hint);
+  if (refusal) {
+    showTextProblem(refusal.message, refusal.hint);
+    return;
+  }
   delete ui.textInfo.dataset.status;
   const held =
     heldText === null
@@ -181,7 +184,10 @@ function showTextProblem(message: string, hint: string): void {
 async function openTextFile(file: File): Promise<void> {
   const id = ++textRequest;
   const tooLarge = sizeRefusal(`the file ${JSON.stringify(file.name)}`, file.size);
-  if (tooLarge) return showTextProblem(tooLarge.message, tooLarge.hint);
+  if (tooLarge) {
+    showTextProblem(tooLarge.message, tooLarge.hint);
+    return;
+  }
   delete ui.textInfo.dataset.status;
   ui.textInfo.textContent = `Reading ${file.name}…`;
   const bytes = await file.arrayBuffer();
