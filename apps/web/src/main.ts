@@ -38,7 +38,8 @@ const NUMERIC_KEYS = [
   'seed',
 ] as const;
 const CHOICE_KEYS = ['cell', 'optimizer'] as const;
-const MAX_TRAINING_SAMPLES = 20;
+/** The latest samples stay on the page, in full (a scrolling box cut the oldest one in half). */
+const MAX_TRAINING_SAMPLES = 8;
 const STATS_EVERY_MS = 200;
 const PERSIST_EVERY_MS = 15_000;
 /** Typing in a long text rescans it once the typing pauses, not on every key. */

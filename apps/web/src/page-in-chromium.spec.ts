@@ -154,9 +154,39 @@ describe.skipIf(!available && !inCi)('the page in Chromium', () => {
     const training = Number(await page.getAttribute('#stat-loss', 'data-value'));
     expect(Math.abs(training - val[3]!)).toBeLessThan(0.75);
     expect(await page.locator('#stat-smooth').count()).toBe(0);
-    expect(await page.textContent('#progress-section')).toContain('Training (bits/char, last 500 steps)');
+    expect(await page.textContent('#progress-section')).toContain('Training (bits/char, last 200 steps)');
     mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: join(screenshotDir, 'trained.png'), fullPage: true });
+  });
+
+  it('lays out without clipped or overflowing elements, narrow and wide, even with long numbers', async () => {
+    await page.evaluate(() => {
+      document.getElementById('stat-step')!.textContent = '1,000,000 / 1,000,000';
+      document.getElementById('stat-chars')!.textContent = '25,000,000,000';
+    });
+    for (const width of [800, 1280]) {
+      await page.setViewportSize({ width, height: 1000 });
+      await page.waitForTimeout(100); // the chart follows its container's width
+      const problems = await page.evaluate(() => {
+        const out: string[] = [];
+        const pageWidth = document.documentElement.clientWidth;
+        for (const el of document.querySelectorAll<HTMLElement>('body *')) {
+          // Hidden on purpose: the text box's label (for screen readers) and the file inputs behind their buttons.
+          if (el.closest('.visually-hidden, .file-button input')) continue;
+          const box = el.getBoundingClientRect();
+          if (box.width === 0) continue;
+          const name = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className ? `.${el.className}` : ''}`;
+          if (box.right > pageWidth + 0.5) out.push(`${name} ends at ${box.right}px, past ${pageWidth}px`);
+          const scrolls = el.tagName === 'TEXTAREA' || el.tagName === 'PRE';
+          if (!scrolls && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0)
+            out.push(`${name} holds ${el.scrollWidth}px in ${el.clientWidth}px`);
+        }
+        return out;
+      });
+      expect(problems, `at ${width}px`).toEqual([]);
+      await page.screenshot({ path: join(screenshotDir, `page-${width}.png`), fullPage: true });
+    }
+    await page.setViewportSize({ width: 1200, height: 1000 });
   });
 
   it('samples again from the current weights when the prime or the temperature changes', async () => {

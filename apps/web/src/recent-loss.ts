@@ -2,8 +2,11 @@
 // validation, so the two can be compared at a glance. The seed's 0.999 moving average starts at a
 // uniform guess (ln V) and trails the real loss for thousands of steps; a plain window does not.
 
-/** Step events in the window: the page logs every 10th step, so this spans the last 500 steps. */
-export const RECENT_STEP_EVENTS = 50;
+/**
+ * Step events in the window: the page logs every 10th step, so this spans the last 200 steps — long
+ * enough to average out batch-1 noise, short enough not to carry the first steps along for long.
+ */
+export const RECENT_STEP_EVENTS = 20;
 
 export class RecentLoss {
   private readonly values: number[] = [];
