@@ -20,8 +20,8 @@ export class LossChart {
     const opts: uPlot.Options = {
       width: Math.max(320, container.clientWidth),
       height: 300,
-      // The y axis follows the recent-mean and validation curves (from a uniform guess down), so the
-      // first steps' spikes of the raw batch-1 loss do not squash the rest of the curve.
+      // The y axis follows the recent-mean and validation curves (from a uniform guess down), so a
+      // far spike of the raw batch-1 loss does not squash the rest of the curve.
       scales: { x: { time: false }, y: { range: (u, _min, max) => [0, upperBound(u.data, max)] } },
       axes: [
         {
@@ -88,10 +88,21 @@ export class LossChart {
   }
 }
 
+/**
+ * The top of the y axis: above the recent-mean and validation curves, and above the raw losses'
+ * spikes too (a spike cut off at the top looked like a drawing fault) unless one reaches more than
+ * 60% above those curves, where it would squash everything else.
+ */
 function upperBound(data: uPlot.AlignedData, max: number): number {
-  let top = 0;
-  for (const series of [data[2], data[3]]) for (const v of series ?? []) if (v != null && v > top) top = v;
-  return top > 0 ? Math.min(max, top * 1.15) : Math.max(max, 1);
+  const steady = Math.max(top(data[2]), top(data[3]));
+  if (steady <= 0) return Math.max(max, 1);
+  return Math.max(steady, Math.min(top(data[1]), steady * 1.6)) * 1.05;
+}
+
+function top(series: uPlot.AlignedData[number] | undefined): number {
+  let highest = 0;
+  for (const v of series ?? []) if (v != null && v > highest) highest = v;
+  return highest;
 }
 
 /** The legend shows the value under the cursor, or the latest one when the cursor is elsewhere. */
