@@ -450,6 +450,19 @@ ui.clearText.addEventListener('click', () => {
   ui.text.focus();
 });
 ui.text.addEventListener('input', textChanged);
+ui.text.addEventListener('paste', (event) => {
+  // A long paste would make the box itself the bottleneck: it is held (or refused) like a long file.
+  const pasted = event.clipboardData?.getData('text/plain') ?? '';
+  const { value, selectionStart, selectionEnd } = ui.text;
+  if (value.length - (selectionEnd - selectionStart) + pasted.length <= TEXT_BOX_MAX) return;
+  event.preventDefault();
+  textRequest++;
+  const text = value.slice(0, selectionStart) + pasted + value.slice(selectionEnd);
+  const facts = inspectText(text);
+  const tooLarge = sizeRefusal('the pasted text', facts.utf8Bytes);
+  if (tooLarge) showTextProblem(tooLarge.message, tooLarge.hint);
+  else setText(text, facts);
+});
 ui.textFile.addEventListener('change', () => {
   const file = ui.textFile.files?.[0];
   if (file) void openTextFile(file);

@@ -346,6 +346,28 @@ describe.skipIf(!available && !inCi)('the page in Chromium', () => {
     expect(await page.getAttribute('#text', 'readonly')).toBe(null);
   });
 
+  it('holds a long paste outside the box, and refuses one over 32 MiB by its size', async () => {
+    const paste = (text: string) =>
+      page.evaluate((pasted) => {
+        const data = new DataTransfer();
+        data.setData('text/plain', pasted);
+        const box = document.getElementById('text') as HTMLTextAreaElement;
+        box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      }, text);
+    await page.fill('#text', '');
+    await paste('ab'.repeat(700_000));
+    await page.waitForFunction(() => document.getElementById('text-info')!.textContent!.includes('Clear to type'));
+    expect(await page.textContent('#text-info')).toMatch(/^1,400,000 characters, 2 distinct/);
+    expect((await page.inputValue('#text')).length).toBe(20_000);
+    await page.click('#clear-text');
+    await paste('x'.repeat(33 * 1024 * 1024));
+    await page.waitForFunction(() => document.getElementById('text-info')!.dataset.status === 'error');
+    expect(await page.textContent('#text-info')).toMatch(
+      /^the pasted text is 33\.0 MiB, more than the 32\.0 MiB the page trains on\nhint: /,
+    );
+    expect(await page.inputValue('#text')).toBe('');
+  });
+
   it('sends no request after loading, and none to any other origin', () => {
     const network = requests.filter((url) => !url.startsWith('blob:') && !url.startsWith('data:'));
     expect(network.filter((url) => new URL(url).origin !== origin)).toEqual([]);
