@@ -9,7 +9,8 @@ import { LossChart } from './loss-chart.js';
 import { forgetSavedModel, loadSavedModel, saveModel } from './persistence.js';
 import type { FromWorker, ModelSummary, PageConfig, RunStatus, ToWorker } from './protocol.js';
 import { RecentLoss } from './recent-loss.js';
-import { inspectText, sizeRefusal, textRefusal, type TextFacts } from './text-check.js';
+import { textRefusal } from './text-check.js';
+import { TextBox } from './text-box.js';
 
 /** The seed's model and optimizer; a budget and periods that suit watching a run in a page. */
 const PAGE_DEFAULTS: PageConfig = {
@@ -42,14 +43,6 @@ const CHOICE_KEYS = ['cell', 'optimizer'] as const;
 const MAX_TRAINING_SAMPLES = 8;
 const STATS_EVERY_MS = 200;
 const PERSIST_EVERY_MS = 15_000;
-/** Typing in a long text rescans it once the typing pauses, not on every key. */
-const DESCRIBE_TEXT_MS = 250;
-/**
- * Longer texts (UTF-16 units) stay out of the text box: a box holding megabytes took seconds to
- * fill and seconds per keystroke (16 MB: 30 s, then 8 s per key). It shows their start, read-only.
- */
-const TEXT_BOX_MAX = 1_200_000;
-const PREVIEW_CHARS = 20_000;
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -93,6 +86,7 @@ const ui = {
 };
 
 const chart = new LossChart(byId('chart'));
+const textBox = new TextBox(ui.text, ui.textInfo, (request) => send(request, [request.bytes]));
 const worker = new Worker(new URL('./worker.js', import.meta.url));
 let status: RunStatus = 'idle';
 let model: ModelSummary | null = null;
@@ -123,81 +117,9 @@ function readSettings(): PageConfig | null {
 
 // ---- text ----
 
-/** The facts of the text in the box (null: it changed since they were taken). */
-let textFacts: TextFacts | null = null;
-let describeTimer: ReturnType<typeof setTimeout> | null = null;
-/** The latest text file sent to the worker to decode; older answers are dropped. */
-let textRequest = 0;
-/** A text too long for the box, held here while the box shows its start (null: the box holds the text). */
-let heldText: string | null = null;
-
-function setText(text: string, facts?: TextFacts): void {
-  heldText = text.length > TEXT_BOX_MAX ? text : null;
-  ui.text.readOnly = heldText !== null;
-  ui.text.value = heldText === null ? text : text.slice(0, PREVIEW_CHARS);
-  showTextFacts(facts ?? inspectText(text));
-}
-
-/** The text to train on, evaluate and keep: the held one, or the box's. */
-function currentText(): string {
-  return heldText ?? ui.text.value;
-}
-
-function textChanged(): void {
-  textFacts = null;
-  if (describeTimer !== null) clearTimeout(describeTimer);
-  describeTimer = setTimeout(currentTextFacts, DESCRIBE_TEXT_MS);
-}
-
-/** Scans the text in the box if it changed since the last scan (one pass, no array of characters). */
-function currentTextFacts(): TextFacts {
-  if (describeTimer !== null) clearTimeout(describeTimer);
-  describeTimer = null;
-  if (textFacts === null) showTextFacts(inspectText(currentText()));
-  return textFacts!;
-}
-
-function showTextFacts(facts: TextFacts): void {
-  textFacts = facts;
-  const refusal = textRefusal('the text', facts);
-  if (refusal) {
-    showTextProblem(refusal.message, refusal.hint);
-    return;
-  }
-  delete ui.textInfo.dataset.status;
-  const held =
-    heldText === null
-      ? ''
-      : ` (the box shows the first ${PREVIEW_CHARS.toLocaleString('en')}; all of it is trained on; Clear to type)`;
-  ui.textInfo.textContent =
-    facts.chars === 0 ? '' : `${facts.chars.toLocaleString('en')} characters, ${facts.distinct} distinct${held}`;
-}
-
-function showTextProblem(message: string, hint: string): void {
-  ui.textInfo.dataset.status = 'error';
-  ui.textInfo.textContent = `${message}\nhint: ${hint}`;
-}
-
-/**
- * A text file: refused by its size before a byte is read, otherwise read and sent to the worker,
- * which decodes it strictly (no U+FFFD for bad bytes) and checks it off this thread.
- */
-async function openTextFile(file: File): Promise<void> {
-  const id = ++textRequest;
-  const tooLarge = sizeRefusal(`the file ${JSON.stringify(file.name)}`, file.size);
-  if (tooLarge) {
-    showTextProblem(tooLarge.message, tooLarge.hint);
-    return;
-  }
-  delete ui.textInfo.dataset.status;
-  ui.textInfo.textContent = `Reading ${file.name}…`;
-  const bytes = await file.arrayBuffer();
-  if (id === textRequest) send({ type: 'decode', id, bytes, name: file.name }, [bytes]);
-}
-
 async function openDroppedFile(file: File): Promise<void> {
   if (file.name.endsWith('.safetensors')) return loadCheckpointFile(file);
-  return openTextFile(file);
+  return textBox.open(file);
 }
 
 async function loadCheckpointFile(file: File): Promise<void> {
@@ -374,10 +296,8 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       requestSample();
       break;
     case 'text':
-      if (message.id === textRequest) setText(message.text, message.facts);
-      break;
     case 'text-refused':
-      if (message.id === textRequest) showTextProblem(message.message, message.hint);
+      textBox.decoded(message);
       break;
     case 'error':
       showError(message.message, message.hint);
@@ -419,7 +339,7 @@ function persistWanted(): boolean {
 async function persist(bytes: ArrayBuffer, config: PageConfig | null, step: number): Promise<void> {
   lastPersist = performance.now();
   try {
-    await saveModel({ checkpoint: bytes, config, text: currentText(), step, savedAt: new Date().toISOString() });
+    await saveModel({ checkpoint: bytes, config, text: textBox.text(), step, savedAt: new Date().toISOString() });
   } catch (error) {
     showError(`Could not keep the model in this browser: ${(error as Error).message}`);
   }
@@ -430,7 +350,7 @@ async function restore(): Promise<void> {
   const saved = await loadSavedModel().catch(() => undefined);
   if (!saved) return;
   ui.persist.checked = true;
-  setText(saved.text);
+  textBox.set(saved.text);
   if (saved.config) writeSettings(saved.config);
   send({
     type: 'load',
@@ -443,29 +363,14 @@ async function restore(): Promise<void> {
 
 ui.settings.addEventListener('submit', (event) => event.preventDefault());
 ui.defaults.addEventListener('click', () => writeSettings(PAGE_DEFAULTS));
-ui.useSample.addEventListener('click', () => setText(sampleText));
+ui.useSample.addEventListener('click', () => textBox.set(sampleText));
 ui.clearText.addEventListener('click', () => {
-  textRequest++;
-  setText('');
+  textBox.set('');
   ui.text.focus();
-});
-ui.text.addEventListener('input', textChanged);
-ui.text.addEventListener('paste', (event) => {
-  // A long paste would make the box itself the bottleneck: it is held (or refused) like a long file.
-  const pasted = event.clipboardData?.getData('text/plain') ?? '';
-  const { value, selectionStart, selectionEnd } = ui.text;
-  if (value.length - (selectionEnd - selectionStart) + pasted.length <= TEXT_BOX_MAX) return;
-  event.preventDefault();
-  textRequest++;
-  const text = value.slice(0, selectionStart) + pasted + value.slice(selectionEnd);
-  const facts = inspectText(text);
-  const tooLarge = sizeRefusal('the pasted text', facts.utf8Bytes);
-  if (tooLarge) showTextProblem(tooLarge.message, tooLarge.hint);
-  else setText(text, facts);
 });
 ui.textFile.addEventListener('change', () => {
   const file = ui.textFile.files?.[0];
-  if (file) void openTextFile(file);
+  if (file) void textBox.open(file);
   ui.textFile.value = '';
 });
 ui.text.addEventListener('dragover', (event) => {
@@ -482,7 +387,7 @@ ui.text.addEventListener('drop', (event) => {
 ui.start.addEventListener('click', () => {
   const config = readSettings();
   if (!config) return;
-  const facts = currentTextFacts();
+  const facts = textBox.currentFacts();
   if (facts.chars < 2) {
     showError('Paste some text first (or use the sample text).');
     ui.text.focus();
@@ -500,7 +405,7 @@ ui.start.addEventListener('click', () => {
   previousStepChars = 0;
   speed = null;
   ui.trainingSamples.replaceChildren();
-  send({ type: 'start', text: currentText(), config, fromLoaded: loadedIdle });
+  send({ type: 'start', text: textBox.text(), config, fromLoaded: loadedIdle });
 });
 ui.pause.addEventListener('click', () => send({ type: 'pause' }));
 ui.resume.addEventListener('click', () => send({ type: 'resume' }));
@@ -524,7 +429,7 @@ ui.checkpointFile.addEventListener('change', () => {
 ui.evaluate.addEventListener('click', () => {
   ui.checkpointInfo.textContent = 'Evaluating…';
   delete ui.checkpointInfo.dataset.loss;
-  send({ type: 'evaluate', text: currentText() });
+  send({ type: 'evaluate', text: textBox.text() });
 });
 ui.persist.addEventListener('change', () => {
   if (ui.persist.checked) {
