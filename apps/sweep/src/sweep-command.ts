@@ -156,6 +156,7 @@ async function runInDirectory(
       localWorkers: slots,
       lockSeconds: v.lockSeconds as number,
       checkpointSeconds: v.checkpointSeconds as number,
+      maxTrials: v.maxTrials as number,
       notice,
     });
     executor = queued.executor;
