@@ -28,6 +28,7 @@ import {
   checkTrialCount,
   createInProcessExecutor,
   describeParams,
+  expandTrials,
   formatProgress,
   formatTrialEnd,
   parseSpecText,
@@ -37,6 +38,7 @@ import {
   type SweepSpec,
   type TrialExecutor,
 } from '@charrnn/sweep';
+import { MAX_SYMBOLS, SymbolScan, toCodePoints } from '@charrnn/corpus';
 import { SWEEP_FLAGS } from './flags.js';
 import { createFileStore } from './fs-store.js';
 import { createWorkerExecutor } from './worker-executor.js';
@@ -128,6 +130,11 @@ async function runInDirectory(
     (spec.data !== undefined ? (isAbsolute(spec.data) ? spec.data : resolve(dirname(specPath), spec.data)) : undefined);
   const text = dataPath ? readText(dataPath, v.data ? '--data file' : 'spec data file') : loadEmbeddedCorpus();
   if (text.length === 0) throw new UsageError(`data file ${JSON.stringify(dataPath)} is empty`);
+  checkVocabularySize(
+    spec,
+    text,
+    v.data ? '--data' : dataPath ? `data file ${JSON.stringify(dataPath)}` : 'the embedded corpus',
+  );
 
   const noticed = new Set<string>();
   const notice = (line: string): void => {
@@ -235,6 +242,22 @@ async function runInDirectory(
     return EXIT_INTERRUPTED;
   }
   return counts.failed === result.records.length ? EXIT_FAILURE : EXIT_OK;
+}
+
+/**
+ * Trials on characters need at most MAX_SYMBOLS distinct ones (ids are 16-bit): a larger vocabulary
+ * trains here but its checkpoints fail in charrnn-eval, --resume and --init. Same words as charrnn-train.
+ */
+function checkVocabularySize(spec: SweepSpec, text: string, what: string): void {
+  if (!expandTrials(spec).some((trial) => trial.config.unit === 'char')) return;
+  const scan = new SymbolScan();
+  scan.add(toCodePoints(text));
+  const distinct = scan.codePoints().length;
+  if (distinct > MAX_SYMBOLS)
+    throw new UsageError(
+      `${what} has ${distinct} distinct characters, more than the ${MAX_SYMBOLS} charrnn's 16-bit ids can name`,
+      "train on its bytes instead with unit: byte in the spec's base (at most 256 symbols)",
+    );
 }
 
 /** The console: a redrawn block on a terminal (throttled), plain lines otherwise. */
