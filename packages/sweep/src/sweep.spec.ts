@@ -214,7 +214,14 @@ describe('runSweep resume', () => {
       open = resolve;
     });
     const inner = createInProcessExecutor({ text: TEXT, clock: fakeClock(), slots: 2 });
-    const gated: TrialExecutor = { slots: 2, run: async (t, c) => (await gate, inner.run(t, c)), close: inner.close };
+    const gated: TrialExecutor = {
+      slots: 2,
+      run: async (task, callbacks) => {
+        await gate;
+        return inner.run(task, callbacks);
+      },
+      close: inner.close,
+    };
     const o = options(tinySpec(), createMemoryStore(), gated);
     const seen: SweepProgress[] = [];
     const running = runSweep({ ...o, onProgress: (p) => seen.push(p) });
