@@ -111,7 +111,7 @@ export function createQueueExecutor(options: QueueExecutorOptions): TrialExecuto
   const uploadResume = async (task: TrialTask, bytes: Uint8Array): Promise<number> => {
     const step = decodeCheckpoint(bytes).training?.step ?? 0;
     const marker = entryFields({ kind: 'checkpoint', trial: task.id, session: 0, checkpoint: 'last', step });
-    await storeCheckpoint(redis, sweepKey, task.id, 'last', step, bytes, marker);
+    await storeCheckpoint(redis, sweepKey, task.id, 'last', step, bytes, marker, null);
     return step;
   };
 

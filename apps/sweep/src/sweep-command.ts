@@ -32,9 +32,11 @@ import {
   formatProgress,
   formatTrialEnd,
   parseSpecText,
+  printable,
   runSweep,
   sweepIdentity,
   type SweepProgress,
+  type SweepResult,
   type SweepSpec,
   type TrialExecutor,
 } from '@charrnn/sweep';
@@ -147,35 +149,7 @@ async function runInDirectory(
   // One choice of kernels for every trial, made by the same function as in every other command:
   // here for the inline executor (and to fail early with a usage error), again in each worker.
   const kernels = chooseKernels(String(v.kernels), notice);
-  let executor: TrialExecutor;
-  let queued: QueueSetup | null = null;
-  if (typeof v.queue === 'string') {
-    queued = setUpQueue({
-      url: v.queue,
-      env: io.env,
-      out,
-      resume: v.resume === true,
-      spec,
-      specText,
-      text,
-      kernels: v.kernels as QueueSetupOptions['kernels'],
-      expectedKernels: kernels.name,
-      localWorkers: slots,
-      lockSeconds: v.lockSeconds as number,
-      checkpointSeconds: v.checkpointSeconds as number,
-      maxTrials: v.maxTrials as number,
-      notice,
-    });
-    executor = queued.executor;
-  } else if (v.executor === 'inline') executor = createInProcessExecutor({ text, clock: io.clock, kernels, slots });
-  else
-    executor = createWorkerExecutor({
-      workers: slots,
-      text,
-      kernels: String(v.kernels),
-      expectedKernels: kernels.name,
-      onNotice: notice,
-    });
+  const { executor, queued } = chooseExecutor(io, { spec, specText, text, out, slots, kernels, notice }, v);
 
   const terminal = terminalInfo(io.stdout, io.env);
   const view = createView(io, terminal.interactive, terminal.columns);
@@ -195,7 +169,7 @@ async function runInDirectory(
     `sweep: ${spec.trials} trial(s), method ${spec.method}, budget ${spec.budget.value} ${spec.budget.kind} each, ${executorLabel}, kernels ${kernels.name}, data ${dataPath ?? 'embedded corpus'} (${text.length} chars) → ${out}\n`,
   );
 
-  let result;
+  let result: SweepResult;
   try {
     result = await runSweep({
       spec,
@@ -221,6 +195,64 @@ async function runInDirectory(
     await (queued ?? executor).close();
   }
 
+  return reportResult(io, result, { specPath, out, v, queued: queued !== null });
+}
+
+interface ExecutorInput {
+  readonly spec: SweepSpec;
+  readonly specText: string;
+  readonly text: string;
+  readonly out: string;
+  readonly slots: number;
+  readonly kernels: ReturnType<typeof chooseKernels>;
+  readonly notice: (line: string) => void;
+}
+
+/** The queue (--queue), the inline executor (--executor inline) or worker threads. */
+function chooseExecutor(
+  io: CommandIo,
+  input: ExecutorInput,
+  v: Record<string, unknown>,
+): { executor: TrialExecutor; queued: QueueSetup | null } {
+  const { spec, text, slots, kernels, notice } = input;
+  if (typeof v.queue === 'string') {
+    const queued = setUpQueue({
+      url: v.queue,
+      env: io.env,
+      out: input.out,
+      resume: v.resume === true,
+      spec,
+      specText: input.specText,
+      text,
+      kernels: v.kernels as QueueSetupOptions['kernels'],
+      expectedKernels: kernels.name,
+      localWorkers: slots,
+      lockSeconds: v.lockSeconds as number,
+      checkpointSeconds: v.checkpointSeconds as number,
+      maxTrials: v.maxTrials as number,
+      notice,
+    });
+    return { executor: queued.executor, queued };
+  }
+  if (v.executor === 'inline')
+    return { executor: createInProcessExecutor({ text, clock: io.clock, kernels, slots }), queued: null };
+  const executor = createWorkerExecutor({
+    workers: slots,
+    text,
+    kernels: String(v.kernels),
+    expectedKernels: kernels.name,
+    onNotice: notice,
+  });
+  return { executor, queued: null };
+}
+
+/** The closing lines (counts, best trial, files, how to resume) and the exit code. */
+function reportResult(
+  io: CommandIo,
+  result: SweepResult,
+  run: { specPath: string; out: string; v: Record<string, unknown>; queued: boolean },
+): number {
+  const { out, v } = run;
   const counts = { ok: 0, failed: 0, stopped: 0, running: 0, pending: 0 };
   for (const r of result.records) counts[r.status]++;
   io.stdout.write(
@@ -229,7 +261,7 @@ async function runInDirectory(
   if (result.best) {
     const bpc = result.best.bestValLoss! / Math.LN2;
     io.stdout.write(
-      `best: ${result.best.id} val_bpc ${bpc.toFixed(4)} (val_loss ${result.best.bestValLoss!.toFixed(4)})  ${describeParams(result.best.params)}  seed=${result.best.seed}\n`,
+      `best: ${result.best.id} val_bpc ${bpc.toFixed(4)} (val_loss ${result.best.bestValLoss!.toFixed(4)})  ${printable(describeParams(result.best.params))}  seed=${result.best.seed}\n`,
     );
   }
   io.stdout.write(
@@ -237,7 +269,7 @@ async function runInDirectory(
   );
   if (result.interrupted) {
     io.stdout.write(
-      `resume with: npx ${NAME} ${specPath} --out ${out} --resume${v.data ? ` --data ${String(v.data)}` : ''}${queued ? ` --queue ${parseQueueUrl(String(v.queue), {}).display}` : ''}\n`,
+      `resume with: npx ${NAME} ${run.specPath} --out ${out} --resume${v.data ? ` --data ${String(v.data)}` : ''}${run.queued ? ` --queue ${parseQueueUrl(String(v.queue), {}).display}` : ''}\n`,
     );
     return EXIT_INTERRUPTED;
   }
