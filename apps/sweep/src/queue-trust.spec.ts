@@ -12,7 +12,15 @@ import { Queue } from 'bullmq';
 import { parseSpecText, sweepIdentity } from '@charrnn/sweep';
 import { decodeCheckpoint } from '@charrnn/train';
 import { entryFields } from './queue-protocol.js';
-import { QUEUE_NAME, dataKey, sha256, sweepKeys } from './queue-redis.js';
+import {
+  QUEUE_NAME,
+  dataKey,
+  jobLockKey,
+  sha256,
+  storeCheckpoint,
+  sweepKeys,
+  withCheckpointScript,
+} from './queue-redis.js';
 import {
   QUEUE_TEST_TIMEOUT_MS,
   SWEEP_BUNDLE,
@@ -170,5 +178,54 @@ describeWithRedis('the queue as a trust boundary (real redis-server)', () => {
     expect(await status.exited, status.err()).toBe(0);
     expect(status.out()).not.toMatch(/[\u001b\u009b]/);
     expect(status.out()).toMatch(/^t001\s+ok\s+completed\s+evil\\x1b\[2J\\x9b31m\s+300\/300/m);
+  });
+
+  it("a checkpoint is stored only while the writer holds the job's lock; a worker will not resume from bytes that are not the trial's", async () => {
+    const client = withCheckpointScript(redis.client());
+    const keys = sweepKeys('fence-0000');
+    const marker = (step: number): string[] =>
+      entryFields({ kind: 'checkpoint', trial: 't000', session: 1, checkpoint: 'last', step });
+    await client.set(jobLockKey('fence-0000-t000'), 'token-of-the-new-worker');
+    const zombie = { jobId: 'fence-0000-t000', token: 'token-of-the-old-worker' };
+    const bytes = new TextEncoder().encode('bytes');
+    expect(await storeCheckpoint(client, 'fence-0000', 't000', 'last', 200, bytes, marker(200), zombie)).toBe(
+      'lock lost',
+    );
+    expect(await client.get(keys.latest('t000', 'last'))).toBeNull();
+    expect(await client.xlen(keys.events)).toBe(0);
+    const holder = { ...zombie, token: 'token-of-the-new-worker' };
+    expect(await storeCheckpoint(client, 'fence-0000', 't000', 'last', 100, bytes, marker(100), holder)).toBe('stored');
+    expect(await client.xlen(keys.events)).toBe(1);
+
+    // A real job whose trial has "checkpoint" bytes in Redis that are no checkpoint: refused, not trained.
+    const dir = workdir(SPEC, TEXT);
+    const queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
+    await client.set(dataKey(sha256(TEXT)), TEXT);
+    await client.set(sweepKeys('fence-0001').latest('t000', 'last'), '100');
+    await client.set(sweepKeys('fence-0001').checkpoint('t000', 'last', 100), 'not a checkpoint');
+    const job = {
+      v: 1,
+      sweep: 'fence-0001',
+      trial: 't000',
+      specText: readFileSync(join(dir, 'spec.yaml'), 'utf8'),
+      identity: sha256(sweepIdentity(parseSpecText(SPEC), TEXT)),
+      kernels: 'reference',
+      data: { sha256: sha256(TEXT), chars: TEXT.length },
+    };
+    await queue.add('trial', job, { jobId: 'fence-0001-t000' });
+    const worker = startWorker(redis.url, ['--name', 'wary']);
+    try {
+      await waitFor(
+        async () => (await (await queue.getJob('fence-0001-t000'))?.getState()) === 'failed',
+        30_000,
+        'the refusal',
+      );
+      expect((await queue.getJob('fence-0001-t000'))!.failedReason).toMatch(
+        /^refused by wary: the checkpoint in Redis at step 100 is not this trial's: not a valid safetensors file/,
+      );
+    } finally {
+      await stopWorker(worker);
+      await queue.close();
+    }
   });
 });
