@@ -73,7 +73,9 @@ export function readQueueFile(out: string): QueueFile | null {
 }
 
 const QUEUE_FILE_SCHEMA = z.object({
-  url: z.string({ error: 'must be the Redis URL' }).regex(/^rediss?:\/\/[^\s]*$/, { error: 'must be a redis:// URL' }),
+  url: z
+    .string({ error: 'must be the Redis URL' })
+    .regex(/^rediss?:\/\/[\x21-\x7e]*$/, { error: 'must be a redis:// URL' }),
   queue: z.string().default(QUEUE_NAME),
   sweepKey: z
     .string({ error: 'must be the sweep key' })
