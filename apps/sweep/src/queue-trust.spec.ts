@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { parseSpecText, sweepIdentity } from '@charrnn/sweep';
 import { decodeCheckpoint } from '@charrnn/train';
@@ -22,21 +22,19 @@ import {
   withCheckpointScript,
 } from './queue-redis.js';
 import {
-  QUEUE_TEST_TIMEOUT_MS,
   SWEEP_BUNDLE,
   describeWithRedis,
   localRun,
   logNumbers,
   startBundle,
   startCoordinator,
-  startRedis,
+  useRedis,
   startWorker,
   stopWorker,
   summaryNumbers,
   sweepKeyOf,
   waitFor,
   workdir,
-  type TestRedis,
 } from './test-queue-support.js';
 
 const TEXT =
@@ -52,13 +50,7 @@ space:
 const UNKNOWN_TRIAL_ENTRIES = 5000;
 
 describeWithRedis('the queue as a trust boundary (real redis-server)', () => {
-  let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startRedis();
-  }, QUEUE_TEST_TIMEOUT_MS);
-  afterAll(async () => {
-    await redis?.stop();
-  }, QUEUE_TEST_TIMEOUT_MS);
+  const redis = useRedis();
 
   it('a worker refuses a 2·10⁹-trial spec before expanding it, and checks every job’s text length', async () => {
     const queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
