@@ -188,21 +188,38 @@ export class TrialFollower {
     this.buffer.set(key, item);
   }
 
-  /** A "last" checkpoint at `step` exists: everything up to it is final, once its bytes are this trial's. */
+  /**
+   * A "last" checkpoint at `step` exists: everything up to it is final, once its bytes are this
+   * trial's. A marker without bytes commits nothing — not even when a newer checkpoint superseded
+   * them an hour ago (a coordinator resumed that late): a forged marker could otherwise move the
+   * trial past events still to come; the events wait for the next marker, or the outcome.
+   */
   private async commit(step: number): Promise<void> {
     const upTo = { step, rank: RANK.lastMarker };
     if (!after(upTo, this.committed)) return;
-    const checkpoint = await this.readChecked('last', step);
-    if (checkpoint === null) return;
+    const found = await readCheckpoint(this.options.redis, this.options.sweepKey, this.id, 'last', step);
+    if (!found) {
+      if (!(await this.superseded('last', step)))
+        this.options.refuse(this.id, `last checkpoint at step ${step}: there are no bytes for it`);
+      return;
+    }
+    const problem = this.options.checkCheckpoint(found.bytes, step);
+    if (problem !== null) return this.options.refuse(this.id, `last checkpoint at step ${step}: ${problem}`);
     await this.flush(upTo);
-    await this.options.callbacks.onCheckpoint('last', step, checkpoint);
+    await this.options.callbacks.onCheckpoint('last', step, found.bytes);
     this.committed = upTo;
+  }
+
+  /** Whether a newer checkpoint of the kind exists (the bytes at `step` expire an hour after it). */
+  private async superseded(kind: CheckpointKind, step: number): Promise<boolean> {
+    const latest = await latestCheckpointStep(this.options.redis, this.options.sweepKey, this.id, kind);
+    return latest !== null && latest > step;
   }
 
   /** The bytes of a checkpoint in Redis when they are this trial's at `step`; null (and refused) otherwise. */
   private async readChecked(kind: CheckpointKind, step: number): Promise<Uint8Array | null> {
     const found = await readCheckpoint(this.options.redis, this.options.sweepKey, this.id, kind, step);
-    if (!found) return null; // superseded long ago; a newer marker follows
+    if (!found) return null; // superseded long ago; the newer one is written instead
     const problem = this.options.checkCheckpoint(found.bytes, step);
     if (problem === null) return found.bytes;
     this.options.refuse(this.id, `${kind} checkpoint at step ${step}: ${problem}`);
