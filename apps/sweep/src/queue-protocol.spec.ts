@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError, runCommand } from '@charrnn/cli';
 import { fakeIo } from '@charrnn/cli/testing';
 import { sweepCommand } from './sweep-command.js';
+import { workerCommand } from './worker-command.js';
 import { MAX_ENTRY_DATA, entryFields, parseEntry, JOB_SCHEMA } from './queue-protocol.js';
 import { jobId, parseQueueUrl } from './queue-redis.js';
 
@@ -167,5 +168,13 @@ describe('charrnn-sweep flags for the queue', () => {
       code: 2,
       err: expect.stringMatching(/^charrnn-sweep: error: --queue must start with redis:\/\/ or rediss:\/\//),
     });
+  });
+
+  it('charrnn-worker --name must be printable (the coordinator and --status print it)', async () => {
+    const io = fakeIo(['--queue', 'redis://127.0.0.1:1', '--name', 'w1\u001b]0;owned\u0007']);
+    expect(await runCommand('charrnn-worker', workerCommand, io)).toBe(2);
+    expect(io.err()).toBe(
+      'charrnn-worker: error: --name must be 1 to 200 printable characters, got "w1\\u001b]0;owned\\u0007"\nhint: the coordinator and --status print it\n',
+    );
   });
 });
