@@ -8,6 +8,7 @@ it('exports exactly the documented API', () => {
     'CHECKPOINT_FORMAT',
     'CONFIG_RULES',
     'CheckpointError',
+    'CpuBudget',
     'DEFAULT_DIVERGENCE',
     'DEFAULT_TRAIN_CONFIG',
     'DEFAULT_TREE_TRAIN_CONFIG',

@@ -26,6 +26,7 @@ export { DataError, prepareCorpus, prepareData, requireKnown, type TrainingData 
 export { documentViews, evaluateDocuments, poolResults } from './evaluate-documents.js';
 export { displayText, unitBytes } from './display-text.js';
 export { Trainer, type TrainerOptions } from './trainer.js';
+export { CpuBudget, type CpuClock } from './cpu-budget.js';
 export { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './divergence.js';
 export { estimateKernelBytes, largestHiddenThatFits } from './memory.js';
 export { extendVocabulary, loadWeightsExtendingVocab } from './extend-vocab.js';

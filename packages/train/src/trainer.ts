@@ -34,12 +34,15 @@ import { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './dive
 import { documentViews, evaluateDocuments } from './evaluate-documents.js';
 import { displayText } from './display-text.js';
 import { WeightAverage } from './weight-average.js';
+import { CpuBudget, type CpuClock } from './cpu-budget.js';
 
 export interface TrainerOptions {
   readonly config: TrainConfig;
   readonly data: TrainingData;
   /** Milliseconds, monotonic; only used for speed and time limits, never for results. */
   readonly clock: () => number;
+  /** Seconds of CPU time of this process; required for config.maxCpuSeconds, never used for results. */
+  readonly cpuClock?: CpuClock;
   readonly kernels?: Kernels;
   /** Start from these weights with a fresh optimizer (--init). */
   readonly init?: Checkpoint;
@@ -88,6 +91,8 @@ export class Trainer {
     this.data = data;
     this.vocab = data.vocab;
     this.clock = options.clock;
+    // Fails here, before any work, when the budget cannot be measured.
+    CpuBudget.check(config.maxCpuSeconds, options.cpuClock);
     const kernels = options.kernels ?? referenceKernels;
     this.model = new CharRnnModel(
       {
@@ -181,6 +186,7 @@ export class Trainer {
     const targets = new Int32Array(T * B);
     const started = this.clock();
     this.sessionStart = started;
+    const cpuBudget = new CpuBudget(config.maxCpuSeconds, this.options.cpuClock);
     const divergence = new DivergenceWatch(this.options.divergence ?? DEFAULT_DIVERGENCE, this.vocab.size);
     let lastYield = started;
     let windowStart = started;
@@ -297,6 +303,10 @@ export class Trainer {
         break;
       }
       if (config.maxSeconds > 0 && (this.clock() - started) / 1000 >= config.maxSeconds) break;
+      if (cpuBudget.exhausted()) {
+        earlyStop = cpuBudget.stopMessage(this.step, config.steps);
+        break;
+      }
       // Let the event loop breathe (signals, worker messages) about every 50 ms.
       if (this.clock() - lastYield > 50) {
         await new Promise((resolve) => setTimeout(resolve, 0));
