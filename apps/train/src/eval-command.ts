@@ -15,7 +15,17 @@ import {
   type FlagSpec,
 } from '@charrnn/cli';
 import { formatChar, type SymbolScan } from '@charrnn/corpus';
-import { documentViews, dynamicEvaluate, evaluateDocuments, modelFromCheckpoint, poolResults } from '@charrnn/train';
+import {
+  documentViews,
+  dynamicEvaluate,
+  dynamicGrid,
+  evaluateDocuments,
+  modelFromCheckpoint,
+  poolResults,
+  tuneDynamicEvaluation,
+  type DynamicTuning,
+} from '@charrnn/train';
+import { evalParts } from './eval-parts.js';
 import { KERNEL_FLAG } from './flags.js';
 
 const FLAGS = {
@@ -53,6 +63,36 @@ const FLAGS = {
     default: 0,
     help: 'pull towards the trained weights at each dynamic update',
   },
+  heldOut: {
+    flag: 'held-out',
+    kind: 'number',
+    min: 0,
+    max: 1,
+    exclusiveMax: true,
+    default: 0,
+    help: "score only the last fraction of the text, cut exactly as charrnn-train --val-fraction cuts it (a run's held-out part; 0: the whole text)",
+  },
+  dynamicTune: {
+    flag: 'dynamic-tune',
+    kind: 'int',
+    min: 0,
+    default: 0,
+    help: 'with --dynamic and --held-out: first choose --dynamic-lr and --dynamic-segment on the last N characters of the training part (text that is not scored), among --dynamic-tune-lrs × --dynamic-tune-segments (0: use the flags as given)',
+  },
+  dynamicTuneLrs: {
+    flag: 'dynamic-tune-lrs',
+    kind: 'string',
+    placeholder: 'LR,…',
+    default: '0.005,0.01,0.02,0.05',
+    help: 'step sizes --dynamic-tune tries',
+  },
+  dynamicTuneSegments: {
+    flag: 'dynamic-tune-segments',
+    kind: 'string',
+    placeholder: 'N,…',
+    default: '10,20',
+    help: 'segment lengths --dynamic-tune tries',
+  },
   kernels: KERNEL_FLAG,
 } satisfies Record<string, FlagSpec>;
 
@@ -86,39 +126,81 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     return vocab;
   };
   const { corpus } = readCorpus(files, { unit: checkpoint.config?.unit ?? 'char', vocabulary: known });
-  const documents = documentViews(corpus.ids, corpus.documentStarts);
+  const heldOut = v.heldOut as number;
+  const parts = evalParts(corpus, heldOut);
+  const documents = documentViews(parts.scored.ids, parts.scored.starts);
   if (documents.length === 0)
-    throw new UsageError(`--data file must have at least 2 characters, got ${corpus.ids.length}`);
+    throw new UsageError(
+      heldOut > 0
+        ? `--held-out ${heldOut} of --data leaves fewer than 2 characters to score (of ${corpus.ids.length})`
+        : `--data file must have at least 2 characters, got ${corpus.ids.length}`,
+    );
   const data = files.length === 1 ? path : files.map((f) => f.path);
+  const where = heldOut > 0 ? { heldOut } : {};
+  const tuneChars = v.dynamicTune as number;
+  if (tuneChars > 0 && !(v.dynamic && heldOut > 0))
+    throw new UsageError(
+      '--dynamic-tune needs --dynamic and --held-out F',
+      'it tunes on the training text just before the held-out part, e.g. --held-out 0.1 --dynamic --dynamic-tune 20000',
+    );
+  const candidates =
+    tuneChars > 0
+      ? dynamicGrid(
+          parseList(v.dynamicTuneLrs as string, '--dynamic-tune-lrs', false),
+          parseList(v.dynamicTuneSegments as string, '--dynamic-tune-segments', true),
+        )
+      : [];
   if (!v.dynamic) {
     const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`));
     let result;
     try {
-      result = evaluateDocuments(modelFromCheckpoint(checkpoint, kernels), corpus.ids, corpus.documentStarts);
+      result = evaluateDocuments(modelFromCheckpoint(checkpoint, kernels), parts.scored.ids, parts.scored.starts);
     } finally {
       kernels.close?.();
     }
     io.stdout.write(
-      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, checkpoint: v.checkpoint, data })}\n`,
+      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, checkpoint: v.checkpoint, data, ...where })}\n`,
     );
     return EXIT_OK;
   }
   // Dynamic evaluation trains, so it takes the fast kernels like charrnn-train does.
   const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`), { threads: 1 });
   try {
+    const decay = v.dynamicDecay as number;
+    let tuning: DynamicTuning | undefined;
+    if (candidates.length > 0) {
+      const tuningText = parts.tuning(tuneChars);
+      if (tuningText.length === 0)
+        throw new UsageError(`--dynamic-tune: the training part before --held-out ${heldOut} has no text to tune on`);
+      tuning = tuneDynamicEvaluation(() => modelFromCheckpoint(checkpoint, kernels), tuningText, candidates, decay);
+    }
     const options = {
-      lr: v.dynamicLr as number,
-      segmentLength: v.dynamicSegment as number,
-      decay: v.dynamicDecay as number,
+      lr: tuning?.best.lr ?? (v.dynamicLr as number),
+      segmentLength: tuning?.best.segmentLength ?? (v.dynamicSegment as number),
+      decay,
     };
     // One model adapts through the documents in order; each starts from a zero hidden state.
     const model = modelFromCheckpoint(checkpoint, kernels);
     const result = poolResults(documents.map((ids) => dynamicEvaluate(model, ids, options)));
+    const tuned = tuning
+      ? { tuned: { chars: tuneChars, tried: tuning.tried.map((t) => ({ ...t, bpc: Number(t.bpc.toFixed(6)) })) } }
+      : {};
     io.stdout.write(
-      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, dynamic: options, checkpoint: v.checkpoint, data })}\n`,
+      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, dynamic: { ...options, ...tuned }, checkpoint: v.checkpoint, data, ...where })}\n`,
     );
   } finally {
     kernels.close?.();
   }
   return EXIT_OK;
+}
+
+/** A comma-separated list of positive numbers (integers for segment lengths), as --dynamic-tune's grids. */
+function parseList(text: string, flag: string, integers: boolean): number[] {
+  const values = text.split(',').map((part) => Number(part.trim()));
+  const bad = values.some((x) => !(Number.isFinite(x) && x > 0) || (integers && !Number.isInteger(x)));
+  if (text.trim() === '' || bad)
+    throw new UsageError(
+      `${flag} must be a comma-separated list of positive ${integers ? 'integers' : 'numbers'}, got ${JSON.stringify(text)}`,
+    );
+  return values;
 }

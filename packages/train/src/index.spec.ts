@@ -29,6 +29,7 @@ it('exports exactly the documented API', () => {
     'displayText',
     'documentViews',
     'dynamicEvaluate',
+    'dynamicGrid',
     'encodeCheckpoint',
     'encodeTreeCheckpoint',
     'estimateKernelBytes',
@@ -49,6 +50,7 @@ it('exports exactly the documented API', () => {
     'resolveTrainConfig',
     'resolveTreeTrainConfig',
     'treeModelFromCheckpoint',
+    'tuneDynamicEvaluation',
     'unitBytes',
   ]);
 });

@@ -32,6 +32,13 @@ export { estimateKernelBytes, largestHiddenThatFits } from './memory.js';
 export { extendVocabulary, loadWeightsExtendingVocab } from './extend-vocab.js';
 export { dynamicEvaluate, type DynamicEvalOptions } from './dynamic-eval.js';
 export {
+  dynamicGrid,
+  tuneDynamicEvaluation,
+  type DynamicCandidate,
+  type DynamicTrial,
+  type DynamicTuning,
+} from './dynamic-tune.js';
+export {
   ARITHMETIC_VOCABULARY,
   DEFAULT_TREE_TRAIN_CONFIG,
   TREE_CHECKPOINT_FORMAT,
