@@ -66,6 +66,7 @@ const FLAGS = {
   heldOut: {
     flag: 'held-out',
     kind: 'number',
+    placeholder: 'F',
     min: 0,
     max: 1,
     exclusiveMax: true,
