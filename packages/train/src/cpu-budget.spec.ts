@@ -64,6 +64,19 @@ describe('Trainer with maxCpuSeconds', () => {
     );
   });
 
+  it('evaluates the weights it stops with, so --save-best can keep them', async () => {
+    const cpu = fakeCpuClock(0.5);
+    const trainer = smallTrainer(
+      { steps: 1000, maxCpuSeconds: 2, evalEvery: 100 },
+      { cpuClock: cpu.clock, checkpointBest: true },
+    );
+    const events = await collect(trainer);
+    expect(events.filter((e) => e.type === 'eval').map((e) => e.step)).toEqual([4]);
+    expect(
+      events.filter((e) => e.type === 'checkpoint').map((e) => [e.step, e.type === 'checkpoint' && e.reason]),
+    ).toEqual([[4, 'best']]);
+  });
+
   it('runs to --steps when the budget is not reached, with no message', async () => {
     const cpu = fakeCpuClock(0.001);
     const events = await collect(smallTrainer({ steps: 20, maxCpuSeconds: 60 }, { cpuClock: cpu.clock }));

@@ -241,7 +241,9 @@ export class Trainer {
       this.smoothLoss = this.smoothLoss * 0.999 + lossPerChar * 0.001;
 
       const last = this.step === config.steps;
-      const evaluate = canEvaluate && config.evalEvery > 0 && (this.step % config.evalEvery === 0 || last);
+      // A run that the CPU budget ends evaluates its last weights too: they are often its best.
+      const outOfCpu = cpuBudget.exhausted();
+      const evaluate = canEvaluate && config.evalEvery > 0 && (this.step % config.evalEvery === 0 || last || outOfCpu);
       let valLoss: number | undefined;
       if (evaluate) {
         const result = evaluateDocuments(this.servedModel, this.data.val, this.data.valStarts);
@@ -303,7 +305,7 @@ export class Trainer {
         break;
       }
       if (config.maxSeconds > 0 && (this.clock() - started) / 1000 >= config.maxSeconds) break;
-      if (cpuBudget.exhausted()) {
+      if (outOfCpu) {
         earlyStop = cpuBudget.stopMessage(this.step, config.steps);
         break;
       }
