@@ -106,9 +106,10 @@ export async function sampleCommand(io: CommandIo): Promise<number> {
     io.stdout.write(bytes ? Buffer.from(prime, 'latin1') : prime);
     for (const ids of chunks) {
       io.stdout.write(bytes ? unitBytes(vocab, ids) : vocab.decode(ids));
-      // Let a Ctrl-C through between chunks; what was printed stays printed.
+      // Let a Ctrl-C (and a closed pipe's EPIPE) through between chunks; what was printed stays printed.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (interrupted) break;
+      // A reader that has gone (`| head -c N`) has what it wanted: stop, successfully.
+      if (interrupted || io.stdout.closed === true) break;
     }
     io.stdout.write('\n');
   } finally {
