@@ -58,8 +58,8 @@ describe('charrnn-sample | a reader that closes early', () => {
       [bundle, '--checkpoint', checkpoint, '--length', '1e12', '--kernels', 'reference'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    const stderr: Buffer[] = [];
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     // Read about what `head -c 100000` reads, then close our end of the pipe.
     let read = 0;
     child.stdout.on('data', (chunk: Buffer) => {
@@ -76,6 +76,6 @@ describe('charrnn-sample | a reader that closes early', () => {
     expect(read).toBeGreaterThanOrEqual(100_000);
     expect(exit.signal).toBeNull(); // not the test's SIGKILL after 20 s: it ended on its own
     expect([0, 141]).toContain(exit.code);
-    expect(stderr).toBe('');
+    expect(Buffer.concat(stderr).toString()).toBe('');
   }, 40_000);
 });
