@@ -4,6 +4,7 @@
 
 import {
   EXIT_OK,
+  RunError,
   UsageError,
   chooseKernels,
   formatHelp,
@@ -56,6 +57,15 @@ const FLAGS = {
   kernels: KERNEL_FLAG,
 } satisfies Record<string, FlagSpec>;
 
+/**
+ * A loss that overflowed (a diverging --dynamic-lr, weights gone to Inf) is a failed run, not a
+ * result: JSON would print it as null, and a script reading it would take null for a number.
+ */
+function requireFinite(result: { loss: number; bpc: number }, hint: string): void {
+  if (Number.isFinite(result.loss) && Number.isFinite(result.bpc)) return;
+  throw new RunError(`the loss is not a finite number (${result.loss})`, hint);
+}
+
 export async function evalCommand(io: CommandIo): Promise<number> {
   const flags = parseFlags(io.argv, FLAGS, { positionals: Number.POSITIVE_INFINITY });
   if (flags.help) {
@@ -98,6 +108,10 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     } finally {
       kernels.close?.();
     }
+    requireFinite(
+      result,
+      "the checkpoint's weights give a non-finite loss on this text; retrain, or evaluate another checkpoint",
+    );
     io.stdout.write(
       `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, checkpoint: v.checkpoint, data })}\n`,
     );
@@ -114,6 +128,10 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     // One model adapts through the documents in order; each starts from a zero hidden state.
     const model = modelFromCheckpoint(checkpoint, kernels);
     const result = poolResults(documents.map((ids) => dynamicEvaluate(model, ids, options)));
+    requireFinite(
+      result,
+      `the dynamic updates diverged at --dynamic-lr ${options.lr}; lower it (the default is ${FLAGS.dynamicLr.default})`,
+    );
     io.stdout.write(
       `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, dynamic: options, checkpoint: v.checkpoint, data })}\n`,
     );
