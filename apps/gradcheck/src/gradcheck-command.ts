@@ -153,7 +153,7 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
   const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`));
 
   // The model: a checkpoint's weights in float64, or a fresh one.
-  const text = v.data ? readText(String(v.data), '--data file') : undefined;
+  const text = v.data !== undefined ? readWindowText(String(v.data)) : undefined;
   let model: CharRnnModel;
   let vocab: Vocabulary | undefined;
   if (v.checkpoint) {
@@ -203,6 +203,23 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
   if (csvPath) writeFileAtomic(csvPath, rows.join(''));
   write(formatReport(report));
   return report.pass ? EXIT_OK : EXIT_FAILURE;
+}
+
+/**
+ * --data's text, refused when it cannot supply a window: an empty file used to fall through to a
+ * made-up model and print PASS for a check of nothing the user asked about. A text of a single
+ * distinct character is refused too: its softmax is 1 whatever the weights, so every gradient is 0.
+ */
+function readWindowText(path: string): string {
+  if (path === '') throw new UsageError('--data must name a file, got ""');
+  const text = readText(path, '--data file');
+  const distinct = new Set(text).size;
+  if (distinct < 2)
+    throw new UsageError(
+      `--data file ${JSON.stringify(path)} ${text.length === 0 ? 'is empty' : `has only ${distinct} distinct character`}; a gradient check needs at least 2`,
+      'give a text with a few hundred characters, or drop --data to check a random model (--vocab-size)',
+    );
+  return text;
 }
 
 function parseEntries(text: string): 'all' | number {
