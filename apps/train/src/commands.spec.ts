@@ -79,6 +79,7 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
       'clipped_frac',
       'chars_per_s',
       'elapsed_s',
+      'train_bpc',
     ]);
     expect(rows.map((r) => Number(r.step))).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
     expect(Number(rows[4]!.val_bpc)).toBeGreaterThan(0);

@@ -148,7 +148,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
 interface Outputs {
   readonly save: string | undefined;
   readonly saveBest: string | undefined;
-  readonly log: { file: AppendFile; append: boolean } | undefined;
+  readonly log: OpenLog | undefined;
 }
 
 /** Runs the loop; a failed write stops training, still tries the final checkpoint, and exits 1 naming the file. */
@@ -185,7 +185,7 @@ async function train(
         failed(error);
       }
     };
-    sinks.push(createCsvLogSink({ write, writeHeader: !log.append }));
+    sinks.push(createCsvLogSink({ write, writeHeader: !log.append, trainBpc: log.trainBpc }));
   }
   const sink = combineSinks(...sinks);
   const removeInterrupt = io.onInterrupt(() => trainer.stop('interrupted'));
@@ -446,8 +446,17 @@ function resumedConfig(
   return resolveTrainConfig({ ...stored, ...control });
 }
 
+interface OpenLog {
+  readonly file: AppendFile;
+  /** The file had rows: no header is written. */
+  readonly append: boolean;
+  /** Rows carry the train_bpc column: a new log, or one whose header has it (older logs keep their columns). */
+  readonly trainBpc: boolean;
+}
+
 /** Opens --log: replaced with --force, cut back to the checkpoint's step with --resume, else new. */
-function openLog(path: string, resume: Checkpoint | undefined, force: boolean): { file: AppendFile; append: boolean } {
+function openLog(path: string, resume: Checkpoint | undefined, force: boolean): OpenLog {
+  let kept = '';
   if (resume?.training) {
     let existing = '';
     try {
@@ -456,11 +465,12 @@ function openLog(path: string, resume: Checkpoint | undefined, force: boolean): 
       existing = '';
     }
     // Rows after the checkpoint's step were logged by the session that was killed; the resumed run logs them again.
-    const kept = cutLogAtStep(existing, resume.training.step);
+    kept = cutLogAtStep(existing, resume.training.step);
     if (kept !== existing) writeFileAtomic(path, kept);
   } else if (force) {
     writeFileAtomic(path, '');
   }
   const file = openAppendFile(path, '--log file');
-  return { file, append: file.existed };
+  const header = kept.split('\n', 1)[0] ?? '';
+  return { file, append: file.existed, trainBpc: !file.existed || header.split(',').includes('train_bpc') };
 }
