@@ -12,6 +12,7 @@ export {
   type DocumentSource,
   type EncodedCorpus,
   type IdArray,
+  type UnknownUnits,
 } from './corpus-encoder.js';
 export { splitTrainVal, type TrainValSplit } from './split.js';
 export { WindowStream, windowsPerPass, type WindowStreamOptions, type WindowStreamState } from './window-stream.js';
