@@ -15,9 +15,10 @@ import {
   type CommandIo,
   type FlagSpec,
 } from '@charrnn/cli';
-import { formatChar, type SymbolScan } from '@charrnn/corpus';
+import type { SymbolScan } from '@charrnn/corpus';
 import { documentViews, dynamicEvaluate, evaluateDocuments, modelFromCheckpoint, poolResults } from '@charrnn/train';
 import { KERNEL_FLAG } from './flags.js';
+import { UNKNOWN_FLAG, parseUnknownPolicy, unknownCharactersError } from './unknown-chars.js';
 
 const FLAGS = {
   checkpoint: { flag: 'checkpoint', kind: 'string', placeholder: 'FILE', help: 'model to evaluate' },
@@ -54,6 +55,7 @@ const FLAGS = {
     default: 0,
     help: 'pull towards the trained weights at each dynamic update',
   },
+  unknown: UNKNOWN_FLAG,
   kernels: KERNEL_FLAG,
 } satisfies Record<string, FlagSpec>;
 
@@ -84,18 +86,18 @@ export async function evalCommand(io: CommandIo): Promise<number> {
   if (!path) throw new UsageError('--data FILE is required', 'the text to score, e.g. --data ../shared/data/kafka.txt');
   const files = await resolveCorpusFiles([path, ...flags.positionals]);
   const vocab = checkpoint.vocab;
+  const unit = checkpoint.config?.unit ?? 'char';
+  const asUnits = (text: string): string => (unit === 'byte' ? Buffer.from(text, 'utf8').toString('latin1') : text);
+  const policy = parseUnknownPolicy(String(v.unknown), vocab, asUnits);
   const known = (scan: SymbolScan) => {
     const unknown = scan.unknownTo(vocab);
-    if (unknown.length > 0) {
-      const shown = unknown.slice(0, 10).map(formatChar).join(', ');
-      throw new UsageError(
-        `--data file has ${unknown.length} character(s) outside the model's vocabulary: ${shown}${unknown.length > 10 ? ', …' : ''}`,
-        'evaluate on text written in the same alphabet the model was trained on',
-      );
-    }
+    if (unknown.length > 0 && policy.units.kind === 'error') throw unknownCharactersError('--data', unknown);
     return vocab;
   };
-  const { corpus } = readCorpus(files, { unit: checkpoint.config?.unit ?? 'char', vocabulary: known });
+  const { corpus } = readCorpus(files, { unit, vocabulary: known, unknown: policy.units });
+  // Skipped or mapped characters are part of the result: a score over fewer or stand-in characters.
+  const unknown =
+    policy.units.kind === 'error' ? {} : { unknown: { handling: policy.name, count: corpus.unknownCount } };
   const documents = documentViews(corpus.ids, corpus.documentStarts);
   if (documents.length === 0)
     throw new UsageError(`--data file must have at least 2 characters, got ${corpus.ids.length}`);
@@ -113,7 +115,7 @@ export async function evalCommand(io: CommandIo): Promise<number> {
       "the checkpoint's weights give a non-finite loss on this text; retrain, or evaluate another checkpoint",
     );
     io.stdout.write(
-      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, checkpoint: v.checkpoint, data })}\n`,
+      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, ...unknown, checkpoint: v.checkpoint, data })}\n`,
     );
     return EXIT_OK;
   }
@@ -133,7 +135,7 @@ export async function evalCommand(io: CommandIo): Promise<number> {
       `the dynamic updates diverged at --dynamic-lr ${options.lr}; lower it (the default is ${FLAGS.dynamicLr.default})`,
     );
     io.stdout.write(
-      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, dynamic: options, checkpoint: v.checkpoint, data })}\n`,
+      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, ...unknown, dynamic: options, checkpoint: v.checkpoint, data })}\n`,
     );
   } finally {
     kernels.close?.();

@@ -16,11 +16,21 @@ import {
   type CommandIo,
   type FlagSpec,
 } from '@charrnn/cli';
-import { formatChar, type Vocabulary } from '@charrnn/corpus';
 import { sampleChunks } from '@charrnn/model';
 import { Prng } from '@charrnn/tensor';
 import { modelFromCheckpoint, unitBytes, type Checkpoint } from '@charrnn/train';
 import { KERNEL_FLAG, SAMPLING_FLAGS } from './flags.js';
+import {
+  UNKNOWN_FLAG,
+  describeUnknown,
+  encodeWithPolicy,
+  parseUnknownPolicy,
+  unescapeArgument,
+  type UnknownPolicy,
+} from './unknown-chars.js';
+
+/** --stop's text is never skipped or mapped: a stop the model cannot write would never stop it. */
+const REFUSE: UnknownPolicy = { units: { kind: 'error' }, name: 'error' };
 
 const FLAGS = {
   checkpoint: {
@@ -55,6 +65,7 @@ const FLAGS = {
     help: 'end the sample when the model writes this text (not printed); \\n, \\t and \\\\ are escapes',
   },
   argmax: { flag: 'argmax', kind: 'boolean', help: 'always take the most likely character (deterministic)' },
+  unknown: { ...UNKNOWN_FLAG, help: `in --prime: ${UNKNOWN_FLAG.help}` },
   seed: { flag: 'seed', kind: 'int', min: 0, max: 0xffffffff, default: 1, help: 'random seed' },
   kernels: KERNEL_FLAG,
 } satisfies Record<string, FlagSpec>;
@@ -77,8 +88,17 @@ export async function sampleCommand(io: CommandIo): Promise<number> {
   const bytes = checkpoint.config?.unit === 'byte';
   // In byte mode every "character" below is a byte, held as the code point of the same value.
   const asUnits = (text: string): string => (bytes ? Buffer.from(text, 'utf8').toString('latin1') : text);
-  const prime = primeText(v, checkpoint);
-  const stop = v.stop === undefined ? [] : knownIds(asUnits(unescapeArgument(v.stop as string)), vocab, '--stop');
+  const policy = parseUnknownPolicy(String(v.unknown), vocab, asUnits);
+  const primeWhat = v.primeFile !== undefined ? '--prime-file text' : '--prime';
+  // The prime as the model sees it: with --unknown skip or map, not quite the text given.
+  const primed = encodeWithPolicy(primeText(v, checkpoint), vocab, policy, primeWhat);
+  const prime = primed.text;
+  if (primed.unknownCount > 0)
+    io.stderr.write(`notice: ${primeWhat}: ${describeUnknown(policy, primed.unknownCount)}\n`);
+  const stop =
+    v.stop === undefined
+      ? new Int32Array(0)
+      : encodeWithPolicy(asUnits(unescapeArgument(v.stop as string)), vocab, REFUSE, '--stop').ids;
   if (v.stop !== undefined && stop.length === 0)
     throw new UsageError('--stop must have at least one character, got ""');
   if ((v.topK as number) > vocab.size)
@@ -88,7 +108,7 @@ export async function sampleCommand(io: CommandIo): Promise<number> {
   const chunks = sampleChunks(
     model,
     {
-      prime: knownIds(prime, vocab, v.primeFile !== undefined ? '--prime-file text' : '--prime'),
+      prime: primed.ids,
       length: v.length as number,
       temperature: v.temperature as number,
       topK: v.topK as number,
@@ -139,21 +159,4 @@ function primeText(v: Record<string, unknown>, checkpoint: Checkpoint): string {
       `${v.primeFile !== undefined ? '--prime-file text' : '--prime'} must have at least one character, got ""`,
     );
   return prime;
-}
-
-function knownIds(text: string, vocab: Vocabulary, what: string): Int32Array {
-  const unknown = vocab.findUnknown(text);
-  if (unknown.length > 0) {
-    const shown = unknown.slice(0, 10).map(formatChar).join(', ');
-    throw new UsageError(
-      `${what} has characters outside the model's vocabulary: ${shown}${unknown.length > 10 ? ', …' : ''}`,
-      `the model knows ${vocab.size} characters; use only those`,
-    );
-  }
-  return vocab.encode(text);
-}
-
-/** The escapes a shell argument cannot easily hold: \n, \t and \\. */
-export function unescapeArgument(text: string): string {
-  return text.replace(/\\(n|t|\\)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
 }

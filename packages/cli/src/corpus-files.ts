@@ -13,6 +13,7 @@ import {
   type EncodedCorpus,
   type SymbolScan,
   type TextUnit,
+  type UnknownUnits,
   type Vocabulary,
 } from '@charrnn/corpus';
 import type { DataFileReference, DataReference } from '@charrnn/train';
@@ -128,6 +129,8 @@ export interface ReadCorpusOptions {
   readonly flag?: string;
   /** Sees the data reference after the first pass, before any vocabulary check (a resume refuses changed files here). */
   readonly check?: (ref: DataReference) => void;
+  /** Characters outside the chosen vocabulary: refused (default), skipped or mapped (charrnn-eval --unknown). */
+  readonly unknown?: UnknownUnits;
 }
 
 export interface LoadedCorpus {
@@ -177,7 +180,7 @@ export function readCorpus(files: readonly CorpusFile[], options: ReadCorpusOpti
   };
   let corpus: EncodedCorpus;
   try {
-    corpus = encodeDocuments(sources, options.unit, choose);
+    corpus = encodeDocuments(sources, options.unit, choose, options.unknown);
   } catch (error) {
     if (error instanceof DocumentError) {
       const path = files[error.documentIndex]!.path;
