@@ -146,58 +146,57 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
   }
   const write = (text: string): void => void io.stdout.write(text);
   // Checked before the (long) check runs: a report that cannot be written fails now, not after it.
-  if (v.csv) checkOutputFile(String(v.csv), '--csv file', { mayExist: true });
-  const stencil = Number(v.stencil) as Stencil;
-  const entries = parseEntries(String(v.entries));
-  const rng = new Prng(v.seed as number);
-  const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`));
+  if (v.csv) checkOutputFile(v.csv, '--csv file', { mayExist: true });
+  const stencil: Stencil = v.stencil === '5' ? 5 : 3;
+  const entries = parseEntries(v.entries);
+  const rng = new Prng(v.seed);
+  const kernels = chooseKernels(v.kernels, (line) => void io.stderr.write(`${line}\n`));
 
   // The model: a checkpoint's weights in float64, or a fresh one.
-  const text = v.data !== undefined ? readWindowText(String(v.data)) : undefined;
+  const text = v.data !== undefined ? readWindowText(v.data) : undefined;
   let model: CharRnnModel;
   let vocab: Vocabulary | undefined;
   if (v.checkpoint) {
-    const checkpoint = readCheckpoint(String(v.checkpoint), '--checkpoint');
+    const checkpoint = readCheckpoint(v.checkpoint, '--checkpoint');
     model = modelFromCheckpoint(checkpoint, kernels, 'f64');
     vocab = checkpoint.vocab;
   } else {
     vocab = text ? Vocabulary.fromText(text) : undefined;
-    const cell = v.cell as (typeof CELL_NAMES)[number];
     model = new CharRnnModel(
       {
-        cell,
-        vocabSize: vocab?.size ?? (v.vocabSize as number),
-        hiddenSize: v.hidden as number,
-        layers: v.layers as number,
+        cell: v.cell,
+        vocabSize: vocab?.size ?? v.vocabSize,
+        hiddenSize: v.hidden,
+        layers: v.layers,
         dropout: 0,
         dtype: 'f64',
       },
       kernels,
     );
-    initializeParams(model.params, v.weightInit as InitName, model.config.hiddenSize, rng);
+    initializeParams(model.params, v.weightInit, model.config.hiddenSize, rng);
   }
 
-  const T = v.seqLength as number;
-  const B = v.batchSize as number;
+  const T = v.seqLength;
+  const B = v.batchSize;
   const window = drawWindow(text, vocab, model.config.vocabSize, T, B, rng);
   const target = modelTarget(model, { ...window, T, B }, randomState(model, B, rng));
   const c = model.config;
   write(
-    `gradcheck  ${c.layers}-layer ${c.cell}  V=${c.vocabSize} H=${c.hiddenSize} T=${T} B=${B}  float64  ${v.checkpoint ? `weights from ${String(v.checkpoint)}` : `random init (${String(v.weightInit)})`}  kernels ${kernels.name}\n`,
+    `gradcheck  ${c.layers}-layer ${c.cell}  V=${c.vocabSize} H=${c.hiddenSize} T=${T} B=${B}  float64  ${v.checkpoint ? `weights from ${v.checkpoint}` : `random init (${v.weightInit})`}  kernels ${kernels.name}\n`,
   );
   write('gradient clipping: off (raw gradients are compared)   dropout: off   incoming state: random, non-zero\n');
 
-  if (v.epsSweep) return runSweep(target, stencil, entries, rng, v.csv as string | undefined, write);
+  if (v.epsSweep) return runSweep(target, stencil, entries, rng, v.csv, write);
 
-  const csvPath = v.csv as string | undefined;
+  const csvPath = v.csv;
   const rows: string[] = csvPath ? [csvHeader(ENTRY_COLUMNS)] : [];
   const report = checkGradients(target, {
     stencil,
     entries,
     rng,
-    ...(v.eps !== undefined ? { eps: v.eps as number } : {}),
-    ...(v.rtol !== undefined ? { rtol: v.rtol as number } : {}),
-    ...(v.atol !== undefined ? { atol: v.atol as number } : {}),
+    ...(v.eps !== undefined ? { eps: v.eps } : {}),
+    ...(v.rtol !== undefined ? { rtol: v.rtol } : {}),
+    ...(v.atol !== undefined ? { atol: v.atol } : {}),
     ...(csvPath ? { onEntry: (row) => void rows.push(csvRow(ENTRY_COLUMNS.map((k) => row[k]))) } : {}),
   });
   if (csvPath) writeFileAtomic(csvPath, rows.join(''));

@@ -81,14 +81,14 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     return EXIT_OK;
   }
   const v = flags.values;
-  const checkpoint = readCheckpoint(flags.values.checkpoint as string | undefined, '--checkpoint');
-  const path = flags.values.data as string | undefined;
+  const checkpoint = readCheckpoint(v.checkpoint, '--checkpoint');
+  const path = v.data;
   if (!path) throw new UsageError('--data FILE is required', 'the text to score, e.g. --data ../shared/data/kafka.txt');
   const files = await resolveCorpusFiles([path, ...flags.positionals]);
   const vocab = checkpoint.vocab;
   const unit = checkpoint.config?.unit ?? 'char';
   const asUnits = (text: string): string => (unit === 'byte' ? Buffer.from(text, 'utf8').toString('latin1') : text);
-  const policy = parseUnknownPolicy(String(v.unknown), vocab, asUnits);
+  const policy = parseUnknownPolicy(v.unknown, vocab, asUnits);
   const known = (scan: SymbolScan) => {
     const unknown = scan.unknownTo(vocab);
     if (unknown.length > 0 && policy.units.kind === 'error') throw unknownCharactersError('--data', unknown);
@@ -103,7 +103,7 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     throw new UsageError(`--data file must have at least 2 characters, got ${corpus.ids.length}`);
   const data = files.length === 1 ? path : files.map((f) => f.path);
   if (!v.dynamic) {
-    const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`));
+    const kernels = chooseKernels(v.kernels, (line) => void io.stderr.write(`${line}\n`));
     let result;
     try {
       result = evaluateDocuments(modelFromCheckpoint(checkpoint, kernels), corpus.ids, corpus.documentStarts);
@@ -120,12 +120,12 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     return EXIT_OK;
   }
   // Dynamic evaluation trains, so it takes the fast kernels like charrnn-train does.
-  const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`), { threads: 1 });
+  const kernels = chooseKernels(v.kernels, (line) => void io.stderr.write(`${line}\n`), { threads: 1 });
   try {
     const options = {
-      lr: v.dynamicLr as number,
-      segmentLength: v.dynamicSegment as number,
-      decay: v.dynamicDecay as number,
+      lr: v.dynamicLr,
+      segmentLength: v.dynamicSegment,
+      decay: v.dynamicDecay,
     };
     // One model adapts through the documents in order; each starts from a zero hidden state.
     const model = modelFromCheckpoint(checkpoint, kernels);

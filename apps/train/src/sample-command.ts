@@ -15,6 +15,7 @@ import {
   readText,
   type CommandIo,
   type FlagSpec,
+  type FlagValues,
 } from '@charrnn/cli';
 import { sampleChunks } from '@charrnn/model';
 import { Prng } from '@charrnn/tensor';
@@ -83,12 +84,12 @@ export async function sampleCommand(io: CommandIo): Promise<number> {
     return EXIT_OK;
   }
   const v = flags.values;
-  const checkpoint = readCheckpoint(v.checkpoint as string | undefined, '--checkpoint');
+  const checkpoint = readCheckpoint(v.checkpoint, '--checkpoint');
   const vocab = checkpoint.vocab;
   const bytes = checkpoint.config?.unit === 'byte';
   // In byte mode every "character" below is a byte, held as the code point of the same value.
   const asUnits = (text: string): string => (bytes ? Buffer.from(text, 'utf8').toString('latin1') : text);
-  const policy = parseUnknownPolicy(String(v.unknown), vocab, asUnits);
+  const policy = parseUnknownPolicy(v.unknown, vocab, asUnits);
   const primeWhat = v.primeFile !== undefined ? '--prime-file text' : '--prime';
   // The prime as the model sees it: with --unknown skip or map, not quite the text given.
   const primed = encodeWithPolicy(primeText(v, checkpoint), vocab, policy, primeWhat);
@@ -98,25 +99,25 @@ export async function sampleCommand(io: CommandIo): Promise<number> {
   const stop =
     v.stop === undefined
       ? new Int32Array(0)
-      : encodeWithPolicy(asUnits(unescapeArgument(v.stop as string)), vocab, REFUSE, '--stop').ids;
+      : encodeWithPolicy(asUnits(unescapeArgument(v.stop)), vocab, REFUSE, '--stop').ids;
   if (v.stop !== undefined && stop.length === 0)
     throw new UsageError('--stop must have at least one character, got ""');
-  if ((v.topK as number) > vocab.size)
+  if (v.topK > vocab.size)
     throw new UsageError(`--top-k must be at most the vocabulary size ${vocab.size}, got ${String(v.topK)}`);
-  const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`));
+  const kernels = chooseKernels(v.kernels, (line) => void io.stderr.write(`${line}\n`));
   const model = modelFromCheckpoint(checkpoint, kernels);
   const chunks = sampleChunks(
     model,
     {
       prime: primed.ids,
-      length: v.length as number,
-      temperature: v.temperature as number,
-      topK: v.topK as number,
-      topP: v.topP as number,
+      length: v.length,
+      temperature: v.temperature,
+      topK: v.topK,
+      topP: v.topP,
       argmax: v.argmax === true,
       stop,
     },
-    new Prng(v.seed as number),
+    new Prng(v.seed),
   );
   let interrupted = false;
   const removeHandler = io.onInterrupt(() => {
@@ -140,7 +141,7 @@ export async function sampleCommand(io: CommandIo): Promise<number> {
 }
 
 /** The prime as units: characters, or (byte mode) bytes held as code points 0–255. */
-function primeText(v: Record<string, unknown>, checkpoint: Checkpoint): string {
+function primeText(v: FlagValues<typeof FLAGS>, checkpoint: Checkpoint): string {
   if (v.prime !== undefined && v.primeFile !== undefined)
     throw new UsageError('--prime and --prime-file cannot both be given', 'choose one');
   const vocab = checkpoint.vocab;
@@ -148,11 +149,11 @@ function primeText(v: Record<string, unknown>, checkpoint: Checkpoint): string {
   const given =
     v.primeFile !== undefined
       ? bytes
-        ? Buffer.from(readBytes(v.primeFile as string, '--prime-file')).toString('latin1')
-        : readText(v.primeFile as string, '--prime-file')
+        ? Buffer.from(readBytes(v.primeFile, '--prime-file')).toString('latin1')
+        : readText(v.primeFile, '--prime-file')
       : bytes && v.prime !== undefined
-        ? Buffer.from(v.prime as string, 'utf8').toString('latin1')
-        : (v.prime as string | undefined);
+        ? Buffer.from(v.prime, 'utf8').toString('latin1')
+        : v.prime;
   const prime = given ?? (vocab.has('\n') ? '\n' : vocab.chars[0]!);
   if (prime.length === 0)
     throw new UsageError(
