@@ -27,7 +27,7 @@ import {
   type GradcheckReport,
   type Stencil,
 } from '@charrnn/gradcheck';
-import { CELL_NAMES, CharRnnModel, INIT_NAMES, initializeParams, type InitName } from '@charrnn/model';
+import { CELL_NAMES, CharRnnModel, INIT_NAMES, initializeParams } from '@charrnn/model';
 import { csvHeader, csvRow } from '@charrnn/report';
 import { Prng, formatShape } from '@charrnn/tensor';
 import { modelFromCheckpoint } from '@charrnn/train';

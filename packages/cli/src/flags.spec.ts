@@ -5,7 +5,13 @@ import { describeRule, formatHelp, nearestFlag, parseFlags, type FlagSpec, type 
 const TABLE = {
   hidden: { flag: 'hidden', kind: 'int', min: 1, default: 100, help: 'hidden units' },
   lr: { flag: 'lr', kind: 'number', min: 0, exclusiveMin: true, default: 0.1, help: 'learning rate' },
-  optimizer: { flag: 'optimizer', kind: 'enum', values: ['adagrad', 'adam'] as const, default: 'adagrad', help: 'rule' },
+  optimizer: {
+    flag: 'optimizer',
+    kind: 'enum',
+    values: ['adagrad', 'adam'] as const,
+    default: 'adagrad',
+    help: 'rule',
+  },
   data: { flag: 'data', kind: 'string', help: 'file' },
   force: { flag: 'force', kind: 'boolean', help: 'overwrite' },
 } satisfies Record<string, FlagSpec>;
