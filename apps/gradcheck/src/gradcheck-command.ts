@@ -15,6 +15,7 @@ import {
   writeFileAtomic,
   type CommandIo,
   type FlagSpec,
+  type FlagValues,
 } from '@charrnn/cli';
 import { Vocabulary } from '@charrnn/corpus';
 import {
@@ -25,14 +26,23 @@ import {
   ENTRY_COLUMNS,
   STENCIL_DEFAULTS,
   type GradcheckReport,
+  type GradTarget,
   type Stencil,
 } from '@charrnn/gradcheck';
-import { CELL_NAMES, CharRnnModel, INIT_NAMES, initializeParams } from '@charrnn/model';
+import { CELL_NAMES, CharRnnModel, INIT_NAMES, TREE_CELL_NAMES, initializeParams } from '@charrnn/model';
 import { csvHeader, csvRow } from '@charrnn/report';
 import { Prng, formatShape } from '@charrnn/tensor';
 import { modelFromCheckpoint } from '@charrnn/train';
+import { treeGradcheckTarget } from './tree-gradcheck.js';
 
 const FLAGS = {
+  model: {
+    flag: 'model',
+    kind: 'enum',
+    values: ['char', ...TREE_CELL_NAMES] as const,
+    default: 'char',
+    help: 'char: the character model (--cell); tree-rnn / tree-lstm: the recursive tree models on a batch of --batch-size trees (default 4)',
+  },
   cell: {
     flag: 'cell',
     kind: 'enum',
@@ -132,8 +142,11 @@ const FLAGS = {
   },
 } satisfies Record<string, FlagSpec>;
 
+/** Key → flag name, for messages about flags given by key. */
+const FLAG_NAMES: ReadonlyMap<string, string> = new Map(Object.entries(FLAGS).map(([key, spec]) => [key, spec.flag]));
+
 const USAGE =
-  'charrnn-gradcheck [--cell rnn|lstm|gru] [--layers L] [--hidden H] [--seq-length T] [--vocab-size V | --data FILE] [--checkpoint FILE] [options]';
+  'charrnn-gradcheck [--cell rnn|lstm|gru] [--layers L] [--hidden H] [--seq-length T] [--vocab-size V | --data FILE] [--checkpoint FILE] [options]\n       charrnn-gradcheck --model tree-rnn|tree-lstm [--hidden H] [--batch-size TREES] [--data TREES.txt] [--checkpoint FILE] [options]';
 const DESCRIPTION =
   'Checks every analytic gradient of the model (and of the incoming hidden state) against finite differences in float64.';
 
@@ -150,6 +163,16 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
   const stencil: Stencil = v.stencil === '5' ? 5 : 3;
   const entries = parseEntries(v.entries);
   const rng = new Prng(v.seed);
+  if (v.model !== 'char') {
+    const target = treeGradcheckTarget(io, {
+      model: v.model,
+      values: v,
+      explicit: flags.explicit,
+      flagName: (key) => FLAG_NAMES.get(key) ?? key,
+      rng,
+    });
+    return runCheck(target, v, stencil, entries, rng, write);
+  }
   const kernels = chooseKernels(v.kernels, (line) => void io.stderr.write(`${line}\n`));
 
   // The model: a checkpoint's weights in float64, or a fresh one.
@@ -186,6 +209,18 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
   );
   write('gradient clipping: off (raw gradients are compared)   dropout: off   incoming state: random, non-zero\n');
 
+  return runCheck(target, v, stencil, entries, rng, write);
+}
+
+/** The check (or --eps-sweep) of any target, with the table, the verdict and --csv; exit 0 on pass, 1 on failure. */
+function runCheck(
+  target: GradTarget,
+  v: FlagValues<typeof FLAGS>,
+  stencil: Stencil,
+  entries: 'all' | number,
+  rng: Prng,
+  write: (text: string) => void,
+): number {
   if (v.epsSweep) return runSweep(target, stencil, entries, rng, v.csv, write);
 
   const csvPath = v.csv;
