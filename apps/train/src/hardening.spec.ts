@@ -282,3 +282,33 @@ describe('divergence', () => {
     }
   });
 });
+
+describe('non-finite results', () => {
+  it('charrnn-eval on weights whose logits overflow is a failed run (exit 1, one line), never "loss": null', async () => {
+    const dir = workdir();
+    const save = join(dir, 'run.safetensors');
+    expect(
+      (await run(trainCommand, ['--data', join(dir, 'data.txt'), ...small, '--steps', '2', '--save', save])).code,
+    ).toBe(0);
+    // Finite weights (a checkpoint with NaN or Inf is refused on load) whose products overflow float32.
+    const { metadata, tensors } = decodeSafetensors(readFileSync(save));
+    const decoder = tensors.get('decoder.weight')!;
+    const huge = Float32Array.from(decoder.data as Float32Array, (w) => (w < 0 ? -3e38 : 3e38));
+    const broken = join(dir, 'huge.safetensors');
+    writeFileSync(
+      broken,
+      encodeSafetensors(new Map([...tensors, ['decoder.weight', { ...decoder, data: huge }]]), metadata),
+    );
+    const result = await run(evalCommand, [
+      '--checkpoint',
+      broken,
+      '--data',
+      join(dir, 'data.txt'),
+      '--kernels',
+      'reference',
+    ]);
+    expect(result.out).toBe('');
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^charrnn-x: error: the loss is not a finite number \((NaN|Infinity)\)\nhint: /);
+  });
+});
