@@ -284,7 +284,7 @@ describe('divergence', () => {
 });
 
 describe('non-finite results', () => {
-  it('charrnn-eval on weights whose logits overflow is a failed run (exit 1, one line), never "loss": null', async () => {
+  it('charrnn-eval and charrnn-sample on weights whose logits overflow: a failed run (exit 1, one line), never "loss": null', async () => {
     const dir = workdir();
     const save = join(dir, 'run.safetensors');
     expect(
@@ -293,12 +293,11 @@ describe('non-finite results', () => {
     // Finite weights (a checkpoint with NaN or Inf is refused on load) whose products overflow float32.
     const { metadata, tensors } = decodeSafetensors(readFileSync(save));
     const decoder = tensors.get('decoder.weight')!;
-    const huge = Float32Array.from(decoder.data as Float32Array, (w) => (w < 0 ? -3e38 : 3e38));
+    if (decoder.dtype !== 'F32') throw new Error(`expected float32 weights, got ${decoder.dtype}`);
+    const huge = Float32Array.from(decoder.data, (w) => (w < 0 ? -3e38 : 3e38));
+    tensors.set('decoder.weight', { dtype: 'F32', shape: decoder.shape, data: huge });
     const broken = join(dir, 'huge.safetensors');
-    writeFileSync(
-      broken,
-      encodeSafetensors(new Map([...tensors, ['decoder.weight', { ...decoder, data: huge }]]), metadata),
-    );
+    writeFileSync(broken, encodeSafetensors(tensors, metadata));
     const result = await run(evalCommand, [
       '--checkpoint',
       broken,
@@ -310,5 +309,9 @@ describe('non-finite results', () => {
     expect(result.out).toBe('');
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/^charrnn-x: error: the loss is not a finite number \((NaN|Infinity)\)\nhint: /);
+    // charrnn-sample on the same weights: nothing to draw from (it printed "yyyy…" before).
+    const sample = await run(sampleCommand, ['--checkpoint', broken, '--length', '50', '--kernels', 'reference']);
+    expect(sample.code).toBe(1);
+    expect(sample.err).toMatch(/^charrnn-x: error: the model's outputs are not finite numbers, .*\nhint: .*\n$/);
   });
 });

@@ -6,6 +6,7 @@
 import {
   EXIT_INTERRUPTED,
   EXIT_OK,
+  RunError,
   UsageError,
   chooseKernels,
   formatHelp,
@@ -125,7 +126,7 @@ export async function sampleCommand(io: CommandIo): Promise<number> {
   });
   try {
     io.stdout.write(bytes ? Buffer.from(prime, 'latin1') : prime);
-    for (const ids of chunks) {
+    for (const ids of nonFinite(chunks)) {
       io.stdout.write(bytes ? unitBytes(vocab, ids) : vocab.decode(ids));
       // Let a Ctrl-C (and a closed pipe's EPIPE) through between chunks; what was printed stays printed.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -138,6 +139,23 @@ export async function sampleCommand(io: CommandIo): Promise<number> {
     kernels.close?.();
   }
   return interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
+/**
+ * The chunks, with a draw from non-finite logits (weights that overflow) turned into a failed run:
+ * exit 1, one line, rather than the same character over and over.
+ */
+function* nonFinite(chunks: Iterable<Int32Array>): Generator<Int32Array> {
+  try {
+    yield* chunks;
+  } catch (error) {
+    if (!(error instanceof RangeError && error.message.startsWith('CharacterDraw.next: logits must be finite')))
+      throw error;
+    throw new RunError(
+      "the model's outputs are not finite numbers, so there is nothing to sample from",
+      "the checkpoint's weights overflow; evaluate it with charrnn-eval, or retrain with a lower --lr",
+    );
+  }
 }
 
 /** The prime as units: characters, or (byte mode) bytes held as code points 0–255. */
