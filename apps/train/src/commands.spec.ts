@@ -453,29 +453,22 @@ describe('bad input: one line, exit 2, nothing lost', () => {
     expect(badMap.code).toBe(2);
     expect(badMap.err).toMatch(/--unknown map:ü maps to "ü" \(U\+00FC\), which is outside the model's vocabulary too/);
 
-    const skipped = await run(sampleCommand, 'charrnn-sample', [
-      '--checkpoint',
-      join(dir, 'v.safetensors'),
-      '--prime',
-      'Grégor 😀',
-      '--unknown',
-      'skip',
-      '--length',
-      '5',
-    ]);
+    const primeWith = (unknown: string) =>
+      run(sampleCommand, 'charrnn-sample', [
+        '--checkpoint',
+        join(dir, 'v.safetensors'),
+        '--prime',
+        'Grégor 😀',
+        '--unknown',
+        unknown,
+        '--length',
+        '5',
+      ]);
+    const skipped = await primeWith('skip');
     expect(skipped.code).toBe(0);
     expect(skipped.out.startsWith('Grgor ')).toBe(true);
     expect(skipped.err).toBe("notice: --prime: skipped 2 characters outside the model's vocabulary\n");
-    const mapped = await run(sampleCommand, 'charrnn-sample', [
-      '--checkpoint',
-      join(dir, 'v.safetensors'),
-      '--prime',
-      'Grégor 😀',
-      '--unknown',
-      'map:e',
-      '--length',
-      '5',
-    ]);
+    const mapped = await primeWith('map:e');
     expect(mapped.out.startsWith('Gregor e')).toBe(true);
     expect(mapped.err).toBe(
       'notice: --prime: replaced 2 characters outside the model\'s vocabulary with "e" (U+0065)\n',

@@ -104,20 +104,18 @@ describe('charrnn-train recipe flags', () => {
       join(dir, 'm.safetensors'),
     ]);
     expect(train.code).toBe(0);
+    const evaluate = (extra: string[]) =>
+      run(evalCommand, 'charrnn-eval', [
+        '--checkpoint',
+        join(dir, 'm.safetensors'),
+        '--data',
+        join(dir, 'data.txt'),
+        '--kernels',
+        'reference',
+        ...extra,
+      ]);
     const score = async (extra: string[]): Promise<{ bpc: number; count: number; dynamic?: unknown }> =>
-      JSON.parse(
-        (
-          await run(evalCommand, 'charrnn-eval', [
-            '--checkpoint',
-            join(dir, 'm.safetensors'),
-            '--data',
-            join(dir, 'data.txt'),
-            '--kernels',
-            'reference',
-            ...extra,
-          ])
-        ).out,
-      );
+      JSON.parse((await evaluate(extra)).out);
     const plain = await score([]);
     const still = await score(['--dynamic', '--dynamic-lr', '0']);
     const adapted = await score(['--dynamic', '--dynamic-lr', '0.5', '--dynamic-segment', '10']);
@@ -125,17 +123,7 @@ describe('charrnn-train recipe flags', () => {
     expect(adapted.bpc).toBeLessThan(plain.bpc - 0.1);
     expect(adapted).toMatchObject({ count: plain.count, dynamic: { lr: 0.5, segmentLength: 10, decay: 0 } });
     // A step size that overflows the weights is a failed run (exit 1, one line), never "loss": null.
-    const diverged = await run(evalCommand, 'charrnn-eval', [
-      '--checkpoint',
-      join(dir, 'm.safetensors'),
-      '--data',
-      join(dir, 'data.txt'),
-      '--kernels',
-      'reference',
-      '--dynamic',
-      '--dynamic-lr',
-      '1e308',
-    ]);
+    const diverged = await evaluate(['--dynamic', '--dynamic-lr', '1e308']);
     expect(diverged.code).toBe(1);
     expect(diverged.out).toBe('');
     expect(diverged.err).toMatch(
