@@ -106,7 +106,8 @@ export function parseStoredConfig(text: string): Partial<TrainConfig> {
   return raw as Partial<TrainConfig>;
 }
 
-function withSchema<T>(key: string, text: string, schema: z.ZodType<T>): T {
+/** Parses metadata field `key` as JSON against `schema`; a MetadataError naming the field otherwise. */
+export function withSchema<T>(key: string, text: string, schema: z.ZodType<T>): T {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
