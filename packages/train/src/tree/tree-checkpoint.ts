@@ -7,7 +7,7 @@ import { SafetensorsError, decodeSafetensors, encodeSafetensors, type Safetensor
 import { formatShape, type Dtype, type FloatArray, type Kernels } from '@charrnn/tensor';
 import { TREE_PARAM_NAMES, TreeModel, TreeVocabulary, isTreeCellName, type TreeModelConfig } from '@charrnn/model';
 import type { Optimizer } from '@charrnn/optim';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CheckpointError, loadOptimizerSlots, type PrngSnapshot } from '../checkpoint.js';
 import { MetadataError, withSchema } from '../checkpoint-metadata.js';
 import { TreeTrainConfigSchema, type TreeTrainConfig } from './tree-config.js';
@@ -60,17 +60,17 @@ export function encodeTreeCheckpoint(input: {
 }
 
 const prngSnapshot = z.object({
-  words: z.array(z.int().min(0).max(0xffffffff)).length(4),
-  spareNormal: z.number().nullable(),
+  words: z.array(z.int().check(z.minimum(0), z.maximum(0xffffffff))).check(z.length(4)),
+  spareNormal: z.nullable(z.number()),
 });
 const TrainingSchema = z.looseObject({
-  step: z.int().min(0),
-  trees: z.int().min(0),
+  step: z.int().check(z.minimum(0)),
+  trees: z.int().check(z.minimum(0)),
   smoothLoss: z.number(),
-  bestValAccuracy: z.number().min(0).max(1).nullable(),
+  bestValAccuracy: z.nullable(z.number().check(z.minimum(0), z.maximum(1))),
   batchRng: prngSnapshot,
   optimizerScalars: z.record(z.string(), z.number()),
-  elapsedSec: z.number().min(0),
+  elapsedSec: z.number().check(z.minimum(0)),
 });
 
 /** Parses and validates a tree checkpoint; every problem is a CheckpointError with a one-line message. */
@@ -154,7 +154,7 @@ export function loadTreeOptimizerState(checkpoint: TreeCheckpoint, optimizer: Op
 }
 
 /** A metadata field through the char checkpoints' schema reader, its error as a CheckpointError. */
-function parseJson<T>(key: string, text: string, schema: z.ZodType<T>): T {
+function parseJson<T>(key: string, text: string, schema: z.ZodMiniType<T>): T {
   try {
     return withSchema(key, text, schema);
   } catch (error) {
