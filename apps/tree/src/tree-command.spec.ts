@@ -296,6 +296,11 @@ describe('usage errors: one line, exit 2', () => {
       /^charrnn-tree: error: --checkpoint file ".*junk\.safetensors" cannot be used: not a valid safetensors file/,
     ],
     [
+      '--min-accuracy without held-out trees, before training',
+      () => ['train', ...SMALL, '--held-out-trees', '0', '--min-accuracy', '0.9'],
+      /^charrnn-tree: error: --min-accuracy needs held-out trees\n/,
+    ],
+    [
       '--task file without --data',
       () => ['train', '--task', 'file'],
       /^charrnn-tree: error: --task file needs --data FILE\n/,
