@@ -319,6 +319,7 @@ describe('usage errors: one line, exit 2', () => {
     const r = await run(argv(shared));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
+    expect(r.out).toBe(''); // refused before any work
     expect(r.err.trimEnd().split('\n').length).toBeLessThanOrEqual(2);
   });
 });
