@@ -70,6 +70,19 @@ describe('CharacterDraw', () => {
     return c;
   };
 
+  it('refuses logits that are not finite instead of drawing the last character every time', () => {
+    for (const options of [{}, { topK: 2 }, { topP: 0.9 }, { argmax: true }]) {
+      const draw = new CharacterDraw(3, options);
+      for (const bad of [
+        [Number.NaN, Number.NaN, Number.NaN],
+        [0, Number.POSITIVE_INFINITY, 1],
+      ])
+        expect(() => draw.next(bad, new Prng(1)), JSON.stringify(options)).toThrow(
+          /^CharacterDraw\.next: logits must be finite numbers, got (NaN|Infinity) as the largest$/,
+        );
+    }
+  });
+
   it('top-p keeps the shortest most likely set that reaches p', () => {
     expect(counts({ topP: 0.5 })).toEqual([0, 0, 3000]); // 0.6 ≥ 0.5: the top character alone
     const c = counts({ topP: 0.8 }); // 0.6 + 0.3 ≥ 0.8: ids 2 and 0, renormalised 2 : 1
