@@ -6,7 +6,8 @@ export { softmax } from './ops.js';
 export type { CompleteKernels, Kernels } from './kernels/kernels.js';
 export { completeKernels } from './kernels/complete.js';
 export { referenceKernels } from './kernels/reference.js';
-export { DEFAULT_NATIVE_MIN_WORK, loadWasmKernels, type WasmKernelsOptions } from './kernels/wasm/wasm-kernels.js';
+export { loadWasmKernels } from './kernels/wasm/wasm-kernels.js';
+export { DEFAULT_NATIVE_MIN_WORK, type WasmKernelsOptions } from './kernels/wasm/wasm-memory.js';
 export {
   KERNEL_PREFERENCES,
   selectKernels,

@@ -5,7 +5,8 @@
 import type { Kernels } from '../kernels.js';
 import { referenceKernels } from '../reference.js';
 import { createThreadedWasmKernels, type SpawnWorker } from './threaded-kernels.js';
-import { loadWasmKernels, type WasmKernelsOptions } from './wasm-kernels.js';
+import { loadWasmKernels } from './wasm-kernels.js';
+import type { WasmKernelsOptions } from './wasm-memory.js';
 
 export type KernelPreference = 'auto' | 'reference' | 'wasm';
 

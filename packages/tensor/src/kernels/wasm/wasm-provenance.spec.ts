@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { ASC_VERSION, KERNELS_AS_SHA256, KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
-import { decodeBase64 } from './wasm-kernels.js';
+import { decodeBase64 } from './wasm-memory.js';
 
 interface Provenance {
   source: string;
