@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadWasmKernels, referenceKernels, type Kernels } from '@charrnn/tensor';
+import { loadWasmKernels } from '@charrnn/kernels-wasm';
+import { referenceKernels, type Kernels } from '@charrnn/tensor';
 import { benchHtml, targetsSvg } from './chart-html.js';
 import {
   EVAL_CHARS,

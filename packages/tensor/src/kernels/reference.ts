@@ -2,11 +2,13 @@
 // every fast kernel is tested against, and the fallback when no fast kernel is available.
 
 import { allocate, type Dtype, type FloatArray } from '../dtype.js';
+import type { TestOnlyKernelMethods } from './kernels.generated.js';
 import type { CompleteKernels } from './kernels.js';
 import { rnnBackwardStepsWith, rnnForwardStepsWith } from './recurrence.js';
 import { rnnWindowBackwardWith, rnnWindowForwardWith } from './rnn-window.js';
 
-export const referenceKernels: CompleteKernels = {
+/** Every kernel of the table, the test-only ones included (the table's proof runs them on each backend). */
+export const referenceKernels: CompleteKernels & Required<TestOnlyKernelMethods> = {
   name: 'reference',
 
   alloc(dtype: Dtype, length: number): FloatArray {
@@ -316,6 +318,13 @@ export const referenceKernels: CompleteKernels = {
       const g = grad[i]!;
       mem[i]! += g * g;
       value[i]! -= (lr * g) / Math.sqrt(mem[i]! + eps);
+    }
+  },
+
+  // Test only (kernel-table.ts): the reference loop of the table's proof kernel.
+  scaledAddTestOnly(rows, cols, alpha, x, xOff, y, out, outOff) {
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < cols; j++) out[outOff + r * cols + j] = alpha * x[xOff + r * cols + j]! + y[j]!;
     }
   },
 };

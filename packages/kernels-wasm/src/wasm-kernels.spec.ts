@@ -3,8 +3,7 @@
 // Numerical agreement with the reference kernels is in ../conformance.spec.ts.
 
 import { describe, expect, it } from 'vitest';
-import type { Kernels } from '../kernels.js';
-import { referenceKernels } from '../reference.js';
+import { type Kernels, referenceKernels } from '@charrnn/tensor';
 import * as generated from './kernels-wasm.generated.js';
 import * as selectApi from './select-kernels.js';
 import { KERNEL_PREFERENCES, selectKernels } from './select-kernels.js';

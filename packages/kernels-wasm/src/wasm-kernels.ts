@@ -5,11 +5,15 @@
 // this file holds the special ones: gemm (packing, native, threads), gemv, the f32-only norm pass
 // and the whole recurrences (their fallback is this backend's own per-step calls).
 
-import type { FloatArray } from '../../dtype.js';
-import type { Kernels } from '../kernels.js';
-import { referenceKernels } from '../reference.js';
-import { rnnBackwardStepsWith, rnnForwardStepsWith } from '../recurrence.js';
-import { rnnWindowBackwardWith, rnnWindowForwardWith } from '../rnn-window.js';
+import {
+  type FloatArray,
+  type Kernels,
+  referenceKernels,
+  rnnBackwardStepsWith,
+  rnnForwardStepsWith,
+  rnnWindowBackwardWith,
+  rnnWindowForwardWith,
+} from '@charrnn/tensor';
 import { WasmKernelBindings } from './wasm-bindings.generated.js';
 import {
   checkMatrix,

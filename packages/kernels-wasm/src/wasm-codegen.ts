@@ -11,8 +11,8 @@ import {
   parameters,
   signature,
   tableEntries,
-} from '../kernel-codegen.js';
-import type { KernelSpec } from '../kernel-table.js';
+  type KernelSpec,
+} from '@charrnn/tensor/codegen';
 
 type Generated = [string, KernelSpec][];
 
@@ -69,8 +69,7 @@ function renderMethod(name: string, spec: KernelSpec): string {
     .join(', ');
   const lines: string[] = [];
   const guard = mats.map((m) => `this.like(${ref}, ${m.name})`).join(' && ');
-  const reference = spec.testOnly ? 'referenceTestOnlyKernels' : 'referenceKernels';
-  lines.push(`    if (!(${guard})) return ${reference}.${name}(${call});`);
+  lines.push(`    if (!(${guard})) return referenceKernels.${name}(${call});`);
   for (const m of mats) {
     const offsets = m.offsets.length === 0 ? ['0'] : m.offsets;
     for (const off of offsets) {
@@ -136,10 +135,8 @@ export function renderWasmBindings(): string {
   const kernels = generatedKernels();
   const elementwise = kernels.filter(([, spec]) => spec.split).flatMap(([, spec]) => exportNames(spec));
   return [
-    GENERATED_HEADER('wasm-codegen.ts', 'npm run generate -w @charrnn/tensor'),
-    "import type { FloatArray } from '../../dtype.js';",
-    "import { referenceKernels } from '../reference.js';",
-    "import { referenceTestOnlyKernels } from '../test-only-kernels.js';",
+    GENERATED_HEADER('wasm-codegen.ts', 'npm run generate -w @charrnn/kernels-wasm'),
+    "import { type FloatArray, referenceKernels } from '@charrnn/tensor';",
     "import { checkMatrix, maxOrNaN, WasmMemoryKernels } from './wasm-memory.js';",
     '',
     '/** The exports of kernels.as that the generated bindings call (byte addresses, f32 and f64). */',

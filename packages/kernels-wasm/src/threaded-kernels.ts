@@ -2,7 +2,7 @@
 // thread and one worker running the same compiled module on the same shared memory. Every output
 // element is computed by one thread with the single-thread code path, so results are bit-identical.
 
-import type { Kernels } from '../kernels.js';
+import type { Kernels } from '@charrnn/tensor';
 import { ELEMENTWISE_EXPORTS, type ElementwiseExport } from './wasm-bindings.generated.js';
 import { gemmScratchElements, WasmKernels } from './wasm-kernels.js';
 import { callElementwise, instantiateWasmKernels, type WasmKernelsOptions, type WasmParts } from './wasm-memory.js';

@@ -4,7 +4,7 @@
 // wasm-bindings.generated.ts (from the kernel table), then wasm-kernels.ts (the hand-written ones).
 
 import type { NativeGemm } from '@charrnn/native';
-import { isDtype, type Dtype, type FloatArray } from '../../dtype.js';
+import { type Dtype, type FloatArray, isDtype } from '@charrnn/tensor';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
 import type { ElementwiseExport, GeneratedWasmExports } from './wasm-bindings.generated.js';
 
