@@ -60,6 +60,12 @@ describe('row and column kernels (hand-computed)', () => {
     expect(Array.from(out)).toEqual([0, 1.5 * 0.75, 1]);
   });
 
+  it("scaledAddTestOnly (the kernel table's proof) gives alpha·x + y per row, at offsets", () => {
+    const out = f64([9, 9, 9, 9, 9, 9]);
+    K.scaledAddTestOnly(2, 2, -2, f64([7, 1, 2, 3, 4]), 1, f64([10, 20]), out, 1);
+    expect(Array.from(out)).toEqual([9, 10 - 2, 20 - 4, 10 - 6, 20 - 8, 9]);
+  });
+
   it("adagrad: mem += g², value −= lr·g / √(mem + eps), from the seed's formula", () => {
     const value = f64([1, -2]);
     const mem = f64([0, 3]);
