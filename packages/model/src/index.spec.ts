@@ -22,11 +22,16 @@ it('exports exactly the documented API', () => {
     'initializeParams',
     'isCellName',
     'layerParamNames',
+    'modelFloats',
+    'parameterCount',
     'registerCell',
     'resetState',
     'sampleChunks',
     'sampleIds',
+    'stateFloats',
+    'stepperFloats',
     'validateModelConfig',
     'validateSampleOptions',
+    'workspaceFloats',
   ]);
 });

@@ -23,6 +23,7 @@ it('exports exactly the documented API', () => {
     'estimateKernelBytes',
     'evaluateDocuments',
     'extendVocabulary',
+    'kernelFloats',
     'largestHiddenThatFits',
     'loadTrainingState',
     'loadTrainingWeights',
