@@ -68,8 +68,10 @@ function renderMethod(name: string, spec: KernelSpec): string {
     .map((p) => p.name)
     .join(', ');
   const lines: string[] = [];
+  // A named kernel reads its argument object once; the rest of the body is the positional one's.
+  if (spec.named) lines.push(`    const { ${call} } = args;`);
   const guard = mats.map((m) => `this.like(${ref}, ${m.name})`).join(' && ');
-  lines.push(`    if (!(${guard})) return referenceKernels.${name}(${call});`);
+  lines.push(`    if (!(${guard})) return referenceKernels.${name}(${spec.named ? 'args' : call});`);
   for (const m of mats) {
     const offsets = m.offsets.length === 0 ? ['0'] : m.offsets;
     for (const off of offsets) {
@@ -114,7 +116,7 @@ function renderMethod(name: string, spec: KernelSpec): string {
   } else {
     lines.push(`    return (bpe === 4 ? this.wasm.${f32} : this.wasm.${f64})(${args.join(', ')});`);
   }
-  return `  ${signature(name, spec, false)} {\n${lines.join('\n')}\n  }\n`;
+  return `  ${signature(name, spec, false, `KernelArgs['${name}']`)} {\n${lines.join('\n')}\n  }\n`;
 }
 
 function renderExports(kernels: Generated): string {
@@ -136,7 +138,7 @@ export function renderWasmBindings(): string {
   const elementwise = kernels.filter(([, spec]) => spec.split).flatMap(([, spec]) => exportNames(spec));
   return [
     GENERATED_HEADER('wasm-codegen.ts', 'npm run generate -w @charrnn/kernels-wasm'),
-    "import { type FloatArray, referenceKernels } from '@charrnn/tensor';",
+    "import { type FloatArray, type KernelArgs, referenceKernels } from '@charrnn/tensor';",
     "import { checkMatrix, maxOrNaN, WasmMemoryKernels } from './wasm-memory.js';",
     '',
     '/** The exports of kernels.as that the generated bindings call (byte addresses, f32 and f64). */',

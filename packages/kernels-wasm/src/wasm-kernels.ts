@@ -7,6 +7,7 @@
 
 import {
   type FloatArray,
+  type KernelArgs,
   type Kernels,
   referenceKernels,
   rnnBackwardStepsWith,
@@ -222,22 +223,13 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
     out[0] = this.float64[maxAt / 8]!;
   }
 
-  rnnForwardSteps(
-    steps: number,
-    B: number,
-    H: number,
-    xw: FloatArray,
-    xwOff: number,
-    weightHh: FloatArray,
-    weightHhT: FloatArray,
-    hs: FloatArray,
-    hsOff: number,
-  ): void {
+  rnnForwardSteps(args: KernelArgs['rnnForwardSteps']): void {
+    const { steps, B, H, xw, xwOff, weightHh, weightHhT, hs, hsOff } = args;
     if (
       !(this.like(hs, hs) && this.like(hs, xw) && this.like(hs, weightHh) && this.like(hs, weightHhT)) ||
       this.gemmLeavesWasm(B, H, H)
     ) {
-      rnnForwardStepsWith(this, steps, B, H, xw, xwOff, weightHh, weightHhT, hs, hsOff);
+      rnnForwardStepsWith(this, args);
       return;
     }
     checkMatrix('rnnForwardSteps', 'xw', xw, xwOff, steps * B, H, H);
@@ -261,20 +253,8 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
     );
   }
 
-  rnnBackwardSteps(
-    steps: number,
-    B: number,
-    H: number,
-    dOut: FloatArray,
-    dOutOff: number,
-    hs: FloatArray,
-    hsOff: number,
-    weightHh: FloatArray,
-    weightHhT: FloatArray,
-    dh: FloatArray,
-    dXw: FloatArray,
-    dXwOff: number,
-  ): void {
+  rnnBackwardSteps(args: KernelArgs['rnnBackwardSteps']): void {
+    const { steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, weightHhT, dh, dXw, dXwOff } = args;
     if (
       !(
         this.like(hs, hs) &&
@@ -286,7 +266,7 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
       ) ||
       this.gemmLeavesWasm(B, H, H)
     ) {
-      rnnBackwardStepsWith(this, steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, weightHhT, dh, dXw, dXwOff);
+      rnnBackwardStepsWith(this, args);
       return;
     }
     checkMatrix('rnnBackwardSteps', 'dOut', dOut, dOutOff, steps * B, H, H);
@@ -314,20 +294,8 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
     );
   }
 
-  rnnWindowForward(
-    steps: number,
-    B: number,
-    H: number,
-    V: number,
-    ids: Int32Array,
-    idsOff: number,
-    weightIh: FloatArray,
-    bias: FloatArray,
-    weightHh: FloatArray,
-    weightHhT: FloatArray,
-    xw: FloatArray,
-    hs: FloatArray,
-  ): void {
+  rnnWindowForward(args: KernelArgs['rnnWindowForward']): void {
+    const { steps, B, H, V, ids, idsOff, weightIh, bias, weightHh, weightHhT, xw, hs } = args;
     if (
       !(
         this.like(hs, hs) &&
@@ -338,7 +306,7 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
         this.like(hs, xw)
       )
     ) {
-      rnnWindowForwardWith(this, steps, B, H, V, ids, idsOff, weightIh, bias, weightHh, weightHhT, xw, hs);
+      rnnWindowForwardWith(this, args);
       return;
     }
     const n = steps * B;
@@ -364,7 +332,7 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
         xw.byteOffset,
       );
       this.transpose(H, H, weightHh, 0, H, weightHhT, 0);
-      this.rnnForwardSteps(steps, B, H, xw, 0, weightHh, weightHhT, hs, 0);
+      this.rnnForwardSteps({ steps, B, H, xw, xwOff: 0, weightHh, weightHhT, hs, hsOff: 0 });
       return;
     }
     (bpe === 4 ? this.wasm.rnn_window_forward_f32 : this.wasm.rnn_window_forward_f64)(
@@ -383,23 +351,24 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
     );
   }
 
-  rnnWindowBackward(
-    steps: number,
-    B: number,
-    H: number,
-    V: number,
-    dOut: FloatArray,
-    hs: FloatArray,
-    weightHh: FloatArray,
-    weightHhT: FloatArray,
-    dh: FloatArray,
-    dXw: FloatArray,
-    ids: Int32Array,
-    idsOff: number,
-    weightIhGrad: FloatArray,
-    biasIhGrad: FloatArray,
-    biasHhGrad: FloatArray,
-  ): void {
+  rnnWindowBackward(args: KernelArgs['rnnWindowBackward']): void {
+    const {
+      steps,
+      B,
+      H,
+      V,
+      dOut,
+      hs,
+      weightHh,
+      weightHhT,
+      dh,
+      dXw,
+      ids,
+      idsOff,
+      weightIhGrad,
+      biasIhGrad,
+      biasHhGrad,
+    } = args;
     if (
       !(
         this.like(hs, hs) &&
@@ -413,24 +382,7 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
         this.like(hs, biasHhGrad)
       )
     ) {
-      rnnWindowBackwardWith(
-        this,
-        steps,
-        B,
-        H,
-        V,
-        dOut,
-        hs,
-        weightHh,
-        weightHhT,
-        dh,
-        dXw,
-        ids,
-        idsOff,
-        weightIhGrad,
-        biasIhGrad,
-        biasHhGrad,
-      );
+      rnnWindowBackwardWith(this, args);
       return;
     }
     const n = steps * B;
@@ -450,7 +402,7 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
     if (this.gemmLeavesWasm(B, H, H)) {
       // The step products go native or to two threads: the per-step calls, then sums and scatter here.
       dh.fill(0, 0, B * H);
-      this.rnnBackwardSteps(steps, B, H, dOut, 0, hs, 0, weightHh, weightHhT, dh, dXw, 0);
+      this.rnnBackwardSteps({ steps, B, H, dOut, dOutOff: 0, hs, hsOff: 0, weightHh, weightHhT, dh, dXw, dXwOff: 0 });
       this.columnSums(n, H, dXw, 0, biasHhGrad);
       this.columnSums(n, H, dXw, 0, biasIhGrad);
       (bpe === 4 ? this.wasm.scatter_columns_f32 : this.wasm.scatter_columns_f64)(

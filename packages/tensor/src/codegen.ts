@@ -2,6 +2,7 @@
 // for a backend package that generates its bindings (see @charrnn/kernels-wasm's wasm-codegen.ts).
 
 export {
+  argsTypeName,
   dimCode,
   dimNames,
   GENERATED_HEADER,

@@ -77,6 +77,7 @@ describe('public API', () => {
     expect(Object.keys(codegenApi).sort()).toEqual([
       'GENERATED_HEADER',
       'KERNEL_TABLE',
+      'argsTypeName',
       'dimCode',
       'dimNames',
       'matrices',

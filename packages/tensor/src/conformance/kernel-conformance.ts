@@ -602,10 +602,33 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
               const whhOfT = transposed(H, whhT);
               const whhTOf = transposed(H, whh);
               const forward = (k: Kernels, [x, w, wT, h]: FloatArray[]): void =>
-                k.rnnForwardSteps!(steps, B, H, x!, xOff, w!, wT!, h!, hOff);
+                k.rnnForwardSteps!({
+                  steps,
+                  B,
+                  H,
+                  xw: x!,
+                  xwOff: xOff,
+                  weightHh: w!,
+                  weightHhT: wT!,
+                  hs: h!,
+                  hsOff: hOff,
+                });
               compareWithReference(`rnnForwardSteps ${steps}x${B}x${H}`, [xw, whhOfT, whhT, hs], forward);
               const backward = (k: Kernels, [d, h, w, wT, carry, out]: FloatArray[]): void =>
-                k.rnnBackwardSteps!(steps, B, H, d!, dOff, h!, hOff, w!, wT!, carry!, out!, gOff);
+                k.rnnBackwardSteps!({
+                  steps,
+                  B,
+                  H,
+                  dOut: d!,
+                  dOutOff: dOff,
+                  hs: h!,
+                  hsOff: hOff,
+                  weightHh: w!,
+                  weightHhT: wT!,
+                  dh: carry!,
+                  dXw: out!,
+                  dXwOff: gOff,
+                });
               compareWithReference(
                 `rnnBackwardSteps ${steps}x${B}x${H}`,
                 [dOut, hs.map(Math.tanh), whh, whhTOf, dh, dXw],
@@ -616,27 +639,36 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
               const fused = [xw, whhOfT, whhT, hs].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
               const stepped = [xw, whhOfT, whhT, hs].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
               forward(kernels, fused);
-              rnnForwardStepsWith(own, steps, B, H, stepped[0]!, xOff, stepped[1]!, stepped[2]!, stepped[3]!, hOff);
+              rnnForwardStepsWith(own, {
+                steps,
+                B,
+                H,
+                xw: stepped[0]!,
+                xwOff: xOff,
+                weightHh: stepped[1]!,
+                weightHhT: stepped[2]!,
+                hs: stepped[3]!,
+                hsOff: hOff,
+              });
               expect(Array.from(fused[3]!)).toEqual(Array.from(stepped[3]!));
               const inputsB = [dOut, hs.map(Math.tanh), whh, whhTOf, dh, dXw];
               const fusedB = inputsB.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
               const steppedB = inputsB.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
               backward(kernels, fusedB);
-              rnnBackwardStepsWith(
-                own,
+              rnnBackwardStepsWith(own, {
                 steps,
                 B,
                 H,
-                steppedB[0]!,
-                dOff,
-                steppedB[1]!,
-                hOff,
-                steppedB[2]!,
-                steppedB[3]!,
-                steppedB[4]!,
-                steppedB[5]!,
-                gOff,
-              );
+                dOut: steppedB[0]!,
+                dOutOff: dOff,
+                hs: steppedB[1]!,
+                hsOff: hOff,
+                weightHh: steppedB[2]!,
+                weightHhT: steppedB[3]!,
+                dh: steppedB[4]!,
+                dXw: steppedB[5]!,
+                dXwOff: gOff,
+              });
               expect(Array.from(fusedB[4]!)).toEqual(Array.from(steppedB[4]!));
               expect(Array.from(fusedB[5]!)).toEqual(Array.from(steppedB[5]!));
             }
@@ -670,7 +702,20 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
                 randomValues(prng, (n + B) * H), // hs (block 0 read)
               ];
               const forward = (k: Kernels, [wih, bias, whh, whhT, xw, hs]: FloatArray[]): void =>
-                k.rnnWindowForward!(steps, B, H, V, ids, idsOff, wih!, bias!, whh!, whhT!, xw!, hs!);
+                k.rnnWindowForward!({
+                  steps,
+                  B,
+                  H,
+                  V,
+                  ids,
+                  idsOff,
+                  weightIh: wih!,
+                  bias: bias!,
+                  weightHh: whh!,
+                  weightHhT: whhT!,
+                  xw: xw!,
+                  hs: hs!,
+                });
               compareWithReference(`rnnWindowForward ${steps}x${B}x${H}x${V}`, inputs, forward);
               const grads = [
                 randomValues(prng, n * H), // dOut
@@ -684,50 +729,64 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
                 randomValues(prng, H), // b_hh.grad
               ];
               const backward = (k: Kernels, [dOut, hs, whh, whhT, dh, dXw, gIh, gBi, gBh]: FloatArray[]): void =>
-                k.rnnWindowBackward!(steps, B, H, V, dOut!, hs!, whh!, whhT!, dh!, dXw!, ids, idsOff, gIh!, gBi!, gBh!);
+                k.rnnWindowBackward!({
+                  steps,
+                  B,
+                  H,
+                  V,
+                  dOut: dOut!,
+                  hs: hs!,
+                  weightHh: whh!,
+                  weightHhT: whhT!,
+                  dh: dh!,
+                  dXw: dXw!,
+                  ids,
+                  idsOff,
+                  weightIhGrad: gIh!,
+                  biasIhGrad: gBi!,
+                  biasHhGrad: gBh!,
+                });
               compareWithReference(`rnnWindowBackward ${steps}x${B}x${H}x${V}`, grads, backward);
               const own = completeKernels(kernels);
               const fused = inputs.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
               const apart = inputs.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
               forward(kernels, fused);
-              rnnWindowForwardWith(
-                own,
+              rnnWindowForwardWith(own, {
                 steps,
                 B,
                 H,
                 V,
                 ids,
                 idsOff,
-                apart[0]!,
-                apart[1]!,
-                apart[2]!,
-                apart[3]!,
-                apart[4]!,
-                apart[5]!,
-              );
+                weightIh: apart[0]!,
+                bias: apart[1]!,
+                weightHh: apart[2]!,
+                weightHhT: apart[3]!,
+                xw: apart[4]!,
+                hs: apart[5]!,
+              });
               fused.forEach((arr, a) => expect(Array.from(arr)).toEqual(Array.from(apart[a]!)));
               const fusedB = grads.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
               const apartB = grads.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
               backward(kernels, fusedB);
               const [dOut, hs, whh, whhT, dh, dXw, gIh, gBi, gBh] = apartB;
-              rnnWindowBackwardWith(
-                own,
+              rnnWindowBackwardWith(own, {
                 steps,
                 B,
                 H,
                 V,
-                dOut!,
-                hs!,
-                whh!,
-                whhT!,
-                dh!,
-                dXw!,
+                dOut: dOut!,
+                hs: hs!,
+                weightHh: whh!,
+                weightHhT: whhT!,
+                dh: dh!,
+                dXw: dXw!,
                 ids,
                 idsOff,
-                gIh!,
-                gBi!,
-                gBh!,
-              );
+                weightIhGrad: gIh!,
+                biasIhGrad: gBi!,
+                biasHhGrad: gBh!,
+              });
               fusedB.forEach((arr, a) => expect(Array.from(arr)).toEqual(Array.from(apartB[a]!)));
             }
           });
@@ -739,7 +798,20 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
             );
             const [wih, bias, whh, whhT, xw, hs] = arrays;
             expect(() =>
-              kernels.rnnWindowForward!(steps, B, H, V, Int32Array.of(0, 3), 0, wih!, bias!, whh!, whhT!, xw!, hs!),
+              kernels.rnnWindowForward!({
+                steps,
+                B,
+                H,
+                V,
+                ids: Int32Array.of(0, 3),
+                idsOff: 0,
+                weightIh: wih!,
+                bias: bias!,
+                weightHh: whh!,
+                weightHhT: whhT!,
+                xw: xw!,
+                hs: hs!,
+              }),
             ).toThrow(RangeError);
           });
 
@@ -758,7 +830,19 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
                   randomValues(prng, hOff + rows * H),
                 ],
                 (k, [gates, c, tanhC, h]) =>
-                  k.lstmForward!(rows, H, gates!, gOff, c!, cPrevOff, cOff, tanhC!, tOff, h!, hOff),
+                  k.lstmForward!({
+                    rows,
+                    H,
+                    gates: gates!,
+                    gatesOff: gOff,
+                    c: c!,
+                    cPrevOff,
+                    cOff,
+                    tanhC: tanhC!,
+                    tanhCOff: tOff,
+                    h: h!,
+                    hOff,
+                  }),
               );
               const acts = randomValues(prng, gOff + rows * 4 * H).map((v) => (v + 1) / 2);
               const dOff = prng.int(4);
@@ -774,22 +858,22 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
                   randomValues(prng, dOff + rows * 4 * H + 1),
                 ],
                 (k, [gates, cPrev, tanhC, dOut, dh, dc, dGates]) =>
-                  k.lstmBackward!(
+                  k.lstmBackward!({
                     rows,
                     H,
-                    gates!,
-                    gOff,
-                    cPrev!,
+                    gates: gates!,
+                    gatesOff: gOff,
+                    cPrev: cPrev!,
                     cPrevOff,
-                    tanhC!,
-                    tOff,
-                    dOut!,
-                    hOff,
-                    dh!,
-                    dc!,
-                    dGates!,
-                    dOff,
-                  ),
+                    tanhC: tanhC!,
+                    tanhCOff: tOff,
+                    dOut: dOut!,
+                    dOutOff: hOff,
+                    dhCarry: dh!,
+                    dcCarry: dc!,
+                    dGates: dGates!,
+                    dGatesOff: dOff,
+                  }),
               );
             }
           });
@@ -809,7 +893,21 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
                   randomValues(prng, hOff + rows * H + 1),
                 ],
                 (k, [xw, hProj, gates, hn, hs]) =>
-                  k.gruForward!(rows, H, xw!, xOff, hProj!, gates!, gOff, hn!, nOff, hs!, pOff, hs!, hOff),
+                  k.gruForward!({
+                    rows,
+                    H,
+                    xw: xw!,
+                    xwOff: xOff,
+                    hProj: hProj!,
+                    gates: gates!,
+                    gatesOff: gOff,
+                    hn: hn!,
+                    hnOff: nOff,
+                    hPrev: hs!,
+                    hPrevOff: pOff,
+                    h: hs!,
+                    hOff,
+                  }),
               );
               const acts = randomValues(prng, gOff + rows * 3 * H).map((v) => (v + 1) / 2);
               const [dOff, xwOff, hwOff] = [prng.int(4), prng.int(4), prng.int(4)];
@@ -825,23 +923,23 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
                   randomValues(prng, hwOff + rows * 3 * H),
                 ],
                 (k, [gates, hPrev, hn, dOut, dh, dXw, dHw]) =>
-                  k.gruBackward!(
+                  k.gruBackward!({
                     rows,
                     H,
-                    gates!,
-                    gOff,
-                    hPrev!,
-                    pOff,
-                    hn!,
-                    nOff,
-                    dOut!,
-                    dOff,
-                    dh!,
-                    dXw!,
-                    xwOff,
-                    dHw!,
-                    hwOff,
-                  ),
+                    gates: gates!,
+                    gatesOff: gOff,
+                    hPrev: hPrev!,
+                    hPrevOff: pOff,
+                    hn: hn!,
+                    hnOff: nOff,
+                    dOut: dOut!,
+                    dOutOff: dOff,
+                    dhCarry: dh!,
+                    dXw: dXw!,
+                    dXwOff: xwOff,
+                    dHw: dHw!,
+                    dHwOff: hwOff,
+                  }),
               );
             }
           });

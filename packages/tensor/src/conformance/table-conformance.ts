@@ -5,7 +5,7 @@
 // from its table line on; a backend is never compared with itself (the reference is skipped).
 
 import { allocate, type Dtype, type FloatArray } from '../dtype.js';
-import { dimNames, matrices, tableEntries } from '../kernels/kernel-codegen.js';
+import { dimNames, matrices, parameters, tableEntries } from '../kernels/kernel-codegen.js';
 import type { Dim, KernelArg, KernelSpec } from '../kernels/kernel-table.js';
 import type { Kernels } from '../kernels/kernels.js';
 import { referenceKernels } from '../kernels/reference.js';
@@ -102,7 +102,10 @@ function invoke(
     else args.push(c.ids[arg.name], c.offsets[arg.offset]);
   }
   const method = (kernels as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
-  return method.apply(kernels, args);
+  if (!spec.named) return method.apply(kernels, args);
+  // A named kernel takes one object: the same values under the parameter names, in the same order.
+  const names = parameters(spec).map((p) => p.name);
+  return method.call(kernels, Object.fromEntries(names.map((n, i) => [n, args[i]])));
 }
 
 function arraysFor(

@@ -46,7 +46,14 @@ export function parameters(spec: KernelSpec): { name: string; type: string }[] {
   return out;
 }
 
-export function signature(name: string, spec: KernelSpec, optional: boolean): string {
+/** The generated interface of a named kernel's argument object ('lstmForward' → 'LstmForwardArgs'). */
+export function argsTypeName(name: string): string {
+  return `${name[0]!.toUpperCase()}${name.slice(1)}Args`;
+}
+
+/** The method's signature; a named kernel takes `args: <argsType>` (default its generated interface's name). */
+export function signature(name: string, spec: KernelSpec, optional: boolean, argsType = argsTypeName(name)): string {
+  if (spec.named) return `${name}${optional ? '?' : ''}(args: ${argsType}): ${spec.returns}`;
   const params = parameters(spec).map((p) => `${p.name}: ${p.type}`);
   const head = `${name}${optional ? '?' : ''}(`;
   const oneLine = `${head}${params.join(', ')}): ${spec.returns}`;
@@ -67,9 +74,23 @@ export function renderKernelMethods(): string {
       .filter(([, spec]) => (spec.testOnly ?? false) === testOnly)
       .map(([name, spec]) => `${docComment(spec.doc, '  ')}  ${signature(name, spec, spec.optional)};\n`)
       .join('\n');
+  const named = tableEntries().filter(([, spec]) => spec.named);
+  const argsInterfaces = named.map(
+    ([name, spec]) =>
+      `/** The arguments of ${name}, by name (mutable: a caller reuses one object and moves its offsets). */\n` +
+      `export interface ${argsTypeName(name)} {\n${parameters(spec)
+        .map((p) => `  ${p.name}: ${p.type};\n`)
+        .join('')}}\n`,
+  );
   return [
     GENERATED_HEADER('kernel-codegen.ts', 'npm run generate -w @charrnn/tensor'),
     "import type { FloatArray } from '../dtype.js';",
+    '',
+    ...argsInterfaces,
+    "/** The argument object of each kernel called with one (KernelArgs['lstmForward'] is LstmForwardArgs). */",
+    'export interface KernelArgs {',
+    ...named.map(([name]) => `  ${name}: ${argsTypeName(name)};`),
+    '}',
     '',
     '/** The operations of the kernel seam; optional ones fall back to the reference loops (completeKernels). */',
     'export interface KernelMethods {',

@@ -63,6 +63,12 @@ export interface KernelSpec {
   readonly split?: 'elementwise' | 'max';
   /** Only for tests (the done-when proof of the table): not part of `Kernels`, never called by a model. */
   readonly testOnly?: boolean;
+  /**
+   * Called with one argument object (`KernelArgs[name]`) instead of a long positional list. A caller
+   * creates the object once per layer and window and updates the offsets in its time loop, so a
+   * step allocates nothing. The BLAS kernels keep BLAS's positional order.
+   */
+  readonly named?: boolean;
 }
 
 // Builders that keep a table line short. An offset named `<array>Off` follows its array.
@@ -290,6 +296,7 @@ export const KERNEL_TABLE = {
   },
   lstmForward: {
     ...base,
+    named: true,
     export: 'lstm_forward',
     doc:
       'One LSTM time step over `rows` rows (PyTorch gate order i, f, g, o). gates [rows, 4H] holds the\n' +
@@ -306,6 +313,7 @@ export const KERNEL_TABLE = {
   },
   lstmBackward: {
     ...base,
+    named: true,
     export: 'lstm_backward',
     doc:
       "The LSTM step's backward: with dh = dOut + dhCarry and dc = dcCarry + dh⊙o⊙(1 − tanhC²), writes\n" +
@@ -325,6 +333,7 @@ export const KERNEL_TABLE = {
   },
   gruForward: {
     ...base,
+    named: true,
     export: 'gru_forward',
     doc:
       'One GRU time step over `rows` rows (PyTorch gate order r, z, n): with xw [rows, 3H] the input\n' +
@@ -344,6 +353,7 @@ export const KERNEL_TABLE = {
   },
   gruBackward: {
     ...base,
+    named: true,
     export: 'gru_backward',
     doc:
       "The GRU step's backward: with dh = dOut + dhCarry, writes dXw and dHw [rows, 3H] (gradients of\n" +
@@ -362,6 +372,7 @@ export const KERNEL_TABLE = {
   },
   rnnForwardSteps: {
     ...base,
+    named: true,
     wasm: 'hand-written',
     export: 'rnn_forward_steps',
     doc:
@@ -381,6 +392,7 @@ export const KERNEL_TABLE = {
   },
   rnnBackwardSteps: {
     ...base,
+    named: true,
     wasm: 'hand-written',
     export: 'rnn_backward_steps',
     doc:
@@ -401,6 +413,7 @@ export const KERNEL_TABLE = {
   },
   rnnWindowForward: {
     ...base,
+    named: true,
     wasm: 'hand-written',
     export: 'rnn_window_forward',
     doc:
@@ -424,6 +437,7 @@ export const KERNEL_TABLE = {
   },
   rnnWindowBackward: {
     ...base,
+    named: true,
     wasm: 'hand-written',
     export: 'rnn_window_backward',
     doc:

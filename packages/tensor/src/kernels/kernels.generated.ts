@@ -2,6 +2,151 @@
 
 import type { FloatArray } from '../dtype.js';
 
+/** The arguments of lstmForward, by name (mutable: a caller reuses one object and moves its offsets). */
+export interface LstmForwardArgs {
+  rows: number;
+  H: number;
+  gates: FloatArray;
+  gatesOff: number;
+  c: FloatArray;
+  cPrevOff: number;
+  cOff: number;
+  tanhC: FloatArray;
+  tanhCOff: number;
+  h: FloatArray;
+  hOff: number;
+}
+
+/** The arguments of lstmBackward, by name (mutable: a caller reuses one object and moves its offsets). */
+export interface LstmBackwardArgs {
+  rows: number;
+  H: number;
+  gates: FloatArray;
+  gatesOff: number;
+  cPrev: FloatArray;
+  cPrevOff: number;
+  tanhC: FloatArray;
+  tanhCOff: number;
+  dOut: FloatArray;
+  dOutOff: number;
+  dhCarry: FloatArray;
+  dcCarry: FloatArray;
+  dGates: FloatArray;
+  dGatesOff: number;
+}
+
+/** The arguments of gruForward, by name (mutable: a caller reuses one object and moves its offsets). */
+export interface GruForwardArgs {
+  rows: number;
+  H: number;
+  xw: FloatArray;
+  xwOff: number;
+  hProj: FloatArray;
+  gates: FloatArray;
+  gatesOff: number;
+  hn: FloatArray;
+  hnOff: number;
+  hPrev: FloatArray;
+  hPrevOff: number;
+  h: FloatArray;
+  hOff: number;
+}
+
+/** The arguments of gruBackward, by name (mutable: a caller reuses one object and moves its offsets). */
+export interface GruBackwardArgs {
+  rows: number;
+  H: number;
+  gates: FloatArray;
+  gatesOff: number;
+  hPrev: FloatArray;
+  hPrevOff: number;
+  hn: FloatArray;
+  hnOff: number;
+  dOut: FloatArray;
+  dOutOff: number;
+  dhCarry: FloatArray;
+  dXw: FloatArray;
+  dXwOff: number;
+  dHw: FloatArray;
+  dHwOff: number;
+}
+
+/** The arguments of rnnForwardSteps, by name (mutable: a caller reuses one object and moves its offsets). */
+export interface RnnForwardStepsArgs {
+  steps: number;
+  B: number;
+  H: number;
+  xw: FloatArray;
+  xwOff: number;
+  weightHh: FloatArray;
+  weightHhT: FloatArray;
+  hs: FloatArray;
+  hsOff: number;
+}
+
+/** The arguments of rnnBackwardSteps, by name (mutable: a caller reuses one object and moves its offsets). */
+export interface RnnBackwardStepsArgs {
+  steps: number;
+  B: number;
+  H: number;
+  dOut: FloatArray;
+  dOutOff: number;
+  hs: FloatArray;
+  hsOff: number;
+  weightHh: FloatArray;
+  weightHhT: FloatArray;
+  dh: FloatArray;
+  dXw: FloatArray;
+  dXwOff: number;
+}
+
+/** The arguments of rnnWindowForward, by name (mutable: a caller reuses one object and moves its offsets). */
+export interface RnnWindowForwardArgs {
+  steps: number;
+  B: number;
+  H: number;
+  V: number;
+  ids: Int32Array;
+  idsOff: number;
+  weightIh: FloatArray;
+  bias: FloatArray;
+  weightHh: FloatArray;
+  weightHhT: FloatArray;
+  xw: FloatArray;
+  hs: FloatArray;
+}
+
+/** The arguments of rnnWindowBackward, by name (mutable: a caller reuses one object and moves its offsets). */
+export interface RnnWindowBackwardArgs {
+  steps: number;
+  B: number;
+  H: number;
+  V: number;
+  dOut: FloatArray;
+  hs: FloatArray;
+  weightHh: FloatArray;
+  weightHhT: FloatArray;
+  dh: FloatArray;
+  dXw: FloatArray;
+  ids: Int32Array;
+  idsOff: number;
+  weightIhGrad: FloatArray;
+  biasIhGrad: FloatArray;
+  biasHhGrad: FloatArray;
+}
+
+/** The argument object of each kernel called with one (KernelArgs['lstmForward'] is LstmForwardArgs). */
+export interface KernelArgs {
+  lstmForward: LstmForwardArgs;
+  lstmBackward: LstmBackwardArgs;
+  gruForward: GruForwardArgs;
+  gruBackward: GruBackwardArgs;
+  rnnForwardSteps: RnnForwardStepsArgs;
+  rnnBackwardSteps: RnnBackwardStepsArgs;
+  rnnWindowForward: RnnWindowForwardArgs;
+  rnnWindowBackward: RnnWindowBackwardArgs;
+}
+
 /** The operations of the kernel seam; optional ones fall back to the reference loops (completeKernels). */
 export interface KernelMethods {
   /** C[m,n] = alpha·op(A)·op(B) + beta·C, where op(A) is [m,k] and op(B) is [k,n]. beta = 0 ignores C's contents. */
@@ -160,41 +305,14 @@ export interface KernelMethods {
    * pre-activations and receives the activations; c' = f⊙c + i⊙g, tanhC = tanh(c'), h = o⊙tanhC.
    * c (previous cell state at cPrevOff, new one at cOff), tanhC and h are dense [rows, H] blocks.
    */
-  lstmForward?(
-    rows: number,
-    H: number,
-    gates: FloatArray,
-    gatesOff: number,
-    c: FloatArray,
-    cPrevOff: number,
-    cOff: number,
-    tanhC: FloatArray,
-    tanhCOff: number,
-    h: FloatArray,
-    hOff: number,
-  ): void;
+  lstmForward?(args: LstmForwardArgs): void;
 
   /**
    * The LSTM step's backward: with dh = dOut + dhCarry and dc = dcCarry + dh⊙o⊙(1 − tanhC²), writes
    * dGates [rows, 4H] (gradients of the pre-activations) and replaces dcCarry with dc⊙f.
    * gates are the forward activations; cPrev, tanhC, dOut, dhCarry and dcCarry are dense [rows, H].
    */
-  lstmBackward?(
-    rows: number,
-    H: number,
-    gates: FloatArray,
-    gatesOff: number,
-    cPrev: FloatArray,
-    cPrevOff: number,
-    tanhC: FloatArray,
-    tanhCOff: number,
-    dOut: FloatArray,
-    dOutOff: number,
-    dhCarry: FloatArray,
-    dcCarry: FloatArray,
-    dGates: FloatArray,
-    dGatesOff: number,
-  ): void;
+  lstmBackward?(args: LstmBackwardArgs): void;
 
   /**
    * One GRU time step over `rows` rows (PyTorch gate order r, z, n): with xw [rows, 3H] the input
@@ -202,43 +320,13 @@ export interface KernelMethods {
    * n = tanh(xw_n + r⊙hProj_n), h = (1 − z)⊙n + z⊙hPrev. Writes gates [r|z|n], hn = hProj_n and h;
    * hPrev, hn and h are dense [rows, H] blocks (hPrev and h may share an array).
    */
-  gruForward?(
-    rows: number,
-    H: number,
-    xw: FloatArray,
-    xwOff: number,
-    hProj: FloatArray,
-    gates: FloatArray,
-    gatesOff: number,
-    hn: FloatArray,
-    hnOff: number,
-    hPrev: FloatArray,
-    hPrevOff: number,
-    h: FloatArray,
-    hOff: number,
-  ): void;
+  gruForward?(args: GruForwardArgs): void;
 
   /**
    * The GRU step's backward: with dh = dOut + dhCarry, writes dXw and dHw [rows, 3H] (gradients of
    * the input-side and hidden-side pre-activations) and replaces dhCarry with dh⊙z (the direct path).
    */
-  gruBackward?(
-    rows: number,
-    H: number,
-    gates: FloatArray,
-    gatesOff: number,
-    hPrev: FloatArray,
-    hPrevOff: number,
-    hn: FloatArray,
-    hnOff: number,
-    dOut: FloatArray,
-    dOutOff: number,
-    dhCarry: FloatArray,
-    dXw: FloatArray,
-    dXwOff: number,
-    dHw: FloatArray,
-    dHwOff: number,
-  ): void;
+  gruBackward?(args: GruBackwardArgs): void;
 
   /**
    * The tanh RNN forward over `steps` steps: hs block t+1 = tanh(xw block t + hs block t · W_hhᵀ),
@@ -246,37 +334,14 @@ export interface KernelMethods {
    * weightHh [H, H] and its transpose weightHhT are both given: below RECURRENCE_DOT_ROWS rows the
    * product runs as dot products with W_hh's rows, from there as row updates with W_hhᵀ's.
    */
-  rnnForwardSteps?(
-    steps: number,
-    B: number,
-    H: number,
-    xw: FloatArray,
-    xwOff: number,
-    weightHh: FloatArray,
-    weightHhT: FloatArray,
-    hs: FloatArray,
-    hsOff: number,
-  ): void;
+  rnnForwardSteps?(args: RnnForwardStepsArgs): void;
 
   /**
    * Its backward, from step steps−1 down to 0: dXw block t = (dOut block t + dh) ⊙ (1 − (hs block t+1)²),
    * then dh = dXw block t · W_hh. dh [B, H] comes in as the gradient from after the window and leaves
    * as ∂loss/∂(hs block 0). Both weights as in rnnForwardSteps (the roles swap: dot products with W_hhᵀ's rows).
    */
-  rnnBackwardSteps?(
-    steps: number,
-    B: number,
-    H: number,
-    dOut: FloatArray,
-    dOutOff: number,
-    hs: FloatArray,
-    hsOff: number,
-    weightHh: FloatArray,
-    weightHhT: FloatArray,
-    dh: FloatArray,
-    dXw: FloatArray,
-    dXwOff: number,
-  ): void;
+  rnnBackwardSteps?(args: RnnBackwardStepsArgs): void;
 
   /**
    * xw[r, :] = W_ih[:, ids[r]] + bias for the steps·B rows (W_ih [H, V]; bias [H] = b_ih + b_hh),
@@ -284,43 +349,14 @@ export interface KernelMethods {
    * xw [steps·B, H] and hs [(steps+1)·B, H] dense from offset 0; every id must be in [0, V).
    * An empty window (steps, B or H is 0) changes nothing, in either direction.
    */
-  rnnWindowForward?(
-    steps: number,
-    B: number,
-    H: number,
-    V: number,
-    ids: Int32Array,
-    idsOff: number,
-    weightIh: FloatArray,
-    bias: FloatArray,
-    weightHh: FloatArray,
-    weightHhT: FloatArray,
-    xw: FloatArray,
-    hs: FloatArray,
-  ): void;
+  rnnWindowForward?(args: RnnWindowForwardArgs): void;
 
   /**
    * Its backward: dh = 0, rnnBackwardSteps (dh leaves as ∂loss/∂(hs block 0)), b_hh.grad and
    * b_ih.grad = Σ_rows dXw, and W_ih.grad = the scatter of dXw's rows into the columns ids name
    * (zeroed first, rows added in order). W_hh.grad is left to the caller (a plain product).
    */
-  rnnWindowBackward?(
-    steps: number,
-    B: number,
-    H: number,
-    V: number,
-    dOut: FloatArray,
-    hs: FloatArray,
-    weightHh: FloatArray,
-    weightHhT: FloatArray,
-    dh: FloatArray,
-    dXw: FloatArray,
-    ids: Int32Array,
-    idsOff: number,
-    weightIhGrad: FloatArray,
-    biasIhGrad: FloatArray,
-    biasHhGrad: FloatArray,
-  ): void;
+  rnnWindowBackward?(args: RnnWindowBackwardArgs): void;
 
   /** Adagrad: mem[i] += g[i]²; value[i] −= lr·g[i] / √(mem[i] + eps), over n entries of same-dtype arrays. */
   adagrad?(

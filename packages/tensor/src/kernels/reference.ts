@@ -172,7 +172,7 @@ export const referenceKernels: CompleteKernels & Required<TestOnlyKernelMethods>
     }
   },
 
-  lstmForward(rows, H, gates, gatesOff, c, cPrevOff, cOff, tanhC, tanhCOff, h, hOff) {
+  lstmForward({ rows, H, gates, gatesOff, c, cPrevOff, cOff, tanhC, tanhCOff, h, hOff }) {
     const G = 4 * H;
     for (let b = 0; b < rows; b++) {
       const g0 = gatesOff + b * G;
@@ -195,7 +195,7 @@ export const referenceKernels: CompleteKernels & Required<TestOnlyKernelMethods>
     }
   },
 
-  lstmBackward(
+  lstmBackward({
     rows,
     H,
     gates,
@@ -210,7 +210,7 @@ export const referenceKernels: CompleteKernels & Required<TestOnlyKernelMethods>
     dcCarry,
     dGates,
     dGatesOff,
-  ) {
+  }) {
     const G = 4 * H;
     for (let b = 0; b < rows; b++) {
       const g0 = gatesOff + b * G;
@@ -233,7 +233,7 @@ export const referenceKernels: CompleteKernels & Required<TestOnlyKernelMethods>
     }
   },
 
-  gruForward(rows, H, xw, xwOff, hProj, gates, gatesOff, hn, hnOff, hPrev, hPrevOff, h, hOff) {
+  gruForward({ rows, H, xw, xwOff, hProj, gates, gatesOff, hn, hnOff, hPrev, hPrevOff, h, hOff }) {
     const G = 3 * H;
     for (let b = 0; b < rows; b++) {
       const x0 = xwOff + b * G;
@@ -254,7 +254,23 @@ export const referenceKernels: CompleteKernels & Required<TestOnlyKernelMethods>
     }
   },
 
-  gruBackward(rows, H, gates, gatesOff, hPrev, hPrevOff, hn, hnOff, dOut, dOutOff, dhCarry, dXw, dXwOff, dHw, dHwOff) {
+  gruBackward({
+    rows,
+    H,
+    gates,
+    gatesOff,
+    hPrev,
+    hPrevOff,
+    hn,
+    hnOff,
+    dOut,
+    dOutOff,
+    dhCarry,
+    dXw,
+    dXwOff,
+    dHw,
+    dHwOff,
+  }) {
     const G = 3 * H;
     for (let b = 0; b < rows; b++) {
       const g0 = gatesOff + b * G;
@@ -280,37 +296,20 @@ export const referenceKernels: CompleteKernels & Required<TestOnlyKernelMethods>
     }
   },
 
-  rnnForwardSteps(steps, B, H, xw, xwOff, weightHh, weightHhT, hs, hsOff) {
-    rnnForwardStepsWith(referenceKernels, steps, B, H, xw, xwOff, weightHh, weightHhT, hs, hsOff);
+  rnnForwardSteps(args) {
+    rnnForwardStepsWith(referenceKernels, args);
   },
 
-  rnnBackwardSteps(steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, weightHhT, dh, dXw, dXwOff) {
-    rnnBackwardStepsWith(referenceKernels, steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, weightHhT, dh, dXw, dXwOff);
+  rnnBackwardSteps(args) {
+    rnnBackwardStepsWith(referenceKernels, args);
   },
 
-  rnnWindowForward(steps, B, H, V, ids, idsOff, weightIh, bias, weightHh, weightHhT, xw, hs) {
-    rnnWindowForwardWith(referenceKernels, steps, B, H, V, ids, idsOff, weightIh, bias, weightHh, weightHhT, xw, hs);
+  rnnWindowForward(args) {
+    rnnWindowForwardWith(referenceKernels, args);
   },
 
-  rnnWindowBackward(steps, B, H, V, dOut, hs, weightHh, weightHhT, dh, dXw, ids, idsOff, wihGrad, bihGrad, bhhGrad) {
-    rnnWindowBackwardWith(
-      referenceKernels,
-      steps,
-      B,
-      H,
-      V,
-      dOut,
-      hs,
-      weightHh,
-      weightHhT,
-      dh,
-      dXw,
-      ids,
-      idsOff,
-      wihGrad,
-      bihGrad,
-      bhhGrad,
-    );
+  rnnWindowBackward(args) {
+    rnnWindowBackwardWith(referenceKernels, args);
   },
 
   adagrad(n, value, grad, mem, lr, eps) {
