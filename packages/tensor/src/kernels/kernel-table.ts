@@ -104,6 +104,8 @@ const ids = (name: string, length: Dim, below: Dim, min = 0): KernelArg => ({
 const base = { returns: 'void', optional: true, wasm: 'generated' } as const;
 
 export const KERNEL_TABLE = {
+  // Hand-written bindings: gemm and gemv check op(A)'s and op(B)'s shapes themselves; the shapes here
+  // are those without the transposes, and document the arguments (the table suite skips these).
   gemm: {
     ...base,
     optional: false,
