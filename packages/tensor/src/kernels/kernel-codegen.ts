@@ -67,12 +67,31 @@ function docComment(doc: string, indent: string): string {
   return `${indent}/**\n${lines.map((l) => `${indent} * ${l}`).join('\n')}\n${indent} */\n`;
 }
 
+/** The table's shapes of a kernel's arrays, one line for its doc comment: `gates [rows, 4*H] at gatesOff; …`. */
+export function shapeLine(spec: KernelSpec): string {
+  const parts: string[] = [];
+  for (const arg of spec.args) {
+    if (arg.role === 'matrix') {
+      const shape = arg.rows === '1' ? `[${arg.cols}]` : `[${arg.rows}, ${arg.cols}]`;
+      const ld = arg.ld === undefined ? '' : ` (leading dimension ${arg.ld})`;
+      const at = arg.offsets.length === 0 ? '' : ` at ${arg.offsets.join(' and ')}`;
+      parts.push(`${arg.name} ${shape}${ld}${at}`);
+    } else if (arg.role === 'ids') {
+      parts.push(`${arg.name} [${arg.length}] in [${arg.min}, ${arg.below}) at ${arg.offset}`);
+    }
+  }
+  return `Arrays: ${parts.join('; ')}.`;
+}
+
 /** kernels.generated.ts: the table's kernels as interface methods (test-only ones in their own interface). */
 export function renderKernelMethods(): string {
   const methods = (testOnly: boolean): string =>
     tableEntries()
       .filter(([, spec]) => (spec.testOnly ?? false) === testOnly)
-      .map(([name, spec]) => `${docComment(spec.doc, '  ')}  ${signature(name, spec, spec.optional)};\n`)
+      .map(
+        ([name, spec]) =>
+          `${docComment(`${spec.doc}\n${spec.args.some((a) => a.role === 'flag') ? `${shapeLine(spec)} (Untransposed.)` : shapeLine(spec)}`, '  ')}  ${signature(name, spec, spec.optional)};\n`,
+      )
       .join('\n');
   const named = tableEntries().filter(([, spec]) => spec.named);
   const argsInterfaces = named.map(

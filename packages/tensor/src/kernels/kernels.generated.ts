@@ -149,7 +149,10 @@ export interface KernelArgs {
 
 /** The operations of the kernel seam; optional ones fall back to the reference loops (completeKernels). */
 export interface KernelMethods {
-  /** C[m,n] = alpha·op(A)·op(B) + beta·C, where op(A) is [m,k] and op(B) is [k,n]. beta = 0 ignores C's contents. */
+  /**
+   * C[m,n] = alpha·op(A)·op(B) + beta·C, where op(A) is [m,k] and op(B) is [k,n]. beta = 0 ignores C's contents.
+   * Arrays: a [m, k] (leading dimension lda) at aOff; b [k, n] (leading dimension ldb) at bOff; c [m, n] (leading dimension ldc) at cOff. (Untransposed.)
+   */
   gemm(
     transA: boolean,
     transB: boolean,
@@ -169,7 +172,10 @@ export interface KernelMethods {
     ldc: number,
   ): void;
 
-  /** y = alpha·op(A)·x + beta·y, A is [m,n] (so y has m entries, or n when transposed). */
+  /**
+   * y = alpha·op(A)·x + beta·y, A is [m,n] (so y has m entries, or n when transposed).
+   * Arrays: a [m, n] (leading dimension lda) at aOff; x [n] at xOff; y [m] at yOff. (Untransposed.)
+   */
   gemv(
     trans: boolean,
     m: number,
@@ -185,7 +191,10 @@ export interface KernelMethods {
     yOff: number,
   ): void;
 
-  /** A[m,n] += alpha·x·yᵀ (outer-product accumulate). */
+  /**
+   * A[m,n] += alpha·x·yᵀ (outer-product accumulate).
+   * Arrays: x [m] at xOff; y [n] at yOff; a [m, n] (leading dimension lda) at aOff.
+   */
   ger(
     m: number,
     n: number,
@@ -199,16 +208,23 @@ export interface KernelMethods {
     lda: number,
   ): void;
 
-  /** out[i] = tanh(x[i]) for n entries; out may alias x. */
+  /**
+   * out[i] = tanh(x[i]) for n entries; out may alias x.
+   * Arrays: x [n] at xOff; out [n] at outOff.
+   */
   tanh(n: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number): void;
 
-  /** out[i] = 1 / (1 + exp(−x[i])) for n entries; out may alias x. */
+  /**
+   * out[i] = 1 / (1 + exp(−x[i])) for n entries; out may alias x.
+   * Arrays: x [n] at xOff; out [n] at outOff.
+   */
   sigmoid(n: number, x: FloatArray, xOff: number, out: FloatArray, outOff: number): void;
 
   /**
    * Fused softmax + cross-entropy + gradient over `rows` rows of `cols` logits (stride cols):
    * returns Σ_rows −ln softmax(row)[target], and writes dLogits = scale·(softmax − onehot(target)).
    * dLogits may alias logits. A target of −1 marks a padded row: no loss, zero gradient.
+   * Arrays: logits [rows, cols] at logitsOff; targets [rows] in [-1, cols) at targetsOff; dLogits [rows, cols] at dLogitsOff.
    */
   softmaxCrossEntropy(
     rows: number,
@@ -222,7 +238,10 @@ export interface KernelMethods {
     dLogitsOff: number,
   ): number;
 
-  /** dst[cols, rows] = src[rows, cols]ᵀ; src has leading dimension ld, dst is dense (leading dimension rows). */
+  /**
+   * dst[cols, rows] = src[rows, cols]ᵀ; src has leading dimension ld, dst is dense (leading dimension rows).
+   * Arrays: src [rows, cols] (leading dimension ld) at srcOff; dst [cols, rows] at dstOff.
+   */
   transpose?(
     rows: number,
     cols: number,
@@ -233,12 +252,16 @@ export interface KernelMethods {
     dstOff: number,
   ): void;
 
-  /** The largest |x[i]| over n entries (0 when n is 0); NaN when any entry is NaN. */
+  /**
+   * The largest |x[i]| over n entries (0 when n is 0); NaN when any entry is NaN.
+   * Arrays: x [n] at xOff.
+   */
   absMax?(n: number, x: FloatArray, xOff: number): number;
 
   /**
    * Σ (x[i] / divisor)² in float64 over n entries, for an overflow-safe L2 norm (divisor = absMax).
    * A backend may compute it as Σ x[i]² / divisor² when that cannot overflow (float32 input).
+   * Arrays: x [n] at xOff.
    */
   scaledSumOfSquares?(n: number, x: FloatArray, xOff: number, divisor: number): number;
 
@@ -247,15 +270,20 @@ export interface KernelMethods {
    * scaledSumOfSquares): in one pass, out[0] = absMax(n, x, xOff) and out[1] = Σ x[i]² in float64,
    * the sum whose division by d² is this backend's scaledSumOfSquares(n, x, xOff, d), bit for bit
    * for the backend's own arrays (others: within rounding).
+   * Arrays: x [n] at xOff; out [2].
    */
   absMaxAndSumOfSquares?(n: number, x: Float32Array, xOff: number, out: Float64Array): void;
 
-  /** Clamps x[i] into [−limit, limit] in place; returns how many entries changed. */
+  /**
+   * Clamps x[i] into [−limit, limit] in place; returns how many entries changed.
+   * Arrays: x [n] at xOff.
+   */
   clamp?(n: number, x: FloatArray, xOff: number, limit: number): number;
 
   /**
    * The one-hot input projection: out[r, :] = table[ids[r], :] + bias[:] for r < rows, over `cols`
    * columns; table is [tableRows, cols] and out [rows, cols], both dense. Every id must be in [0, tableRows).
+   * Arrays: table [tableRows, cols]; ids [rows] in [0, tableRows) at idsOff; bias [cols]; out [rows, cols] at outOff.
    */
   gatherRows?(
     rows: number,
@@ -269,7 +297,10 @@ export interface KernelMethods {
     outOff: number,
   ): void;
 
-  /** The gather's gradient: table[ids[r], :] += src[r, :] for r = 0, 1, …, rows−1 in that order; src [rows, cols] dense. */
+  /**
+   * The gather's gradient: table[ids[r], :] += src[r, :] for r = 0, 1, …, rows−1 in that order; src [rows, cols] dense.
+   * Arrays: src [rows, cols] at srcOff; ids [rows] in [0, tableRows) at idsOff; table [tableRows, cols].
+   */
   scatterAddRows?(
     rows: number,
     cols: number,
@@ -281,13 +312,22 @@ export interface KernelMethods {
     tableRows: number,
   ): void;
 
-  /** m[r, :] += v[:] for every row of a dense [rows, cols] matrix (a bias added to a product). */
+  /**
+   * m[r, :] += v[:] for every row of a dense [rows, cols] matrix (a bias added to a product).
+   * Arrays: m [rows, cols] at mOff; v [cols].
+   */
   addRowVector?(rows: number, cols: number, m: FloatArray, mOff: number, v: FloatArray): void;
 
-  /** out[j] = Σ_r m[r, j], rows summed in order (a bias gradient); overwrites out[0..cols). */
+  /**
+   * out[j] = Σ_r m[r, j], rows summed in order (a bias gradient); overwrites out[0..cols).
+   * Arrays: m [rows, cols] at mOff; out [cols].
+   */
   columnSums?(rows: number, cols: number, m: FloatArray, mOff: number, out: FloatArray): void;
 
-  /** Backward through y = tanh(z) of a gradient arriving by two paths: out[i] = (a[i] + b[i])·(1 − y[i]²). */
+  /**
+   * Backward through y = tanh(z) of a gradient arriving by two paths: out[i] = (a[i] + b[i])·(1 − y[i]²).
+   * Arrays: a [n] at aOff; b [n] at bOff; y [n] at yOff; out [n] at outOff.
+   */
   tanhBackward?(
     n: number,
     a: FloatArray,
@@ -304,6 +344,7 @@ export interface KernelMethods {
    * One LSTM time step over `rows` rows (PyTorch gate order i, f, g, o). gates [rows, 4H] holds the
    * pre-activations and receives the activations; c' = f⊙c + i⊙g, tanhC = tanh(c'), h = o⊙tanhC.
    * c (previous cell state at cPrevOff, new one at cOff), tanhC and h are dense [rows, H] blocks.
+   * Arrays: gates [rows, 4*H] at gatesOff; c [rows, H] at cPrevOff and cOff; tanhC [rows, H] at tanhCOff; h [rows, H] at hOff.
    */
   lstmForward?(args: LstmForwardArgs): void;
 
@@ -311,6 +352,7 @@ export interface KernelMethods {
    * The LSTM step's backward: with dh = dOut + dhCarry and dc = dcCarry + dh⊙o⊙(1 − tanhC²), writes
    * dGates [rows, 4H] (gradients of the pre-activations) and replaces dcCarry with dc⊙f.
    * gates are the forward activations; cPrev, tanhC, dOut, dhCarry and dcCarry are dense [rows, H].
+   * Arrays: gates [rows, 4*H] at gatesOff; cPrev [rows, H] at cPrevOff; tanhC [rows, H] at tanhCOff; dOut [rows, H] at dOutOff; dhCarry [rows, H]; dcCarry [rows, H]; dGates [rows, 4*H] at dGatesOff.
    */
   lstmBackward?(args: LstmBackwardArgs): void;
 
@@ -319,12 +361,14 @@ export interface KernelMethods {
    * side and hProj [rows, 3H] = W_hh·h + b_hh, r = σ(xw_r + hProj_r), z = σ(xw_z + hProj_z),
    * n = tanh(xw_n + r⊙hProj_n), h = (1 − z)⊙n + z⊙hPrev. Writes gates [r|z|n], hn = hProj_n and h;
    * hPrev, hn and h are dense [rows, H] blocks (hPrev and h may share an array).
+   * Arrays: xw [rows, 3*H] at xwOff; hProj [rows, 3*H]; gates [rows, 3*H] at gatesOff; hn [rows, H] at hnOff; hPrev [rows, H] at hPrevOff; h [rows, H] at hOff.
    */
   gruForward?(args: GruForwardArgs): void;
 
   /**
    * The GRU step's backward: with dh = dOut + dhCarry, writes dXw and dHw [rows, 3H] (gradients of
    * the input-side and hidden-side pre-activations) and replaces dhCarry with dh⊙z (the direct path).
+   * Arrays: gates [rows, 3*H] at gatesOff; hPrev [rows, H] at hPrevOff; hn [rows, H] at hnOff; dOut [rows, H] at dOutOff; dhCarry [rows, H]; dXw [rows, 3*H] at dXwOff; dHw [rows, 3*H] at dHwOff.
    */
   gruBackward?(args: GruBackwardArgs): void;
 
@@ -333,6 +377,7 @@ export interface KernelMethods {
    * blocks [B, H] dense; hs holds steps+1 blocks from hsOff (block 0 is the incoming state).
    * weightHh [H, H] and its transpose weightHhT are both given: below RECURRENCE_DOT_ROWS rows the
    * product runs as dot products with W_hh's rows, from there as row updates with W_hhᵀ's.
+   * Arrays: xw [steps*B, H] at xwOff; weightHh [H, H]; weightHhT [H, H]; hs [steps*B+B, H] at hsOff.
    */
   rnnForwardSteps?(args: RnnForwardStepsArgs): void;
 
@@ -340,6 +385,7 @@ export interface KernelMethods {
    * Its backward, from step steps−1 down to 0: dXw block t = (dOut block t + dh) ⊙ (1 − (hs block t+1)²),
    * then dh = dXw block t · W_hh. dh [B, H] comes in as the gradient from after the window and leaves
    * as ∂loss/∂(hs block 0). Both weights as in rnnForwardSteps (the roles swap: dot products with W_hhᵀ's rows).
+   * Arrays: dOut [steps*B, H] at dOutOff; hs [steps*B+B, H] at hsOff; weightHh [H, H]; weightHhT [H, H]; dh [B, H]; dXw [steps*B, H] at dXwOff.
    */
   rnnBackwardSteps?(args: RnnBackwardStepsArgs): void;
 
@@ -348,6 +394,7 @@ export interface KernelMethods {
    * W_hhᵀ written into weightHhT, then rnnForwardSteps over xw into hs (block 0 the incoming state).
    * xw [steps·B, H] and hs [(steps+1)·B, H] dense from offset 0; every id must be in [0, V).
    * An empty window (steps, B or H is 0) changes nothing, in either direction.
+   * Arrays: ids [steps*B] in [0, V) at idsOff; weightIh [H, V]; bias [H]; weightHh [H, H]; weightHhT [H, H]; xw [steps*B, H]; hs [steps*B+B, H].
    */
   rnnWindowForward?(args: RnnWindowForwardArgs): void;
 
@@ -355,10 +402,14 @@ export interface KernelMethods {
    * Its backward: dh = 0, rnnBackwardSteps (dh leaves as ∂loss/∂(hs block 0)), b_hh.grad and
    * b_ih.grad = Σ_rows dXw, and W_ih.grad = the scatter of dXw's rows into the columns ids name
    * (zeroed first, rows added in order). W_hh.grad is left to the caller (a plain product).
+   * Arrays: dOut [steps*B, H]; hs [steps*B+B, H]; weightHh [H, H]; weightHhT [H, H]; dh [B, H]; dXw [steps*B, H]; ids [steps*B] in [0, V) at idsOff; weightIhGrad [H, V]; biasIhGrad [H]; biasHhGrad [H].
    */
   rnnWindowBackward?(args: RnnWindowBackwardArgs): void;
 
-  /** Adagrad: mem[i] += g[i]²; value[i] −= lr·g[i] / √(mem[i] + eps), over n entries of same-dtype arrays. */
+  /**
+   * Adagrad: mem[i] += g[i]²; value[i] −= lr·g[i] / √(mem[i] + eps), over n entries of same-dtype arrays.
+   * Arrays: value [n]; grad [n]; mem [n].
+   */
   adagrad?(
     n: number,
     value: FloatArray,
@@ -372,7 +423,10 @@ export interface KernelMethods {
 
 /** Kernels that exist only to prove the table (see kernel-table.ts); never called by a model. */
 export interface TestOnlyKernelMethods {
-  /** Test only: out[r, :] = alpha·x[r, :] + y[:] over a dense [rows, cols] block (x and out may alias). */
+  /**
+   * Test only: out[r, :] = alpha·x[r, :] + y[:] over a dense [rows, cols] block (x and out may alias).
+   * Arrays: x [rows, cols] at xOff; y [cols]; out [rows, cols] at outOff.
+   */
   scaledAddTestOnly?(
     rows: number,
     cols: number,
