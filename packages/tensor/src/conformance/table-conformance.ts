@@ -51,6 +51,8 @@ export function makeCase(spec: KernelSpec, prng: Prng, trial: number): Case {
   for (const arg of spec.args) {
     if (arg.role === 'int' && !lds.has(arg.name))
       ints[arg.name] = (nonZero.has(arg.name) ? 1 : 0) + prng.int(maxDim + 1);
+    // Scalars in [0.25, 1.5): every scalar of the table is fine positive (a scale, a learning rate, a
+    // clamp limit, a divisor), while a negative limit or divisor would test nothing meaningful.
     if (arg.role === 'scalar') ints[arg.name] = 0.25 + 1.25 * prng.uniformIn(0, 1);
     if (arg.role === 'flag') ints[arg.name] = prng.int(2);
   }
