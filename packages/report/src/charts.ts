@@ -90,19 +90,17 @@ export function lineChart(options: LineChartOptions): string {
   const left = leftMargin(y.ticks());
   const [xLo, xHi] = extent(xs)!;
   const x = linearScale(Math.min(0, xLo), xHi, left, w - M.right);
-  const at = (p: Point): string => `${x.map(p[0]).toFixed(1)},${y.map(Math.min(p[1], top)).toFixed(1)}`;
+  const px = (p: Point): string => x.map(p[0]).toFixed(1);
+  const py = (p: Point): string => y.map(Math.min(p[1], top)).toFixed(1);
   const lines = drawn.map((s) => {
     const points = decimateForDrawing(s.points, x.map);
     const dots =
       s.dots || points.length === 1
         ? points
-            .map((p) => {
-              const [cx, cy] = at(p).split(',');
-              return `<circle cx="${cx}" cy="${cy}" r="${s.bold ? 3.5 : 2.5}" fill="${s.color}"/>`;
-            })
+            .map((p) => `<circle cx="${px(p)}" cy="${py(p)}" r="${s.bold ? 3.5 : 2.5}" fill="${s.color}"/>`)
             .join('')
         : '';
-    return `<polyline fill="none" stroke="${s.color}" stroke-width="${s.bold ? 2.8 : 1.4}"${s.dashed ? ' stroke-dasharray="5 3"' : ''} points="${points.map(at).join(' ')}"><title>${esc(s.label)}</title></polyline>${dots}`;
+    return `<polyline fill="none" stroke="${s.color}" stroke-width="${s.bold ? 2.8 : 1.4}"${s.dashed ? ' stroke-dasharray="5 3"' : ''} points="${points.map((p) => `${px(p)},${py(p)}`).join(' ')}"><title>${esc(s.label)}</title></polyline>${dots}`;
   });
   const clipped =
     yHi > top

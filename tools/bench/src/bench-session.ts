@@ -96,13 +96,13 @@ export class BenchSession {
         await this.measureCharrnn(run);
       }
       // The memory check follows the seed config's own runs, before bigger models raise the RSS.
-      if (config.id === SEED_CONFIG.id) this.memoryCheck();
+      if (config.id === SEED_CONFIG.id && !this.stopRequested) this.memoryCheck();
       for (const run of peerRuns.filter((r) => r.config.id === config.id)) {
         if (this.stopRequested) return;
         this.measurePeer(run);
       }
     }
-    if (!this.memoryChecked && configs.length > 0) this.memoryCheck();
+    if (!this.memoryChecked && configs.length > 0 && !this.stopRequested) this.memoryCheck();
     for (const workload of workloads) {
       if (this.stopRequested) return;
       this.measureWorkload(workload);
