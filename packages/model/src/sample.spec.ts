@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Prng, loadWasmKernels, referenceKernels, type Kernels } from '@charrnn/tensor';
+import { loadWasmKernels } from '@charrnn/kernels-wasm';
+import { Prng, referenceKernels, type Kernels } from '@charrnn/tensor';
 import type { CellName } from './config.js';
 import { ForwardStepper } from './forward-only.js';
 import { initializeParams } from './init.js';
