@@ -1,7 +1,6 @@
 // charrnn-train: flags → config → the train pipeline → sinks (progress, CSV log, checkpoints).
 // Testable: everything outside comes in through CommandIo.
 
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   EXIT_INTERRUPTED,
@@ -10,7 +9,7 @@ import {
   UsageError,
   WriteError,
   formatHelp,
-  openAppendFile,
+  openTrainingLog,
   parseFlags,
   terminalInfo,
   writeFileAtomic,
@@ -25,7 +24,7 @@ import {
   removeStaleTemporaries,
   type Lock,
 } from '@charrnn/cli';
-import { combineSinks, createCsvLogSink, createProgressSink, cutLogAtStep, type EventSink } from '@charrnn/report';
+import { combineSinks, createCsvLogSink, createProgressSink, type EventSink } from '@charrnn/report';
 import {
   DataError,
   TRAINING_KEYS,
@@ -456,21 +455,7 @@ interface OpenLog {
 
 /** Opens --log: replaced with --force, cut back to the checkpoint's step with --resume, else new. */
 function openLog(path: string, resume: Checkpoint | undefined, force: boolean): OpenLog {
-  let kept = '';
-  if (resume?.training) {
-    let existing = '';
-    try {
-      existing = readFileSync(path, 'utf8');
-    } catch {
-      existing = '';
-    }
-    // Rows after the checkpoint's step were logged by the session that was killed; the resumed run logs them again.
-    kept = cutLogAtStep(existing, resume.training.step);
-    if (kept !== existing) writeFileAtomic(path, kept);
-  } else if (force) {
-    writeFileAtomic(path, '');
-  }
-  const file = openAppendFile(path, '--log file');
+  const { file, kept } = openTrainingLog(path, resume?.training?.step, force);
   const header = kept.split('\n', 1)[0] ?? '';
   return { file, append: file.existed, trainBpc: !file.existed || header.split(',').includes('train_bpc') };
 }

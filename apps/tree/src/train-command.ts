@@ -2,7 +2,6 @@
 // progress lines, CSV log, checkpoints; at the end the held-out (and deeper) accuracy.
 // Testable: everything outside comes in through CommandIo.
 
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   EXIT_FAILURE,
@@ -14,7 +13,7 @@ import {
   checkOutputFile,
   chooseKernels,
   formatHelp,
-  openAppendFile,
+  openTrainingLog,
   parseFlags,
   removeStaleTemporaries,
   writeFileAtomic,
@@ -23,7 +22,6 @@ import {
   type Lock,
 } from '@charrnn/cli';
 import { TreeVocabulary, type EncodedTree } from '@charrnn/model';
-import { cutLogAtStep } from '@charrnn/report';
 import {
   TREE_TRAINING_KEYS,
   TreeTrainer,
@@ -272,21 +270,9 @@ function claimOutputs(
   return locks;
 }
 
-/** Opens --log: cut back to the checkpoint's step on --resume (rows after it are logged again), replaced with --force. */
+/** Opens --log (see openTrainingLog); a new or emptied log starts with the header. */
 function openLog(path: string, resume: TreeCheckpoint | undefined, force: boolean): AppendFile {
-  if (resume?.training) {
-    let existing = '';
-    try {
-      existing = readFileSync(path, 'utf8');
-    } catch {
-      existing = '';
-    }
-    const kept = cutLogAtStep(existing, resume.training.step);
-    if (kept !== existing) writeFileAtomic(path, kept);
-  } else if (force) {
-    writeFileAtomic(path, '');
-  }
-  const file = openAppendFile(path, '--log file');
+  const { file } = openTrainingLog(path, resume?.training?.step, force);
   if (!file.existed) file.write(treeLogHeader());
   return file;
 }

@@ -36,6 +36,7 @@ it('exports exactly the documented API', () => {
     'nearestFlag',
     'openAppendFile',
     'openInput',
+    'openTrainingLog',
     'parseFlags',
     'processIo',
     'readAt',

@@ -46,6 +46,7 @@ export {
   type OutputFileOptions,
 } from './outputs.js';
 export { acquireLock, isProcessAlive, type Lock } from './lock.js';
+export { openTrainingLog, type TrainingLog } from './training-log.js';
 export { terminalInfo, type TerminalInfo } from './terminal.js';
 export { STOP_SIGNALS, main, processIo, runCommand, type Command, type CommandIo } from './main.js';
 export { collectCorpus, isCorpusFile, loadEmbeddedCorpus } from './embedded-corpus.js';
