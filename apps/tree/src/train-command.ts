@@ -19,6 +19,7 @@ import {
   writeFileAtomic,
   type AppendFile,
   type CommandIo,
+  type FlagValues,
   type Lock,
 } from '@charrnn/cli';
 import { TreeVocabulary, type EncodedTree } from '@charrnn/model';
@@ -45,7 +46,7 @@ const DESCRIPTION =
 /** Settings a resumed run may change: how long it runs and how often it reports. */
 const RUN_CONTROL_KEYS = ['steps', 'evalEvery', 'logEvery', 'saveEvery'] as const;
 
-type Values = Record<string, string | number | boolean | undefined>;
+type Values = FlagValues<typeof TRAIN_FLAGS>;
 
 export async function trainCommand(io: CommandIo): Promise<number> {
   const flags = parseFlags(io.argv, TRAIN_FLAGS);
@@ -53,9 +54,8 @@ export async function trainCommand(io: CommandIo): Promise<number> {
     io.stdout.write(formatHelp(USAGE, DESCRIPTION, TRAIN_FLAGS));
     return EXIT_OK;
   }
-  const v = flags.values as Values;
-  const path = (key: 'data' | 'val' | 'save' | 'log' | 'resume'): string | undefined =>
-    (v[key] as string | undefined) || undefined;
+  const v = flags.values;
+  const path = (key: 'data' | 'val' | 'save' | 'log' | 'resume'): string | undefined => v[key] || undefined;
   if (path('val') && !path('data')) throw new UsageError('--val needs --data', 'held-out files go with training files');
   const resume = path('resume') ? readTreeCheckpoint(path('resume')!, '--resume') : undefined;
   const config = resume ? resumedConfig(resume, v, flags.explicit) : newConfig(v, flags.explicit);
@@ -76,7 +76,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
       return await run(io, trainer, config, data, deep, {
         save: path('save'),
         log,
-        minAccuracy: v.minAccuracy as number | undefined,
+        minAccuracy: v.minAccuracy,
       });
     } finally {
       kernels.close?.();
@@ -87,21 +87,30 @@ export async function trainCommand(io: CommandIo): Promise<number> {
 }
 
 function newConfig(v: Values, explicit: ReadonlySet<string>): TreeTrainConfig {
-  const picked: Record<string, unknown> = {};
-  for (const key of CONFIG_KEYS) if (v[key] !== undefined) picked[key] = v[key];
+  const picked: Partial<TreeTrainConfig> = {};
+  for (const key of CONFIG_KEYS) copySetting(picked, v, key);
   if (v.data) {
     if (explicit.has('task') && v.task !== 'file')
       throw new UsageError(
         `--task ${String(v.task)} and --data cannot be used together`,
         'a run trains on a generated task or on files',
       );
-    picked['task'] = 'file';
+    picked.task = 'file';
   } else if (v.task === 'file') {
     throw new UsageError('--task file needs --data FILE', 'or use the generated --task arithmetic');
   }
-  if ((v.maxOps as number) < (v.minOps as number))
+  if (v.maxOps < v.minOps)
     throw new UsageError(`--max-ops must be at least --min-ops (${String(v.minOps)}), got ${String(v.maxOps)}`);
-  return resolveTreeTrainConfig(picked as Partial<TreeTrainConfig>);
+  return resolveTreeTrainConfig(picked);
+}
+
+function copySetting<K extends keyof TreeTrainConfig>(
+  to: Partial<TreeTrainConfig>,
+  from: Partial<TreeTrainConfig>,
+  key: K,
+): void {
+  const value = from[key];
+  if (value !== undefined) to[key] = value;
 }
 
 /** A resumed run keeps the checkpoint's settings; only how long it runs and how often it reports may change. */
@@ -135,13 +144,13 @@ function loadData(
     const task = arithmeticTreeData(config);
     return { data: task, deep: task.deep.map((t) => task.vocab.encode(t)) };
   }
-  const dataPath = v.data as string | undefined;
+  const dataPath = v.data;
   if (!dataPath)
     throw new UsageError('--resume of a run trained on files needs its --data FILE (and --val FILE) again');
   const trainTrees = readTreeFile(dataPath, '--data');
   const vocab = resume?.vocab ?? TreeVocabulary.fromTrees(trainTrees);
   const train = encodeTrees(trainTrees, vocab, dataPath, '--data');
-  const valPath = v.val as string | undefined;
+  const valPath = v.val;
   const val = valPath ? encodeTrees(readTreeFile(valPath, '--val'), vocab, valPath, '--val') : [];
   return { data: { vocab, train, val }, deep: [] };
 }
