@@ -701,21 +701,22 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
                 randomValues(prng, n * H), // xw (overwritten)
                 randomValues(prng, (n + B) * H), // hs (block 0 read)
               ];
-              const forward = (k: Kernels, [wih, bias, whh, whhT, xw, hs]: FloatArray[]): void =>
-                k.rnnWindowForward!({
-                  steps,
-                  B,
-                  H,
-                  V,
-                  ids,
-                  idsOff,
-                  weightIh: wih!,
-                  bias: bias!,
-                  weightHh: whh!,
-                  weightHhT: whhT!,
-                  xw: xw!,
-                  hs: hs!,
-                });
+              // The arguments over one set of arrays, for the kernel under test and for the unfused path.
+              const forwardArgs = ([wih, bias, whh, whhT, xw, hs]: FloatArray[]) => ({
+                steps,
+                B,
+                H,
+                V,
+                ids,
+                idsOff,
+                weightIh: wih!,
+                bias: bias!,
+                weightHh: whh!,
+                weightHhT: whhT!,
+                xw: xw!,
+                hs: hs!,
+              });
+              const forward = (k: Kernels, arrays: FloatArray[]): void => k.rnnWindowForward!(forwardArgs(arrays));
               compareWithReference(`rnnWindowForward ${steps}x${B}x${H}x${V}`, inputs, forward);
               const grads = [
                 randomValues(prng, n * H), // dOut
@@ -728,49 +729,7 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
                 randomValues(prng, H), // b_ih.grad
                 randomValues(prng, H), // b_hh.grad
               ];
-              const backward = (k: Kernels, [dOut, hs, whh, whhT, dh, dXw, gIh, gBi, gBh]: FloatArray[]): void =>
-                k.rnnWindowBackward!({
-                  steps,
-                  B,
-                  H,
-                  V,
-                  dOut: dOut!,
-                  hs: hs!,
-                  weightHh: whh!,
-                  weightHhT: whhT!,
-                  dh: dh!,
-                  dXw: dXw!,
-                  ids,
-                  idsOff,
-                  weightIhGrad: gIh!,
-                  biasIhGrad: gBi!,
-                  biasHhGrad: gBh!,
-                });
-              compareWithReference(`rnnWindowBackward ${steps}x${B}x${H}x${V}`, grads, backward);
-              const own = completeKernels(kernels);
-              const fused = inputs.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
-              const apart = inputs.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
-              forward(kernels, fused);
-              rnnWindowForwardWith(own, {
-                steps,
-                B,
-                H,
-                V,
-                ids,
-                idsOff,
-                weightIh: apart[0]!,
-                bias: apart[1]!,
-                weightHh: apart[2]!,
-                weightHhT: apart[3]!,
-                xw: apart[4]!,
-                hs: apart[5]!,
-              });
-              fused.forEach((arr, a) => expect(Array.from(arr)).toEqual(Array.from(apart[a]!)));
-              const fusedB = grads.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
-              const apartB = grads.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
-              backward(kernels, fusedB);
-              const [dOut, hs, whh, whhT, dh, dXw, gIh, gBi, gBh] = apartB;
-              rnnWindowBackwardWith(own, {
+              const backwardArgs = ([dOut, hs, whh, whhT, dh, dXw, gIh, gBi, gBh]: FloatArray[]) => ({
                 steps,
                 B,
                 H,
@@ -787,6 +746,19 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
                 biasIhGrad: gBi!,
                 biasHhGrad: gBh!,
               });
+              const backward = (k: Kernels, arrays: FloatArray[]): void => k.rnnWindowBackward!(backwardArgs(arrays));
+              compareWithReference(`rnnWindowBackward ${steps}x${B}x${H}x${V}`, grads, backward);
+              // The fused kernels against the unfused path over the same kernels' own pieces, bit for bit.
+              const own = completeKernels(kernels);
+              const copy = (values: number[][]) =>
+                values.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+              const [fused, apart] = [copy(inputs), copy(inputs)];
+              forward(kernels, fused);
+              rnnWindowForwardWith(own, forwardArgs(apart));
+              fused.forEach((arr, a) => expect(Array.from(arr)).toEqual(Array.from(apart[a]!)));
+              const [fusedB, apartB] = [copy(grads), copy(grads)];
+              backward(kernels, fusedB);
+              rnnWindowBackwardWith(own, backwardArgs(apartB));
               fusedB.forEach((arr, a) => expect(Array.from(arr)).toEqual(Array.from(apartB[a]!)));
             }
           });
