@@ -290,7 +290,7 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
     if (steps <= 0 || B === 0 || H === 0) return;
     const bpe = hs.BYTES_PER_ELEMENT;
     const { scratch, ids: idsAt } = this.windowScratch(B, H, bpe, n);
-    const idsPtr = this.stageIdsInto('rnnWindowForward', 'ids', n, ids, idsOff, 0, V, idsAt);
+    const idsPtr = this.stageIds('rnnWindowForward', 'ids', n, ids, idsOff, 0, V, idsAt);
     if (this.gemmLeavesWasm(B, H, H)) {
       // The step products go native or to two threads: gather here, then the per-step calls.
       (bpe === 4 ? this.wasm.gather_columns_f32 : this.wasm.gather_columns_f64)(
@@ -369,7 +369,7 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
     if (steps <= 0 || B === 0 || H === 0) return;
     const bpe = hs.BYTES_PER_ELEMENT;
     const { scratch, ids: idsAt } = this.windowScratch(B, H, bpe, n);
-    const idsPtr = this.stageIdsInto('rnnWindowBackward', 'ids', n, ids, idsOff, 0, V, idsAt);
+    const idsPtr = this.stageIds('rnnWindowBackward', 'ids', n, ids, idsOff, 0, V, idsAt);
     if (this.gemmLeavesWasm(B, H, H)) {
       // The step products go native or to two threads: the per-step calls, then sums and scatter here.
       dh.fill(0, 0, B * H);

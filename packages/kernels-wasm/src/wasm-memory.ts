@@ -345,7 +345,10 @@ export abstract class WasmMemoryKernels {
     return this.owns(x) && x.BYTES_PER_ELEMENT === ref.BYTES_PER_ELEMENT;
   }
 
-  /** Copies ids into scratch after checking each is in [min, below) (a wrong one would touch memory outside the table). */
+  /**
+   * Copies ids to ptr (default: fresh scratch) after checking each is in [min, below) (a wrong one
+   * would touch memory outside the table); returns ptr.
+   */
   protected stageIds(
     fn: string,
     what: string,
@@ -354,19 +357,7 @@ export abstract class WasmMemoryKernels {
     idsOff: number,
     min: number,
     below: number,
-  ): number {
-    return this.stageIdsInto(fn, what, length, ids, idsOff, min, below, this.scratch(length * 4));
-  }
-
-  protected stageIdsInto(
-    fn: string,
-    what: string,
-    length: number,
-    ids: Int32Array,
-    idsOff: number,
-    min: number,
-    below: number,
-    ptr: number,
+    ptr: number = this.scratch(length * 4),
   ): number {
     checkMatrix(fn, what, ids, idsOff, 1, length, 0);
     if (this.int32.buffer !== this.memory.buffer) this.int32 = new Int32Array(this.memory.buffer);
