@@ -51,6 +51,19 @@ export function expectClose(dtype: Dtype, got: number, expected: number, magnitu
   }
 }
 
+/** Matrix shapes (rows, columns) for gemv and transpose: empty, square, ragged, past a SIMD tile. */
+const MATRIX_SHAPES: readonly (readonly [number, number])[] = [
+  [1, 1],
+  [0, 3],
+  [3, 0],
+  [4, 4],
+  [5, 7],
+  [8, 3],
+  [13, 17],
+  [100, 100],
+  [37, 64],
+];
+
 const GEMM_SHAPES: [number, number, number][] = [
   [1, 1, 1],
   [1, 1, 0],
@@ -140,17 +153,7 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
 
           it(`gemv matches float64 loops, both orientations (${label})`, () => {
             const prng = new Prng(12);
-            for (const [m, n] of [
-              [1, 1],
-              [0, 3],
-              [3, 0],
-              [4, 4],
-              [5, 7],
-              [8, 3],
-              [13, 17],
-              [100, 100],
-              [37, 64],
-            ] as const) {
+            for (const [m, n] of MATRIX_SHAPES) {
               for (const trans of [false, true]) {
                 const beta = [0, 1, 0.3][prng.int(3)]!;
                 const alpha = [1, -0.5, 2][prng.int(3)]!;
@@ -264,17 +267,7 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
 
           it(`transpose swaps rows and columns, any shape and offset (${label})`, () => {
             const prng = new Prng(16);
-            for (const [rows, cols] of [
-              [1, 1],
-              [0, 3],
-              [3, 0],
-              [4, 4],
-              [5, 7],
-              [8, 3],
-              [13, 17],
-              [100, 100],
-              [37, 64],
-            ] as const) {
+            for (const [rows, cols] of MATRIX_SHAPES) {
               const ld = cols + prng.int(3);
               const srcOff = prng.int(4);
               const dstOff = prng.int(4);
