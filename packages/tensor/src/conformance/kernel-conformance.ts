@@ -472,12 +472,15 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
           // kernels are never compared with themselves: ../reference-fused-kernels.spec.ts checks
           // them against closed forms and central differences.
           if (kernels === referenceKernels) continue;
+          /** The values as this backend's arrays, rounded to the dtype. */
+          const backendArrays = (inputs: number[][]): FloatArray[] =>
+            inputs.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
           const compareWithReference = (
             what: string,
             inputs: number[][],
             run: (k: Kernels, arrays: FloatArray[]) => void,
           ): void => {
-            const mine = inputs.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            const mine = backendArrays(inputs);
             const ref = inputs.map((v) => {
               const arr = allocate(dtype, v.length);
               arr.set(rounded(dtype, v));
@@ -594,34 +597,35 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
               const dXw = randomValues(prng, gOff + steps * block + 1);
               const whhOfT = transposed(H, whhT);
               const whhTOf = transposed(H, whh);
-              const forward = (k: Kernels, [x, w, wT, h]: FloatArray[]): void =>
-                k.rnnForwardSteps!({
-                  steps,
-                  B,
-                  H,
-                  xw: x!,
-                  xwOff: xOff,
-                  weightHh: w!,
-                  weightHhT: wT!,
-                  hs: h!,
-                  hsOff: hOff,
-                });
+              // The arguments over one set of arrays, for the kernel under test and for the per-step path.
+              const forwardArgs = ([x, w, wT, h]: FloatArray[]) => ({
+                steps,
+                B,
+                H,
+                xw: x!,
+                xwOff: xOff,
+                weightHh: w!,
+                weightHhT: wT!,
+                hs: h!,
+                hsOff: hOff,
+              });
+              const forward = (k: Kernels, arrays: FloatArray[]): void => k.rnnForwardSteps!(forwardArgs(arrays));
               compareWithReference(`rnnForwardSteps ${steps}x${B}x${H}`, [xw, whhOfT, whhT, hs], forward);
-              const backward = (k: Kernels, [d, h, w, wT, carry, out]: FloatArray[]): void =>
-                k.rnnBackwardSteps!({
-                  steps,
-                  B,
-                  H,
-                  dOut: d!,
-                  dOutOff: dOff,
-                  hs: h!,
-                  hsOff: hOff,
-                  weightHh: w!,
-                  weightHhT: wT!,
-                  dh: carry!,
-                  dXw: out!,
-                  dXwOff: gOff,
-                });
+              const backwardArgs = ([d, h, w, wT, carry, out]: FloatArray[]) => ({
+                steps,
+                B,
+                H,
+                dOut: d!,
+                dOutOff: dOff,
+                hs: h!,
+                hsOff: hOff,
+                weightHh: w!,
+                weightHhT: wT!,
+                dh: carry!,
+                dXw: out!,
+                dXwOff: gOff,
+              });
+              const backward = (k: Kernels, arrays: FloatArray[]): void => k.rnnBackwardSteps!(backwardArgs(arrays));
               compareWithReference(
                 `rnnBackwardSteps ${steps}x${B}x${H}`,
                 [dOut, hs.map(Math.tanh), whh, whhTOf, dh, dXw],
@@ -629,39 +633,15 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
               );
               // The same two runs through the backend's own per-step calls: equal to the last bit.
               const own = completeKernels(kernels);
-              const fused = [xw, whhOfT, whhT, hs].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
-              const stepped = [xw, whhOfT, whhT, hs].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+              const inputs = [xw, whhOfT, whhT, hs];
+              const [fused, stepped] = [backendArrays(inputs), backendArrays(inputs)];
               forward(kernels, fused);
-              rnnForwardStepsWith(own, {
-                steps,
-                B,
-                H,
-                xw: stepped[0]!,
-                xwOff: xOff,
-                weightHh: stepped[1]!,
-                weightHhT: stepped[2]!,
-                hs: stepped[3]!,
-                hsOff: hOff,
-              });
+              rnnForwardStepsWith(own, forwardArgs(stepped));
               expect(Array.from(fused[3]!)).toEqual(Array.from(stepped[3]!));
               const inputsB = [dOut, hs.map(Math.tanh), whh, whhTOf, dh, dXw];
-              const fusedB = inputsB.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
-              const steppedB = inputsB.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+              const [fusedB, steppedB] = [backendArrays(inputsB), backendArrays(inputsB)];
               backward(kernels, fusedB);
-              rnnBackwardStepsWith(own, {
-                steps,
-                B,
-                H,
-                dOut: steppedB[0]!,
-                dOutOff: dOff,
-                hs: steppedB[1]!,
-                hsOff: hOff,
-                weightHh: steppedB[2]!,
-                weightHhT: steppedB[3]!,
-                dh: steppedB[4]!,
-                dXw: steppedB[5]!,
-                dXwOff: gOff,
-              });
+              rnnBackwardStepsWith(own, backwardArgs(steppedB));
               expect(Array.from(fusedB[4]!)).toEqual(Array.from(steppedB[4]!));
               expect(Array.from(fusedB[5]!)).toEqual(Array.from(steppedB[5]!));
             }
@@ -743,13 +723,11 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
               compareWithReference(`rnnWindowBackward ${steps}x${B}x${H}x${V}`, grads, backward);
               // The fused kernels against the unfused path over the same kernels' own pieces, bit for bit.
               const own = completeKernels(kernels);
-              const copy = (values: number[][]) =>
-                values.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
-              const [fused, apart] = [copy(inputs), copy(inputs)];
+              const [fused, apart] = [backendArrays(inputs), backendArrays(inputs)];
               forward(kernels, fused);
               rnnWindowForwardWith(own, forwardArgs(apart));
               fused.forEach((arr, a) => expect(Array.from(arr)).toEqual(Array.from(apart[a]!)));
-              const [fusedB, apartB] = [copy(grads), copy(grads)];
+              const [fusedB, apartB] = [backendArrays(grads), backendArrays(grads)];
               backward(kernels, fusedB);
               rnnWindowBackwardWith(own, backwardArgs(apartB));
               fusedB.forEach((arr, a) => expect(Array.from(arr)).toEqual(Array.from(apartB[a]!)));
