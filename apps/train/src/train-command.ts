@@ -1,7 +1,6 @@
 // charrnn-train: flags → config → the train pipeline → sinks (progress, CSV log, checkpoints).
 // Testable: everything outside comes in through CommandIo.
 
-import { dirname, resolve } from 'node:path';
 import {
   EXIT_INTERRUPTED,
   EXIT_OK,
@@ -15,13 +14,12 @@ import {
   writeFileAtomic,
   type AppendFile,
   type CommandIo,
-  acquireLock,
+  lockOutputFiles,
   checkOutputFile,
   sameFile,
   chooseKernels,
   formatBytes,
   readCheckpoint,
-  removeStaleTemporaries,
   type Lock,
 } from '@charrnn/cli';
 import { combineSinks, createCsvLogSink, createProgressSink, type EventSink } from '@charrnn/report';
@@ -304,22 +302,14 @@ function claimOutputs(paths: {
       refuseHint: 'choose a new file, add --force to overwrite it, or --resume to append to it',
     });
   }
-  const locks: Lock[] = [];
-  try {
-    for (const [path, what] of [
+  return lockOutputFiles(
+    [
       [save, '--save file'],
       [saveBest, '--save-best file'],
       [log, '--log file'],
-    ] as const) {
-      if (!path) continue;
-      locks.push(acquireLock(path, what, 'charrnn-train'));
-      removeStaleTemporaries(dirname(resolve(path)), path);
-    }
-  } catch (error) {
-    for (const lock of locks) lock.release();
-    throw error;
-  }
-  return locks;
+    ],
+    'charrnn-train',
+  );
 }
 
 /** The kernels ran out of memory while building the model: say it in sizes the user chose. */

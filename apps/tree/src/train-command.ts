@@ -2,20 +2,19 @@
 // progress lines, CSV log, checkpoints; at the end the held-out (and deeper) accuracy.
 // Testable: everything outside comes in through CommandIo.
 
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   EXIT_FAILURE,
   EXIT_INTERRUPTED,
   EXIT_OK,
   RunError,
   UsageError,
-  acquireLock,
+  lockOutputFiles,
   checkOutputFile,
   chooseKernels,
   formatHelp,
   openTrainingLog,
   parseFlags,
-  removeStaleTemporaries,
   writeFileAtomic,
   type AppendFile,
   type CommandIo,
@@ -262,21 +261,13 @@ function claimOutputs(
       mayExist: force || resume !== undefined,
       refuseHint: 'choose a new file, add --force to overwrite it, or --resume to append to it',
     });
-  const locks: Lock[] = [];
-  try {
-    for (const [file, what] of [
+  return lockOutputFiles(
+    [
       [save, '--save file'],
       [log, '--log file'],
-    ] as const) {
-      if (!file) continue;
-      locks.push(acquireLock(file, what, 'charrnn-tree'));
-      removeStaleTemporaries(dirname(resolve(file)), file);
-    }
-  } catch (error) {
-    for (const lock of locks) lock.release();
-    throw error;
-  }
-  return locks;
+    ],
+    'charrnn-tree',
+  );
 }
 
 /** Opens --log (see openTrainingLog); a new or emptied log starts with the header. */

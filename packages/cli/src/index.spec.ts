@@ -31,6 +31,7 @@ it('exports exactly the documented API', () => {
     'isCorpusFile',
     'isProcessAlive',
     'loadEmbeddedCorpus',
+    'lockOutputFiles',
     'main',
     'makeDirectories',
     'nearestFlag',

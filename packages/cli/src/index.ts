@@ -40,6 +40,7 @@ export {
   checkOutputDirectory,
   checkOutputFile,
   checkWritableDirectory,
+  lockOutputFiles,
   makeDirectories,
   removeStaleTemporaries,
   sameFile,
