@@ -73,7 +73,7 @@ export async function benchCommand(io: CommandIo): Promise<number> {
   } else {
     dataSource = 'embedded corpus';
     text = loadEmbeddedCorpus();
-    say(`notice: ${defaultData} is missing; using the embedded corpus (the project's own sources) instead`);
+    say(`notice: ${defaultData} is missing; using the bundled text (data/devils-dictionary.txt) instead`);
   }
   if (text.length === 0) throw new UsageError(`the training text ${dataSource} is empty`);
   const vocab = prepareData(text, 0, 1, 1).vocab.size;
