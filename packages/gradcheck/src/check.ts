@@ -24,7 +24,7 @@ export interface Tolerances {
  * Defaults per stencil. 3-point: ε = 1e-5 balances O(ε²) truncation against round-off of a loss
  * of ~100 nats (~1e-14/ε ≈ 1e-9 absolute). 5-point: O(ε⁴) truncation allows ε = 5e-4, where the
  * round-off is ~2e-11 (at most 1.3e-10 on the seed-size RNN), so atol is 5× and rtol 100× tighter.
- * The measurements behind these numbers are in the README.
+ * The measurements behind these numbers are in docs/gradcheck.md.
  */
 export const STENCIL_DEFAULTS: Readonly<Record<Stencil, Tolerances>> = {
   3: { eps: 1e-5, atol: 1e-8, rtol: 1e-5 },
