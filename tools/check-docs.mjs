@@ -65,6 +65,7 @@ export function parseBlocks(text) {
       body: body.join('\n'),
       line: i + 1,
       directives: directivesAbove(lines, i),
+      closed: j < lines.length,
     });
     i = j;
   }
@@ -115,6 +116,8 @@ export function staticProblems(file, text, facts) {
   const where = (block) => `${file}:${block.line}`;
   const blocks = parseBlocks(text);
   for (const [index, block] of blocks.entries()) {
+    if (!block.closed)
+      problems.push(`${where(block)}: this code fence is never closed (the rest of the file is inside it)`);
     for (const d of block.directives)
       if (!KNOWN.has(d.name)) problems.push(`${where(block)}: unknown directive "${d.name}"`);
     const has = (name) => block.directives.some((d) => d.name === name);
