@@ -6,6 +6,7 @@ describe('@charrnn/corpus exports', () => {
     expect(Object.keys(api).sort()).toEqual([
       'CorpusEncoder',
       'DocumentError',
+      'MAX_CORPUS_BYTES',
       'MAX_SYMBOLS',
       'SymbolScan',
       'TEXT_UNITS',
@@ -15,10 +16,13 @@ describe('@charrnn/corpus exports', () => {
       'decodeUtf8',
       'encodeDocuments',
       'findUtf8Error',
+      'formatBytes',
       'formatChar',
       'isSingleChar',
+      'notUtf8',
       'splitTrainVal',
       'toCodePoints',
+      'tooManySymbols',
       'windowsPerPass',
     ]);
   });
