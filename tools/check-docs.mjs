@@ -492,6 +492,9 @@ async function selfTest() {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // Ctrl-C or a kill still removes the scratch copies (the 'exit' handlers do).
+  process.on('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => process.exit(143));
   const args = process.argv.slice(2);
   const started = Date.now();
   const readOnly = args.includes('--static');
