@@ -99,8 +99,12 @@ const EVENT_SCHEMA = z.discriminatedUnion('type', [
 
 // The schema must describe TrainingEvent exactly: a field added to the events fails to compile here,
 // instead of being refused on the wire (or passed on unchecked).
+// Field names are compared too: an optional field added to an event would otherwise still match.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const eventSchemaMatches: Same<z.output<typeof EVENT_SCHEMA>, TrainingEvent> = true;
+type FieldNames<E> = E extends { readonly type: string } ? `${E['type']}.${keyof E & string}` : never;
+type SchemaEvent = z.output<typeof EVENT_SCHEMA>;
+const eventSchemaMatches: [Same<SchemaEvent, TrainingEvent>, Same<FieldNames<SchemaEvent>, FieldNames<TrainingEvent>>] =
+  [true, true];
 void eventSchemaMatches;
 
 const OUTCOME_SCHEMA = z.strictObject({

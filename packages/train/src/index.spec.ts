@@ -34,6 +34,7 @@ it('exports exactly the documented API', () => {
     'evaluateDocuments',
     'evaluateTrees',
     'extendVocabulary',
+    'kernelFloats',
     'largestHiddenThatFits',
     'loadTrainingState',
     'loadTrainingWeights',
