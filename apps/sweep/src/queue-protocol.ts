@@ -69,6 +69,7 @@ const EVENT_SCHEMA = z.discriminatedUnion('type', [
     chars: count,
     loss: finite,
     smoothLoss: finite,
+    trainLoss: finite.optional(),
     valLoss: finite.optional(),
     valBpc: finite.optional(),
     lr: finite,
