@@ -113,6 +113,8 @@ export async function trainCommand(io: CommandIo): Promise<number> {
           : {}),
     });
     if (corpus.corpus.ids.length === 0) throw new UsageError(`--data ${JSON.stringify(corpus.label)} is empty`);
+    // A first run names the text it chose, so its samples are not a surprise.
+    if (corpus.ref.source === 'embedded') io.stdout.write(`data  ${corpus.label}; --data FILE trains on yours\n`);
     const data = prepareCorpusOrExplain(corpus.corpus, config);
 
     const kernels = chooseKernels(v.kernels, notice, { threads: config.threads });
