@@ -1,8 +1,6 @@
 // charrnn-train: flags → config → the train pipeline → sinks (progress, CSV log, checkpoints).
 // Testable: everything outside comes in through CommandIo.
 
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import {
   EXIT_INTERRUPTED,
   EXIT_OK,
@@ -10,22 +8,21 @@ import {
   UsageError,
   WriteError,
   formatHelp,
-  openAppendFile,
+  openTrainingLog,
   parseFlags,
   terminalInfo,
   writeFileAtomic,
   type AppendFile,
   type CommandIo,
-  acquireLock,
+  lockOutputFiles,
   checkOutputFile,
   sameFile,
   chooseKernels,
   formatBytes,
   readCheckpoint,
-  removeStaleTemporaries,
   type Lock,
 } from '@charrnn/cli';
-import { combineSinks, createCsvLogSink, createProgressSink, cutLogAtStep, type EventSink } from '@charrnn/report';
+import { combineSinks, createCsvLogSink, createProgressSink, type EventSink } from '@charrnn/report';
 import {
   DataError,
   TRAINING_KEYS,
@@ -307,22 +304,14 @@ function claimOutputs(paths: {
       refuseHint: 'choose a new file, add --force to overwrite it, or --resume to append to it',
     });
   }
-  const locks: Lock[] = [];
-  try {
-    for (const [path, what] of [
+  return lockOutputFiles(
+    [
       [save, '--save file'],
       [saveBest, '--save-best file'],
       [log, '--log file'],
-    ] as const) {
-      if (!path) continue;
-      locks.push(acquireLock(path, what, 'charrnn-train'));
-      removeStaleTemporaries(dirname(resolve(path)), path);
-    }
-  } catch (error) {
-    for (const lock of locks) lock.release();
-    throw error;
-  }
-  return locks;
+    ],
+    'charrnn-train',
+  );
 }
 
 /** The kernels ran out of memory while building the model: say it in sizes the user chose. */
@@ -458,21 +447,7 @@ interface OpenLog {
 
 /** Opens --log: replaced with --force, cut back to the checkpoint's step with --resume, else new. */
 function openLog(path: string, resume: Checkpoint | undefined, force: boolean): OpenLog {
-  let kept = '';
-  if (resume?.training) {
-    let existing = '';
-    try {
-      existing = readFileSync(path, 'utf8');
-    } catch {
-      existing = '';
-    }
-    // Rows after the checkpoint's step were logged by the session that was killed; the resumed run logs them again.
-    kept = cutLogAtStep(existing, resume.training.step);
-    if (kept !== existing) writeFileAtomic(path, kept);
-  } else if (force) {
-    writeFileAtomic(path, '');
-  }
-  const file = openAppendFile(path, '--log file');
+  const { file, kept } = openTrainingLog(path, resume?.training?.step, force);
   const header = kept.split('\n', 1)[0] ?? '';
   return { file, append: file.existed, trainBpc: !file.existed || header.split(',').includes('train_bpc') };
 }

@@ -40,12 +40,14 @@ export {
   checkOutputDirectory,
   checkOutputFile,
   checkWritableDirectory,
+  lockOutputFiles,
   makeDirectories,
   removeStaleTemporaries,
   sameFile,
   type OutputFileOptions,
 } from './outputs.js';
 export { acquireLock, isProcessAlive, type Lock } from './lock.js';
+export { openTrainingLog, type TrainingLog } from './training-log.js';
 export { terminalInfo, type TerminalInfo } from './terminal.js';
 export { STOP_SIGNALS, main, processIo, runCommand, type Command, type CommandIo } from './main.js';
 export {

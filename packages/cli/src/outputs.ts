@@ -7,7 +7,7 @@ import { accessSync, constants, lstatSync, mkdirSync, readdirSync, realpathSync,
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { describeFileType, errnoText } from './files.js';
-import { isProcessAlive } from './lock.js';
+import { acquireLock, isProcessAlive, type Lock } from './lock.js';
 
 export interface OutputFileOptions {
   /** May an existing regular file be replaced (or appended to)? If not, `refuseHint` says what to do. */
@@ -179,4 +179,27 @@ export function removeStaleTemporaries(dir: string, only?: string): number {
     }
   }
   return removed;
+}
+
+/**
+ * Takes the lock of each output file a run writes (undefined ones, flags not given, are skipped) and
+ * removes the temporaries killed runs left of it. All or none: when one lock is refused, those
+ * already taken are released before the error is thrown.
+ */
+export function lockOutputFiles(
+  files: readonly (readonly [path: string | undefined, what: string])[],
+  command: string,
+): Lock[] {
+  const locks: Lock[] = [];
+  try {
+    for (const [path, what] of files) {
+      if (!path) continue;
+      locks.push(acquireLock(path, what, command));
+      removeStaleTemporaries(dirname(resolve(path)), path);
+    }
+  } catch (error) {
+    for (const lock of locks) lock.release();
+    throw error;
+  }
+  return locks;
 }

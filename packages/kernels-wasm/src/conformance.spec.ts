@@ -2,7 +2,7 @@
 // the table-driven cases of every generated kernel) run on each backend of this package: wasm SIMD,
 // the two-thread variant, and both with the optional native gemm taking every product.
 
-import { type Kernels, Prng } from '@charrnn/tensor';
+import { type FloatArray, type Kernels, Prng } from '@charrnn/tensor';
 import { describeKernelConformance, makeArray, randomValues } from '@charrnn/tensor/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnTestWorker, untilThreads } from './test-worker.js';
@@ -70,42 +70,28 @@ describe('kernel conformance: backends', () => {
         const b = makeArray(one, 'alloc', dtype, randomValues(prng, k * n));
         const c1 = makeArray(one, 'alloc', dtype, randomValues(prng, m * n));
         const c2 = makeArray(one, 'alloc', dtype, c1);
-        nativeGemm!.gemm(
-          (withNative as unknown as { nativeHandle: number }).nativeHandle,
-          dtype === 'f64' ? 1 : 0,
-          tA ? 1 : 0,
-          tB ? 1 : 0,
-          m,
-          n,
-          k,
-          0.7,
-          a.byteOffset,
-          tA ? m : k,
-          b.byteOffset,
-          tB ? k : n,
-          0.3,
-          c1.byteOffset,
-          n,
-          1,
-        );
-        nativeGemm!.gemm(
-          (withNative as unknown as { nativeHandle: number }).nativeHandle,
-          dtype === 'f64' ? 1 : 0,
-          tA ? 1 : 0,
-          tB ? 1 : 0,
-          m,
-          n,
-          k,
-          0.7,
-          a.byteOffset,
-          tA ? m : k,
-          b.byteOffset,
-          tB ? k : n,
-          0.3,
-          c2.byteOffset,
-          n,
-          2,
-        );
+        const handle = (withNative as unknown as { nativeHandle: number }).nativeHandle;
+        const gemmInto = (c: FloatArray, threads: number) =>
+          nativeGemm!.gemm(
+            handle,
+            dtype === 'f64' ? 1 : 0,
+            tA ? 1 : 0,
+            tB ? 1 : 0,
+            m,
+            n,
+            k,
+            0.7,
+            a.byteOffset,
+            tA ? m : k,
+            b.byteOffset,
+            tB ? k : n,
+            0.3,
+            c.byteOffset,
+            n,
+            threads,
+          );
+        gemmInto(c1, 1);
+        gemmInto(c2, 2);
         expect(Array.from(c2)).toEqual(Array.from(c1));
       }
     }

@@ -2,6 +2,7 @@
 // thread and one worker running the same compiled module on the same shared memory. Every output
 // element is computed by one thread with the single-thread code path, so results are bit-identical.
 
+import type { GemmOperands } from '@charrnn/native';
 import type { Kernels } from '@charrnn/tensor';
 import { ELEMENTWISE_EXPORTS, type ElementwiseExport } from './wasm-bindings.generated.js';
 import { gemmScratchElements, WasmKernels } from './wasm-kernels.js';
@@ -178,33 +179,19 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
     return super.gemmLeavesWasm(m, n, k) || (m * n * k >= this.minSplitWork && this.workerReady());
   }
 
-  protected override gemmAt(
-    f32: boolean,
-    tA: number,
-    tB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: number,
-    lda: number,
-    b: number,
-    ldb: number,
-    beta: number,
-    c: number,
-    ldc: number,
-  ): void {
+  protected override gemmAt(f32: boolean, ...operands: GemmOperands): void {
+    const [tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc] = operands;
     // Column panels at multiples of the kernel's 2-vector tile keep every column on the path it
     // takes single-threaded (the scalar tail stays the tail); row blocks at multiples of its
     // 4-row tile, each at least one tile, do the same for rows.
     if (this.useNative(m, n, k)) {
-      super.gemmAt(f32, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+      super.gemmAt(f32, ...operands);
       return;
     }
     const tile = f32 ? 8 : 4;
     const splitColumns = n >= 2 * tile;
     if (m * n * k < this.minSplitWork || !(splitColumns || m >= 8) || !this.workerReady()) {
-      super.gemmAt(f32, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+      super.gemmAt(f32, ...operands);
       return;
     }
     const bpe = f32 ? 4 : 8;
@@ -213,49 +200,19 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
       // Columns [0, s) here, [s, n) in the worker: B's columns (or rows of a transposed B) and C's columns.
       const s = Math.round(n / (2 * tile)) * tile;
       const bW = tB ? b + s * ldb * bpe : b + s * bpe;
-      this.post(
-        f32,
-        tA,
-        tB,
-        m,
-        n - s,
-        k,
-        alpha,
-        a,
-        lda,
-        bW,
-        ldb,
-        beta,
-        c + s * bpe,
-        ldc,
-        this.scratchFor(tA, tB, m, n - s, k, bpe),
-      );
+      const theirs: GemmOperands = [tA, tB, m, n - s, k, alpha, a, lda, bW, ldb, beta, c + s * bpe, ldc];
+      this.post(f32, theirs, this.scratchFor(tA, tB, m, n - s, k, bpe));
       super.gemmAt(f32, tA, tB, m, s, k, alpha, a, lda, b, ldb, beta, c, ldc);
       if (this.join()) return;
-      super.gemmAt(f32, tA, tB, m, n - s, k, alpha, a, lda, bW, ldb, beta, c + s * bpe, ldc);
+      super.gemmAt(f32, ...theirs);
     } else {
       const s = Math.round(m / 8) * 4;
       const aW = tA ? a + s * bpe : a + s * lda * bpe;
-      this.post(
-        f32,
-        tA,
-        tB,
-        m - s,
-        n,
-        k,
-        alpha,
-        aW,
-        lda,
-        b,
-        ldb,
-        beta,
-        c + s * ldc * bpe,
-        ldc,
-        this.scratchFor(tA, tB, m - s, n, k, bpe),
-      );
+      const theirs: GemmOperands = [tA, tB, m - s, n, k, alpha, aW, lda, b, ldb, beta, c + s * ldc * bpe, ldc];
+      this.post(f32, theirs, this.scratchFor(tA, tB, m - s, n, k, bpe));
       super.gemmAt(f32, tA, tB, s, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
       if (this.join()) return;
-      super.gemmAt(f32, tA, tB, m - s, n, k, alpha, aW, lda, b, ldb, beta, c + s * ldc * bpe, ldc);
+      super.gemmAt(f32, ...theirs);
     }
   }
 
@@ -306,23 +263,8 @@ class ThreadedWasmKernels extends WasmKernels implements Kernels {
     return join ? join(mine, theirs) : 0;
   }
 
-  private post(
-    f32: boolean,
-    tA: number,
-    tB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: number,
-    lda: number,
-    b: number,
-    ldb: number,
-    beta: number,
-    c: number,
-    ldc: number,
-    scratch: number,
-  ): void {
+  private post(f32: boolean, operands: GemmOperands, scratch: number): void {
+    const [tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc] = operands;
     const ctl = this.ctl;
     ctl[CTL.OP] = f32 ? OP.GEMM_F32 : OP.GEMM_F64;
     ctl[CTL.TA] = tA;

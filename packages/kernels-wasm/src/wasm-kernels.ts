@@ -5,6 +5,7 @@
 // this file holds the special ones: gemm (packing, native, threads), gemv, the f32-only norm pass
 // and the whole recurrences (their fallback is this backend's own per-step calls).
 
+import type { GemmOperands } from '@charrnn/native';
 import {
   type FloatArray,
   type KernelArgs,
@@ -42,6 +43,11 @@ export function loadWasmKernels(options: WasmKernelsOptions = {}): Kernels | { u
 export function gemmScratchElements(tA: number, tB: number, m: number, n: number, k: number): number {
   const kc = !tB && k > 512 ? 256 : k;
   return (tB ? k * n : 0) + (tA && m >= 4 ? m * kc : 0) + (m >= 64 ? 8 * kc : 0);
+}
+
+/** Bytes of scratch a recurrence's per-step products (h·Whh and its transposed form) may pack into; at least 1. */
+function stepProductScratchBytes(B: number, H: number, bpe: number): number {
+  return Math.max(1, gemmScratchElements(0, 0, B, H, H), gemmScratchElements(0, 1, B, H, H)) * bpe;
 }
 
 /** The wasm backend; exported for the two-thread backend (threaded-kernels.ts), not from the package. */
@@ -119,46 +125,15 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
   }
 
   /** gemm on byte addresses, after every check; the two-thread backend splits it here. */
-  protected gemmAt(
-    f32: boolean,
-    tA: number,
-    tB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: number,
-    lda: number,
-    b: number,
-    ldb: number,
-    beta: number,
-    c: number,
-    ldc: number,
-  ): void {
+  protected gemmAt(f32: boolean, ...operands: GemmOperands): void {
+    const [tA, tB, m, n, k] = operands;
     if (this.useNative(m, n, k)) {
-      this.native!.gemm(
-        this.nativeHandle,
-        f32 ? 0 : 1,
-        tA,
-        tB,
-        m,
-        n,
-        k,
-        alpha,
-        a,
-        lda,
-        b,
-        ldb,
-        beta,
-        c,
-        ldc,
-        this.nativeThreads,
-      );
+      this.native!.gemm(this.nativeHandle, f32 ? 0 : 1, ...operands, this.nativeThreads);
       return;
     }
     const elements = gemmScratchElements(tA, tB, m, n, k);
     const scratch = elements > 0 ? this.scratch(elements * (f32 ? 4 : 8)) : 0;
-    (f32 ? this.wasm.gemm_f32 : this.wasm.gemm_f64)(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch);
+    (f32 ? this.wasm.gemm_f32 : this.wasm.gemm_f64)(...operands, scratch);
   }
 
   gemv(
@@ -238,9 +213,7 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
     checkMatrix('rnnForwardSteps', 'hs', hs, hsOff, (steps + 1) * B, H, H);
     if (steps <= 0 || B === 0 || H === 0) return;
     const bpe = hs.BYTES_PER_ELEMENT;
-    const scratch = this.scratch(
-      Math.max(1, gemmScratchElements(0, 0, B, H, H), gemmScratchElements(0, 1, B, H, H)) * bpe,
-    );
+    const scratch = this.scratch(stepProductScratchBytes(B, H, bpe));
     (bpe === 4 ? this.wasm.rnn_forward_steps_f32 : this.wasm.rnn_forward_steps_f64)(
       steps,
       B,
@@ -277,9 +250,7 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
     checkMatrix('rnnBackwardSteps', 'dXw', dXw, dXwOff, steps * B, H, H);
     if (steps <= 0 || B === 0 || H === 0) return;
     const bpe = hs.BYTES_PER_ELEMENT;
-    const scratch = this.scratch(
-      Math.max(1, gemmScratchElements(0, 0, B, H, H), gemmScratchElements(0, 1, B, H, H)) * bpe,
-    );
+    const scratch = this.scratch(stepProductScratchBytes(B, H, bpe));
     (bpe === 4 ? this.wasm.rnn_backward_steps_f32 : this.wasm.rnn_backward_steps_f64)(
       steps,
       B,
@@ -319,7 +290,7 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
     if (steps <= 0 || B === 0 || H === 0) return;
     const bpe = hs.BYTES_PER_ELEMENT;
     const { scratch, ids: idsAt } = this.windowScratch(B, H, bpe, n);
-    const idsPtr = this.stageIdsInto('rnnWindowForward', 'ids', n, ids, idsOff, 0, V, idsAt);
+    const idsPtr = this.stageIds('rnnWindowForward', 'ids', n, ids, idsOff, 0, V, idsAt);
     if (this.gemmLeavesWasm(B, H, H)) {
       // The step products go native or to two threads: gather here, then the per-step calls.
       (bpe === 4 ? this.wasm.gather_columns_f32 : this.wasm.gather_columns_f64)(
@@ -398,7 +369,7 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
     if (steps <= 0 || B === 0 || H === 0) return;
     const bpe = hs.BYTES_PER_ELEMENT;
     const { scratch, ids: idsAt } = this.windowScratch(B, H, bpe, n);
-    const idsPtr = this.stageIdsInto('rnnWindowBackward', 'ids', n, ids, idsOff, 0, V, idsAt);
+    const idsPtr = this.stageIds('rnnWindowBackward', 'ids', n, ids, idsOff, 0, V, idsAt);
     if (this.gemmLeavesWasm(B, H, H)) {
       // The step products go native or to two threads: the per-step calls, then sums and scatter here.
       dh.fill(0, 0, B * H);
@@ -436,8 +407,7 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
 
   /** Scratch for a recurrence's step products (at .scratch) and, after it, `ids` staged ids (at .ids). */
   private windowScratch(B: number, H: number, bpe: number, ids: number): { scratch: number; ids: number } {
-    const gemmBytes = Math.max(1, gemmScratchElements(0, 0, B, H, H), gemmScratchElements(0, 1, B, H, H)) * bpe;
-    const idsAt = Math.ceil(gemmBytes / 16) * 16;
+    const idsAt = Math.ceil(stepProductScratchBytes(B, H, bpe) / 16) * 16;
     const scratch = this.scratch(idsAt + ids * 4);
     return { scratch, ids: scratch + idsAt };
   }

@@ -3,7 +3,7 @@
 // uses (shape checks, staged ids, elementwise splitting). The kernel methods sit on top of it:
 // wasm-bindings.generated.ts (from the kernel table), then wasm-kernels.ts (the hand-written ones).
 
-import type { NativeGemm } from '@charrnn/native';
+import type { GemmOperands, NativeGemm } from '@charrnn/native';
 import { type Dtype, type FloatArray, isDtype } from '@charrnn/tensor';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
 import type { ElementwiseExport, GeneratedWasmExports } from './wasm-bindings.generated.js';
@@ -57,104 +57,14 @@ export const NATIVE_MIN_ROWS = 8;
 /** The exports the generated bindings call (GeneratedWasmExports) and those of the hand-written kernels. */
 export interface WasmExports extends GeneratedWasmExports {
   heapBase(): number;
-  gemm_f32(
-    tA: number,
-    tB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: number,
-    lda: number,
-    b: number,
-    ldb: number,
-    beta: number,
-    c: number,
-    ldc: number,
-    scratch: number,
-  ): void;
-  gemm_f64(
-    tA: number,
-    tB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: number,
-    lda: number,
-    b: number,
-    ldb: number,
-    beta: number,
-    c: number,
-    ldc: number,
-    scratch: number,
-  ): void;
-  gemv_f32(
-    trans: number,
-    m: number,
-    n: number,
-    alpha: number,
-    a: number,
-    lda: number,
-    x: number,
-    beta: number,
-    y: number,
-  ): void;
-  gemv_f64(
-    trans: number,
-    m: number,
-    n: number,
-    alpha: number,
-    a: number,
-    lda: number,
-    x: number,
-    beta: number,
-    y: number,
-  ): void;
-  rnn_forward_steps_f32(
-    steps: number,
-    B: number,
-    H: number,
-    xw: number,
-    whh: number,
-    whhT: number,
-    hs: number,
-    scratch: number,
-  ): void;
-  rnn_forward_steps_f64(
-    steps: number,
-    B: number,
-    H: number,
-    xw: number,
-    whh: number,
-    whhT: number,
-    hs: number,
-    scratch: number,
-  ): void;
-  rnn_backward_steps_f32(
-    steps: number,
-    B: number,
-    H: number,
-    dOut: number,
-    hs: number,
-    whh: number,
-    whhT: number,
-    dh: number,
-    dXw: number,
-    scratch: number,
-  ): void;
-  rnn_backward_steps_f64(
-    steps: number,
-    B: number,
-    H: number,
-    dOut: number,
-    hs: number,
-    whh: number,
-    whhT: number,
-    dh: number,
-    dXw: number,
-    scratch: number,
-  ): void;
+  gemm_f32(...operandsAndScratch: [...GemmOperands, scratch: number]): void;
+  gemm_f64(...operandsAndScratch: [...GemmOperands, scratch: number]): void;
+  gemv_f32: GemvExport;
+  gemv_f64: GemvExport;
+  rnn_forward_steps_f32: RnnForwardStepsExport;
+  rnn_forward_steps_f64: RnnForwardStepsExport;
+  rnn_backward_steps_f32: RnnBackwardStepsExport;
+  rnn_backward_steps_f64: RnnBackwardStepsExport;
   abs_max_sum_squares_f32(n: number, x: number, maxOut: number): number;
   gather_columns_f32(rows: number, H: number, V: number, wih: number, ids: number, bias: number, xw: number): void;
   gather_columns_f64(rows: number, H: number, V: number, wih: number, ids: number, bias: number, xw: number): void;
@@ -166,6 +76,42 @@ export interface WasmExports extends GeneratedWasmExports {
   rnn_window_backward_f64: RnnWindowBackwardExport;
 }
 
+/** y = alpha·op(A)·x + beta·y, addresses in bytes. */
+type GemvExport = (
+  trans: number,
+  m: number,
+  n: number,
+  alpha: number,
+  a: number,
+  lda: number,
+  x: number,
+  beta: number,
+  y: number,
+) => void;
+/** Addresses in bytes. */
+type RnnForwardStepsExport = (
+  steps: number,
+  B: number,
+  H: number,
+  xw: number,
+  whh: number,
+  whhT: number,
+  hs: number,
+  scratch: number,
+) => void;
+/** Addresses in bytes. */
+type RnnBackwardStepsExport = (
+  steps: number,
+  B: number,
+  H: number,
+  dOut: number,
+  hs: number,
+  whh: number,
+  whhT: number,
+  dh: number,
+  dXw: number,
+  scratch: number,
+) => void;
 /** (steps, B, H, V, ids, wih, bias, whh, whhT, xw, hs, scratch), addresses in bytes. */
 type RnnWindowForwardExport = (...args: [number, number, number, number, ...number[]]) => void;
 /** (steps, B, H, V, dOut, hs, whh, whhT, dh, dXw, ids, wihGrad, bihGrad, bhhGrad, scratch), addresses in bytes. */
@@ -399,7 +345,10 @@ export abstract class WasmMemoryKernels {
     return this.owns(x) && x.BYTES_PER_ELEMENT === ref.BYTES_PER_ELEMENT;
   }
 
-  /** Copies ids into scratch after checking each is in [min, below) (a wrong one would touch memory outside the table). */
+  /**
+   * Copies ids to ptr (default: fresh scratch) after checking each is in [min, below) (a wrong one
+   * would touch memory outside the table); returns ptr.
+   */
   protected stageIds(
     fn: string,
     what: string,
@@ -408,19 +357,7 @@ export abstract class WasmMemoryKernels {
     idsOff: number,
     min: number,
     below: number,
-  ): number {
-    return this.stageIdsInto(fn, what, length, ids, idsOff, min, below, this.scratch(length * 4));
-  }
-
-  protected stageIdsInto(
-    fn: string,
-    what: string,
-    length: number,
-    ids: Int32Array,
-    idsOff: number,
-    min: number,
-    below: number,
-    ptr: number,
+    ptr: number = this.scratch(length * 4),
   ): number {
     checkMatrix(fn, what, ids, idsOff, 1, length, 0);
     if (this.int32.buffer !== this.memory.buffer) this.int32 = new Int32Array(this.memory.buffer);

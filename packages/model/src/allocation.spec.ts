@@ -4,27 +4,13 @@
 // output dropout, weight drop; float32 and float64). An allocation added to the model without
 // its line in allocation.ts fails here.
 
-import { type Dtype, type Kernels, Prng, referenceKernels } from '@charrnn/tensor';
+import { Prng } from '@charrnn/tensor';
+import { countingKernels } from '@charrnn/tensor/conformance';
 import { describe, expect, it } from 'vitest';
 import { modelFloats, parameterCount, stateFloats, stepperFloats, workspaceFloats } from './allocation.js';
 import type { ModelConfig } from './config.js';
 import { ForwardStepper } from './forward-only.js';
 import { CharRnnModel } from './model.js';
-
-/** The reference kernels, counting the bytes alloc hands out. */
-function countingKernels(): { kernels: Kernels; bytes: () => number } {
-  let bytes = 0;
-  const kernels: Kernels = {
-    ...referenceKernels,
-    name: 'counting',
-    alloc(dtype: Dtype, length: number) {
-      const array = referenceKernels.alloc(dtype, length);
-      bytes += array.byteLength;
-      return array;
-    },
-  };
-  return { kernels, bytes: () => bytes };
-}
 
 const CONFIGS: ModelConfig[] = [
   { cell: 'rnn', vocabSize: 7, hiddenSize: 5, layers: 1, dropout: 0, dtype: 'f64' },

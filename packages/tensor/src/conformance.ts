@@ -12,6 +12,7 @@ export {
   TOL,
   type Source,
 } from './conformance/kernel-conformance.js';
+export { countingKernels } from './conformance/counting-kernels.js';
 export {
   checkAgainstReference,
   describeTableConformance,

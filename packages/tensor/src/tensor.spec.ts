@@ -64,6 +64,7 @@ describe('public API', () => {
     expect(Object.keys(conformanceApi).sort()).toEqual([
       'TOL',
       'checkAgainstReference',
+      'countingKernels',
       'describeKernelConformance',
       'describeTableConformance',
       'evalDim',

@@ -5,25 +5,11 @@
 
 import { Vocabulary } from '@charrnn/corpus';
 import { stateFloats } from '@charrnn/model';
-import { type Dtype, type Kernels, referenceKernels } from '@charrnn/tensor';
+import { countingKernels } from '@charrnn/tensor/conformance';
 import { describe, expect, it } from 'vitest';
 import { resolveTrainConfig, type TrainConfig } from './config.js';
 import { estimateKernelBytes, kernelFloats } from './memory.js';
 import { Trainer } from './trainer.js';
-
-function countingKernels(): { kernels: Kernels; bytes: () => number } {
-  let bytes = 0;
-  const kernels: Kernels = {
-    ...referenceKernels,
-    name: 'counting',
-    alloc(dtype: Dtype, length: number) {
-      const array = referenceKernels.alloc(dtype, length);
-      bytes += array.byteLength;
-      return array;
-    },
-  };
-  return { kernels, bytes: () => bytes };
-}
 
 const TEXT = 'the quick brown fox jumps over the lazy dog, then naps. ';
 const vocab = Vocabulary.fromText(TEXT);

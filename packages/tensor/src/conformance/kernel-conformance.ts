@@ -51,6 +51,19 @@ export function expectClose(dtype: Dtype, got: number, expected: number, magnitu
   }
 }
 
+/** Matrix shapes (rows, columns) for gemv and transpose: empty, square, ragged, past a SIMD tile. */
+const MATRIX_SHAPES: readonly (readonly [number, number])[] = [
+  [1, 1],
+  [0, 3],
+  [3, 0],
+  [4, 4],
+  [5, 7],
+  [8, 3],
+  [13, 17],
+  [100, 100],
+  [37, 64],
+];
+
 const GEMM_SHAPES: [number, number, number][] = [
   [1, 1, 1],
   [1, 1, 0],
@@ -140,17 +153,7 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
 
           it(`gemv matches float64 loops, both orientations (${label})`, () => {
             const prng = new Prng(12);
-            for (const [m, n] of [
-              [1, 1],
-              [0, 3],
-              [3, 0],
-              [4, 4],
-              [5, 7],
-              [8, 3],
-              [13, 17],
-              [100, 100],
-              [37, 64],
-            ] as const) {
+            for (const [m, n] of MATRIX_SHAPES) {
               for (const trans of [false, true]) {
                 const beta = [0, 1, 0.3][prng.int(3)]!;
                 const alpha = [1, -0.5, 2][prng.int(3)]!;
@@ -264,17 +267,7 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
 
           it(`transpose swaps rows and columns, any shape and offset (${label})`, () => {
             const prng = new Prng(16);
-            for (const [rows, cols] of [
-              [1, 1],
-              [0, 3],
-              [3, 0],
-              [4, 4],
-              [5, 7],
-              [8, 3],
-              [13, 17],
-              [100, 100],
-              [37, 64],
-            ] as const) {
+            for (const [rows, cols] of MATRIX_SHAPES) {
               const ld = cols + prng.int(3);
               const srcOff = prng.int(4);
               const dstOff = prng.int(4);
@@ -479,12 +472,15 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
           // kernels are never compared with themselves: ../reference-fused-kernels.spec.ts checks
           // them against closed forms and central differences.
           if (kernels === referenceKernels) continue;
+          /** The values as this backend's arrays, rounded to the dtype. */
+          const backendArrays = (inputs: number[][]): FloatArray[] =>
+            inputs.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
           const compareWithReference = (
             what: string,
             inputs: number[][],
             run: (k: Kernels, arrays: FloatArray[]) => void,
           ): void => {
-            const mine = inputs.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+            const mine = backendArrays(inputs);
             const ref = inputs.map((v) => {
               const arr = allocate(dtype, v.length);
               arr.set(rounded(dtype, v));
@@ -601,34 +597,35 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
               const dXw = randomValues(prng, gOff + steps * block + 1);
               const whhOfT = transposed(H, whhT);
               const whhTOf = transposed(H, whh);
-              const forward = (k: Kernels, [x, w, wT, h]: FloatArray[]): void =>
-                k.rnnForwardSteps!({
-                  steps,
-                  B,
-                  H,
-                  xw: x!,
-                  xwOff: xOff,
-                  weightHh: w!,
-                  weightHhT: wT!,
-                  hs: h!,
-                  hsOff: hOff,
-                });
+              // The arguments over one set of arrays, for the kernel under test and for the per-step path.
+              const forwardArgs = ([x, w, wT, h]: FloatArray[]) => ({
+                steps,
+                B,
+                H,
+                xw: x!,
+                xwOff: xOff,
+                weightHh: w!,
+                weightHhT: wT!,
+                hs: h!,
+                hsOff: hOff,
+              });
+              const forward = (k: Kernels, arrays: FloatArray[]): void => k.rnnForwardSteps!(forwardArgs(arrays));
               compareWithReference(`rnnForwardSteps ${steps}x${B}x${H}`, [xw, whhOfT, whhT, hs], forward);
-              const backward = (k: Kernels, [d, h, w, wT, carry, out]: FloatArray[]): void =>
-                k.rnnBackwardSteps!({
-                  steps,
-                  B,
-                  H,
-                  dOut: d!,
-                  dOutOff: dOff,
-                  hs: h!,
-                  hsOff: hOff,
-                  weightHh: w!,
-                  weightHhT: wT!,
-                  dh: carry!,
-                  dXw: out!,
-                  dXwOff: gOff,
-                });
+              const backwardArgs = ([d, h, w, wT, carry, out]: FloatArray[]) => ({
+                steps,
+                B,
+                H,
+                dOut: d!,
+                dOutOff: dOff,
+                hs: h!,
+                hsOff: hOff,
+                weightHh: w!,
+                weightHhT: wT!,
+                dh: carry!,
+                dXw: out!,
+                dXwOff: gOff,
+              });
+              const backward = (k: Kernels, arrays: FloatArray[]): void => k.rnnBackwardSteps!(backwardArgs(arrays));
               compareWithReference(
                 `rnnBackwardSteps ${steps}x${B}x${H}`,
                 [dOut, hs.map(Math.tanh), whh, whhTOf, dh, dXw],
@@ -636,39 +633,15 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
               );
               // The same two runs through the backend's own per-step calls: equal to the last bit.
               const own = completeKernels(kernels);
-              const fused = [xw, whhOfT, whhT, hs].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
-              const stepped = [xw, whhOfT, whhT, hs].map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+              const inputs = [xw, whhOfT, whhT, hs];
+              const [fused, stepped] = [backendArrays(inputs), backendArrays(inputs)];
               forward(kernels, fused);
-              rnnForwardStepsWith(own, {
-                steps,
-                B,
-                H,
-                xw: stepped[0]!,
-                xwOff: xOff,
-                weightHh: stepped[1]!,
-                weightHhT: stepped[2]!,
-                hs: stepped[3]!,
-                hsOff: hOff,
-              });
+              rnnForwardStepsWith(own, forwardArgs(stepped));
               expect(Array.from(fused[3]!)).toEqual(Array.from(stepped[3]!));
               const inputsB = [dOut, hs.map(Math.tanh), whh, whhTOf, dh, dXw];
-              const fusedB = inputsB.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
-              const steppedB = inputsB.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
+              const [fusedB, steppedB] = [backendArrays(inputsB), backendArrays(inputsB)];
               backward(kernels, fusedB);
-              rnnBackwardStepsWith(own, {
-                steps,
-                B,
-                H,
-                dOut: steppedB[0]!,
-                dOutOff: dOff,
-                hs: steppedB[1]!,
-                hsOff: hOff,
-                weightHh: steppedB[2]!,
-                weightHhT: steppedB[3]!,
-                dh: steppedB[4]!,
-                dXw: steppedB[5]!,
-                dXwOff: gOff,
-              });
+              rnnBackwardStepsWith(own, backwardArgs(steppedB));
               expect(Array.from(fusedB[4]!)).toEqual(Array.from(steppedB[4]!));
               expect(Array.from(fusedB[5]!)).toEqual(Array.from(steppedB[5]!));
             }
@@ -701,21 +674,22 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
                 randomValues(prng, n * H), // xw (overwritten)
                 randomValues(prng, (n + B) * H), // hs (block 0 read)
               ];
-              const forward = (k: Kernels, [wih, bias, whh, whhT, xw, hs]: FloatArray[]): void =>
-                k.rnnWindowForward!({
-                  steps,
-                  B,
-                  H,
-                  V,
-                  ids,
-                  idsOff,
-                  weightIh: wih!,
-                  bias: bias!,
-                  weightHh: whh!,
-                  weightHhT: whhT!,
-                  xw: xw!,
-                  hs: hs!,
-                });
+              // The arguments over one set of arrays, for the kernel under test and for the unfused path.
+              const forwardArgs = ([wih, bias, whh, whhT, xw, hs]: FloatArray[]) => ({
+                steps,
+                B,
+                H,
+                V,
+                ids,
+                idsOff,
+                weightIh: wih!,
+                bias: bias!,
+                weightHh: whh!,
+                weightHhT: whhT!,
+                xw: xw!,
+                hs: hs!,
+              });
+              const forward = (k: Kernels, arrays: FloatArray[]): void => k.rnnWindowForward!(forwardArgs(arrays));
               compareWithReference(`rnnWindowForward ${steps}x${B}x${H}x${V}`, inputs, forward);
               const grads = [
                 randomValues(prng, n * H), // dOut
@@ -728,49 +702,7 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
                 randomValues(prng, H), // b_ih.grad
                 randomValues(prng, H), // b_hh.grad
               ];
-              const backward = (k: Kernels, [dOut, hs, whh, whhT, dh, dXw, gIh, gBi, gBh]: FloatArray[]): void =>
-                k.rnnWindowBackward!({
-                  steps,
-                  B,
-                  H,
-                  V,
-                  dOut: dOut!,
-                  hs: hs!,
-                  weightHh: whh!,
-                  weightHhT: whhT!,
-                  dh: dh!,
-                  dXw: dXw!,
-                  ids,
-                  idsOff,
-                  weightIhGrad: gIh!,
-                  biasIhGrad: gBi!,
-                  biasHhGrad: gBh!,
-                });
-              compareWithReference(`rnnWindowBackward ${steps}x${B}x${H}x${V}`, grads, backward);
-              const own = completeKernels(kernels);
-              const fused = inputs.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
-              const apart = inputs.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
-              forward(kernels, fused);
-              rnnWindowForwardWith(own, {
-                steps,
-                B,
-                H,
-                V,
-                ids,
-                idsOff,
-                weightIh: apart[0]!,
-                bias: apart[1]!,
-                weightHh: apart[2]!,
-                weightHhT: apart[3]!,
-                xw: apart[4]!,
-                hs: apart[5]!,
-              });
-              fused.forEach((arr, a) => expect(Array.from(arr)).toEqual(Array.from(apart[a]!)));
-              const fusedB = grads.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
-              const apartB = grads.map((v) => makeArray(kernels, source, dtype, rounded(dtype, v)));
-              backward(kernels, fusedB);
-              const [dOut, hs, whh, whhT, dh, dXw, gIh, gBi, gBh] = apartB;
-              rnnWindowBackwardWith(own, {
+              const backwardArgs = ([dOut, hs, whh, whhT, dh, dXw, gIh, gBi, gBh]: FloatArray[]) => ({
                 steps,
                 B,
                 H,
@@ -787,6 +719,17 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
                 biasIhGrad: gBi!,
                 biasHhGrad: gBh!,
               });
+              const backward = (k: Kernels, arrays: FloatArray[]): void => k.rnnWindowBackward!(backwardArgs(arrays));
+              compareWithReference(`rnnWindowBackward ${steps}x${B}x${H}x${V}`, grads, backward);
+              // The fused kernels against the unfused path over the same kernels' own pieces, bit for bit.
+              const own = completeKernels(kernels);
+              const [fused, apart] = [backendArrays(inputs), backendArrays(inputs)];
+              forward(kernels, fused);
+              rnnWindowForwardWith(own, forwardArgs(apart));
+              fused.forEach((arr, a) => expect(Array.from(arr)).toEqual(Array.from(apart[a]!)));
+              const [fusedB, apartB] = [backendArrays(grads), backendArrays(grads)];
+              backward(kernels, fusedB);
+              rnnWindowBackwardWith(own, backwardArgs(apartB));
               fusedB.forEach((arr, a) => expect(Array.from(arr)).toEqual(Array.from(apartB[a]!)));
             }
           });

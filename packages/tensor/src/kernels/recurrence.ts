@@ -4,7 +4,6 @@
 //
 // Dimension letters: B batch, H hidden; a block is one time step's [B, H] rows, dense.
 
-import type { FloatArray } from '../dtype.js';
 import type { RnnBackwardStepsArgs, RnnForwardStepsArgs } from './kernels.generated.js';
 import type { Kernels } from './kernels.js';
 
@@ -16,19 +15,7 @@ import type { Kernels } from './kernels.js';
 export const RECURRENCE_DOT_ROWS = 4;
 
 /** The primitive operations the recurrence is made of. */
-export type RecurrencePrimitives = Pick<Kernels, 'gemm' | 'tanh'> & {
-  tanhBackward(
-    n: number,
-    a: FloatArray,
-    aOff: number,
-    b: FloatArray,
-    bOff: number,
-    y: FloatArray,
-    yOff: number,
-    out: FloatArray,
-    outOff: number,
-  ): void;
-};
+export type RecurrencePrimitives = Pick<Kernels, 'gemm' | 'tanh'> & Required<Pick<Kernels, 'tanhBackward'>>;
 
 export function rnnForwardStepsWith(k: RecurrencePrimitives, args: RnnForwardStepsArgs): void {
   const { steps, B, H, xw, xwOff, weightHh, weightHhT, hs, hsOff } = args;
