@@ -15,3 +15,15 @@ export {
 } from './corpus-encoder.js';
 export { splitTrainVal, type TrainValSplit } from './split.js';
 export { WindowStream, windowsPerPass, type WindowStreamOptions, type WindowStreamState } from './window-stream.js';
+export {
+  ADDITION,
+  TASK_NAMES,
+  additionProblems,
+  isTaskName,
+  taskFor,
+  type ExampleSource,
+  type TaggedText,
+  type TaggingTask,
+  type TaggingTaskName,
+  type TaskName,
+} from './tasks.js';
