@@ -2,7 +2,9 @@ export {
   DECODER_BIAS,
   DECODER_WEIGHT,
   INIT_NAMES,
+  directionCount,
   layerParamNames,
+  outputCount,
   validateModelConfig,
   type CellName,
   type InitName,
@@ -24,3 +26,4 @@ export {
   isCellName,
   registerCell,
 } from './cells/registry.js';
+export { StreamTagger, argmaxRows, type TagSink, type TaggerOptions } from './tagger.js';
