@@ -49,7 +49,14 @@ describe('createCsvLogSink', () => {
   it('round-trips every number exactly through a CSV reader', () => {
     const out = collect();
     const sink = createCsvLogSink({ write: out.write });
-    const e = step(7, { valLoss: Math.PI, valBpc: Math.E });
+    const e = step(7, {
+      valLoss: Math.PI,
+      valBpc: Math.E,
+      valAccuracy: 0.9375,
+      valPrecision: 1 / 3,
+      valRecall: 2 / 3,
+      valF1: 4 / 9,
+    });
     sink.handle(e);
     const row = (parse(out.text(), { columns: true }) as Record<string, string>[])[0]!;
     const expected = [
@@ -64,6 +71,10 @@ describe('createCsvLogSink', () => {
       e.clippedFrac,
       e.charsPerSec,
       e.elapsedSec,
+      e.valAccuracy,
+      e.valPrecision,
+      e.valRecall,
+      e.valF1,
     ];
     expect(CSV_LOG_COLUMNS.map((c) => Number(row[c]))).toEqual(expected);
   });

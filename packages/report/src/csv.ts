@@ -18,6 +18,10 @@ export const CSV_LOG_COLUMNS = [
   'clipped_frac',
   'chars_per_s',
   'elapsed_s',
+  'val_accuracy',
+  'val_precision',
+  'val_recall',
+  'val_f1',
 ] as const;
 
 export type CsvLogColumn = (typeof CSV_LOG_COLUMNS)[number];
@@ -103,6 +107,10 @@ function stepCells(e: StepEvent): unknown[] {
     e.clippedFrac,
     e.charsPerSec,
     e.elapsedSec,
+    e.valAccuracy,
+    e.valPrecision,
+    e.valRecall,
+    e.valF1,
   ];
 }
 

@@ -43,6 +43,10 @@ describe('@charrnn/report public API', () => {
       'clipped_frac',
       'chars_per_s',
       'elapsed_s',
+      'val_accuracy',
+      'val_precision',
+      'val_recall',
+      'val_f1',
     ]);
   });
 

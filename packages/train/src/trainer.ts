@@ -7,7 +7,7 @@
 // is the state exactly after that step.
 
 import { Prng, referenceKernels, type Kernels } from '@charrnn/tensor';
-import { WindowStream, type Vocabulary } from '@charrnn/corpus';
+import { WindowStream, taskFor, type TaggingTask, type Vocabulary } from '@charrnn/corpus';
 import {
   CharRnnModel,
   defaultInit,
@@ -34,6 +34,7 @@ import { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './dive
 import { documentViews, evaluateDocuments } from './evaluate-documents.js';
 import { displayText } from './display-text.js';
 import { WeightAverage } from './weight-average.js';
+import { evaluateTagging, type TaggingResult } from './tagging.js';
 
 export interface TrainerOptions {
   readonly config: TrainConfig;
@@ -61,6 +62,8 @@ export class Trainer {
   readonly optimizer: Optimizer;
   readonly schedule: LrSchedule;
   readonly vocab: Vocabulary;
+  /** The tagging task trained, or null for next-symbol prediction. */
+  readonly task: TaggingTask | null;
   /** With --ema-decay: the average of the weights, which evaluation, samples and checkpoints serve. */
   readonly average: WeightAverage | null;
   private readonly data: TrainingData;
@@ -88,6 +91,11 @@ export class Trainer {
     this.data = data;
     this.vocab = data.vocab;
     this.clock = options.clock;
+    this.task = taskFor(config.task);
+    if ((this.task !== null) !== (data.trainLabels !== undefined && data.valLabels !== undefined))
+      throw new RangeError(
+        `Trainer: data must have labels exactly when the task is a tagging task, got task ${config.task} and ${data.trainLabels ? 'labels' : 'none'}`,
+      );
     const kernels = options.kernels ?? referenceKernels;
     this.model = new CharRnnModel(
       {
@@ -98,6 +106,8 @@ export class Trainer {
         dropout: config.dropout,
         outputDropout: config.outputDropout,
         weightDrop: config.weightDrop,
+        ...(this.task ? { outputSize: this.task.labels.length } : {}),
+        bidirectional: config.bidirectional,
         dtype: config.dtype,
       },
       kernels,
@@ -133,9 +143,10 @@ export class Trainer {
       seqLength: config.seqLength,
       batchSize: config.batchSize,
       ...(data.trainStarts ? { documentStarts: data.trainStarts } : {}),
+      ...(data.trainLabels ? { labels: data.trainLabels } : {}),
     });
     this.state = this.model.createState(config.batchSize);
-    this.smoothLoss = Math.log(data.vocab.size); // the seed's starting point: a uniform guess
+    this.smoothLoss = Math.log(this.outputClasses); // the seed's starting point: a uniform guess
     const from = options.resume ?? options.init;
     // --extend-vocab: the data's vocabulary extends the --init checkpoint's; new characters keep their fresh weights.
     if (options.init && !options.resume && options.init.model.vocabSize < data.vocab.size)
@@ -143,6 +154,11 @@ export class Trainer {
     else if (from) loadWeights(this.model, from);
     this.average = config.emaDecay > 0 ? new WeightAverage(this.model, config.emaDecay) : null;
     if (options.resume) this.restore(options.resume);
+  }
+
+  /** Classes each step chooses among: the vocabulary, or the task's labels. */
+  get outputClasses(): number {
+    return this.task ? this.task.labels.length : this.vocab.size;
   }
 
   /** The model evaluation, samples and checkpoints serve: the weight average when there is one. */
@@ -181,13 +197,15 @@ export class Trainer {
     const targets = new Int32Array(T * B);
     const started = this.clock();
     this.sessionStart = started;
-    const divergence = new DivergenceWatch(this.options.divergence ?? DEFAULT_DIVERGENCE, this.vocab.size);
+    const divergence = new DivergenceWatch(this.options.divergence ?? DEFAULT_DIVERGENCE, this.outputClasses);
     let lastYield = started;
     let windowStart = started;
     let windowChars = 0;
     let lastLoss = Number.NaN;
     const periodic = this.options.checkpointPeriodic === true;
-    const canEvaluate = documentViews(this.data.val, this.data.valStarts).length > 0;
+    const canEvaluate = this.task
+      ? this.data.val.length > 0
+      : documentViews(this.data.val, this.data.valStarts).length > 0;
     let earlyStop: string | undefined;
 
     yield {
@@ -237,8 +255,10 @@ export class Trainer {
       const last = this.step === config.steps;
       const evaluate = canEvaluate && config.evalEvery > 0 && (this.step % config.evalEvery === 0 || last);
       let valLoss: number | undefined;
+      let tagging: TaggingResult | undefined;
       if (evaluate) {
-        const result = evaluateDocuments(this.servedModel, this.data.val, this.data.valStarts);
+        const result = this.evaluate();
+        if (this.task) tagging = result as TaggingResult;
         if (!Number.isFinite(result.loss)) {
           yield this.done(
             'diverged',
@@ -256,6 +276,7 @@ export class Trainer {
           valLoss: result.loss,
           valBpc: result.bpc,
           count: result.count,
+          ...taggingFields(tagging),
         };
         this.schedule.observe(result.loss);
         if (this.bestValLoss === null || result.loss < this.bestValLoss) {
@@ -277,6 +298,7 @@ export class Trainer {
           loss: lossPerChar,
           smoothLoss: this.smoothLoss,
           ...(valLoss !== undefined ? { valLoss, valBpc: valLoss / Math.LN2 } : {}),
+          ...taggingFields(tagging),
           lr: this.optimizer.lr,
           gradNorm: clip.gradNorm,
           clippedFrac: clip.clippedFrac,
@@ -286,7 +308,8 @@ export class Trainer {
         windowStart = this.clock();
         windowChars = 0;
       }
-      if (config.sampleEvery > 0 && config.sampleLength > 0 && this.step % config.sampleEvery === 0)
+      // A tagger has nothing to sample: its outputs are labels, not text.
+      if (!this.task && config.sampleEvery > 0 && config.sampleLength > 0 && this.step % config.sampleEvery === 0)
         yield this.sample(inputs);
       // While the loss is above the divergence line, a periodic checkpoint waits: the file keeps the last good state.
       if (periodic && config.saveEvery > 0 && this.step % config.saveEvery === 0 && !last && divergence.streak === 0) {
@@ -306,6 +329,13 @@ export class Trainer {
     if (periodic) yield { type: 'checkpoint', step: this.step, reason: 'final' };
     // Early stopping is how such a run is meant to end, so it completes (with a word on why).
     yield this.done(this.stopReason ?? 'completed', lastLoss, started, earlyStop);
+  }
+
+  /** Validation: next-symbol cross-entropy per document, or the task's labels scored as the tagger reads them. */
+  private evaluate(): TaggingResult | ReturnType<typeof evaluateDocuments> {
+    if (this.task)
+      return evaluateTagging(this.servedModel, this.data.val, this.data.valLabels!, this.task, this.config.seqLength);
+    return evaluateDocuments(this.servedModel, this.data.val, this.data.valStarts);
   }
 
   private done(
@@ -382,4 +412,17 @@ export class Trainer {
     this.dropoutRng.setState(t.dropoutRng);
     this.sampleRng.setState(t.sampleRng);
   }
+}
+
+/** The event fields of a tagging evaluation (none for next-symbol prediction). */
+function taggingFields(
+  result: TaggingResult | undefined,
+): Partial<Record<'valAccuracy' | 'valPrecision' | 'valRecall' | 'valF1', number>> {
+  if (!result) return {};
+  return {
+    valAccuracy: result.accuracy,
+    ...(result.f1 !== undefined
+      ? { valPrecision: result.precision!, valRecall: result.recall!, valF1: result.f1 }
+      : {}),
+  };
 }
