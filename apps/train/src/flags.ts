@@ -6,6 +6,9 @@ import { CONFIG_RULES, DEFAULT_DIVERGENCE, DEFAULT_TRAIN_CONFIG, type TrainConfi
 import type { FlagSpec } from '@charrnn/cli';
 
 const HELP: Record<keyof TrainConfig, string> = {
+  task: 'what to learn: next-symbol (a language model), or a label per character: restore-spaces, restore-case, restore-punctuation (derived from the text: its tail held out), binary-addition (generated; the text is not read)',
+  bidirectional:
+    'each layer also reads the window backwards (PyTorch bidirectional=True); tagging tasks only, as it would see the next symbol',
   cell: 'recurrent cell',
   hidden: 'hidden units per layer (H)',
   layers: 'stacked recurrent layers',
@@ -64,6 +67,7 @@ function configFlag(key: keyof TrainConfig): FlagSpec {
   const rule = CONFIG_RULES[key];
   const base = { flag: kebab(key), help: HELP[key], default: DEFAULT_TRAIN_CONFIG[key], ...FLAG_NAMES[key] };
   if (rule.kind === 'enum') return { ...base, kind: 'enum', values: rule.values };
+  if (rule.kind === 'boolean') return { ...base, kind: 'boolean' };
   return {
     ...base,
     kind: rule.kind,

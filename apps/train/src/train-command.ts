@@ -29,17 +29,19 @@ import {
   DataError,
   TRAINING_KEYS,
   Trainer,
+  conflictingKeys,
   estimateKernelBytes,
   extendVocabulary,
   largestHiddenThatFits,
   prepareCorpus,
+  prepareTaskData,
   requireKnown,
   resolveTrainConfig,
   type Checkpoint,
   type TrainConfig,
   type TrainingData,
 } from '@charrnn/train';
-import type { EncodedCorpus, SymbolScan, Vocabulary } from '@charrnn/corpus';
+import { taskFor, type EncodedCorpus, type SymbolScan, type TaggingTask, type Vocabulary } from '@charrnn/corpus';
 import { TRAIN_FLAGS } from './flags.js';
 import { loadTrainingCorpus } from './training-text.js';
 
@@ -71,6 +73,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
 
   const init = text('init') ? readCheckpoint(text('init'), '--init') : undefined;
   const resume = text('resume') ? readCheckpoint(text('resume'), '--resume') : undefined;
+  requireCompatibleTask({ ...(resume?.config ?? {}), ...pickConfig(v) });
 
   const config = resume
     ? resumedConfig(resume, v, flags.explicit)
@@ -103,18 +106,25 @@ export async function trainCommand(io: CommandIo): Promise<number> {
   });
   try {
     const fixed = resume?.vocab ?? (init && v.extendVocab !== true ? init.vocab : undefined);
+    const task = taskFor(config.task);
     const corpus = await loadTrainingCorpus({
       data: dataArgs,
       resume,
       unit: config.unit,
-      ...(fixed
-        ? { vocabulary: knownVocabulary(fixed, resume === undefined) }
-        : init
-          ? { vocabulary: (scan: SymbolScan) => trainingVocabulary(init, scan, notice) }
-          : {}),
+      // A tagging task reads the text before derivation (spaces, capitals, marks): its vocabulary is checked after.
+      ...(task
+        ? {}
+        : fixed
+          ? { vocabulary: knownVocabulary(fixed, resume === undefined) }
+          : init
+            ? { vocabulary: (scan: SymbolScan) => trainingVocabulary(init, scan, notice) }
+            : {}),
     });
-    if (corpus.corpus.ids.length === 0) throw new UsageError(`--data ${JSON.stringify(corpus.label)} is empty`);
-    const data = prepareCorpusOrExplain(corpus.corpus, config);
+    if (corpus.corpus.ids.length === 0 && task?.fromText !== false)
+      throw new UsageError(`--data ${JSON.stringify(corpus.label)} is empty`);
+    const data = task
+      ? prepareTaskOrExplain(task, corpus.corpus, config, resume?.vocab ?? init?.vocab)
+      : prepareCorpusOrExplain(corpus.corpus, config);
 
     const kernels = chooseKernels(String(v.kernels), notice, { threads: config.threads });
     let trainer: Trainer;
@@ -358,6 +368,37 @@ function prepareCorpusOrExplain(corpus: EncodedCorpus, config: TrainConfig): Tra
     if (error instanceof DataError) throw new UsageError(`--data: ${error.message}`);
     throw error;
   }
+}
+
+/** A tagging task's examples from the corpus's text (its documents joined), with its DataError as a usage error. */
+function prepareTaskOrExplain(
+  task: TaggingTask,
+  corpus: EncodedCorpus,
+  config: TrainConfig,
+  vocab: Vocabulary | undefined,
+): TrainingData {
+  try {
+    return prepareTaskData(task, task.fromText ? corpus.vocab.decode(corpus.ids) : '', config, vocab);
+  } catch (error) {
+    if (error instanceof DataError) throw new UsageError(`--data: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Settings that do not go together (a bidirectional next-symbol model), as a usage error naming the flags. */
+function requireCompatibleTask(values: Partial<TrainConfig>): void {
+  const conflict = conflictingKeys({
+    task: values.task ?? 'next-symbol',
+    bidirectional: values.bidirectional === true,
+    unit: values.unit ?? 'char',
+  });
+  if (conflict)
+    throw new UsageError(
+      conflict.replace(/\b(bidirectional|task|unit) (?=\S)/g, '--$1 '),
+      values.bidirectional
+        ? 'choose a tagging --task (restore-spaces, restore-case, restore-punctuation, binary-addition), or drop --bidirectional'
+        : undefined,
+    );
 }
 
 /** A checkpoint's vocabulary for a corpus, after the first pass: every character must be in it. */
