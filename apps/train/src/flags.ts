@@ -88,6 +88,15 @@ export const SAMPLING_FLAGS = {
   topP: CONFIG_FLAGS.topP,
 };
 
+/** charrnn-tag's and charrnn-eval's window for a tagging checkpoint. */
+export const TAG_WINDOW_FLAG: FlagSpec = {
+  flag: 'window',
+  kind: 'int',
+  min: 1,
+  max: 100_000,
+  help: "tagging checkpoints: characters per forward pass (default: the checkpoint's --seq-length); a bidirectional model looks half of it ahead",
+};
+
 export const KERNEL_FLAG: FlagSpec = {
   flag: 'kernels',
   kind: 'enum',

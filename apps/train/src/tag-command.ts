@@ -17,7 +17,7 @@ import {
 import { formatChar, taskFor, type TaggingTask, type Vocabulary } from '@charrnn/corpus';
 import { StreamTagger, argmaxRows } from '@charrnn/model';
 import { modelFromCheckpoint } from '@charrnn/train';
-import { KERNEL_FLAG } from './flags.js';
+import { KERNEL_FLAG, TAG_WINDOW_FLAG } from './flags.js';
 
 const FLAGS = {
   checkpoint: {
@@ -26,13 +26,7 @@ const FLAGS = {
     placeholder: 'FILE',
     help: 'a tagging model (charrnn-train --task …)',
   },
-  window: {
-    flag: 'window',
-    kind: 'int',
-    min: 1,
-    max: 100_000,
-    help: "characters per forward pass (default: the checkpoint's --seq-length)",
-  },
+  window: TAG_WINDOW_FLAG,
   lookahead: {
     flag: 'lookahead',
     kind: 'int',
