@@ -9,7 +9,10 @@ line {"loss", "accuracy", "precision", "recall", "f1", "count"}: compare with
 `charrnn-eval --checkpoint CHECKPOINT --data TEXT`.
 
 Needs torch (Debian's python3-torch: LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread).
-Usage: tag_checkpoint.py CHECKPOINT TEXT [--window N]
+--compare FILE.json: instead, compare the logits of the first window (from a zero state) with
+FILE.json's (a flat [window·O] array from charrnn) and print the largest |difference|.
+
+Usage: tag_checkpoint.py CHECKPOINT TEXT [--window N] [--compare FILE.json] [--float64]
 """
 
 import argparse
@@ -48,6 +51,8 @@ def main(argv):
     ap.add_argument("checkpoint")
     ap.add_argument("text")
     ap.add_argument("--window", type=int, default=None)
+    ap.add_argument("--compare", default=None)
+    ap.add_argument("--float64", action="store_true", help="compute in float64 whatever the checkpoint's dtype")
     args = ap.parse_args(argv)
     import torch
 
@@ -61,7 +66,7 @@ def main(argv):
     window = args.window or config.get("seqLength", 100)
     cell = meta["cell"]
     vocab = json.loads(meta["vocab"])
-    dtype = torch.float64 if config.get("dtype") == "f64" else torch.float32
+    dtype = torch.float64 if args.float64 or config.get("dtype") == "f64" else torch.float32
     bi = "rnn.weight_ih_l0_reverse" in tensors
     D = 2 if bi else 1
     O, DH = tensors["decoder.weight"].shape
@@ -91,6 +96,18 @@ def main(argv):
         chars, labels = derive(task, f.read())
     index = {ch: i for i, ch in enumerate(vocab)}
     ids = [index[ch] for ch in chars]
+    if args.compare:
+        with open(args.compare) as f:
+            theirs = torch.tensor(json.load(f), dtype=torch.float64)
+        n = min(window, len(ids))
+        x = torch.nn.functional.one_hot(torch.tensor(ids[:n]), V).to(dtype).reshape(n, 1, V)
+        with torch.no_grad():
+            out = rnn(x)[0]
+            ours = dec(out).reshape(-1).to(torch.float64)
+        diff = float((ours - theirs[: ours.numel()]).abs().max())
+        print(json.dumps({"compared": ours.numel(), "max_abs_diff": diff, "max_abs_logit": float(ours.abs().max()),
+                          "engine": "torch %s %s" % (torch.__version__, str(dtype).replace("torch.", ""))}))
+        return 0 if diff <= 1e-6 * max(1.0, float(ours.abs().max())) else 1
     lookahead = window // 2 if bi else 0
     h = torch.zeros(L, 1, H, dtype=dtype)
     c = torch.zeros(L, 1, H, dtype=dtype)
