@@ -337,8 +337,10 @@ export class CharRnnModel {
         const row = (t * B + b) * 2 * H;
         const f = ((t + 1) * B + b) * H;
         const r = ((T - t) * B + b) * H;
-        out.set(forward.subarray(f, f + H), row);
-        out.set(reverse.subarray(r, r + H), row + H);
+        for (let j = 0; j < H; j++) {
+          out[row + j] = forward[f + j]!;
+          out[row + H + j] = reverse[r + j]!;
+        }
       }
   }
 
@@ -352,8 +354,12 @@ export class CharRnnModel {
     for (let t = 0; t < T; t++)
       for (let b = 0; b < B; b++) {
         const row = (t * B + b) * 2 * H;
-        dForward.set(dOut.subarray(row, row + H), (t * B + b) * H);
-        dReverse.set(dOut.subarray(row + H, row + 2 * H), ((T - 1 - t) * B + b) * H);
+        const f = (t * B + b) * H;
+        const r = ((T - 1 - t) * B + b) * H;
+        for (let j = 0; j < H; j++) {
+          dForward[f + j] = dOut[row + j]!;
+          dReverse[r + j] = dOut[row + H + j]!;
+        }
       }
   }
 
@@ -660,7 +666,7 @@ export class CharRnnModel {
 
 /** dst's time block t (B ids) = src's block T−1−t. */
 function reverseTime(src: Int32Array, dst: Int32Array, T: number, B: number): void {
-  for (let t = 0; t < T; t++) dst.set(src.subarray((T - 1 - t) * B, (T - t) * B), t * B);
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) dst[t * B + b] = src[(T - 1 - t) * B + b]!;
 }
 
 /** Reverses the order of the T blocks of `width` entries at the start of `array`. */
