@@ -10,6 +10,7 @@ import { fakeIo } from '@charrnn/cli/testing';
 import { decodeCheckpoint } from '@charrnn/train';
 import { readFileSync } from 'node:fs';
 import { evalCommand } from './eval-command.js';
+import { sampleCommand } from './sample-command.js';
 import { tagCommand } from './tag-command.js';
 import { trainCommand } from './train-command.js';
 
@@ -107,6 +108,34 @@ describe('tagging commands', () => {
     expect(
       ['Gregor', 'Samsa', 'woke', 'morning', 'found', 'himself'].filter((w) => words.has(w)).length,
     ).toBeGreaterThan(3);
+  });
+
+  it('--init continues a tagger as a tagger (task and directions from the checkpoint); charrnn-sample refuses it', async () => {
+    const more = join(dir, 'more.safetensors');
+    const { code, err } = await run(trainCommand, 'charrnn-train', [
+      '--init',
+      model,
+      '--data',
+      join(dir, 'data.txt'),
+      '--steps',
+      '3',
+      '--seq-length',
+      '16',
+      '--kernels',
+      'reference',
+      '--save',
+      more,
+    ]);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const checkpoint = decodeCheckpoint(readFileSync(more));
+    expect(checkpoint.task).toBe('restore-spaces');
+    expect(checkpoint.model.bidirectional).toBe(true);
+    const sample = await run(sampleCommand, 'charrnn-sample', ['--checkpoint', model]);
+    expect(sample.code).toBe(2);
+    expect(sample.err.split('\n')[0]).toBe(
+      'charrnn-sample: error: --checkpoint is a restore-spaces tagger: it labels characters, it does not write text',
+    );
   });
 
   it('refuses a bidirectional next-symbol model, and a next-symbol checkpoint for charrnn-tag', async () => {

@@ -439,7 +439,7 @@ function pickConfig(values: Record<string, unknown>): Partial<TrainConfig> {
   return config as Partial<TrainConfig>;
 }
 
-/** --init takes the architecture (cell, hidden size, layers, unit) from the checkpoint; a flag may only repeat it. */
+/** --init takes the architecture (cell, hidden size, layers, unit, task, directions) from the checkpoint; a flag may only repeat it. */
 function initConfig(
   checkpoint: Checkpoint,
   values: Record<string, unknown>,
@@ -447,7 +447,15 @@ function initConfig(
 ): TrainConfig {
   const { cell, hiddenSize, layers } = checkpoint.model;
   // The unit is part of what the vocabulary means: a character model cannot read bytes.
-  const architecture = { cell, hidden: hiddenSize, layers, unit: checkpoint.config?.unit ?? 'char' };
+  const architecture = {
+    cell,
+    hidden: hiddenSize,
+    layers,
+    unit: checkpoint.config?.unit ?? 'char',
+    // What the decoder scores and how each layer reads are part of the weights too.
+    task: checkpoint.task,
+    bidirectional: checkpoint.model.bidirectional === true,
+  };
   for (const [key, stored] of Object.entries(architecture)) {
     if (explicit.has(key) && values[key] !== stored) {
       throw new UsageError(
