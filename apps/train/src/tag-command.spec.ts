@@ -17,7 +17,7 @@ import { trainCommand } from './train-command.js';
 const TEXT = 'Gregor Samsa woke one morning from uneasy dreams. He found himself transformed in his bed. '.repeat(12);
 
 async function run(
-  command: (io: ReturnType<typeof fakeIo>) => Promise<number>,
+  command: typeof trainCommand,
   name: string,
   argv: string[],
 ): Promise<{ code: number; out: string; err: string }> {
