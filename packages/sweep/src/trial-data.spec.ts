@@ -75,7 +75,7 @@ describe('runTrial with a tagging task', () => {
   it('trains on the labelled examples the task derives (its events carry the task metrics), cache or not', async () => {
     const spec = validateSpec({
       budget: { steps: 8 },
-      base: { task: 'restore-spaces', cell: 'lstm', seqLength: 8, evalEvery: 8, logEvery: 4, dtype: 'f64' },
+      base: { task: 'restore-spaces', cell: 'lstm', hidden: 8, seqLength: 8, evalEvery: 8, logEvery: 4, dtype: 'f64' },
       space: { bidirectional: [true, false] },
     });
     for (const t of expandTrials(spec)) {
