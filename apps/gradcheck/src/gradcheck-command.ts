@@ -15,6 +15,7 @@ import {
   writeFileAtomic,
   type CommandIo,
   type FlagSpec,
+  type ParsedFlags,
 } from '@charrnn/cli';
 import { Vocabulary } from '@charrnn/corpus';
 import {
@@ -25,14 +26,32 @@ import {
   ENTRY_COLUMNS,
   STENCIL_DEFAULTS,
   type GradcheckReport,
+  type GradTarget,
   type Stencil,
 } from '@charrnn/gradcheck';
-import { CELL_NAMES, CharRnnModel, INIT_NAMES, initializeParams, outputCount, type InitName } from '@charrnn/model';
+import {
+  CELL_NAMES,
+  CharRnnModel,
+  INIT_NAMES,
+  TREE_CELL_NAMES,
+  initializeParams,
+  outputCount,
+  type InitName,
+  type TreeCellName,
+} from '@charrnn/model';
 import { csvHeader, csvRow } from '@charrnn/report';
 import { Prng, formatShape } from '@charrnn/tensor';
 import { modelFromCheckpoint } from '@charrnn/train';
+import { treeGradcheckTarget } from './tree-gradcheck.js';
 
 const FLAGS = {
+  model: {
+    flag: 'model',
+    kind: 'enum',
+    values: ['char', ...TREE_CELL_NAMES],
+    default: 'char',
+    help: 'char: the character model (--cell); tree-rnn / tree-lstm: the recursive tree models on a batch of --batch-size trees (default 4)',
+  },
   cell: {
     flag: 'cell',
     kind: 'enum',
@@ -146,7 +165,7 @@ const FLAGS = {
 } satisfies Record<string, FlagSpec>;
 
 const USAGE =
-  'charrnn-gradcheck [--cell rnn|lstm|gru] [--layers L] [--hidden H] [--seq-length T] [--vocab-size V | --data FILE] [--checkpoint FILE] [options]';
+  'charrnn-gradcheck [--cell rnn|lstm|gru] [--layers L] [--hidden H] [--seq-length T] [--vocab-size V | --data FILE] [--checkpoint FILE] [options]\n       charrnn-gradcheck --model tree-rnn|tree-lstm [--hidden H] [--batch-size TREES] [--data TREES.txt] [--checkpoint FILE] [options]';
 const DESCRIPTION =
   'Checks every analytic gradient of the model (and of the incoming hidden state) against finite differences in float64.';
 
@@ -163,6 +182,16 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
   const stencil = Number(v.stencil) as Stencil;
   const entries = parseEntries(String(v.entries));
   const rng = new Prng(v.seed as number);
+  if (v.model !== 'char') {
+    const target = treeGradcheckTarget(io, {
+      model: v.model as TreeCellName,
+      values: v,
+      explicit: flags.explicit,
+      flagName: (key) => FLAGS[key as keyof typeof FLAGS].flag,
+      rng,
+    });
+    return runCheck(target, v, stencil, entries, rng, write);
+  }
   const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`));
 
   // The model: a checkpoint's weights in float64, or a fresh one.
@@ -210,6 +239,18 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
   );
   write('gradient clipping: off (raw gradients are compared)   dropout: off   incoming state: random, non-zero\n');
 
+  return runCheck(target, v, stencil, entries, rng, write);
+}
+
+/** The check (or --eps-sweep) of any target, with the table, the verdict and --csv; exit 0 on pass, 1 on failure. */
+function runCheck(
+  target: GradTarget,
+  v: ParsedFlags<keyof typeof FLAGS>['values'],
+  stencil: Stencil,
+  entries: 'all' | number,
+  rng: Prng,
+  write: (text: string) => void,
+): number {
   if (v.epsSweep) return runSweep(target, stencil, entries, rng, v.csv as string | undefined, write);
 
   const csvPath = v.csv as string | undefined;

@@ -1,6 +1,6 @@
 // charrnn-sweep's limits, end to end in-process: a grid past --max-trials, an --out that cannot be
 // made (/proc, a file), and a second sweep on the same directory — each one line, nothing written.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,5 +78,53 @@ describe('charrnn-sweep bounds', () => {
       lock.release();
     }
     expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('refuses a text with more than 65,536 distinct characters, as charrnn-train does (unit: byte is the way out)', async () => {
+    const dir = workdir(SPEC(1));
+    let wide = '';
+    for (let cp = 0x10000; cp <= 0x20000; cp++) wide += String.fromCodePoint(cp);
+    writeFileSync(join(dir, 'wide.txt'), wide);
+    const viaFlag = await run([join(dir, 'spec.yaml'), '--out', join(dir, 'out'), '--data', join(dir, 'wide.txt')]);
+    expect(viaFlag.code).toBe(2);
+    expect(viaFlag.err).toBe(
+      "charrnn-sweep: error: --data has 65537 distinct characters, more than the 65536 charrnn's 16-bit ids can name\nhint: train on its bytes instead with unit: byte in the spec's base (at most 256 symbols)\n",
+    );
+    writeFileSync(join(dir, 'spec.yaml'), SPEC(1).replace('data.txt', 'wide.txt'));
+    const viaSpec = await run([join(dir, 'spec.yaml'), '--out', join(dir, 'out2')]);
+    expect(viaSpec.err).toMatch(/^charrnn-sweep: error: data file ".*wide\.txt" has 65537 distinct characters/);
+  });
+
+  it('a damaged record.json or queue.json: one line naming the file, what is wrong and what to do (exit 2)', async () => {
+    const dir = workdir(SPEC(1).replace('[2, 3, 4, 5, 6, 7, 8, 9, 10, 11]', '[4]'));
+    const out = join(dir, 'out');
+    expect((await run([join(dir, 'spec.yaml'), '--out', out, '--executor', 'inline'])).code).toBe(0);
+    const record = join(out, 'trials', 't000', 'record.json');
+    writeFileSync(record, '{"id":"t000","status":');
+    const status = await run(['--status', out]);
+    expect(status.code).toBe(2);
+    expect(status.err).toMatch(
+      /^charrnn-sweep: error: .*trials\/t000\/record\.json is not valid JSON \(.*\)\nhint: restore it, or delete it \(charrnn-sweep --resume then runs trial t000 again from its start\)\n$/,
+    );
+    const resume = await run([join(dir, 'spec.yaml'), '--out', out, '--executor', 'inline', '--resume']);
+    expect(resume.code).toBe(2);
+    expect(resume.err).toMatch(
+      /^charrnn-sweep: error: .*out: trials\/t000\/record\.json is not valid JSON \(.*\)\nhint: restore it, or delete it to run trial t000 again from its start\n$/,
+    );
+    writeFileSync(record, '{"id":"t000","status":"ok"}');
+    expect((await run(['--status', out])).err).toMatch(
+      /record\.json is not a trial record: "steps" must be a non-negative number, got undefined/,
+    );
+    rmSync(record);
+    writeFileSync(join(out, 'queue.json'), '{"url":"redis://x:6379",');
+    const queue = await run(['--status', out]);
+    expect(queue.code).toBe(2);
+    expect(queue.err).toMatch(
+      /^charrnn-sweep: error: .*out\/queue\.json is not valid JSON \(.*\)\nhint: it names the sweep's key in Redis: restore it/,
+    );
+    writeFileSync(join(out, 'queue.json'), '{"url":"redis://x:6379","sweepKey":"../../etc"}');
+    expect((await run(['--status', out])).err).toMatch(
+      /queue\.json is not a charrnn queue file: sweepKey must be a sweep key like grid-1a2b3c4d\n/,
+    );
   });
 });

@@ -6,10 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { UsageError, writeFileAtomic } from '@charrnn/cli';
-import { sweepIdentity, type SweepSpec, type TrialExecutor } from '@charrnn/sweep';
+import { expandTrials, sweepIdentity, type SweepSpec, type TrialExecutor } from '@charrnn/sweep';
 import { createQueueExecutor } from './queue-executor.js';
-import type { TrialJob } from './queue-protocol.js';
+import { SWEEP_KEY, type TrialJob } from './queue-protocol.js';
 import { PASSWORD_ENV, QUEUE_NAME, parseQueueUrl, sha256 } from './queue-redis.js';
 
 export interface QueueSetupOptions {
@@ -27,6 +28,8 @@ export interface QueueSetupOptions {
   readonly localWorkers: number;
   readonly lockSeconds: number;
   readonly checkpointSeconds: number;
+  /** --max-trials, passed on to the local workers (which refuse larger specs). */
+  readonly maxTrials: number;
   readonly notice: (line: string) => void;
 }
 
@@ -44,14 +47,40 @@ export interface QueueFile {
   readonly sweepKey: string;
 }
 
+/**
+ * DIR/queue.json, or null when there is none. A file that is not one (edited, truncated, another
+ * tool's) is a usage error naming it: the sweep's key in Redis cannot be guessed.
+ */
 export function readQueueFile(out: string): QueueFile | null {
   const path = join(out, 'queue.json');
   if (!existsSync(path)) return null;
-  const parsed = JSON.parse(readFileSync(path, 'utf8')) as QueueFile;
-  if (typeof parsed.sweepKey !== 'string' || typeof parsed.url !== 'string')
-    throw new UsageError(`${path} is not a charrnn queue file`);
-  return parsed;
+  const hint = `it names the sweep's key in Redis: restore it (e.g. {"url":"redis://HOST:6379","queue":"${QUEUE_NAME}","sweepKey":"<key from charrnn-worker's log>"}), or start the sweep again in a new --out directory`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${path} is not valid JSON (${(error as Error).message})`, hint);
+  }
+  const file = QUEUE_FILE_SCHEMA.safeParse(parsed);
+  if (!file.success) {
+    const issue = file.error.issues[0]!;
+    throw new UsageError(
+      `${path} is not a charrnn queue file: ${issue.path.join('.') || 'file'} ${issue.message}`,
+      hint,
+    );
+  }
+  return file.data;
 }
+
+const QUEUE_FILE_SCHEMA = z.object({
+  url: z
+    .string({ error: 'must be the Redis URL' })
+    .regex(/^rediss?:\/\/[\x21-\x7e]*$/, { error: 'must be a redis:// URL' }),
+  queue: z.string().default(QUEUE_NAME),
+  sweepKey: z
+    .string({ error: 'must be the sweep key' })
+    .regex(SWEEP_KEY, { error: 'must be a sweep key like grid-1a2b3c4d' }),
+});
 
 export function setUpQueue(options: QueueSetupOptions): QueueSetup {
   const address = parseQueueUrl(options.url, options.env);
@@ -70,6 +99,7 @@ export function setUpQueue(options: QueueSetupOptions): QueueSetup {
     address,
     sweepKey,
     text: options.text,
+    trials: expandTrials(options.spec).map((trial) => trial.id),
     expectedKernels: options.expectedKernels,
     slots: Math.max(1, options.spec.trials),
     notice: options.notice,
@@ -109,6 +139,8 @@ function startLocalWorker(display: string, options: QueueSetupOptions): ChildPro
       String(options.lockSeconds),
       '--checkpoint-seconds',
       String(options.checkpointSeconds),
+      '--max-trials',
+      String(options.maxTrials),
     ],
     {
       env: { ...process.env, ...(password ? { [PASSWORD_ENV]: password } : {}) },

@@ -1,26 +1,28 @@
 // The coordinator's side of a distributed sweep: a TrialExecutor that puts each trial on the BullMQ
 // queue (job id = sweep key + trial id, so a second coordinator run never enqueues it twice) and
-// turns the sweep's event stream back into the callbacks runSweep expects. It reads the stream from
-// its start, so a coordinator started again with --resume replays what workers reported meanwhile.
+// turns the sweep's event stream back into the callbacks runSweep expects (queue-follower.ts, one
+// per running trial). It reads the stream from its start, so a coordinator started again with
+// --resume replays what workers reported meanwhile. Rung questions are answered at once and the
+// answer is stored once (SET NX): a resumed trial gets the same decision.
 //
-// Events are passed on only up to a checkpoint ("committed"): if a worker dies, the events it sent
-// after its last checkpoint are dropped, and the worker that resumes from that checkpoint sends them
-// again. So log.csv gets each row once, in order, whichever workers ran the trial. Rung questions are
-// answered at once and the answer is stored once (SET NX): a resumed trial gets the same decision.
+// What it keeps is bounded by the sweep, not by what is in Redis: entries for trials the sweep does
+// not have are refused (counted, said once); for a trial not followed yet (its run() has not come, or
+// it finished before this coordinator started) only the stream ids of its first and last entry are
+// kept, and its follower reads them again from Redis when it starts.
 
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { TrainingEvent } from '@charrnn/report';
-import { decodeCheckpoint } from '@charrnn/train';
-import type { TrialCallbacks, TrialExecutor, TrialOutcome, TrialTask } from '@charrnn/sweep';
+import type { Vocabulary } from '@charrnn/corpus';
+import { decodeCheckpoint, type TrainConfig } from '@charrnn/train';
+import { printable, type TrialCallbacks, type TrialExecutor, type TrialOutcome, type TrialTask } from '@charrnn/sweep';
+import { sweepVocabulary, trialCheckpointProblem } from './queue-checkpoint-check.js';
+import { TrialFollower } from './queue-follower.js';
 import { entryFields, parseEntry, type StreamEntry, type TrialJob } from './queue-protocol.js';
 import {
   QUEUE_NAME,
   connect,
   dataKey,
   jobId,
-  latestCheckpointStep,
-  readCheckpoint,
   storeCheckpoint,
   sweepKeys,
   withCheckpointScript,
@@ -33,6 +35,8 @@ export interface QueueExecutorOptions {
   /** The job template: everything but the trial id. */
   readonly job: Omit<TrialJob, 'trial'>;
   readonly text: string;
+  /** Every trial id of the sweep: entries for any other are refused. */
+  readonly trials: readonly string[];
   /** The kernels this coordinator chose for the sweep's --kernels: a worker on others is said once. */
   readonly expectedKernels: string;
   /** How many trials may be out at once: all of them (the workers decide how many run). */
@@ -40,154 +44,15 @@ export interface QueueExecutorOptions {
   readonly notice: (line: string) => void;
 }
 
-/** Order of a trial's events at one step, as the trainer emits them (see Trainer.run). */
-const RANK = {
-  eval: 0,
-  bestMarker: 1,
-  checkpointEvent: 2,
-  step: 3,
-  sample: 4,
-  lastMarker: 5,
-  lateCheckpointEvent: 6,
-  done: 7,
-} as const;
+/** How many stream entries one XREAD or XRANGE returns at most. */
+const READ_COUNT = 500;
+/** How often the coordinator looks at its jobs' states (a job that failed without an outcome, a lost one). */
+const JOB_CHECK_MS = 2000;
 
-interface Position {
-  readonly step: number;
-  readonly rank: number;
-}
-
-const after = (a: Position, b: Position): boolean => a.step > b.step || (a.step === b.step && a.rank > b.rank);
-
-type Buffered = Position & ({ readonly event: TrainingEvent } | { readonly best: number });
-
-/** Follows one trial's entries for one executor.run call. */
-class TrialFollower {
-  private committed: Position;
-  private startSent = false;
-  private readonly buffer = new Map<string, Buffered>();
-  private readonly askedRungs = new Set<number>();
-  private settled = false;
-  /** The step of the best checkpoint last written (the final one need not be read again). */
-  private bestWritten = -1;
-
-  constructor(
-    private readonly task: TrialTask,
-    private readonly callbacks: TrialCallbacks,
-    private readonly redis: Redis,
-    private readonly sweepKey: string,
-    private readonly settle: (outcome: TrialOutcome) => void,
-    resumeStep: number,
-  ) {
-    this.committed = { step: resumeStep, rank: RANK.lastMarker };
-  }
-
-  private chain: Promise<void> = Promise.resolve();
-
-  get done(): boolean {
-    return this.settled;
-  }
-
-  /** Entries are handled one after another, in stream order, each after the previous one's writes. */
-  push(entry: StreamEntry): void {
-    this.chain = this.chain
-      .then(() => this.handle(entry))
-      .catch((error: Error) =>
-        this.finishWith({ status: 'error', message: `following the trial failed: ${error.message}` }),
-      );
-  }
-
-  private async handle(entry: StreamEntry): Promise<void> {
-    if (this.settled) return;
-    if (entry.kind === 'event') this.onEvent(entry.event);
-    else if (entry.kind === 'checkpoint') {
-      if (entry.checkpoint === 'best')
-        this.hold(`best:${entry.step}`, { step: entry.step, rank: RANK.bestMarker, best: entry.step });
-      else await this.commit(entry.step);
-    } else if (entry.kind === 'rung') await this.onRung(entry.rung, entry.step, entry.value);
-    else if (entry.kind === 'outcome') await this.finish(entry.outcome);
-  }
-
-  finishWith(outcome: TrialOutcome): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.settle(outcome);
-  }
-
-  private onEvent(event: TrainingEvent): void {
-    if (event.type === 'start') {
-      // The first session's start sets the trial's size; later sessions' starts repeat it.
-      if (!this.startSent) this.callbacks.onEvent(event);
-      this.startSent = true;
-      return;
-    }
-    const rank =
-      event.type === 'checkpoint'
-        ? event.reason === 'best'
-          ? RANK.checkpointEvent
-          : RANK.lateCheckpointEvent
-        : RANK[event.type];
-    this.hold(`${event.type}:${event.step}:${event.type === 'checkpoint' ? event.reason : ''}`, {
-      step: event.step,
-      rank,
-      event,
-    });
-  }
-
-  /** Keeps an entry until a checkpoint covers it; the first copy wins (a zombie and its successor send the same). */
-  private hold(key: string, item: Buffered): void {
-    if (!after(item, this.committed) || this.buffer.has(key)) return;
-    this.buffer.set(key, item);
-  }
-
-  /** A "last" checkpoint at `step` exists: everything up to it is final. */
-  private async commit(step: number): Promise<void> {
-    const upTo = { step, rank: RANK.lastMarker };
-    if (!after(upTo, this.committed)) return;
-    await this.flush(upTo);
-    const bytes = await readCheckpoint(this.redis, this.sweepKey, this.task.id, 'last', step);
-    if (bytes) await this.callbacks.onCheckpoint('last', step, bytes.bytes);
-    this.committed = upTo;
-  }
-
-  private async flush(upTo: Position): Promise<void> {
-    const ready = [...this.buffer.entries()]
-      .filter(([, item]) => !after(item, upTo))
-      .sort(([, a], [, b]) => a.step - b.step || a.rank - b.rank);
-    for (const [key, item] of ready) {
-      this.buffer.delete(key);
-      if ('event' in item) this.callbacks.onEvent(item.event);
-      else await this.writeBest(item.best);
-    }
-  }
-
-  /** Writes the best checkpoint at `step` (default: the newest) unless it is the one already written. */
-  private async writeBest(step?: number): Promise<void> {
-    const at = step ?? (await latestCheckpointStep(this.redis, this.sweepKey, this.task.id, 'best'));
-    if (at === null || at === this.bestWritten) return;
-    const best = await readCheckpoint(this.redis, this.sweepKey, this.task.id, 'best', at);
-    if (!best) return;
-    await this.callbacks.onCheckpoint('best', at, best.bytes);
-    this.bestWritten = at;
-  }
-
-  private async onRung(rung: number, step: number, value: number): Promise<void> {
-    if (this.askedRungs.has(rung) || step <= this.committed.step) return;
-    this.askedRungs.add(rung);
-    const key = sweepKeys(this.sweepKey).rung(this.task.id, rung);
-    // Record the value either way (the record and the scheduler need it); the stored decision wins.
-    const proceed = await this.callbacks.onRung(rung, step, value);
-    await this.redis.set(key, proceed ? '1' : '0', 'NX');
-  }
-
-  private async finish(outcome: TrialOutcome): Promise<void> {
-    await this.flush({ step: Number.POSITIVE_INFINITY, rank: 0 });
-    // The final checkpoints: whatever is newest (the outcome comes after the last marker).
-    await this.writeBest();
-    const last = await readCheckpoint(this.redis, this.sweepKey, this.task.id, 'last');
-    if (last && last.step > this.committed.step) await this.callbacks.onCheckpoint('last', last.step, last.bytes);
-    this.finishWith(outcome);
-  }
+/** Stream ids of a trial's first and last entry not handed to a follower yet. */
+interface Backlog {
+  first: string;
+  last: string;
 }
 
 export function createQueueExecutor(options: QueueExecutorOptions): TrialExecutor {
@@ -199,129 +64,74 @@ export function createQueueExecutor(options: QueueExecutorOptions): TrialExecuto
   const queue = new Queue(QUEUE_NAME, { connection: address.options });
   queue.on('error', () => undefined); // the connections above already report outages
   const followers = new Map<string, TrialFollower>();
-  const backlog = new Map<string, StreamEntry[]>();
+  const refusals = createRefusalCount(sweepKey, notice);
+  const router = createEntryRouter(options, followers, refusals.refuse);
+  const checkpointCheck = createCheckpointCheck(options.text);
   let closed = false;
 
-  const ready = (async () => {
-    const hash = options.job.data.sha256;
-    await redis.set(dataKey(hash), options.text, 'NX');
-  })();
-
+  const ready = redis.set(dataKey(options.job.data.sha256), options.text, 'NX');
+  const enqueued = new Set<string>();
   const enqueue = async (trial: string): Promise<void> => {
     const job: TrialJob = { ...options.job, trial };
     await queue.add('trial', job, { jobId: jobId(sweepKey, trial), removeOnComplete: false, removeOnFail: false });
   };
+  const checkJobs = createJobCheck({ queue, redis, sweepKey, followers, enqueued, notice, enqueueAgain });
+  async function enqueueAgain(trial: string): Promise<void> {
+    await ready;
+    await redis.set(dataKey(options.job.data.sha256), options.text, 'NX');
+    await enqueue(trial);
+  }
 
-  const enqueued = new Set<string>();
-  const otherKernels = new Set<string>();
-  const dispatch = (entry: StreamEntry): void => {
-    if (entry.kind === 'session' && entry.kernels && entry.kernels !== options.expectedKernels) {
-      const key = `${entry.worker}:${entry.kernels}`;
-      if (!otherKernels.has(key))
-        notice(
-          `notice: worker ${entry.worker} runs kernels ${entry.kernels}, this machine ${options.expectedKernels}: its trials may differ from a local run in the last bits (build the native gemm on every machine or on none for identical numbers)`,
-        );
-      otherKernels.add(key);
-    }
-    const follower = followers.get(entry.trial);
-    if (follower) follower.push(entry);
-    else {
-      const list = backlog.get(entry.trial) ?? [];
-      list.push(entry);
-      backlog.set(entry.trial, list);
-    }
-  };
-
-  /** A job that failed without an outcome (e.g. stalled too often) ends its trial; a lost one is enqueued again. */
-  const checkJobs = async (): Promise<void> => {
-    for (const [trial, follower] of followers) {
-      if (follower.done) {
-        followers.delete(trial);
-        continue;
-      }
-      if (!enqueued.has(trial)) continue;
-      const state = await queue.getJobState(jobId(sweepKey, trial));
-      if (state === 'failed') {
-        const job = await queue.getJob(jobId(sweepKey, trial));
-        // Let the stream catch up first: a refusal writes its outcome before failing the job.
-        const outcome = await lastOutcome(trial);
-        follower.finishWith(outcome ?? { status: 'error', message: job?.failedReason ?? 'the job failed' });
-        followers.delete(trial);
-      } else if (state === 'unknown') {
-        notice(
-          `notice: trial ${trial}'s job is gone from Redis (was Redis restarted without persistence?); enqueuing it again`,
-        );
-        await ready;
-        await redis.set(dataKey(options.job.data.sha256), options.text, 'NX');
-        await enqueue(trial);
-      }
-    }
-  };
-
-  const lastOutcome = async (trial: string): Promise<TrialOutcome | null> => {
-    const entries = (await redis.xrevrange(keys.events, '+', '-', 'COUNT', 200)) as [string, string[]][];
-    for (const [, fields] of entries) {
-      const entry = parseEntry(fields);
-      if (entry?.kind === 'outcome' && entry.trial === trial) return entry.outcome;
-    }
-    return null;
-  };
-
-  // One reader for the whole sweep, from the stream's start; entries for trials nobody follows yet wait in the backlog.
+  // One reader for the whole sweep, from the stream's start.
   const readLoop = (async () => {
     let lastId = '0';
     let lastCheck = 0;
     while (!closed) {
       try {
-        const result = (await reader.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', keys.events, lastId)) as
+        const result = (await reader.xread('COUNT', READ_COUNT, 'BLOCK', 1000, 'STREAMS', keys.events, lastId)) as
           | [string, [string, string[]][]][]
           | null;
         for (const [id, fields] of result?.[0]?.[1] ?? []) {
           lastId = id;
-          const entry = parseEntry(fields);
-          if (entry) dispatch(entry);
+          router.route(id, fields);
         }
-        if (Date.now() - lastCheck > 2000) {
+        if (Date.now() - lastCheck > JOB_CHECK_MS) {
           lastCheck = Date.now();
           await checkJobs();
         }
       } catch (error) {
         if (closed) break;
-        notice(`notice: reading the sweep's events failed (${(error as Error).message}); retrying`);
+        notice(`notice: reading the sweep's events failed (${printable((error as Error).message)}); retrying`);
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
   })();
 
+  /** A checkpoint on disk (say, from a local run) goes to Redis, unless Redis has a newer one; its step. */
+  const uploadResume = async (task: TrialTask, bytes: Uint8Array): Promise<number> => {
+    const step = decodeCheckpoint(bytes).training?.step ?? 0;
+    const marker = entryFields({ kind: 'checkpoint', trial: task.id, session: 0, checkpoint: 'last', step });
+    await storeCheckpoint(redis, sweepKey, task.id, 'last', step, bytes, marker, null);
+    return step;
+  };
+
   const run = async (task: TrialTask, callbacks: TrialCallbacks): Promise<TrialOutcome> => {
     await ready;
-    let resumeStep = 0;
-    if (task.resume) {
-      // A checkpoint on disk (say, from a local run) goes to Redis, unless Redis has a newer one.
-      const training = decodeCheckpoint(task.resume).training;
-      resumeStep = training?.step ?? 0;
-      await storeCheckpoint(
-        redis,
-        sweepKey,
-        task.id,
-        'last',
-        resumeStep,
-        task.resume,
-        entryFields({ kind: 'checkpoint', trial: task.id, session: 0, checkpoint: 'last', step: resumeStep }),
-      );
-    }
+    const resumeStep = task.resume ? await uploadResume(task, task.resume) : 0;
     return new Promise<TrialOutcome>((resolve) => {
-      const follower = new TrialFollower(
+      const follower = new TrialFollower({
         task,
         callbacks,
         redis,
         sweepKey,
-        (outcome) => {
+        resumeStep,
+        settle: (outcome) => {
           callbacks.signal.removeEventListener('abort', detach);
           resolve(outcome);
         },
-        resumeStep,
-      );
+        checkCheckpoint: (bytes, step) => checkpointCheck(bytes, task.config, step),
+        refuse: refusals.refuse,
+      });
       // Ctrl-C on the coordinator detaches: workers go on, and --resume picks up what they report.
       const detach = (): void => {
         followers.delete(task.id);
@@ -330,8 +140,7 @@ export function createQueueExecutor(options: QueueExecutorOptions): TrialExecuto
       callbacks.signal.addEventListener('abort', detach);
       if (callbacks.signal.aborted) return detach();
       followers.set(task.id, follower);
-      for (const entry of backlog.get(task.id) ?? []) follower.push(entry);
-      backlog.delete(task.id);
+      router.replayBacklog(task.id, follower, redis);
       enqueue(task.id).then(
         () => void enqueued.add(task.id),
         (error: Error) =>
@@ -350,6 +159,154 @@ export function createQueueExecutor(options: QueueExecutorOptions): TrialExecuto
       await readLoop;
       await queue.close();
       redis.disconnect();
+      refusals.summarize();
     },
+  };
+}
+
+/** Counts refused stream entries; the first is said with its reason, the total at the end. */
+function createRefusalCount(sweepKey: string, notice: (line: string) => void) {
+  let count = 0;
+  return {
+    refuse(trial: string, problem: string): void {
+      count++;
+      if (count === 1)
+        notice(
+          `notice: ignored an entry in sweep ${sweepKey}'s Redis stream that breaks the queue protocol (${trial}: ${printable(problem)}); from a worker of another version, a zombie worker, or someone writing to Redis — later ones are counted`,
+        );
+    },
+    summarize(): void {
+      if (count > 1) notice(`notice: ignored ${count} stream entries in all that broke the queue protocol`);
+    },
+  };
+}
+
+/**
+ * Parses each stream entry and hands it to its trial's follower; for trials not followed yet it keeps
+ * the range of stream ids to read again. Says once which worker runs other kernels than here.
+ */
+function createEntryRouter(
+  options: QueueExecutorOptions,
+  followers: ReadonlyMap<string, TrialFollower>,
+  refuse: (trial: string, problem: string) => void,
+) {
+  const known = new Set(options.trials);
+  const backlog = new Map<string, Backlog>();
+  const otherKernels = new Set<string>();
+  const keys = sweepKeys(options.sweepKey);
+
+  const noticeKernels = (entry: StreamEntry): void => {
+    if (entry.kind !== 'session' || !entry.kernels || entry.kernels === options.expectedKernels) return;
+    const key = `${entry.worker}:${entry.kernels}`;
+    if (!otherKernels.has(key))
+      options.notice(
+        `notice: worker ${entry.worker} runs kernels ${entry.kernels}, this machine ${options.expectedKernels}: its trials may differ from a local run in the last bits (build the native gemm on every machine or on none for identical numbers)`,
+      );
+    otherKernels.add(key);
+  };
+
+  return {
+    route(id: string, fields: readonly string[]): void {
+      const parsed = parseEntry(fields);
+      if ('problem' in parsed) {
+        refuse(parsed.trial ?? '?', parsed.problem);
+        return;
+      }
+      const { entry } = parsed;
+      if (!known.has(entry.trial)) {
+        refuse(entry.trial, 'a trial this sweep does not have');
+        return;
+      }
+      noticeKernels(entry);
+      const follower = followers.get(entry.trial);
+      if (follower) follower.push(entry);
+      else {
+        const range = backlog.get(entry.trial);
+        if (range) range.last = id;
+        else backlog.set(entry.trial, { first: id, last: id });
+      }
+    },
+
+    /** A new follower first gets the entries of its trial that came before it, read again from Redis. */
+    replayBacklog(trial: string, follower: TrialFollower, redis: Redis): void {
+      const range = backlog.get(trial);
+      backlog.delete(trial);
+      if (!range) return;
+      follower.after(async () => {
+        let from = range.first;
+        for (;;) {
+          const page = (await redis.xrange(keys.events, from, range.last, 'COUNT', READ_COUNT)) as [string, string[]][];
+          for (const [, fields] of page) {
+            const parsed = parseEntry(fields);
+            // Refused entries were counted on the first read.
+            if ('entry' in parsed && parsed.entry.trial === trial) await follower.receive(parsed.entry);
+          }
+          if (page.length < READ_COUNT) return;
+          from = `(${page.at(-1)![0]}`;
+        }
+      });
+    },
+  };
+}
+
+/** Checks checkpoint bytes against a trial; the sweep text's vocabulary is built once per unit. */
+function createCheckpointCheck(text: string) {
+  const vocabularies = new Map<TrainConfig['unit'], Vocabulary>();
+  return (bytes: Uint8Array, config: TrainConfig, step: number): string | null => {
+    let vocab = vocabularies.get(config.unit);
+    if (!vocab) {
+      vocab = sweepVocabulary(text, config.unit);
+      vocabularies.set(config.unit, vocab);
+    }
+    return trialCheckpointProblem(bytes, { config, vocab, step });
+  };
+}
+
+interface JobCheckOptions {
+  readonly queue: Queue;
+  readonly redis: Redis;
+  readonly sweepKey: string;
+  readonly followers: Map<string, TrialFollower>;
+  readonly enqueued: ReadonlySet<string>;
+  readonly notice: (line: string) => void;
+  readonly enqueueAgain: (trial: string) => Promise<void>;
+}
+
+/** A job that failed without an outcome (e.g. stalled too often) ends its trial; a lost one is enqueued again. */
+function createJobCheck(options: JobCheckOptions): () => Promise<void> {
+  const { queue, sweepKey, followers } = options;
+  const events = sweepKeys(sweepKey).events;
+  const lastOutcome = async (trial: string): Promise<TrialOutcome | null> => {
+    const entries = (await options.redis.xrevrange(events, '+', '-', 'COUNT', 200)) as [string, string[]][];
+    for (const [, fields] of entries) {
+      const parsed = parseEntry(fields);
+      if ('entry' in parsed && parsed.entry.kind === 'outcome' && parsed.entry.trial === trial)
+        return parsed.entry.outcome;
+    }
+    return null;
+  };
+  return async () => {
+    for (const [trial, follower] of followers) {
+      if (follower.done) {
+        followers.delete(trial);
+        continue;
+      }
+      if (!options.enqueued.has(trial)) continue;
+      const state = await queue.getJobState(jobId(sweepKey, trial));
+      if (state === 'failed') {
+        const job = await queue.getJob(jobId(sweepKey, trial));
+        // Let the stream catch up first: a refusal writes its outcome before failing the job.
+        const outcome = await lastOutcome(trial);
+        follower.finishWith(
+          outcome ?? { status: 'error', message: printable(job?.failedReason ?? 'the job failed').slice(0, 4000) },
+        );
+        followers.delete(trial);
+      } else if (state === 'unknown') {
+        options.notice(
+          `notice: trial ${trial}'s job is gone from Redis (was Redis restarted without persistence?); enqueuing it again`,
+        );
+        await options.enqueueAgain(trial);
+      }
+    }
   };
 }

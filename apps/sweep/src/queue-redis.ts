@@ -101,14 +101,20 @@ export type CheckpointKind = 'best' | 'last';
 /** How long a superseded checkpoint stays readable for a coordinator that is catching up. */
 const SUPERSEDED_TTL_S = 3600;
 
+/** BullMQ's lock on a job: its value is the token of the worker that holds the job (BullMQ's default prefix). */
+export const jobLockKey = (id: string): string => `bull:${QUEUE_NAME}:${id}:lock`;
+
 /**
  * Stores checkpoint bytes under a key that names their step, moves the "latest" pointer only
- * forward, and appends the stream marker, all at once. A zombie worker (one whose trial was taken
- * over while it was paused) can therefore never replace a newer checkpoint with an older one, and a
- * reader never sees a marker before its bytes. KEYS: latest, checkpoint, events. ARGV: step, bytes,
- * ttl, then the marker's fields.
+ * forward, and appends the stream marker, all at once — and only while the writer holds the job's
+ * lock. A zombie worker (one whose trial was taken over while it was paused) can therefore never
+ * replace a newer checkpoint with an older one nor add a marker once its lock is gone, and a reader
+ * never sees a marker before its bytes. KEYS: latest, checkpoint, events, lock. ARGV: step, bytes,
+ * ttl, the lock token ('' for the coordinator, which holds no lock), then the marker's fields.
+ * Returns 1 stored, 0 not newer, -1 the lock is not the writer's.
  */
 const STORE_CHECKPOINT = `
+if ARGV[4] ~= '' and redis.call('GET', KEYS[4]) ~= ARGV[4] then return -1 end
 local step = tonumber(ARGV[1])
 local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
 if step <= current then return 0 end
@@ -116,7 +122,7 @@ redis.call('SET', KEYS[2], ARGV[2])
 if current >= 0 then redis.call('EXPIRE', string.gsub(KEYS[2], ':%d+$', ':' .. current), tonumber(ARGV[3])) end
 redis.call('SET', KEYS[1], step)
 local fields = {}
-for i = 4, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('XADD', KEYS[3], '*', unpack(fields))
 return 1
 `;
@@ -126,18 +132,28 @@ export interface CheckpointWriter {
     latestKey: string,
     stepKey: string,
     eventsKey: string,
+    lockKey: string,
     step: number,
     bytes: Buffer,
     ttl: number,
+    token: string,
     ...fields: string[]
   ): Promise<number>;
 }
 
 /** Adds the checkpoint script to a connection (ioredis sends it once and then calls it by hash). */
 export function withCheckpointScript(redis: Redis): Redis & CheckpointWriter {
-  redis.defineCommand('storeCheckpoint', { numberOfKeys: 3, lua: STORE_CHECKPOINT });
+  redis.defineCommand('storeCheckpoint', { numberOfKeys: 4, lua: STORE_CHECKPOINT });
   return redis as Redis & CheckpointWriter;
 }
+
+/** Who writes a checkpoint: a worker holding a job's lock, or the coordinator (lock null). */
+export interface CheckpointLock {
+  readonly jobId: string;
+  readonly token: string;
+}
+
+export type StoreResult = 'stored' | 'not newer' | 'lock lost';
 
 export async function storeCheckpoint(
   redis: Redis & CheckpointWriter,
@@ -147,18 +163,21 @@ export async function storeCheckpoint(
   step: number,
   bytes: Uint8Array,
   marker: string[],
-): Promise<boolean> {
+  lock: CheckpointLock | null,
+): Promise<StoreResult> {
   const keys = sweepKeys(sweepKey);
   const stored = await redis.storeCheckpoint(
     keys.latest(trial, kind),
     keys.checkpoint(trial, kind, step),
     keys.events,
+    lock ? jobLockKey(lock.jobId) : keys.latest(trial, kind),
     step,
     Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     SUPERSEDED_TTL_S,
+    lock?.token ?? '',
     ...marker,
   );
-  return stored === 1;
+  return stored === 1 ? 'stored' : stored === 0 ? 'not newer' : 'lock lost';
 }
 
 /** The checkpoint of a kind at a step (null when superseded long ago), or the latest one without a step. */

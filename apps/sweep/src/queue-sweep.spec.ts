@@ -3,26 +3,24 @@
 // should not run (bad envelope, bad spec, data that is not what the hash says).
 
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { QUEUE_NAME, dataKey, sha256 } from './queue-redis.js';
 import { chooseKernels } from '@charrnn/cli';
 import {
   SWEEP_BUNDLE,
   WORKER_BUNDLE,
-  QUEUE_TEST_TIMEOUT_MS,
   describeWithRedis,
   localRun,
   logNumbers,
   startBundle,
   startCoordinator,
-  startRedis,
+  useRedis,
   startWorker,
   stopWorker,
   summaryNumbers,
   waitFor,
   workdir,
-  type TestRedis,
 } from './test-queue-support.js';
 
 const TEXT =
@@ -40,13 +38,7 @@ space:
 `;
 
 describeWithRedis('charrnn-sweep --queue with charrnn-worker processes (real redis-server)', () => {
-  let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startRedis();
-  }, QUEUE_TEST_TIMEOUT_MS);
-  afterAll(async () => {
-    await redis?.stop();
-  }, QUEUE_TEST_TIMEOUT_MS);
+  const redis = useRedis();
 
   it('runs a sweep on 2 worker processes with the same numbers as the local executor, and --status shows who ran what', async () => {
     const dir = workdir(SPEC, TEXT);

@@ -28,15 +28,19 @@ import {
   checkTrialCount,
   createInProcessExecutor,
   describeParams,
+  expandTrials,
   formatProgress,
   formatTrialEnd,
   parseSpecText,
+  printable,
   runSweep,
   sweepIdentity,
   type SweepProgress,
+  type SweepResult,
   type SweepSpec,
   type TrialExecutor,
 } from '@charrnn/sweep';
+import { MAX_SYMBOLS, SymbolScan, toCodePoints } from '@charrnn/corpus';
 import { SWEEP_FLAGS } from './flags.js';
 import { createFileStore } from './fs-store.js';
 import { createWorkerExecutor } from './worker-executor.js';
@@ -128,6 +132,11 @@ async function runInDirectory(
     (spec.data !== undefined ? (isAbsolute(spec.data) ? spec.data : resolve(dirname(specPath), spec.data)) : undefined);
   const text = dataPath ? readText(dataPath, v.data ? '--data file' : 'spec data file') : loadEmbeddedCorpus();
   if (text.length === 0) throw new UsageError(`data file ${JSON.stringify(dataPath)} is empty`);
+  checkVocabularySize(
+    spec,
+    text,
+    v.data ? '--data' : dataPath ? `data file ${JSON.stringify(dataPath)}` : 'the embedded corpus',
+  );
 
   const noticed = new Set<string>();
   const notice = (line: string): void => {
@@ -140,34 +149,7 @@ async function runInDirectory(
   // One choice of kernels for every trial, made by the same function as in every other command:
   // here for the inline executor (and to fail early with a usage error), again in each worker.
   const kernels = chooseKernels(String(v.kernels), notice);
-  let executor: TrialExecutor;
-  let queued: QueueSetup | null = null;
-  if (typeof v.queue === 'string') {
-    queued = setUpQueue({
-      url: v.queue,
-      env: io.env,
-      out,
-      resume: v.resume === true,
-      spec,
-      specText,
-      text,
-      kernels: v.kernels as QueueSetupOptions['kernels'],
-      expectedKernels: kernels.name,
-      localWorkers: slots,
-      lockSeconds: v.lockSeconds as number,
-      checkpointSeconds: v.checkpointSeconds as number,
-      notice,
-    });
-    executor = queued.executor;
-  } else if (v.executor === 'inline') executor = createInProcessExecutor({ text, clock: io.clock, kernels, slots });
-  else
-    executor = createWorkerExecutor({
-      workers: slots,
-      text,
-      kernels: String(v.kernels),
-      expectedKernels: kernels.name,
-      onNotice: notice,
-    });
+  const { executor, queued } = chooseExecutor(io, { spec, specText, text, out, slots, kernels, notice }, v);
 
   const terminal = terminalInfo(io.stdout, io.env);
   const view = createView(io, terminal.interactive, terminal.columns);
@@ -187,7 +169,7 @@ async function runInDirectory(
     `sweep: ${spec.trials} trial(s), method ${spec.method}, budget ${spec.budget.value} ${spec.budget.kind} each, ${executorLabel}, kernels ${kernels.name}, data ${dataPath ?? 'embedded corpus'} (${text.length} chars) → ${out}\n`,
   );
 
-  let result;
+  let result: SweepResult;
   try {
     result = await runSweep({
       spec,
@@ -213,6 +195,64 @@ async function runInDirectory(
     await (queued ?? executor).close();
   }
 
+  return reportResult(io, result, { specPath, out, v, queued: queued !== null });
+}
+
+interface ExecutorInput {
+  readonly spec: SweepSpec;
+  readonly specText: string;
+  readonly text: string;
+  readonly out: string;
+  readonly slots: number;
+  readonly kernels: ReturnType<typeof chooseKernels>;
+  readonly notice: (line: string) => void;
+}
+
+/** The queue (--queue), the inline executor (--executor inline) or worker threads. */
+function chooseExecutor(
+  io: CommandIo,
+  input: ExecutorInput,
+  v: Record<string, unknown>,
+): { executor: TrialExecutor; queued: QueueSetup | null } {
+  const { spec, text, slots, kernels, notice } = input;
+  if (typeof v.queue === 'string') {
+    const queued = setUpQueue({
+      url: v.queue,
+      env: io.env,
+      out: input.out,
+      resume: v.resume === true,
+      spec,
+      specText: input.specText,
+      text,
+      kernels: v.kernels as QueueSetupOptions['kernels'],
+      expectedKernels: kernels.name,
+      localWorkers: slots,
+      lockSeconds: v.lockSeconds as number,
+      checkpointSeconds: v.checkpointSeconds as number,
+      maxTrials: v.maxTrials as number,
+      notice,
+    });
+    return { executor: queued.executor, queued };
+  }
+  if (v.executor === 'inline')
+    return { executor: createInProcessExecutor({ text, clock: io.clock, kernels, slots }), queued: null };
+  const executor = createWorkerExecutor({
+    workers: slots,
+    text,
+    kernels: String(v.kernels),
+    expectedKernels: kernels.name,
+    onNotice: notice,
+  });
+  return { executor, queued: null };
+}
+
+/** The closing lines (counts, best trial, files, how to resume) and the exit code. */
+function reportResult(
+  io: CommandIo,
+  result: SweepResult,
+  run: { specPath: string; out: string; v: Record<string, unknown>; queued: boolean },
+): number {
+  const { out, v } = run;
   const counts = { ok: 0, failed: 0, stopped: 0, running: 0, pending: 0 };
   for (const r of result.records) counts[r.status]++;
   io.stdout.write(
@@ -221,7 +261,7 @@ async function runInDirectory(
   if (result.best) {
     const bpc = result.best.bestValLoss! / Math.LN2;
     io.stdout.write(
-      `best: ${result.best.id} val_bpc ${bpc.toFixed(4)} (val_loss ${result.best.bestValLoss!.toFixed(4)})  ${describeParams(result.best.params)}  seed=${result.best.seed}\n`,
+      `best: ${result.best.id} val_bpc ${bpc.toFixed(4)} (val_loss ${result.best.bestValLoss!.toFixed(4)})  ${printable(describeParams(result.best.params))}  seed=${result.best.seed}\n`,
     );
   }
   io.stdout.write(
@@ -229,11 +269,27 @@ async function runInDirectory(
   );
   if (result.interrupted) {
     io.stdout.write(
-      `resume with: npx ${NAME} ${specPath} --out ${out} --resume${v.data ? ` --data ${String(v.data)}` : ''}${queued ? ` --queue ${parseQueueUrl(String(v.queue), {}).display}` : ''}\n`,
+      `resume with: npx ${NAME} ${run.specPath} --out ${out} --resume${v.data ? ` --data ${String(v.data)}` : ''}${run.queued ? ` --queue ${parseQueueUrl(String(v.queue), {}).display}` : ''}\n`,
     );
     return EXIT_INTERRUPTED;
   }
   return counts.failed === result.records.length ? EXIT_FAILURE : EXIT_OK;
+}
+
+/**
+ * Trials on characters need at most MAX_SYMBOLS distinct ones (ids are 16-bit): a larger vocabulary
+ * trains here but its checkpoints fail in charrnn-eval, --resume and --init. Same words as charrnn-train.
+ */
+function checkVocabularySize(spec: SweepSpec, text: string, what: string): void {
+  if (!expandTrials(spec).some((trial) => trial.config.unit === 'char')) return;
+  const scan = new SymbolScan();
+  scan.add(toCodePoints(text));
+  const distinct = scan.codePoints().length;
+  if (distinct > MAX_SYMBOLS)
+    throw new UsageError(
+      `${what} has ${distinct} distinct characters, more than the ${MAX_SYMBOLS} charrnn's 16-bit ids can name`,
+      "train on its bytes instead with unit: byte in the spec's base (at most 256 symbols)",
+    );
 }
 
 /** The console: a redrawn block on a terminal (throttled), plain lines otherwise. */

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '@charrnn/cli';
 import { fakeIo } from '@charrnn/cli/testing';
 import { sweepCommand } from './sweep-command.js';
@@ -167,6 +167,32 @@ export async function startRedis(setup: RedisSetup = {}): Promise<TestRedis> {
       for (const c of clients) c.disconnect();
       await halt();
     },
+  };
+}
+
+/** A redis-server for the enclosing describe: started before its tests, stopped after them. */
+export function useRedis(setup: RedisSetup = {}): TestRedis {
+  let server: TestRedis | undefined;
+  beforeAll(async () => {
+    server = await startRedis(setup);
+  }, QUEUE_TEST_TIMEOUT_MS);
+  afterAll(async () => {
+    await server?.stop();
+  }, QUEUE_TEST_TIMEOUT_MS);
+  const started = (): TestRedis => {
+    if (!server) throw new Error('useRedis: the server starts in beforeAll; use it inside a test');
+    return server;
+  };
+  return {
+    get port() {
+      return started().port;
+    },
+    get url() {
+      return started().url;
+    },
+    client: () => started().client(),
+    restart: (downMs) => started().restart(downMs),
+    stop: () => started().stop(),
   };
 }
 

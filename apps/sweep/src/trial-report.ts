@@ -9,7 +9,13 @@ import type { TrainingEvent } from '@charrnn/report';
 import { createCheckpointUploads } from './checkpoint-uploads.js';
 import { createEventBatch } from './event-batch.js';
 import { entryFields, type StreamEntry } from './queue-protocol.js';
-import { storeCheckpoint, sweepKeys, type CheckpointKind, type CheckpointWriter } from './queue-redis.js';
+import {
+  storeCheckpoint,
+  sweepKeys,
+  type CheckpointKind,
+  type CheckpointLock,
+  type CheckpointWriter,
+} from './queue-redis.js';
 import type { Redis } from 'ioredis';
 
 export interface TrialReport {
@@ -27,6 +33,10 @@ export interface TrialReportOptions {
   readonly session: number;
   /** Least time between checkpoint uploads (0: each one). */
   readonly checkpointMs: number;
+  /** The job's lock: checkpoints are stored only while this worker holds it. */
+  readonly lock: CheckpointLock;
+  /** Said once when a checkpoint was not stored because the lock had gone to another worker. */
+  readonly notice: (line: string) => void;
   readonly track: (write: Promise<unknown>) => void;
 }
 
@@ -34,6 +44,7 @@ export function createTrialReport(options: TrialReportOptions): TrialReport {
   const { redis, sweep, trial, session, track } = options;
   const keys = sweepKeys(sweep);
   const base = { trial, session } as const;
+  let fenced = false;
   const append = (entry: StreamEntry): Promise<unknown> => redis.xadd(keys.events, '*', ...entryFields(entry));
 
   // Events in batches, with the newest step for --status.
@@ -50,7 +61,15 @@ export function createTrialReport(options: TrialReportOptions): TrialReport {
     (kind, step, bytes) => {
       events.flush(); // the marker follows the events it covers
       const marker = entryFields({ kind: 'checkpoint', ...base, checkpoint: kind, step });
-      track(storeCheckpoint(redis, sweep, trial, kind, step, bytes, marker));
+      track(
+        storeCheckpoint(redis, sweep, trial, kind, step, bytes, marker, options.lock).then((result) => {
+          if (result === 'lock lost' && !fenced)
+            options.notice(
+              `notice: ${trial} of sweep ${sweep}: checkpoints are no longer stored, another worker has taken the trial over (this one lost its lock)`,
+            );
+          fenced ||= result === 'lock lost';
+        }),
+      );
     },
   );
 

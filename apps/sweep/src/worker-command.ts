@@ -10,6 +10,7 @@ import {
   type CommandIo,
   type FlagSpec,
 } from '@charrnn/cli';
+import { DEFAULT_MAX_TRIALS, printable } from '@charrnn/sweep';
 import { CHECKPOINT_SECONDS_FLAG } from './checkpoint-uploads.js';
 import { LOCK_SECONDS_FLAG } from './queue-lock.js';
 import { startQueueWorker } from './queue-worker.js';
@@ -43,6 +44,13 @@ export const WORKER_FLAGS = {
     ...LOCK_SECONDS_FLAG,
     help: 'how long a trial of a dead worker waits before another worker takes it over (BullMQ lock duration; shorter recovers sooner, but a worker cut off from Redis for ⅔ of it loses its trial)',
   },
+  maxTrials: {
+    flag: 'max-trials',
+    kind: 'int',
+    min: 1,
+    default: DEFAULT_MAX_TRIALS,
+    help: "refuse a job whose spec has more trials than this, before expanding it (a spec of a few lines can multiply out to billions; raise it with the coordinator's --max-trials)",
+  },
   name: {
     flag: 'name',
     kind: 'string',
@@ -63,6 +71,11 @@ export async function workerCommand(io: CommandIo): Promise<number> {
       '--queue URL is required (the Redis the sweep coordinator uses)',
       `e.g. ${NAME} --queue redis://localhost:6379`,
     );
+  if (typeof v.name === 'string' && (v.name === '' || printable(v.name) !== v.name || v.name.length > 200))
+    throw new UsageError(
+      `--name must be 1 to 200 printable characters, got ${JSON.stringify(v.name)}`,
+      'the coordinator and --status print it',
+    );
   const address = parseQueueUrl(v.queue, io.env);
   const concurrency = v.concurrency as number;
   // A fault that will not fix itself ends the worker here (exit 2); a Redis not up yet is waited for.
@@ -72,6 +85,7 @@ export async function workerCommand(io: CommandIo): Promise<number> {
     concurrency,
     lockMs: Math.round((v.lockSeconds as number) * 1000),
     checkpointMs: Math.round((v.checkpointSeconds as number) * 1000),
+    maxTrials: v.maxTrials as number,
     ...(typeof v.name === 'string' ? { name: v.name } : {}),
     log: (line) => void io.stdout.write(`${line}\n`),
     notice: (line) => void io.stderr.write(`${line}\n`),

@@ -1,7 +1,7 @@
 // charrnn-train: flags → config → the train pipeline → sinks (progress, CSV log, checkpoints).
 // Testable: everything outside comes in through CommandIo.
 
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   EXIT_INTERRUPTED,
@@ -18,6 +18,7 @@ import {
   type CommandIo,
   acquireLock,
   checkOutputFile,
+  sameFile,
   chooseKernels,
   formatBytes,
   readCheckpoint,
@@ -272,29 +273,29 @@ function claimOutputs(paths: {
   inputs: [string | undefined, string][];
 }): Lock[] {
   const { save, saveBest, log, resume, force } = paths;
-  if (save && log && samePath(save, log))
+  if (save && log && sameFile(save, log))
     throw new UsageError(`--save and --log must be different files, got ${JSON.stringify(save)} for both`);
   // Even with --force, an output never overwrites the run's own input.
   for (const [input, flag] of [...paths.inputs, [resume, '--resume'] as [string | undefined, string]]) {
     if (!input) continue;
-    if (log && samePath(log, input))
+    if (log && sameFile(log, input))
       throw new UsageError(
         `--log ${JSON.stringify(log)} is the ${flag} file; it would be overwritten`,
         'choose another --log file',
       );
-    if (save && flag !== '--resume' && samePath(save, input))
+    if (save && flag !== '--resume' && sameFile(save, input))
       throw new UsageError(
         `--save ${JSON.stringify(save)} is the ${flag} file; it would be overwritten`,
         'choose another --save file',
       );
-    if (saveBest && flag !== '--resume' && samePath(saveBest, input))
+    if (saveBest && flag !== '--resume' && sameFile(saveBest, input))
       throw new UsageError(
         `--save-best ${JSON.stringify(saveBest)} is the ${flag} file; it would be overwritten`,
         'choose another --save-best file',
       );
   }
   if (save) {
-    const resumingItself = resume !== undefined && samePath(save, resume);
+    const resumingItself = resume !== undefined && sameFile(save, resume);
     checkOutputFile(save, '--save file', {
       mayExist: force || resumingItself,
       refuseHint: 'add --force to replace it, --resume it to continue that run, or choose a new file',
@@ -329,17 +330,6 @@ function claimOutputs(paths: {
     throw error;
   }
   return locks;
-}
-
-function samePath(a: string, b: string): boolean {
-  const real = (p: string): string => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return resolve(p);
-    }
-  };
-  return real(a) === real(b);
 }
 
 /** The kernels ran out of memory while building the model: say it in sizes the user chose. */

@@ -8,6 +8,9 @@ import sampleText from '../assets/alice.txt';
 import { LossChart } from './loss-chart.js';
 import { forgetSavedModel, loadSavedModel, saveModel } from './persistence.js';
 import type { FromWorker, ModelSummary, PageConfig, RunStatus, ToWorker } from './protocol.js';
+import { RecentLoss } from './recent-loss.js';
+import { textRefusal } from './text-check.js';
+import { TextBox } from './text-box.js';
 
 /** The seed's model and optimizer; a budget and periods that suit watching a run in a page. */
 const PAGE_DEFAULTS: PageConfig = {
@@ -36,7 +39,8 @@ const NUMERIC_KEYS = [
   'seed',
 ] as const;
 const CHOICE_KEYS = ['cell', 'optimizer'] as const;
-const MAX_TRAINING_SAMPLES = 20;
+/** The latest samples stay on the page, in full (a scrolling box cut the oldest one in half). */
+const MAX_TRAINING_SAMPLES = 8;
 const STATS_EVERY_MS = 200;
 const PERSIST_EVERY_MS = 15_000;
 
@@ -52,6 +56,7 @@ const ui = {
   textInfo: byId('text-info'),
   textFile: byId<HTMLInputElement>('text-file'),
   useSample: byId<HTMLButtonElement>('use-sample'),
+  clearText: byId<HTMLButtonElement>('clear-text'),
   settings: byId<HTMLFormElement>('settings'),
   defaults: byId<HTMLButtonElement>('defaults'),
   start: byId<HTMLButtonElement>('start'),
@@ -63,7 +68,6 @@ const ui = {
     step: byId('stat-step'),
     chars: byId('stat-chars'),
     loss: byId('stat-loss'),
-    smooth: byId('stat-smooth'),
     val: byId('stat-val'),
     speed: byId('stat-speed'),
   },
@@ -82,6 +86,7 @@ const ui = {
 };
 
 const chart = new LossChart(byId('chart'));
+const textBox = new TextBox(ui.text, ui.textInfo, (request) => send(request, [request.bytes]));
 const worker = new Worker(new URL('./worker.js', import.meta.url));
 let status: RunStatus = 'idle';
 let model: ModelSummary | null = null;
@@ -112,20 +117,9 @@ function readSettings(): PageConfig | null {
 
 // ---- text ----
 
-function setText(text: string): void {
-  ui.text.value = text;
-  describeText();
-}
-
-function describeText(): void {
-  const chars = Array.from(ui.text.value);
-  ui.textInfo.textContent =
-    chars.length === 0 ? '' : `${chars.length.toLocaleString('en')} characters, ${new Set(chars).size} distinct`;
-}
-
 async function openDroppedFile(file: File): Promise<void> {
   if (file.name.endsWith('.safetensors')) return loadCheckpointFile(file);
-  setText(await file.text());
+  return textBox.open(file);
 }
 
 async function loadCheckpointFile(file: File): Promise<void> {
@@ -168,6 +162,7 @@ function showStatus(next: RunStatus, summary: ModelSummary | null): void {
 let pendingStep: Extract<TrainingEvent, { type: 'step' }> | null = null;
 let stepTimer: ReturnType<typeof setTimeout> | null = null;
 let speed: number | null = null;
+const recentLoss = new RecentLoss();
 function showStep(): void {
   if (stepTimer !== null) clearTimeout(stepTimer);
   stepTimer = null;
@@ -175,13 +170,12 @@ function showStep(): void {
   pendingStep = null;
   if (!event) return;
   ui.stat.step.dataset.value = String(event.step);
-  ui.stat.loss.dataset.value = String(event.loss);
+  const trainingBits = recentLoss.bits();
+  ui.stat.loss.dataset.value = String(trainingBits);
   if (speed !== null) ui.stat.speed.dataset.value = String(speed);
-  const bits = (nats: number) => (nats / Math.LN2).toFixed(3);
   ui.stat.step.textContent = `${event.step.toLocaleString('en')} / ${event.totalSteps.toLocaleString('en')}`;
   ui.stat.chars.textContent = event.chars.toLocaleString('en');
-  ui.stat.loss.textContent = bits(event.loss);
-  ui.stat.smooth.textContent = bits(event.smoothLoss);
+  ui.stat.loss.textContent = trainingBits.toFixed(3);
   ui.stat.speed.textContent = speed === null ? '–' : Math.round(speed).toLocaleString('en');
 }
 
@@ -196,7 +190,7 @@ function showEvent(event: TrainingEvent): void {
       if (pendingStep === null) stepTimer = setTimeout(showStep, STATS_EVERY_MS);
       pendingStep = event;
       showSpeed(event);
-      chart.addStep(event.chars, event.loss / Math.LN2, event.smoothLoss / Math.LN2);
+      chart.addStep(event.chars, event.loss / Math.LN2, recentLoss.add(event.loss));
       break;
     case 'eval':
       ui.stat.val.textContent = event.valBpc.toFixed(3);
@@ -242,10 +236,10 @@ function showSpeed(event: Extract<TrainingEvent, { type: 'step' }>): void {
   speed = total.chars / total.seconds;
 }
 
-function showError(message: string): void {
+function showError(message: string, hint?: string): void {
   ui.checkpointInfo.textContent = '';
   ui.runStatus.dataset.status = 'error';
-  ui.runStatus.textContent = message;
+  ui.runStatus.textContent = hint ? `${message}\nhint: ${hint}` : message;
 }
 
 function downloadCheckpoint(bytes: ArrayBuffer, step: number): void {
@@ -301,8 +295,12 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       chart.clear();
       requestSample();
       break;
+    case 'text':
+    case 'text-refused':
+      textBox.decoded(message);
+      break;
     case 'error':
-      showError(message.message);
+      showError(message.message, message.hint);
       break;
   }
 };
@@ -341,7 +339,7 @@ function persistWanted(): boolean {
 async function persist(bytes: ArrayBuffer, config: PageConfig | null, step: number): Promise<void> {
   lastPersist = performance.now();
   try {
-    await saveModel({ checkpoint: bytes, config, text: ui.text.value, step, savedAt: new Date().toISOString() });
+    await saveModel({ checkpoint: bytes, config, text: textBox.text(), step, savedAt: new Date().toISOString() });
   } catch (error) {
     showError(`Could not keep the model in this browser: ${(error as Error).message}`);
   }
@@ -352,7 +350,7 @@ async function restore(): Promise<void> {
   const saved = await loadSavedModel().catch(() => undefined);
   if (!saved) return;
   ui.persist.checked = true;
-  setText(saved.text);
+  textBox.set(saved.text);
   if (saved.config) writeSettings(saved.config);
   send({
     type: 'load',
@@ -365,11 +363,14 @@ async function restore(): Promise<void> {
 
 ui.settings.addEventListener('submit', (event) => event.preventDefault());
 ui.defaults.addEventListener('click', () => writeSettings(PAGE_DEFAULTS));
-ui.useSample.addEventListener('click', () => setText(sampleText));
-ui.text.addEventListener('input', describeText);
+ui.useSample.addEventListener('click', () => textBox.set(sampleText));
+ui.clearText.addEventListener('click', () => {
+  textBox.set('');
+  ui.text.focus();
+});
 ui.textFile.addEventListener('change', () => {
   const file = ui.textFile.files?.[0];
-  if (file) void file.text().then(setText);
+  if (file) void textBox.open(file);
   ui.textFile.value = '';
 });
 ui.text.addEventListener('dragover', (event) => {
@@ -386,17 +387,25 @@ ui.text.addEventListener('drop', (event) => {
 ui.start.addEventListener('click', () => {
   const config = readSettings();
   if (!config) return;
-  if (Array.from(ui.text.value).length < 2) {
+  const facts = textBox.currentFacts();
+  if (facts.chars < 2) {
     showError('Paste some text first (or use the sample text).');
     ui.text.focus();
     return;
   }
+  // The commands' limits, refused here with their message before the text is copied to the worker.
+  const refusal = textRefusal('the text', facts);
+  if (refusal) {
+    showError(refusal.message, refusal.hint);
+    return;
+  }
   chart.clear();
+  recentLoss.clear();
   speedWindows.length = 0;
   previousStepChars = 0;
   speed = null;
   ui.trainingSamples.replaceChildren();
-  send({ type: 'start', text: ui.text.value, config, fromLoaded: loadedIdle });
+  send({ type: 'start', text: textBox.text(), config, fromLoaded: loadedIdle });
 });
 ui.pause.addEventListener('click', () => send({ type: 'pause' }));
 ui.resume.addEventListener('click', () => send({ type: 'resume' }));
@@ -420,7 +429,7 @@ ui.checkpointFile.addEventListener('change', () => {
 ui.evaluate.addEventListener('click', () => {
   ui.checkpointInfo.textContent = 'Evaluating…';
   delete ui.checkpointInfo.dataset.loss;
-  send({ type: 'evaluate', text: ui.text.value });
+  send({ type: 'evaluate', text: textBox.text() });
 });
 ui.persist.addEventListener('change', () => {
   if (ui.persist.checked) {

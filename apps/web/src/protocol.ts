@@ -4,6 +4,7 @@
 
 import type { TrainConfig } from '@charrnn/train';
 import type { TrainingEvent } from '@charrnn/report';
+import type { TextFacts } from './text-check.js';
 
 /** The settings the page lets you choose; everything else is the trainer's default. */
 export type PageConfig = Pick<
@@ -43,7 +44,9 @@ export type ToWorker =
   /** The current model as a .safetensors file (charrnn-train's format). */
   | { readonly type: 'checkpoint'; readonly purpose: 'download' | 'persist' }
   /** A .safetensors file written by charrnn-train, PyTorch, or this page. */
-  | { readonly type: 'load'; readonly bytes: ArrayBuffer; readonly name: string };
+  | { readonly type: 'load'; readonly bytes: ArrayBuffer; readonly name: string }
+  /** A text file's bytes, to decode strictly and check here, off the page's thread; `id` comes back. */
+  | { readonly type: 'decode'; readonly id: number; readonly bytes: ArrayBuffer; readonly name: string };
 
 export type RunStatus = 'idle' | 'running' | 'paused' | 'finished';
 
@@ -80,5 +83,15 @@ export type FromWorker =
       readonly config: PageConfig | null;
     }
   | { readonly type: 'loaded'; readonly name: string; readonly model: ModelSummary; readonly config: PageConfig | null }
-  /** A command that could not be carried out; one line, for the page's status area. */
-  | { readonly type: 'error'; readonly message: string };
+  /** A decoded text file that meets the limits, with its facts (the page need not scan it again). */
+  | {
+      readonly type: 'text';
+      readonly id: number;
+      readonly name: string;
+      readonly text: string;
+      readonly facts: TextFacts;
+    }
+  /** A text file refused (too large, not UTF-8, too many distinct characters): the commands' message and hint. */
+  | { readonly type: 'text-refused'; readonly id: number; readonly message: string; readonly hint: string }
+  /** A command that could not be carried out; one line (and a hint saying what to do), for the page's status area. */
+  | { readonly type: 'error'; readonly message: string; readonly hint?: string };

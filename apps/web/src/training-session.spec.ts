@@ -143,3 +143,39 @@ describe('TrainingSession', () => {
     expect(errors.every((e) => !e.includes('\n'))).toBe(true);
   });
 });
+
+describe('TrainingSession: texts', () => {
+  it('decodes a text file strictly and answers with its facts, or with the refusal', async () => {
+    const { s, of } = session();
+    const bytes = new TextEncoder().encode('héllo\n');
+    await s.handle({ type: 'decode', id: 7, bytes: bytes.buffer, name: 'ok.txt' });
+    expect(of('text')).toEqual([
+      { type: 'text', id: 7, name: 'ok.txt', text: 'héllo\n', facts: { chars: 6, distinct: 5, utf8Bytes: 7 } },
+    ]);
+    await s.handle({ type: 'decode', id: 8, bytes: new Uint8Array([0x41, 0xff]).buffer, name: 'bad.bin' });
+    expect(of('text-refused')).toEqual([
+      {
+        type: 'text-refused',
+        id: 8,
+        message:
+          'the file "bad.bin" is not valid UTF-8: text must be valid UTF-8, got invalid byte 0xff at byte 1 (line 1, column 2)',
+        hint: 'convert it (e.g. iconv -f latin1 -t utf-8), or train on its bytes with charrnn-train --unit byte',
+      },
+    ]);
+  });
+
+  it('refuses to train on a text with more distinct characters than 16-bit ids name, with the hint', async () => {
+    const { s, of } = session();
+    let text = '';
+    for (let i = 0; i < 65_537; i++) text += String.fromCodePoint(0x10000 + i);
+    await s.handle({ type: 'start', text, config: CONFIG, fromLoaded: false });
+    expect(of('error')).toEqual([
+      {
+        type: 'error',
+        message: "the text has 65537 distinct characters, more than the 65536 charrnn's 16-bit ids can name",
+        hint: 'train on its bytes instead with charrnn-train --unit byte (at most 256 symbols)',
+      },
+    ]);
+    expect(of('status')).toEqual([]);
+  });
+});

@@ -17,6 +17,7 @@ import {
 } from '@charrnn/train';
 import type { TrainingEvent } from '@charrnn/report';
 import type { FromWorker, ModelSummary, PageConfig, RunStatus, ToWorker } from './protocol.js';
+import { TextRefusedError, checkTrainingText, decodeTextFile } from './text-check.js';
 
 export interface SessionHost {
   /** Fresh kernels for a new model (the wasm kernels never free memory, so each model gets its own). */
@@ -69,9 +70,12 @@ export class TrainingSession {
           return this.checkpoint(message.purpose);
         case 'load':
           return this.load(new Uint8Array(message.bytes), message.name);
+        case 'decode':
+          return this.decode(message.id, new Uint8Array(message.bytes), message.name);
       }
     } catch (error) {
-      this.host.post({ type: 'error', message: (error as Error).message });
+      const hint = error instanceof TextRefusedError ? { hint: error.hint } : {};
+      this.host.post({ type: 'error', message: (error as Error).message, ...hint });
     }
   }
 
@@ -79,6 +83,8 @@ export class TrainingSession {
     if (this.status === 'running' || this.status === 'paused') throw new Error('a run is in progress: reset it first');
     const init = fromLoaded ? this.loaded?.checkpoint : undefined;
     if (fromLoaded && !init) throw new Error('no checkpoint is loaded to continue from');
+    // The commands' limits, whatever way the text came in (typed, pasted, restored).
+    checkTrainingText(text);
     const architecture = init
       ? { cell: init.model.cell, hidden: init.model.hiddenSize, layers: init.model.layers }
       : {};
@@ -206,6 +212,16 @@ export class TrainingSession {
       config: checkpoint.config ? pageConfigOf(checkpoint.config) : null,
     });
     this.setStatus('idle');
+  }
+
+  private decode(id: number, bytes: Uint8Array, name: string): void {
+    try {
+      const { text, facts } = decodeTextFile(bytes, name);
+      this.host.post({ type: 'text', id, name, text, facts });
+    } catch (error) {
+      if (!(error instanceof TextRefusedError)) throw error;
+      this.host.post({ type: 'text-refused', id, message: error.message, hint: error.hint });
+    }
   }
 
   private replaceKernels(): void {

@@ -8,8 +8,12 @@ import { closeSync, lstatSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   DocumentError,
+  MAX_CORPUS_BYTES,
   MAX_SYMBOLS,
   encodeDocuments,
+  formatBytes,
+  notUtf8,
+  tooManySymbols,
   type EncodedCorpus,
   type SymbolScan,
   type TextUnit,
@@ -18,13 +22,10 @@ import {
 import type { DataFileReference, DataReference } from '@charrnn/train';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { UsageError } from './errors.js';
-import { formatBytes, openInput } from './files.js';
+import { openInput } from './files.js';
 
-/**
- * The largest corpus, in bytes: its ids are one typed array, the largest V8 makes has 2^32
- * elements, and a corpus has at most one symbol per byte. At 2 bytes per symbol that is 8 GiB.
- */
-export const MAX_CORPUS_BYTES = 2 ** 32;
+/** The largest corpus, in bytes (its ids are one array of at most 2^32 entries); the page shares it. */
+export { MAX_CORPUS_BYTES };
 
 /** Bytes read per call: large enough that system calls cost nothing, small beside the ids. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -151,11 +152,10 @@ export function readCorpus(files: readonly CorpusFile[], options: ReadCorpusOpti
         `${flag} ${files.length === 1 ? `file ${JSON.stringify(files[0]!.path)} is` : `files (${files.length}) are`} empty`,
         'train on a text with at least a few hundred characters',
       );
-    if (distinct > MAX_SYMBOLS)
-      throw new UsageError(
-        `${flag} has ${distinct} distinct characters, more than the ${MAX_SYMBOLS} charrnn's 16-bit ids can name`,
-        'train on its bytes instead with --unit byte (at most 256 symbols)',
-      );
+    if (distinct > MAX_SYMBOLS) {
+      const refusal = tooManySymbols(flag, distinct);
+      throw new UsageError(refusal.message, refusal.hint);
+    }
     return scan.vocabulary();
   };
   let corpus: EncodedCorpus;
@@ -164,10 +164,8 @@ export function readCorpus(files: readonly CorpusFile[], options: ReadCorpusOpti
   } catch (error) {
     if (error instanceof DocumentError) {
       const path = files[error.documentIndex]!.path;
-      throw new UsageError(
-        `${flag} file ${JSON.stringify(path)} is not valid UTF-8: ${error.message.replace(/^[^:]*: /, '')}`,
-        'convert it (e.g. iconv -f latin1 -t utf-8), or train on its bytes with --unit byte',
-      );
+      const refusal = notUtf8(`${flag} file ${JSON.stringify(path)}`, error.message);
+      throw new UsageError(refusal.message, refusal.hint);
     }
     if (error instanceof RangeError && /first pass|changed meanwhile/.test(error.message))
       throw new UsageError(`${flag} changed while it was being read`, 'run again when the files are not being written');

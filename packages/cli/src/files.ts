@@ -18,7 +18,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { decodeUtf8 } from '@charrnn/corpus';
+import { decodeUtf8, formatBytes } from '@charrnn/corpus';
 import { UsageError, WriteError } from './errors.js';
 
 /**
@@ -99,12 +99,8 @@ export function describeFileType(stats: Stats): string {
   return 'a regular file';
 }
 
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
-  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} bytes`;
-}
+// Shared with the page (its size refusal): one formatter for every size charrnn prints.
+export { formatBytes };
 
 /** Reads a UTF-8 text file; invalid bytes are reported with their position. */
 export function readText(path: string, what: string): string {

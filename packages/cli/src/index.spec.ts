@@ -47,6 +47,7 @@ it('exports exactly the documented API', () => {
     'reportError',
     'resolveCorpusFiles',
     'runCommand',
+    'sameFile',
     'spawnNodeWorker',
     'temporaryPath',
     'terminalInfo',

@@ -37,6 +37,7 @@ export {
   checkWritableDirectory,
   makeDirectories,
   removeStaleTemporaries,
+  sameFile,
   type OutputFileOptions,
 } from './outputs.js';
 export { acquireLock, isProcessAlive, type Lock } from './lock.js';

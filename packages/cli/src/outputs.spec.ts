@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './errors.js';
 import { acquireLock, isProcessAlive } from './lock.js';
-import { checkOutputDirectory, checkOutputFile, makeDirectories, removeStaleTemporaries } from './outputs.js';
+import { checkOutputDirectory, checkOutputFile, makeDirectories, removeStaleTemporaries, sameFile } from './outputs.js';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'charrnn-out-'));
 /** A pid no process has (above Linux's largest pid_max). */
@@ -126,5 +126,21 @@ describe('removeStaleTemporaries', () => {
     expect(existsSync(join(d, `.run.safetensors.${DEAD_PID}.tmp`))).toBe(false);
     expect(existsSync(join(d, `.run.safetensors.${process.pid}.tmp`))).toBe(true);
     expect(existsSync(join(d, '.other.1.txt'))).toBe(true);
+  });
+});
+
+describe('sameFile', () => {
+  it('matches a path, its symlinked spelling and a hard link, and nothing else', async () => {
+    const { linkSync } = await import('node:fs');
+    const d = dir();
+    writeFileSync(join(d, 'a.csv'), 'x');
+    writeFileSync(join(d, 'b.csv'), 'x');
+    symlinkSync(d, join(d, 'alias'));
+    linkSync(join(d, 'a.csv'), join(d, 'hard.csv'));
+    expect(sameFile(join(d, 'a.csv'), join(d, '.', 'a.csv'))).toBe(true);
+    expect(sameFile(join(d, 'alias', 'a.csv'), join(d, 'a.csv'))).toBe(true);
+    expect(sameFile(join(d, 'hard.csv'), join(d, 'a.csv'))).toBe(true);
+    expect(sameFile(join(d, 'b.csv'), join(d, 'a.csv'))).toBe(false);
+    expect(sameFile(join(d, 'missing.csv'), join(d, 'a.csv'))).toBe(false);
   });
 });

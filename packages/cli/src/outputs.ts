@@ -3,7 +3,7 @@
 // directory or symbolic link, which an atomic rename would replace — and its directory exists and
 // is writable. Directories are created one level at a time, so no failing mkdir can loop.
 
-import { accessSync, constants, lstatSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { accessSync, constants, lstatSync, mkdirSync, readdirSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { describeFileType } from './files.js';
@@ -41,6 +41,29 @@ export function checkOutputFile(path: string, what: string, options: OutputFileO
       'choose a regular file path',
     );
   if (!options.mayExist) throw new UsageError(`${what} ${quoted} already exists`, options.refuseHint);
+}
+
+/**
+ * Do two paths name the same file? Compared by real path (symbolic links and `..` resolved) and,
+ * when both exist, by device and inode (a hard link is the same file under another name). An
+ * output must never be one of the run's inputs, whatever path the user spelled it with.
+ */
+export function sameFile(a: string, b: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  if (real(a) === real(b)) return true;
+  try {
+    const sa = statSync(a);
+    const sb = statSync(b);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
 }
 
 /** Checks that files can be created in `dir` (an existing, writable, searchable directory). */

@@ -7,6 +7,7 @@ describe('@charrnn/corpus exports', () => {
       'ADDITION',
       'CorpusEncoder',
       'DocumentError',
+      'MAX_CORPUS_BYTES',
       'MAX_SYMBOLS',
       'SymbolScan',
       'TASK_NAMES',
@@ -18,12 +19,15 @@ describe('@charrnn/corpus exports', () => {
       'decodeUtf8',
       'encodeDocuments',
       'findUtf8Error',
+      'formatBytes',
       'formatChar',
       'isSingleChar',
       'isTaskName',
+      'notUtf8',
       'splitTrainVal',
       'taskFor',
       'toCodePoints',
+      'tooManySymbols',
       'windowsPerPass',
     ]);
   });

@@ -13,6 +13,7 @@ export {
   type EncodedCorpus,
   type IdArray,
 } from './corpus-encoder.js';
+export { MAX_CORPUS_BYTES, formatBytes, notUtf8, tooManySymbols, type TextRefusal } from './text-limits.js';
 export { splitTrainVal, type TrainValSplit } from './split.js';
 export { WindowStream, windowsPerPass, type WindowStreamOptions, type WindowStreamState } from './window-stream.js';
 export {

@@ -14,6 +14,7 @@ it('pins the public exports', () => {
     'modelTarget',
     'randomState',
     'relativeError',
+    'treeModelTarget',
   ]);
   expect(api.ENTRY_COLUMNS).toEqual(['param', 'index', 'analytic', 'numeric', 'abs_err', 'rel_err', 'ok']);
 });

@@ -1,14 +1,32 @@
-// Inline SVG charts for self-contained HTML reports (no scripts, no network): overlaid line
-// charts with a legend, and a heat map for a grid over two settings. Used by charrnn-report's run
-// pages and the sweep's report.html. Strings in, strings out, so it runs anywhere.
+// Inline SVG charts for self-contained HTML reports (no scripts, no network): overlaid line charts
+// with a legend, scatter plots over a setting, a heat map for a grid over two settings. Used by
+// charrnn-report's run pages, the sweep's report.html and the bench page. Strings in, strings out.
+// Scales and ticks come from chart-scales.ts; long series are decimated before drawing.
+
+import { decimateForDrawing, type Point } from './chart-decimate.js';
+import {
+  categoryScale,
+  extent,
+  formatTick,
+  labelWidth,
+  linearScale,
+  logScale,
+  paddedRange,
+  robustTop,
+  type Scale,
+  type Tick,
+} from './chart-scales.js';
+import { esc } from './html.js';
 
 export interface Series {
   readonly label: string;
   readonly color: string;
-  /** [x, y] pairs; non-finite y values are skipped. */
-  readonly points: readonly (readonly [number, number])[];
+  /** [x, y] pairs in drawing order; pairs with a non-finite value (or y ≤ 0 on a log axis) are skipped. */
+  readonly points: readonly Point[];
   readonly dashed?: boolean;
   readonly bold?: boolean;
+  /** Draw the points as dots too (sparse series, e.g. evaluations). */
+  readonly dots?: boolean;
 }
 
 export interface LineChartOptions {
@@ -22,7 +40,8 @@ export interface LineChartOptions {
   readonly logY?: boolean;
 }
 
-const M = { left: 56, right: 16, top: 16, bottom: 40 };
+/** Right, top and bottom margins; the left one grows with the y tick labels. */
+const M = { right: 20, top: 18, bottom: 40 };
 
 /** One palette for every page: distinct hues, readable on white. */
 export function seriesColor(i: number, n: number): string {
@@ -44,35 +63,61 @@ export function seriesColor(i: number, n: number): string {
 export function lineChart(options: LineChartOptions): string {
   const w = options.width ?? 640;
   const h = options.height ?? 340;
-  const drawn = options.series.map((s) => ({
-    ...s,
-    points: s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!options.logY || y > 0)),
-  }));
-  const all = drawn.flatMap((s) => s.points);
-  if (all.length === 0) return emptyChart('no data', w, h);
-  const xs = all.map((p) => p[0]);
-  let ys = all.map((p) => p[1]);
-  const top = options.robustTop ? robustTop(ys) : Math.max(...ys);
-  ys = ys.map((v) => Math.min(v, top));
-  const x = linearScale(Math.min(0, ...xs), Math.max(...xs), M.left, w - M.right);
-  const yRange = paddedRange(ys);
-  const y = options.logY
-    ? logScale(Math.max(Math.min(...ys), 1e-12), Math.max(...ys), h - M.bottom, M.top)
-    : linearScale(yRange[0], yRange[1], h - M.bottom, M.top);
+  const logY = options.logY === true;
+  const drawn = options.series.map((s) => ({ ...s, points: drawable(s.points, logY) }));
+  let total = 0;
+  for (const s of drawn) total += s.points.length;
+  if (total === 0) return emptyChart('no data', w, h);
+  const xs = new Float64Array(total);
+  const ys = new Float64Array(total);
+  let k = 0;
+  for (const s of drawn)
+    for (const p of s.points) {
+      xs[k] = p[0];
+      ys[k++] = p[1];
+    }
+  const [yLo, yHi] = extent(ys)!;
+  // Cut per series, then keep the highest cut: one series' spikes are trimmed, but a series that
+  // sits entirely above another is never cut away.
+  let top = yHi;
+  if (options.robustTop) {
+    top = Number.NEGATIVE_INFINITY;
+    for (const s of drawn) if (s.points.length > 0) top = Math.max(top, robustTop(s.points.map((p) => p[1])));
+  }
+  const y = logY
+    ? logScale(yLo, top, h - M.bottom, M.top)
+    : linearScale(...paddedRange([yLo, top]), h - M.bottom, M.top);
+  const left = leftMargin(y.ticks());
+  const [xLo, xHi] = extent(xs)!;
+  const x = linearScale(Math.min(0, xLo), xHi, left, w - M.right);
+  const px = (p: Point): string => x.map(p[0]).toFixed(1);
+  const py = (p: Point): string => y.map(Math.min(p[1], top)).toFixed(1);
   const lines = drawn.map((s) => {
-    const points = s.points
-      .map(([px, py]) => `${x.map(px).toFixed(1)},${y.map(Math.min(py, top)).toFixed(1)}`)
-      .join(' ');
-    const single =
-      s.points.length === 1
-        ? `<circle cx="${x.map(s.points[0]![0]).toFixed(1)}" cy="${y.map(Math.min(s.points[0]![1], top)).toFixed(1)}" r="3" fill="${s.color}"/>`
+    const points = decimateForDrawing(s.points, x.map);
+    const dots =
+      s.dots || points.length === 1
+        ? points
+            .map((p) => `<circle cx="${px(p)}" cy="${py(p)}" r="${s.bold ? 3.5 : 2.5}" fill="${s.color}"/>`)
+            .join('')
         : '';
-    return `<polyline fill="none" stroke="${s.color}" stroke-width="${s.bold ? 2.8 : 1.4}"${s.dashed ? ' stroke-dasharray="5 3"' : ''} points="${points}"><title>${esc(s.label)}</title></polyline>${single}`;
+    return `<polyline fill="none" stroke="${s.color}" stroke-width="${s.bold ? 2.8 : 1.4}"${s.dashed ? ' stroke-dasharray="5 3"' : ''} points="${points.map((p) => `${px(p)},${py(p)}`).join(' ')}"><title>${esc(s.label)}</title></polyline>${dots}`;
   });
-  const clipped = all.some((p) => p[1] > top)
-    ? `<text x="${w - M.right}" y="${M.top - 4}" text-anchor="end">values above ${fmtTick(top)} drawn at the top edge</text>`
-    : '';
-  return svg(axes(x, y, options.xLabel, options.yLabel, w, h) + lines.join('') + clipped, w, h);
+  const clipped =
+    yHi > top
+      ? `<text x="${w - M.right}" y="${M.top - 5}" text-anchor="end">values above ${formatTick(top)} drawn at the top edge</text>`
+      : '';
+  return svg(
+    axes({ x, y, xLabel: options.xLabel, yLabel: options.yLabel, w, h, left }) + lines.join('') + clipped,
+    w,
+    h,
+  );
+}
+
+/** The points that can be drawn: finite, and positive on a log axis. */
+function drawable(points: readonly Point[], logY: boolean): Point[] {
+  const out: Point[] = [];
+  for (const p of points) if (Number.isFinite(p[0]) && Number.isFinite(p[1]) && (!logY || p[1] > 0)) out.push(p);
+  return out;
 }
 
 /** A legend as HTML (wraps with the page), one swatch per series. */
@@ -82,6 +127,56 @@ export function legend(series: readonly Pick<Series, 'label' | 'color' | 'dashed
       `<span class="key"><svg width="28" height="10"><line x1="0" y1="5" x2="28" y2="5" stroke="${s.color}" stroke-width="${s.bold ? 3 : 2}"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/></svg>${esc(s.label)}</span>`,
   );
   return `<div class="legend">${items.join('')}</div>`;
+}
+
+export interface ScatterPoint {
+  /** The value on the x axis; for a category axis, the category's index. */
+  readonly x: number;
+  readonly y: number;
+  readonly color: string;
+  /** Shown on hover. */
+  readonly title: string;
+}
+
+export type ScatterAxis =
+  | { readonly kind: 'linear' | 'log'; readonly min: number; readonly max: number }
+  | { readonly kind: 'category'; readonly categories: readonly string[] };
+
+export interface ScatterChartOptions {
+  readonly points: readonly ScatterPoint[];
+  readonly x: ScatterAxis;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/** One dot per result against a setting: a number axis (linear or log) or its listed choices. */
+export function scatterChart(options: ScatterChartOptions): string {
+  const w = options.width ?? 320;
+  const h = options.height ?? 240;
+  const points = options.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  if (points.length === 0) return emptyChart('no results yet', w, h);
+  const y = linearScale(...paddedRange(points.map((p) => p.y)), h - M.bottom, M.top);
+  const left = leftMargin(y.ticks());
+  const axis = options.x;
+  const x =
+    axis.kind === 'category'
+      ? categoryScale(axis.categories.length, left, w - M.right)
+      : axis.kind === 'log'
+        ? logScale(axis.min, axis.max, left, w - M.right)
+        : linearScale(axis.min, axis.max, left, w - M.right, 4);
+  const xTicks = axis.kind === 'category' ? axis.categories.map((label, i) => ({ value: i, label })) : undefined;
+  const dots = points.map(
+    (p) =>
+      `<circle cx="${x.map(p.x).toFixed(1)}" cy="${y.map(p.y).toFixed(1)}" r="4" fill="${p.color}" fill-opacity="0.75"><title>${esc(p.title)}</title></circle>`,
+  );
+  return svg(
+    axes({ x, y, xLabel: options.xLabel, yLabel: options.yLabel, w, h, left, ...(xTicks ? { xTicks } : {}) }) +
+      dots.join(''),
+    w,
+    h,
+  );
 }
 
 export interface HeatMapOptions {
@@ -96,13 +191,15 @@ export interface HeatMapOptions {
 
 export function heatMap(options: HeatMapOptions): string {
   const cell = 64;
-  const left = 90;
+  let widest = 0;
+  for (const v of options.yValues) widest = Math.max(widest, labelWidth(v));
+  const left = Math.max(60, 30 + widest);
   const top = 16;
   const w = left + cell * options.xValues.length + 16;
   const h = top + cell * options.yValues.length + 44;
-  const finite = options.values.flat().filter((v): v is number => v !== undefined && Number.isFinite(v));
-  const lo = finite.length ? Math.min(...finite) : 0;
-  const hi = finite.length ? Math.max(...finite) : 1;
+  const flat: number[] = [];
+  for (const row of options.values) for (const v of row) if (v !== undefined) flat.push(v);
+  const [lo, hi] = extent(flat) ?? [0, 1];
   const parts: string[] = [];
   options.yValues.forEach((yv, yi) => {
     parts.push(`<text x="${left - 6}" y="${top + cell * yi + cell / 2 + 4}" text-anchor="end">${esc(yv)}</text>`);
@@ -115,10 +212,10 @@ export function heatMap(options: HeatMapOptions): string {
       const cx = left + cell * xi;
       const cy = top + cell * yi;
       parts.push(
-        `<rect x="${cx}" y="${cy}" width="${cell - 2}" height="${cell - 2}" fill="${fill}"><title>${esc(`${options.xLabel}=${options.xValues[xi]} ${options.yLabel}=${yv}: ${v === undefined ? 'no result' : fmtValue(v)}`)}</title></rect>`,
+        `<rect x="${cx}" y="${cy}" width="${cell - 2}" height="${cell - 2}" fill="${fill}"><title>${esc(`${options.xLabel}=${options.xValues[xi]} ${options.yLabel}=${yv}: ${v === undefined ? 'no result' : formatValue(v)}`)}</title></rect>`,
       );
       parts.push(
-        `<text x="${cx + cell / 2 - 1}" y="${cy + cell / 2 + 4}" text-anchor="middle" style="fill:${ink}">${v === undefined ? '–' : fmtValue(v)}</text>`,
+        `<text x="${cx + cell / 2 - 1}" y="${cy + cell / 2 + 4}" text-anchor="middle" style="fill:${ink}">${v === undefined ? '–' : formatValue(v)}</text>`,
       );
     });
   });
@@ -136,113 +233,77 @@ export function heatMap(options: HeatMapOptions): string {
   return svg(parts.join(''), w, h);
 }
 
-interface Scale {
-  map(v: number): number;
-  ticks(): number[];
+/** Room for the rotated axis title and the widest y tick label. */
+function leftMargin(ticks: readonly Tick[]): number {
+  let widest = 0;
+  for (const t of ticks) widest = Math.max(widest, labelWidth(t.label));
+  return Math.max(44, 26 + widest + 8);
 }
 
-function linearScale(d0: number, d1: number, r0: number, r1: number): Scale {
-  const span = d1 - d0 || 1;
-  return {
-    map: (v) => r0 + ((v - d0) / span) * (r1 - r0),
-    ticks: () => {
-      const step = niceStep(span / 5);
-      const out: number[] = [];
-      for (let t = Math.ceil(d0 / step) * step; t <= d1 + step * 1e-9; t += step) out.push(Number(t.toPrecision(12)));
-      return out;
-    },
-  };
+interface AxesOptions {
+  readonly x: Scale;
+  readonly y: Scale;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly w: number;
+  readonly h: number;
+  readonly left: number;
+  /** Category labels in place of the x scale's ticks. */
+  readonly xTicks?: readonly Tick[];
 }
 
-function logScale(d0: number, d1: number, r0: number, r1: number): Scale {
-  const l0 = Math.log10(d0);
-  const l1 = Math.log10(d1 > d0 ? d1 : d0 * 10);
-  const inner = linearScale(l0, l1, r0, r1);
-  return {
-    map: (v) => inner.map(Math.log10(v)),
-    ticks: () => {
-      const out: number[] = [];
-      for (let e = Math.floor(l0); e <= Math.ceil(l1); e++)
-        for (const m of [1, 3])
-          if (m * 10 ** e >= d0 && m * 10 ** e <= 10 ** l1) out.push(Number((m * 10 ** e).toPrecision(6)));
-      return out.length > 1 ? out : [d0, 10 ** l1];
-    },
-  };
-}
-
-function niceStep(raw: number): number {
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const f = raw / power;
-  return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * power;
-}
-
-function paddedRange(values: readonly number[]): [number, number] {
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  const pad = (hi - lo) * 0.05 || Math.abs(lo) * 0.05 || 0.5;
-  return [lo - pad, hi + pad];
-}
-
-/** The 95th percentile, unless the largest value is within 20% of it (then the largest). */
-function robustTop(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const max = sorted[sorted.length - 1]!;
-  const p95 = sorted[Math.floor(0.95 * (sorted.length - 1))]!;
-  return max <= p95 * 1.2 ? max : p95;
-}
-
-function axes(x: Scale, y: Scale, xLabel: string, yLabel: string, w: number, h: number): string {
-  return [
-    `<line x1="${M.left}" y1="${h - M.bottom}" x2="${w - M.right}" y2="${h - M.bottom}" stroke="#888"/>`,
-    `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${h - M.bottom}" stroke="#888"/>`,
-    ...x
-      .ticks()
-      .map(
-        (t) =>
-          `<line x1="${x.map(t).toFixed(1)}" y1="${h - M.bottom}" x2="${x.map(t).toFixed(1)}" y2="${h - M.bottom + 4}" stroke="#888"/><text x="${x.map(t).toFixed(1)}" y="${h - M.bottom + 16}" text-anchor="middle">${fmtTick(t)}</text>`,
-      ),
-    ...y
-      .ticks()
-      .map(
-        (t) =>
-          `<line x1="${M.left}" y1="${y.map(t).toFixed(1)}" x2="${w - M.right}" y2="${y.map(t).toFixed(1)}" stroke="#eee"/><text x="${M.left - 6}" y="${(y.map(t) + 4).toFixed(1)}" text-anchor="end">${fmtTick(t)}</text>`,
-      ),
-    `<text x="${(M.left + w - M.right) / 2}" y="${h - 6}" text-anchor="middle">${esc(xLabel)}</text>`,
-    `<text x="12" y="${(M.top + h - M.bottom) / 2}" text-anchor="middle" transform="rotate(-90 12 ${(M.top + h - M.bottom) / 2})">${esc(yLabel)}</text>`,
-  ].join('');
+function axes({ x, y, xLabel, yLabel, w, h, left, xTicks }: AxesOptions): string {
+  const bottom = h - M.bottom;
+  const parts = [
+    `<line x1="${left}" y1="${bottom}" x2="${w - M.right}" y2="${bottom}" stroke="#888"/>`,
+    `<line x1="${left}" y1="${M.top}" x2="${left}" y2="${bottom}" stroke="#888"/>`,
+  ];
+  // Labels that would overlap the one before are left out (their tick mark stays): a narrow chart
+  // with a 1-2-5 log axis still reads.
+  let freeFrom = Number.NEGATIVE_INFINITY;
+  for (const t of xTicks ?? x.ticks()) {
+    const px = x.map(t.value);
+    const width = labelWidth(t.label);
+    // A label that would cross the chart's edge is anchored at its end (or start), not its middle.
+    const [anchor, lx, from] =
+      px + width / 2 > w - 2
+        ? ['end', w - 2, w - 2 - width]
+        : px - width / 2 < 2
+          ? ['start', 2, 2]
+          : ['middle', px, px - width / 2];
+    const labelled = t.label !== '' && from >= freeFrom;
+    parts.push(
+      `<line x1="${px.toFixed(1)}" y1="${bottom}" x2="${px.toFixed(1)}" y2="${bottom + (labelled ? 4 : 2)}" stroke="#888"/>`,
+    );
+    if (!labelled) continue;
+    freeFrom = from + width + 6;
+    parts.push(`<text x="${lx.toFixed(1)}" y="${bottom + 16}" text-anchor="${anchor}">${esc(t.label)}</text>`);
+  }
+  let freeAbove = Number.POSITIVE_INFINITY;
+  for (const t of y.ticks()) {
+    const py = y.map(t.value);
+    parts.push(
+      `<line x1="${left}" y1="${py.toFixed(1)}" x2="${w - M.right}" y2="${py.toFixed(1)}" stroke="${t.label === '' ? '#f5f5f5' : '#e6e6e6'}"/>`,
+    );
+    if (t.label === '' || py > freeAbove) continue;
+    freeAbove = py - 13;
+    parts.push(`<text x="${left - 6}" y="${(py + 4).toFixed(1)}" text-anchor="end">${esc(t.label)}</text>`);
+  }
+  parts.push(
+    `<text x="${(left + w - M.right) / 2}" y="${h - 6}" text-anchor="middle">${esc(xLabel)}</text>`,
+    `<text x="12" y="${(M.top + bottom) / 2}" text-anchor="middle" transform="rotate(-90 12 ${(M.top + bottom) / 2})">${esc(yLabel)}</text>`,
+  );
+  return parts.join('');
 }
 
 function svg(content: string, w: number, h: number): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">${content}</svg>`;
 }
 
-function emptyChart(message: string, w: number, h: number): string {
+export function emptyChart(message: string, w = 640, h = 340): string {
   return svg(`<text x="${w / 2}" y="${h / 2}" text-anchor="middle">${esc(message)}</text>`, w, h);
 }
 
-function fmtValue(v: number): string {
+function formatValue(v: number): string {
   return Number.isFinite(v) ? v.toFixed(3) : String(v);
 }
-
-/** Axis numbers: 12k, 1.5M, 0.003. */
-export function fmtTick(v: number): string {
-  const a = Math.abs(v);
-  if (a >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`;
-  if (a >= 1000) return `${Number((v / 1000).toPrecision(3))}k`;
-  return String(Number(v.toPrecision(3)));
-}
-
-export function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** The page's shared CSS (charts, legend, tables). */
-export const REPORT_CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
-h1{font-size:20px}h2{font-size:16px;margin-top:28px}
-.charts{display:flex;flex-wrap:wrap;gap:16px}
-figure{margin:0}figcaption{font-weight:600;margin-bottom:4px}
-svg{background:#fff;border:1px solid #ddd}
-svg text{font-size:11px;fill:#444}
-.legend{display:flex;flex-wrap:wrap;gap:4px 16px;margin:6px 0 10px}.legend .key{display:inline-flex;align-items:center;gap:6px}.legend svg{border:0}
-table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #eee;padding:3px 8px;text-align:right}th{background:#f6f6f6}
-td.l,th.l{text-align:left}.best td{background:#fff7d6}.failed td{color:#b00}.wide{overflow-x:auto}`;

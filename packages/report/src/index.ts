@@ -1,5 +1,6 @@
 // @charrnn/report: the training event types and the sinks that consume them (CSV log, console
-// progress, sample printer). Browser-safe: writers and clocks are injected by the app.
+// progress, sample printer), and the charts and pages of every report (run, sweep, bench).
+// Browser-safe: writers and clocks are injected by the app; pages are strings.
 export {
   natsToBits,
   type CheckpointEvent,
@@ -25,22 +26,46 @@ export { createSamplePrinter, formatSample, type SamplePrinterOptions } from './
 export { combineSinks } from './combine.js';
 export { formatDuration, formatRate, renderBar } from './format.js';
 export {
-  REPORT_CSS,
-  esc,
-  fmtTick,
+  categoryScale,
+  extent,
+  formatTick,
+  labelWidth,
+  linearScale,
+  linearTicks,
+  logScale,
+  logTicks,
+  niceStep,
+  paddedRange,
+  robustTop,
+  type Scale,
+  type Tick,
+} from './chart-scales.js';
+export { decimateForDrawing, type Point } from './chart-decimate.js';
+export {
+  emptyChart,
   heatMap,
   legend,
   lineChart,
+  scatterChart,
   seriesColor,
   type HeatMapOptions,
   type LineChartOptions,
+  type ScatterAxis,
+  type ScatterChartOptions,
+  type ScatterPoint,
   type Series,
 } from './charts.js';
+export { goalBars, type GoalBar } from './goal-bars.js';
+export { REPORT_CSS, esc, reportPage, type PageOptions } from './html.js';
 export {
-  parseRunLog,
+  createRunLogReader,
+  recentTrainingBpc,
   renderRunReport,
+  spansDecades,
   summarizeRun,
+  trainingWindow,
   type RunLog,
+  type RunLogReader,
   type RunLogRow,
   type RunSummary,
 } from './run-report.js';

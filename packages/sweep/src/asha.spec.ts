@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { AshaScheduler, ashaRungSteps } from './asha.js';
 
 describe('ashaRungSteps', () => {
+  it('a huge rung count (from a spec or a forged job) costs no more than the rungs there can be', () => {
+    const started = performance.now();
+    expect(ashaRungSteps(1000, 3, 1_000_000_000, 10)).toEqual(ashaRungSteps(1000, 3, 30, 10));
+    expect(ashaRungSteps(1000, 3, 1_000_000_000, 10)).toEqual([10, 20, 40, 120, 340]);
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
   it('puts rungs at budget·η^-k, rounded up to evaluation steps', () => {
     expect(ashaRungSteps(900, 3, 2, 1)).toEqual([100, 300]);
     expect(ashaRungSteps(900, 3, 2, 40)).toEqual([120, 320]);

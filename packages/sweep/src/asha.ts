@@ -15,7 +15,10 @@ export function ashaRungSteps(totalSteps: number, eta: number, rungs: number, ev
   if (!Number.isInteger(evalEvery) || evalEvery < 1)
     throw new RangeError(`ashaRungSteps: evalEvery must be a positive integer, got ${evalEvery}`);
   const steps = new Set<number>();
-  for (let k = rungs; k >= 1; k--) {
+  // Past log_eta(totalSteps) every rung rounds to the first evaluation: a spec (or a job from Redis)
+  // asking for 10⁹ rungs costs no more than one asking for as many as there can be.
+  const deepest = Math.min(rungs, Math.ceil(Math.log(totalSteps) / Math.log(eta)) + 1);
+  for (let k = deepest; k >= 1; k--) {
     const raw = Math.max(1, Math.round(totalSteps * eta ** -k));
     const step = Math.ceil(raw / evalEvery) * evalEvery;
     if (step < totalSteps) steps.add(step);

@@ -6,6 +6,7 @@ describe('@charrnn/sweep public API', () => {
     expect(Object.keys(api).sort()).toEqual([
       'AshaScheduler',
       'DEFAULT_MAX_TRIALS',
+      'RecordError',
       'SUMMARY_METRIC_COLUMNS',
       'SpecError',
       'SweepError',
@@ -21,6 +22,8 @@ describe('@charrnn/sweep public API', () => {
       'formatTrialEnd',
       'newRecord',
       'parseSpecText',
+      'parseTrialRecord',
+      'printable',
       'renderReport',
       'runSweep',
       'runTrial',

@@ -32,8 +32,10 @@ export {
 } from './executor.js';
 export { createTrialDataCache, type TrialDataCache } from './trial-data.js';
 export {
+  RecordError,
   SUMMARY_METRIC_COLUMNS,
   newRecord,
+  parseTrialRecord,
   summaryCsv,
   trialScore,
   type CurvePoint,
@@ -52,3 +54,4 @@ export {
 } from './sweep.js';
 export { describeParams, renderReport, type ReportInput } from './report-html.js';
 export { formatProgress, formatTrialEnd } from './progress.js';
+export { printable } from './printable.js';

@@ -101,3 +101,60 @@ export function summaryCsv(records: readonly TrialRecord[], paramKeys: readonly 
   }
   return lines.join('');
 }
+
+/** A record.json that cannot be read back: the message names what is wrong (the caller names the file). */
+export class RecordError extends Error {
+  override readonly name = 'RecordError';
+}
+
+const STATUSES: readonly TrialStatus[] = ['pending', 'running', 'ok', 'failed', 'stopped'];
+
+/**
+ * Reads a trial's record.json back, checking every field (it decides what --resume reruns and what
+ * --status shows, and a file can be edited or damaged); throws RecordError saying what is wrong.
+ */
+export function parseTrialRecord(text: string, id: string): TrialRecord {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new RecordError(`is not valid JSON (${(error as Error).message})`);
+  }
+  const r = raw as Record<string, unknown>;
+  const fail = (field: string, rule: string): never => {
+    throw new RecordError(`is not a trial record: "${field}" must be ${rule}, got ${JSON.stringify(r[field])}`);
+  };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new RecordError('is not a trial record: it must be a JSON object');
+  if (r['id'] !== id) fail('id', `"${id}" (the trial's directory)`);
+  if (!STATUSES.includes(r['status'] as TrialStatus)) fail('status', STATUSES.join(', '));
+  for (const key of ['steps', 'totalSteps', 'chars', 'wallSec', 'seed'])
+    if (!isCount(r[key])) fail(key, 'a non-negative number');
+  for (const key of ['finalValLoss', 'bestValLoss', 'charsPerSec'])
+    if (r[key] !== undefined && !Number.isFinite(r[key])) fail(key, 'a number');
+  if (r['error'] !== undefined && typeof r['error'] !== 'string') fail('error', 'a string');
+  const params = r['params'];
+  if (
+    params === null ||
+    typeof params !== 'object' ||
+    Array.isArray(params) ||
+    !Object.values(params).every((v) => typeof v === 'string' || Number.isFinite(v))
+  )
+    fail('params', 'an object of settings');
+  // A NaN rung value (never from a finite evaluation, but JSON would write it as null) stops the trial there.
+  if (!Array.isArray(r['rungs']) || !r['rungs'].every((v) => v === null || typeof v === 'number'))
+    fail('rungs', 'a list of numbers');
+  const curve = r['curve'];
+  if (
+    !Array.isArray(curve) ||
+    !curve.every(
+      (p: Record<string, unknown>) => isCount(p?.['step']) && isCount(p?.['chars']) && Number.isFinite(p?.['valLoss']),
+    )
+  )
+    fail('curve', 'a list of {step, chars, valLoss}');
+  return raw as TrialRecord;
+}
+
+function isCount(v: unknown): boolean {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+}

@@ -35,6 +35,22 @@ describe('renderReport', () => {
     expect(html).not.toContain('drawn at the top edge');
   });
 
+  it("escapes what came from outside: a queue worker's error message, the title", () => {
+    const failed = {
+      ...record('t001', 16, [4]),
+      status: 'failed',
+      error: 'refused by w1: <script>alert(1)</script> & "quotes"',
+    } as TrialRecord;
+    const html = renderReport({
+      title: '<img src=x onerror=alert(1)>',
+      spec,
+      records: [record('t000', 8, [4]), failed],
+    });
+    expect(html).not.toMatch(/<script|<img/);
+    expect(html).toContain('refused by w1: &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
   it('keeps the curves readable when one evaluation diverges', () => {
     const spike = record(
       't001',

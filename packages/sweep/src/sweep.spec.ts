@@ -5,7 +5,8 @@ import { decodeCheckpoint } from '@charrnn/train';
 import { createInProcessExecutor, type TrialExecutor } from './executor.js';
 import { validateSpec, type SweepSpec } from './spec.js';
 import { createMemoryStore } from './store.js';
-import { SweepError, runSweep, sweepIdentity, type SweepOptions } from './sweep.js';
+import { SweepError, runSweep, sweepIdentity, type SweepOptions, type SweepProgress } from './sweep.js';
+import { formatProgress } from './progress.js';
 import type { TrialRecord } from './record.js';
 
 const TEXT =
@@ -205,5 +206,55 @@ describe('runSweep resume', () => {
     const pick = (r: readonly TrialRecord[]) =>
       r.map((t) => [t.bestValLoss, t.finalValLoss, t.curve.map((p) => p.valLoss), t.steps]);
     expect(pick(resumed.records)).toEqual(pick(straight.records));
+  });
+
+  it('a trial waiting for its executor (a queue with no free worker) is pending, not running at step 0', async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const inner = createInProcessExecutor({ text: TEXT, clock: fakeClock(), slots: 2 });
+    const gated: TrialExecutor = {
+      slots: 2,
+      run: async (task, callbacks) => {
+        await gate;
+        return inner.run(task, callbacks);
+      },
+      close: inner.close,
+    };
+    const o = options(tinySpec(), createMemoryStore(), gated);
+    const seen: SweepProgress[] = [];
+    const running = runSweep({ ...o, onProgress: (p) => seen.push(p) });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Handed to the executor, nothing started: the view and the records say pending.
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.at(-1)!.running).toEqual([]);
+    expect(seen.at(-1)!.counts).toMatchObject({ pending: 4, running: 0 });
+    expect(formatProgress(seen.at(-1)!, 200)[0]).toMatch(/0 running · 4 pending/);
+    for (const id of ['t000', 't001'])
+      expect(JSON.parse(o.store.readText(`trials/${id}/record.json`)!).status).toBe('pending');
+    open();
+    const result = await running;
+    expect(result.records.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(seen.some((p) => p.running.length > 0 && p.counts.running === p.running.length)).toBe(true);
+  });
+
+  it('a damaged record.json stops --resume with the file named, instead of rerunning or skipping its trial', async () => {
+    const o = options(tinySpec());
+    await runSweep(o);
+    for (const [text, problem] of [
+      ['{"id":"t001",', /^trials\/t001\/record\.json is not valid JSON/],
+      [
+        '{"id":"t001","status":"done"}',
+        /^trials\/t001\/record\.json is not a trial record: "status" must be pending, running, ok, failed, stopped, got "done"/,
+      ],
+      ['[]', /it must be a JSON object/],
+    ] as const) {
+      o.store.writeAtomic('trials/t001/record.json', text);
+      const error = await runSweep({ ...o, resume: true }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SweepError);
+      expect((error as SweepError).message).toMatch(problem);
+      expect((error as SweepError).hint).toBe('restore it, or delete it to run trial t001 again from its start');
+    }
   });
 });

@@ -7,7 +7,15 @@ import { createCsvLogSink, type EventSink, type TrainingEvent } from '@charrnn/r
 import { decodeCheckpoint } from '@charrnn/train';
 import { AshaScheduler, ashaRungSteps } from './asha.js';
 import { errorMessage, type TrialExecutor, type TrialOutcome, type TrialTask } from './executor.js';
-import { newRecord, summaryCsv, trialScore, type TrialRecord, type TrialStatus } from './record.js';
+import {
+  RecordError,
+  newRecord,
+  parseTrialRecord,
+  summaryCsv,
+  trialScore,
+  type TrialRecord,
+  type TrialStatus,
+} from './record.js';
 import { renderReport } from './report-html.js';
 import type { SweepSpec } from './spec.js';
 import { trialPath, truncateLogRows, type LogWriter, type SweepStore } from './store.js';
@@ -79,7 +87,7 @@ export function trialRungSteps(spec: SweepSpec, trial: TrialSpec): number[] {
 }
 
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
-  const { spec, executor, clock } = options;
+  const { spec, executor } = options;
   // A failed write (disk full, permissions) stops the sweep like Ctrl-C: running trials stop after
   // their step and stay resumable, and runSweep then throws that first error. Writes never throw
   // into an executor's callbacks, where an error would escape as an uncaught exception.
@@ -89,14 +97,54 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   outer?.addEventListener('abort', () => stopping.abort(), { once: true });
   const signal = stopping.signal;
   let writeFailure: unknown = null;
-  const failed = (error: unknown): void => {
+  const store = guardStore(options.store, (error) => {
     writeFailure ??= error;
     stopping.abort();
-  };
-  const store = guardStore(options.store, failed);
+  });
   checkTrialCount(spec, options.maxTrials);
   const trials = expandTrials(spec);
+  checkSweepDirectory(store, options);
+  options.store.writeAtomic('spec.json', options.identity); // unguarded: nothing has run yet, fail at once
+
+  const records = trials.map((t) => (options.resume ? loadRecord(store, t) : null) ?? newRecord(t));
+  const scheduler = spec.asha ? new AshaScheduler(spec.asha.eta) : null;
+  for (const r of records) r.rungs.forEach((v, k) => scheduler?.restore(k, r.id, v));
+  /** Trials whose training has started in this run (a queued trial may wait for a worker first). */
+  const started = new Set<string>();
+  const progress = progressOf(records, spec, options.clock, started);
   const paramKeys = spec.space.map((p) => p.key);
+  const writeOutputs = (): void => {
+    store.writeAtomic('summary.csv', summaryCsv(records, paramKeys));
+    store.writeAtomic('report.html', renderReport({ spec, records, title: spec.name ?? 'charrnn sweep' }));
+  };
+  writeOutputs();
+
+  const runOne = (trial: TrialSpec, record: TrialRecord): Promise<void> =>
+    runTrialSession({ ...options, signal, store, scheduler, progress, started }, trial, record);
+  const queue = records.filter((r) => r.status === 'pending' || r.status === 'running');
+  const runNext = async (): Promise<void> => {
+    let stale = false;
+    for (let record = queue.shift(); record && !signal.aborted; record = queue.shift()) {
+      const running = runOne(trials[records.indexOf(record)]!, record);
+      // The summary and report after the previous trial are written once this one is on its way:
+      // a worker does not wait for them.
+      if (stale) writeOutputs();
+      await running;
+      stale = true;
+      options.onTrialEnd?.(record, progress());
+    }
+    if (stale) writeOutputs();
+  };
+
+  await Promise.all(Array.from({ length: Math.max(1, executor.slots) }, () => runNext()));
+  writeOutputs();
+  if (writeFailure !== null) throw writeFailure;
+  const best = bestRecord(records, spec);
+  return { records, interrupted: signal.aborted, ...(best ? { best } : {}) };
+}
+
+/** A new sweep needs a directory without one; --resume needs the same sweep there. */
+function checkSweepDirectory(store: SweepStore, options: SweepOptions): void {
   const stored = store.readText('spec.json');
   if (options.resume) {
     if (stored === null)
@@ -115,33 +163,32 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       'add --resume to continue it, or choose another --out directory',
     );
   }
-  options.store.writeAtomic('spec.json', options.identity); // unguarded: nothing has run yet, fail at once
+}
 
-  const records = trials.map((t) => (options.resume ? loadRecord(store, t) : null) ?? newRecord(t));
-  const scheduler = spec.asha ? new AshaScheduler(spec.asha.eta) : null;
-  for (const r of records) r.rungs.forEach((v, k) => scheduler?.restore(k, r.id, v));
-  // A trial's directory and config.json are made when it starts, not all at once up front.
-  const writeConfig = (t: TrialSpec): void => {
-    if (store.readText(trialPath(t.id, 'config.json')) === null)
-      store.writeAtomic(
-        trialPath(t.id, 'config.json'),
-        `${JSON.stringify({ id: t.id, params: t.params, config: t.config }, null, 2)}\n`,
-      );
-  };
-
-  const started = clock();
+/**
+ * The live view's numbers. A trial counts as running once its training has started in this run;
+ * until then (waiting for a queue worker, or for a slot) it is pending, whatever its record says.
+ */
+function progressOf(
+  records: readonly TrialRecord[],
+  spec: SweepSpec,
+  clock: () => number,
+  started: ReadonlySet<string>,
+): () => SweepProgress {
+  const since = clock();
   const fraction = (r: TrialRecord): number => {
     if (r.status === 'ok' || r.status === 'failed' || r.status === 'stopped') return 1;
     if (spec.budget.kind === 'seconds') return Math.min(1, r.wallSec / spec.budget.value);
     return r.totalSteps > 0 ? Math.min(1, r.steps / r.totalSteps) : 0;
   };
   const doneAtStart = records.reduce((s, r) => s + fraction(r), 0);
-  const progress = (): SweepProgress => {
+  const isRunning = (r: TrialRecord): boolean => r.status === 'running' && started.has(r.id);
+  return () => {
     const counts: Record<TrialStatus, number> = { pending: 0, running: 0, ok: 0, failed: 0, stopped: 0 };
-    for (const r of records) counts[r.status]++;
+    for (const r of records) counts[r.status === 'running' && !isRunning(r) ? 'pending' : r.status]++;
     const best = bestRecord(records, spec);
     const done = records.reduce((s, r) => s + fraction(r), 0);
-    const elapsedSec = (clock() - started) / 1000;
+    const elapsedSec = (clock() - since) / 1000;
     const rate = (done - doneAtStart) / elapsedSec;
     return {
       total: records.length,
@@ -149,117 +196,118 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       metric: spec.metric,
       elapsedSec,
       etaSec: rate > 0 ? (records.length - done) / rate : Number.NaN,
-      running: records
-        .filter((r) => r.status === 'running' && active.has(r.id))
-        .map((r) => ({ id: r.id, steps: r.steps, totalSteps: r.totalSteps })),
+      running: records.filter(isRunning).map((r) => ({ id: r.id, steps: r.steps, totalSteps: r.totalSteps })),
       ...(best ? { best: { id: best.id, value: trialScore(best, spec.metric)!, params: best.params } } : {}),
     };
   };
-  const writeOutputs = (): void => {
-    store.writeAtomic('summary.csv', summaryCsv(records, paramKeys));
-    store.writeAtomic('report.html', renderReport({ spec, records, title: spec.name ?? 'charrnn sweep' }));
-  };
-  const active = new Set<string>();
-  writeOutputs();
+}
 
-  const queue = records.filter((r) => r.status === 'pending' || r.status === 'running');
-  const runNext = async (): Promise<void> => {
-    let stale = false;
-    for (let record = queue.shift(); record && !signal.aborted; record = queue.shift()) {
-      active.add(record.id);
-      const running = runOne(trials[records.indexOf(record)]!, record);
-      // The summary and report after the previous trial are written once this one is on its way:
-      // a worker does not wait for them.
-      if (stale) writeOutputs();
-      await running;
-      active.delete(record.id);
-      stale = true;
-      options.onTrialEnd?.(record, progress());
-    }
-    if (stale) writeOutputs();
-  };
+interface SessionContext extends SweepOptions {
+  readonly signal: AbortSignal;
+  /** The guarded store (writes never throw). */
+  readonly store: SweepStore;
+  readonly scheduler: AshaScheduler | null;
+  readonly progress: () => SweepProgress;
+  readonly started: Set<string>;
+}
 
-  const runOne = async (trial: TrialSpec, record: TrialRecord): Promise<void> => {
-    const rungSteps = trialRungSteps(spec, trial);
-    const { log, resumeBytes, startChars, writeHeader } = openTrial(store, trial, record, rungSteps);
-    const csv: EventSink = createCsvLogSink({ write: (s) => log.write(s), writeHeader });
-    const persist = (): void => store.writeAtomic(trialPath(trial.id, 'record.json'), `${JSON.stringify(record)}\n`);
-    record.status = 'running';
-    delete record.error;
-    let sessionStart = clock();
-    const wallBefore = record.wallSec;
-    const task: TrialTask = {
-      id: trial.id,
-      config: trial.config,
-      metric: spec.metric,
-      rungSteps,
-      ...(resumeBytes ? { resume: resumeBytes } : {}),
-    };
-    const onEvent = (event: TrainingEvent): void => {
-      // The trial's clock starts when training does: a queued trial may first wait for a worker.
-      if (event.type === 'start') sessionStart = clock();
-      void csv.handle(event);
-      record.wallSec = wallBefore + (clock() - sessionStart) / 1000;
-      if (event.type === 'start') record.totalSteps = event.totalSteps;
-      else if (event.type === 'step') {
-        record.steps = event.step;
-        record.chars = event.chars;
-      } else if (event.type === 'eval') {
-        record.curve.push({ step: event.step, chars: event.chars, valLoss: event.valLoss });
-        record.finalValLoss = event.valLoss;
-        if (record.bestValLoss === undefined || event.valLoss < record.bestValLoss) record.bestValLoss = event.valLoss;
-      } else if (event.type === 'done') {
-        record.steps = event.step;
-        record.chars = event.chars;
-        if (event.bestValLoss !== undefined) record.bestValLoss = event.bestValLoss;
-        if (event.elapsedSec > 0) record.charsPerSec = (event.chars - startChars) / event.elapsedSec;
-      } else return;
-      if (event.type !== 'step' || event.valLoss !== undefined) options.onProgress?.(progress());
-    };
-    let outcome: TrialOutcome;
-    try {
-      const run = executor.run(task, {
-        signal,
-        onEvent,
-        onCheckpoint: (kind, _step, bytes) => {
-          store.writeAtomic(trialPath(trial.id, kind === 'best' ? 'best.safetensors' : 'last.safetensors'), bytes);
-          if (kind === 'last') persist();
-        },
-        onRung: (rung, _step, value) => {
-          record.rungs[rung] = value;
-          const decision = scheduler ? scheduler.report(rung, trial.id, value) : 'continue';
-          persist();
-          return decision === 'continue';
-        },
-      });
-      // The trial is on its way (its events come later, never during this synchronous part): now
-      // its config and its "running" record, which a resumed sweep reads.
-      writeConfig(trial);
+/** Runs one trial on the executor (fresh or resumed), writing its log, checkpoints and record as it goes. */
+async function runTrialSession(context: SessionContext, trial: TrialSpec, record: TrialRecord): Promise<void> {
+  const { spec, store, clock, scheduler } = context;
+  const rungSteps = trialRungSteps(spec, trial);
+  const { log, resumeBytes, startChars, writeHeader } = openTrial(store, trial, record, rungSteps);
+  const csv: EventSink = createCsvLogSink({ write: (s) => log.write(s), writeHeader });
+  const persist = (): void => store.writeAtomic(trialPath(trial.id, 'record.json'), `${JSON.stringify(record)}\n`);
+  delete record.error;
+  let sessionStart = clock();
+  const wallBefore = record.wallSec;
+  const task: TrialTask = {
+    id: trial.id,
+    config: trial.config,
+    metric: spec.metric,
+    rungSteps,
+    ...(resumeBytes ? { resume: resumeBytes } : {}),
+  };
+  const onEvent = (event: TrainingEvent): void => {
+    // The trial's clock starts when training does: a queued trial may first wait for a worker.
+    if (event.type === 'start') {
+      sessionStart = clock();
+      record.status = 'running';
+      context.started.add(trial.id);
       persist();
-      options.onProgress?.(progress());
-      outcome = await run;
-    } catch (error) {
-      outcome = { status: 'error', message: errorMessage(error) };
     }
-    log.close();
+    void csv.handle(event);
     record.wallSec = wallBefore + (clock() - sessionStart) / 1000;
-    record.status =
-      outcome.status === 'completed'
-        ? 'ok'
-        : outcome.status === 'stopped'
-          ? 'stopped'
-          : outcome.status === 'interrupted'
-            ? 'running'
-            : 'failed';
-    if (record.status === 'failed') record.error = outcome.message ?? outcome.status;
-    persist();
+    if (recordEvent(record, event, startChars) && (event.type !== 'step' || event.valLoss !== undefined))
+      context.onProgress?.(context.progress());
   };
+  let outcome: TrialOutcome;
+  try {
+    const run = context.executor.run(task, {
+      signal: context.signal,
+      onEvent,
+      onCheckpoint: (kind, _step, bytes) => {
+        store.writeAtomic(trialPath(trial.id, kind === 'best' ? 'best.safetensors' : 'last.safetensors'), bytes);
+        if (kind === 'last') persist();
+      },
+      onRung: (rung, _step, value) => {
+        record.rungs[rung] = value;
+        const decision = scheduler ? scheduler.report(rung, trial.id, value) : 'continue';
+        persist();
+        return decision === 'continue';
+      },
+    });
+    // The trial is on its way (its events come later, never during this synchronous part): now its
+    // config and its record, which a resumed sweep reads.
+    writeConfig(store, trial);
+    persist();
+    context.onProgress?.(context.progress());
+    outcome = await run;
+  } catch (error) {
+    outcome = { status: 'error', message: errorMessage(error) };
+  }
+  log.close();
+  context.started.delete(trial.id);
+  record.wallSec = wallBefore + (clock() - sessionStart) / 1000;
+  record.status = statusAfter(outcome, record.status);
+  if (record.status === 'failed') record.error = outcome.message ?? outcome.status;
+  persist();
+}
 
-  await Promise.all(Array.from({ length: Math.max(1, executor.slots) }, () => runNext()));
-  writeOutputs();
-  if (writeFailure !== null) throw writeFailure;
-  const best = bestRecord(records, spec);
-  return { records, interrupted: signal.aborted, ...(best ? { best } : {}) };
+/** Folds a training event into the record; false for events the record does not keep. */
+function recordEvent(record: TrialRecord, event: TrainingEvent, startChars: number): boolean {
+  if (event.type === 'start') record.totalSteps = event.totalSteps;
+  else if (event.type === 'step') {
+    record.steps = event.step;
+    record.chars = event.chars;
+  } else if (event.type === 'eval') {
+    record.curve.push({ step: event.step, chars: event.chars, valLoss: event.valLoss });
+    record.finalValLoss = event.valLoss;
+    if (record.bestValLoss === undefined || event.valLoss < record.bestValLoss) record.bestValLoss = event.valLoss;
+  } else if (event.type === 'done') {
+    record.steps = event.step;
+    record.chars = event.chars;
+    if (event.bestValLoss !== undefined) record.bestValLoss = event.bestValLoss;
+    if (event.elapsedSec > 0) record.charsPerSec = (event.chars - startChars) / event.elapsedSec;
+  } else return false;
+  return true;
+}
+
+/** The record's status after an outcome; an interrupted trial stays as it was (pending if it never started). */
+function statusAfter(outcome: TrialOutcome, before: TrialStatus): TrialStatus {
+  if (outcome.status === 'completed') return 'ok';
+  if (outcome.status === 'stopped') return 'stopped';
+  if (outcome.status === 'interrupted') return before;
+  return 'failed';
+}
+
+/** A trial's directory and config.json are made when it starts, not all at once up front. */
+function writeConfig(store: SweepStore, trial: TrialSpec): void {
+  if (store.readText(trialPath(trial.id, 'config.json')) === null)
+    store.writeAtomic(
+      trialPath(trial.id, 'config.json'),
+      `${JSON.stringify({ id: trial.id, params: trial.params, config: trial.config }, null, 2)}\n`,
+    );
 }
 
 /** The store with every write caught: a failure is reported once through `failed`, later writes are skipped. */
@@ -307,13 +355,19 @@ function bestRecord(records: readonly TrialRecord[], spec: SweepSpec): TrialReco
 }
 
 function loadRecord(store: SweepStore, trial: TrialSpec): TrialRecord | null {
-  const text = store.readText(trialPath(trial.id, 'record.json'));
+  const path = trialPath(trial.id, 'record.json');
+  const text = store.readText(path);
   if (text === null) return null;
   try {
-    const record = JSON.parse(text) as TrialRecord;
-    return record.id === trial.id ? record : null;
-  } catch {
-    return null; // half-written records cannot happen (atomic writes); an edited one restarts the trial
+    return parseTrialRecord(text, trial.id);
+  } catch (error) {
+    if (!(error instanceof RecordError)) throw error;
+    // Records are written atomically: one that does not parse was edited or damaged, and guessing
+    // (rerunning the trial, or skipping it) could throw away a finished trial's results.
+    throw new SweepError(
+      `${path} ${error.message}`,
+      `restore it, or delete it to run trial ${trial.id} again from its start`,
+    );
   }
 }
 

@@ -1,9 +1,11 @@
 // A checkpoint's __metadata__ is untrusted text: each field is parsed here against a zod schema
-// (the library the sweep spec uses) before anything reads it — the format version, the step
+// (zod/mini: the same library and messages as the sweep spec, tree-shaken, as this module ships in
+// the page's worker) before anything reads it — the format version, the step
 // counters, the stored config (every key against CONFIG_RULES) and the data reference — so a
 // hand-edited or foreign file is refused with one line that names the field.
 
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { CONFIG_RULES, checkConfigValue, type TrainConfig } from './config.js';
 
 /** The checkpoint format this version writes and reads. */
@@ -40,10 +42,10 @@ export class MetadataError extends Error {
   override readonly name = 'MetadataError';
 }
 
-const count = z.int().min(0);
+const count = z.int().check(z.minimum(0));
 const prngSnapshot = z.object({
-  words: z.array(z.int().min(0).max(0xffffffff)).length(4),
-  spareNormal: z.number().nullable(),
+  words: z.array(z.int().check(z.minimum(0), z.maximum(0xffffffff))).check(z.length(4)),
+  spareNormal: z.nullable(z.number()),
 });
 
 // looseObject: fields added by later versions pass through untouched (and are still typed here).
@@ -51,10 +53,10 @@ const TrainingSchema = z.looseObject({
   step: count,
   chars: count,
   smoothLoss: z.number(),
-  bestValLoss: z.number().nullable(),
+  bestValLoss: z.nullable(z.number()),
   stream: z.looseObject({
-    seqLength: z.int().min(1),
-    batchSize: z.int().min(1),
+    seqLength: z.int().check(z.minimum(1)),
+    batchSize: z.int().check(z.minimum(1)),
     length: count,
     pointers: z.array(count),
     pendingReset: z.array(z.boolean()),
@@ -62,18 +64,21 @@ const TrainingSchema = z.looseObject({
   dropoutRng: prngSnapshot,
   sampleRng: prngSnapshot,
   optimizerScalars: z.record(z.string(), z.number()),
-  elapsedSec: z.number().min(0).optional(),
-  optimizer: z.string().optional(),
+  elapsedSec: z.optional(z.number().check(z.minimum(0))),
+  optimizer: z.optional(z.string()),
 });
 
-const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const Sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 const DataSchema = z.strictObject({
   source: z.enum(['file', 'files', 'embedded']),
-  path: z.string().min(1).optional(),
-  files: z.array(z.strictObject({ path: z.string().min(1), sha256: Sha256, bytes: count })).optional(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  path: z.optional(z.string().check(z.minLength(1))),
+  files: z.optional(z.array(z.strictObject({ path: z.string().check(z.minLength(1)), sha256: Sha256, bytes: count }))),
+  sha256: Sha256,
   bytes: count,
 });
+
+/** zod/mini loads no messages by default: the English ones, per parse (the sweep's zod keeps its own config). */
+const ENGLISH = en().localeError;
 
 export type TrainingMetadata = z.infer<typeof TrainingSchema>;
 
@@ -106,14 +111,14 @@ export function parseStoredConfig(text: string): Partial<TrainConfig> {
   return raw as Partial<TrainConfig>;
 }
 
-function withSchema<T>(key: string, text: string, schema: z.ZodType<T>): T {
+function withSchema<T>(key: string, text: string, schema: z.ZodMiniType<T>): T {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
     throw new MetadataError(`metadata "${key}" must be JSON, got ${JSON.stringify(text.slice(0, 40))}`);
   }
-  const parsed = schema.safeParse(raw);
+  const parsed = schema.safeParse(raw, { error: ENGLISH });
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const path = issue.path.map(String).join('.');

@@ -32,3 +32,26 @@ export { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './dive
 export { estimateKernelBytes, largestHiddenThatFits } from './memory.js';
 export { extendVocabulary, loadWeightsExtendingVocab } from './extend-vocab.js';
 export { dynamicEvaluate, type DynamicEvalOptions } from './dynamic-eval.js';
+export {
+  ARITHMETIC_VOCABULARY,
+  DEFAULT_TREE_TRAIN_CONFIG,
+  TREE_CHECKPOINT_FORMAT,
+  TREE_TASKS,
+  TREE_TRAINING_KEYS,
+  TreeTrainConfigSchema,
+  TreeTrainer,
+  arithmeticTreeData,
+  decodeTreeCheckpoint,
+  encodeTreeCheckpoint,
+  evaluateTrees,
+  loadTreeOptimizerState,
+  resolveTreeTrainConfig,
+  treeModelFromCheckpoint,
+  type TreeCheckpoint,
+  type TreeData,
+  type TreeStepEvent,
+  type TreeTrainConfig,
+  type TreeTrainerOptions,
+  type TreeTrainingEvent,
+  type TreeTrainingSnapshot,
+} from './tree/index.js';

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, fileStamp, resultsCsv } from './report-files.js';
 import { fake } from './test-measurements.js';
@@ -5,12 +6,7 @@ import { fake } from './test-measurements.js';
 describe('resultsCsv', () => {
   it('writes one row per measurement under the header, with unrounded numbers and empty ratio cells', () => {
     const all = [fake('rnn-h100-t25-b1', 'charrnn', 200_000), fake('rnn-h100-t25-b1', 'numpy-seed', 20_000)];
-    // No cell here needs quoting, so a plain split reads the file back.
-    const [header, ...lines] = resultsCsv(all, 80)
-      .trimEnd()
-      .split('\n')
-      .map((l) => l.split(','));
-    const rows = lines.map((cells) => Object.fromEntries(header!.map((name, i) => [name, cells[i]])));
+    const rows: Record<string, string>[] = parse(resultsCsv(all, 80), { columns: true });
     expect(Object.keys(rows[0]!)).toEqual([...CSV_COLUMNS]);
     expect(rows[0]!['chars_per_s']).toBe('200000');
     expect(rows[0]!['flops_per_char']).toBe('108000');

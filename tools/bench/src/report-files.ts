@@ -78,6 +78,36 @@ export interface BenchReport {
   readonly targets: readonly TargetResult[];
   /** One line per thing that did not run, and why. */
   readonly skipped: readonly string[];
+  /** One line per measurement that was meant to run and failed. */
+  readonly failed?: readonly string[];
+  /** Set when the run is partial (failed measurements, or stopped by Ctrl-C): why. */
+  readonly incomplete?: string;
+}
+
+/**
+ * The files a run writes, name → body: its own bench-<time>.{json,csv,html} always, and the
+ * latest.* copies only when the run is complete — a failed or interrupted run must not replace the
+ * last full picture.
+ */
+export function benchFiles(
+  report: BenchReport,
+  bodies: { readonly json: string; readonly csv: string; readonly html: string },
+): [string, string][] {
+  const stamp = fileStamp(report.startedAt);
+  const own: [string, string][] = [
+    [`bench-${stamp}.json`, bodies.json],
+    [`bench-${stamp}.csv`, bodies.csv],
+    [`bench-${stamp}.html`, bodies.html],
+  ];
+  if (report.incomplete !== undefined) return own;
+  return [...own, ['latest.json', bodies.json], ['latest.csv', bodies.csv], ['latest.html', bodies.html]];
+}
+
+/** Why a run is partial, or undefined when everything planned ran. */
+export function incompleteReason(interrupted: boolean, failed: readonly string[]): string | undefined {
+  if (interrupted) return 'stopped by Ctrl-C before every measurement ran';
+  if (failed.length > 0) return `${failed.length} measurement${failed.length === 1 ? '' : 's'} failed (${failed[0]})`;
+  return undefined;
 }
 
 /** "2026-11-27T04:13:05.123Z" → "20261127-041305", for file names that sort by time. */

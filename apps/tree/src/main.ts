@@ -1,0 +1,4 @@
+import { main } from '@charrnn/cli';
+import { treeCommand } from './tree-command.js';
+
+main('charrnn-tree', treeCommand);
