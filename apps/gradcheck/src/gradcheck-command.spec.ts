@@ -94,6 +94,35 @@ describe('charrnn-gradcheck', () => {
     expect(result.out).toMatch(/V=16 H=4 T=6/);
   });
 
+  it('refuses an empty or unusable --data with exit 2 and checks nothing (no made-up model, no PASS)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gradcheck-'));
+    writeFileSync(join(dir, 'empty.txt'), '');
+    writeFileSync(join(dir, 'one.txt'), 'aaaaaaaaaaaa');
+    writeFileSync(join(dir, 'short.txt'), 'abc');
+    for (const [file, message] of [
+      [
+        'empty.txt',
+        /^charrnn-gradcheck: error: --data file ".*empty.txt" is empty; a gradient check needs at least 2\nhint: /,
+      ],
+      ['one.txt', /--data file ".*one.txt" has only 1 distinct character; a gradient check needs at least 2/],
+      ['short.txt', /--data file must have at least seq-length \+ 1 = 5 characters, got 3/],
+    ] as const) {
+      const result = await run([
+        '--data',
+        join(dir, file),
+        '--hidden',
+        '4',
+        '--seq-length',
+        '4',
+        '--kernels',
+        'reference',
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(message);
+      expect(result.out).toBe('');
+    }
+  });
+
   const bad: [string, string[], RegExp][] = [
     ['unknown cell', ['--cell', 'transformer'], /--cell must be one of rnn, lstm, gru, got "transformer"/],
     ['hidden out of range', ['--hidden', '0'], /--hidden must be an integer in \[1, 1024\], got "0"/],

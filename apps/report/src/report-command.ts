@@ -38,7 +38,7 @@ export async function reportCommand(io: CommandIo): Promise<number> {
     io.stdout.write(formatHelp(USAGE, DESCRIPTION, FLAGS));
     return EXIT_OK;
   }
-  const out = flags.values.out as string | undefined;
+  const out = flags.values.out;
   if (!out) throw new UsageError('--out FILE.html is required', 'e.g. charrnn-report run.csv --out report.html');
   if (flags.positionals.length === 0)
     throw new UsageError('give at least one training log (the CSV from charrnn-train --log)', USAGE);

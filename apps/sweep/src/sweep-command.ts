@@ -40,7 +40,7 @@ import {
   type SweepSpec,
   type TrialExecutor,
 } from '@charrnn/sweep';
-import { MAX_SYMBOLS, SymbolScan, toCodePoints } from '@charrnn/corpus';
+import { MAX_SYMBOLS, SymbolScan, toCodePoints, tooManySymbols } from '@charrnn/corpus';
 import { SWEEP_FLAGS } from './flags.js';
 import { createFileStore } from './fs-store.js';
 import { createWorkerExecutor } from './worker-executor.js';
@@ -285,9 +285,10 @@ function checkVocabularySize(spec: SweepSpec, text: string, what: string): void 
   const scan = new SymbolScan();
   scan.add(toCodePoints(text));
   const distinct = scan.codePoints().length;
+  // The message is the commands' and the page's (@charrnn/corpus); the way out is the spec's unit key.
   if (distinct > MAX_SYMBOLS)
     throw new UsageError(
-      `${what} has ${distinct} distinct characters, more than the ${MAX_SYMBOLS} charrnn's 16-bit ids can name`,
+      tooManySymbols(what, distinct).message,
       "train on its bytes instead with unit: byte in the spec's base (at most 256 symbols)",
     );
 }

@@ -4,6 +4,7 @@
 
 import {
   EXIT_OK,
+  RunError,
   UsageError,
   chooseKernels,
   formatHelp,
@@ -14,7 +15,7 @@ import {
   type CommandIo,
   type FlagSpec,
 } from '@charrnn/cli';
-import { formatChar, taskFor, type SymbolScan, type TaggingTask, type Vocabulary } from '@charrnn/corpus';
+import { taskFor, type SymbolScan, type TaggingTask, type Vocabulary } from '@charrnn/corpus';
 import {
   type Checkpoint,
   documentViews,
@@ -25,6 +26,7 @@ import {
   poolResults,
 } from '@charrnn/train';
 import { KERNEL_FLAG, TAG_WINDOW_FLAG } from './flags.js';
+import { UNKNOWN_FLAG, parseUnknownPolicy, unknownCharactersError } from './unknown-chars.js';
 
 const FLAGS = {
   checkpoint: { flag: 'checkpoint', kind: 'string', placeholder: 'FILE', help: 'model to evaluate' },
@@ -61,9 +63,19 @@ const FLAGS = {
     default: 0,
     help: 'pull towards the trained weights at each dynamic update',
   },
+  unknown: UNKNOWN_FLAG,
   window: TAG_WINDOW_FLAG,
   kernels: KERNEL_FLAG,
 } satisfies Record<string, FlagSpec>;
+
+/**
+ * A loss that overflowed (a diverging --dynamic-lr, weights gone to Inf) is a failed run, not a
+ * result: JSON would print it as null, and a script reading it would take null for a number.
+ */
+function requireFinite(result: { loss: number; bpc: number }, hint: string): void {
+  if (Number.isFinite(result.loss) && Number.isFinite(result.bpc)) return;
+  throw new RunError(`the loss is not a finite number (${result.loss})`, hint);
+}
 
 export async function evalCommand(io: CommandIo): Promise<number> {
   const flags = parseFlags(io.argv, FLAGS, { positionals: Number.POSITIVE_INFINITY });
@@ -78,8 +90,8 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     return EXIT_OK;
   }
   const v = flags.values;
-  const checkpoint = readCheckpoint(flags.values.checkpoint as string | undefined, '--checkpoint');
-  const path = flags.values.data as string | undefined;
+  const checkpoint = readCheckpoint(v.checkpoint, '--checkpoint');
+  const path = v.data;
   if (!path) throw new UsageError('--data FILE is required', 'the text to score, e.g. --data ../shared/data/kafka.txt');
   const files = await resolveCorpusFiles([path, ...flags.positionals]);
   const vocab = checkpoint.vocab;
@@ -93,48 +105,56 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     io.stdout.write(`${JSON.stringify({ ...result, task: task.name, window, checkpoint: v.checkpoint, data })}\n`);
     return EXIT_OK;
   }
+  const unit = checkpoint.config?.unit ?? 'char';
+  const asUnits = (text: string): string => (unit === 'byte' ? Buffer.from(text, 'utf8').toString('latin1') : text);
+  const policy = parseUnknownPolicy(v.unknown, vocab, asUnits);
   const known = (scan: SymbolScan) => {
     const unknown = scan.unknownTo(vocab);
-    if (unknown.length > 0) {
-      const shown = unknown.slice(0, 10).map(formatChar).join(', ');
-      throw new UsageError(
-        `--data file has ${unknown.length} character(s) outside the model's vocabulary: ${shown}${unknown.length > 10 ? ', …' : ''}`,
-        'evaluate on text written in the same alphabet the model was trained on',
-      );
-    }
+    if (unknown.length > 0 && policy.units.kind === 'error') throw unknownCharactersError('--data', unknown);
     return vocab;
   };
-  const { corpus } = readCorpus(files, { unit: checkpoint.config?.unit ?? 'char', vocabulary: known });
+  const { corpus } = readCorpus(files, { unit, vocabulary: known, unknown: policy.units });
+  // Skipped or mapped characters are part of the result: a score over fewer or stand-in characters.
+  const unknown =
+    policy.units.kind === 'error' ? {} : { unknown: { handling: policy.name, count: corpus.unknownCount } };
   const documents = documentViews(corpus.ids, corpus.documentStarts);
   if (documents.length === 0)
     throw new UsageError(`--data file must have at least 2 characters, got ${corpus.ids.length}`);
   const data = files.length === 1 ? path : files.map((f) => f.path);
   if (!v.dynamic) {
-    const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`));
+    const kernels = chooseKernels(v.kernels, (line) => void io.stderr.write(`${line}\n`));
     let result;
     try {
       result = evaluateDocuments(modelFromCheckpoint(checkpoint, kernels), corpus.ids, corpus.documentStarts);
     } finally {
       kernels.close?.();
     }
+    requireFinite(
+      result,
+      "the checkpoint's weights give a non-finite loss on this text; retrain, or evaluate another checkpoint",
+    );
     io.stdout.write(
-      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, checkpoint: v.checkpoint, data })}\n`,
+      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, ...unknown, checkpoint: v.checkpoint, data })}\n`,
     );
     return EXIT_OK;
   }
   // Dynamic evaluation trains, so it takes the fast kernels like charrnn-train does.
-  const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`), { threads: 1 });
+  const kernels = chooseKernels(v.kernels, (line) => void io.stderr.write(`${line}\n`), { threads: 1 });
   try {
     const options = {
-      lr: v.dynamicLr as number,
-      segmentLength: v.dynamicSegment as number,
-      decay: v.dynamicDecay as number,
+      lr: v.dynamicLr,
+      segmentLength: v.dynamicSegment,
+      decay: v.dynamicDecay,
     };
     // One model adapts through the documents in order; each starts from a zero hidden state.
     const model = modelFromCheckpoint(checkpoint, kernels);
     const result = poolResults(documents.map((ids) => dynamicEvaluate(model, ids, options)));
+    requireFinite(
+      result,
+      `the dynamic updates diverged at --dynamic-lr ${options.lr}; lower it (the default is ${FLAGS.dynamicLr.default})`,
+    );
     io.stdout.write(
-      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, dynamic: options, checkpoint: v.checkpoint, data })}\n`,
+      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, ...unknown, dynamic: options, checkpoint: v.checkpoint, data })}\n`,
     );
   } finally {
     kernels.close?.();
@@ -154,11 +174,7 @@ function scoreTagging(
 ): ReturnType<typeof evaluateTagging> {
   const derived = task.derive(text);
   const unknown = vocab.findUnknown(derived.text);
-  if (unknown.length > 0)
-    throw new UsageError(
-      `--data file has ${unknown.length} character(s) outside the model's vocabulary: ${unknown.slice(0, 10).map(formatChar).join(', ')}`,
-      'evaluate on text written in the same alphabet the model was trained on',
-    );
+  if (unknown.length > 0) throw unknownCharactersError('--data file', unknown);
   if (derived.labels.length === 0) throw new UsageError('--data file has no characters left to tag');
   const kernels = chooseKernels(kernelsFlag, (line) => void io.stderr.write(`${line}\n`));
   try {

@@ -282,3 +282,36 @@ describe('divergence', () => {
     }
   });
 });
+
+describe('non-finite results', () => {
+  it('charrnn-eval and charrnn-sample on weights whose logits overflow: a failed run (exit 1, one line), never "loss": null', async () => {
+    const dir = workdir();
+    const save = join(dir, 'run.safetensors');
+    expect(
+      (await run(trainCommand, ['--data', join(dir, 'data.txt'), ...small, '--steps', '2', '--save', save])).code,
+    ).toBe(0);
+    // Finite weights (a checkpoint with NaN or Inf is refused on load) whose products overflow float32.
+    const { metadata, tensors } = decodeSafetensors(readFileSync(save));
+    const decoder = tensors.get('decoder.weight')!;
+    if (decoder.dtype !== 'F32') throw new Error(`expected float32 weights, got ${decoder.dtype}`);
+    const huge = Float32Array.from(decoder.data, (w) => (w < 0 ? -3e38 : 3e38));
+    tensors.set('decoder.weight', { dtype: 'F32', shape: decoder.shape, data: huge });
+    const broken = join(dir, 'huge.safetensors');
+    writeFileSync(broken, encodeSafetensors(tensors, metadata));
+    const result = await run(evalCommand, [
+      '--checkpoint',
+      broken,
+      '--data',
+      join(dir, 'data.txt'),
+      '--kernels',
+      'reference',
+    ]);
+    expect(result.out).toBe('');
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^charrnn-x: error: the loss is not a finite number \((NaN|Infinity)\)\nhint: /);
+    // charrnn-sample on the same weights: nothing to draw from (it printed "yyyy…" before).
+    const sample = await run(sampleCommand, ['--checkpoint', broken, '--length', '50', '--kernels', 'reference']);
+    expect(sample.code).toBe(1);
+    expect(sample.err).toMatch(/^charrnn-x: error: the model's outputs are not finite numbers, .*\nhint: .*\n$/);
+  });
+});

@@ -43,7 +43,7 @@ import {
   type TrainingData,
 } from '@charrnn/train';
 import { taskFor, type EncodedCorpus, type SymbolScan, type TaggingTask, type Vocabulary } from '@charrnn/corpus';
-import { TRAIN_FLAGS } from './flags.js';
+import { CONFIG_FLAGS, TRAIN_FLAGS } from './flags.js';
 import { loadTrainingCorpus } from './training-text.js';
 
 const USAGE = 'charrnn-train [--data FILE|DIR|GLOB …] [--steps N] [--log FILE.csv] [--save FILE.safetensors] [options]';
@@ -63,9 +63,10 @@ export async function trainCommand(io: CommandIo): Promise<number> {
       `unexpected argument ${JSON.stringify(flags.positionals[0])}`,
       'flags take the form --name value; see --help',
     );
-  const dataArgs = v.data ? [v.data as string, ...flags.positionals] : [];
+  const dataArgs = v.data ? [v.data, ...flags.positionals] : [];
+  // An empty path (--save "") is no path.
   const text = (key: 'data' | 'log' | 'save' | 'saveBest' | 'init' | 'resume'): string | undefined =>
-    (v[key] as string | undefined) || undefined;
+    v[key] || undefined;
   if (text('init') && text('resume'))
     throw new UsageError(
       '--init and --resume cannot be used together',
@@ -127,7 +128,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
       ? prepareTaskOrExplain(task, corpus.corpus, config, resume?.vocab ?? init?.vocab)
       : prepareCorpusOrExplain(corpus.corpus, config);
 
-    const kernels = chooseKernels(String(v.kernels), notice, { threads: config.threads });
+    const kernels = chooseKernels(v.kernels, notice, { threads: config.threads });
     let trainer: Trainer;
     try {
       trainer = new Trainer({
@@ -139,7 +140,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
         ...(resume ? { resume } : {}),
         checkpointPeriodic: save !== undefined,
         checkpointBest: saveBest !== undefined,
-        divergence: { factor: v.divergeFactor as number, window: v.divergeWindow as number },
+        divergence: { factor: v.divergeFactor, window: v.divergeWindow },
         dataRef: corpus.ref,
       });
     } catch (error) {
@@ -159,7 +160,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
 interface Outputs {
   readonly save: string | undefined;
   readonly saveBest: string | undefined;
-  readonly log: { file: AppendFile; append: boolean } | undefined;
+  readonly log: OpenLog | undefined;
 }
 
 /** Runs the loop; a failed write stops training, still tries the final checkpoint, and exits 1 naming the file. */
@@ -196,7 +197,7 @@ async function train(
         failed(error);
       }
     };
-    sinks.push(createCsvLogSink({ write, writeHeader: !log.append }));
+    sinks.push(createCsvLogSink({ write, writeHeader: !log.append, trainBpc: log.trainBpc }));
   }
   const sink = combineSinks(...sinks);
   const removeInterrupt = io.onInterrupt(() => trainer.stop('interrupted'));
@@ -423,21 +424,25 @@ function trainingVocabulary(checkpoint: Checkpoint, scan: SymbolScan, notice: (l
   return extended.vocab;
 }
 
-function pickConfig(values: Record<string, unknown>): Partial<TrainConfig> {
-  const config: Record<string, unknown> = {};
-  for (const key of Object.keys(resolveTrainConfig({}))) if (values[key] !== undefined) config[key] = values[key];
-  return config as Partial<TrainConfig>;
+/** The config keys among the parsed flags (the app's own flags, files and kernels, left out). */
+function pickConfig(values: Partial<TrainConfig>): Partial<TrainConfig> {
+  const config: Partial<TrainConfig> = {};
+  for (const key of CONFIG_KEYS) copySetting(config, values, key);
+  return config;
+}
+
+const CONFIG_KEYS = Object.keys(CONFIG_FLAGS) as readonly (keyof TrainConfig)[];
+
+function copySetting<K extends keyof TrainConfig>(to: Partial<TrainConfig>, from: Partial<TrainConfig>, key: K): void {
+  const value = from[key];
+  if (value !== undefined) to[key] = value;
 }
 
 /** --init takes the architecture (cell, hidden size, layers, unit, task, directions) from the checkpoint; a flag may only repeat it. */
-function initConfig(
-  checkpoint: Checkpoint,
-  values: Record<string, unknown>,
-  explicit: ReadonlySet<string>,
-): TrainConfig {
+function initConfig(checkpoint: Checkpoint, values: Partial<TrainConfig>, explicit: ReadonlySet<string>): TrainConfig {
   const { cell, hiddenSize, layers } = checkpoint.model;
   // The unit is part of what the vocabulary means: a character model cannot read bytes.
-  const architecture = {
+  const architecture: Partial<TrainConfig> = {
     cell,
     hidden: hiddenSize,
     layers,
@@ -446,10 +451,10 @@ function initConfig(
     task: checkpoint.task,
     bidirectional: checkpoint.model.bidirectional === true,
   };
-  for (const [key, stored] of Object.entries(architecture)) {
-    if (explicit.has(key) && values[key] !== stored) {
+  for (const key of ['cell', 'hidden', 'layers', 'unit', 'task', 'bidirectional'] as const) {
+    if (explicit.has(key) && values[key] !== architecture[key]) {
       throw new UsageError(
-        `--${key} ${String(values[key])} conflicts with the --init checkpoint's ${String(stored)}`,
+        `--${key} ${String(values[key])} conflicts with the --init checkpoint's ${String(architecture[key])}`,
         'drop the flag: --init takes the architecture from the checkpoint',
       );
     }
@@ -460,7 +465,7 @@ function initConfig(
 /** A resumed run keeps the checkpoint's training settings; only run-control flags may change. */
 function resumedConfig(
   checkpoint: Checkpoint,
-  values: Record<string, unknown>,
+  values: Partial<TrainConfig>,
   explicit: ReadonlySet<string>,
 ): TrainConfig {
   if (!checkpoint.config || !checkpoint.training) {
@@ -480,13 +485,22 @@ function resumedConfig(
   }
   // Run-control flags given on the command line (steps, eval/sample/log/save periods) win;
   // everything else continues as the checkpoint's run had it.
-  const control: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(pickConfig(values))) if (explicit.has(key)) control[key] = value;
+  const control: Partial<TrainConfig> = {};
+  for (const key of CONFIG_KEYS) if (explicit.has(key)) copySetting(control, values, key);
   return resolveTrainConfig({ ...stored, ...control });
 }
 
+interface OpenLog {
+  readonly file: AppendFile;
+  /** The file had rows: no header is written. */
+  readonly append: boolean;
+  /** Rows carry the train_bpc column: a new log, or one whose header has it (older logs keep their columns). */
+  readonly trainBpc: boolean;
+}
+
 /** Opens --log: replaced with --force, cut back to the checkpoint's step with --resume, else new. */
-function openLog(path: string, resume: Checkpoint | undefined, force: boolean): { file: AppendFile; append: boolean } {
+function openLog(path: string, resume: Checkpoint | undefined, force: boolean): OpenLog {
+  let kept = '';
   if (resume?.training) {
     let existing = '';
     try {
@@ -495,11 +509,12 @@ function openLog(path: string, resume: Checkpoint | undefined, force: boolean): 
       existing = '';
     }
     // Rows after the checkpoint's step were logged by the session that was killed; the resumed run logs them again.
-    const kept = cutLogAtStep(existing, resume.training.step);
+    kept = cutLogAtStep(existing, resume.training.step);
     if (kept !== existing) writeFileAtomic(path, kept);
   } else if (force) {
     writeFileAtomic(path, '');
   }
   const file = openAppendFile(path, '--log file');
-  return { file, append: file.existed };
+  const header = kept.split('\n', 1)[0] ?? '';
+  return { file, append: file.existed, trainBpc: !file.existed || header.split(',').includes('train_bpc') };
 }

@@ -62,6 +62,12 @@ export async function trainCommand(io: CommandIo): Promise<number> {
   const resume = path('resume') ? readTreeCheckpoint(path('resume')!, '--resume') : undefined;
   const config = resume ? resumedConfig(resume, v, flags.explicit) : newConfig(v, flags.explicit);
   const { data, deep } = loadData(config, v, resume);
+  // Checked before the run, not after it: there would be nothing to compare with.
+  if (v.minAccuracy !== undefined && data.val.length === 0)
+    throw new UsageError(
+      '--min-accuracy needs held-out trees',
+      'use --task arithmetic with --held-out-trees > 0, or --val FILE',
+    );
 
   const locks = claimOutputs(path('save'), path('log'), path('resume'), v.force === true);
   try {
@@ -222,12 +228,7 @@ function summarize(
     line(`deeper trees (${config.maxOps + 1}–${2 * config.maxOps} operators, larger than any in training)`, deep);
   if (outputs.save) write(`saved ${outputs.save}\n`);
   if (outputs.minAccuracy !== undefined) {
-    if (heldOut === undefined)
-      throw new UsageError(
-        '--min-accuracy needs held-out trees',
-        'use --task arithmetic with --held-out-trees > 0, or --val FILE',
-      );
-    if (heldOut < outputs.minAccuracy) {
+    if (heldOut !== undefined && heldOut < outputs.minAccuracy) {
       write(`FAIL  held-out accuracy ${heldOut.toFixed(4)} is below --min-accuracy ${outputs.minAccuracy}\n`);
       return EXIT_FAILURE;
     }

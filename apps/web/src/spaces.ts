@@ -2,7 +2,7 @@
 // trainer yields to the page every ~50 ms, so it stays responsive) and restores the spaces of the
 // input box as it is typed.
 
-import { selectKernels } from '@charrnn/tensor';
+import { selectKernels } from '@charrnn/kernels-wasm';
 import sample from '../assets/alice.txt';
 import { SpaceRestorer } from './spaces-demo.js';
 

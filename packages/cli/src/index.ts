@@ -16,6 +16,11 @@ export {
   parseFlags,
   type FlagKind,
   type FlagSpec,
+  type FlagSpecFor,
+  type FlagTable,
+  type FlagTableFor,
+  type FlagValue,
+  type FlagValues,
   type ParsedFlags,
 } from './flags.js';
 export {

@@ -12,6 +12,7 @@ export {
   type DocumentSource,
   type EncodedCorpus,
   type IdArray,
+  type UnknownUnits,
 } from './corpus-encoder.js';
 export { MAX_CORPUS_BYTES, formatBytes, notUtf8, tooManySymbols, type TextRefusal } from './text-limits.js';
 export { splitTrainVal, type TrainValSplit } from './split.js';

@@ -11,6 +11,7 @@ export {
   type ModelConfig,
 } from './config.js';
 export { CharRnnModel, type WindowOptions } from './model.js';
+export { modelFloats, parameterCount, stateFloats, stepperFloats, workspaceFloats } from './allocation.js';
 export { initializeParams } from './init.js';
 export { cloneState, copyState, createState, resetState, type RecurrentState } from './state.js';
 export { CharacterDraw, sampleChunks, sampleIds, validateSampleOptions, type SampleOptions } from './sample.js';

@@ -46,6 +46,20 @@ describe('createCsvLogSink', () => {
     expect(rows[1]!.val_bpc).toBe('3.0091');
   });
 
+  it('appends train_bpc (the recent mean training loss in bits) only when asked, so old logs keep their columns', () => {
+    const plain = collect();
+    createCsvLogSink({ write: plain.write }).handle(step(1, { trainLoss: 2 * Math.LN2 }));
+    expect(Object.keys((parse(plain.text(), { columns: true }) as object[])[0]!)).toEqual([...CSV_LOG_COLUMNS]);
+    const out = collect();
+    const sink = createCsvLogSink({ write: out.write, trainBpc: true });
+    sink.handle(step(1, { trainLoss: 2 * Math.LN2 }));
+    sink.handle(step(2));
+    const rows = parse(out.text(), { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0]!)).toEqual([...CSV_LOG_COLUMNS, 'train_bpc']);
+    expect(Number(rows[0]!.train_bpc)).toBe(2);
+    expect(rows[1]!.train_bpc).toBe('');
+  });
+
   it('round-trips every number exactly through a CSV reader', () => {
     const out = collect();
     const sink = createCsvLogSink({ write: out.write });

@@ -66,7 +66,16 @@ export interface CsvLogSinkOptions {
   readonly writeHeader?: boolean;
   /** Constant columns written before the log columns on every row, e.g. { trial: 3 }. */
   readonly extraColumns?: Readonly<Record<string, string | number>>;
+  /**
+   * Append a `train_bpc` column after the log columns: the step event's recent mean training loss
+   * in bits per character, the unit of val_bpc. Default false, so a log appended to on resume keeps
+   * the columns its header has; charrnn-train turns it on for new logs and logs that have it.
+   */
+  readonly trainBpc?: boolean;
 }
+
+/** The optional column createCsvLogSink appends with `trainBpc: true`. */
+const TRAIN_BPC_COLUMN = 'train_bpc';
 
 /**
  * A sink writing the training log as CSV: the header (unless appending), then one row per step
@@ -77,18 +86,23 @@ export function createCsvLogSink(options: CsvLogSinkOptions): EventSink {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`${fn}: options must be an object, got ${describe(options)}`);
   }
-  const { write, writeHeader = true, extraColumns = {} } = options;
+  const { write, writeHeader = true, extraColumns = {}, trainBpc = false } = options;
   requireFunction(fn, 'write', write);
   requireBoolean(fn, 'writeHeader', writeHeader);
+  requireBoolean(fn, 'trainBpc', trainBpc);
   const extra = checkExtraColumns(fn, extraColumns);
   const extraNames = extra.map(([name]) => name);
   const extraValues = extra.map(([, value]) => value);
+  const optional = trainBpc ? [TRAIN_BPC_COLUMN] : [];
 
-  if (writeHeader) write(csvHeader([...extraNames, ...CSV_LOG_COLUMNS]));
+  if (writeHeader) write(csvHeader([...extraNames, ...CSV_LOG_COLUMNS, ...optional]));
 
   return {
     handle(event: TrainingEvent): void {
-      if (event.type === 'step') write(csvRow([...extraValues, ...stepCells(event)]));
+      if (event.type !== 'step') return;
+      const cells = [...extraValues, ...stepCells(event)];
+      if (trainBpc) cells.push(event.trainLoss === undefined ? undefined : event.trainLoss / Math.LN2);
+      write(csvRow(cells));
     },
   };
 }

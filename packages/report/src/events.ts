@@ -28,6 +28,11 @@ export interface StepEvent {
   readonly loss: number;
   /** Exponential moving average of the loss (the seed's 0.999/0.001), nats per character. */
   readonly smoothLoss: number;
+  /**
+   * Mean training loss per character over the steps since the previous step event (nats): the
+   * number to compare with validation. Absent from producers that predate it.
+   */
+  readonly trainLoss?: number;
   /** Validation loss and bits per character, present on steps where an evaluation ran. */
   readonly valLoss?: number;
   readonly valBpc?: number;

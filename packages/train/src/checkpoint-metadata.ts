@@ -78,7 +78,7 @@ const DataSchema = z.strictObject({
 });
 
 /** zod/mini loads no messages by default: the English ones, per parse (the sweep's zod keeps its own config). */
-const ENGLISH = en().localeError;
+export const ENGLISH = en().localeError;
 
 export type TrainingMetadata = z.infer<typeof TrainingSchema>;
 
@@ -111,7 +111,8 @@ export function parseStoredConfig(text: string): Partial<TrainConfig> {
   return raw as Partial<TrainConfig>;
 }
 
-function withSchema<T>(key: string, text: string, schema: z.ZodMiniType<T>): T {
+/** Parses metadata field `key` as JSON against `schema`; a MetadataError naming the field otherwise. */
+export function withSchema<T>(key: string, text: string, schema: z.ZodMiniType<T>): T {
   let raw: unknown;
   try {
     raw = JSON.parse(text);

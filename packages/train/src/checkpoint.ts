@@ -407,19 +407,28 @@ export function loadTrainingWeights(model: CharRnnModel, checkpoint: Checkpoint)
   }
 }
 
+/** The optimizer's `optim.*` slots and scalars from a checkpoint's tensors; a mismatch is a CheckpointError. */
+export function loadOptimizerSlots(
+  tensors: ReadonlyMap<string, SafetensorsTensor>,
+  scalars: Readonly<Record<string, number>>,
+  optimizer: Optimizer,
+): void {
+  const inputs = new Map<string, StateTensorInput>();
+  for (const [name, t] of tensors) inputs.set(name, { shape: t.shape, data: t.data as FloatArray });
+  try {
+    optimizer.loadState(inputs, scalars);
+  } catch (error) {
+    throw new CheckpointError((error as Error).message);
+  }
+}
+
 /** Restores optimizer slots and the carried hidden state for --resume. */
 export function loadTrainingState(checkpoint: Checkpoint, optimizer: Optimizer, state: RecurrentState): void {
   if (!checkpoint.training)
     throw new CheckpointError(
       'checkpoint has no training state to resume from (it holds weights only); use --init instead of --resume',
     );
-  const inputs = new Map<string, StateTensorInput>();
-  for (const [name, t] of checkpoint.tensors) inputs.set(name, { shape: t.shape, data: t.data as FloatArray });
-  try {
-    optimizer.loadState(inputs, checkpoint.training.optimizerScalars);
-  } catch (error) {
-    throw new CheckpointError((error as Error).message);
-  }
+  loadOptimizerSlots(checkpoint.tensors, checkpoint.training.optimizerScalars, optimizer);
   const restore = (prefix: string, arrays: FloatArray[]): void =>
     arrays.forEach((array, k) => {
       const t = requireTensor(checkpoint.tensors, `${prefix}${k}`);

@@ -37,6 +37,7 @@ it('exports exactly the documented API', () => {
     'evaluateTagging',
     'evaluateTrees',
     'extendVocabulary',
+    'kernelFloats',
     'labelLoss',
     'largestHiddenThatFits',
     'loadTrainingState',

@@ -29,7 +29,13 @@ export { documentViews, evaluateDocuments, poolResults } from './evaluate-docume
 export { displayText, unitBytes } from './display-text.js';
 export { Trainer, type TrainerOptions } from './trainer.js';
 export { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './divergence.js';
-export { estimateKernelBytes, largestHiddenThatFits } from './memory.js';
+export {
+  estimateKernelBytes,
+  kernelFloats,
+  largestHiddenThatFits,
+  type KernelFloats,
+  type SizeConfig,
+} from './memory.js';
 export { extendVocabulary, loadWeightsExtendingVocab } from './extend-vocab.js';
 export { dynamicEvaluate, type DynamicEvalOptions } from './dynamic-eval.js';
 export {

@@ -189,6 +189,10 @@ export class Trainer {
     });
   }
 
+  /**
+   * The loop: one window per step (forward, backward, clip, update), then whatever is due after
+   * it — an evaluation, a step event, a sample, a periodic checkpoint — and the stop rules.
+   */
   async *run(): AsyncGenerator<TrainingEvent> {
     const { config } = this;
     const T = config.seqLength;
@@ -198,17 +202,58 @@ export class Trainer {
     const started = this.clock();
     this.sessionStart = started;
     const divergence = new DivergenceWatch(this.options.divergence ?? DEFAULT_DIVERGENCE, this.outputClasses);
+    const window = new LogWindow(started);
     let lastYield = started;
-    let windowStart = started;
-    let windowChars = 0;
     let lastLoss = Number.NaN;
-    const periodic = this.options.checkpointPeriodic === true;
-    const canEvaluate = this.task
-      ? this.data.val.length > 0
-      : documentViews(this.data.val, this.data.valStarts).length > 0;
-    let earlyStop: string | undefined;
+    let stopMessage: string | undefined;
 
-    yield {
+    yield this.startEvent();
+    while (this.step < config.steps && this.stopReason === null) {
+      const trained = this.trainStep(inputs, targets, divergence);
+      if (trained.diverged !== undefined) {
+        yield this.done('diverged', trained.lossPerChar, started, trained.diverged);
+        return;
+      }
+      lastLoss = trained.lossPerChar;
+      window.add(trained.lossPerChar, T * B);
+      const last = this.step === config.steps;
+
+      const evaluation = yield* this.evaluateIfDue(last);
+      if (evaluation.diverged !== undefined) {
+        yield this.done('diverged', trained.lossPerChar, started, evaluation.diverged);
+        return;
+      }
+      stopMessage = this.earlyStop(started);
+      // The step a run stops at is reported too, so the bar and the log end where the run did.
+      if (last || stopMessage !== undefined || evaluation.valLoss !== undefined || this.step % config.logEvery === 0) {
+        yield this.stepEvent(trained, evaluation, window, started);
+        window.reset(this.clock());
+      }
+      // A tagger has nothing to sample: its outputs are labels, not text.
+      if (!this.task && config.sampleEvery > 0 && config.sampleLength > 0 && this.step % config.sampleEvery === 0)
+        yield this.sample(inputs);
+      // While the loss is above the divergence line, a periodic checkpoint waits: the file keeps the last good state.
+      if (this.checkpointsPeriodic && this.step % config.saveEvery === 0 && !last && divergence.streak === 0)
+        yield { type: 'checkpoint', step: this.step, reason: 'periodic' };
+      if (stopMessage !== undefined) break;
+      // Let the event loop breathe (signals, worker messages) about every 50 ms.
+      if (this.clock() - lastYield > 50) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = this.clock();
+      }
+    }
+    if (this.options.checkpointPeriodic === true) yield { type: 'checkpoint', step: this.step, reason: 'final' };
+    // Early stopping and the time limit are how such a run is meant to end, so it completes (with a word on why).
+    yield this.done(this.stopReason ?? 'completed', lastLoss, started, stopMessage);
+  }
+
+  private get checkpointsPeriodic(): boolean {
+    return this.options.checkpointPeriodic === true && this.config.saveEvery > 0;
+  }
+
+  private startEvent(): TrainingEvent {
+    const { config } = this;
+    return {
       type: 'start',
       step: this.step,
       totalSteps: config.steps,
@@ -219,116 +264,69 @@ export class Trainer {
       kernels: this.model.kernels.name,
       ...(config.maxSeconds > 0 ? { maxSeconds: config.maxSeconds } : {}),
     };
+  }
 
-    while (this.step < config.steps && this.stopReason === null) {
-      const resetMask = this.stream.next(inputs, targets);
-      resetState(this.state, resetMask);
-      const loss = this.model.lossAndGradients(inputs, targets, T, B, this.state, {
-        train: true,
-        rng: this.dropoutRng,
-      });
-      const lossPerChar = loss / T;
-      const diverged = divergence.observe(lossPerChar, this.step + 1);
-      if (diverged !== null) {
-        yield this.done('diverged', lossPerChar, started, diverged);
-        return;
-      }
-      const clip = applyClip(this.model.params, { kind: config.clipMode, value: config.clip }, this.model.kernels);
-      if (!Number.isFinite(clip.gradNorm)) {
-        yield this.done(
-          'diverged',
-          lossPerChar,
-          started,
-          `gradient norm became ${clip.gradNorm} at step ${this.step + 1}`,
-        );
-        return;
-      }
-      this.optimizer.setLearningRate(this.schedule.lrAt(this.step + 1));
-      this.optimizer.step();
-      this.step++;
-      this.average?.update(this.step);
-      this.chars += T * B;
-      windowChars += T * B;
-      lastLoss = lossPerChar;
-      this.smoothLoss = this.smoothLoss * 0.999 + lossPerChar * 0.001;
+  /** One window: forward and backward, the divergence rules, clipping, the update. */
+  private trainStep(inputs: Int32Array, targets: Int32Array, divergence: DivergenceWatch): TrainedStep {
+    const { config } = this;
+    const T = config.seqLength;
+    const B = config.batchSize;
+    const resetMask = this.stream.next(inputs, targets);
+    resetState(this.state, resetMask);
+    const loss = this.model.lossAndGradients(inputs, targets, T, B, this.state, {
+      train: true,
+      rng: this.dropoutRng,
+    });
+    const lossPerChar = loss / T;
+    const diverged = divergence.observe(lossPerChar, this.step + 1);
+    if (diverged !== null) return { lossPerChar, gradNorm: Number.NaN, clippedFrac: 0, diverged };
+    const clip = applyClip(this.model.params, { kind: config.clipMode, value: config.clip }, this.model.kernels);
+    if (!Number.isFinite(clip.gradNorm))
+      return { lossPerChar, ...clip, diverged: `gradient norm became ${clip.gradNorm} at step ${this.step + 1}` };
+    this.optimizer.setLearningRate(this.schedule.lrAt(this.step + 1));
+    this.optimizer.step();
+    this.step++;
+    this.average?.update(this.step);
+    this.chars += T * B;
+    this.smoothLoss = this.smoothLoss * 0.999 + lossPerChar * 0.001;
+    return { lossPerChar, ...clip };
+  }
 
-      const last = this.step === config.steps;
-      const evaluate = canEvaluate && config.evalEvery > 0 && (this.step % config.evalEvery === 0 || last);
-      let valLoss: number | undefined;
-      let tagging: TaggingResult | undefined;
-      if (evaluate) {
-        const result = this.evaluate();
-        if (this.task) tagging = result as TaggingResult;
-        if (!Number.isFinite(result.loss)) {
-          yield this.done(
-            'diverged',
-            lossPerChar,
-            started,
-            `validation loss became ${result.loss} at step ${this.step}`,
-          );
-          return;
-        }
-        valLoss = result.loss;
-        yield {
-          type: 'eval',
-          step: this.step,
-          chars: this.chars,
-          valLoss: result.loss,
-          valBpc: result.bpc,
-          count: result.count,
-          ...taggingFields(tagging),
-        };
-        this.schedule.observe(result.loss);
-        if (this.bestValLoss === null || result.loss < this.bestValLoss) {
-          this.bestValLoss = result.loss;
-          this.evalsSinceBest = 0;
-          if (this.options.checkpointBest) yield { type: 'checkpoint', step: this.step, reason: 'best' };
-        } else {
-          this.evalsSinceBest++;
-        }
-      }
-      if (last || evaluate || this.step % config.logEvery === 0) {
-        const now = this.clock();
-        const seconds = Math.max((now - windowStart) / 1000, 1e-9);
-        yield {
-          type: 'step',
-          step: this.step,
-          totalSteps: config.steps,
-          chars: this.chars,
-          loss: lossPerChar,
-          smoothLoss: this.smoothLoss,
-          ...(valLoss !== undefined ? { valLoss, valBpc: valLoss / Math.LN2 } : {}),
-          ...taggingFields(tagging),
-          lr: this.optimizer.lr,
-          gradNorm: clip.gradNorm,
-          clippedFrac: clip.clippedFrac,
-          charsPerSec: windowChars / seconds,
-          elapsedSec: this.elapsedBefore + (now - started) / 1000,
-        };
-        windowStart = this.clock();
-        windowChars = 0;
-      }
-      // A tagger has nothing to sample: its outputs are labels, not text.
-      if (!this.task && config.sampleEvery > 0 && config.sampleLength > 0 && this.step % config.sampleEvery === 0)
-        yield this.sample(inputs);
-      // While the loss is above the divergence line, a periodic checkpoint waits: the file keeps the last good state.
-      if (periodic && config.saveEvery > 0 && this.step % config.saveEvery === 0 && !last && divergence.streak === 0) {
-        yield { type: 'checkpoint', step: this.step, reason: 'periodic' };
-      }
-      if (config.patience > 0 && this.evalsSinceBest >= config.patience) {
-        earlyStop = `stopped early: no better validation loss in ${config.patience} evaluations (best ${(this.bestValLoss! / Math.LN2).toFixed(4)} bpc)`;
-        break;
-      }
-      if (config.maxSeconds > 0 && (this.clock() - started) / 1000 >= config.maxSeconds) break;
-      // Let the event loop breathe (signals, worker messages) about every 50 ms.
-      if (this.clock() - lastYield > 50) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastYield = this.clock();
-      }
+  /** Validation when it is due: the eval event, the schedule's plateau memory, a best checkpoint. */
+  private *evaluateIfDue(
+    last: boolean,
+  ): Generator<TrainingEvent, { valLoss?: number; tagging?: TaggingResult; diverged?: string }> {
+    const { config } = this;
+    const due = config.evalEvery > 0 && (this.step % config.evalEvery === 0 || last);
+    if (!due || !this.canEvaluate()) return {};
+    const result = this.evaluate();
+    const tagging = this.task ? (result as TaggingResult) : undefined;
+    if (!Number.isFinite(result.loss))
+      return { diverged: `validation loss became ${result.loss} at step ${this.step}` };
+    yield {
+      type: 'eval',
+      step: this.step,
+      chars: this.chars,
+      valLoss: result.loss,
+      valBpc: result.bpc,
+      count: result.count,
+      ...taggingFields(tagging),
+    };
+    this.schedule.observe(result.loss);
+    if (this.bestValLoss === null || result.loss < this.bestValLoss) {
+      this.bestValLoss = result.loss;
+      this.evalsSinceBest = 0;
+      if (this.options.checkpointBest) yield { type: 'checkpoint', step: this.step, reason: 'best' };
+    } else {
+      this.evalsSinceBest++;
     }
-    if (periodic) yield { type: 'checkpoint', step: this.step, reason: 'final' };
-    // Early stopping is how such a run is meant to end, so it completes (with a word on why).
-    yield this.done(this.stopReason ?? 'completed', lastLoss, started, earlyStop);
+    return { valLoss: result.loss, ...(tagging ? { tagging } : {}) };
+  }
+
+  /** Whether there is held-out data to score: a document of 2 symbols (next symbol), or 1 labelled symbol. */
+  private canEvaluate(): boolean {
+    if (this.task) return this.data.val.length > 0;
+    return documentViews(this.data.val, this.data.valStarts).length > 0;
   }
 
   /** Validation: next-symbol cross-entropy per document, or the task's labels scored as the tagger reads them. */
@@ -336,6 +334,42 @@ export class Trainer {
     if (this.task)
       return evaluateTagging(this.servedModel, this.data.val, this.data.valLabels!, this.task, this.config.seqLength);
     return evaluateDocuments(this.servedModel, this.data.val, this.data.valStarts);
+  }
+
+  private stepEvent(
+    trained: TrainedStep,
+    evaluation: { valLoss?: number; tagging?: TaggingResult },
+    window: LogWindow,
+    started: number,
+  ): TrainingEvent {
+    const now = this.clock();
+    const { valLoss } = evaluation;
+    return {
+      type: 'step',
+      step: this.step,
+      totalSteps: this.config.steps,
+      chars: this.chars,
+      loss: trained.lossPerChar,
+      smoothLoss: this.smoothLoss,
+      trainLoss: window.meanLoss(),
+      ...(valLoss !== undefined ? { valLoss, valBpc: valLoss / Math.LN2 } : {}),
+      ...taggingFields(evaluation.tagging),
+      lr: this.optimizer.lr,
+      gradNorm: trained.gradNorm,
+      clippedFrac: trained.clippedFrac,
+      charsPerSec: window.charsPerSec(now),
+      elapsedSec: this.elapsedBefore + (now - started) / 1000,
+    };
+  }
+
+  /** Why the run stops before --steps (patience, the time limit), or undefined to go on. */
+  private earlyStop(started: number): string | undefined {
+    const { config } = this;
+    if (config.patience > 0 && this.evalsSinceBest >= config.patience)
+      return `stopped early: no better validation loss in ${config.patience} evaluations (best ${(this.bestValLoss! / Math.LN2).toFixed(4)} bpc)`;
+    if (config.maxSeconds > 0 && (this.clock() - started) / 1000 >= config.maxSeconds)
+      return `stopped at the time limit: ${config.maxSeconds} s (max-seconds), step ${this.step} of ${config.steps}`;
+    return undefined;
   }
 
   private done(
@@ -411,6 +445,52 @@ export class Trainer {
     this.stream.setState(t.stream);
     this.dropoutRng.setState(t.dropoutRng);
     this.sampleRng.setState(t.sampleRng);
+  }
+}
+
+/** What one training step produced; `diverged` says why the run must stop (the update was not applied). */
+interface TrainedStep {
+  readonly lossPerChar: number;
+  readonly gradNorm: number;
+  readonly clippedFrac: number;
+  readonly diverged?: string;
+}
+
+/**
+ * The steps since the previous step event: their speed, and their mean training loss per
+ * character — what the progress bar shows beside validation, instead of the seed's 0.999-smoothed
+ * loss, which starts at ln V and lags the real loss by about a thousand steps.
+ */
+class LogWindow {
+  private startMs: number;
+  private chars = 0;
+  private steps = 0;
+  private lossSum = 0;
+
+  constructor(now: number) {
+    this.startMs = now;
+  }
+
+  add(lossPerChar: number, chars: number): void {
+    this.lossSum += lossPerChar;
+    this.steps++;
+    this.chars += chars;
+  }
+
+  /** Every step has T·B characters, so the mean over steps is the mean over characters (nats). */
+  meanLoss(): number {
+    return this.steps > 0 ? this.lossSum / this.steps : Number.NaN;
+  }
+
+  charsPerSec(now: number): number {
+    return this.chars / Math.max((now - this.startMs) / 1000, 1e-9);
+  }
+
+  reset(now: number): void {
+    this.startMs = now;
+    this.chars = 0;
+    this.steps = 0;
+    this.lossSum = 0;
   }
 }
 

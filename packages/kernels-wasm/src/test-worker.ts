@@ -3,7 +3,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { expect } from 'vitest';
-import type { Kernels } from '../kernels.js';
+import type { Kernels } from '@charrnn/tensor';
 import type { WorkerLike } from './threaded-kernels.js';
 
 /** As @charrnn/cli's spawnNodeWorker: a worker_threads Worker eval'd from the source string. */

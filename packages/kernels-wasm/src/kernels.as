@@ -1363,3 +1363,22 @@ export function scatter_columns_f32(rows: i32, H: i32, V: i32, dXw: usize, ids: 
 export function scatter_columns_f64(rows: i32, H: i32, V: i32, dXw: usize, ids: usize, wihGrad: usize): void {
   scatterColumns<f64>(rows, H, V, dXw, ids, wihGrad);
 }
+
+// Test only (kernel-table.ts scaledAddTestOnly): the table's proof that a fused kernel is one table
+// line, one reference loop and this. out[r, :] = alpha·x[r, :] + y[:], in float64 like the reference.
+function scaledAddTestOnly<T>(rows: i32, cols: i32, alpha: f64, x: usize, y: usize, out: usize): void {
+  const sz = sizeof<T>();
+  for (let r = 0; r < rows; r++) {
+    const row = <usize>r * <usize>cols * sz;
+    for (let j = 0; j < cols; j++) {
+      const at = row + <usize>j * sz;
+      store<T>(out + at, <T>(alpha * <f64>load<T>(x + at) + <f64>load<T>(y + <usize>j * sz)));
+    }
+  }
+}
+export function scaled_add_test_only_f32(rows: i32, cols: i32, alpha: f64, x: usize, y: usize, out: usize): void {
+  scaledAddTestOnly<f32>(rows, cols, alpha, x, y, out);
+}
+export function scaled_add_test_only_f64(rows: i32, cols: i32, alpha: f64, x: usize, y: usize, out: usize): void {
+  scaledAddTestOnly<f64>(rows, cols, alpha, x, y, out);
+}

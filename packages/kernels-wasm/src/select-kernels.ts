@@ -2,10 +2,10 @@
 // reference kernels with a one-line notice (a missing fast path is never an error under 'auto').
 // With threads: 2 and a way to spawn workers, the wasm kernels split large products over two threads.
 
-import type { Kernels } from '../kernels.js';
-import { referenceKernels } from '../reference.js';
+import { type Kernels, referenceKernels } from '@charrnn/tensor';
 import { createThreadedWasmKernels, type SpawnWorker } from './threaded-kernels.js';
-import { loadWasmKernels, type WasmKernelsOptions } from './wasm-kernels.js';
+import { loadWasmKernels } from './wasm-kernels.js';
+import type { WasmKernelsOptions } from './wasm-memory.js';
 
 export type KernelPreference = 'auto' | 'reference' | 'wasm';
 

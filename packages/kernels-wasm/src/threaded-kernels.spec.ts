@@ -3,10 +3,7 @@
 // falls back to one thread with the same results. Conformance with the reference: ../conformance.spec.ts.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Dtype, FloatArray } from '../../dtype.js';
-import { Prng } from '../../prng.js';
-import type { Kernels } from '../kernels.js';
-import { referenceKernels } from '../reference.js';
+import { type Dtype, type FloatArray, type Kernels, Prng, referenceKernels } from '@charrnn/tensor';
 import { selectKernels } from './select-kernels.js';
 import * as threadedApi from './threaded-kernels.js';
 import { createThreadedWasmKernels } from './threaded-kernels.js';

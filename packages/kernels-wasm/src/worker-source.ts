@@ -3,7 +3,7 @@
 // the main thread posts through a control block in that memory (Atomics, no messages per call),
 // and halves of the large elementwise kernels (OP.CALL: tanh, its backward, absMax, Adagrad).
 
-import { ELEMENTWISE_EXPORTS } from './elementwise-exports.js';
+import { ELEMENTWISE_EXPORTS } from './wasm-bindings.generated.js';
 
 /**
  * Int32 slots of the control block (byte offset `control`, 64-byte aligned, CONTROL_BYTES long).

@@ -2,16 +2,10 @@
 // thread and one worker running the same compiled module on the same shared memory. Every output
 // element is computed by one thread with the single-thread code path, so results are bit-identical.
 
-import type { Kernels } from '../kernels.js';
-import { ELEMENTWISE_EXPORTS, type ElementwiseExport } from './elementwise-exports.js';
-import {
-  callElementwise,
-  gemmScratchElements,
-  instantiateWasmKernels,
-  WasmKernels,
-  type WasmKernelsOptions,
-  type WasmParts,
-} from './wasm-kernels.js';
+import type { Kernels } from '@charrnn/tensor';
+import { ELEMENTWISE_EXPORTS, type ElementwiseExport } from './wasm-bindings.generated.js';
+import { gemmScratchElements, WasmKernels } from './wasm-kernels.js';
+import { callElementwise, instantiateWasmKernels, type WasmKernelsOptions, type WasmParts } from './wasm-memory.js';
 import { CONTROL_BYTES, CTL, OP, WORKER_SOURCE, type WorkerInit } from './worker-source.js';
 
 /** The little of a Worker (browser) or worker_threads.Worker (Node) the backend needs. */

@@ -1,6 +1,6 @@
 // The committed binary must be the build of the committed kernels.as: build-wasm.mjs records the
 // source's SHA-256 and the asc version in the binary (custom section "charrnn.provenance"), and
-// this test recomputes them. A kernels.as edited without `npm run build:wasm -w @charrnn/tensor`
+// this test recomputes them. A kernels.as edited without `npm run build:wasm -w @charrnn/kernels-wasm`
 // fails here instead of shipping a stale binary.
 
 import { createHash } from 'node:crypto';
@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { ASC_VERSION, KERNELS_AS_SHA256, KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
-import { decodeBase64 } from './wasm-kernels.js';
+import { decodeBase64 } from './wasm-memory.js';
 
 interface Provenance {
   source: string;
@@ -38,7 +38,7 @@ function provenanceOf(base64: string): Provenance {
 /** The mismatch, said as the one thing to do about it. */
 function staleness(recorded: Provenance, sourceSha256: string, ascVersion: string): string | undefined {
   if (recorded.source_sha256 !== sourceSha256) {
-    return 'kernels.as changed since the committed wasm was built: run `npm run build:wasm -w @charrnn/tensor` and commit kernels-wasm.generated.ts';
+    return 'kernels.as changed since the committed wasm was built: run `npm run build:wasm -w @charrnn/kernels-wasm` and commit kernels-wasm.generated.ts';
   }
   if (recorded.asc_version !== ascVersion) {
     return `the wasm was built with asc ${recorded.asc_version}, the installed assemblyscript is ${ascVersion}: rebuild it`;
