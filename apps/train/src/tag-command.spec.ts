@@ -72,7 +72,7 @@ describe('tagging commands', () => {
     expect(checkpoint.task).toBe('restore-spaces');
     expect(checkpoint.model.bidirectional).toBe(true);
     expect(readFileSync(join(dir, 'run.csv'), 'utf8').split('\n')[0]).toMatch(
-      /val_accuracy,val_precision,val_recall,val_f1$/,
+      /,val_accuracy,val_precision,val_recall,val_f1,train_bpc$/,
     );
   });
 
