@@ -11,6 +11,7 @@ import {
   UsageError,
   chooseKernels,
   formatHelp,
+  EMBEDDED_CORPUS_LABEL,
   loadEmbeddedCorpus,
   parseFlags,
   readText,
@@ -166,7 +167,7 @@ async function runInDirectory(
     ? queued.label
     : `${slots} ${v.executor === 'inline' ? 'inline slot(s)' : 'worker thread(s)'}`;
   io.stdout.write(
-    `sweep: ${spec.trials} trial(s), method ${spec.method}, budget ${spec.budget.value} ${spec.budget.kind} each, ${executorLabel}, kernels ${kernels.name}, data ${dataPath ?? 'embedded corpus'} (${text.length} chars) → ${out}\n`,
+    `sweep: ${spec.trials} trial(s), method ${spec.method}, budget ${spec.budget.value} ${spec.budget.kind} each, ${executorLabel}, kernels ${kernels.name}, data ${dataPath ?? EMBEDDED_CORPUS_LABEL} (${text.length} chars) → ${out}\n`,
   );
 
   let result: SweepResult;

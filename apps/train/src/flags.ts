@@ -159,7 +159,7 @@ export const TRAIN_APP_FLAGS = {
     flag: 'data',
     kind: 'string',
     placeholder: 'FILE|DIR|GLOB …',
-    help: "text to train on: files, directories (their files, recursively, sorted; hidden ones skipped) or quoted globs, each file a document (the state resets between them) (default: the project's own sources, embedded)",
+    help: "text to train on: files, directories (their files, recursively, sorted; hidden ones skipped) or quoted globs, each file a document (the state resets between them) (default: data/devils-dictionary.txt, The Devil's Dictionary, a public-domain text bundled with the app)",
   },
   log: { flag: 'log', kind: 'string', placeholder: 'FILE.csv', help: 'append one CSV row per logged step' },
   save: { flag: 'save', kind: 'string', placeholder: 'FILE.safetensors', help: 'write checkpoints here (atomically)' },

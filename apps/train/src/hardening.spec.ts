@@ -221,6 +221,30 @@ describe('resume', () => {
     expect(Number(rows[5]![2])).not.toBe(1); // the killed session's rows were replaced, not kept
   });
 
+  it('a resumed run appends train_bpc only to a log that has the column (a log from before it keeps its 11)', async () => {
+    const dir = workdir();
+    const save = join(dir, 'run.safetensors');
+    const log = join(dir, 'run.csv');
+    const first = ['--data', join(dir, 'data.txt'), ...small, '--steps', '20', '--save', save, '--log', log];
+    expect((await run(trainCommand, first)).code).toBe(0);
+    const withColumn = readFileSync(log, 'utf8').trim().split('\n');
+    expect(withColumn[0]!.split(',').at(-1)).toBe('train_bpc');
+    // The same log as the version before train_bpc wrote it: its last column dropped.
+    const before = withColumn.map((line) => line.split(',').slice(0, -1).join(','));
+    writeFileSync(log, `${before.join('\n')}\n`);
+    expect((await run(trainCommand, ['--resume', save, '--save', save, '--log', log, '--steps', '40'])).code).toBe(0);
+    const old = readFileSync(log, 'utf8').trim().split('\n');
+    expect(old.map((line) => line.split(',').length)).toEqual([11, 11, 11, 11, 11]);
+    // A log that has it gets it on the resumed rows too.
+    writeFileSync(log, `${withColumn.join('\n')}\n`);
+    expect((await run(trainCommand, ['--resume', save, '--save', save, '--log', log, '--steps', '60'])).code).toBe(0);
+    const rows = readFileSync(log, 'utf8').trim().split('\n');
+    // Steps 10 and 20 from the log, then 50 and 60 from the checkpoint of step 40.
+    expect(rows.map((line) => Number(line.split(',')[0]))).toEqual([Number.NaN, 10, 20, 50, 60]);
+    expect(rows.map((line) => line.split(',').length)).toEqual([12, 12, 12, 12, 12]);
+    expect(Number(rows.at(-1)!.split(',')[11])).toBeGreaterThan(0);
+  });
+
   it('refuses in one line, naming --data, when the remembered text changed or moved', async () => {
     const dir = workdir();
     const save = join(dir, 'run.safetensors');

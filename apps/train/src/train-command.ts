@@ -124,6 +124,9 @@ export async function trainCommand(io: CommandIo): Promise<number> {
     });
     if (corpus.corpus.ids.length === 0 && task?.fromText !== false)
       throw new UsageError(`--data ${JSON.stringify(corpus.label)} is empty`);
+    // A first run names the text it chose, so its samples are not a surprise (a generated task reads none).
+    if (corpus.ref.source === 'embedded' && task?.fromText !== false)
+      io.stdout.write(`data  ${corpus.label}; --data FILE trains on yours\n`);
     const data = task
       ? prepareTaskOrExplain(task, corpus.corpus, config, resume?.vocab ?? init?.vocab)
       : prepareCorpusOrExplain(corpus.corpus, config);

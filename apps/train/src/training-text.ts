@@ -1,18 +1,25 @@
 // Which text a run trains on, and the reference stored with its checkpoints: --data FILE|DIR|GLOB
 // (one or more; each file a document), else (for --resume) the files the checkpoint remembers —
 // refused in one line if one moved or changed, or if the checkpoint names no text — else the
-// embedded corpus. The text is read in two streamed passes into 16-bit ids (see @charrnn/cli's
+// bundled text (data/devils-dictionary.txt). The text is read in two streamed passes into 16-bit ids (see @charrnn/cli's
 // corpus-files); the SHA-256 of each file's bytes tells "the same text" from "a similar one".
 
 import { createHash } from 'node:crypto';
-import { UsageError, loadEmbeddedCorpus, readCorpus, resolveCorpusFiles, type CorpusFile } from '@charrnn/cli';
+import {
+  EMBEDDED_CORPUS_LABEL,
+  UsageError,
+  loadEmbeddedCorpus,
+  readCorpus,
+  resolveCorpusFiles,
+  type CorpusFile,
+} from '@charrnn/cli';
 import { encodeDocuments, type EncodedCorpus, type SymbolScan, type TextUnit, type Vocabulary } from '@charrnn/corpus';
 import type { Checkpoint, DataReference } from '@charrnn/train';
 
 export interface TrainingCorpus {
   readonly corpus: EncodedCorpus;
   readonly ref: DataReference;
-  /** Where it came from, for messages: a path, "3 files" or "the embedded corpus". */
+  /** Where it came from, for messages: a path, "3 files" or the bundled text (EMBEDDED_CORPUS_LABEL). */
   readonly label: string;
 }
 
@@ -56,7 +63,7 @@ export async function loadTrainingCorpus(request: CorpusRequest): Promise<Traini
       'pass --data FILE with the text to resume on',
     );
   }
-  return { corpus: encodeDocuments([bytes], request.unit, request.vocabulary), ref, label: 'the embedded corpus' };
+  return { corpus: encodeDocuments([bytes], request.unit, request.vocabulary), ref, label: EMBEDDED_CORPUS_LABEL };
 }
 
 /** The checkpoint's own files, each checked against the SHA-256 it had. */

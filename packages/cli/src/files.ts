@@ -70,6 +70,12 @@ const READ_REASONS: Record<string, readonly [reason: string, hint: string]> = {
   EMFILE: ['too many open files (EMFILE)', 'raise the limit (ulimit -n) or close other programs'],
 };
 
+/** An errno in words, e.g. "too many levels of symbolic links (ELOOP)"; else its code or message. */
+export function errnoText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code !== undefined ? READ_REASONS[code]?.[0] : undefined) ?? code ?? (error as Error).message;
+}
+
 /**
  * A failed stat, open, read or directory listing of an input, as one line naming the file and the
  * reason, with a hint (exit 2). Every input path goes through here, so ELOOP, EACCES, EISDIR, …

@@ -4,6 +4,8 @@ import * as api from './index.js';
 
 it('exports exactly the documented API', () => {
   expect(Object.keys(api).sort()).toEqual([
+    'EMBEDDED_CORPUS_LABEL',
+    'EMBEDDED_CORPUS_PATH',
     'EXIT_FAILURE',
     'EXIT_INTERRUPTED',
     'EXIT_OK',
@@ -21,14 +23,12 @@ it('exports exactly the documented API', () => {
     'checkOutputFile',
     'checkWritableDirectory',
     'chooseKernels',
-    'collectCorpus',
     'dataReference',
     'decodeText',
     'describeRule',
     'exitCodeForSignal',
     'formatBytes',
     'formatHelp',
-    'isCorpusFile',
     'isProcessAlive',
     'loadEmbeddedCorpus',
     'main',
@@ -42,6 +42,7 @@ it('exports exactly the documented API', () => {
     'readBytes',
     'readCheckpoint',
     'readCorpus',
+    'readEmbeddedCorpus',
     'readText',
     'removeStaleTemporaries',
     'reportError',

@@ -48,7 +48,12 @@ export {
 export { acquireLock, isProcessAlive, type Lock } from './lock.js';
 export { terminalInfo, type TerminalInfo } from './terminal.js';
 export { STOP_SIGNALS, main, processIo, runCommand, type Command, type CommandIo } from './main.js';
-export { collectCorpus, isCorpusFile, loadEmbeddedCorpus } from './embedded-corpus.js';
+export {
+  EMBEDDED_CORPUS_LABEL,
+  EMBEDDED_CORPUS_PATH,
+  loadEmbeddedCorpus,
+  readEmbeddedCorpus,
+} from './embedded-corpus.js';
 export { chooseKernels, type ChooseKernelsOptions } from './kernels.js';
 export { spawnNodeWorker } from './node-worker.js';
 export { readCheckpoint } from './checkpoint-file.js';

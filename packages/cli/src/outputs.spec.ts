@@ -51,6 +51,14 @@ describe('checkOutputFile', () => {
       /is a named pipe \(FIFO\)/,
     ],
     [
+      'a directory that is a symbolic link loop',
+      (d: string) => {
+        symlinkSync('loop', join(d, 'loop'));
+        return join(d, 'loop', 'x.bin');
+      },
+      /cannot use --save file ".*x.bin": its directory ".*loop": too many levels of symbolic links \(ELOOP\)/,
+    ],
+    [
       'a file as its directory',
       (d: string) => {
         writeFileSync(join(d, 'f'), '');

@@ -6,7 +6,7 @@
 import { accessSync, constants, lstatSync, mkdirSync, readdirSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
-import { describeFileType } from './files.js';
+import { describeFileType, errnoText } from './files.js';
 import { isProcessAlive } from './lock.js';
 
 export interface OutputFileOptions {
@@ -25,9 +25,7 @@ export function checkOutputFile(path: string, what: string, options: OutputFileO
     stats = lstatSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new UsageError(
-      `cannot check ${what} ${quoted}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
+    throw new UsageError(`cannot check ${what} ${quoted}: ${errnoText(error)}`);
   }
   if (stats.isSymbolicLink()) {
     throw new UsageError(
@@ -75,7 +73,7 @@ export function checkWritableDirectory(dir: string, what: string): void {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT')
       throw new UsageError(`${what} ${JSON.stringify(dir)} does not exist`, `create it first (mkdir -p ${dir})`);
-    throw new UsageError(`cannot use ${what} ${JSON.stringify(dir)}: ${code ?? (error as Error).message}`);
+    throw new UsageError(`cannot use ${what} ${JSON.stringify(dir)}: ${errnoText(error)}`);
   }
   if (!stats.isDirectory())
     throw new UsageError(`${what} ${JSON.stringify(dir)} is ${describeFileType(stats)}, not a directory`);
@@ -107,7 +105,7 @@ export function checkOutputDirectory(dir: string, what: string): void {
     } catch (error) {
       if (error instanceof UsageError) throw error;
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-        throw new UsageError(`cannot use ${what} ${JSON.stringify(dir)}: ${(error as NodeJS.ErrnoException).code}`);
+        throw new UsageError(`cannot use ${what} ${JSON.stringify(dir)}: ${errnoText(error)}`);
       const parent = dirname(existing);
       if (parent === existing) break;
       existing = parent;

@@ -28,7 +28,7 @@ export interface Tolerances {
  * gradient wrong by 1e-6…1e-5 pass. Correct code still passes at 1e-6 (measured with
  * charrnn-gradcheck: rnn, lstm and gru at 1–3 layers with B 2; lstm H 32, T 25 on kafka.txt; the
  * seed-size rnn at the seed's init), because atol takes the tiny entries whose relative error is noise.
- * The measurements behind these numbers are in the README.
+ * The measurements behind these numbers are in docs/gradcheck.md.
  */
 export const STENCIL_DEFAULTS: Readonly<Record<Stencil, Tolerances>> = {
   3: { eps: 1e-5, atol: 1e-8, rtol: 1e-6 },

@@ -22,7 +22,7 @@ export interface DataFileReference {
 
 /** The text a run trained on: enough to find it again and to notice when it changed. */
 export interface DataReference {
-  /** "file" (one path), "files" (several, in order: a directory, a glob, a list) or "embedded" (the project's own sources). */
+  /** "file" (one path), "files" (several, in order: a directory, a glob, a list) or "embedded" (the bundled text, data/devils-dictionary.txt). */
   readonly source: 'file' | 'files' | 'embedded';
   /** Absolute path of the file, for source "file". */
   readonly path?: string;
