@@ -200,7 +200,9 @@ async function train(
         failed(error);
       }
     };
-    sinks.push(createCsvLogSink({ write, writeHeader: !log.append, trainBpc: log.trainBpc }));
+    // A tagging run's log has its metrics' columns (tagging is newer than every log without them).
+    const tagging = trainer.task !== null;
+    sinks.push(createCsvLogSink({ write, writeHeader: !log.append, trainBpc: log.trainBpc, tagging }));
   }
   const sink = combineSinks(...sinks);
   const removeInterrupt = io.onInterrupt(() => trainer.stop('interrupted'));

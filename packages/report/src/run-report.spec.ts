@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvHeader, csvRow, CSV_LOG_COLUMNS } from './csv.js';
+import { csvHeader, csvRow, CSV_LOG_COLUMNS, TAGGING_LOG_COLUMNS } from './csv.js';
 import { heatMap, lineChart } from './charts.js';
 import {
   createRunLogReader,
@@ -282,9 +282,14 @@ describe('renderRunReport on long logs', () => {
   });
 });
 
+/** A tagging run's log: the log columns, then the task's metrics. */
+function taggedLog(rows: (number | undefined)[][]): string {
+  return csvHeader([...CSV_LOG_COLUMNS, ...TAGGING_LOG_COLUMNS]) + rows.map((r) => csvRow(r)).join('');
+}
+
 describe('a tagging run in the report', () => {
   // step, chars, loss, smooth, val_loss, val_bpc, lr, grad_norm, clipped, chars/s, elapsed, accuracy, precision, recall, f1
-  const tagged = log([
+  const tagged = taggedLog([
     [10, 640, 0.3, 0.5, 0.25, 0.25 / Math.LN2, 0.003, 1, 0, 900, 1, 0.9, 0.8, 0.7, 0.75],
     [20, 1280, 0.2, 0.4, 0.2, 0.2 / Math.LN2, 0.003, 1, 0, 900, 2, 0.95, 0.9, 0.85, 0.875],
   ]);

@@ -61,7 +61,7 @@ describe('TagCounts', () => {
 describe('Trainer on a tagging task', () => {
   it('learns restore-spaces on a small text and logs accuracy, precision, recall and F1 (in the CSV too)', async () => {
     let csv = '';
-    const sink = createCsvLogSink({ write: (chunk) => (csv += chunk) });
+    const sink = createCsvLogSink({ write: (chunk) => (csv += chunk), tagging: true });
     // Three copies: the held-out tail holds words training saw, in other places.
     const t = tagTrainer(
       { steps: 400, evalEvery: 200, hidden: 16, optimizer: 'adam', lr: 0.02, dtype: 'f32' },
