@@ -30,7 +30,7 @@ const FLAGS = {
 
 const USAGE = 'charrnn-report [LABEL=]RUN.csv [[LABEL=]MORE.csv …] --out report.html';
 const DESCRIPTION =
-  'Draws one or several training logs on one page: validation bpc against characters and time, training and smoothed loss, learning rate, gradient norm, speed; a legend and a table of settings and best results. A label defaults to the file name.';
+  'Draws one or several training logs on one page: validation bpc against characters and time, the training loss (recent mean, bits per character) beside validation, learning rate (log axis when runs differ 10× or more), gradient norm, speed; a legend and a table of settings and best results. A label defaults to the file name.';
 
 export async function reportCommand(io: CommandIo): Promise<number> {
   const flags = parseFlags(io.argv, FLAGS, { positionals: 64 });
