@@ -29,7 +29,7 @@ import {
   type GradTarget,
   type Stencil,
 } from '@charrnn/gradcheck';
-import { CELL_NAMES, CharRnnModel, INIT_NAMES, TREE_CELL_NAMES, initializeParams } from '@charrnn/model';
+import { CELL_NAMES, CharRnnModel, INIT_NAMES, TREE_CELL_NAMES, initializeParams, outputCount } from '@charrnn/model';
 import { csvHeader, csvRow } from '@charrnn/report';
 import { Prng, formatShape } from '@charrnn/tensor';
 import { modelFromCheckpoint } from '@charrnn/train';
@@ -51,6 +51,19 @@ const FLAGS = {
     help: 'recurrent cell (taken from the checkpoint when one is given)',
   },
   layers: { flag: 'layers', kind: 'int', min: 1, max: 8, default: 1, help: 'stacked layers' },
+  labels: {
+    flag: 'labels',
+    kind: 'int',
+    min: 0,
+    max: 1000,
+    default: 0,
+    help: 'a tagger of a random model: its decoder scores this many labels per step, targets are random labels (0: the next character)',
+  },
+  bidirectional: {
+    flag: 'bidirectional',
+    kind: 'boolean',
+    help: 'a random bidirectional tagger (needs --labels): each layer also runs over the reversed window',
+  },
   hidden: { flag: 'hidden', kind: 'int', min: 1, max: 1024, default: 16, help: 'hidden units (H)' },
   seqLength: { flag: 'seq-length', kind: 'int', min: 1, max: 1000, default: 8, help: 'window length (T)' },
   batchSize: { flag: 'batch-size', kind: 'int', min: 1, max: 64, default: 1, help: 'streams in the window (B)' },
@@ -185,6 +198,11 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
     vocab = checkpoint.vocab;
   } else {
     vocab = text ? Vocabulary.fromText(text) : undefined;
+    if (v.bidirectional && !v.labels)
+      throw new UsageError(
+        '--bidirectional needs --labels N (a tagger)',
+        'a bidirectional next-character model would read the character it predicts',
+      );
     model = new CharRnnModel(
       {
         cell: v.cell,
@@ -192,6 +210,8 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
         hiddenSize: v.hidden,
         layers: v.layers,
         dropout: 0,
+        ...(v.labels ? { outputSize: v.labels } : {}),
+        bidirectional: v.bidirectional === true,
         dtype: 'f64',
       },
       kernels,
@@ -202,10 +222,13 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
   const T = v.seqLength;
   const B = v.batchSize;
   const window = drawWindow(text, vocab, model.config.vocabSize, T, B, rng);
+  // A tagger's targets are labels, not next characters.
+  const O = outputCount(model.config);
+  if (O !== model.config.vocabSize) for (let i = 0; i < window.targets.length; i++) window.targets[i] = rng.int(O);
   const target = modelTarget(model, { ...window, T, B }, randomState(model, B, rng));
   const c = model.config;
   write(
-    `gradcheck  ${c.layers}-layer ${c.cell}  V=${c.vocabSize} H=${c.hiddenSize} T=${T} B=${B}  float64  ${v.checkpoint ? `weights from ${v.checkpoint}` : `random init (${v.weightInit})`}  kernels ${kernels.name}\n`,
+    `gradcheck  ${c.layers}-layer ${c.bidirectional ? 'bidirectional ' : ''}${c.cell}  V=${c.vocabSize}${O !== c.vocabSize ? ` O=${O}` : ''} H=${c.hiddenSize} T=${T} B=${B}  float64  ${v.checkpoint ? `weights from ${v.checkpoint}` : `random init (${v.weightInit})`}  kernels ${kernels.name}\n`,
   );
   write('gradient clipping: off (raw gradients are compared)   dropout: off   incoming state: random, non-zero\n');
 

@@ -50,6 +50,15 @@ const label = z
 /** Free text (error messages): kept, but with control characters shown as escapes. */
 const message = z.string().max(4000).transform(printable);
 
+/** A tagging task's validation metrics (step and eval events), fractions in [0, 1]. */
+const fraction = z.number().min(0).max(1);
+const TAGGING_METRICS = {
+  valAccuracy: fraction.optional(),
+  valPrecision: fraction.optional(),
+  valRecall: fraction.optional(),
+  valF1: fraction.optional(),
+};
+
 const EVENT_SCHEMA = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('start'),
@@ -72,13 +81,22 @@ const EVENT_SCHEMA = z.discriminatedUnion('type', [
     trainLoss: finite.optional(),
     valLoss: finite.optional(),
     valBpc: finite.optional(),
+    ...TAGGING_METRICS,
     lr: finite,
     gradNorm: finite,
     clippedFrac: finite,
     charsPerSec: finite,
     elapsedSec: finite,
   }),
-  z.strictObject({ type: z.literal('eval'), step: count, chars: count, valLoss: finite, valBpc: finite, count }),
+  z.strictObject({
+    type: z.literal('eval'),
+    step: count,
+    chars: count,
+    valLoss: finite,
+    valBpc: finite,
+    count,
+    ...TAGGING_METRICS,
+  }),
   z.strictObject({ type: z.literal('sample'), step: count, prime: z.string(), text: z.string() }),
   z.strictObject({
     type: z.literal('checkpoint'),

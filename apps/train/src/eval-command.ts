@@ -15,9 +15,17 @@ import {
   type CommandIo,
   type FlagSpec,
 } from '@charrnn/cli';
-import type { SymbolScan } from '@charrnn/corpus';
-import { documentViews, dynamicEvaluate, evaluateDocuments, modelFromCheckpoint, poolResults } from '@charrnn/train';
-import { KERNEL_FLAG } from './flags.js';
+import { taskFor, type SymbolScan, type TaggingTask, type Vocabulary } from '@charrnn/corpus';
+import {
+  type Checkpoint,
+  documentViews,
+  dynamicEvaluate,
+  evaluateDocuments,
+  evaluateTagging,
+  modelFromCheckpoint,
+  poolResults,
+} from '@charrnn/train';
+import { KERNEL_FLAG, TAG_WINDOW_FLAG } from './flags.js';
 import { UNKNOWN_FLAG, parseUnknownPolicy, unknownCharactersError } from './unknown-chars.js';
 
 const FLAGS = {
@@ -56,6 +64,7 @@ const FLAGS = {
     help: 'pull towards the trained weights at each dynamic update',
   },
   unknown: UNKNOWN_FLAG,
+  window: TAG_WINDOW_FLAG,
   kernels: KERNEL_FLAG,
 } satisfies Record<string, FlagSpec>;
 
@@ -86,6 +95,16 @@ export async function evalCommand(io: CommandIo): Promise<number> {
   if (!path) throw new UsageError('--data FILE is required', 'the text to score, e.g. --data ../shared/data/kafka.txt');
   const files = await resolveCorpusFiles([path, ...flags.positionals]);
   const vocab = checkpoint.vocab;
+  const task = taskFor(checkpoint.task);
+  if (task) {
+    if (v.dynamic) throw new UsageError('--dynamic evaluates next-symbol models, got a tagging checkpoint');
+    const text = readCorpus(files, { unit: 'char' }).corpus;
+    const window = (v.window as number | undefined) ?? checkpoint.config?.seqLength ?? 100;
+    const result = scoreTagging(checkpoint, task, text.vocab.decode(text.ids), vocab, window, String(v.kernels), io);
+    const data = files.length === 1 ? path : files.map((f) => f.path);
+    io.stdout.write(`${JSON.stringify({ ...result, task: task.name, window, checkpoint: v.checkpoint, data })}\n`);
+    return EXIT_OK;
+  }
   const unit = checkpoint.config?.unit ?? 'char';
   const asUnits = (text: string): string => (unit === 'byte' ? Buffer.from(text, 'utf8').toString('latin1') : text);
   const policy = parseUnknownPolicy(v.unknown, vocab, asUnits);
@@ -141,4 +160,32 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     kernels.close?.();
   }
   return EXIT_OK;
+}
+
+/** A tagging checkpoint on a text: the text derived as in training (labels from what derivation removed), then tagged and scored. */
+function scoreTagging(
+  checkpoint: Checkpoint,
+  task: TaggingTask,
+  text: string,
+  vocab: Vocabulary,
+  window: number,
+  kernelsFlag: string,
+  io: CommandIo,
+): ReturnType<typeof evaluateTagging> {
+  const derived = task.derive(text);
+  const unknown = vocab.findUnknown(derived.text);
+  if (unknown.length > 0) throw unknownCharactersError('--data file', unknown);
+  if (derived.labels.length === 0) throw new UsageError('--data file has no characters left to tag');
+  const kernels = chooseKernels(kernelsFlag, (line) => void io.stderr.write(`${line}\n`));
+  try {
+    return evaluateTagging(
+      modelFromCheckpoint(checkpoint, kernels),
+      vocab.encode(derived.text),
+      derived.labels,
+      task,
+      window,
+    );
+  } finally {
+    kernels.close?.();
+  }
 }

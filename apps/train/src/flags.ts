@@ -6,6 +6,9 @@ import { CONFIG_RULES, DEFAULT_DIVERGENCE, DEFAULT_TRAIN_CONFIG, type TrainConfi
 import type { FlagSpec, FlagSpecFor, FlagTableFor } from '@charrnn/cli';
 
 const HELP: Record<keyof TrainConfig, string> = {
+  task: 'what to learn: next-symbol (a language model), or a label per character: restore-spaces, restore-case, restore-punctuation (derived from the text: its tail held out), binary-addition (generated; the text is not read)',
+  bidirectional:
+    'each layer also reads the window backwards (PyTorch bidirectional=True); tagging tasks only, as it would see the next symbol',
   cell: 'recurrent cell',
   hidden: 'hidden units per layer (H)',
   layers: 'stacked recurrent layers',
@@ -71,18 +74,22 @@ function configFlag<K extends keyof TrainConfig>(key: K): FlagSpecFor<TrainConfi
   const spec: FlagSpec =
     rule.kind === 'enum'
       ? { ...base, kind: 'enum', values: rule.values }
-      : {
-          ...base,
-          kind: rule.kind,
-          min: rule.min,
-          ...(rule.max !== undefined ? { max: rule.max } : {}),
-          ...(rule.kind === 'number' ? { exclusiveMin: rule.exclusiveMin, exclusiveMax: rule.exclusiveMax } : {}),
-        };
+      : rule.kind === 'boolean'
+        ? { ...base, kind: 'boolean' }
+        : {
+            ...base,
+            kind: rule.kind,
+            min: rule.min,
+            ...(rule.max !== undefined ? { max: rule.max } : {}),
+            ...(rule.kind === 'number' ? { exclusiveMin: rule.exclusiveMin, exclusiveMax: rule.exclusiveMax } : {}),
+          };
   return spec as FlagSpecFor<TrainConfig[K]>;
 }
 
 /** Every config key's flag: a key without one, or with a flag of another kind, does not compile. */
 export const CONFIG_FLAGS: FlagTableFor<TrainConfig> = {
+  task: configFlag('task'),
+  bidirectional: configFlag('bidirectional'),
   cell: configFlag('cell'),
   hidden: configFlag('hidden'),
   layers: configFlag('layers'),
@@ -129,6 +136,15 @@ export const SAMPLING_FLAGS = {
   topK: CONFIG_FLAGS.topK,
   topP: CONFIG_FLAGS.topP,
 };
+
+/** charrnn-tag's and charrnn-eval's window for a tagging checkpoint. */
+export const TAG_WINDOW_FLAG = {
+  flag: 'window',
+  kind: 'int',
+  min: 1,
+  max: 100_000,
+  help: "tagging checkpoints: characters per forward pass (default: the checkpoint's --seq-length); a bidirectional model looks half of it ahead",
+} satisfies FlagSpec;
 
 export const KERNEL_FLAG = {
   flag: 'kernels',

@@ -86,6 +86,11 @@ export async function sampleCommand(io: CommandIo): Promise<number> {
   }
   const v = flags.values;
   const checkpoint = readCheckpoint(v.checkpoint, '--checkpoint');
+  if (checkpoint.task !== 'next-symbol')
+    throw new UsageError(
+      `--checkpoint is a ${checkpoint.task} tagger: it labels characters, it does not write text`,
+      checkpoint.task === 'binary-addition' ? undefined : 'restore text with charrnn-tag --checkpoint FILE < text',
+    );
   const vocab = checkpoint.vocab;
   const bytes = checkpoint.config?.unit === 'byte';
   // In byte mode every "character" below is a byte, held as the code point of the same value.

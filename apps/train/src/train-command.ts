@@ -27,17 +27,19 @@ import {
   DataError,
   TRAINING_KEYS,
   Trainer,
+  conflictingKeys,
   estimateKernelBytes,
   extendVocabulary,
   largestHiddenThatFits,
   prepareCorpus,
+  prepareTaskData,
   requireKnown,
   resolveTrainConfig,
   type Checkpoint,
   type TrainConfig,
   type TrainingData,
 } from '@charrnn/train';
-import type { EncodedCorpus, SymbolScan, Vocabulary } from '@charrnn/corpus';
+import { taskFor, type EncodedCorpus, type SymbolScan, type TaggingTask, type Vocabulary } from '@charrnn/corpus';
 import { CONFIG_FLAGS, TRAIN_FLAGS } from './flags.js';
 import { loadTrainingCorpus } from './training-text.js';
 
@@ -70,6 +72,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
 
   const init = text('init') ? readCheckpoint(text('init'), '--init') : undefined;
   const resume = text('resume') ? readCheckpoint(text('resume'), '--resume') : undefined;
+  requireCompatibleTask({ ...(resume?.config ?? {}), ...pickConfig(v) });
 
   const config = resume
     ? resumedConfig(resume, v, flags.explicit)
@@ -102,20 +105,28 @@ export async function trainCommand(io: CommandIo): Promise<number> {
   });
   try {
     const fixed = resume?.vocab ?? (init && v.extendVocab !== true ? init.vocab : undefined);
+    const task = taskFor(config.task);
     const corpus = await loadTrainingCorpus({
       data: dataArgs,
       resume,
       unit: config.unit,
-      ...(fixed
-        ? { vocabulary: knownVocabulary(fixed, resume === undefined) }
-        : init
-          ? { vocabulary: (scan: SymbolScan) => trainingVocabulary(init, scan, notice) }
-          : {}),
+      // A tagging task reads the text before derivation (spaces, capitals, marks): its vocabulary is checked after.
+      ...(task
+        ? {}
+        : fixed
+          ? { vocabulary: knownVocabulary(fixed, resume === undefined) }
+          : init
+            ? { vocabulary: (scan: SymbolScan) => trainingVocabulary(init, scan, notice) }
+            : {}),
     });
-    if (corpus.corpus.ids.length === 0) throw new UsageError(`--data ${JSON.stringify(corpus.label)} is empty`);
-    // A first run names the text it chose, so its samples are not a surprise.
-    if (corpus.ref.source === 'embedded') io.stdout.write(`data  ${corpus.label}; --data FILE trains on yours\n`);
-    const data = prepareCorpusOrExplain(corpus.corpus, config);
+    if (corpus.corpus.ids.length === 0 && task?.fromText !== false)
+      throw new UsageError(`--data ${JSON.stringify(corpus.label)} is empty`);
+    // A first run names the text it chose, so its samples are not a surprise (a generated task reads none).
+    if (corpus.ref.source === 'embedded' && task?.fromText !== false)
+      io.stdout.write(`data  ${corpus.label}; --data FILE trains on yours\n`);
+    const data = task
+      ? prepareTaskOrExplain(task, corpus.corpus, config, resume?.vocab ?? init?.vocab)
+      : prepareCorpusOrExplain(corpus.corpus, config);
 
     const kernels = chooseKernels(v.kernels, notice, { threads: config.threads });
     let trainer: Trainer;
@@ -186,7 +197,9 @@ async function train(
         failed(error);
       }
     };
-    sinks.push(createCsvLogSink({ write, writeHeader: !log.append, trainBpc: log.trainBpc }));
+    // A tagging run's log has its metrics' columns (tagging is newer than every log without them).
+    const tagging = trainer.task !== null;
+    sinks.push(createCsvLogSink({ write, writeHeader: !log.append, trainBpc: log.trainBpc, tagging }));
   }
   const sink = combineSinks(...sinks);
   const removeInterrupt = io.onInterrupt(() => trainer.stop('interrupted'));
@@ -342,6 +355,37 @@ function prepareCorpusOrExplain(corpus: EncodedCorpus, config: TrainConfig): Tra
   }
 }
 
+/** A tagging task's examples from the corpus's text (its documents joined), with its DataError as a usage error. */
+function prepareTaskOrExplain(
+  task: TaggingTask,
+  corpus: EncodedCorpus,
+  config: TrainConfig,
+  vocab: Vocabulary | undefined,
+): TrainingData {
+  try {
+    return prepareTaskData(task, task.fromText ? corpus.vocab.decode(corpus.ids) : '', config, vocab);
+  } catch (error) {
+    if (error instanceof DataError) throw new UsageError(`--data: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Settings that do not go together (a bidirectional next-symbol model), as a usage error naming the flags. */
+function requireCompatibleTask(values: Partial<TrainConfig>): void {
+  const conflict = conflictingKeys({
+    task: values.task ?? 'next-symbol',
+    bidirectional: values.bidirectional === true,
+    unit: values.unit ?? 'char',
+  });
+  if (conflict)
+    throw new UsageError(
+      conflict.replace(/\b(bidirectional|task|unit) (?=\S)/g, '--$1 '),
+      values.bidirectional
+        ? 'choose a tagging --task (restore-spaces, restore-case, restore-punctuation, binary-addition), or drop --bidirectional'
+        : undefined,
+    );
+}
+
 /** A checkpoint's vocabulary for a corpus, after the first pass: every character must be in it. */
 function knownVocabulary(vocab: Vocabulary, fromInit: boolean): (scan: SymbolScan) => Vocabulary {
   return (scan) => {
@@ -388,7 +432,7 @@ function copySetting<K extends keyof TrainConfig>(to: Partial<TrainConfig>, from
   if (value !== undefined) to[key] = value;
 }
 
-/** --init takes the architecture (cell, hidden size, layers, unit) from the checkpoint; a flag may only repeat it. */
+/** --init takes the architecture (cell, hidden size, layers, unit, task, directions) from the checkpoint; a flag may only repeat it. */
 function initConfig(checkpoint: Checkpoint, values: Partial<TrainConfig>, explicit: ReadonlySet<string>): TrainConfig {
   const { cell, hiddenSize, layers } = checkpoint.model;
   // The unit is part of what the vocabulary means: a character model cannot read bytes.
@@ -397,8 +441,11 @@ function initConfig(checkpoint: Checkpoint, values: Partial<TrainConfig>, explic
     hidden: hiddenSize,
     layers,
     unit: checkpoint.config?.unit ?? 'char',
+    // What the decoder scores and how each layer reads are part of the weights too.
+    task: checkpoint.task,
+    bidirectional: checkpoint.model.bidirectional === true,
   };
-  for (const key of ['cell', 'hidden', 'layers', 'unit'] as const) {
+  for (const key of ['cell', 'hidden', 'layers', 'unit', 'task', 'bidirectional'] as const) {
     if (explicit.has(key) && values[key] !== architecture[key]) {
       throw new UsageError(
         `--${key} ${String(values[key])} conflicts with the --init checkpoint's ${String(architecture[key])}`,

@@ -2,7 +2,9 @@ export {
   DECODER_BIAS,
   DECODER_WEIGHT,
   INIT_NAMES,
+  directionCount,
   layerParamNames,
+  outputCount,
   validateModelConfig,
   type CellName,
   type InitName,
@@ -25,6 +27,7 @@ export {
   isCellName,
   registerCell,
 } from './cells/registry.js';
+export { StreamTagger, argmaxRows, type TagSink, type TaggerOptions } from './tagger.js';
 export {
   ARITHMETIC_OPERATORS,
   DEFAULT_TREE_LIMITS,

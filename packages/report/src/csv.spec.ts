@@ -82,6 +82,22 @@ describe('createCsvLogSink', () => {
     expect(CSV_LOG_COLUMNS.map((c) => Number(row[c]))).toEqual(expected);
   });
 
+  it("with tagging: true, a tagging run's metrics follow the log columns (before train_bpc); a language model's log keeps its columns", () => {
+    const out = collect();
+    const sink = createCsvLogSink({ write: out.write, tagging: true, trainBpc: true });
+    const metrics = { valAccuracy: 0.9375, valPrecision: 1 / 3, valRecall: 2 / 3, valF1: 4 / 9 };
+    sink.handle(step(7, { valLoss: Math.PI, valBpc: Math.E, trainLoss: 1, ...metrics }));
+    const header = out.text().split('\n')[0]!.split(',');
+    expect(header.slice(-5)).toEqual(['val_accuracy', 'val_precision', 'val_recall', 'val_f1', 'train_bpc']);
+    const row = (parse(out.text(), { columns: true }) as Record<string, string>[])[0]!;
+    expect([row.val_accuracy, row.val_precision, row.val_recall, row.val_f1].map(Number)).toEqual(
+      Object.values(metrics),
+    );
+    const plain = collect();
+    createCsvLogSink({ write: plain.write }).handle(step(7, metrics));
+    expect(plain.text().split('\n')[0]).not.toContain('val_accuracy');
+  });
+
   it('keeps arbitrary doubles (and diverged NaN / Infinity losses) readable', () => {
     fc.assert(
       fc.property(fc.double(), (loss) => {

@@ -294,3 +294,23 @@ describe('progress ETA with a time budget', () => {
     expect(out).toMatch(/eta 50s/);
   });
 });
+
+describe('progress sink with a tagging task', () => {
+  it('prints accuracy and the boundary precision, recall and F1 on eval lines', () => {
+    let out = '';
+    const sink = createProgressSink({ write: (s) => (out += s), isTTY: false, columns: 80, now: () => 0 });
+    sink.handle({
+      type: 'eval',
+      step: 5,
+      chars: 10,
+      valLoss: 0.2,
+      valBpc: 0.3,
+      count: 100,
+      valAccuracy: 0.95,
+      valPrecision: 0.5,
+      valRecall: 0.25,
+      valF1: 1 / 3,
+    });
+    expect(out).toContain('accuracy 95.00%  precision 50.00%  recall 25.00%  F1 33.33%  (100 chars)');
+  });
+});

@@ -11,7 +11,7 @@ import {
   requirePositiveInteger,
   requireString,
 } from './check.js';
-import type { DoneEvent, EventSink, StartEvent, StepEvent, TrainingEvent } from './events.js';
+import type { DoneEvent, EvalEvent, EventSink, StartEvent, StepEvent, TrainingEvent } from './events.js';
 import { formatBpc, formatDuration, formatLoss, formatRate, groupDigits, renderBar } from './format.js';
 import { formatSample } from './samples.js';
 
@@ -68,6 +68,7 @@ export function createProgressSink(options: ProgressSinkOptions): EventSink {
           text.valBpc = event.valBpc;
           renderer.above(
             `${text.prefix}eval  step ${event.step}  val_loss ${formatLoss(event.valLoss)}  val_bpc ${formatBpc(event.valBpc)}  ` +
+              taggingMetrics(event) +
               `(${formatRate(event.count)} chars)`,
           );
           break;
@@ -331,4 +332,15 @@ class BarRenderer implements Renderer {
   private paint(code: string, s: string): string {
     return this.settings.color ? `\x1b[${code}m${s}\x1b[0m` : s;
   }
+}
+
+/** A tagging task's metrics for the eval line ("" for next-symbol runs): accuracy, and P/R/F1 of the positive class. */
+function taggingMetrics(event: EvalEvent): string {
+  if (event.valAccuracy === undefined) return '';
+  const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+  const boundary =
+    event.valF1 !== undefined
+      ? `precision ${pct(event.valPrecision!)}  recall ${pct(event.valRecall!)}  F1 ${pct(event.valF1)}  `
+      : '';
+  return `accuracy ${pct(event.valAccuracy)}  ${boundary}`;
 }

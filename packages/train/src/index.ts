@@ -3,6 +3,7 @@ export {
   DEFAULT_TRAIN_CONFIG,
   TRAINING_KEYS,
   checkConfigValue,
+  conflictingKeys,
   resolveTrainConfig,
   type TrainConfig,
 } from './config.js';
@@ -22,7 +23,8 @@ export {
   type TrainingSnapshot,
 } from './checkpoint.js';
 export { CHECKPOINT_FORMAT, type DataFileReference, type DataReference } from './checkpoint-metadata.js';
-export { DataError, prepareCorpus, prepareData, requireKnown, type TrainingData } from './data.js';
+export { DataError, prepareCorpus, prepareData, prepareTaskData, requireKnown, type TrainingData } from './data.js';
+export { TagCounts, evaluateTagging, labelLoss, type TaggingResult } from './tagging.js';
 export { documentViews, evaluateDocuments, poolResults } from './evaluate-documents.js';
 export { displayText, unitBytes } from './display-text.js';
 export { Trainer, type TrainerOptions } from './trainer.js';

@@ -7,7 +7,7 @@
 // is the state exactly after that step.
 
 import { Prng, referenceKernels, type Kernels } from '@charrnn/tensor';
-import { WindowStream, type Vocabulary } from '@charrnn/corpus';
+import { WindowStream, taskFor, type TaggingTask, type Vocabulary } from '@charrnn/corpus';
 import {
   CharRnnModel,
   defaultInit,
@@ -34,6 +34,7 @@ import { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './dive
 import { documentViews, evaluateDocuments } from './evaluate-documents.js';
 import { displayText } from './display-text.js';
 import { WeightAverage } from './weight-average.js';
+import { evaluateTagging, type TaggingResult } from './tagging.js';
 
 export interface TrainerOptions {
   readonly config: TrainConfig;
@@ -61,6 +62,8 @@ export class Trainer {
   readonly optimizer: Optimizer;
   readonly schedule: LrSchedule;
   readonly vocab: Vocabulary;
+  /** The tagging task trained, or null for next-symbol prediction. */
+  readonly task: TaggingTask | null;
   /** With --ema-decay: the average of the weights, which evaluation, samples and checkpoints serve. */
   readonly average: WeightAverage | null;
   private readonly data: TrainingData;
@@ -88,6 +91,11 @@ export class Trainer {
     this.data = data;
     this.vocab = data.vocab;
     this.clock = options.clock;
+    this.task = taskFor(config.task);
+    if ((this.task !== null) !== (data.trainLabels !== undefined && data.valLabels !== undefined))
+      throw new RangeError(
+        `Trainer: data must have labels exactly when the task is a tagging task, got task ${config.task} and ${data.trainLabels ? 'labels' : 'none'}`,
+      );
     const kernels = options.kernels ?? referenceKernels;
     this.model = new CharRnnModel(
       {
@@ -98,6 +106,8 @@ export class Trainer {
         dropout: config.dropout,
         outputDropout: config.outputDropout,
         weightDrop: config.weightDrop,
+        ...(this.task ? { outputSize: this.task.labels.length } : {}),
+        bidirectional: config.bidirectional,
         dtype: config.dtype,
       },
       kernels,
@@ -133,9 +143,10 @@ export class Trainer {
       seqLength: config.seqLength,
       batchSize: config.batchSize,
       ...(data.trainStarts ? { documentStarts: data.trainStarts } : {}),
+      ...(data.trainLabels ? { labels: data.trainLabels } : {}),
     });
     this.state = this.model.createState(config.batchSize);
-    this.smoothLoss = Math.log(data.vocab.size); // the seed's starting point: a uniform guess
+    this.smoothLoss = Math.log(this.outputClasses); // the seed's starting point: a uniform guess
     const from = options.resume ?? options.init;
     // --extend-vocab: the data's vocabulary extends the --init checkpoint's; new characters keep their fresh weights.
     if (options.init && !options.resume && options.init.model.vocabSize < data.vocab.size)
@@ -143,6 +154,11 @@ export class Trainer {
     else if (from) loadWeights(this.model, from);
     this.average = config.emaDecay > 0 ? new WeightAverage(this.model, config.emaDecay) : null;
     if (options.resume) this.restore(options.resume);
+  }
+
+  /** Classes each step chooses among: the vocabulary, or the task's labels. */
+  get outputClasses(): number {
+    return this.task ? this.task.labels.length : this.vocab.size;
   }
 
   /** The model evaluation, samples and checkpoints serve: the weight average when there is one. */
@@ -185,7 +201,7 @@ export class Trainer {
     const targets = new Int32Array(T * B);
     const started = this.clock();
     this.sessionStart = started;
-    const divergence = new DivergenceWatch(this.options.divergence ?? DEFAULT_DIVERGENCE, this.vocab.size);
+    const divergence = new DivergenceWatch(this.options.divergence ?? DEFAULT_DIVERGENCE, this.outputClasses);
     const window = new LogWindow(started);
     let lastYield = started;
     let lastLoss = Number.NaN;
@@ -210,10 +226,11 @@ export class Trainer {
       stopMessage = this.earlyStop(started);
       // The step a run stops at is reported too, so the bar and the log end where the run did.
       if (last || stopMessage !== undefined || evaluation.valLoss !== undefined || this.step % config.logEvery === 0) {
-        yield this.stepEvent(trained, evaluation.valLoss, window, started);
+        yield this.stepEvent(trained, evaluation, window, started);
         window.reset(this.clock());
       }
-      if (config.sampleEvery > 0 && config.sampleLength > 0 && this.step % config.sampleEvery === 0)
+      // A tagger has nothing to sample: its outputs are labels, not text.
+      if (!this.task && config.sampleEvery > 0 && config.sampleLength > 0 && this.step % config.sampleEvery === 0)
         yield this.sample(inputs);
       // While the loss is above the divergence line, a periodic checkpoint waits: the file keeps the last good state.
       if (this.checkpointsPeriodic && this.step % config.saveEvery === 0 && !last && divergence.streak === 0)
@@ -276,11 +293,14 @@ export class Trainer {
   }
 
   /** Validation when it is due: the eval event, the schedule's plateau memory, a best checkpoint. */
-  private *evaluateIfDue(last: boolean): Generator<TrainingEvent, { valLoss?: number; diverged?: string }> {
+  private *evaluateIfDue(
+    last: boolean,
+  ): Generator<TrainingEvent, { valLoss?: number; tagging?: TaggingResult; diverged?: string }> {
     const { config } = this;
     const due = config.evalEvery > 0 && (this.step % config.evalEvery === 0 || last);
-    if (!due || documentViews(this.data.val, this.data.valStarts).length === 0) return {};
-    const result = evaluateDocuments(this.servedModel, this.data.val, this.data.valStarts);
+    if (!due || !this.canEvaluate()) return {};
+    const result = this.evaluate();
+    const tagging = this.task ? (result as TaggingResult) : undefined;
     if (!Number.isFinite(result.loss))
       return { diverged: `validation loss became ${result.loss} at step ${this.step}` };
     yield {
@@ -290,6 +310,7 @@ export class Trainer {
       valLoss: result.loss,
       valBpc: result.bpc,
       count: result.count,
+      ...taggingFields(tagging),
     };
     this.schedule.observe(result.loss);
     if (this.bestValLoss === null || result.loss < this.bestValLoss) {
@@ -299,16 +320,30 @@ export class Trainer {
     } else {
       this.evalsSinceBest++;
     }
-    return { valLoss: result.loss };
+    return { valLoss: result.loss, ...(tagging ? { tagging } : {}) };
+  }
+
+  /** Whether there is held-out data to score: a document of 2 symbols (next symbol), or 1 labelled symbol. */
+  private canEvaluate(): boolean {
+    if (this.task) return this.data.val.length > 0;
+    return documentViews(this.data.val, this.data.valStarts).length > 0;
+  }
+
+  /** Validation: next-symbol cross-entropy per document, or the task's labels scored as the tagger reads them. */
+  private evaluate(): TaggingResult | ReturnType<typeof evaluateDocuments> {
+    if (this.task)
+      return evaluateTagging(this.servedModel, this.data.val, this.data.valLabels!, this.task, this.config.seqLength);
+    return evaluateDocuments(this.servedModel, this.data.val, this.data.valStarts);
   }
 
   private stepEvent(
     trained: TrainedStep,
-    valLoss: number | undefined,
+    evaluation: { valLoss?: number; tagging?: TaggingResult },
     window: LogWindow,
     started: number,
   ): TrainingEvent {
     const now = this.clock();
+    const { valLoss } = evaluation;
     return {
       type: 'step',
       step: this.step,
@@ -318,6 +353,7 @@ export class Trainer {
       smoothLoss: this.smoothLoss,
       trainLoss: window.meanLoss(),
       ...(valLoss !== undefined ? { valLoss, valBpc: valLoss / Math.LN2 } : {}),
+      ...taggingFields(evaluation.tagging),
       lr: this.optimizer.lr,
       gradNorm: trained.gradNorm,
       clippedFrac: trained.clippedFrac,
@@ -456,4 +492,17 @@ class LogWindow {
     this.steps = 0;
     this.lossSum = 0;
   }
+}
+
+/** The event fields of a tagging evaluation (none for next-symbol prediction). */
+function taggingFields(
+  result: TaggingResult | undefined,
+): Partial<Record<'valAccuracy' | 'valPrecision' | 'valRecall' | 'valF1', number>> {
+  if (!result) return {};
+  return {
+    valAccuracy: result.accuracy,
+    ...(result.f1 !== undefined
+      ? { valPrecision: result.precision!, valRecall: result.recall!, valF1: result.f1 }
+      : {}),
+  };
 }
