@@ -2,7 +2,8 @@
 // Bundles an app's entry points into single runnable ESM files with esbuild.
 // Usage (from the app's folder): node ../../tools/build-app.mjs src/a.ts src/b.ts
 // Workspace packages are bundled from their TypeScript sources (the "@charrnn/source" condition),
-// and the embedded training corpus is baked in as a string, so dist/ runs on its own.
+// and the bundled training text (data/devils-dictionary.txt) is baked in as a string, so dist/ runs on
+// its own, outside the checkout.
 
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ if (entryPoints.length === 0) {
   process.exit(2);
 }
 
-/** Compiles the TypeScript corpus module on the fly, so the build uses the very same file rules. */
+/** Compiles the TypeScript corpus module on the fly, so the build uses its very path and label. */
 async function loadCorpusModule(path) {
   const result = await build({
     entryPoints: [path],
@@ -36,10 +37,18 @@ const embeddedCorpus = {
     const target = join(root, 'packages/cli/src/embedded-corpus.ts');
     b.onLoad({ filter: /embedded-corpus\.ts$/ }, async (args) => {
       if (resolve(args.path) !== target) return undefined;
-      const text = (await loadCorpusModule(target)).collectCorpus(root);
+      const corpus = await loadCorpusModule(target);
+      const text = corpus.readEmbeddedCorpus(root);
       return {
         loader: 'ts',
-        contents: `export function isCorpusFile(): boolean { return false; }\nexport function collectCorpus(): string { return CORPUS; }\nexport function loadEmbeddedCorpus(): string { return CORPUS; }\nconst CORPUS = ${JSON.stringify(text)};\n`,
+        contents: [
+          `export const EMBEDDED_CORPUS_PATH = ${JSON.stringify(corpus.EMBEDDED_CORPUS_PATH)};`,
+          `export const EMBEDDED_CORPUS_LABEL = ${JSON.stringify(corpus.EMBEDDED_CORPUS_LABEL)};`,
+          'export function readEmbeddedCorpus(): string { return CORPUS; }',
+          'export function loadEmbeddedCorpus(): string { return CORPUS; }',
+          `const CORPUS = ${JSON.stringify(text)};`,
+        ].join('\n'),
+        watchFiles: [join(root, corpus.EMBEDDED_CORPUS_PATH)],
       };
     });
   },

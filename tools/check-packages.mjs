@@ -17,9 +17,9 @@ const EXAMPLE = join(root, 'examples/use-the-packages/main.ts');
 const released = JSON.parse(readFileSync(join(root, 'nx.json'), 'utf8')).release.projects;
 const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const problems = [];
-// The README's "Use the packages in your own code" shows this very program.
-if (!readFileSync(join(root, 'README.md'), 'utf8').includes(readFileSync(EXAMPLE, 'utf8')))
-  problems.push('README.md does not show examples/use-the-packages/main.ts verbatim');
+// docs/packages.md ("Use the packages in your own code") shows this very program.
+if (!readFileSync(join(root, 'docs/packages.md'), 'utf8').includes(readFileSync(EXAMPLE, 'utf8')))
+  problems.push('docs/packages.md does not show examples/use-the-packages/main.ts verbatim');
 
 function run(command, args, cwd) {
   const r = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 300_000 });

@@ -33,6 +33,9 @@ const banner = {
 };
 await build({ ...common, entryPoints: ['src/main.ts'], format: 'esm', outfile: join(out, 'main.js'), banner });
 await build({ ...common, entryPoints: ['src/worker.ts'], format: 'iife', outfile: join(out, 'worker.js') });
+// The space-restoration page (spaces.html): its own script, no worker.
+await build({ ...common, entryPoints: ['src/spaces.ts'], format: 'esm', outfile: join(out, 'spaces.js') });
+copyFileSync(join(here, 'src/spaces.html'), join(out, 'spaces.html'));
 
 copyFileSync(join(here, 'src/index.html'), join(out, 'index.html'));
 copyFileSync(join(here, 'src/styles.css'), join(out, 'styles.css'));

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnNodeWorker } from '@charrnn/cli';
-import { selectKernels } from '@charrnn/tensor';
+import { selectKernels } from '@charrnn/kernels-wasm';
 import { Trainer, prepareData, resolveTrainConfig } from '@charrnn/train';
 import { chromiumCpuSeconds, launchChromium } from './browser.mjs';
 import { startServer } from './server.mjs';

@@ -1,9 +1,10 @@
 // Train a tiny character model with the charrnn packages, save a checkpoint, load it, sample.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { selectKernels } from '@charrnn/kernels-wasm';
 import { sampleIds } from '@charrnn/model';
 import { createCsvLogSink } from '@charrnn/report';
 import { decodeSafetensors } from '@charrnn/safetensors';
-import { Prng, selectKernels } from '@charrnn/tensor';
+import { Prng } from '@charrnn/tensor';
 import { Trainer, decodeCheckpoint, modelFromCheckpoint, prepareData, resolveTrainConfig } from '@charrnn/train';
 
 const sentence =

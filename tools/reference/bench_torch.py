@@ -6,6 +6,10 @@ One-hot inputs [T, B, V] → nn.RNN(tanh), nn.LSTM or nn.GRU → nn.Linear decod
 over time and averaged over the batch; the seed's elementwise clip (±5); Adagrad (lr 0.1). B streams
 spaced len/B apart, each carrying its own (detached) state from window to window.
 
+--bidirectional: the restore-spaces tagger instead (charrnn-train --task restore-spaces --bidirectional):
+nn.LSTM(bidirectional=True) over the text without spaces, a decoder over 2 labels on [T, B, 2H], the
+reverse direction starting from zero in every window.
+
 Prints one JSON line: {name, impl, cell, hidden, seq_length, batch, dtype, chars_per_s, ms_per_step,
 steps, seconds, peak_mb, torch}. If torch is not importable it prints {"skipped": reason} and exits 0.
 Dimension letters: T time, B batch, H hidden, V vocab.
@@ -28,6 +32,7 @@ def main():
     ap.add_argument("--batch", type=int, default=1)
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--bidirectional", action="store_true")
     a = ap.parse_args()
     try:
         import torch
@@ -41,6 +46,17 @@ def main():
     torch.manual_seed(1)
     with open(a.data, "r", encoding="utf-8") as f:
         text = f.read()
+    if a.bidirectional:  # restore-spaces: the text without spaces, label 1 where a space followed
+        kept, labels = [], []
+        for ch in text:
+            if ch == " ":
+                if labels:
+                    labels[-1] = 1
+            else:
+                kept.append(ch)
+                labels.append(0)
+        text = "".join(kept)
+        tags = torch.tensor(labels, dtype=torch.long)
     chars = sorted(set(text))
     V, H, T, B = len(chars), a.hidden, a.seq_length, a.batch
     lookup = {ch: i for i, ch in enumerate(chars)}
@@ -51,13 +67,15 @@ def main():
     starts = (torch.arange(B) * stride)[None, :]  # [1, B]
     offsets = torch.arange(T)[:, None]  # [T, 1]
 
-    rnn = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[a.cell](V, H)
+    D = 2 if a.bidirectional else 1
+    O = 2 if a.bidirectional else V
+    rnn = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[a.cell](V, H, bidirectional=a.bidirectional)
     with_cell_state = a.cell == "lstm"
-    decoder = nn.Linear(H, V)
+    decoder = nn.Linear(D * H, O)
     params = list(rnn.parameters()) + list(decoder.parameters())
     optimizer = torch.optim.Adagrad(params, lr=0.1)
     loss_fn = nn.CrossEntropyLoss(reduction="sum")
-    zeros = torch.zeros(1, B, H)
+    zeros = torch.zeros(D, B, H)
     state = {"p": 0, "n": 0, "h": None}
 
     def step():
@@ -67,20 +85,23 @@ def main():
             p = 0
         idx = starts + p + offsets  # [T, B]
         x = F.one_hot(encoded[idx], V).float()  # [T, B, V]
-        y = encoded[idx + 1].reshape(-1)  # [T*B]
-        out, h = rnn(x, state["h"])  # out [T, B, H]
-        loss = loss_fn(decoder(out.reshape(T * B, H)), y) / B
+        y = (tags[idx] if a.bidirectional else encoded[idx + 1]).reshape(-1)  # [T*B]
+        out, h = rnn(x, state["h"])  # out [T, B, D*H]
+        loss = loss_fn(decoder(out.reshape(T * B, D * H)), y) / B
         optimizer.zero_grad(set_to_none=False)
         loss.backward()
         nn.utils.clip_grad_value_(params, 5.0)
         optimizer.step()
         state["h"] = (h[0].detach(), h[1].detach()) if with_cell_state else h.detach()
+        if a.bidirectional:  # the reverse direction carries nothing between windows, as charrnn's
+            for s in state["h"] if with_cell_state else (state["h"],):
+                s[1].zero_()
         state["p"] = p + T
         state["n"] += 1
         return loss.item()
 
     timing = measure(step, a.seconds, T * B)
-    out = {"name": "torch", "impl": f"nn.{a.cell.upper()}", "cell": a.cell, "hidden": H,
+    out = {"name": "torch", "impl": f"nn.{a.cell.upper()}{'(bidirectional=True)' if a.bidirectional else ''}", "cell": a.cell, "hidden": H,
            "seq_length": T, "batch": B, "dtype": "float32", **timing,
            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch": torch.__version__,
            "threads": torch.get_num_threads()}

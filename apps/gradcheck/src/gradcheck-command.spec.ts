@@ -31,6 +31,22 @@ describe('charrnn-gradcheck', () => {
     }
   }
 
+  for (const cell of ['rnn', 'lstm', 'gru']) {
+    it(`passes for a 2-layer bidirectional ${cell} tagger, both directions' tensors checked`, async () => {
+      const result = await run([...tiny, '--cell', cell, '--layers', '2', '--bidirectional', '--labels', '3']);
+      expect(result.code).toBe(0);
+      expect(result.out).toMatch(new RegExp(`gradcheck {2}2-layer bidirectional ${cell} {2}V=7 O=3 H=5`));
+      expect(result.out).toContain('rnn.weight_ih_l1_reverse');
+      expect(result.out).toMatch(/\nPASS {2}\d+ entries/);
+    });
+  }
+
+  it('refuses --bidirectional without --labels (it would read the character it predicts)', async () => {
+    const result = await run([...tiny, '--bidirectional']);
+    expect(result.code).toBe(2);
+    expect(result.err.split('\n')[0]).toBe('charrnn-gradcheck: error: --bidirectional needs --labels N (a tagger)');
+  });
+
   it('fails with exit 1 when the tolerance cannot be met, naming the tensors', async () => {
     const result = await run([...tiny, '--rtol', '0', '--atol', '0']);
     expect(result.code).toBe(1);
@@ -76,6 +92,35 @@ describe('charrnn-gradcheck', () => {
     ]);
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/V=16 H=4 T=6/);
+  });
+
+  it('refuses an empty or unusable --data with exit 2 and checks nothing (no made-up model, no PASS)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gradcheck-'));
+    writeFileSync(join(dir, 'empty.txt'), '');
+    writeFileSync(join(dir, 'one.txt'), 'aaaaaaaaaaaa');
+    writeFileSync(join(dir, 'short.txt'), 'abc');
+    for (const [file, message] of [
+      [
+        'empty.txt',
+        /^charrnn-gradcheck: error: --data file ".*empty.txt" is empty; a gradient check needs at least 2\nhint: /,
+      ],
+      ['one.txt', /--data file ".*one.txt" has only 1 distinct character; a gradient check needs at least 2/],
+      ['short.txt', /--data file must have at least seq-length \+ 1 = 5 characters, got 3/],
+    ] as const) {
+      const result = await run([
+        '--data',
+        join(dir, file),
+        '--hidden',
+        '4',
+        '--seq-length',
+        '4',
+        '--kernels',
+        'reference',
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(message);
+      expect(result.out).toBe('');
+    }
   });
 
   const bad: [string, string[], RegExp][] = [

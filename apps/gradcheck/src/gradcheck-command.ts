@@ -15,7 +15,7 @@ import {
   writeFileAtomic,
   type CommandIo,
   type FlagSpec,
-  type ParsedFlags,
+  type FlagValues,
 } from '@charrnn/cli';
 import { Vocabulary } from '@charrnn/corpus';
 import {
@@ -29,15 +29,7 @@ import {
   type GradTarget,
   type Stencil,
 } from '@charrnn/gradcheck';
-import {
-  CELL_NAMES,
-  CharRnnModel,
-  INIT_NAMES,
-  TREE_CELL_NAMES,
-  initializeParams,
-  type InitName,
-  type TreeCellName,
-} from '@charrnn/model';
+import { CELL_NAMES, CharRnnModel, INIT_NAMES, TREE_CELL_NAMES, initializeParams, outputCount } from '@charrnn/model';
 import { csvHeader, csvRow } from '@charrnn/report';
 import { Prng, formatShape } from '@charrnn/tensor';
 import { modelFromCheckpoint } from '@charrnn/train';
@@ -47,7 +39,7 @@ const FLAGS = {
   model: {
     flag: 'model',
     kind: 'enum',
-    values: ['char', ...TREE_CELL_NAMES],
+    values: ['char', ...TREE_CELL_NAMES] as const,
     default: 'char',
     help: 'char: the character model (--cell); tree-rnn / tree-lstm: the recursive tree models on a batch of --batch-size trees (default 4)',
   },
@@ -59,6 +51,19 @@ const FLAGS = {
     help: 'recurrent cell (taken from the checkpoint when one is given)',
   },
   layers: { flag: 'layers', kind: 'int', min: 1, max: 8, default: 1, help: 'stacked layers' },
+  labels: {
+    flag: 'labels',
+    kind: 'int',
+    min: 0,
+    max: 1000,
+    default: 0,
+    help: 'a tagger of a random model: its decoder scores this many labels per step, targets are random labels (0: the next character)',
+  },
+  bidirectional: {
+    flag: 'bidirectional',
+    kind: 'boolean',
+    help: 'a random bidirectional tagger (needs --labels): each layer also runs over the reversed window',
+  },
   hidden: { flag: 'hidden', kind: 'int', min: 1, max: 1024, default: 16, help: 'hidden units (H)' },
   seqLength: { flag: 'seq-length', kind: 'int', min: 1, max: 1000, default: 8, help: 'window length (T)' },
   batchSize: { flag: 'batch-size', kind: 'int', min: 1, max: 64, default: 1, help: 'streams in the window (B)' },
@@ -150,6 +155,9 @@ const FLAGS = {
   },
 } satisfies Record<string, FlagSpec>;
 
+/** Key → flag name, for messages about flags given by key. */
+const FLAG_NAMES: ReadonlyMap<string, string> = new Map(Object.entries(FLAGS).map(([key, spec]) => [key, spec.flag]));
+
 const USAGE =
   'charrnn-gradcheck [--cell rnn|lstm|gru] [--layers L] [--hidden H] [--seq-length T] [--vocab-size V | --data FILE] [--checkpoint FILE] [options]\n       charrnn-gradcheck --model tree-rnn|tree-lstm [--hidden H] [--batch-size TREES] [--data TREES.txt] [--checkpoint FILE] [options]';
 const DESCRIPTION =
@@ -164,54 +172,63 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
   }
   const write = (text: string): void => void io.stdout.write(text);
   // Checked before the (long) check runs: a report that cannot be written fails now, not after it.
-  if (v.csv) checkOutputFile(String(v.csv), '--csv file', { mayExist: true });
-  const stencil = Number(v.stencil) as Stencil;
-  const entries = parseEntries(String(v.entries));
-  const rng = new Prng(v.seed as number);
+  if (v.csv) checkOutputFile(v.csv, '--csv file', { mayExist: true });
+  const stencil: Stencil = v.stencil === '5' ? 5 : 3;
+  const entries = parseEntries(v.entries);
+  const rng = new Prng(v.seed);
   if (v.model !== 'char') {
     const target = treeGradcheckTarget(io, {
-      model: v.model as TreeCellName,
+      model: v.model,
       values: v,
       explicit: flags.explicit,
-      flagName: (key) => FLAGS[key as keyof typeof FLAGS].flag,
+      flagName: (key) => FLAG_NAMES.get(key) ?? key,
       rng,
     });
     return runCheck(target, v, stencil, entries, rng, write);
   }
-  const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`));
+  const kernels = chooseKernels(v.kernels, (line) => void io.stderr.write(`${line}\n`));
 
   // The model: a checkpoint's weights in float64, or a fresh one.
-  const text = v.data ? readText(String(v.data), '--data file') : undefined;
+  const text = v.data !== undefined ? readWindowText(v.data) : undefined;
   let model: CharRnnModel;
   let vocab: Vocabulary | undefined;
   if (v.checkpoint) {
-    const checkpoint = readCheckpoint(String(v.checkpoint), '--checkpoint');
+    const checkpoint = readCheckpoint(v.checkpoint, '--checkpoint');
     model = modelFromCheckpoint(checkpoint, kernels, 'f64');
     vocab = checkpoint.vocab;
   } else {
     vocab = text ? Vocabulary.fromText(text) : undefined;
-    const cell = v.cell as (typeof CELL_NAMES)[number];
+    if (v.bidirectional && !v.labels)
+      throw new UsageError(
+        '--bidirectional needs --labels N (a tagger)',
+        'a bidirectional next-character model would read the character it predicts',
+      );
     model = new CharRnnModel(
       {
-        cell,
-        vocabSize: vocab?.size ?? (v.vocabSize as number),
-        hiddenSize: v.hidden as number,
-        layers: v.layers as number,
+        cell: v.cell,
+        vocabSize: vocab?.size ?? v.vocabSize,
+        hiddenSize: v.hidden,
+        layers: v.layers,
         dropout: 0,
+        ...(v.labels ? { outputSize: v.labels } : {}),
+        bidirectional: v.bidirectional === true,
         dtype: 'f64',
       },
       kernels,
     );
-    initializeParams(model.params, v.weightInit as InitName, model.config.hiddenSize, rng);
+    initializeParams(model.params, v.weightInit, model.config.hiddenSize, rng);
   }
 
-  const T = v.seqLength as number;
-  const B = v.batchSize as number;
+  const T = v.seqLength;
+  const B = v.batchSize;
   const window = drawWindow(text, vocab, model.config.vocabSize, T, B, rng);
+  // A tagger's targets are labels, not next characters.
+  const O = outputCount(model.config);
+  if (O !== model.config.vocabSize) for (let i = 0; i < window.targets.length; i++) window.targets[i] = rng.int(O);
   const target = modelTarget(model, { ...window, T, B }, randomState(model, B, rng));
   const c = model.config;
   write(
-    `gradcheck  ${c.layers}-layer ${c.cell}  V=${c.vocabSize} H=${c.hiddenSize} T=${T} B=${B}  float64  ${v.checkpoint ? `weights from ${String(v.checkpoint)}` : `random init (${String(v.weightInit)})`}  kernels ${kernels.name}\n`,
+    `gradcheck  ${c.layers}-layer ${c.bidirectional ? 'bidirectional ' : ''}${c.cell}  V=${c.vocabSize}${O !== c.vocabSize ? ` O=${O}` : ''} H=${c.hiddenSize} T=${T} B=${B}  float64  ${v.checkpoint ? `weights from ${v.checkpoint}` : `random init (${v.weightInit})`}  kernels ${kernels.name}\n`,
   );
   write('gradient clipping: off (raw gradients are compared)   dropout: off   incoming state: random, non-zero\n');
 
@@ -221,28 +238,45 @@ export async function gradcheckCommand(io: CommandIo): Promise<number> {
 /** The check (or --eps-sweep) of any target, with the table, the verdict and --csv; exit 0 on pass, 1 on failure. */
 function runCheck(
   target: GradTarget,
-  v: ParsedFlags<keyof typeof FLAGS>['values'],
+  v: FlagValues<typeof FLAGS>,
   stencil: Stencil,
   entries: 'all' | number,
   rng: Prng,
   write: (text: string) => void,
 ): number {
-  if (v.epsSweep) return runSweep(target, stencil, entries, rng, v.csv as string | undefined, write);
+  if (v.epsSweep) return runSweep(target, stencil, entries, rng, v.csv, write);
 
-  const csvPath = v.csv as string | undefined;
+  const csvPath = v.csv;
   const rows: string[] = csvPath ? [csvHeader(ENTRY_COLUMNS)] : [];
   const report = checkGradients(target, {
     stencil,
     entries,
     rng,
-    ...(v.eps !== undefined ? { eps: v.eps as number } : {}),
-    ...(v.rtol !== undefined ? { rtol: v.rtol as number } : {}),
-    ...(v.atol !== undefined ? { atol: v.atol as number } : {}),
+    ...(v.eps !== undefined ? { eps: v.eps } : {}),
+    ...(v.rtol !== undefined ? { rtol: v.rtol } : {}),
+    ...(v.atol !== undefined ? { atol: v.atol } : {}),
     ...(csvPath ? { onEntry: (row) => void rows.push(csvRow(ENTRY_COLUMNS.map((k) => row[k]))) } : {}),
   });
   if (csvPath) writeFileAtomic(csvPath, rows.join(''));
   write(formatReport(report));
   return report.pass ? EXIT_OK : EXIT_FAILURE;
+}
+
+/**
+ * --data's text, refused when it cannot supply a window: an empty file used to fall through to a
+ * made-up model and print PASS for a check of nothing the user asked about. A text of a single
+ * distinct character is refused too: its softmax is 1 whatever the weights, so every gradient is 0.
+ */
+function readWindowText(path: string): string {
+  if (path === '') throw new UsageError('--data must name a file, got ""');
+  const text = readText(path, '--data file');
+  const distinct = new Set(text).size;
+  if (distinct < 2)
+    throw new UsageError(
+      `--data file ${JSON.stringify(path)} ${text.length === 0 ? 'is empty' : `has only ${distinct} distinct character`}; a gradient check needs at least 2`,
+      'give a text with a few hundred characters, or drop --data to check a random model (--vocab-size)',
+    );
+  return text;
 }
 
 function parseEntries(text: string): 'all' | number {

@@ -3,7 +3,7 @@
 // mixed shapes, or the first trees of a --data tree file). Kept apart from the char-model path:
 // gradcheck-command.ts takes the target from here and checks it as any other.
 
-import { readBytes, readText, UsageError, type CommandIo, type ParsedFlags } from '@charrnn/cli';
+import { readBytes, readText, UsageError, type CommandIo } from '@charrnn/cli';
 import { treeModelTarget, type GradTarget } from '@charrnn/gradcheck';
 import {
   TreeModel,
@@ -23,8 +23,14 @@ const CHAR_ONLY = ['cell', 'layers', 'seqLength', 'vocabSize', 'weightInit', 'ke
 
 export interface TreeCheckInput {
   readonly model: TreeCellName;
-  readonly values: Record<string, string | number | boolean | undefined>;
-  readonly explicit: ParsedFlags<string>['explicit'];
+  /** The parsed flags this path reads (charrnn-gradcheck's typed values fit it). */
+  readonly values: {
+    readonly batchSize: number;
+    readonly hidden: number;
+    readonly checkpoint: string | undefined;
+    readonly data: string | undefined;
+  };
+  readonly explicit: ReadonlySet<string>;
   readonly flagName: (key: string) => string;
   /** Seeds the weights and the trees. */
   readonly rng: Prng;
@@ -36,11 +42,11 @@ export function treeGradcheckTarget(io: CommandIo, input: TreeCheckInput): GradT
   for (const key of CHAR_ONLY)
     if (explicit.has(key)) throw new UsageError(`--${input.flagName(key)} does not apply to --model ${input.model}`);
   // Several trees of mixed shapes by default: leaves, lone operators and nested ones in one batch.
-  const B = explicit.has('batchSize') ? (v['batchSize'] as number) : 4;
+  const B = explicit.has('batchSize') ? v.batchSize : 4;
   let model: TreeModel;
   let vocab: TreeVocabulary;
-  if (v['checkpoint']) {
-    const path = String(v['checkpoint']);
+  if (v.checkpoint) {
+    const path = v.checkpoint;
     try {
       const checkpoint = decodeTreeCheckpoint(readBytes(path, '--checkpoint file'));
       model = treeModelFromCheckpoint(checkpoint, undefined, 'f64');
@@ -54,24 +60,22 @@ export function treeGradcheckTarget(io: CommandIo, input: TreeCheckInput): GradT
         `--model ${input.model} conflicts with the checkpoint's ${model.config.cell}`,
         `use --model ${model.config.cell}`,
       );
-    if (explicit.has('hidden') && v['hidden'] !== model.config.hiddenSize)
-      throw new UsageError(
-        `--hidden ${String(v['hidden'])} conflicts with the checkpoint's ${model.config.hiddenSize}`,
-      );
+    if (explicit.has('hidden') && v.hidden !== model.config.hiddenSize)
+      throw new UsageError(`--hidden ${v.hidden} conflicts with the checkpoint's ${model.config.hiddenSize}`);
   } else {
-    const trees = v['data'] ? readTrees(String(v['data'])) : undefined;
+    const trees = v.data ? readTrees(v.data) : undefined;
     vocab = trees ? TreeVocabulary.fromTrees(trees) : ARITHMETIC_VOCABULARY;
     model = new TreeModel({
       cell: input.model,
       vocabSize: vocab.tokens.length,
-      hiddenSize: v['hidden'] as number,
+      hiddenSize: v.hidden,
       classes: vocab.labels.length,
       dtype: 'f64',
     });
     model.initialize(rng);
   }
-  const trees = v['data']
-    ? readTrees(String(v['data'])).slice(0, B)
+  const trees = v.data
+    ? readTrees(v.data).slice(0, B)
     : Array.from({ length: B }, () => generateArithmeticTree(rng, { minOps: 0, maxOps: 4 }));
   const batch = packTrees(
     trees.map((t, i) => {
@@ -85,7 +89,7 @@ export function treeGradcheckTarget(io: CommandIo, input: TreeCheckInput): GradT
   );
   const c = model.config;
   io.stdout.write(
-    `gradcheck  ${c.cell}  V=${c.vocabSize} H=${c.hiddenSize} C=${c.classes}  ${batch.roots.length} trees, ${batch.tokens.length} nodes  float64  ${v['checkpoint'] ? `weights from ${String(v['checkpoint'])}` : 'random init (uniform ±1/sqrt(H))'}\n`,
+    `gradcheck  ${c.cell}  V=${c.vocabSize} H=${c.hiddenSize} C=${c.classes}  ${batch.roots.length} trees, ${batch.tokens.length} nodes  float64  ${v.checkpoint ? `weights from ${v.checkpoint}` : 'random init (uniform ±1/sqrt(H))'}\n`,
   );
   io.stdout.write('gradient clipping: off (raw gradients are compared)\n');
   return treeModelTarget(model, batch);

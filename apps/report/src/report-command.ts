@@ -30,7 +30,7 @@ const FLAGS = {
 
 const USAGE = 'charrnn-report [LABEL=]RUN.csv [[LABEL=]MORE.csv …] --out report.html';
 const DESCRIPTION =
-  'Draws one or several training logs on one page: validation bpc against characters and time, training and smoothed loss, learning rate, gradient norm, speed; a legend and a table of settings and best results. A label defaults to the file name.';
+  'Draws one or several training logs on one page: validation bpc against characters and time, the training loss (recent mean, bits per character) beside validation, learning rate (log axis when runs differ 10× or more), gradient norm, speed; a legend and a table of settings and best results. A label defaults to the file name.';
 
 export async function reportCommand(io: CommandIo): Promise<number> {
   const flags = parseFlags(io.argv, FLAGS, { positionals: 64 });
@@ -38,7 +38,7 @@ export async function reportCommand(io: CommandIo): Promise<number> {
     io.stdout.write(formatHelp(USAGE, DESCRIPTION, FLAGS));
     return EXIT_OK;
   }
-  const out = flags.values.out as string | undefined;
+  const out = flags.values.out;
   if (!out) throw new UsageError('--out FILE.html is required', 'e.g. charrnn-report run.csv --out report.html');
   if (flags.positionals.length === 0)
     throw new UsageError('give at least one training log (the CSV from charrnn-train --log)', USAGE);

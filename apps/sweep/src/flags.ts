@@ -31,7 +31,7 @@ export const SWEEP_FLAGS = {
     flag: 'data',
     kind: 'string',
     placeholder: 'FILE',
-    help: "UTF-8 text to train on, relative to the current directory (overrides the spec's data; default: the embedded corpus)",
+    help: "UTF-8 text to train on, relative to the current directory (overrides the spec's data; default: data/devils-dictionary.txt, bundled)",
   },
   maxTrials: {
     flag: 'max-trials',

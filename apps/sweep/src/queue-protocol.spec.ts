@@ -71,6 +71,15 @@ describe('stream entries and jobs', () => {
     });
   });
 
+  it("carry a tagging trial's metrics (step and eval events) and refuse a metric outside [0, 1]", () => {
+    const metrics = { valAccuracy: 0.97, valPrecision: 0.95, valRecall: 0.93, valF1: 0.94 };
+    const evaluation = { type: 'eval', step: 8, chars: 64, valLoss: 0.1, valBpc: 0.14, count: 30, ...metrics } as const;
+    const entry = { kind: 'event', trial: 't001', session: 1, event: evaluation } as const;
+    expect(parseEntry(entryFields(entry))).toEqual({ entry });
+    const bad = { ...entry, event: { ...evaluation, valF1: 1.5 } };
+    expect(parseEntry(entryFields(bad))).toHaveProperty('problem');
+  });
+
   // The entries of the forged-trial report: each is refused with what is wrong, none passes on.
   it('refuses entries that are not what a worker sends: wrong types, non-finite values, unknown keys, bad ids', () => {
     const fields = (kind: string, data: unknown, trial = 't001', session = '2'): string[] => [

@@ -50,6 +50,15 @@ const label = z
 /** Free text (error messages): kept, but with control characters shown as escapes. */
 const message = z.string().max(4000).transform(printable);
 
+/** A tagging task's validation metrics (step and eval events), fractions in [0, 1]. */
+const fraction = z.number().min(0).max(1);
+const TAGGING_METRICS = {
+  valAccuracy: fraction.optional(),
+  valPrecision: fraction.optional(),
+  valRecall: fraction.optional(),
+  valF1: fraction.optional(),
+};
+
 const EVENT_SCHEMA = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('start'),
@@ -69,15 +78,25 @@ const EVENT_SCHEMA = z.discriminatedUnion('type', [
     chars: count,
     loss: finite,
     smoothLoss: finite,
+    trainLoss: finite.optional(),
     valLoss: finite.optional(),
     valBpc: finite.optional(),
+    ...TAGGING_METRICS,
     lr: finite,
     gradNorm: finite,
     clippedFrac: finite,
     charsPerSec: finite,
     elapsedSec: finite,
   }),
-  z.strictObject({ type: z.literal('eval'), step: count, chars: count, valLoss: finite, valBpc: finite, count }),
+  z.strictObject({
+    type: z.literal('eval'),
+    step: count,
+    chars: count,
+    valLoss: finite,
+    valBpc: finite,
+    count,
+    ...TAGGING_METRICS,
+  }),
   z.strictObject({ type: z.literal('sample'), step: count, prime: z.string(), text: z.string() }),
   z.strictObject({
     type: z.literal('checkpoint'),
@@ -99,8 +118,12 @@ const EVENT_SCHEMA = z.discriminatedUnion('type', [
 
 // The schema must describe TrainingEvent exactly: a field added to the events fails to compile here,
 // instead of being refused on the wire (or passed on unchecked).
+// Field names are compared too: an optional field added to an event would otherwise still match.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const eventSchemaMatches: Same<z.output<typeof EVENT_SCHEMA>, TrainingEvent> = true;
+type FieldNames<E> = E extends { readonly type: string } ? `${E['type']}.${keyof E & string}` : never;
+type SchemaEvent = z.output<typeof EVENT_SCHEMA>;
+const eventSchemaMatches: [Same<SchemaEvent, TrainingEvent>, Same<FieldNames<SchemaEvent>, FieldNames<TrainingEvent>>] =
+  [true, true];
 void eventSchemaMatches;
 
 const OUTCOME_SCHEMA = z.strictObject({

@@ -11,6 +11,7 @@ import {
   UsageError,
   chooseKernels,
   formatHelp,
+  EMBEDDED_CORPUS_LABEL,
   loadEmbeddedCorpus,
   parseFlags,
   readText,
@@ -40,7 +41,7 @@ import {
   type SweepSpec,
   type TrialExecutor,
 } from '@charrnn/sweep';
-import { MAX_SYMBOLS, SymbolScan, toCodePoints } from '@charrnn/corpus';
+import { MAX_SYMBOLS, SymbolScan, toCodePoints, tooManySymbols } from '@charrnn/corpus';
 import { SWEEP_FLAGS } from './flags.js';
 import { createFileStore } from './fs-store.js';
 import { createWorkerExecutor } from './worker-executor.js';
@@ -166,7 +167,7 @@ async function runInDirectory(
     ? queued.label
     : `${slots} ${v.executor === 'inline' ? 'inline slot(s)' : 'worker thread(s)'}`;
   io.stdout.write(
-    `sweep: ${spec.trials} trial(s), method ${spec.method}, budget ${spec.budget.value} ${spec.budget.kind} each, ${executorLabel}, kernels ${kernels.name}, data ${dataPath ?? 'embedded corpus'} (${text.length} chars) → ${out}\n`,
+    `sweep: ${spec.trials} trial(s), method ${spec.method}, budget ${spec.budget.value} ${spec.budget.kind} each, ${executorLabel}, kernels ${kernels.name}, data ${dataPath ?? EMBEDDED_CORPUS_LABEL} (${text.length} chars) → ${out}\n`,
   );
 
   let result: SweepResult;
@@ -285,9 +286,10 @@ function checkVocabularySize(spec: SweepSpec, text: string, what: string): void 
   const scan = new SymbolScan();
   scan.add(toCodePoints(text));
   const distinct = scan.codePoints().length;
+  // The message is the commands' and the page's (@charrnn/corpus); the way out is the spec's unit key.
   if (distinct > MAX_SYMBOLS)
     throw new UsageError(
-      `${what} has ${distinct} distinct characters, more than the ${MAX_SYMBOLS} charrnn's 16-bit ids can name`,
+      tooManySymbols(what, distinct).message,
       "train on its bytes instead with unit: byte in the spec's base (at most 256 symbols)",
     );
 }

@@ -79,6 +79,7 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
       'clipped_frac',
       'chars_per_s',
       'elapsed_s',
+      'train_bpc',
     ]);
     expect(rows.map((r) => Number(r.step))).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
     expect(Number(rows[4]!.val_bpc)).toBeGreaterThan(0);
@@ -426,7 +427,52 @@ describe('bad input: one line, exit 2, nothing lost', () => {
       join(dir, 'other.txt'),
     ]);
     expect(evaluation.code).toBe(2);
-    expect(evaluation.err).toMatch(/"Z" \(U\+005A\), "ü" \(U\+00FC\)/);
+    expect(evaluation.err).toMatch(
+      /^charrnn-eval: error: --data has 3 character\(s\) outside the model's vocabulary: "Z" \(U\+005A\), "ü" \(U\+00FC\), "c" \(U\+0063\)\nhint: add --unknown skip/,
+    );
+
+    // --unknown skip / map:C: scored without them, or with a stand-in, and counted.
+    const score = async (...extra: string[]) => {
+      const args = ['--checkpoint', join(dir, 'v.safetensors'), '--data', join(dir, 'other.txt'), ...extra];
+      const result = await run(evalCommand, 'charrnn-eval', args);
+      expect(result.err).toBe('');
+      expect(result.code).toBe(0);
+      return JSON.parse(result.out) as { count: number; unknown: { handling: string; count: number } };
+    };
+    // "Zürich": Z, ü and c unknown. Skipped: "rih" (2 predictions); mapped to "e": "eerieh" (5).
+    expect(await score('--unknown', 'skip')).toMatchObject({ count: 2, unknown: { handling: 'skip', count: 3 } });
+    expect(await score('--unknown', 'map:e')).toMatchObject({ count: 5, unknown: { handling: 'map:e', count: 3 } });
+    const badMap = await run(evalCommand, 'charrnn-eval', [
+      '--checkpoint',
+      join(dir, 'v.safetensors'),
+      '--data',
+      join(dir, 'other.txt'),
+      '--unknown',
+      'map:ü',
+    ]);
+    expect(badMap.code).toBe(2);
+    expect(badMap.err).toMatch(/--unknown map:ü maps to "ü" \(U\+00FC\), which is outside the model's vocabulary too/);
+
+    const primeWith = (unknown: string) =>
+      run(sampleCommand, 'charrnn-sample', [
+        '--checkpoint',
+        join(dir, 'v.safetensors'),
+        '--prime',
+        'Grégor 😀',
+        '--unknown',
+        unknown,
+        '--length',
+        '5',
+      ]);
+    const skipped = await primeWith('skip');
+    expect(skipped.code).toBe(0);
+    expect(skipped.out.startsWith('Grgor ')).toBe(true);
+    expect(skipped.err).toBe("notice: --prime: skipped 2 characters outside the model's vocabulary\n");
+    const mapped = await primeWith('map:e');
+    expect(mapped.out.startsWith('Gregor e')).toBe(true);
+    expect(mapped.err).toBe(
+      'notice: --prime: replaced 2 characters outside the model\'s vocabulary with "e" (U+0065)\n',
+    );
     expect(readdirSync(dir).some((f) => f.includes('.tmp'))).toBe(false);
     expect(existsSync(join(dir, 'v.safetensors'))).toBe(true);
   });

@@ -175,7 +175,7 @@ describe('--unit byte', () => {
     // The prime is taken as UTF-8 bytes; "ü" is 0xC3 0xBC, and 0xC3 is not in this corpus.
     const badPrime = await run(sampleCommand, ['--checkpoint', save, '--prime', 'ü', '--length', '5']);
     expect(badPrime.code).toBe(2);
-    expect(badPrime.err).toMatch(/--prime has characters outside the model's vocabulary: "Ã" \(U\+00C3\)/);
+    expect(badPrime.err).toMatch(/--prime has 1 character\(s\) outside the model's vocabulary: "Ã" \(U\+00C3\)/);
     const primeFile = join(dir, 'prime.bin');
     writeFileSync(primeFile, Buffer.from('Grü', 'latin1'));
     const sample = await run(sampleCommand, ['--checkpoint', save, '--prime-file', primeFile, '--length', '200']);
@@ -218,5 +218,30 @@ describe('checkpoints from before corpora and units', () => {
     const sample = await run(sampleCommand, ['--checkpoint', old, '--prime', 'Gregor', '--length', '20']);
     expect(sample.code).toBe(0);
     expect(sample.out.startsWith('Gregor')).toBe(true);
+  });
+
+  it('--resume of a checkpoint that names no text never falls back to the embedded corpus', async () => {
+    const dir = corpusDir();
+    const save = join(dir, 'm.safetensors');
+    await run(trainCommand, ['--data', join(dir, 'docs', 'a.txt'), ...small2, '--save', save]);
+    const { metadata, tensors } = decodeSafetensors(readFileSync(save));
+    const { data: _forgotten, ...rest } = metadata;
+    const nameless = join(dir, 'nameless.safetensors');
+    writeFileSync(nameless, encodeSafetensors(tensors, rest));
+    const resumed = await run(trainCommand, ['--resume', nameless, '--steps', '15']);
+    expect(resumed.code).toBe(2);
+    expect(resumed.err).toBe(
+      "charrnn-x: error: the --resume checkpoint does not say which text it trained on, so the run's text cannot be found\nhint: pass --data FILE with the text to resume on\n",
+    );
+    expect(resumed.out).toBe('');
+    const given = await run(trainCommand, [
+      '--resume',
+      nameless,
+      '--steps',
+      '15',
+      '--data',
+      join(dir, 'docs', 'a.txt'),
+    ]);
+    expect(given.code).toBe(0);
   });
 });

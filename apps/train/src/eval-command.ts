@@ -4,6 +4,7 @@
 
 import {
   EXIT_OK,
+  RunError,
   UsageError,
   chooseKernels,
   formatHelp,
@@ -14,19 +15,22 @@ import {
   type CommandIo,
   type FlagSpec,
 } from '@charrnn/cli';
-import { formatChar, type SymbolScan } from '@charrnn/corpus';
+import { taskFor, type SymbolScan, type TaggingTask, type Vocabulary } from '@charrnn/corpus';
 import {
+  type Checkpoint,
   documentViews,
   dynamicEvaluate,
-  dynamicGrid,
   evaluateDocuments,
+  evaluateTagging,
+  dynamicGrid,
   modelFromCheckpoint,
   poolResults,
   tuneDynamicEvaluation,
   type DynamicTuning,
 } from '@charrnn/train';
 import { evalParts } from './eval-parts.js';
-import { KERNEL_FLAG } from './flags.js';
+import { KERNEL_FLAG, TAG_WINDOW_FLAG } from './flags.js';
+import { UNKNOWN_FLAG, parseUnknownPolicy, unknownCharactersError } from './unknown-chars.js';
 
 const FLAGS = {
   checkpoint: { flag: 'checkpoint', kind: 'string', placeholder: 'FILE', help: 'model to evaluate' },
@@ -94,8 +98,19 @@ const FLAGS = {
     default: '10,20',
     help: 'segment lengths --dynamic-tune tries',
   },
+  unknown: UNKNOWN_FLAG,
+  window: TAG_WINDOW_FLAG,
   kernels: KERNEL_FLAG,
 } satisfies Record<string, FlagSpec>;
+
+/**
+ * A loss that overflowed (a diverging --dynamic-lr, weights gone to Inf) is a failed run, not a
+ * result: JSON would print it as null, and a script reading it would take null for a number.
+ */
+function requireFinite(result: { loss: number; bpc: number }, hint: string): void {
+  if (Number.isFinite(result.loss) && Number.isFinite(result.bpc)) return;
+  throw new RunError(`the loss is not a finite number (${result.loss})`, hint);
+}
 
 export async function evalCommand(io: CommandIo): Promise<number> {
   const flags = parseFlags(io.argv, FLAGS, { positionals: Number.POSITIVE_INFINITY });
@@ -110,24 +125,34 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     return EXIT_OK;
   }
   const v = flags.values;
-  const checkpoint = readCheckpoint(flags.values.checkpoint as string | undefined, '--checkpoint');
-  const path = flags.values.data as string | undefined;
+  const checkpoint = readCheckpoint(v.checkpoint, '--checkpoint');
+  const path = v.data;
   if (!path) throw new UsageError('--data FILE is required', 'the text to score, e.g. --data ../shared/data/kafka.txt');
   const files = await resolveCorpusFiles([path, ...flags.positionals]);
   const vocab = checkpoint.vocab;
+  const task = taskFor(checkpoint.task);
+  if (task) {
+    if (v.dynamic) throw new UsageError('--dynamic evaluates next-symbol models, got a tagging checkpoint');
+    const text = readCorpus(files, { unit: 'char' }).corpus;
+    const window = (v.window as number | undefined) ?? checkpoint.config?.seqLength ?? 100;
+    const result = scoreTagging(checkpoint, task, text.vocab.decode(text.ids), vocab, window, String(v.kernels), io);
+    const data = files.length === 1 ? path : files.map((f) => f.path);
+    io.stdout.write(`${JSON.stringify({ ...result, task: task.name, window, checkpoint: v.checkpoint, data })}\n`);
+    return EXIT_OK;
+  }
+  const unit = checkpoint.config?.unit ?? 'char';
+  const asUnits = (text: string): string => (unit === 'byte' ? Buffer.from(text, 'utf8').toString('latin1') : text);
+  const policy = parseUnknownPolicy(v.unknown, vocab, asUnits);
   const known = (scan: SymbolScan) => {
     const unknown = scan.unknownTo(vocab);
-    if (unknown.length > 0) {
-      const shown = unknown.slice(0, 10).map(formatChar).join(', ');
-      throw new UsageError(
-        `--data file has ${unknown.length} character(s) outside the model's vocabulary: ${shown}${unknown.length > 10 ? ', …' : ''}`,
-        'evaluate on text written in the same alphabet the model was trained on',
-      );
-    }
+    if (unknown.length > 0 && policy.units.kind === 'error') throw unknownCharactersError('--data', unknown);
     return vocab;
   };
-  const { corpus } = readCorpus(files, { unit: checkpoint.config?.unit ?? 'char', vocabulary: known });
-  const heldOut = v.heldOut as number;
+  const { corpus } = readCorpus(files, { unit, vocabulary: known, unknown: policy.units });
+  // Skipped or mapped characters are part of the result: a score over fewer or stand-in characters.
+  const unknown =
+    policy.units.kind === 'error' ? {} : { unknown: { handling: policy.name, count: corpus.unknownCount } };
+  const heldOut = v.heldOut;
   const parts = evalParts(corpus, heldOut);
   const documents = documentViews(parts.scored.ids, parts.scored.starts);
   if (documents.length === 0)
@@ -138,7 +163,7 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     );
   const data = files.length === 1 ? path : files.map((f) => f.path);
   const where = heldOut > 0 ? { heldOut } : {};
-  const tuneChars = v.dynamicTune as number;
+  const tuneChars = v.dynamicTune;
   if (tuneChars > 0 && !(v.dynamic && heldOut > 0))
     throw new UsageError(
       '--dynamic-tune needs --dynamic and --held-out F',
@@ -147,27 +172,31 @@ export async function evalCommand(io: CommandIo): Promise<number> {
   const candidates =
     tuneChars > 0
       ? dynamicGrid(
-          parseList(v.dynamicTuneLrs as string, '--dynamic-tune-lrs', false),
-          parseList(v.dynamicTuneSegments as string, '--dynamic-tune-segments', true),
+          parseList(v.dynamicTuneLrs, '--dynamic-tune-lrs', false),
+          parseList(v.dynamicTuneSegments, '--dynamic-tune-segments', true),
         )
       : [];
   if (!v.dynamic) {
-    const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`));
+    const kernels = chooseKernels(v.kernels, (line) => void io.stderr.write(`${line}\n`));
     let result;
     try {
       result = evaluateDocuments(modelFromCheckpoint(checkpoint, kernels), parts.scored.ids, parts.scored.starts);
     } finally {
       kernels.close?.();
     }
+    requireFinite(
+      result,
+      "the checkpoint's weights give a non-finite loss on this text; retrain, or evaluate another checkpoint",
+    );
     io.stdout.write(
-      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, checkpoint: v.checkpoint, data, ...where })}\n`,
+      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, ...unknown, checkpoint: v.checkpoint, data, ...where })}\n`,
     );
     return EXIT_OK;
   }
   // Dynamic evaluation trains, so it takes the fast kernels like charrnn-train does.
-  const kernels = chooseKernels(String(v.kernels), (line) => void io.stderr.write(`${line}\n`), { threads: 1 });
+  const kernels = chooseKernels(v.kernels, (line) => void io.stderr.write(`${line}\n`), { threads: 1 });
   try {
-    const decay = v.dynamicDecay as number;
+    const decay = v.dynamicDecay;
     let tuning: DynamicTuning | undefined;
     if (candidates.length > 0) {
       const tuningText = parts.tuning(tuneChars);
@@ -176,23 +205,55 @@ export async function evalCommand(io: CommandIo): Promise<number> {
       tuning = tuneDynamicEvaluation(() => modelFromCheckpoint(checkpoint, kernels), tuningText, candidates, decay);
     }
     const options = {
-      lr: tuning?.best.lr ?? (v.dynamicLr as number),
-      segmentLength: tuning?.best.segmentLength ?? (v.dynamicSegment as number),
+      lr: tuning?.best.lr ?? v.dynamicLr,
+      segmentLength: tuning?.best.segmentLength ?? v.dynamicSegment,
       decay,
     };
     // One model adapts through the documents in order; each starts from a zero hidden state.
     const model = modelFromCheckpoint(checkpoint, kernels);
     const result = poolResults(documents.map((ids) => dynamicEvaluate(model, ids, options)));
+    requireFinite(
+      result,
+      `the dynamic updates diverged at --dynamic-lr ${options.lr}; lower it (the default is ${FLAGS.dynamicLr.default})`,
+    );
     const tuned = tuning
       ? { tuned: { chars: tuneChars, tried: tuning.tried.map((t) => ({ ...t, bpc: Number(t.bpc.toFixed(6)) })) } }
       : {};
     io.stdout.write(
-      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, dynamic: { ...options, ...tuned }, checkpoint: v.checkpoint, data, ...where })}\n`,
+      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, ...unknown, dynamic: { ...options, ...tuned }, checkpoint: v.checkpoint, data, ...where })}\n`,
     );
   } finally {
     kernels.close?.();
   }
   return EXIT_OK;
+}
+
+/** A tagging checkpoint on a text: the text derived as in training (labels from what derivation removed), then tagged and scored. */
+function scoreTagging(
+  checkpoint: Checkpoint,
+  task: TaggingTask,
+  text: string,
+  vocab: Vocabulary,
+  window: number,
+  kernelsFlag: string,
+  io: CommandIo,
+): ReturnType<typeof evaluateTagging> {
+  const derived = task.derive(text);
+  const unknown = vocab.findUnknown(derived.text);
+  if (unknown.length > 0) throw unknownCharactersError('--data file', unknown);
+  if (derived.labels.length === 0) throw new UsageError('--data file has no characters left to tag');
+  const kernels = chooseKernels(kernelsFlag, (line) => void io.stderr.write(`${line}\n`));
+  try {
+    return evaluateTagging(
+      modelFromCheckpoint(checkpoint, kernels),
+      vocab.encode(derived.text),
+      derived.labels,
+      task,
+      window,
+    );
+  } finally {
+    kernels.close?.();
+  }
 }
 
 /** A comma-separated list of positive numbers (integers for segment lengths), as --dynamic-tune's grids. */

@@ -3,9 +3,12 @@
 // cannot disagree. App-only flags (files, kernels) follow.
 
 import { CONFIG_RULES, DEFAULT_DIVERGENCE, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '@charrnn/train';
-import type { FlagSpec } from '@charrnn/cli';
+import type { FlagSpec, FlagSpecFor, FlagTableFor } from '@charrnn/cli';
 
 const HELP: Record<keyof TrainConfig, string> = {
+  task: 'what to learn: next-symbol (a language model), or a label per character: restore-spaces, restore-case, restore-punctuation (derived from the text: its tail held out), binary-addition (generated; the text is not read)',
+  bidirectional:
+    'each layer also reads the window backwards (PyTorch bidirectional=True); tagging tasks only, as it would see the next symbol',
   cell: 'recurrent cell',
   hidden: 'hidden units per layer (H)',
   layers: 'stacked recurrent layers',
@@ -62,22 +65,73 @@ const FLAG_NAMES: Partial<Record<keyof TrainConfig, { readonly flag: string; rea
   temperature: { flag: 'temperature', aliases: ['sample-temperature'] },
 };
 
-function configFlag(key: keyof TrainConfig): FlagSpec {
+/**
+ * A config key's flag, from its rule and default. The rule's kind is the kind of the key's type
+ * (CONFIG_RULES is checked against resolveTrainConfig's validation and DEFAULT_TRAIN_CONFIG in
+ * @charrnn/train's specs), which is what lets the built spec stand for FlagSpecFor<TrainConfig[K]>.
+ */
+function configFlag<K extends keyof TrainConfig>(key: K): FlagSpecFor<TrainConfig[K]> {
   const rule = CONFIG_RULES[key];
   const base = { flag: kebab(key), help: HELP[key], default: DEFAULT_TRAIN_CONFIG[key], ...FLAG_NAMES[key] };
-  if (rule.kind === 'enum') return { ...base, kind: 'enum', values: rule.values };
-  return {
-    ...base,
-    kind: rule.kind,
-    min: rule.min,
-    ...(rule.max !== undefined ? { max: rule.max } : {}),
-    ...(rule.kind === 'number' ? { exclusiveMin: rule.exclusiveMin, exclusiveMax: rule.exclusiveMax } : {}),
-  };
+  const spec: FlagSpec =
+    rule.kind === 'enum'
+      ? { ...base, kind: 'enum', values: rule.values }
+      : rule.kind === 'boolean'
+        ? { ...base, kind: 'boolean' }
+        : {
+            ...base,
+            kind: rule.kind,
+            min: rule.min,
+            ...(rule.max !== undefined ? { max: rule.max } : {}),
+            ...(rule.kind === 'number' ? { exclusiveMin: rule.exclusiveMin, exclusiveMax: rule.exclusiveMax } : {}),
+          };
+  return spec as FlagSpecFor<TrainConfig[K]>;
 }
 
-export const CONFIG_FLAGS = Object.fromEntries(
-  (Object.keys(HELP) as (keyof TrainConfig)[]).map((key) => [key, configFlag(key)]),
-) as Record<keyof TrainConfig, FlagSpec>;
+/** Every config key's flag: a key without one, or with a flag of another kind, does not compile. */
+export const CONFIG_FLAGS: FlagTableFor<TrainConfig> = {
+  task: configFlag('task'),
+  bidirectional: configFlag('bidirectional'),
+  cell: configFlag('cell'),
+  hidden: configFlag('hidden'),
+  layers: configFlag('layers'),
+  dropout: configFlag('dropout'),
+  outputDropout: configFlag('outputDropout'),
+  weightDrop: configFlag('weightDrop'),
+  weightInit: configFlag('weightInit'),
+  seqLength: configFlag('seqLength'),
+  batchSize: configFlag('batchSize'),
+  steps: configFlag('steps'),
+  maxSeconds: configFlag('maxSeconds'),
+  maxCpuSeconds: configFlag('maxCpuSeconds'),
+  optimizer: configFlag('optimizer'),
+  lr: configFlag('lr'),
+  momentum: configFlag('momentum'),
+  lrSchedule: configFlag('lrSchedule'),
+  warmup: configFlag('warmup'),
+  lrMinFactor: configFlag('lrMinFactor'),
+  lrDecay: configFlag('lrDecay'),
+  lrDecayEvery: configFlag('lrDecayEvery'),
+  lrPatience: configFlag('lrPatience'),
+  weightDecay: configFlag('weightDecay'),
+  emaDecay: configFlag('emaDecay'),
+  patience: configFlag('patience'),
+  clipMode: configFlag('clipMode'),
+  clip: configFlag('clip'),
+  seed: configFlag('seed'),
+  dtype: configFlag('dtype'),
+  valFraction: configFlag('valFraction'),
+  unit: configFlag('unit'),
+  evalEvery: configFlag('evalEvery'),
+  sampleEvery: configFlag('sampleEvery'),
+  sampleLength: configFlag('sampleLength'),
+  temperature: configFlag('temperature'),
+  topK: configFlag('topK'),
+  topP: configFlag('topP'),
+  logEvery: configFlag('logEvery'),
+  saveEvery: configFlag('saveEvery'),
+  threads: configFlag('threads'),
+};
 
 /** The sampling flags charrnn-sample shares with charrnn-train (its printed samples), same names and rules. */
 export const SAMPLING_FLAGS = {
@@ -86,20 +140,29 @@ export const SAMPLING_FLAGS = {
   topP: CONFIG_FLAGS.topP,
 };
 
-export const KERNEL_FLAG: FlagSpec = {
+/** charrnn-tag's and charrnn-eval's window for a tagging checkpoint. */
+export const TAG_WINDOW_FLAG = {
+  flag: 'window',
+  kind: 'int',
+  min: 1,
+  max: 100_000,
+  help: "tagging checkpoints: characters per forward pass (default: the checkpoint's --seq-length); a bidirectional model looks half of it ahead",
+} satisfies FlagSpec;
+
+export const KERNEL_FLAG = {
   flag: 'kernels',
   kind: 'enum',
-  values: ['auto', 'reference', 'wasm'],
+  values: ['auto', 'reference', 'wasm'] as const,
   default: 'auto',
   help: 'compute kernels: auto picks WebAssembly SIMD (with the native gemm where npm ci built it) when available, else the reference TypeScript loops',
-};
+} satisfies FlagSpec;
 
 export const TRAIN_APP_FLAGS = {
   data: {
     flag: 'data',
     kind: 'string',
     placeholder: 'FILE|DIR|GLOB …',
-    help: "text to train on: files, directories (their files, recursively, sorted; hidden ones skipped) or quoted globs, each file a document (the state resets between them) (default: the project's own sources, embedded)",
+    help: "text to train on: files, directories (their files, recursively, sorted; hidden ones skipped) or quoted globs, each file a document (the state resets between them) (default: data/devils-dictionary.txt, The Devil's Dictionary, a public-domain text bundled with the app)",
   },
   log: { flag: 'log', kind: 'string', placeholder: 'FILE.csv', help: 'append one CSV row per logged step' },
   save: { flag: 'save', kind: 'string', placeholder: 'FILE.safetensors', help: 'write checkpoints here (atomically)' },

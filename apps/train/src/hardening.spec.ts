@@ -221,6 +221,30 @@ describe('resume', () => {
     expect(Number(rows[5]![2])).not.toBe(1); // the killed session's rows were replaced, not kept
   });
 
+  it('a resumed run appends train_bpc only to a log that has the column (a log from before it keeps its 11)', async () => {
+    const dir = workdir();
+    const save = join(dir, 'run.safetensors');
+    const log = join(dir, 'run.csv');
+    const first = ['--data', join(dir, 'data.txt'), ...small, '--steps', '20', '--save', save, '--log', log];
+    expect((await run(trainCommand, first)).code).toBe(0);
+    const withColumn = readFileSync(log, 'utf8').trim().split('\n');
+    expect(withColumn[0]!.split(',').at(-1)).toBe('train_bpc');
+    // The same log as the version before train_bpc wrote it: its last column dropped.
+    const before = withColumn.map((line) => line.split(',').slice(0, -1).join(','));
+    writeFileSync(log, `${before.join('\n')}\n`);
+    expect((await run(trainCommand, ['--resume', save, '--save', save, '--log', log, '--steps', '40'])).code).toBe(0);
+    const old = readFileSync(log, 'utf8').trim().split('\n');
+    expect(old.map((line) => line.split(',').length)).toEqual([11, 11, 11, 11, 11]);
+    // A log that has it gets it on the resumed rows too.
+    writeFileSync(log, `${withColumn.join('\n')}\n`);
+    expect((await run(trainCommand, ['--resume', save, '--save', save, '--log', log, '--steps', '60'])).code).toBe(0);
+    const rows = readFileSync(log, 'utf8').trim().split('\n');
+    // Steps 10 and 20 from the log, then 50 and 60 from the checkpoint of step 40.
+    expect(rows.map((line) => Number(line.split(',')[0]))).toEqual([Number.NaN, 10, 20, 50, 60]);
+    expect(rows.map((line) => line.split(',').length)).toEqual([12, 12, 12, 12, 12]);
+    expect(Number(rows.at(-1)!.split(',')[11])).toBeGreaterThan(0);
+  });
+
   it('refuses in one line, naming --data, when the remembered text changed or moved', async () => {
     const dir = workdir();
     const save = join(dir, 'run.safetensors');
@@ -280,5 +304,38 @@ describe('divergence', () => {
     } else {
       expect(result.err).toMatch(/no checkpoint was written/);
     }
+  });
+});
+
+describe('non-finite results', () => {
+  it('charrnn-eval and charrnn-sample on weights whose logits overflow: a failed run (exit 1, one line), never "loss": null', async () => {
+    const dir = workdir();
+    const save = join(dir, 'run.safetensors');
+    expect(
+      (await run(trainCommand, ['--data', join(dir, 'data.txt'), ...small, '--steps', '2', '--save', save])).code,
+    ).toBe(0);
+    // Finite weights (a checkpoint with NaN or Inf is refused on load) whose products overflow float32.
+    const { metadata, tensors } = decodeSafetensors(readFileSync(save));
+    const decoder = tensors.get('decoder.weight')!;
+    if (decoder.dtype !== 'F32') throw new Error(`expected float32 weights, got ${decoder.dtype}`);
+    const huge = Float32Array.from(decoder.data, (w) => (w < 0 ? -3e38 : 3e38));
+    tensors.set('decoder.weight', { dtype: 'F32', shape: decoder.shape, data: huge });
+    const broken = join(dir, 'huge.safetensors');
+    writeFileSync(broken, encodeSafetensors(tensors, metadata));
+    const result = await run(evalCommand, [
+      '--checkpoint',
+      broken,
+      '--data',
+      join(dir, 'data.txt'),
+      '--kernels',
+      'reference',
+    ]);
+    expect(result.out).toBe('');
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^charrnn-x: error: the loss is not a finite number \((NaN|Infinity)\)\nhint: /);
+    // charrnn-sample on the same weights: nothing to draw from (it printed "yyyy…" before).
+    const sample = await run(sampleCommand, ['--checkpoint', broken, '--length', '50', '--kernels', 'reference']);
+    expect(sample.code).toBe(1);
+    expect(sample.err).toMatch(/^charrnn-x: error: the model's outputs are not finite numbers, .*\nhint: .*\n$/);
   });
 });

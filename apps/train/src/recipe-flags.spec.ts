@@ -104,26 +104,31 @@ describe('charrnn-train recipe flags', () => {
       join(dir, 'm.safetensors'),
     ]);
     expect(train.code).toBe(0);
+    const evaluate = (extra: string[]) =>
+      run(evalCommand, 'charrnn-eval', [
+        '--checkpoint',
+        join(dir, 'm.safetensors'),
+        '--data',
+        join(dir, 'data.txt'),
+        '--kernels',
+        'reference',
+        ...extra,
+      ]);
     const score = async (extra: string[]): Promise<{ bpc: number; count: number; dynamic?: unknown }> =>
-      JSON.parse(
-        (
-          await run(evalCommand, 'charrnn-eval', [
-            '--checkpoint',
-            join(dir, 'm.safetensors'),
-            '--data',
-            join(dir, 'data.txt'),
-            '--kernels',
-            'reference',
-            ...extra,
-          ])
-        ).out,
-      );
+      JSON.parse((await evaluate(extra)).out);
     const plain = await score([]);
     const still = await score(['--dynamic', '--dynamic-lr', '0']);
     const adapted = await score(['--dynamic', '--dynamic-lr', '0.5', '--dynamic-segment', '10']);
     expect(Math.abs(still.bpc - plain.bpc)).toBeLessThanOrEqual(1e-5 + 1e-4 * plain.bpc);
     expect(adapted.bpc).toBeLessThan(plain.bpc - 0.1);
     expect(adapted).toMatchObject({ count: plain.count, dynamic: { lr: 0.5, segmentLength: 10, decay: 0 } });
+    // A step size that overflows the weights is a failed run (exit 1, one line), never "loss": null.
+    const diverged = await evaluate(['--dynamic', '--dynamic-lr', '1e308']);
+    expect(diverged.code).toBe(1);
+    expect(diverged.out).toBe('');
+    expect(diverged.err).toMatch(
+      /^charrnn-eval: error: the loss is not a finite number \((NaN|Infinity)\)\nhint: .*--dynamic-lr 1e\+308/,
+    );
   });
 
   it('--init refuses new characters unless --extend-vocab, which says in one line what it added', async () => {

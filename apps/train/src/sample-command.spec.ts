@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '@charrnn/cli';
 import { fakeIo, type FakeIo } from '@charrnn/cli/testing';
-import { sampleCommand, unescapeArgument } from './sample-command.js';
+import { sampleCommand } from './sample-command.js';
+import { unescapeArgument } from './unknown-chars.js';
 import { trainCommand } from './train-command.js';
 
 const TEXT = 'Gregor Samsa woke one morning from uneasy dreams. He found himself transformed in his bed.\n'.repeat(12);

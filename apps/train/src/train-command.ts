@@ -1,8 +1,6 @@
 // charrnn-train: flags → config → the train pipeline → sinks (progress, CSV log, checkpoints).
 // Testable: everything outside comes in through CommandIo.
 
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import {
   EXIT_INTERRUPTED,
   EXIT_OK,
@@ -10,38 +8,39 @@ import {
   UsageError,
   WriteError,
   formatHelp,
-  openAppendFile,
+  openTrainingLog,
   parseFlags,
   terminalInfo,
   writeFileAtomic,
   type AppendFile,
   type CommandIo,
-  acquireLock,
+  lockOutputFiles,
   checkOutputFile,
   sameFile,
   chooseKernels,
   formatBytes,
   readCheckpoint,
-  removeStaleTemporaries,
   type Lock,
 } from '@charrnn/cli';
-import { combineSinks, createCsvLogSink, createProgressSink, cutLogAtStep, type EventSink } from '@charrnn/report';
+import { combineSinks, createCsvLogSink, createProgressSink, type EventSink } from '@charrnn/report';
 import {
   DataError,
   TRAINING_KEYS,
   Trainer,
+  conflictingKeys,
   estimateKernelBytes,
   extendVocabulary,
   largestHiddenThatFits,
   prepareCorpus,
+  prepareTaskData,
   requireKnown,
   resolveTrainConfig,
   type Checkpoint,
   type TrainConfig,
   type TrainingData,
 } from '@charrnn/train';
-import type { EncodedCorpus, SymbolScan, Vocabulary } from '@charrnn/corpus';
-import { TRAIN_FLAGS } from './flags.js';
+import { taskFor, type EncodedCorpus, type SymbolScan, type TaggingTask, type Vocabulary } from '@charrnn/corpus';
+import { CONFIG_FLAGS, TRAIN_FLAGS } from './flags.js';
 import { loadTrainingCorpus } from './training-text.js';
 
 const USAGE = 'charrnn-train [--data FILE|DIR|GLOB …] [--steps N] [--log FILE.csv] [--save FILE.safetensors] [options]';
@@ -61,9 +60,10 @@ export async function trainCommand(io: CommandIo): Promise<number> {
       `unexpected argument ${JSON.stringify(flags.positionals[0])}`,
       'flags take the form --name value; see --help',
     );
-  const dataArgs = v.data ? [v.data as string, ...flags.positionals] : [];
+  const dataArgs = v.data ? [v.data, ...flags.positionals] : [];
+  // An empty path (--save "") is no path.
   const text = (key: 'data' | 'log' | 'save' | 'saveBest' | 'init' | 'resume'): string | undefined =>
-    (v[key] as string | undefined) || undefined;
+    v[key] || undefined;
   if (text('init') && text('resume'))
     throw new UsageError(
       '--init and --resume cannot be used together',
@@ -72,6 +72,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
 
   const init = text('init') ? readCheckpoint(text('init'), '--init') : undefined;
   const resume = text('resume') ? readCheckpoint(text('resume'), '--resume') : undefined;
+  requireCompatibleTask({ ...(resume?.config ?? {}), ...pickConfig(v) });
 
   const config = resume
     ? resumedConfig(resume, v, flags.explicit)
@@ -104,20 +105,30 @@ export async function trainCommand(io: CommandIo): Promise<number> {
   });
   try {
     const fixed = resume?.vocab ?? (init && v.extendVocab !== true ? init.vocab : undefined);
+    const task = taskFor(config.task);
     const corpus = await loadTrainingCorpus({
       data: dataArgs,
       resume,
       unit: config.unit,
-      ...(fixed
-        ? { vocabulary: knownVocabulary(fixed, resume === undefined) }
-        : init
-          ? { vocabulary: (scan: SymbolScan) => trainingVocabulary(init, scan, notice) }
-          : {}),
+      // A tagging task reads the text before derivation (spaces, capitals, marks): its vocabulary is checked after.
+      ...(task
+        ? {}
+        : fixed
+          ? { vocabulary: knownVocabulary(fixed, resume === undefined) }
+          : init
+            ? { vocabulary: (scan: SymbolScan) => trainingVocabulary(init, scan, notice) }
+            : {}),
     });
-    if (corpus.corpus.ids.length === 0) throw new UsageError(`--data ${JSON.stringify(corpus.label)} is empty`);
-    const data = prepareCorpusOrExplain(corpus.corpus, config);
+    if (corpus.corpus.ids.length === 0 && task?.fromText !== false)
+      throw new UsageError(`--data ${JSON.stringify(corpus.label)} is empty`);
+    // A first run names the text it chose, so its samples are not a surprise (a generated task reads none).
+    if (corpus.ref.source === 'embedded' && task?.fromText !== false)
+      io.stdout.write(`data  ${corpus.label}; --data FILE trains on yours\n`);
+    const data = task
+      ? prepareTaskOrExplain(task, corpus.corpus, config, resume?.vocab ?? init?.vocab)
+      : prepareCorpusOrExplain(corpus.corpus, config);
 
-    const kernels = chooseKernels(String(v.kernels), notice, { threads: config.threads });
+    const kernels = chooseKernels(v.kernels, notice, { threads: config.threads });
     let trainer: Trainer;
     try {
       trainer = new Trainer({
@@ -130,7 +141,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
         ...(resume ? { resume } : {}),
         checkpointPeriodic: save !== undefined,
         checkpointBest: saveBest !== undefined,
-        divergence: { factor: v.divergeFactor as number, window: v.divergeWindow as number },
+        divergence: { factor: v.divergeFactor, window: v.divergeWindow },
         dataRef: corpus.ref,
       });
     } catch (error) {
@@ -150,7 +161,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
 interface Outputs {
   readonly save: string | undefined;
   readonly saveBest: string | undefined;
-  readonly log: { file: AppendFile; append: boolean } | undefined;
+  readonly log: OpenLog | undefined;
 }
 
 /** Runs the loop; a failed write stops training, still tries the final checkpoint, and exits 1 naming the file. */
@@ -187,7 +198,9 @@ async function train(
         failed(error);
       }
     };
-    sinks.push(createCsvLogSink({ write, writeHeader: !log.append }));
+    // A tagging run's log has its metrics' columns (tagging is newer than every log without them).
+    const tagging = trainer.task !== null;
+    sinks.push(createCsvLogSink({ write, writeHeader: !log.append, trainBpc: log.trainBpc, tagging }));
   }
   const sink = combineSinks(...sinks);
   const removeInterrupt = io.onInterrupt(() => trainer.stop('interrupted'));
@@ -305,22 +318,14 @@ function claimOutputs(paths: {
       refuseHint: 'choose a new file, add --force to overwrite it, or --resume to append to it',
     });
   }
-  const locks: Lock[] = [];
-  try {
-    for (const [path, what] of [
+  return lockOutputFiles(
+    [
       [save, '--save file'],
       [saveBest, '--save-best file'],
       [log, '--log file'],
-    ] as const) {
-      if (!path) continue;
-      locks.push(acquireLock(path, what, 'charrnn-train'));
-      removeStaleTemporaries(dirname(resolve(path)), path);
-    }
-  } catch (error) {
-    for (const lock of locks) lock.release();
-    throw error;
-  }
-  return locks;
+    ],
+    'charrnn-train',
+  );
 }
 
 /** The kernels ran out of memory while building the model: say it in sizes the user chose. */
@@ -357,6 +362,37 @@ function prepareCorpusOrExplain(corpus: EncodedCorpus, config: TrainConfig): Tra
   }
 }
 
+/** A tagging task's examples from the corpus's text (its documents joined), with its DataError as a usage error. */
+function prepareTaskOrExplain(
+  task: TaggingTask,
+  corpus: EncodedCorpus,
+  config: TrainConfig,
+  vocab: Vocabulary | undefined,
+): TrainingData {
+  try {
+    return prepareTaskData(task, task.fromText ? corpus.vocab.decode(corpus.ids) : '', config, vocab);
+  } catch (error) {
+    if (error instanceof DataError) throw new UsageError(`--data: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Settings that do not go together (a bidirectional next-symbol model), as a usage error naming the flags. */
+function requireCompatibleTask(values: Partial<TrainConfig>): void {
+  const conflict = conflictingKeys({
+    task: values.task ?? 'next-symbol',
+    bidirectional: values.bidirectional === true,
+    unit: values.unit ?? 'char',
+  });
+  if (conflict)
+    throw new UsageError(
+      conflict.replace(/\b(bidirectional|task|unit) (?=\S)/g, '--$1 '),
+      values.bidirectional
+        ? 'choose a tagging --task (restore-spaces, restore-case, restore-punctuation, binary-addition), or drop --bidirectional'
+        : undefined,
+    );
+}
+
 /** A checkpoint's vocabulary for a corpus, after the first pass: every character must be in it. */
 function knownVocabulary(vocab: Vocabulary, fromInit: boolean): (scan: SymbolScan) => Vocabulary {
   return (scan) => {
@@ -389,25 +425,37 @@ function trainingVocabulary(checkpoint: Checkpoint, scan: SymbolScan, notice: (l
   return extended.vocab;
 }
 
-function pickConfig(values: Record<string, unknown>): Partial<TrainConfig> {
-  const config: Record<string, unknown> = {};
-  for (const key of Object.keys(resolveTrainConfig({}))) if (values[key] !== undefined) config[key] = values[key];
-  return config as Partial<TrainConfig>;
+/** The config keys among the parsed flags (the app's own flags, files and kernels, left out). */
+function pickConfig(values: Partial<TrainConfig>): Partial<TrainConfig> {
+  const config: Partial<TrainConfig> = {};
+  for (const key of CONFIG_KEYS) copySetting(config, values, key);
+  return config;
 }
 
-/** --init takes the architecture (cell, hidden size, layers, unit) from the checkpoint; a flag may only repeat it. */
-function initConfig(
-  checkpoint: Checkpoint,
-  values: Record<string, unknown>,
-  explicit: ReadonlySet<string>,
-): TrainConfig {
+const CONFIG_KEYS = Object.keys(CONFIG_FLAGS) as readonly (keyof TrainConfig)[];
+
+function copySetting<K extends keyof TrainConfig>(to: Partial<TrainConfig>, from: Partial<TrainConfig>, key: K): void {
+  const value = from[key];
+  if (value !== undefined) to[key] = value;
+}
+
+/** --init takes the architecture (cell, hidden size, layers, unit, task, directions) from the checkpoint; a flag may only repeat it. */
+function initConfig(checkpoint: Checkpoint, values: Partial<TrainConfig>, explicit: ReadonlySet<string>): TrainConfig {
   const { cell, hiddenSize, layers } = checkpoint.model;
   // The unit is part of what the vocabulary means: a character model cannot read bytes.
-  const architecture = { cell, hidden: hiddenSize, layers, unit: checkpoint.config?.unit ?? 'char' };
-  for (const [key, stored] of Object.entries(architecture)) {
-    if (explicit.has(key) && values[key] !== stored) {
+  const architecture: Partial<TrainConfig> = {
+    cell,
+    hidden: hiddenSize,
+    layers,
+    unit: checkpoint.config?.unit ?? 'char',
+    // What the decoder scores and how each layer reads are part of the weights too.
+    task: checkpoint.task,
+    bidirectional: checkpoint.model.bidirectional === true,
+  };
+  for (const key of ['cell', 'hidden', 'layers', 'unit', 'task', 'bidirectional'] as const) {
+    if (explicit.has(key) && values[key] !== architecture[key]) {
       throw new UsageError(
-        `--${key} ${String(values[key])} conflicts with the --init checkpoint's ${String(stored)}`,
+        `--${key} ${String(values[key])} conflicts with the --init checkpoint's ${String(architecture[key])}`,
         'drop the flag: --init takes the architecture from the checkpoint',
       );
     }
@@ -418,7 +466,7 @@ function initConfig(
 /** A resumed run keeps the checkpoint's training settings; only run-control flags may change. */
 function resumedConfig(
   checkpoint: Checkpoint,
-  values: Record<string, unknown>,
+  values: Partial<TrainConfig>,
   explicit: ReadonlySet<string>,
 ): TrainConfig {
   if (!checkpoint.config || !checkpoint.training) {
@@ -438,26 +486,22 @@ function resumedConfig(
   }
   // Run-control flags given on the command line (steps, eval/sample/log/save periods) win;
   // everything else continues as the checkpoint's run had it.
-  const control: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(pickConfig(values))) if (explicit.has(key)) control[key] = value;
+  const control: Partial<TrainConfig> = {};
+  for (const key of CONFIG_KEYS) if (explicit.has(key)) copySetting(control, values, key);
   return resolveTrainConfig({ ...stored, ...control });
 }
 
+interface OpenLog {
+  readonly file: AppendFile;
+  /** The file had rows: no header is written. */
+  readonly append: boolean;
+  /** Rows carry the train_bpc column: a new log, or one whose header has it (older logs keep their columns). */
+  readonly trainBpc: boolean;
+}
+
 /** Opens --log: replaced with --force, cut back to the checkpoint's step with --resume, else new. */
-function openLog(path: string, resume: Checkpoint | undefined, force: boolean): { file: AppendFile; append: boolean } {
-  if (resume?.training) {
-    let existing = '';
-    try {
-      existing = readFileSync(path, 'utf8');
-    } catch {
-      existing = '';
-    }
-    // Rows after the checkpoint's step were logged by the session that was killed; the resumed run logs them again.
-    const kept = cutLogAtStep(existing, resume.training.step);
-    if (kept !== existing) writeFileAtomic(path, kept);
-  } else if (force) {
-    writeFileAtomic(path, '');
-  }
-  const file = openAppendFile(path, '--log file');
-  return { file, append: file.existed };
+function openLog(path: string, resume: Checkpoint | undefined, force: boolean): OpenLog {
+  const { file, kept } = openTrainingLog(path, resume?.training?.step, force);
+  const header = kept.split('\n', 1)[0] ?? '';
+  return { file, append: file.existed, trainBpc: !file.existed || header.split(',').includes('train_bpc') };
 }

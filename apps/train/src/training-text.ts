@@ -1,18 +1,25 @@
 // Which text a run trains on, and the reference stored with its checkpoints: --data FILE|DIR|GLOB
 // (one or more; each file a document), else (for --resume) the files the checkpoint remembers —
-// refused in one line if one moved or changed — else the embedded corpus. The text is read in two
-// streamed passes into 16-bit ids (see @charrnn/cli's corpus-files); the SHA-256 of each file's
-// bytes tells "the same text" from "a similar one".
+// refused in one line if one moved or changed, or if the checkpoint names no text — else the
+// bundled text (data/devils-dictionary.txt). The text is read in two streamed passes into 16-bit ids (see @charrnn/cli's
+// corpus-files); the SHA-256 of each file's bytes tells "the same text" from "a similar one".
 
 import { createHash } from 'node:crypto';
-import { UsageError, loadEmbeddedCorpus, readCorpus, resolveCorpusFiles, type CorpusFile } from '@charrnn/cli';
+import {
+  EMBEDDED_CORPUS_LABEL,
+  UsageError,
+  loadEmbeddedCorpus,
+  readCorpus,
+  resolveCorpusFiles,
+  type CorpusFile,
+} from '@charrnn/cli';
 import { encodeDocuments, type EncodedCorpus, type SymbolScan, type TextUnit, type Vocabulary } from '@charrnn/corpus';
 import type { Checkpoint, DataReference } from '@charrnn/train';
 
 export interface TrainingCorpus {
   readonly corpus: EncodedCorpus;
   readonly ref: DataReference;
-  /** Where it came from, for messages: a path, "3 files" or "the embedded corpus". */
+  /** Where it came from, for messages: a path, "3 files" or the bundled text (EMBEDDED_CORPUS_LABEL). */
   readonly label: string;
 }
 
@@ -41,6 +48,13 @@ export async function loadTrainingCorpus(request: CorpusRequest): Promise<Traini
     const paths = stored.source === 'file' ? [stored.path!] : stored.files!.map((f) => f.path);
     return reloadStored(paths, stored, options);
   }
+  // A resumed run continues on its own text or not at all: the embedded corpus stands in only for
+  // a run that trained on it, never for a text that cannot be found.
+  if (request.resume && stored?.source !== 'embedded')
+    throw new UsageError(
+      "the --resume checkpoint does not say which text it trained on, so the run's text cannot be found",
+      'pass --data FILE with the text to resume on',
+    );
   const bytes = new TextEncoder().encode(loadEmbeddedCorpus());
   const ref: DataReference = { source: 'embedded', sha256: sha256(bytes), bytes: bytes.length };
   if (stored?.source === 'embedded' && stored.sha256 !== ref.sha256) {
@@ -49,7 +63,7 @@ export async function loadTrainingCorpus(request: CorpusRequest): Promise<Traini
       'pass --data FILE with the text to resume on',
     );
   }
-  return { corpus: encodeDocuments([bytes], request.unit, request.vocabulary), ref, label: 'the embedded corpus' };
+  return { corpus: encodeDocuments([bytes], request.unit, request.vocabulary), ref, label: EMBEDDED_CORPUS_LABEL };
 }
 
 /** The checkpoint's own files, each checked against the SHA-256 it had. */

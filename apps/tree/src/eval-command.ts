@@ -74,7 +74,7 @@ export async function evalCommand(io: CommandIo): Promise<number> {
   io.stdout.write(
     `${checkpoint.model.cell} H=${checkpoint.model.hiddenSize} on ${path}: accuracy ${r.accuracy.toFixed(4)} (${Math.round(r.accuracy * r.count)} of ${r.count}), loss ${r.loss.toFixed(4)} nats/tree\n`,
   );
-  if (v.minAccuracy !== undefined && r.accuracy < (v.minAccuracy as number)) {
+  if (v.minAccuracy !== undefined && r.accuracy < v.minAccuracy) {
     io.stdout.write(`FAIL  accuracy ${r.accuracy.toFixed(4)} is below --min-accuracy ${String(v.minAccuracy)}\n`);
     return EXIT_FAILURE;
   }

@@ -1,10 +1,9 @@
 // charrnn-tree generate: arithmetic expression trees, one label<TAB>tree line each, from a seed —
 // test sets for charrnn-tree eval, or data for other tools.
 
-import { EXIT_OK, formatHelp, parseFlags, type CommandIo, type FlagSpec } from '@charrnn/cli';
+import { EXIT_OK, UsageError, formatHelp, parseFlags, type CommandIo, type FlagSpec } from '@charrnn/cli';
 import { MAX_GENERATED_OPS, formatTree, formatTreeLine, generateArithmeticTree } from '@charrnn/model';
 import { Prng } from '@charrnn/tensor';
-import { UsageError } from '@charrnn/cli';
 
 const FLAGS = {
   task: { flag: 'task', kind: 'enum', values: ['arithmetic'], default: 'arithmetic', help: 'what to generate' },
@@ -34,12 +33,11 @@ export async function generateCommand(io: CommandIo): Promise<number> {
     return EXIT_OK;
   }
   const v = flags.values;
-  const minOps = v.minOps as number;
-  const maxOps = v.maxOps as number;
+  const { minOps, maxOps } = v;
   if (maxOps < minOps) throw new UsageError(`--max-ops must be at least --min-ops (${minOps}), got ${maxOps}`);
-  const rng = new Prng(v.seed as number);
+  const rng = new Prng(v.seed);
   const lines: string[] = [];
-  for (let i = 0; i < (v.count as number); i++) {
+  for (let i = 0; i < v.count; i++) {
     const t = generateArithmeticTree(rng, { minOps, maxOps });
     lines.push(formatTreeLine(t.label, formatTree(t.tree)));
     if (lines.length === 1000) io.stdout.write(`${lines.splice(0).join('\n')}\n`);

@@ -2,28 +2,26 @@
 // progress lines, CSV log, checkpoints; at the end the held-out (and deeper) accuracy.
 // Testable: everything outside comes in through CommandIo.
 
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   EXIT_FAILURE,
   EXIT_INTERRUPTED,
   EXIT_OK,
   RunError,
   UsageError,
-  acquireLock,
+  lockOutputFiles,
   checkOutputFile,
   chooseKernels,
   formatHelp,
-  openAppendFile,
+  openTrainingLog,
   parseFlags,
-  removeStaleTemporaries,
   writeFileAtomic,
   type AppendFile,
   type CommandIo,
+  type FlagValues,
   type Lock,
 } from '@charrnn/cli';
 import { TreeVocabulary, type EncodedTree } from '@charrnn/model';
-import { cutLogAtStep } from '@charrnn/report';
 import {
   TREE_TRAINING_KEYS,
   TreeTrainer,
@@ -47,7 +45,7 @@ const DESCRIPTION =
 /** Settings a resumed run may change: how long it runs and how often it reports. */
 const RUN_CONTROL_KEYS = ['steps', 'evalEvery', 'logEvery', 'saveEvery'] as const;
 
-type Values = Record<string, string | number | boolean | undefined>;
+type Values = FlagValues<typeof TRAIN_FLAGS>;
 
 export async function trainCommand(io: CommandIo): Promise<number> {
   const flags = parseFlags(io.argv, TRAIN_FLAGS);
@@ -55,13 +53,18 @@ export async function trainCommand(io: CommandIo): Promise<number> {
     io.stdout.write(formatHelp(USAGE, DESCRIPTION, TRAIN_FLAGS));
     return EXIT_OK;
   }
-  const v = flags.values as Values;
-  const path = (key: 'data' | 'val' | 'save' | 'log' | 'resume'): string | undefined =>
-    (v[key] as string | undefined) || undefined;
+  const v = flags.values;
+  const path = (key: 'data' | 'val' | 'save' | 'log' | 'resume'): string | undefined => v[key] || undefined;
   if (path('val') && !path('data')) throw new UsageError('--val needs --data', 'held-out files go with training files');
   const resume = path('resume') ? readTreeCheckpoint(path('resume')!, '--resume') : undefined;
   const config = resume ? resumedConfig(resume, v, flags.explicit) : newConfig(v, flags.explicit);
   const { data, deep } = loadData(config, v, resume);
+  // Checked before the run, not after it: there would be nothing to compare with.
+  if (v.minAccuracy !== undefined && data.val.length === 0)
+    throw new UsageError(
+      '--min-accuracy needs held-out trees',
+      'use --task arithmetic with --held-out-trees > 0, or --val FILE',
+    );
 
   const locks = claimOutputs(path('save'), path('log'), path('resume'), v.force === true);
   try {
@@ -72,7 +75,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
       return await run(io, trainer, config, data, deep, {
         save: path('save'),
         log,
-        minAccuracy: v.minAccuracy as number | undefined,
+        minAccuracy: v.minAccuracy,
       });
     } finally {
       kernels.close?.();
@@ -83,21 +86,30 @@ export async function trainCommand(io: CommandIo): Promise<number> {
 }
 
 function newConfig(v: Values, explicit: ReadonlySet<string>): TreeTrainConfig {
-  const picked: Record<string, unknown> = {};
-  for (const key of CONFIG_KEYS) if (v[key] !== undefined) picked[key] = v[key];
+  const picked: Partial<TreeTrainConfig> = {};
+  for (const key of CONFIG_KEYS) copySetting(picked, v, key);
   if (v.data) {
     if (explicit.has('task') && v.task !== 'file')
       throw new UsageError(
         `--task ${String(v.task)} and --data cannot be used together`,
         'a run trains on a generated task or on files',
       );
-    picked['task'] = 'file';
+    picked.task = 'file';
   } else if (v.task === 'file') {
     throw new UsageError('--task file needs --data FILE', 'or use the generated --task arithmetic');
   }
-  if ((v.maxOps as number) < (v.minOps as number))
+  if (v.maxOps < v.minOps)
     throw new UsageError(`--max-ops must be at least --min-ops (${String(v.minOps)}), got ${String(v.maxOps)}`);
-  return resolveTreeTrainConfig(picked as Partial<TreeTrainConfig>);
+  return resolveTreeTrainConfig(picked);
+}
+
+function copySetting<K extends keyof TreeTrainConfig>(
+  to: Partial<TreeTrainConfig>,
+  from: Partial<TreeTrainConfig>,
+  key: K,
+): void {
+  const value = from[key];
+  if (value !== undefined) to[key] = value;
 }
 
 /** A resumed run keeps the checkpoint's settings; only how long it runs and how often it reports may change. */
@@ -131,13 +143,13 @@ function loadData(
     const task = arithmeticTreeData(config);
     return { data: task, deep: task.deep.map((t) => task.vocab.encode(t)) };
   }
-  const dataPath = v.data as string | undefined;
+  const dataPath = v.data;
   if (!dataPath)
     throw new UsageError('--resume of a run trained on files needs its --data FILE (and --val FILE) again');
   const trainTrees = readTreeFile(dataPath, '--data');
   const vocab = resume?.vocab ?? TreeVocabulary.fromTrees(trainTrees);
   const train = encodeTrees(trainTrees, vocab, dataPath, '--data');
-  const valPath = v.val as string | undefined;
+  const valPath = v.val;
   const val = valPath ? encodeTrees(readTreeFile(valPath, '--val'), vocab, valPath, '--val') : [];
   return { data: { vocab, train, val }, deep: [] };
 }
@@ -222,12 +234,7 @@ function summarize(
     line(`deeper trees (${config.maxOps + 1}–${2 * config.maxOps} operators, larger than any in training)`, deep);
   if (outputs.save) write(`saved ${outputs.save}\n`);
   if (outputs.minAccuracy !== undefined) {
-    if (heldOut === undefined)
-      throw new UsageError(
-        '--min-accuracy needs held-out trees',
-        'use --task arithmetic with --held-out-trees > 0, or --val FILE',
-      );
-    if (heldOut < outputs.minAccuracy) {
+    if (heldOut !== undefined && heldOut < outputs.minAccuracy) {
       write(`FAIL  held-out accuracy ${heldOut.toFixed(4)} is below --min-accuracy ${outputs.minAccuracy}\n`);
       return EXIT_FAILURE;
     }
@@ -254,38 +261,18 @@ function claimOutputs(
       mayExist: force || resume !== undefined,
       refuseHint: 'choose a new file, add --force to overwrite it, or --resume to append to it',
     });
-  const locks: Lock[] = [];
-  try {
-    for (const [file, what] of [
+  return lockOutputFiles(
+    [
       [save, '--save file'],
       [log, '--log file'],
-    ] as const) {
-      if (!file) continue;
-      locks.push(acquireLock(file, what, 'charrnn-tree'));
-      removeStaleTemporaries(dirname(resolve(file)), file);
-    }
-  } catch (error) {
-    for (const lock of locks) lock.release();
-    throw error;
-  }
-  return locks;
+    ],
+    'charrnn-tree',
+  );
 }
 
-/** Opens --log: cut back to the checkpoint's step on --resume (rows after it are logged again), replaced with --force. */
+/** Opens --log (see openTrainingLog); a new or emptied log starts with the header. */
 function openLog(path: string, resume: TreeCheckpoint | undefined, force: boolean): AppendFile {
-  if (resume?.training) {
-    let existing = '';
-    try {
-      existing = readFileSync(path, 'utf8');
-    } catch {
-      existing = '';
-    }
-    const kept = cutLogAtStep(existing, resume.training.step);
-    if (kept !== existing) writeFileAtomic(path, kept);
-  } else if (force) {
-    writeFileAtomic(path, '');
-  }
-  const file = openAppendFile(path, '--log file');
+  const { file } = openTrainingLog(path, resume?.training?.step, force);
   if (!file.existed) file.write(treeLogHeader());
   return file;
 }

@@ -1,7 +1,7 @@
 // charrnn-tree train's flags: one per TreeTrainConfig key (the table is typed against the config,
 // so a setting without a flag does not compile) plus the run's files.
 
-import type { FlagSpec } from '@charrnn/cli';
+import type { FlagSpec, FlagTableFor } from '@charrnn/cli';
 import { TREE_CELL_NAMES } from '@charrnn/model';
 import { OPTIMIZER_NAMES } from '@charrnn/optim';
 import { DEFAULT_TREE_TRAIN_CONFIG as D, TREE_TASKS, type TreeTrainConfig } from '@charrnn/train';
@@ -15,7 +15,7 @@ export const KERNELS_FLAG = {
   help: 'matrix-product kernels: auto (WebAssembly SIMD when available, ~10× the reference loops here), reference, wasm',
 } as const satisfies FlagSpec;
 
-const CONFIG_FLAGS = {
+const CONFIG_FLAGS: FlagTableFor<TreeTrainConfig> = {
   task: {
     flag: 'task',
     kind: 'enum',
@@ -119,7 +119,7 @@ const CONFIG_FLAGS = {
     default: D.maxOps,
     help: 'arithmetic task: most operators per tree',
   },
-} satisfies Record<keyof TreeTrainConfig, FlagSpec>;
+};
 
 export const TRAIN_FLAGS = {
   ...CONFIG_FLAGS,

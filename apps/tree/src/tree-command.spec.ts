@@ -199,6 +199,46 @@ describe('charrnn-tree train', () => {
     expect(r.out).toMatch(/held-out trees \(--val\): accuracy [01]\.\d{4} \([01] of 1\)/);
   });
 
+  it('resumes a run on tree files with its files given again, and refuses it without them', async () => {
+    const d = dir();
+    writeFileSync(join(d, 'train.txt'), 'T\t(and T T)\nF\t(and T F)\nT\t(or F T)\nF\t(or F F)\n');
+    const save = join(d, 'm.safetensors');
+    const args = ['--data', join(d, 'train.txt'), '--save', save];
+    expect((await run(['train', ...args, '--hidden', '4', '--steps', '3', '--batch-size', '2'])).code).toBe(0);
+    const resumed = await run(['train', '--resume', save, ...args, '--steps', '6']);
+    expect(resumed.err).toBe('');
+    expect(resumed.out).toContain('resuming at step 3');
+    expect(decodeTreeCheckpoint(readFileSync(save)).training!.step).toBe(6);
+    const without = await run(['train', '--resume', save, '--save', save, '--steps', '9']);
+    expect(without.code).toBe(2);
+    expect(without.err).toMatch(/^charrnn-tree: error: --resume of a run trained on files needs its --data FILE/);
+  });
+
+  it('trains and predicts on a 100,000-deep tree from a file (no recursion anywhere)', async () => {
+    const d = dir();
+    const depth = 100_000;
+    writeFileSync(join(d, 'deep.txt'), `1\t${'(* 1 '.repeat(depth)}1${')'.repeat(depth)}\n0\t(+ 0 0)\n`);
+    const save = join(d, 'm.safetensors');
+    const trained = await run([
+      'train',
+      '--data',
+      join(d, 'deep.txt'),
+      '--hidden',
+      '2',
+      '--steps',
+      '1',
+      '--batch-size',
+      '2',
+      '--save',
+      save,
+    ]);
+    expect(trained.err).toBe('');
+    expect(trained.code).toBe(0);
+    const predicted = await run(['eval', '--checkpoint', save, '--data', join(d, 'deep.txt'), '--predict']);
+    expect(predicted.code).toBe(0);
+    expect(predicted.out.split('\n')[0]!.length).toBe(2 + 6 * depth + 1);
+  });
+
   it('exits 1 when --min-accuracy is not reached', async () => {
     const r = await run(['train', ...SMALL, '--steps', '2', '--min-accuracy', '0.99']);
     expect(r.code).toBe(1);
@@ -256,6 +296,11 @@ describe('usage errors: one line, exit 2', () => {
       /^charrnn-tree: error: --checkpoint file ".*junk\.safetensors" cannot be used: not a valid safetensors file/,
     ],
     [
+      '--min-accuracy without held-out trees, before training',
+      () => ['train', ...SMALL, '--held-out-trees', '0', '--min-accuracy', '0.9'],
+      /^charrnn-tree: error: --min-accuracy needs held-out trees\n/,
+    ],
+    [
       '--task file without --data',
       () => ['train', '--task', 'file'],
       /^charrnn-tree: error: --task file needs --data FILE\n/,
@@ -274,6 +319,7 @@ describe('usage errors: one line, exit 2', () => {
     const r = await run(argv(shared));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
+    expect(r.out).toBe(''); // refused before any work
     expect(r.err.trimEnd().split('\n').length).toBeLessThanOrEqual(2);
   });
 });

@@ -2,7 +2,8 @@
 // isolated, the helper thread started from a blob URL), then hands every message from the page to
 // a TrainingSession. Training here keeps the page responsive.
 
-import { selectKernels, type Kernels, type WorkerLike } from '@charrnn/tensor';
+import { selectKernels, type WorkerLike } from '@charrnn/kernels-wasm';
+import type { Kernels } from '@charrnn/tensor';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { TrainingSession } from './training-session.js';
 

@@ -1,7 +1,7 @@
 // A full disk in the middle of a row: the write fails after part of the row reached the file.
 // node:fs is mocked so writeSync writes half of what it is given once and then fails with ENOSPC,
 // as write(2) does when the disk fills mid-row; the file must keep only whole rows. (By hand, a
-// small tmpfs shows the same on a real disk: see the README's "Limits and failure behaviour".)
+// small tmpfs shows the same on a real disk: see docs/limits.md.)
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -17,12 +17,13 @@ import {
   type EncodedCorpus,
   type SymbolScan,
   type TextUnit,
+  type UnknownUnits,
   type Vocabulary,
 } from '@charrnn/corpus';
 import type { DataFileReference, DataReference } from '@charrnn/train';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { UsageError } from './errors.js';
-import { openInput } from './files.js';
+import { inputError, openInput } from './files.js';
 
 /** The largest corpus, in bytes (its ids are one array of at most 2^32 entries); the page shares it. */
 export { MAX_CORPUS_BYTES };
@@ -58,7 +59,7 @@ export async function resolveCorpusFiles(args: readonly string[], flag = '--data
       stats = undefined;
     }
     if (stats?.isDirectory()) {
-      const found = walkDirectory(arg);
+      const found = walkDirectory(arg, flag);
       if (found.length === 0)
         throw new UsageError(
           `${flag} directory ${JSON.stringify(arg)} has no regular files`,
@@ -68,7 +69,7 @@ export async function resolveCorpusFiles(args: readonly string[], flag = '--data
     } else if (stats === undefined && isDynamicPattern(arg)) {
       const matches = (await glob(arg, { onlyFiles: true, expandDirectories: false })).sort();
       const regular = matches.flatMap((path) => {
-        const s = statSync(path, { throwIfNoEntry: false });
+        const s = fsCall(() => statSync(path, { throwIfNoEntry: false }), path, `${flag} file`);
         return s?.isFile() ? [{ path, bytes: s.size }] : [];
       });
       if (regular.length === 0)
@@ -92,21 +93,33 @@ export async function resolveCorpusFiles(args: readonly string[], flag = '--data
   return files;
 }
 
-function walkDirectory(dir: string): CorpusFile[] {
+function walkDirectory(dir: string, flag: string): CorpusFile[] {
   const out: CorpusFile[] = [];
-  for (const name of readdirSync(dir).sort()) {
+  for (const name of fsCall(() => readdirSync(dir), dir, `${flag} directory`).sort()) {
     if (name.startsWith('.')) continue;
     const path = join(dir, name);
-    const link = lstatSync(path);
+    const link = fsCall(() => lstatSync(path), path, `${flag} file`);
     if (link.isDirectory()) {
-      out.push(...walkDirectory(path));
+      out.push(...walkDirectory(path, flag));
       continue;
     }
-    // A link to a file is followed; a link to a directory is not (it could loop).
-    const stats = link.isSymbolicLink() ? statSync(path, { throwIfNoEntry: false }) : link;
+    // A link to a file is followed; a link to a directory is not (it could loop). A dangling link
+    // is skipped; a link loop (ELOOP) or an unreadable target is an error naming it.
+    const stats = link.isSymbolicLink()
+      ? fsCall(() => statSync(path, { throwIfNoEntry: false }), path, `${flag} file`)
+      : link;
     if (stats?.isFile()) out.push({ path, bytes: stats.size });
   }
   return out;
+}
+
+/** A file-system call whose failure is a one-line usage error naming the path (see inputError). */
+function fsCall<T>(call: () => T, path: string, what: string): T {
+  try {
+    return call();
+  } catch (error) {
+    throw inputError(error, path, what);
+  }
 }
 
 export interface ReadCorpusOptions {
@@ -117,6 +130,8 @@ export interface ReadCorpusOptions {
   readonly flag?: string;
   /** Sees the data reference after the first pass, before any vocabulary check (a resume refuses changed files here). */
   readonly check?: (ref: DataReference) => void;
+  /** Characters outside the chosen vocabulary: refused (default), skipped or mapped (charrnn-eval --unknown). */
+  readonly unknown?: UnknownUnits;
 }
 
 export interface LoadedCorpus {
@@ -130,9 +145,14 @@ export function readCorpus(files: readonly CorpusFile[], options: ReadCorpusOpti
   const hashes = files.map(() => createHash('sha256'));
   const sizes = files.map(() => 0);
   let pass = 0;
+  // One buffer for every file of both passes (the files are read one after another): a fresh
+  // 4 MiB buffer per file made 20,000 tiny files take minutes. Sized to the largest file, so a
+  // small corpus does not reserve 4 MiB either.
+  const largest = files.reduce((n, f) => Math.max(n, f.bytes), 0);
+  const buffer = new Uint8Array(Math.min(CHUNK_BYTES, largest + 1));
   const sources = files.map(
     (file, index) => () =>
-      readChunks(file.path, `${flag} file`, (chunk) => {
+      readChunks(file.path, `${flag} file`, buffer, (chunk) => {
         if (pass !== 0) return;
         hashes[index]!.update(chunk);
         sizes[index]! += chunk.length;
@@ -160,7 +180,7 @@ export function readCorpus(files: readonly CorpusFile[], options: ReadCorpusOpti
   };
   let corpus: EncodedCorpus;
   try {
-    corpus = encodeDocuments(sources, options.unit, choose);
+    corpus = encodeDocuments(sources, options.unit, choose, options.unknown);
   } catch (error) {
     if (error instanceof DocumentError) {
       const path = files[error.documentIndex]!.path;
@@ -187,19 +207,21 @@ export function dataReference(files: readonly DataFileReference[]): DataReferenc
   };
 }
 
-/** The file's bytes in chunks of CHUNK_BYTES (one buffer, reused: each chunk is consumed before the next read). */
-function* readChunks(path: string, what: string, observe: (chunk: Uint8Array) => void): Generator<Uint8Array> {
+/** The file's bytes in chunks of `buffer`'s size (reused: each chunk is consumed before the next read). */
+function* readChunks(
+  path: string,
+  what: string,
+  buffer: Uint8Array,
+  observe: (chunk: Uint8Array) => void,
+): Generator<Uint8Array> {
   const fd = openInput(path, what);
-  const buffer = new Uint8Array(CHUNK_BYTES);
   try {
     for (;;) {
       let n: number;
       try {
         n = readSync(fd, buffer, 0, buffer.length, null);
       } catch (error) {
-        throw new UsageError(
-          `cannot read ${what} ${JSON.stringify(path)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-        );
+        throw inputError(error, path, what);
       }
       if (n === 0) return;
       const chunk = buffer.subarray(0, n);

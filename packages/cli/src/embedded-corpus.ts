@@ -1,36 +1,21 @@
-// The corpus `charrnn-train` uses when no --data is given: the project's own Markdown and
-// TypeScript sources, concatenated in path order, so training works on a fresh clone with
-// nothing downloaded. Run from source (tests), it reads the files; in a built app the bundler
-// (tools/build-app.mjs) replaces this module with the text itself, so the app needs no sources.
+// The text `charrnn-train` and `charrnn-sweep` use when no --data is given: a public-domain book that
+// ships in the repository (data/devils-dictionary.txt; provenance in data/README.md), so training on a
+// fresh clone needs nothing downloaded and prints English, not code. Run from source (tests), it reads
+// the file; in a built app the bundler (tools/build-app.mjs) replaces this module with the text itself,
+// so the app needs no checkout.
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Which files make up the corpus, relative to the workspace root (shared with the build script). */
-export function isCorpusFile(relativePath: string): boolean {
-  if (!/\.(md|ts)$/.test(relativePath)) return false;
-  if (/(^|\/)(node_modules|dist|fixtures|generated)\//.test(relativePath)) return false;
-  return !/\.spec\.ts$/.test(relativePath) && !relativePath.startsWith('tools/briefs/');
-}
+/** The bundled text, relative to the workspace root (shared with the build script). */
+export const EMBEDDED_CORPUS_PATH = 'data/devils-dictionary.txt';
 
-export function collectCorpus(root: string): string {
-  const files: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      if (name.startsWith('.') || name === 'node_modules' || name === 'dist') continue;
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (isCorpusFile(relative(root, path))) files.push(path);
-    }
-  };
-  for (const top of ['README.md', 'packages', 'apps', 'examples']) {
-    const path = join(root, top);
-    if (!existsSync(path)) continue;
-    if (statSync(path).isDirectory()) walk(path);
-    else files.push(path);
-  }
-  return files.map((f) => readFileSync(f, 'utf8')).join('\n');
+/** How messages name it: "data ‹this›", "trains on ‹this›". */
+export const EMBEDDED_CORPUS_LABEL = "the bundled text (The Devil's Dictionary, data/devils-dictionary.txt)";
+
+export function readEmbeddedCorpus(root: string): string {
+  return readFileSync(join(root, EMBEDDED_CORPUS_PATH), 'utf8');
 }
 
 function workspaceRoot(): string {
@@ -44,5 +29,5 @@ function workspaceRoot(): string {
 }
 
 export function loadEmbeddedCorpus(): string {
-  return collectCorpus(workspaceRoot());
+  return readEmbeddedCorpus(workspaceRoot());
 }

@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { openAppendFile, readBytes, readText, writeFileAtomic } from './files.js';
@@ -13,7 +13,7 @@ import {
   exitCodeForSignal,
   reportError,
 } from './errors.js';
-import { collectCorpus, loadEmbeddedCorpus } from './embedded-corpus.js';
+import { EMBEDDED_CORPUS_PATH, loadEmbeddedCorpus, readEmbeddedCorpus } from './embedded-corpus.js';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'charrnn-cli-'));
 
@@ -109,20 +109,18 @@ describe('reportError', () => {
 });
 
 describe('embedded corpus', () => {
-  it("is the project's own Markdown and TypeScript, without tests or fixtures", () => {
+  it("is the shipped public-domain text, The Devil's Dictionary, whole", () => {
     const text = loadEmbeddedCorpus();
-    expect(text.length).toBeGreaterThan(50_000);
-    expect(text).toContain('export function loadEmbeddedCorpus');
-    expect(text).not.toContain("describe('embedded corpus'");
+    expect(text.length).toBe(383_158);
+    expect(text.startsWith('            The Internet Wiretap 1st Online Edition of\n')).toBe(true);
+    expect(text).toContain('ABASEMENT, n.  A decent and customary mental attitude');
+    expect(text.trimEnd().endsWith('the domestic cow sheds its horn every two years.')).toBe(true);
   });
 
-  it('collects files in a stable order', () => {
+  it('is read from the path the build bakes in', () => {
     const root = dir();
-    mkdirSync(join(root, 'packages', 'a', 'src'), { recursive: true });
-    writeFileSync(join(root, 'README.md'), '# r');
-    writeFileSync(join(root, 'packages', 'a', 'src', 'b.ts'), 'b');
-    writeFileSync(join(root, 'packages', 'a', 'src', 'a.ts'), 'a');
-    writeFileSync(join(root, 'packages', 'a', 'src', 'a.spec.ts'), 'spec');
-    expect(collectCorpus(root)).toBe('# r\na\nb');
+    mkdirSync(join(root, dirname(EMBEDDED_CORPUS_PATH)), { recursive: true });
+    writeFileSync(join(root, EMBEDDED_CORPUS_PATH), 'ZEAL, n.');
+    expect(readEmbeddedCorpus(root)).toBe('ZEAL, n.');
   });
 });

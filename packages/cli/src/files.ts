@@ -52,15 +52,46 @@ export function openInput(path: string, what: string): number {
     requireRegular(statSync(path), path, what);
     return openSync(path, 'r');
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT')
-      throw new UsageError(
-        `${what} ${JSON.stringify(path)} does not exist`,
-        'check the path; relative paths start from the current directory',
-      );
-    throw new UsageError(`cannot read ${what} ${JSON.stringify(path)}: ${code ?? (error as Error).message}`);
+    throw inputError(error, path, what);
   }
+}
+
+const READ_REASONS: Record<string, readonly [reason: string, hint: string]> = {
+  ELOOP: [
+    'too many levels of symbolic links (ELOOP)',
+    'a symbolic link there points back into its own chain; remove or fix the link',
+  ],
+  EACCES: ['permission denied (EACCES)', 'check the permissions of the file and of the directories above it'],
+  EPERM: ['operation not permitted (EPERM)', 'check the permissions of the file and of the directories above it'],
+  EISDIR: ['it is a directory (EISDIR)', 'name a file, or pass the directory itself to --data'],
+  ENOTDIR: ['a part of the path is not a directory (ENOTDIR)', 'check the path'],
+  ENAMETOOLONG: ['the path is too long (ENAMETOOLONG)', 'check the path'],
+  EIO: ['input/output error (EIO)', 'the disk or network file system failed; check it and run again'],
+  EMFILE: ['too many open files (EMFILE)', 'raise the limit (ulimit -n) or close other programs'],
+};
+
+/** An errno in words, e.g. "too many levels of symbolic links (ELOOP)"; else its code or message. */
+export function errnoText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code !== undefined ? READ_REASONS[code]?.[0] : undefined) ?? code ?? (error as Error).message;
+}
+
+/**
+ * A failed stat, open, read or directory listing of an input, as one line naming the file and the
+ * reason, with a hint (exit 2). Every input path goes through here, so ELOOP, EACCES, EISDIR, …
+ * read the same wherever they happen.
+ */
+export function inputError(error: unknown, path: string, what: string): UsageError {
+  if (error instanceof UsageError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT')
+    return new UsageError(
+      `${what} ${JSON.stringify(path)} does not exist`,
+      'check the path; relative paths start from the current directory',
+    );
+  const known = code !== undefined ? READ_REASONS[code] : undefined;
+  if (known) return new UsageError(`cannot read ${what} ${JSON.stringify(path)}: ${known[0]}`, known[1]);
+  return new UsageError(`cannot read ${what} ${JSON.stringify(path)}: ${code ?? (error as Error).message}`);
 }
 
 /** Reads exactly `length` bytes at `position` (fewer only if the file shrank meanwhile). */
@@ -74,9 +105,7 @@ export function readAt(fd: number, position: number, length: number, path: strin
       done += n;
     }
   } catch (error) {
-    throw new UsageError(
-      `cannot read ${what} ${JSON.stringify(path)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
+    throw inputError(error, path, what);
   }
   return done === length ? bytes : bytes.subarray(0, done);
 }

@@ -1,11 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { UsageError } from './errors.js';
-import { describeRule, formatHelp, nearestFlag, parseFlags, type FlagSpec } from './flags.js';
+import { describeRule, formatHelp, nearestFlag, parseFlags, type FlagSpec, type FlagTableFor } from './flags.js';
 
 const TABLE = {
   hidden: { flag: 'hidden', kind: 'int', min: 1, default: 100, help: 'hidden units' },
   lr: { flag: 'lr', kind: 'number', min: 0, exclusiveMin: true, default: 0.1, help: 'learning rate' },
-  optimizer: { flag: 'optimizer', kind: 'enum', values: ['adagrad', 'adam'], default: 'adagrad', help: 'rule' },
+  optimizer: {
+    flag: 'optimizer',
+    kind: 'enum',
+    values: ['adagrad', 'adam'] as const,
+    default: 'adagrad',
+    help: 'rule',
+  },
   data: { flag: 'data', kind: 'string', help: 'file' },
   force: { flag: 'force', kind: 'boolean', help: 'overwrite' },
 } satisfies Record<string, FlagSpec>;
@@ -26,6 +32,34 @@ describe('parseFlags', () => {
     expect(parsed.values).toEqual({ hidden: 64, lr: 0.1, optimizer: 'adagrad', data: 'x.txt', force: true });
     expect([...parsed.explicit].sort()).toEqual(['data', 'force', 'hidden']);
     expect(parsed.help).toBe(false);
+  });
+
+  it('types each parsed value from its flag kind: no casts at the call site', () => {
+    const { values } = parseFlags(['--hidden', '64'], TABLE);
+    expectTypeOf(values.hidden).toEqualTypeOf<number>();
+    expectTypeOf(values.lr).toEqualTypeOf<number>();
+    expectTypeOf(values.optimizer).toEqualTypeOf<'adagrad' | 'adam'>();
+    // No default: absent is possible.
+    expectTypeOf(values.data).toEqualTypeOf<string | undefined>();
+    expectTypeOf(values.force).toEqualTypeOf<boolean | undefined>();
+    expect(typeof values.hidden).toBe('number');
+  });
+
+  it('a table typed against a config needs a flag of the right kind for every key', () => {
+    interface Config {
+      readonly size: number;
+      readonly mode: 'fast' | 'exact';
+    }
+    const table: FlagTableFor<Config> = {
+      size: { flag: 'size', kind: 'int', default: 1, help: 'n' },
+      mode: { flag: 'mode', kind: 'enum', values: ['fast', 'exact'], default: 'fast', help: 'm' },
+    };
+    expectTypeOf(parseFlags([], table).values.mode).toEqualTypeOf<'fast' | 'exact'>();
+    // @ts-expect-error: a number setting cannot have a string flag
+    const wrongKind: FlagTableFor<Config> = { ...table, size: { flag: 'size', kind: 'string', help: 'n' } };
+    // @ts-expect-error: every key needs its flag
+    const missing: FlagTableFor<Config> = { size: table.size };
+    expect([wrongKind, missing]).toHaveLength(2);
   });
 
   it('says what is wrong with a value, quoting it', () => {

@@ -26,10 +26,50 @@ export interface FlagSpec {
   readonly aliases?: readonly string[];
 }
 
-export interface ParsedFlags<K extends string> {
-  readonly values: Partial<Record<K, string | number | boolean>>;
+/** A flag table: config key → its flag. */
+export type FlagTable = Readonly<Record<string, FlagSpec>>;
+
+/**
+ * The value a flag parses to, from its declared kind: int and number flags give numbers, boolean
+ * flags booleans, enum flags the union of their values (when they are literal: `values: [...] as
+ * const`, or a typed constant like CELL_NAMES), string flags strings.
+ */
+export type FlagValue<S extends FlagSpec> = S['kind'] extends 'int' | 'number'
+  ? number
+  : S['kind'] extends 'boolean'
+    ? boolean
+    : S extends { readonly kind: 'enum'; readonly values: readonly (infer V extends string)[] }
+      ? V
+      : string;
+
+/** Parsed values by key: present when the flag has a default, else possibly undefined. */
+export type FlagValues<T extends FlagTable> = {
+  readonly [K in keyof T]: T[K] extends { readonly default: string | number | boolean }
+    ? FlagValue<T[K]>
+    : FlagValue<T[K]> | undefined;
+};
+
+/**
+ * The flag a setting of type V must have (vitest's cli-config pattern: a table typed against the
+ * config, so a key without a flag, or a flag of the wrong kind, does not compile).
+ */
+export type FlagSpecFor<V> = [V] extends [number]
+  ? FlagSpec & { readonly kind: 'int' | 'number'; readonly default: number }
+  : [V] extends [boolean]
+    ? FlagSpec & { readonly kind: 'boolean' }
+    : [V] extends [string]
+      ? string extends V
+        ? FlagSpec & { readonly kind: 'string' }
+        : FlagSpec & { readonly kind: 'enum'; readonly values: readonly V[]; readonly default: V }
+      : never;
+
+/** A flag table for every key of Config, each flag of its setting's kind. */
+export type FlagTableFor<Config> = { readonly [K in keyof Config]-?: FlagSpecFor<Config[K]> };
+
+export interface ParsedFlags<T extends FlagTable> {
+  readonly values: FlagValues<T>;
   /** Keys the user set on the command line (not defaults). */
-  readonly explicit: ReadonlySet<K>;
+  readonly explicit: ReadonlySet<keyof T & string>;
   readonly positionals: readonly string[];
   /** --help or -h was given. */
   readonly help: boolean;
@@ -37,20 +77,18 @@ export interface ParsedFlags<K extends string> {
   readonly version: boolean;
 }
 
-export function parseFlags<K extends string>(
+export function parseFlags<T extends FlagTable>(
   argv: readonly string[],
-  table: Record<K, FlagSpec>,
+  table: T,
   options: { positionals?: number } = {},
-): ParsedFlags<K> {
-  const byFlag = new Map<string, K>();
+): ParsedFlags<T> {
+  type K = keyof T & string;
   const parseOptions: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' },
   };
-  for (const key of Object.keys(table) as K[]) {
-    const spec = table[key];
+  for (const spec of Object.values(table)) {
     for (const name of [spec.flag, ...(spec.aliases ?? [])]) {
-      byFlag.set(name, key);
       parseOptions[name] = { type: spec.kind === 'boolean' ? 'boolean' : 'string' };
     }
   }
@@ -71,11 +109,10 @@ export function parseFlags<K extends string>(
       'flags take the form --name value; see --help',
     );
   }
-  const values: Partial<Record<K, string | number | boolean>> = {};
+  const values: Record<string, string | number | boolean> = {};
   const explicit = new Set<K>();
-  for (const key of Object.keys(table) as K[]) {
-    const spec = table[key];
-    const given = parsed.values as Record<string, string | boolean | undefined>;
+  const given: Record<string, string | boolean | undefined> = parsed.values;
+  for (const [key, spec] of Object.entries(table)) {
     const name = [spec.flag, ...(spec.aliases ?? [])].find((n) => given[n] !== undefined) ?? spec.flag;
     const raw = given[name];
     if (raw === undefined) {
@@ -86,7 +123,9 @@ export function parseFlags<K extends string>(
     values[key] = convert({ ...spec, flag: name }, raw);
   }
   return {
-    values,
+    // convert() gives each value the type its spec's kind declares (FlagValue): the one place
+    // where the checked runtime values meet their static types.
+    values: values as FlagValues<T>,
     explicit,
     positionals: parsed.positionals,
     help: parsed.values['help'] === true,

@@ -16,6 +16,11 @@ export {
   parseFlags,
   type FlagKind,
   type FlagSpec,
+  type FlagSpecFor,
+  type FlagTable,
+  type FlagTableFor,
+  type FlagValue,
+  type FlagValues,
   type ParsedFlags,
 } from './flags.js';
 export {
@@ -35,15 +40,22 @@ export {
   checkOutputDirectory,
   checkOutputFile,
   checkWritableDirectory,
+  lockOutputFiles,
   makeDirectories,
   removeStaleTemporaries,
   sameFile,
   type OutputFileOptions,
 } from './outputs.js';
 export { acquireLock, isProcessAlive, type Lock } from './lock.js';
+export { openTrainingLog, type TrainingLog } from './training-log.js';
 export { terminalInfo, type TerminalInfo } from './terminal.js';
 export { STOP_SIGNALS, main, processIo, runCommand, type Command, type CommandIo } from './main.js';
-export { collectCorpus, isCorpusFile, loadEmbeddedCorpus } from './embedded-corpus.js';
+export {
+  EMBEDDED_CORPUS_LABEL,
+  EMBEDDED_CORPUS_PATH,
+  loadEmbeddedCorpus,
+  readEmbeddedCorpus,
+} from './embedded-corpus.js';
 export { chooseKernels, type ChooseKernelsOptions } from './kernels.js';
 export { spawnNodeWorker } from './node-worker.js';
 export { readCheckpoint } from './checkpoint-file.js';

@@ -5,7 +5,8 @@
 // when it was not, they keep them, silently (the addon is an optional accelerator).
 
 import { loadNativeGemm } from '@charrnn/native';
-import { selectKernels, type Kernels, type KernelPreference } from '@charrnn/tensor';
+import { selectKernels, type KernelPreference } from '@charrnn/kernels-wasm';
+import type { Kernels } from '@charrnn/tensor';
 import { UsageError } from './errors.js';
 import { spawnNodeWorker } from './node-worker.js';
 

@@ -8,7 +8,13 @@ import { appVersion, asksForVersion } from './version.js';
 export interface CommandIo {
   readonly argv: readonly string[];
   /** Text, or raw bytes (charrnn-sample in byte mode writes exactly what the model generated). */
-  readonly stdout: { write(chunk: string | Uint8Array): unknown; isTTY?: boolean; columns?: number };
+  readonly stdout: {
+    write(chunk: string | Uint8Array): unknown;
+    isTTY?: boolean;
+    columns?: number;
+    /** True once the reader is gone (EPIPE: `| head` has read enough): endless output stops there. */
+    readonly closed?: boolean;
+  };
   readonly stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   readonly env: Record<string, string | undefined>;
   /** Milliseconds, monotonic. */
@@ -26,11 +32,29 @@ export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export function processIo(): CommandIo & { readonly signal: () => string | undefined } {
   let received: string | undefined;
   // A console that fails (a closed pipe, `| head`; a full disk under a redirect) must not crash the
-  // run with a stack trace: its files matter more than its progress lines. Writes there just stop.
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  // run with a stack trace: its files matter more than its progress lines. Writes there just stop,
+  // and `closed` tells a command whose output is its whole point (charrnn-sample) to stop too. A
+  // pipe's EPIPE does not destroy process.stdout, so it is recorded here.
+  let stdoutClosed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') stdoutClosed = true;
+  });
+  process.stderr.on('error', () => undefined);
+  const stdout = process.stdout;
   return {
     argv: process.argv.slice(2),
-    stdout: process.stdout,
+    stdout: {
+      write: (chunk: string | Uint8Array) => stdout.write(chunk),
+      get isTTY() {
+        return stdout.isTTY;
+      },
+      get columns() {
+        return stdout.columns;
+      },
+      get closed() {
+        return stdoutClosed;
+      },
+    },
     stderr: process.stderr,
     env: process.env,
     clock: () => performance.now(),

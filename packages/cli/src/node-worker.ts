@@ -2,7 +2,7 @@
 // source string (no worker file to ship or bundle), unref'd so it never keeps the process alive.
 
 import { Worker } from 'node:worker_threads';
-import type { WorkerLike } from '@charrnn/tensor';
+import type { WorkerLike } from '@charrnn/kernels-wasm';
 
 /**
  * Starts `source` (a classic script written for a browser Worker) in a worker thread: the first

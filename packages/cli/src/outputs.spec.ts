@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './errors.js';
 import { acquireLock, isProcessAlive } from './lock.js';
-import { checkOutputDirectory, checkOutputFile, makeDirectories, removeStaleTemporaries, sameFile } from './outputs.js';
+import {
+  checkOutputDirectory,
+  checkOutputFile,
+  lockOutputFiles,
+  makeDirectories,
+  removeStaleTemporaries,
+  sameFile,
+} from './outputs.js';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'charrnn-out-'));
 /** A pid no process has (above Linux's largest pid_max). */
@@ -49,6 +56,14 @@ describe('checkOutputFile', () => {
         return join(d, 'pipe');
       },
       /is a named pipe \(FIFO\)/,
+    ],
+    [
+      'a directory that is a symbolic link loop',
+      (d: string) => {
+        symlinkSync('loop', join(d, 'loop'));
+        return join(d, 'loop', 'x.bin');
+      },
+      /cannot use --save file ".*x.bin": its directory ".*loop": too many levels of symbolic links \(ELOOP\)/,
     ],
     [
       'a file as its directory',
@@ -112,6 +127,38 @@ describe('locks', () => {
     const lock = acquireLock(target, '--log file', 'charrnn-train');
     expect(JSON.parse(readFileSync(`${target}.lock`, 'utf8')).pid).toBe(process.pid);
     lock.release();
+  });
+});
+
+describe('lockOutputFiles', () => {
+  it('locks every given file and removes its dead temporaries; one refusal releases the locks taken', () => {
+    const d = dir();
+    const [save, log] = [join(d, 'run.safetensors'), join(d, 'run.csv')];
+    writeFileSync(join(d, `.run.csv.${DEAD_PID}.tmp`), 'half');
+    const locks = lockOutputFiles(
+      [
+        [save, '--save file'],
+        [undefined, '--save-best file'],
+        [log, '--log file'],
+      ],
+      'charrnn-train',
+    );
+    expect(locks.map((lock) => lock.path)).toEqual([`${save}.lock`, `${log}.lock`]);
+    expect(existsSync(join(d, `.run.csv.${DEAD_PID}.tmp`))).toBe(false);
+    for (const lock of locks) lock.release();
+
+    const held = acquireLock(log, '--log file', 'charrnn-tree');
+    expect(() =>
+      lockOutputFiles(
+        [
+          [save, '--save file'],
+          [log, '--log file'],
+        ],
+        'charrnn-train',
+      ),
+    ).toThrow(/--log file ".*run.csv" is in use by charrnn-tree/);
+    expect(existsSync(`${save}.lock`)).toBe(false);
+    held.release();
   });
 });
 

@@ -6,8 +6,8 @@
 import { accessSync, constants, lstatSync, mkdirSync, readdirSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
-import { describeFileType } from './files.js';
-import { isProcessAlive } from './lock.js';
+import { describeFileType, errnoText } from './files.js';
+import { acquireLock, isProcessAlive, type Lock } from './lock.js';
 
 export interface OutputFileOptions {
   /** May an existing regular file be replaced (or appended to)? If not, `refuseHint` says what to do. */
@@ -25,9 +25,7 @@ export function checkOutputFile(path: string, what: string, options: OutputFileO
     stats = lstatSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new UsageError(
-      `cannot check ${what} ${quoted}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
+    throw new UsageError(`cannot check ${what} ${quoted}: ${errnoText(error)}`);
   }
   if (stats.isSymbolicLink()) {
     throw new UsageError(
@@ -75,7 +73,7 @@ export function checkWritableDirectory(dir: string, what: string): void {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT')
       throw new UsageError(`${what} ${JSON.stringify(dir)} does not exist`, `create it first (mkdir -p ${dir})`);
-    throw new UsageError(`cannot use ${what} ${JSON.stringify(dir)}: ${code ?? (error as Error).message}`);
+    throw new UsageError(`cannot use ${what} ${JSON.stringify(dir)}: ${errnoText(error)}`);
   }
   if (!stats.isDirectory())
     throw new UsageError(`${what} ${JSON.stringify(dir)} is ${describeFileType(stats)}, not a directory`);
@@ -107,7 +105,7 @@ export function checkOutputDirectory(dir: string, what: string): void {
     } catch (error) {
       if (error instanceof UsageError) throw error;
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-        throw new UsageError(`cannot use ${what} ${JSON.stringify(dir)}: ${(error as NodeJS.ErrnoException).code}`);
+        throw new UsageError(`cannot use ${what} ${JSON.stringify(dir)}: ${errnoText(error)}`);
       const parent = dirname(existing);
       if (parent === existing) break;
       existing = parent;
@@ -181,4 +179,27 @@ export function removeStaleTemporaries(dir: string, only?: string): number {
     }
   }
   return removed;
+}
+
+/**
+ * Takes the lock of each output file a run writes (undefined ones, flags not given, are skipped) and
+ * removes the temporaries killed runs left of it. All or none: when one lock is refused, those
+ * already taken are released before the error is thrown.
+ */
+export function lockOutputFiles(
+  files: readonly (readonly [path: string | undefined, what: string])[],
+  command: string,
+): Lock[] {
+  const locks: Lock[] = [];
+  try {
+    for (const [path, what] of files) {
+      if (!path) continue;
+      locks.push(acquireLock(path, what, command));
+      removeStaleTemporaries(dirname(resolve(path)), path);
+    }
+  } catch (error) {
+    for (const lock of locks) lock.release();
+    throw error;
+  }
+  return locks;
 }

@@ -12,5 +12,8 @@ export function terminalInfo(
 ): TerminalInfo {
   const disabled =
     env['NO_COLOR'] !== undefined || (env['CI'] !== undefined && env['CI'] !== '' && env['CI'] !== 'false');
-  return { interactive: stream.isTTY === true && !disabled, columns: stream.columns ?? 80 };
+  // A pseudo-terminal can report 0 columns (script(1), some CI runners): use the classic width then.
+  const columns =
+    stream.columns !== undefined && Number.isInteger(stream.columns) && stream.columns > 0 ? stream.columns : 80;
+  return { interactive: stream.isTTY === true && !disabled, columns };
 }

@@ -31,6 +31,24 @@ describe('encodeDocuments', () => {
       'encodeDocuments: the text must only use characters in the vocabulary, got "z" (U+007A) not in it',
     );
   });
+
+  it('skips or maps characters outside a given vocabulary when told, and counts them', () => {
+    const vocab = Vocabulary.fromText('ab?');
+    const docs = ['aéb', 'éé', 'bxa'].map(enc);
+    const skipped = encodeDocuments(docs, 'char', vocab, { kind: 'skip' });
+    expect(vocab.decode(Int32Array.from(skipped.ids))).toBe('abba');
+    // The all-unknown document vanishes; the third starts where the first ended.
+    expect(skipped.documentStarts).toEqual([0, 2]);
+    expect(skipped.unknownCount).toBe(4);
+    const mapped = encodeDocuments(docs, 'char', vocab, { kind: 'map', id: vocab.encode('?')[0]! });
+    expect(vocab.decode(Int32Array.from(mapped.ids))).toBe('a?b??b?a');
+    expect(mapped.documentStarts).toEqual([0, 3, 5]);
+    expect(mapped.unknownCount).toBe(4);
+    expect(encodeDocuments([enc('ab')], 'char', vocab).unknownCount).toBe(0);
+    expect(() => encodeDocuments(docs, 'char', vocab, { kind: 'map', id: 3 })).toThrow(
+      'CorpusEncoder: unknown.id must be a vocabulary id in [0, 3), got 3',
+    );
+  });
 });
 
 describe('SymbolScan and CorpusEncoder', () => {

@@ -24,7 +24,18 @@ export interface EncodedCorpus {
   readonly ids: Uint16Array;
   /** Offset where each non-empty document begins, ascending, starting with 0 (n = 0: empty). */
   readonly documentStarts: readonly number[];
+  /** Units outside the vocabulary that were skipped or mapped (UnknownUnits); 0 when refused. */
+  readonly unknownCount: number;
 }
+
+/**
+ * What the encoder does with a unit outside the vocabulary: refuse the text (the default), drop
+ * the unit, or write the id of a stand-in character in its place.
+ */
+export type UnknownUnits =
+  | { readonly kind: 'error' }
+  | { readonly kind: 'skip' }
+  | { readonly kind: 'map' /** A vocabulary id. */; readonly id: number };
 
 /** Pass 1: the units that occur and each document's length. Feed it every document, in order. */
 export class SymbolScan {
@@ -88,48 +99,64 @@ export class CorpusEncoder {
   private position = 0;
   private documentStart = 0;
   private documentIndex = 0;
+  /** Units of the current document read so far, skipped ones included (pass 1 counted those). */
+  private documentUnits = 0;
+  private unknownCount = 0;
 
   constructor(
     readonly vocab: Vocabulary,
     private readonly documentLengths: readonly number[],
+    private readonly unknown: UnknownUnits = { kind: 'error' },
   ) {
     if (vocab.size > MAX_SYMBOLS)
       throw new RangeError(
         `CorpusEncoder: the vocabulary must have at most ${MAX_SYMBOLS} characters (ids are 16-bit), got ${vocab.size}`,
       );
+    if (unknown.kind === 'map' && !(Number.isInteger(unknown.id) && unknown.id >= 0 && unknown.id < vocab.size))
+      throw new RangeError(
+        `CorpusEncoder: unknown.id must be a vocabulary id in [0, ${vocab.size}), got ${String(unknown.id)}`,
+      );
     this.idOf = new Int32Array(CODE_SPACE).fill(-1);
     vocab.codePoints.forEach((cp, id) => {
       this.idOf[cp] = id;
     });
+    // Skipping only shortens the text: pass 1's count is the most it can need.
     this.ids = new Uint16Array(documentLengths.reduce((a, b) => a + b, 0));
   }
 
   add(units: Int32Array): void {
     const expected = this.documentLengths[this.documentIndex];
-    if (expected === undefined || this.position - this.documentStart + units.length > expected)
+    if (expected === undefined || this.documentUnits + units.length > expected)
       throw new RangeError('CorpusEncoder: a document is longer than in the first pass (did a file change meanwhile?)');
+    this.documentUnits += units.length;
     const { idOf, ids } = this;
+    const mapped = this.unknown.kind === 'map' ? this.unknown.id : -1;
     let p = this.position;
     for (let i = 0; i < units.length; i++) {
       const id = idOf[units[i]!]!;
-      if (id < 0)
+      if (id >= 0) {
+        ids[p++] = id;
+        continue;
+      }
+      if (this.unknown.kind === 'error')
         throw new RangeError(
           `CorpusEncoder: the text must only use characters in the vocabulary, got ${formatChar(String.fromCodePoint(units[i]!))}`,
         );
-      ids[p++] = id;
+      this.unknownCount++;
+      if (mapped >= 0) ids[p++] = mapped;
     }
     this.position = p;
   }
 
   endDocument(): void {
-    const length = this.position - this.documentStart;
-    if (length !== this.documentLengths[this.documentIndex])
+    if (this.documentUnits !== this.documentLengths[this.documentIndex])
       throw new RangeError(
-        `CorpusEncoder: document ${this.documentIndex} has ${length} characters, the first pass counted ${this.documentLengths[this.documentIndex]} (did a file change meanwhile?)`,
+        `CorpusEncoder: document ${this.documentIndex} has ${this.documentUnits} characters, the first pass counted ${this.documentLengths[this.documentIndex]} (did a file change meanwhile?)`,
       );
-    if (length > 0) this.starts.push(this.documentStart);
+    if (this.position > this.documentStart) this.starts.push(this.documentStart);
     this.documentIndex += 1;
     this.documentStart = this.position;
+    this.documentUnits = 0;
   }
 
   finish(): EncodedCorpus {
@@ -137,7 +164,12 @@ export class CorpusEncoder {
       throw new RangeError(
         `CorpusEncoder.finish: ${this.documentLengths.length} documents were scanned, ${this.documentIndex} encoded`,
       );
-    return { vocab: this.vocab, ids: this.ids, documentStarts: this.starts.length > 0 ? this.starts : [0] };
+    return {
+      vocab: this.vocab,
+      ids: this.position === this.ids.length ? this.ids : this.ids.subarray(0, this.position),
+      documentStarts: this.starts.length > 0 ? this.starts : [0],
+      unknownCount: this.unknownCount,
+    };
   }
 }
 
@@ -158,12 +190,14 @@ export class DocumentError extends RangeError {
 /**
  * Both passes over the documents. The vocabulary is built from them, or given (a checkpoint's), or
  * chosen by a function of the first pass (e.g. a checkpoint's, extended by the new characters);
- * a character outside the chosen vocabulary is refused. Decoding errors throw a DocumentError.
+ * a character outside the chosen vocabulary is refused, unless `unknownUnits` says to skip or map
+ * it. Decoding errors throw a DocumentError.
  */
 export function encodeDocuments(
   documents: readonly DocumentSource[],
   unit: TextUnit,
   vocab?: Vocabulary | ((scan: SymbolScan) => Vocabulary),
+  unknownUnits: UnknownUnits = { kind: 'error' },
 ): EncodedCorpus {
   const scan = new SymbolScan();
   forEachChunk(
@@ -174,11 +208,11 @@ export function encodeDocuments(
   );
   const chosen = vocab === undefined ? scan.vocabulary() : typeof vocab === 'function' ? vocab(scan) : vocab;
   const unknown = scan.unknownTo(chosen);
-  if (unknown.length > 0)
+  if (unknown.length > 0 && unknownUnits.kind === 'error')
     throw new RangeError(
       `encodeDocuments: the text must only use characters in the vocabulary, got ${unknown.slice(0, 20).map(formatChar).join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''} not in it`,
     );
-  const encoder = new CorpusEncoder(chosen, scan.documentLengths);
+  const encoder = new CorpusEncoder(chosen, scan.documentLengths, unknownUnits);
   forEachChunk(
     documents,
     unit,

@@ -12,7 +12,20 @@ export {
   type DocumentSource,
   type EncodedCorpus,
   type IdArray,
+  type UnknownUnits,
 } from './corpus-encoder.js';
 export { MAX_CORPUS_BYTES, formatBytes, notUtf8, tooManySymbols, type TextRefusal } from './text-limits.js';
 export { splitTrainVal, type TrainValSplit } from './split.js';
 export { WindowStream, windowsPerPass, type WindowStreamOptions, type WindowStreamState } from './window-stream.js';
+export {
+  ADDITION,
+  TASK_NAMES,
+  additionProblems,
+  isTaskName,
+  taskFor,
+  type ExampleSource,
+  type TaggedText,
+  type TaggingTask,
+  type TaggingTaskName,
+  type TaskName,
+} from './tasks.js';

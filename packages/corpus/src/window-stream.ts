@@ -22,6 +22,11 @@ export interface WindowStreamOptions {
   readonly batchSize?: number;
   /** Where each document begins, ascending from 0 (default [0]: the text is one document). */
   readonly documentStarts?: readonly number[];
+  /**
+   * Per-step targets (a tagging task): one label per symbol of data; targets[t] is then the label of
+   * inputs[t] instead of the next symbol. Windows, wrapping and resets are unchanged.
+   */
+  readonly labels?: Int32Array;
 }
 
 /** Everything needed to resume a stream exactly; plain JSON. */
@@ -63,6 +68,9 @@ export class WindowStream {
   /** S, characters in each stream's segment. */
   readonly segmentLength: number;
   private readonly data: IdArray;
+  /** The target source and its offset from the input: the next symbol (data, +1) or the label (labels, 0). */
+  private readonly targetSource: IdArray;
+  private readonly targetShift: number;
   /** Document starts, ascending from 0. */
   private readonly starts: Float64Array;
   private readonly pointers: Float64Array;
@@ -89,6 +97,15 @@ export class WindowStream {
     this.batchSize = B;
     this.segmentLength = S;
     this.data = data;
+    if (
+      options.labels !== undefined &&
+      !(options.labels instanceof Int32Array && options.labels.length === data.length)
+    )
+      throw new RangeError(
+        `WindowStream: labels must be an Int32Array of one label per symbol (${data.length}), got ${describeType(options.labels)} of ${(options.labels as { length?: number }).length}`,
+      );
+    this.targetSource = options.labels ?? data;
+    this.targetShift = options.labels ? 0 : 1;
     this.starts = checkStarts(options.documentStarts ?? [0], data.length);
     for (let b = 0; b < B; b++) {
       if (!this.anyWindowFits(b)) {
@@ -110,7 +127,7 @@ export class WindowStream {
 
   /**
    * Fills the next window: inputs[t·B + b] = data[p_b + t], targets[t·B + b] = data[p_b + t + 1]
-   * for t < T, then advances each p_b by T. Returns the reset mask: resetMask[b] = 1 when stream b
+   * (or labels[p_b + t]) for t < T, then advances each p_b by T. Returns the reset mask: resetMask[b] = 1 when stream b
    * wrapped to its segment start (or this is its first window), so its hidden state must be zeroed.
    * The mask is one array reused by every call; copy it to keep it.
    */
@@ -124,6 +141,8 @@ export class WindowStream {
       );
     }
     const data = this.data;
+    const source = this.targetSource;
+    const shift = this.targetShift;
     for (let b = 0; b < B; b++) {
       const start = b * S;
       let p = this.pointers[b]!;
@@ -134,7 +153,7 @@ export class WindowStream {
       }
       for (let t = 0; t < T; t++) {
         inputs[t * B + b] = data[p + t]!;
-        targets[t * B + b] = data[p + t + 1]!;
+        targets[t * B + b] = source[p + t + shift]!;
       }
       this.pointers[b] = p + T;
       this.pendingReset[b] = 0;

@@ -47,7 +47,7 @@ describe('checkGradients on a closed-form target', () => {
         ['y', [12], 12, 0],
       ]);
     }
-    expect([three.stencil, three.eps, three.atol, three.rtol]).toEqual([3, 1e-5, 1e-8, 1e-5]);
+    expect([three.stencil, three.eps, three.atol, three.rtol]).toEqual([3, 1e-5, 1e-8, 1e-6]);
     expect([five.stencil, five.eps, five.atol, five.rtol]).toEqual([5, 5e-4, 2e-9, 1e-7]);
     for (let i = 0; i < 2; i++) expect(five.tensors[i]!.medianRelErr).toBeLessThan(three.tensors[i]!.medianRelErr);
   });
@@ -69,9 +69,13 @@ describe('checkGradients on a closed-form target', () => {
     expect(report.failing).toBe(1);
   });
 
-  it('the five-point defaults catch a 1e-6 relative error that the centered defaults let through', () => {
+  it('the centered defaults fail a gradient wrong by more than 1e-6 relative (the house rule) and pass 5e-7', () => {
+    expect(checkGradients(sinTarget({ wrongX: 3, wrongBy: 2e-6 })).failingTensors).toEqual(['x']);
+    expect(checkGradients(sinTarget({ wrongX: 3, wrongBy: 5e-7 })).pass).toBe(true);
+  });
+
+  it('the five-point defaults catch a 1e-6 relative error (and below)', () => {
     const target = sinTarget({ wrongX: 3, wrongBy: 1e-6 });
-    expect(checkGradients(target).pass).toBe(true);
     expect(checkGradients(target, { stencil: 5 }).failingTensors).toEqual(['x']);
   });
 

@@ -23,11 +23,15 @@ export interface Tolerances {
 /**
  * Defaults per stencil. 3-point: ε = 1e-5 balances O(ε²) truncation against round-off of a loss
  * of ~100 nats (~1e-14/ε ≈ 1e-9 absolute). 5-point: O(ε⁴) truncation allows ε = 5e-4, where the
- * round-off is ~2e-11 (at most 1.3e-10 on the seed-size RNN), so atol is 5× and rtol 100× tighter.
- * The measurements behind these numbers are in the README.
+ * round-off is ~2e-11 (at most 1.3e-10 on the seed-size RNN), so atol is 5× and rtol 10× tighter.
+ * The 3-point rtol is the house rule (STYLE.md: fail above 1e-6 relative): it was 1e-5, which let a
+ * gradient wrong by 1e-6…1e-5 pass. Correct code still passes at 1e-6 (measured with
+ * charrnn-gradcheck: rnn, lstm and gru at 1–3 layers with B 2; lstm H 32, T 25 on kafka.txt; the
+ * seed-size rnn at the seed's init), because atol takes the tiny entries whose relative error is noise.
+ * The measurements behind these numbers are in docs/gradcheck.md.
  */
 export const STENCIL_DEFAULTS: Readonly<Record<Stencil, Tolerances>> = {
-  3: { eps: 1e-5, atol: 1e-8, rtol: 1e-5 },
+  3: { eps: 1e-5, atol: 1e-8, rtol: 1e-6 },
   5: { eps: 5e-4, atol: 2e-9, rtol: 1e-7 },
 };
 

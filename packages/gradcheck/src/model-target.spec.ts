@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Prng, loadWasmKernels } from '@charrnn/tensor';
+import { loadWasmKernels } from '@charrnn/kernels-wasm';
+import { Prng } from '@charrnn/tensor';
 import { CharRnnModel } from '@charrnn/model';
 import { checkGradients } from './check.js';
 import { modelTarget, randomState } from './model-target.js';

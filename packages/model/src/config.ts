@@ -29,6 +29,16 @@ export interface ModelConfig {
    * Absent or 0: none.
    */
   readonly weightDrop?: number;
+  /**
+   * Classes the decoder scores at each step (O): absent, the vocabulary (next-symbol prediction);
+   * a tagging task's label count otherwise.
+   */
+  readonly outputSize?: number;
+  /**
+   * Each layer runs a second cell over the reversed window and concatenates its outputs, [T·B, 2H]
+   * (PyTorch's bidirectional=True). Only for tagging: it reads the symbols it would have to predict.
+   */
+  readonly bidirectional?: boolean;
   readonly dtype: Dtype;
 }
 
@@ -49,19 +59,37 @@ export function validateModelConfig(config: ModelConfig): ModelConfig {
   const weightDrop = config.weightDrop ?? 0;
   if (!(weightDrop >= 0 && weightDrop < 1))
     throw new RangeError(`${where}: weightDrop must be in [0, 1), got ${weightDrop}`);
+  if (config.outputSize !== undefined && !(Number.isInteger(config.outputSize) && config.outputSize >= 1))
+    throw new RangeError(`${where}: outputSize must be a positive integer, got ${config.outputSize}`);
+  if (config.bidirectional !== undefined && typeof config.bidirectional !== 'boolean')
+    throw new TypeError(`${where}: bidirectional must be a boolean, got ${typeof config.bidirectional}`);
   if (config.dtype !== 'f32' && config.dtype !== 'f64')
     throw new RangeError(`${where}: dtype must be f32 or f64, got ${String(config.dtype)}`);
   return config;
 }
 
-/** PyTorch state_dict names of one layer's tensors. */
-export function layerParamNames(layer: number): { weightIh: string; weightHh: string; biasIh: string; biasHh: string } {
+/** PyTorch state_dict names of one layer's tensors; the reverse direction's end in `_reverse`. */
+export function layerParamNames(
+  layer: number,
+  reverse = false,
+): { weightIh: string; weightHh: string; biasIh: string; biasHh: string } {
+  const suffix = `l${layer}${reverse ? '_reverse' : ''}`;
   return {
-    weightIh: `rnn.weight_ih_l${layer}`,
-    weightHh: `rnn.weight_hh_l${layer}`,
-    biasIh: `rnn.bias_ih_l${layer}`,
-    biasHh: `rnn.bias_hh_l${layer}`,
+    weightIh: `rnn.weight_ih_${suffix}`,
+    weightHh: `rnn.weight_hh_${suffix}`,
+    biasIh: `rnn.bias_ih_${suffix}`,
+    biasHh: `rnn.bias_hh_${suffix}`,
   };
+}
+
+/** Directions per layer: 2 for a bidirectional model. */
+export function directionCount(config: Pick<ModelConfig, 'bidirectional'>): 1 | 2 {
+  return config.bidirectional === true ? 2 : 1;
+}
+
+/** Classes the decoder scores: outputSize, or the vocabulary for next-symbol prediction. */
+export function outputCount(config: Pick<ModelConfig, 'outputSize' | 'vocabSize'>): number {
+  return config.outputSize ?? config.vocabSize;
 }
 
 export const DECODER_WEIGHT = 'decoder.weight';

@@ -3,7 +3,8 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadWasmKernels, type FloatArray, type Kernels } from '@charrnn/tensor';
+import { loadWasmKernels } from '@charrnn/kernels-wasm';
+import type { FloatArray, Kernels } from '@charrnn/tensor';
 import { isCellName } from './cells/registry.js';
 import { CharRnnModel } from './model.js';
 

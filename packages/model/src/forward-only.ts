@@ -8,7 +8,7 @@
 
 import type { CompleteKernels, FloatArray } from '@charrnn/tensor';
 import { completeKernels } from '@charrnn/tensor';
-import { DECODER_BIAS, DECODER_WEIGHT, layerParamNames } from './config.js';
+import { DECODER_BIAS, DECODER_WEIGHT, layerParamNames, outputCount } from './config.js';
 import type { LayerBuffers, LayerWeights } from './cells/cell.js';
 import type { CharRnnModel } from './model.js';
 import type { RecurrentState } from './state.js';
@@ -34,6 +34,10 @@ export class ForwardStepper {
 
   constructor(private readonly model: CharRnnModel) {
     const { dtype, vocabSize: V, hiddenSize: H, layers } = model.config;
+    if (model.config.bidirectional || outputCount(model.config) !== V)
+      throw new RangeError(
+        'ForwardStepper: model must predict the next symbol (unidirectional, decoder over the vocabulary), got a tagging model',
+      );
     const kernels = model.kernels;
     this.ops = completeKernels(kernels);
     const GH = model.cell.gates * H;

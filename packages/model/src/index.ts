@@ -2,13 +2,16 @@ export {
   DECODER_BIAS,
   DECODER_WEIGHT,
   INIT_NAMES,
+  directionCount,
   layerParamNames,
+  outputCount,
   validateModelConfig,
   type CellName,
   type InitName,
   type ModelConfig,
 } from './config.js';
 export { CharRnnModel, type WindowOptions } from './model.js';
+export { modelFloats, parameterCount, stateFloats, stepperFloats, workspaceFloats } from './allocation.js';
 export { initializeParams } from './init.js';
 export { cloneState, copyState, createState, resetState, type RecurrentState } from './state.js';
 export { CharacterDraw, sampleChunks, sampleIds, validateSampleOptions, type SampleOptions } from './sample.js';
@@ -24,6 +27,7 @@ export {
   isCellName,
   registerCell,
 } from './cells/registry.js';
+export { StreamTagger, argmaxRows, type TagSink, type TaggerOptions } from './tagger.js';
 export {
   ARITHMETIC_OPERATORS,
   DEFAULT_TREE_LIMITS,

@@ -1,7 +1,8 @@
 // The model on the wasm kernels gives the reference kernels' loss and gradients (float64, 1e-12),
 // for every cell, batch sizes on both sides of the kernels' small-batch paths, and two layers.
 import { describe, expect, it } from 'vitest';
-import { Prng, loadWasmKernels, referenceKernels, type Kernels } from '@charrnn/tensor';
+import { loadWasmKernels } from '@charrnn/kernels-wasm';
+import { Prng, referenceKernels, type Kernels } from '@charrnn/tensor';
 import { CELL_NAMES } from './cells/registry.js';
 import { initializeParams } from './init.js';
 import { CharRnnModel } from './model.js';

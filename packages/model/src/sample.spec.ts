@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Prng, loadWasmKernels, referenceKernels, type Kernels } from '@charrnn/tensor';
+import { loadWasmKernels } from '@charrnn/kernels-wasm';
+import { Prng, referenceKernels, type Kernels } from '@charrnn/tensor';
 import type { CellName } from './config.js';
 import { ForwardStepper } from './forward-only.js';
 import { initializeParams } from './init.js';
@@ -69,6 +70,19 @@ describe('CharacterDraw', () => {
     for (let i = 0; i < n; i++) c[draw.next(logits, rng)]!++;
     return c;
   };
+
+  it('refuses logits that are not finite instead of drawing the last character every time', () => {
+    for (const options of [{}, { topK: 2 }, { topP: 0.9 }, { argmax: true }]) {
+      const draw = new CharacterDraw(3, options);
+      for (const bad of [
+        [Number.NaN, Number.NaN, Number.NaN],
+        [0, Number.POSITIVE_INFINITY, 1],
+      ])
+        expect(() => draw.next(bad, new Prng(1)), JSON.stringify(options)).toThrow(
+          /^CharacterDraw\.next: logits must be finite numbers, got (NaN|Infinity) as the largest$/,
+        );
+    }
+  });
 
   it('top-p keeps the shortest most likely set that reaches p', () => {
     expect(counts({ topP: 0.5 })).toEqual([0, 0, 3000]); // 0.6 ≥ 0.5: the top character alone

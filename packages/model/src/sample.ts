@@ -182,6 +182,10 @@ export class CharacterDraw {
       probs[i] = e;
       sum += e;
     }
+    // NaN or infinite logits (weights that overflow) leave no distribution to draw from: say so
+    // rather than return the last character every time.
+    if (!(sum > 0 && Number.isFinite(sum)))
+      throw new RangeError(`CharacterDraw.next: logits must be finite numbers, got ${max} as the largest`);
     if (this.topP < 1) {
       // Nucleus: the shortest most-likely prefix whose (tempered) probability reaches p.
       const target = this.topP * sum;
@@ -204,5 +208,7 @@ export class CharacterDraw {
 function argmax(logits: ArrayLike<number>, V: number): number {
   let best = 0;
   for (let j = 1; j < V; j++) if (logits[j]! > logits[best]!) best = j;
+  if (!Number.isFinite(logits[best]!))
+    throw new RangeError(`CharacterDraw.next: logits must be finite numbers, got ${logits[best]} as the largest`);
   return best;
 }

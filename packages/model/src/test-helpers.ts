@@ -33,7 +33,7 @@ export function randomCase(
   const model = new CharRnnModel({ cell, vocabSize: V, hiddenSize: H, layers, dropout, dtype: 'f64', ...extra });
   initializeParams(model.params, 'pytorch', 1, rng); // uniform ±1: far from linear, so errors show
   const inputs = Int32Array.from({ length: T * B }, () => rng.int(V));
-  const targets = Int32Array.from({ length: T * B }, () => rng.int(V));
+  const targets = Int32Array.from({ length: T * B }, () => rng.int(extra.outputSize ?? V)); // labels when tagging
   const state = model.createState(B);
   for (const h of state.h) rng.fillUniform(h, -0.9, 0.9);
   for (const c of state.c ?? []) rng.fillUniform(c, -0.9, 0.9);

@@ -26,25 +26,28 @@ export interface NativeGemm {
    * registered as `memory`; f64, tA, tB are 0 or 1; threads 2 splits C on tile boundaries (same results as 1).
    * Throws a RangeError when a matrix lies outside the registered memory.
    */
-  gemm(
-    memory: number,
-    f64: number,
-    tA: number,
-    tB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: number,
-    lda: number,
-    b: number,
-    ldb: number,
-    beta: number,
-    c: number,
-    ldc: number,
-    threads: number,
-  ): void;
+  gemm(memory: number, f64: number, ...operandsAndThreads: [...GemmOperands, threads: number]): void;
 }
+
+/**
+ * The operands of C = alpha·op(A)·op(B) + beta·C on row-major matrices at byte addresses a, b, c:
+ * shared by the native gemm, the wasm gemm exports and the wasm backends' gemm methods.
+ */
+export type GemmOperands = [
+  tA: number,
+  tB: number,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: number,
+  lda: number,
+  b: number,
+  ldb: number,
+  beta: number,
+  c: number,
+  ldc: number,
+];
 
 export const ADDON_RELATIVE_PATH = 'build/Release/charrnn_native.node';
 

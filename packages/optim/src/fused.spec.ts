@@ -2,7 +2,8 @@
 // (reference) kernels. The reference path itself answers to closed forms in clip.spec.ts and
 // adagrad.spec.ts, never to itself.
 import { describe, expect, it } from 'vitest';
-import { ParamRegistry, Prng, loadWasmKernels, referenceKernels, type Dtype, type Kernels } from '@charrnn/tensor';
+import { loadWasmKernels } from '@charrnn/kernels-wasm';
+import { ParamRegistry, Prng, referenceKernels, type Dtype, type Kernels } from '@charrnn/tensor';
 import { Adagrad } from './adagrad.js';
 import { applyClip } from './clip.js';
 

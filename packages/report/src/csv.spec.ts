@@ -46,6 +46,20 @@ describe('createCsvLogSink', () => {
     expect(rows[1]!.val_bpc).toBe('3.0091');
   });
 
+  it('appends train_bpc (the recent mean training loss in bits) only when asked, so old logs keep their columns', () => {
+    const plain = collect();
+    createCsvLogSink({ write: plain.write }).handle(step(1, { trainLoss: 2 * Math.LN2 }));
+    expect(Object.keys((parse(plain.text(), { columns: true }) as object[])[0]!)).toEqual([...CSV_LOG_COLUMNS]);
+    const out = collect();
+    const sink = createCsvLogSink({ write: out.write, trainBpc: true });
+    sink.handle(step(1, { trainLoss: 2 * Math.LN2 }));
+    sink.handle(step(2));
+    const rows = parse(out.text(), { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0]!)).toEqual([...CSV_LOG_COLUMNS, 'train_bpc']);
+    expect(Number(rows[0]!.train_bpc)).toBe(2);
+    expect(rows[1]!.train_bpc).toBe('');
+  });
+
   it('round-trips every number exactly through a CSV reader', () => {
     const out = collect();
     const sink = createCsvLogSink({ write: out.write });
@@ -66,6 +80,22 @@ describe('createCsvLogSink', () => {
       e.elapsedSec,
     ];
     expect(CSV_LOG_COLUMNS.map((c) => Number(row[c]))).toEqual(expected);
+  });
+
+  it("with tagging: true, a tagging run's metrics follow the log columns (before train_bpc); a language model's log keeps its columns", () => {
+    const out = collect();
+    const sink = createCsvLogSink({ write: out.write, tagging: true, trainBpc: true });
+    const metrics = { valAccuracy: 0.9375, valPrecision: 1 / 3, valRecall: 2 / 3, valF1: 4 / 9 };
+    sink.handle(step(7, { valLoss: Math.PI, valBpc: Math.E, trainLoss: 1, ...metrics }));
+    const header = out.text().split('\n')[0]!.split(',');
+    expect(header.slice(-5)).toEqual(['val_accuracy', 'val_precision', 'val_recall', 'val_f1', 'train_bpc']);
+    const row = (parse(out.text(), { columns: true }) as Record<string, string>[])[0]!;
+    expect([row.val_accuracy, row.val_precision, row.val_recall, row.val_f1].map(Number)).toEqual(
+      Object.values(metrics),
+    );
+    const plain = collect();
+    createCsvLogSink({ write: plain.write }).handle(step(7, metrics));
+    expect(plain.text().split('\n')[0]).not.toContain('val_accuracy');
   });
 
   it('keeps arbitrary doubles (and diverged NaN / Infinity losses) readable', () => {

@@ -62,7 +62,24 @@ export interface CsvLogSinkOptions {
   readonly writeHeader?: boolean;
   /** Constant columns written before the log columns on every row, e.g. { trial: 3 }. */
   readonly extraColumns?: Readonly<Record<string, string | number>>;
+  /**
+   * Append a `train_bpc` column after the log columns: the step event's recent mean training loss
+   * in bits per character, the unit of val_bpc. Default false, so a log appended to on resume keeps
+   * the columns its header has; charrnn-train turns it on for new logs and logs that have it.
+   */
+  readonly trainBpc?: boolean;
+  /**
+   * Append a tagging task's held-out metrics (TAGGING_LOG_COLUMNS) after the log columns, before
+   * train_bpc. Default false: a language model's log keeps the columns it always had.
+   */
+  readonly tagging?: boolean;
 }
+
+/** The columns createCsvLogSink appends with `tagging: true`: accuracy, and the positive class's precision, recall, F1. */
+export const TAGGING_LOG_COLUMNS = ['val_accuracy', 'val_precision', 'val_recall', 'val_f1'] as const;
+
+/** The optional column createCsvLogSink appends with `trainBpc: true`. */
+const TRAIN_BPC_COLUMN = 'train_bpc';
 
 /**
  * A sink writing the training log as CSV: the header (unless appending), then one row per step
@@ -73,18 +90,25 @@ export function createCsvLogSink(options: CsvLogSinkOptions): EventSink {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`${fn}: options must be an object, got ${describe(options)}`);
   }
-  const { write, writeHeader = true, extraColumns = {} } = options;
+  const { write, writeHeader = true, extraColumns = {}, trainBpc = false, tagging = false } = options;
   requireFunction(fn, 'write', write);
   requireBoolean(fn, 'writeHeader', writeHeader);
+  requireBoolean(fn, 'trainBpc', trainBpc);
+  requireBoolean(fn, 'tagging', tagging);
   const extra = checkExtraColumns(fn, extraColumns);
   const extraNames = extra.map(([name]) => name);
   const extraValues = extra.map(([, value]) => value);
+  const optional = [...(tagging ? TAGGING_LOG_COLUMNS : []), ...(trainBpc ? [TRAIN_BPC_COLUMN] : [])];
 
-  if (writeHeader) write(csvHeader([...extraNames, ...CSV_LOG_COLUMNS]));
+  if (writeHeader) write(csvHeader([...extraNames, ...CSV_LOG_COLUMNS, ...optional]));
 
   return {
     handle(event: TrainingEvent): void {
-      if (event.type === 'step') write(csvRow([...extraValues, ...stepCells(event)]));
+      if (event.type !== 'step') return;
+      const cells = [...extraValues, ...stepCells(event)];
+      if (tagging) cells.push(event.valAccuracy, event.valPrecision, event.valRecall, event.valF1);
+      if (trainBpc) cells.push(event.trainLoss === undefined ? undefined : event.trainLoss / Math.LN2);
+      write(csvRow(cells));
     },
   };
 }

@@ -28,9 +28,19 @@ export interface StepEvent {
   readonly loss: number;
   /** Exponential moving average of the loss (the seed's 0.999/0.001), nats per character. */
   readonly smoothLoss: number;
+  /**
+   * Mean training loss per character over the steps since the previous step event (nats): the
+   * number to compare with validation. Absent from producers that predate it.
+   */
+  readonly trainLoss?: number;
   /** Validation loss and bits per character, present on steps where an evaluation ran. */
   readonly valLoss?: number;
   readonly valBpc?: number;
+  /** A tagging task's validation metrics, on the same steps: accuracy, and the positive class's precision/recall/F1. */
+  readonly valAccuracy?: number;
+  readonly valPrecision?: number;
+  readonly valRecall?: number;
+  readonly valF1?: number;
   readonly lr: number;
   /** Global L2 norm of the gradient before clipping. */
   readonly gradNorm: number;
@@ -48,6 +58,11 @@ export interface EvalEvent {
   readonly valBpc: number;
   /** Predictions evaluated. */
   readonly count: number;
+  /** Tagging tasks: the fraction of labels right, and the positive class's precision/recall/F1 (boundary tasks). */
+  readonly valAccuracy?: number;
+  readonly valPrecision?: number;
+  readonly valRecall?: number;
+  readonly valF1?: number;
 }
 
 export interface SampleEvent {

@@ -6,6 +6,7 @@ describe('@charrnn/report public API', () => {
     expect(Object.keys(api).sort()).toEqual([
       'CSV_LOG_COLUMNS',
       'REPORT_CSS',
+      'TAGGING_LOG_COLUMNS',
       'categoryScale',
       'combineSinks',
       'createCsvLogSink',
@@ -62,6 +63,7 @@ describe('@charrnn/report public API', () => {
       'chars_per_s',
       'elapsed_s',
     ]);
+    expect(api.TAGGING_LOG_COLUMNS).toEqual(['val_accuracy', 'val_precision', 'val_recall', 'val_f1']);
   });
 
   it('converts nats to bits', () => {

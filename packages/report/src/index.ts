@@ -14,6 +14,7 @@ export {
 } from './events.js';
 export {
   CSV_LOG_COLUMNS,
+  TAGGING_LOG_COLUMNS,
   createCsvLogSink,
   csvHeader,
   csvRow,

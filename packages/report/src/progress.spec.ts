@@ -25,6 +25,7 @@ function step(n: number, extra: Partial<StepEvent> = {}): StepEvent {
     chars: n * 100,
     loss: 2.3456,
     smoothLoss: 2.4012,
+    trainLoss: 3 * Math.LN2,
     lr: 0.1,
     gradNorm: 1,
     clippedFrac: 0,
@@ -68,7 +69,7 @@ describe('createProgressSink on a TTY', () => {
       expect(w.startsWith(`\r${ESC}[2K`)).toBe(true);
       expect(w).not.toContain('\n');
     }
-    expect(h.writes[1]).toMatch(/\| 4\/1000 {2}loss 2\.4012 {2}0s<\d+s {2}12\.3k chars\/s$/);
+    expect(h.writes[1]).toMatch(/\| 4\/1000 {2}train_bpc 3\.000 {2}0s<\d+s {2}12\.3k chars\/s$/);
   });
 
   it('computes the ETA from the injected clock since the start event', () => {
@@ -90,7 +91,7 @@ describe('createProgressSink on a TTY', () => {
     const [cleared, evalLine, bar] = parts;
     expect(cleared).toBe('');
     expect(evalLine).toBe('eval  step 100  val_loss 2.0857  val_bpc 3.009  (5.0k chars)');
-    expect(bar).toContain('100/1000  loss 2.4012  val_bpc 3.009');
+    expect(bar).toContain('100/1000  train_bpc 3.000  val_bpc 3.009');
   });
 
   it('prints samples as blocks above the bar', () => {
@@ -165,6 +166,25 @@ describe('createProgressSink on a TTY', () => {
   });
 });
 
+describe('the training loss on screen', () => {
+  it("is the step event's recent mean in bits per character, the unit of val_bpc, never the seed's smoothed loss", () => {
+    for (const isTTY of [true, false]) {
+      const h = harness({ isTTY, columns: 120, intervalSteps: 1 });
+      // The seed's smoothed loss still sits near ln 65 = 4.17 nats (6.02 bits) while the recent mean is 1.5 bits.
+      h.at(0, step(100, { trainLoss: 1.5 * Math.LN2, smoothLoss: Math.log(65), valBpc: 1.6 }));
+      const line = h.writes.at(-1)!;
+      expect(line).toContain('train_bpc 1.500  val_bpc 1.600');
+      expect(line).not.toMatch(/4\.17|6\.02|smooth/);
+    }
+  });
+
+  it("falls back to the step's own loss (in bits) from a producer without trainLoss", () => {
+    const h = harness({ isTTY: false, intervalSteps: 1 });
+    h.at(0, step(1, { trainLoss: undefined as never, loss: 2 * Math.LN2 }));
+    expect(h.writes.at(-1)).toContain('train_bpc 2.000');
+  });
+});
+
 describe('createProgressSink off a TTY', () => {
   it('prints plain lines each time the step crosses the interval, and the final step', () => {
     const h = harness({ isTTY: false, intervalSteps: 100 });
@@ -183,8 +203,8 @@ describe('createProgressSink off a TTY', () => {
       '900/1000',
       '1000/1000',
     ]);
-    expect(stepLines[0]).toBe('step 100/1000  loss 2.3456  smooth 2.4012  12.3k chars/s  elapsed 10s  eta 1m30s\n');
-    expect(stepLines[1]).toContain('smooth 2.4012  val_bpc 3.012  12.3k chars/s');
+    expect(stepLines[0]).toBe('step 100/1000  train_bpc 3.000  12.3k chars/s  elapsed 10s  eta 1m30s\n');
+    expect(stepLines[1]).toContain('train_bpc 3.000  val_bpc 3.012  12.3k chars/s');
     for (const w of h.writes) {
       expect(w).not.toContain(ESC);
       expect(w).not.toContain('\r');
@@ -272,5 +292,25 @@ describe('progress ETA with a time budget', () => {
     });
     expect(out).toContain('at most 1m00s');
     expect(out).toMatch(/eta 50s/);
+  });
+});
+
+describe('progress sink with a tagging task', () => {
+  it('prints accuracy and the boundary precision, recall and F1 on eval lines', () => {
+    let out = '';
+    const sink = createProgressSink({ write: (s) => (out += s), isTTY: false, columns: 80, now: () => 0 });
+    sink.handle({
+      type: 'eval',
+      step: 5,
+      chars: 10,
+      valLoss: 0.2,
+      valBpc: 0.3,
+      count: 100,
+      valAccuracy: 0.95,
+      valPrecision: 0.5,
+      valRecall: 0.25,
+      valF1: 1 / 3,
+    });
+    expect(out).toContain('accuracy 95.00%  precision 50.00%  recall 25.00%  F1 33.33%  (100 chars)');
   });
 });

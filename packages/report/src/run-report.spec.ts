@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvHeader, csvRow, CSV_LOG_COLUMNS } from './csv.js';
+import { csvHeader, csvRow, CSV_LOG_COLUMNS, TAGGING_LOG_COLUMNS } from './csv.js';
 import { heatMap, lineChart } from './charts.js';
 import {
   createRunLogReader,
@@ -279,5 +279,27 @@ describe('renderRunReport on long logs', () => {
     expect(html.length).toBeLessThan(1_000_000);
     // The single spike in the gradient norm survives decimation: the log axis reaches 1e6.
     expect(html).toContain('>1M</text>');
+  });
+});
+
+/** A tagging run's log: the log columns, then the task's metrics. */
+function taggedLog(rows: (number | undefined)[][]): string {
+  return csvHeader([...CSV_LOG_COLUMNS, ...TAGGING_LOG_COLUMNS]) + rows.map((r) => csvRow(r)).join('');
+}
+
+describe('a tagging run in the report', () => {
+  // step, chars, loss, smooth, val_loss, val_bpc, lr, grad_norm, clipped, chars/s, elapsed, accuracy, precision, recall, f1
+  const tagged = taggedLog([
+    [10, 640, 0.3, 0.5, 0.25, 0.25 / Math.LN2, 0.003, 1, 0, 900, 1, 0.9, 0.8, 0.7, 0.75],
+    [20, 1280, 0.2, 0.4, 0.2, 0.2 / Math.LN2, 0.003, 1, 0, 900, 2, 0.95, 0.9, 0.85, 0.875],
+  ]);
+
+  it('lists the final accuracy and F1 beside the bpc; a language-model table keeps its columns', () => {
+    const s = summarizeRun(parseRunLog(tagged));
+    expect(s).toMatchObject({ finalValAccuracy: 0.95, finalValF1: 0.875 });
+    const html = renderRunReport([{ label: 'spaces', rows: parseRunLog(tagged) }]);
+    expect(html).toContain('<th>final val accuracy</th><th>final val F1</th>');
+    expect(html).toContain('<td>0.9500</td><td>0.8750</td>');
+    expect(renderRunReport([{ label: 'lm', rows: parseRunLog(A) }])).not.toContain('final val F1');
   });
 });

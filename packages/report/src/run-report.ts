@@ -24,6 +24,9 @@ export interface RunLogRow {
   readonly gradNorm: number;
   readonly charsPerSec: number;
   readonly elapsedSec: number;
+  /** A tagging task's held-out accuracy and boundary F1 (NaN for next-symbol runs and steps without an evaluation). */
+  readonly valAccuracy?: number;
+  readonly valF1?: number;
 }
 
 export interface RunLog {
@@ -80,6 +83,8 @@ export function createRunLogReader(where = 'createRunLogReader'): RunLogReader {
         gradNorm: num('grad_norm'),
         charsPerSec: num('chars_per_s'),
         elapsedSec: num('elapsed_s'),
+        valAccuracy: num('val_accuracy'),
+        valF1: num('val_f1'),
       };
       if (!Number.isFinite(row.step) || !Number.isFinite(row.chars))
         throw new RangeError(
@@ -150,6 +155,9 @@ export interface RunSummary {
   readonly bestAtChars?: number;
   readonly bestAtSec?: number;
   readonly finalValBpc?: number;
+  /** Tagging runs: the last evaluation's accuracy and boundary F1. */
+  readonly finalValAccuracy?: number;
+  readonly finalValF1?: number;
   readonly steps: number;
   readonly chars: number;
   readonly elapsedSec: number;
@@ -170,6 +178,17 @@ export function summarizeRun(rows: readonly RunLogRow[]): RunSummary {
       ? { bestValBpc: best.valBpc, bestAtStep: best.step, bestAtChars: best.chars, bestAtSec: best.elapsedSec }
       : {}),
     ...(evals.length ? { finalValBpc: evals[evals.length - 1]!.valBpc } : {}),
+    ...taggingSummary(evals[evals.length - 1]),
+  };
+}
+
+/** A tagging run's last accuracy and F1 (nothing for a language model's row). */
+function taggingSummary(last: RunLogRow | undefined): Pick<RunSummary, 'finalValAccuracy' | 'finalValF1'> {
+  const accuracy = last?.valAccuracy ?? Number.NaN;
+  const f1 = last?.valF1 ?? Number.NaN;
+  return {
+    ...(Number.isFinite(accuracy) ? { finalValAccuracy: accuracy } : {}),
+    ...(Number.isFinite(f1) ? { finalValF1: f1 } : {}),
   };
 }
 
@@ -288,11 +307,15 @@ function runTable(
 ): string {
   const fmt = (v: number | undefined, digits = 4): string =>
     v === undefined || !Number.isFinite(v) ? '' : v.toFixed(digits);
-  const head =
-    '<tr><th class="l">run</th><th>best val bpc</th><th>at step</th><th>at chars</th><th>at s</th><th>final val bpc</th><th>steps</th><th>chars</th><th>seconds</th></tr>';
+  // Tagging runs add their task's metrics; a table of language models keeps its columns.
+  const tagging = summaries.some((s) => s.finalValAccuracy !== undefined);
+  const taggingHead = tagging ? '<th>final val accuracy</th><th>final val F1</th>' : '';
+  const taggingCells = (s: RunSummary): string =>
+    tagging ? `<td>${fmt(s.finalValAccuracy)}</td><td>${fmt(s.finalValF1)}</td>` : '';
+  const head = `<tr><th class="l">run</th><th>best val bpc</th><th>at step</th><th>at chars</th><th>at s</th><th>final val bpc</th>${taggingHead}<th>steps</th><th>chars</th><th>seconds</th></tr>`;
   const rows = runs.map((run, i) => {
     const s = summaries[i]!;
-    return `<tr${i === bestIndex ? ' class="best"' : ''}><td class="l">${swatch(colors[i]!)}${esc(run.label)}</td><td>${fmt(s.bestValBpc)}</td><td>${s.bestAtStep ?? ''}</td><td>${s.bestAtChars ?? ''}</td><td>${fmt(s.bestAtSec, 1)}</td><td>${fmt(s.finalValBpc)}</td><td>${s.steps}</td><td>${s.chars}</td><td>${fmt(s.elapsedSec, 1)}</td></tr>`;
+    return `<tr${i === bestIndex ? ' class="best"' : ''}><td class="l">${swatch(colors[i]!)}${esc(run.label)}</td><td>${fmt(s.bestValBpc)}</td><td>${s.bestAtStep ?? ''}</td><td>${s.bestAtChars ?? ''}</td><td>${fmt(s.bestAtSec, 1)}</td><td>${fmt(s.finalValBpc)}</td>${taggingCells(s)}<td>${s.steps}</td><td>${s.chars}</td><td>${fmt(s.elapsedSec, 1)}</td></tr>`;
   });
   return `<table>${head}${rows.join('')}</table>`;
 }

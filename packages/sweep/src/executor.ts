@@ -3,7 +3,8 @@
 // run trials (in-process here; worker threads in the app; a job queue later); the coordinator owns
 // every file, so the output does not depend on where trials ran. runTrial is the one trial body.
 
-import { Trainer, decodeCheckpoint, prepareData, type TrainConfig } from '@charrnn/train';
+import { Trainer, decodeCheckpoint, prepareData, prepareTaskData, type TrainConfig } from '@charrnn/train';
+import { taskFor } from '@charrnn/corpus';
 import { createTrialDataCache, type TrialDataCache } from './trial-data.js';
 import type { Kernels } from '@charrnn/tensor';
 import type { TrainingEvent } from '@charrnn/report';
@@ -71,7 +72,13 @@ export async function runTrial(
       resume?.vocab,
       config.unit,
     ] as const;
-    const data = env.data ? env.data.prepare(...args) : prepareData(...args);
+    // A tagging task's trials derive (or generate) their labelled examples from the text.
+    const tagging = taskFor(config.task);
+    const data = tagging
+      ? prepareTaskData(tagging, env.text, config, resume?.vocab)
+      : env.data
+        ? env.data.prepare(...args)
+        : prepareData(...args);
     trainer = new Trainer({
       config,
       data,

@@ -197,3 +197,21 @@ describe('validateSpec errors (every problem, with its path)', () => {
     expect(() => validateSpec({ budget: { steps: 0 }, space: { hiden: [1] } })).toThrow(/spec has 2 problems/);
   });
 });
+
+describe('task and bidirectional as sweep keys', () => {
+  it('sweeps the task and the direction as lists; a distribution over them is refused', () => {
+    const spec = validateSpec({
+      budget: { steps: 100 },
+      base: { task: 'restore-spaces', cell: 'lstm' },
+      space: { bidirectional: [true, false] },
+    });
+    expect(spec.base['task']).toBe('restore-spaces');
+    expect(spec.space[0]).toEqual({ key: 'bidirectional', spec: { dist: 'choice', values: [true, false] } });
+    expect(() =>
+      validateSpec({ budget: { steps: 100 }, space: { bidirectional: { dist: 'uniform', min: 0, max: 1 } } }),
+    ).toThrow(/space.bidirectional is a choice of names \(true, false\); use a list, not a uniform distribution/);
+    expect(() => validateSpec({ budget: { steps: 100 }, space: { task: ['restore-comma'] } })).toThrow(
+      /space.task\[0\] must be one of next-symbol, restore-spaces/,
+    );
+  });
+});

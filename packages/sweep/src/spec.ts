@@ -242,8 +242,9 @@ function checkParam(path: string, key: keyof TrainConfig, value: unknown, proble
     return checkValues(`${path}.values`, key, value['values'], problems);
   }
   const rule = CONFIG_RULES[key];
-  if (rule.kind === 'enum') {
-    problems.push(`${path} is a choice of names (${rule.values.join(', ')}); use a list, not a ${dist} distribution`);
+  if (rule.kind === 'enum' || rule.kind === 'boolean') {
+    const names = rule.kind === 'enum' ? rule.values.join(', ') : 'true, false';
+    problems.push(`${path} is a choice of names (${names}); use a list, not a ${dist} distribution`);
     return null;
   }
   if (dist === 'int' && rule.kind !== 'int')

@@ -216,7 +216,9 @@ async function runTrialSession(context: SessionContext, trial: TrialSpec, record
   const { spec, store, clock, scheduler } = context;
   const rungSteps = trialRungSteps(spec, trial);
   const { log, resumeBytes, startChars, writeHeader } = openTrial(store, trial, record, rungSteps);
-  const csv: EventSink = createCsvLogSink({ write: (s) => log.write(s), writeHeader });
+  // A tagging trial's log also has the task's metrics (accuracy, precision, recall, F1).
+  const tagging = trial.config.task !== 'next-symbol';
+  const csv: EventSink = createCsvLogSink({ write: (s) => log.write(s), writeHeader, tagging });
   const persist = (): void => store.writeAtomic(trialPath(trial.id, 'record.json'), `${JSON.stringify(record)}\n`);
   delete record.error;
   let sessionStart = clock();

@@ -70,3 +70,23 @@ describe('runTrial with a shared data cache', () => {
     for (const i of [3, 1, 0, 2, 3, 0]) expect(await trialRecord(tasks[i]!, shared)).toEqual(alone[i]);
   });
 });
+
+describe('runTrial with a tagging task', () => {
+  it('trains on the labelled examples the task derives (its events carry the task metrics), cache or not', async () => {
+    const spec = validateSpec({
+      budget: { steps: 8 },
+      base: { task: 'restore-spaces', cell: 'lstm', hidden: 8, seqLength: 8, evalEvery: 8, logEvery: 4, dtype: 'f64' },
+      space: { bidirectional: [true, false] },
+    });
+    for (const t of expandTrials(spec)) {
+      const task: TrialTask = { id: t.id, config: t.config, metric: 'val_loss', rungSteps: [] };
+      const alone = await trialRecord(task, { text: TEXT, clock: () => 0 });
+      expect(alone.outcome.status).toBe('completed');
+      const evals = alone.numbers.filter((e) => e.type === 'eval');
+      expect(evals).toHaveLength(1);
+      expect(evals[0]).toHaveProperty('valF1');
+      expect(decodeCheckpoint(alone.checkpoints[0]!.bytes).model.bidirectional === true).toBe(t.config.bidirectional);
+      expect(await trialRecord(task, { text: TEXT, clock: () => 0, data: createTrialDataCache() })).toEqual(alone);
+    }
+  });
+});

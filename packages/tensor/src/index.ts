@@ -6,19 +6,6 @@ export { softmax } from './ops.js';
 export type { CompleteKernels, Kernels } from './kernels/kernels.js';
 export { completeKernels } from './kernels/complete.js';
 export { referenceKernels } from './kernels/reference.js';
-export { DEFAULT_NATIVE_MIN_WORK, loadWasmKernels, type WasmKernelsOptions } from './kernels/wasm/wasm-kernels.js';
-export {
-  KERNEL_PREFERENCES,
-  selectKernels,
-  type KernelPreference,
-  type KernelSelection,
-  type SelectKernelsOptions,
-} from './kernels/wasm/select-kernels.js';
-export {
-  DEFAULT_MIN_SPLIT_ELEMENTS,
-  DEFAULT_MIN_SPLIT_WORK,
-  createThreadedWasmKernels,
-  type SpawnWorker,
-  type ThreadedKernelsOptions,
-  type WorkerLike,
-} from './kernels/wasm/threaded-kernels.js';
+export { rnnBackwardStepsWith, rnnForwardStepsWith, RECURRENCE_DOT_ROWS } from './kernels/recurrence.js';
+export { rnnWindowBackwardWith, rnnWindowForwardWith } from './kernels/rnn-window.js';
+export type { KernelArgs, KernelMethods, TestOnlyKernelMethods } from './kernels/kernels.generated.js';

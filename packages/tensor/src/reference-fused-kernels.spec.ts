@@ -60,6 +60,12 @@ describe('row and column kernels (hand-computed)', () => {
     expect(Array.from(out)).toEqual([0, 1.5 * 0.75, 1]);
   });
 
+  it("scaledAddTestOnly (the kernel table's proof) gives alpha·x + y per row, at offsets", () => {
+    const out = f64([9, 9, 9, 9, 9, 9]);
+    K.scaledAddTestOnly(2, 2, -2, f64([7, 1, 2, 3, 4]), 1, f64([10, 20]), out, 1);
+    expect(Array.from(out)).toEqual([9, 10 - 2, 20 - 4, 10 - 6, 20 - 8, 9]);
+  });
+
   it("adagrad: mem += g², value −= lr·g / √(mem + eps), from the seed's formula", () => {
     const value = f64([1, -2]);
     const mem = f64([0, 3]);
@@ -76,7 +82,7 @@ describe('the LSTM step', () => {
     const c = f64([0.4, 0]);
     const tanhC = f64([0]);
     const h = f64([0]);
-    K.lstmForward(1, 1, gates, 0, c, 0, 1, tanhC, 0, h, 0);
+    K.lstmForward({ rows: 1, H: 1, gates, gatesOff: 0, c, cPrevOff: 0, cOff: 1, tanhC, tanhCOff: 0, h, hOff: 0 });
     const [i, f, g, o] = [sigmoid(0.3), sigmoid(-0.2), Math.tanh(0.7), sigmoid(1.1)];
     const cNew = f * 0.4 + i * g;
     expectAllClose(gates, [i, f, g, o], EXACT.atol, EXACT.rtol, 'activations');
@@ -103,7 +109,19 @@ describe('the LSTM step', () => {
       const gates = f64(p);
       const c = f64([...cp, ...new Array(rows * H).fill(0)]);
       const h = new Float64Array(rows * H);
-      K.lstmForward(rows, H, gates, 0, c, 0, rows * H, new Float64Array(rows * H), 0, h, 0);
+      K.lstmForward({
+        rows,
+        H,
+        gates,
+        gatesOff: 0,
+        c,
+        cPrevOff: 0,
+        cOff: rows * H,
+        tanhC: new Float64Array(rows * H),
+        tanhCOff: 0,
+        h,
+        hOff: 0,
+      });
       let sum = 0;
       for (let j = 0; j < rows * H; j++) sum += (dOut[j]! + dhIn[j]!) * h[j]! + dcIn[j]! * c[rows * H + j]!;
       return sum;
@@ -111,10 +129,37 @@ describe('the LSTM step', () => {
     const gates = f64(pre);
     const c = f64([...cPrev, ...new Array(rows * H).fill(0)]);
     const tanhC = new Float64Array(rows * H);
-    K.lstmForward(rows, H, gates, 0, c, 0, rows * H, tanhC, 0, new Float64Array(rows * H), 0);
+    K.lstmForward({
+      rows,
+      H,
+      gates,
+      gatesOff: 0,
+      c,
+      cPrevOff: 0,
+      cOff: rows * H,
+      tanhC,
+      tanhCOff: 0,
+      h: new Float64Array(rows * H),
+      hOff: 0,
+    });
     const dGates = new Float64Array(rows * 4 * H);
     const dc = f64(dcIn);
-    K.lstmBackward(rows, H, gates, 0, f64(cPrev), 0, tanhC, 0, f64(dOut), 0, f64(dhIn), dc, dGates, 0);
+    K.lstmBackward({
+      rows,
+      H,
+      gates,
+      gatesOff: 0,
+      cPrev: f64(cPrev),
+      cPrevOff: 0,
+      tanhC,
+      tanhCOff: 0,
+      dOut: f64(dOut),
+      dOutOff: 0,
+      dhCarry: f64(dhIn),
+      dcCarry: dc,
+      dGates,
+      dGatesOff: 0,
+    });
     expectAllClose(
       dGates,
       centralDifferences(pre, (p) => loss(p, cPrev)),
@@ -137,7 +182,21 @@ describe('the GRU step', () => {
     const gates = new Float64Array(3);
     const hn = new Float64Array(1);
     const h = f64([0.6, 0]);
-    K.gruForward(1, 1, f64([0.2, -0.4, 0.9]), 0, f64([0.1, 0.3, -0.5]), gates, 0, hn, 0, h, 0, h, 1);
+    K.gruForward({
+      rows: 1,
+      H: 1,
+      xw: f64([0.2, -0.4, 0.9]),
+      xwOff: 0,
+      hProj: f64([0.1, 0.3, -0.5]),
+      gates,
+      gatesOff: 0,
+      hn,
+      hnOff: 0,
+      hPrev: h,
+      hPrevOff: 0,
+      h,
+      hOff: 1,
+    });
     const r = sigmoid(0.3);
     const z = sigmoid(-0.1);
     const n = Math.tanh(0.9 + r * -0.5);
@@ -158,30 +217,60 @@ describe('the GRU step', () => {
     // dHw through W_hh itself, so the carry returned is only the direct z·dh path).
     const loss = (x: number[], hp: number[], prev: number[]): number => {
       const h = new Float64Array(rows * H);
-      K.gruForward(
+      K.gruForward({
         rows,
         H,
-        f64(x),
-        0,
-        f64(hp),
-        new Float64Array(rows * 3 * H),
-        0,
-        new Float64Array(rows * H),
-        0,
-        f64(prev),
-        0,
+        xw: f64(x),
+        xwOff: 0,
+        hProj: f64(hp),
+        gates: new Float64Array(rows * 3 * H),
+        gatesOff: 0,
+        hn: new Float64Array(rows * H),
+        hnOff: 0,
+        hPrev: f64(prev),
+        hPrevOff: 0,
         h,
-        0,
-      );
+        hOff: 0,
+      });
       return h.reduce((sum, v, j) => sum + (dOut[j]! + dhIn[j]!) * v, 0);
     };
     const gates = new Float64Array(rows * 3 * H);
     const hn = new Float64Array(rows * H);
-    K.gruForward(rows, H, f64(xw), 0, f64(hProj), gates, 0, hn, 0, f64(hPrev), 0, new Float64Array(rows * H), 0);
+    K.gruForward({
+      rows,
+      H,
+      xw: f64(xw),
+      xwOff: 0,
+      hProj: f64(hProj),
+      gates,
+      gatesOff: 0,
+      hn,
+      hnOff: 0,
+      hPrev: f64(hPrev),
+      hPrevOff: 0,
+      h: new Float64Array(rows * H),
+      hOff: 0,
+    });
     const dXw = new Float64Array(rows * 3 * H);
     const dHw = new Float64Array(rows * 3 * H);
     const dh = f64(dhIn);
-    K.gruBackward(rows, H, gates, 0, f64(hPrev), 0, hn, 0, f64(dOut), 0, dh, dXw, 0, dHw, 0);
+    K.gruBackward({
+      rows,
+      H,
+      gates,
+      gatesOff: 0,
+      hPrev: f64(hPrev),
+      hPrevOff: 0,
+      hn,
+      hnOff: 0,
+      dOut: f64(dOut),
+      dOutOff: 0,
+      dhCarry: dh,
+      dXw,
+      dXwOff: 0,
+      dHw,
+      dHwOff: 0,
+    });
     expectAllClose(
       dXw,
       centralDifferences(xw, (x) => loss(x, hProj, hPrev)),

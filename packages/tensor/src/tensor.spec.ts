@@ -2,6 +2,8 @@
 
 import { describe, expect, it } from 'vitest';
 import * as api from './index.js';
+import * as codegenApi from './codegen.js';
+import * as conformanceApi from './conformance.js';
 import { formatShape, shapesEqual, sizeOf } from './tensor.js';
 
 describe('sizeOf', () => {
@@ -40,26 +42,50 @@ describe('shapesEqual and formatShape', () => {
 describe('public API', () => {
   it('exports exactly the documented names', () => {
     expect(Object.keys(api).sort()).toEqual([
-      'DEFAULT_MIN_SPLIT_ELEMENTS',
-      'DEFAULT_MIN_SPLIT_WORK',
-      'DEFAULT_NATIVE_MIN_WORK',
       'DTYPES',
-      'KERNEL_PREFERENCES',
       'ParamRegistry',
       'Prng',
+      'RECURRENCE_DOT_ROWS',
       'allocate',
       'bytesPerElement',
       'completeKernels',
-      'createThreadedWasmKernels',
       'dtypeOf',
       'formatShape',
       'isDtype',
-      'loadWasmKernels',
       'referenceKernels',
-      'selectKernels',
+      'rnnBackwardStepsWith',
+      'rnnForwardStepsWith',
+      'rnnWindowBackwardWith',
+      'rnnWindowForwardWith',
       'shapesEqual',
       'sizeOf',
       'softmax',
+    ]);
+    expect(Object.keys(conformanceApi).sort()).toEqual([
+      'TOL',
+      'checkAgainstReference',
+      'countingKernels',
+      'describeKernelConformance',
+      'describeTableConformance',
+      'evalDim',
+      'expectClose',
+      'makeArray',
+      'makeCase',
+      'randomValues',
+      'rounded',
+      'tableCoveredKernels',
+    ]);
+    expect(Object.keys(codegenApi).sort()).toEqual([
+      'GENERATED_HEADER',
+      'KERNEL_TABLE',
+      'argsTypeName',
+      'dimCode',
+      'dimNames',
+      'matrices',
+      'parameters',
+      'renderKernelMethods',
+      'signature',
+      'tableEntries',
     ]);
     expect(api.DTYPES).toEqual(['f32', 'f64']);
     expect(api.referenceKernels.name).toBe('reference');

@@ -22,7 +22,7 @@ export interface DataFileReference {
 
 /** The text a run trained on: enough to find it again and to notice when it changed. */
 export interface DataReference {
-  /** "file" (one path), "files" (several, in order: a directory, a glob, a list) or "embedded" (the project's own sources). */
+  /** "file" (one path), "files" (several, in order: a directory, a glob, a list) or "embedded" (the bundled text, data/devils-dictionary.txt). */
   readonly source: 'file' | 'files' | 'embedded';
   /** Absolute path of the file, for source "file". */
   readonly path?: string;
@@ -78,7 +78,7 @@ const DataSchema = z.strictObject({
 });
 
 /** zod/mini loads no messages by default: the English ones, per parse (the sweep's zod keeps its own config). */
-const ENGLISH = en().localeError;
+export const ENGLISH = en().localeError;
 
 export type TrainingMetadata = z.infer<typeof TrainingSchema>;
 
@@ -111,7 +111,8 @@ export function parseStoredConfig(text: string): Partial<TrainConfig> {
   return raw as Partial<TrainConfig>;
 }
 
-function withSchema<T>(key: string, text: string, schema: z.ZodMiniType<T>): T {
+/** Parses metadata field `key` as JSON against `schema`; a MetadataError naming the field otherwise. */
+export function withSchema<T>(key: string, text: string, schema: z.ZodMiniType<T>): T {
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -14,14 +14,16 @@ import {
   type SafetensorsTensor,
 } from '@charrnn/safetensors';
 import { formatShape, type Dtype, type FloatArray, type Kernels, type PrngState } from '@charrnn/tensor';
-import { Vocabulary } from '@charrnn/corpus';
+import { Vocabulary, isTaskName, taskFor, type TaskName } from '@charrnn/corpus';
 import {
   CELL_NAMES,
   CharRnnModel,
   DECODER_BIAS,
   DECODER_WEIGHT,
   cellForGateCount,
+  directionCount,
   gateCount,
+  outputCount,
   isCellName,
   layerParamNames,
   type CellName,
@@ -72,6 +74,8 @@ export interface TrainingSnapshot {
 export interface Checkpoint {
   readonly model: ModelConfig;
   readonly vocab: Vocabulary;
+  /** What the model does: next-symbol prediction, or a tagging task (its decoder scores the task's labels). */
+  readonly task: TaskName;
   /** Every tensor in the file, by name (model, optimizer, state). */
   readonly tensors: Map<string, SafetensorsTensor>;
   readonly metadata: Record<string, string>;
@@ -88,6 +92,8 @@ export interface EncodeCheckpointInput {
   /** With weight averaging: the raw weights training continues from, stored as `train.<name>` (resume only). */
   readonly trainingWeights?: CharRnnModel;
   readonly vocab: Vocabulary;
+  /** The tagging task of a tagging model (required then: its decoder's rows are the task's labels). */
+  readonly task?: TaskName;
   readonly config?: TrainConfig;
   readonly training?: TrainingSnapshot;
   readonly optimizer?: Optimizer;
@@ -122,6 +128,8 @@ export function encodeCheckpoint(input: EncodeCheckpointInput): Uint8Array {
     format: CHECKPOINT_FORMAT,
     dropout: String(model.config.dropout),
   };
+  const task = input.task ?? input.config?.task ?? 'next-symbol';
+  if (task !== 'next-symbol') metadata['task'] = task;
   if (input.config) metadata['config'] = JSON.stringify(input.config);
   if (input.training) metadata['training'] = JSON.stringify({ ...input.training, optimizer: input.optimizer?.name });
   if (input.data) metadata['data'] = JSON.stringify(input.data);
@@ -182,9 +190,12 @@ export function decodeCheckpointFrom(source: CheckpointSource): Checkpoint {
     throw error;
   }
   const vocab = parseVocab(metadata['vocab']);
-  const model = inferModelConfig(table, metadata, vocab.size);
+  const task = parseTask(metadata['task'], config);
+  const model = inferModelConfig(table, metadata, vocab.size, task);
   const modelNames = new Set([
-    ...Array.from({ length: model.layers }, (_, k) => Object.values(layerParamNames(k))).flat(),
+    ...Array.from({ length: model.layers * directionCount(model) }, (_, i) =>
+      Object.values(layerParamNames(Math.floor(i / directionCount(model)), i % directionCount(model) === 1)),
+    ).flat(),
     DECODER_WEIGHT,
     DECODER_BIAS,
   ]);
@@ -205,6 +216,7 @@ export function decodeCheckpointFrom(source: CheckpointSource): Checkpoint {
   return {
     model,
     vocab,
+    task,
     tensors,
     metadata,
     ...(config ? { config } : {}),
@@ -227,6 +239,16 @@ function requireFinite(name: string, tensor: SafetensorsTensor): void {
   }
 }
 
+/** The task: metadata "task" (written for tagging models), else the stored config's, else next-symbol. */
+function parseTask(stored: string | undefined, config: TrainConfig | undefined): TaskName {
+  if (stored === undefined) return config?.task ?? 'next-symbol';
+  if (!isTaskName(stored))
+    throw new CheckpointError(`metadata "task" must be a task name, got ${JSON.stringify(stored.slice(0, 40))}`);
+  if (config && config.task !== stored)
+    throw new CheckpointError(`metadata "task" (${stored}) must match the stored config's task, got ${config.task}`);
+  return stored;
+}
+
 function parseVocab(text: string | undefined): Vocabulary {
   if (text === undefined)
     throw new CheckpointError('metadata must have "vocab" (a JSON array of one-character strings), got none');
@@ -237,20 +259,36 @@ function parseVocab(text: string | undefined): Vocabulary {
   }
 }
 
-/** Sizes come from the tensor shapes: V and H from decoder.weight, depth from the rnn.*_l{k} names. */
+/**
+ * Sizes come from the tensor shapes: O and D·H from decoder.weight, depth from the rnn.*_l{k} names,
+ * bidirectional from rnn.*_l0_reverse; V is the vocabulary's, O the task's labels or V.
+ */
 function inferModelConfig(
   tensors: ReadonlyMap<string, TensorInfo>,
   metadata: Record<string, string>,
   vocabSize: number,
+  task: TaskName,
 ): ModelConfig {
   const decoder = requireTensor(tensors, DECODER_WEIGHT);
   if (decoder.shape.length !== 2)
-    throw new CheckpointError(`${DECODER_WEIGHT} must be 2-d [V, H], got ${formatShape(decoder.shape)}`);
-  const [V, H] = decoder.shape as [number, number];
-  if (V !== vocabSize)
+    throw new CheckpointError(`${DECODER_WEIGHT} must be 2-d [O, H], got ${formatShape(decoder.shape)}`);
+  const [O, DH] = decoder.shape as [number, number];
+  const tagging = taskFor(task);
+  const expectedO = tagging ? tagging.labels.length : vocabSize;
+  if (O !== expectedO)
     throw new CheckpointError(
-      `${DECODER_WEIGHT} must have one row per vocabulary character (${vocabSize}), got ${formatShape(decoder.shape)}`,
+      tagging
+        ? `${DECODER_WEIGHT} must have one row per label of task ${task} (${expectedO}), got ${formatShape(decoder.shape)}`
+        : `${DECODER_WEIGHT} must have one row per vocabulary character (${vocabSize}), got ${formatShape(decoder.shape)}`,
     );
+  const bidirectional = tensors.has(layerParamNames(0, true).weightIh);
+  const D = bidirectional ? 2 : 1;
+  if (DH % D !== 0)
+    throw new CheckpointError(
+      `${DECODER_WEIGHT} must have 2·H columns in a bidirectional model, got ${formatShape(decoder.shape)}`,
+    );
+  const H = DH / D;
+  const V = vocabSize;
   const dtype: Dtype =
     decoder.dtype === 'F64' ? 'f64' : decoder.dtype === 'F32' ? 'f32' : failDtype(DECODER_WEIGHT, decoder.dtype);
   let layers = 0;
@@ -264,6 +302,8 @@ function inferModelConfig(
     hiddenSize: H,
     layers,
     dropout: dropout >= 0 && dropout < 1 ? dropout : 0,
+    ...(tagging ? { outputSize: O } : {}),
+    ...(bidirectional ? { bidirectional } : {}),
     dtype,
   };
   const G = gateCount(cell);
@@ -271,20 +311,22 @@ function inferModelConfig(
     const t = requireTensor(tensors, name);
     if (formatShape(t.shape) !== formatShape(shape)) {
       throw new CheckpointError(
-        `tensor "${name}" must have shape ${formatShape(shape)} for a ${cell} with V=${V}, H=${H}, got ${formatShape(t.shape)}`,
+        `tensor "${name}" must have shape ${formatShape(shape)} for a ${bidirectional ? 'bidirectional ' : ''}${cell} with V=${V}, H=${H}, got ${formatShape(t.shape)}`,
       );
     }
     if (t.dtype !== decoder.dtype)
       throw new CheckpointError(`tensor "${name}" must be ${decoder.dtype} like ${DECODER_WEIGHT}, got ${t.dtype}`);
   };
   for (let k = 0; k < layers; k++) {
-    const names = layerParamNames(k);
-    expect(names.weightIh, [G * H, k === 0 ? V : H]);
-    expect(names.weightHh, [G * H, H]);
-    expect(names.biasIh, [G * H]);
-    expect(names.biasHh, [G * H]);
+    for (let d = 0; d < D; d++) {
+      const names = layerParamNames(k, d === 1);
+      expect(names.weightIh, [G * H, k === 0 ? V : D * H]);
+      expect(names.weightHh, [G * H, H]);
+      expect(names.biasIh, [G * H]);
+      expect(names.biasHh, [G * H]);
+    }
   }
-  expect(DECODER_BIAS, [V]);
+  expect(DECODER_BIAS, [O]);
   return model;
 }
 
@@ -330,9 +372,18 @@ export function modelFromCheckpoint(checkpoint: Checkpoint, kernels?: Kernels, d
 export function loadWeights(model: CharRnnModel, checkpoint: Checkpoint): void {
   const { cell, vocabSize, hiddenSize, layers } = checkpoint.model;
   const c = model.config;
-  if (c.cell !== cell || c.vocabSize !== vocabSize || c.hiddenSize !== hiddenSize || c.layers !== layers) {
+  const describe = (m: ModelConfig): string =>
+    `a ${m.layers}-layer ${directionCount(m) === 2 ? 'bidirectional ' : ''}${m.cell} with V=${m.vocabSize}, H=${m.hiddenSize}${outputCount(m) !== m.vocabSize ? `, O=${outputCount(m)}` : ''}`;
+  if (
+    c.cell !== cell ||
+    c.vocabSize !== vocabSize ||
+    c.hiddenSize !== hiddenSize ||
+    c.layers !== layers ||
+    directionCount(c) !== directionCount(checkpoint.model) ||
+    outputCount(c) !== outputCount(checkpoint.model)
+  ) {
     throw new CheckpointError(
-      `checkpoint holds a ${layers}-layer ${cell} with V=${vocabSize}, H=${hiddenSize}; the model must match, got a ${c.layers}-layer ${c.cell} with V=${c.vocabSize}, H=${c.hiddenSize}`,
+      `checkpoint holds ${describe(checkpoint.model)}; the model must match, got ${describe(c)}`,
     );
   }
   for (const p of model.params.list) {
@@ -356,19 +407,28 @@ export function loadTrainingWeights(model: CharRnnModel, checkpoint: Checkpoint)
   }
 }
 
+/** The optimizer's `optim.*` slots and scalars from a checkpoint's tensors; a mismatch is a CheckpointError. */
+export function loadOptimizerSlots(
+  tensors: ReadonlyMap<string, SafetensorsTensor>,
+  scalars: Readonly<Record<string, number>>,
+  optimizer: Optimizer,
+): void {
+  const inputs = new Map<string, StateTensorInput>();
+  for (const [name, t] of tensors) inputs.set(name, { shape: t.shape, data: t.data as FloatArray });
+  try {
+    optimizer.loadState(inputs, scalars);
+  } catch (error) {
+    throw new CheckpointError((error as Error).message);
+  }
+}
+
 /** Restores optimizer slots and the carried hidden state for --resume. */
 export function loadTrainingState(checkpoint: Checkpoint, optimizer: Optimizer, state: RecurrentState): void {
   if (!checkpoint.training)
     throw new CheckpointError(
       'checkpoint has no training state to resume from (it holds weights only); use --init instead of --resume',
     );
-  const inputs = new Map<string, StateTensorInput>();
-  for (const [name, t] of checkpoint.tensors) inputs.set(name, { shape: t.shape, data: t.data as FloatArray });
-  try {
-    optimizer.loadState(inputs, checkpoint.training.optimizerScalars);
-  } catch (error) {
-    throw new CheckpointError((error as Error).message);
-  }
+  loadOptimizerSlots(checkpoint.tensors, checkpoint.training.optimizerScalars, optimizer);
   const restore = (prefix: string, arrays: FloatArray[]): void =>
     arrays.forEach((array, k) => {
       const t = requireTensor(checkpoint.tensors, `${prefix}${k}`);

@@ -2,7 +2,7 @@
 // settings as defaults. The trainer, the sweep runner and the benchmarks all start from here.
 
 import type { Dtype } from '@charrnn/tensor';
-import { TEXT_UNITS, type TextUnit } from '@charrnn/corpus';
+import { TASK_NAMES, TEXT_UNITS, type TaskName, type TextUnit } from '@charrnn/corpus';
 import { CELL_NAMES, INIT_NAMES, type CellName, type InitName } from '@charrnn/model';
 import {
   CLIP_KINDS,
@@ -14,6 +14,10 @@ import {
 } from '@charrnn/optim';
 
 export interface TrainConfig {
+  /** What the model learns: the next symbol, or a label per input symbol (see @charrnn/corpus's tasks). */
+  readonly task: TaskName;
+  /** Each layer also reads the window backwards (tagging tasks only: it would see the next symbol). */
+  readonly bidirectional: boolean;
   /** What one symbol is: a character (code point of UTF-8 text) or a raw byte (any encoding, binary data). */
   readonly unit: TextUnit;
   /** Recurrent cell. */
@@ -97,6 +101,8 @@ export interface TrainConfig {
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+  task: 'next-symbol',
+  bidirectional: false,
   unit: 'char',
   cell: 'rnn',
   hidden: 100,
@@ -140,6 +146,8 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
 
 /** Keys that change what is computed; a resumed run must keep them as the checkpoint has them. */
 export const TRAINING_KEYS = [
+  'task',
+  'bidirectional',
   'unit',
   'cell',
   'hidden',
@@ -171,10 +179,13 @@ export const TRAINING_KEYS = [
 type Rule =
   | { kind: 'int'; min: number; max?: number }
   | { kind: 'number'; min: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean }
-  | { kind: 'enum'; values: readonly string[] };
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'boolean' };
 
 /** The rule each key must satisfy; the CLI and the sweep spec validator report against these. */
 export const CONFIG_RULES: Record<keyof TrainConfig, Rule> = {
+  task: { kind: 'enum', values: TASK_NAMES },
+  bidirectional: { kind: 'boolean' },
   unit: { kind: 'enum', values: TEXT_UNITS },
   cell: { kind: 'enum', values: CELL_NAMES },
   hidden: { kind: 'int', min: 1, max: 8192 },
@@ -219,6 +230,7 @@ export const CONFIG_RULES: Record<keyof TrainConfig, Rule> = {
 /** Describes why a value breaks its key's rule, or returns null when it is fine. */
 export function checkConfigValue(key: keyof TrainConfig, value: unknown): string | null {
   const rule = CONFIG_RULES[key];
+  if (rule.kind === 'boolean') return typeof value === 'boolean' ? null : 'must be true or false';
   if (rule.kind === 'enum') {
     return typeof value === 'string' && rule.values.includes(value) ? null : `must be one of ${rule.values.join(', ')}`;
   }
@@ -239,6 +251,15 @@ function describeRange(rule: Extract<Rule, { min: number }>): string {
   return `in ${exclusiveMin ? '(' : '['}${rule.min}, ${rule.max}${exclusiveMax ? ')' : ']'}`;
 }
 
+/** Settings that are each fine but not together: one line saying why, or null. */
+export function conflictingKeys(config: Pick<TrainConfig, 'task' | 'bidirectional' | 'unit'>): string | null {
+  if (config.bidirectional && config.task === 'next-symbol')
+    return 'bidirectional needs a tagging task, got task next-symbol (a model reading the window backwards would see the symbol it must predict)';
+  if (config.task !== 'next-symbol' && config.unit === 'byte')
+    return `task ${config.task} needs unit char, got unit byte (its labels are about characters)`;
+  return null;
+}
+
 /** Fills defaults and validates every key; throws a RangeError naming the first bad key. */
 export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
   const config = { ...DEFAULT_TRAIN_CONFIG, ...partial };
@@ -246,5 +267,7 @@ export function resolveTrainConfig(partial: Partial<TrainConfig>): TrainConfig {
     const problem = checkConfigValue(key, config[key]);
     if (problem) throw new RangeError(`TrainConfig: ${key} ${problem}, got ${JSON.stringify(config[key])}`);
   }
+  const conflict = conflictingKeys(config);
+  if (conflict) throw new RangeError(`TrainConfig: ${conflict}`);
   return config;
 }

@@ -2,6 +2,7 @@
 // encoded training part and the held-out validation part (the last valFraction of the text, or of
 // the concatenation of a corpus's documents), with the document starts in each.
 
+import { Prng } from '@charrnn/tensor';
 import {
   Vocabulary,
   WindowStream,
@@ -10,6 +11,7 @@ import {
   splitTrainVal,
   type EncodedCorpus,
   type IdArray,
+  type TaggingTask,
   type TextUnit,
 } from '@charrnn/corpus';
 
@@ -21,6 +23,9 @@ export interface TrainingData {
   readonly trainStarts?: readonly number[];
   /** Where documents begin within val, ascending from 0 (absent: one document). */
   readonly valStarts?: readonly number[];
+  /** A tagging task's labels, one per symbol of train and of val (absent: next-symbol prediction). */
+  readonly trainLabels?: Int32Array;
+  readonly valLabels?: Int32Array;
 }
 
 export class DataError extends Error {
@@ -69,6 +74,34 @@ export function prepareCorpus(
     val: split.val,
     trainStarts: split.trainStarts,
     valStarts: split.valStarts,
+  };
+}
+
+/**
+ * A tagging task's examples: derived from the text (its held-out tail for validation) or generated
+ * from `seed` (binary addition), encoded with the derived text's own vocabulary or a checkpoint's.
+ */
+export function prepareTaskData(
+  task: TaggingTask,
+  text: string,
+  options: {
+    readonly valFraction: number;
+    readonly seed: number;
+    readonly seqLength: number;
+    readonly batchSize: number;
+  },
+  vocab?: Vocabulary,
+): TrainingData {
+  const { train, val } = task.examples(text, { valFraction: options.valFraction, random: new Prng(options.seed) });
+  const chosen = vocab ?? Vocabulary.fromText(train.text + val.text);
+  requireKnown(chosen.findUnknown(train.text + val.text), chosen);
+  requireLength(train.labels.length, options.seqLength, options.batchSize);
+  return {
+    vocab: chosen,
+    train: chosen.encode(train.text),
+    val: chosen.encode(val.text),
+    trainLabels: train.labels,
+    valLabels: val.labels,
   };
 }
 

@@ -3,6 +3,7 @@ export {
   DEFAULT_TRAIN_CONFIG,
   TRAINING_KEYS,
   checkConfigValue,
+  conflictingKeys,
   resolveTrainConfig,
   type TrainConfig,
 } from './config.js';
@@ -22,13 +23,20 @@ export {
   type TrainingSnapshot,
 } from './checkpoint.js';
 export { CHECKPOINT_FORMAT, type DataFileReference, type DataReference } from './checkpoint-metadata.js';
-export { DataError, prepareCorpus, prepareData, requireKnown, type TrainingData } from './data.js';
+export { DataError, prepareCorpus, prepareData, prepareTaskData, requireKnown, type TrainingData } from './data.js';
+export { TagCounts, evaluateTagging, labelLoss, type TaggingResult } from './tagging.js';
 export { documentViews, evaluateDocuments, poolResults } from './evaluate-documents.js';
 export { displayText, unitBytes } from './display-text.js';
 export { Trainer, type TrainerOptions } from './trainer.js';
 export { CpuBudget, type CpuClock } from './cpu-budget.js';
 export { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './divergence.js';
-export { estimateKernelBytes, largestHiddenThatFits } from './memory.js';
+export {
+  estimateKernelBytes,
+  kernelFloats,
+  largestHiddenThatFits,
+  type KernelFloats,
+  type SizeConfig,
+} from './memory.js';
 export { extendVocabulary, loadWeightsExtendingVocab } from './extend-vocab.js';
 export { dynamicEvaluate, type DynamicEvalOptions } from './dynamic-eval.js';
 export {

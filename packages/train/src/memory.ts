@@ -1,46 +1,114 @@
 // How much kernel memory a training run needs, in bytes, from its config — so a model too big for
 // the kernels (the WebAssembly memory holds 1 GiB) is refused in user terms: the size asked for,
-// the largest hidden size that fits, what to change. An estimate from the model's allocations
-// (weights, gradients, optimizer slots, transposes, BPTT workspaces for training and evaluation),
-// with a margin; the kernels' own check stays the final word.
+// the largest hidden size that fits, what to change. The parts are the model's own allocation
+// sizes (@charrnn/model allocation.ts, checked there against real allocations) for what a Trainer
+// builds: the model, its weight average, the optimizer's slots, the training window, evaluation
+// and sampling. memory.spec.ts counts a real Trainer's allocations against kernelFloats.
 
-import { gateCount } from '@charrnn/model';
+import {
+  type ModelConfig,
+  modelFloats,
+  parameterCount,
+  stateFloats,
+  stepperFloats,
+  workspaceFloats,
+} from '@charrnn/model';
+import { createOptimizer, type OptimizerName } from '@charrnn/optim';
+import { allocate, type Dtype, type Kernels, ParamRegistry, referenceKernels } from '@charrnn/tensor';
 import type { TrainConfig } from './config.js';
-
-/** Optimizer slots per parameter (Adam keeps two moments; SGD none). */
-const SLOTS: Record<string, number> = { sgd: 0, momentum: 1, adagrad: 1, rmsprop: 1, adam: 2, adamw: 2 };
 /** Evaluation scores the text in chunks of this many characters, one stream (evaluateText's default). */
 const EVAL_CHUNK = 256;
+/**
+ * Headroom over the parts: each evaluation and sample also creates a one-stream state (L·H floats,
+ * never returned to the bump allocator), and the allocator rounds every array up to 16 bytes.
+ */
 const MARGIN = 1.15;
 
-type SizeConfig = Pick<
+export type SizeConfig = Pick<
   TrainConfig,
-  'cell' | 'hidden' | 'layers' | 'seqLength' | 'batchSize' | 'optimizer' | 'dtype' | 'dropout'
+  | 'cell'
+  | 'hidden'
+  | 'layers'
+  | 'seqLength'
+  | 'batchSize'
+  | 'optimizer'
+  | 'dtype'
+  | 'dropout'
+  | 'outputDropout'
+  | 'weightDrop'
+  | 'emaDecay'
 >;
 
-export function estimateKernelBytes(config: SizeConfig, vocabSize: number): number {
-  const G = gateCount(config.cell);
-  const H = config.hidden;
-  const V = vocabSize;
-  const L = config.layers;
-  let params = V * H + V;
-  let transposes = 0;
-  for (let k = 0; k < L; k++) {
-    const input = k === 0 ? V : H;
-    params += G * H * input + G * H * H + 2 * G * H;
-    transposes += G * H * H + (k === 0 ? 2 * V * G * H : 0);
-  }
-  const workspace = (T: number, B: number): number => {
-    const n = T * B;
-    const perLayer =
-      (config.cell === 'gru' ? 4 : 3) * n * G * H + 2 * (T + 1) * B * H + 2 * n * H + B * G * H + 2 * B * H;
-    return L * perLayer + n * V + (config.dropout > 0 ? 2 * (L - 1) * n * H : 0) + 2 * L * B * H;
+/** What holds the kernel memory of a run, in floats of its dtype. */
+export interface KernelFloats {
+  /** Parameters and gradients, transposes, weight drop's buffers. */
+  readonly model: number;
+  /** The weight average's model (emaDecay > 0), which then serves evaluation and samples. */
+  readonly average: number;
+  /** The optimizer's slots that live in kernel memory. */
+  readonly optimizer: number;
+  /** The training window's workspace and the B-stream state. */
+  readonly training: number;
+  /** Evaluation's chunk workspaces (a full chunk and the shorter last one) and its state. */
+  readonly evaluation: number;
+  /** Sampling's one-step runner and its state. */
+  readonly sampling: number;
+}
+
+const slotsByOptimizer = new Map<OptimizerName, number>();
+
+/**
+ * Floats per parameter entry an optimizer keeps in kernel memory, counted by building one over a
+ * one-entry registry on counting kernels (Adagrad's fused step keeps its slot there; others keep
+ * theirs on the JS heap, outside the kernels' limit).
+ */
+function optimizerKernelSlots(name: OptimizerName, dtype: Dtype): number {
+  const known = slotsByOptimizer.get(name);
+  if (known !== undefined) return known;
+  let floats = 0;
+  const counting: Kernels = {
+    ...referenceKernels,
+    alloc(d: Dtype, length: number) {
+      floats += length;
+      return referenceKernels.alloc(d, length);
+    },
   };
-  const floats =
-    params * (2 + (SLOTS[config.optimizer] ?? 2)) +
-    transposes +
-    workspace(config.seqLength, config.batchSize) +
-    workspace(EVAL_CHUNK, 1);
+  const registry = new ParamRegistry(dtype);
+  registry.add('w', [1], allocate(dtype, 1), allocate(dtype, 1));
+  createOptimizer(name, registry, { kernels: counting });
+  slotsByOptimizer.set(name, floats);
+  return floats;
+}
+
+function modelConfigOf(config: SizeConfig, vocabSize: number): ModelConfig {
+  return {
+    cell: config.cell,
+    vocabSize,
+    hiddenSize: config.hidden,
+    layers: config.layers,
+    dropout: config.dropout,
+    outputDropout: config.outputDropout,
+    weightDrop: config.weightDrop,
+    dtype: config.dtype,
+  };
+}
+
+export function kernelFloats(config: SizeConfig, vocabSize: number): KernelFloats {
+  const model = modelConfigOf(config, vocabSize);
+  return {
+    model: modelFloats(model),
+    average: config.emaDecay > 0 ? modelFloats(model) : 0,
+    optimizer: optimizerKernelSlots(config.optimizer, config.dtype) * parameterCount(model),
+    training: workspaceFloats(model, config.seqLength, config.batchSize) + stateFloats(model, config.batchSize),
+    evaluation:
+      workspaceFloats(model, EVAL_CHUNK, 1) + workspaceFloats(model, EVAL_CHUNK - 1, 1) + stateFloats(model, 1),
+    sampling: stepperFloats(model) + stateFloats(model, 1),
+  };
+}
+
+export function estimateKernelBytes(config: SizeConfig, vocabSize: number): number {
+  const parts = kernelFloats(config, vocabSize);
+  const floats = Object.values(parts).reduce((a, b) => a + b, 0);
   return Math.ceil(floats * (config.dtype === 'f64' ? 8 : 4) * MARGIN);
 }
 

@@ -106,6 +106,29 @@ describe('Trainer', () => {
     expect(done).toMatchObject({ type: 'done', reason: 'diverged', message: 'loss became NaN at step 1', step: 0 });
   });
 
+  it('reports trainLoss: the mean per-character loss of the steps since the previous step event', async () => {
+    const every = (await collect(trainer({ steps: 12, logEvery: 1 }))).filter((e): e is StepEvent => e.type === 'step');
+    const fours = (await collect(trainer({ steps: 12, logEvery: 4 }))).filter((e): e is StepEvent => e.type === 'step');
+    expect(fours.map((e) => e.step)).toEqual([4, 8, 12]);
+    for (const e of fours) {
+      const window = every.slice(e.step - 4, e.step).map((s) => s.loss);
+      const mean = window.reduce((a, b) => a + b, 0) / window.length;
+      expect(Math.abs(e.trainLoss! - mean)).toBeLessThanOrEqual(1e-12 * mean);
+    }
+    // A step event per step: the mean of one step is its own loss.
+    for (const e of every) expect(e.trainLoss).toBe(e.loss);
+  });
+
+  it('a run stopped by its time limit completes and says so in its done event', async () => {
+    // The fake clock advances 1 ms per read: 0.05 s is reached after a handful of steps.
+    const events = await collect(trainer({ steps: 100_000, maxSeconds: 0.05 }));
+    const done = events.at(-1)!;
+    expect(done).toMatchObject({ type: 'done', reason: 'completed' });
+    if (done.type !== 'done') throw new Error('unreachable');
+    expect(done.step).toBeLessThan(100_000);
+    expect(done.message).toBe(`stopped at the time limit: 0.05 s (max-seconds), step ${done.step} of 100000`);
+  });
+
   it('stop() ends the run after the current step with reason "interrupted"', async () => {
     const t = trainer({ steps: 1000 });
     const events = [];

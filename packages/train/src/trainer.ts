@@ -7,7 +7,7 @@
 // is the state exactly after that step.
 
 import { Prng, referenceKernels, type Kernels } from '@charrnn/tensor';
-import { WindowStream, type Vocabulary } from '@charrnn/corpus';
+import { WindowStream, taskFor, type TaggingTask, type Vocabulary } from '@charrnn/corpus';
 import {
   CharRnnModel,
   defaultInit,
@@ -35,6 +35,7 @@ import { documentViews, evaluateDocuments } from './evaluate-documents.js';
 import { displayText } from './display-text.js';
 import { WeightAverage } from './weight-average.js';
 import { CpuBudget, type CpuClock } from './cpu-budget.js';
+import { evaluateTagging, type TaggingResult } from './tagging.js';
 
 export interface TrainerOptions {
   readonly config: TrainConfig;
@@ -64,6 +65,8 @@ export class Trainer {
   readonly optimizer: Optimizer;
   readonly schedule: LrSchedule;
   readonly vocab: Vocabulary;
+  /** The tagging task trained, or null for next-symbol prediction. */
+  readonly task: TaggingTask | null;
   /** With --ema-decay: the average of the weights, which evaluation, samples and checkpoints serve. */
   readonly average: WeightAverage | null;
   private readonly data: TrainingData;
@@ -93,6 +96,11 @@ export class Trainer {
     this.clock = options.clock;
     // Fails here, before any work, when the budget cannot be measured.
     CpuBudget.check(config.maxCpuSeconds, options.cpuClock);
+    this.task = taskFor(config.task);
+    if ((this.task !== null) !== (data.trainLabels !== undefined && data.valLabels !== undefined))
+      throw new RangeError(
+        `Trainer: data must have labels exactly when the task is a tagging task, got task ${config.task} and ${data.trainLabels ? 'labels' : 'none'}`,
+      );
     const kernels = options.kernels ?? referenceKernels;
     this.model = new CharRnnModel(
       {
@@ -103,6 +111,8 @@ export class Trainer {
         dropout: config.dropout,
         outputDropout: config.outputDropout,
         weightDrop: config.weightDrop,
+        ...(this.task ? { outputSize: this.task.labels.length } : {}),
+        bidirectional: config.bidirectional,
         dtype: config.dtype,
       },
       kernels,
@@ -138,9 +148,10 @@ export class Trainer {
       seqLength: config.seqLength,
       batchSize: config.batchSize,
       ...(data.trainStarts ? { documentStarts: data.trainStarts } : {}),
+      ...(data.trainLabels ? { labels: data.trainLabels } : {}),
     });
     this.state = this.model.createState(config.batchSize);
-    this.smoothLoss = Math.log(data.vocab.size); // the seed's starting point: a uniform guess
+    this.smoothLoss = Math.log(this.outputClasses); // the seed's starting point: a uniform guess
     const from = options.resume ?? options.init;
     // --extend-vocab: the data's vocabulary extends the --init checkpoint's; new characters keep their fresh weights.
     if (options.init && !options.resume && options.init.model.vocabSize < data.vocab.size)
@@ -148,6 +159,11 @@ export class Trainer {
     else if (from) loadWeights(this.model, from);
     this.average = config.emaDecay > 0 ? new WeightAverage(this.model, config.emaDecay) : null;
     if (options.resume) this.restore(options.resume);
+  }
+
+  /** Classes each step chooses among: the vocabulary, or the task's labels. */
+  get outputClasses(): number {
+    return this.task ? this.task.labels.length : this.vocab.size;
   }
 
   /** The model evaluation, samples and checkpoints serve: the weight average when there is one. */
@@ -178,6 +194,10 @@ export class Trainer {
     });
   }
 
+  /**
+   * The loop: one window per step (forward, backward, clip, update), then whatever is due after
+   * it — an evaluation, a step event, a sample, a periodic checkpoint — and the stop rules.
+   */
   async *run(): AsyncGenerator<TrainingEvent> {
     const { config } = this;
     const T = config.seqLength;
@@ -187,16 +207,61 @@ export class Trainer {
     const started = this.clock();
     this.sessionStart = started;
     const cpuBudget = new CpuBudget(config.maxCpuSeconds, this.options.cpuClock);
-    const divergence = new DivergenceWatch(this.options.divergence ?? DEFAULT_DIVERGENCE, this.vocab.size);
+    const divergence = new DivergenceWatch(this.options.divergence ?? DEFAULT_DIVERGENCE, this.outputClasses);
+    const window = new LogWindow(started);
     let lastYield = started;
-    let windowStart = started;
-    let windowChars = 0;
     let lastLoss = Number.NaN;
-    const periodic = this.options.checkpointPeriodic === true;
-    const canEvaluate = documentViews(this.data.val, this.data.valStarts).length > 0;
-    let earlyStop: string | undefined;
+    let stopMessage: string | undefined;
 
-    yield {
+    yield this.startEvent();
+    while (this.step < config.steps && this.stopReason === null) {
+      const trained = this.trainStep(inputs, targets, divergence);
+      if (trained.diverged !== undefined) {
+        yield this.done('diverged', trained.lossPerChar, started, trained.diverged);
+        return;
+      }
+      lastLoss = trained.lossPerChar;
+      window.add(trained.lossPerChar, T * B);
+      const last = this.step === config.steps;
+
+      // A run that the CPU budget ends evaluates its last weights too: they are often its best.
+      const outOfCpu = cpuBudget.exhausted();
+      const evaluation = yield* this.evaluateIfDue(last || outOfCpu);
+      if (evaluation.diverged !== undefined) {
+        yield this.done('diverged', trained.lossPerChar, started, evaluation.diverged);
+        return;
+      }
+      stopMessage = this.earlyStop(started) ?? (outOfCpu ? cpuBudget.stopMessage(this.step, config.steps) : undefined);
+      // The step a run stops at is reported too, so the bar and the log end where the run did.
+      if (last || stopMessage !== undefined || evaluation.valLoss !== undefined || this.step % config.logEvery === 0) {
+        yield this.stepEvent(trained, evaluation, window, started);
+        window.reset(this.clock());
+      }
+      // A tagger has nothing to sample: its outputs are labels, not text.
+      if (!this.task && config.sampleEvery > 0 && config.sampleLength > 0 && this.step % config.sampleEvery === 0)
+        yield this.sample(inputs);
+      // While the loss is above the divergence line, a periodic checkpoint waits: the file keeps the last good state.
+      if (this.checkpointsPeriodic && this.step % config.saveEvery === 0 && !last && divergence.streak === 0)
+        yield { type: 'checkpoint', step: this.step, reason: 'periodic' };
+      if (stopMessage !== undefined) break;
+      // Let the event loop breathe (signals, worker messages) about every 50 ms.
+      if (this.clock() - lastYield > 50) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = this.clock();
+      }
+    }
+    if (this.options.checkpointPeriodic === true) yield { type: 'checkpoint', step: this.step, reason: 'final' };
+    // Early stopping and the time limit are how such a run is meant to end, so it completes (with a word on why).
+    yield this.done(this.stopReason ?? 'completed', lastLoss, started, stopMessage);
+  }
+
+  private get checkpointsPeriodic(): boolean {
+    return this.options.checkpointPeriodic === true && this.config.saveEvery > 0;
+  }
+
+  private startEvent(): TrainingEvent {
+    const { config } = this;
+    return {
       type: 'start',
       step: this.step,
       totalSteps: config.steps,
@@ -207,117 +272,112 @@ export class Trainer {
       kernels: this.model.kernels.name,
       ...(config.maxSeconds > 0 ? { maxSeconds: config.maxSeconds } : {}),
     };
+  }
 
-    while (this.step < config.steps && this.stopReason === null) {
-      const resetMask = this.stream.next(inputs, targets);
-      resetState(this.state, resetMask);
-      const loss = this.model.lossAndGradients(inputs, targets, T, B, this.state, {
-        train: true,
-        rng: this.dropoutRng,
-      });
-      const lossPerChar = loss / T;
-      const diverged = divergence.observe(lossPerChar, this.step + 1);
-      if (diverged !== null) {
-        yield this.done('diverged', lossPerChar, started, diverged);
-        return;
-      }
-      const clip = applyClip(this.model.params, { kind: config.clipMode, value: config.clip }, this.model.kernels);
-      if (!Number.isFinite(clip.gradNorm)) {
-        yield this.done(
-          'diverged',
-          lossPerChar,
-          started,
-          `gradient norm became ${clip.gradNorm} at step ${this.step + 1}`,
-        );
-        return;
-      }
-      this.optimizer.setLearningRate(this.schedule.lrAt(this.step + 1));
-      this.optimizer.step();
-      this.step++;
-      this.average?.update(this.step);
-      this.chars += T * B;
-      windowChars += T * B;
-      lastLoss = lossPerChar;
-      this.smoothLoss = this.smoothLoss * 0.999 + lossPerChar * 0.001;
+  /** One window: forward and backward, the divergence rules, clipping, the update. */
+  private trainStep(inputs: Int32Array, targets: Int32Array, divergence: DivergenceWatch): TrainedStep {
+    const { config } = this;
+    const T = config.seqLength;
+    const B = config.batchSize;
+    const resetMask = this.stream.next(inputs, targets);
+    resetState(this.state, resetMask);
+    const loss = this.model.lossAndGradients(inputs, targets, T, B, this.state, {
+      train: true,
+      rng: this.dropoutRng,
+    });
+    const lossPerChar = loss / T;
+    const diverged = divergence.observe(lossPerChar, this.step + 1);
+    if (diverged !== null) return { lossPerChar, gradNorm: Number.NaN, clippedFrac: 0, diverged };
+    const clip = applyClip(this.model.params, { kind: config.clipMode, value: config.clip }, this.model.kernels);
+    if (!Number.isFinite(clip.gradNorm))
+      return { lossPerChar, ...clip, diverged: `gradient norm became ${clip.gradNorm} at step ${this.step + 1}` };
+    this.optimizer.setLearningRate(this.schedule.lrAt(this.step + 1));
+    this.optimizer.step();
+    this.step++;
+    this.average?.update(this.step);
+    this.chars += T * B;
+    this.smoothLoss = this.smoothLoss * 0.999 + lossPerChar * 0.001;
+    return { lossPerChar, ...clip };
+  }
 
-      const last = this.step === config.steps;
-      // A run that the CPU budget ends evaluates its last weights too: they are often its best.
-      const outOfCpu = cpuBudget.exhausted();
-      const evaluate = canEvaluate && config.evalEvery > 0 && (this.step % config.evalEvery === 0 || last || outOfCpu);
-      let valLoss: number | undefined;
-      if (evaluate) {
-        const result = evaluateDocuments(this.servedModel, this.data.val, this.data.valStarts);
-        if (!Number.isFinite(result.loss)) {
-          yield this.done(
-            'diverged',
-            lossPerChar,
-            started,
-            `validation loss became ${result.loss} at step ${this.step}`,
-          );
-          return;
-        }
-        valLoss = result.loss;
-        yield {
-          type: 'eval',
-          step: this.step,
-          chars: this.chars,
-          valLoss: result.loss,
-          valBpc: result.bpc,
-          count: result.count,
-        };
-        this.schedule.observe(result.loss);
-        if (this.bestValLoss === null || result.loss < this.bestValLoss) {
-          this.bestValLoss = result.loss;
-          this.evalsSinceBest = 0;
-          if (this.options.checkpointBest) yield { type: 'checkpoint', step: this.step, reason: 'best' };
-        } else {
-          this.evalsSinceBest++;
-        }
-      }
-      if (last || evaluate || this.step % config.logEvery === 0) {
-        const now = this.clock();
-        const seconds = Math.max((now - windowStart) / 1000, 1e-9);
-        yield {
-          type: 'step',
-          step: this.step,
-          totalSteps: config.steps,
-          chars: this.chars,
-          loss: lossPerChar,
-          smoothLoss: this.smoothLoss,
-          ...(valLoss !== undefined ? { valLoss, valBpc: valLoss / Math.LN2 } : {}),
-          lr: this.optimizer.lr,
-          gradNorm: clip.gradNorm,
-          clippedFrac: clip.clippedFrac,
-          charsPerSec: windowChars / seconds,
-          elapsedSec: this.elapsedBefore + (now - started) / 1000,
-        };
-        windowStart = this.clock();
-        windowChars = 0;
-      }
-      if (config.sampleEvery > 0 && config.sampleLength > 0 && this.step % config.sampleEvery === 0)
-        yield this.sample(inputs);
-      // While the loss is above the divergence line, a periodic checkpoint waits: the file keeps the last good state.
-      if (periodic && config.saveEvery > 0 && this.step % config.saveEvery === 0 && !last && divergence.streak === 0) {
-        yield { type: 'checkpoint', step: this.step, reason: 'periodic' };
-      }
-      if (config.patience > 0 && this.evalsSinceBest >= config.patience) {
-        earlyStop = `stopped early: no better validation loss in ${config.patience} evaluations (best ${(this.bestValLoss! / Math.LN2).toFixed(4)} bpc)`;
-        break;
-      }
-      if (config.maxSeconds > 0 && (this.clock() - started) / 1000 >= config.maxSeconds) break;
-      if (outOfCpu) {
-        earlyStop = cpuBudget.stopMessage(this.step, config.steps);
-        break;
-      }
-      // Let the event loop breathe (signals, worker messages) about every 50 ms.
-      if (this.clock() - lastYield > 50) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastYield = this.clock();
-      }
+  /** Validation when it is due: the eval event, the schedule's plateau memory, a best checkpoint. */
+  private *evaluateIfDue(
+    last: boolean,
+  ): Generator<TrainingEvent, { valLoss?: number; tagging?: TaggingResult; diverged?: string }> {
+    const { config } = this;
+    const due = config.evalEvery > 0 && (this.step % config.evalEvery === 0 || last);
+    if (!due || !this.canEvaluate()) return {};
+    const result = this.evaluate();
+    const tagging = this.task ? (result as TaggingResult) : undefined;
+    if (!Number.isFinite(result.loss))
+      return { diverged: `validation loss became ${result.loss} at step ${this.step}` };
+    yield {
+      type: 'eval',
+      step: this.step,
+      chars: this.chars,
+      valLoss: result.loss,
+      valBpc: result.bpc,
+      count: result.count,
+      ...taggingFields(tagging),
+    };
+    this.schedule.observe(result.loss);
+    if (this.bestValLoss === null || result.loss < this.bestValLoss) {
+      this.bestValLoss = result.loss;
+      this.evalsSinceBest = 0;
+      if (this.options.checkpointBest) yield { type: 'checkpoint', step: this.step, reason: 'best' };
+    } else {
+      this.evalsSinceBest++;
     }
-    if (periodic) yield { type: 'checkpoint', step: this.step, reason: 'final' };
-    // Early stopping is how such a run is meant to end, so it completes (with a word on why).
-    yield this.done(this.stopReason ?? 'completed', lastLoss, started, earlyStop);
+    return { valLoss: result.loss, ...(tagging ? { tagging } : {}) };
+  }
+
+  /** Whether there is held-out data to score: a document of 2 symbols (next symbol), or 1 labelled symbol. */
+  private canEvaluate(): boolean {
+    if (this.task) return this.data.val.length > 0;
+    return documentViews(this.data.val, this.data.valStarts).length > 0;
+  }
+
+  /** Validation: next-symbol cross-entropy per document, or the task's labels scored as the tagger reads them. */
+  private evaluate(): TaggingResult | ReturnType<typeof evaluateDocuments> {
+    if (this.task)
+      return evaluateTagging(this.servedModel, this.data.val, this.data.valLabels!, this.task, this.config.seqLength);
+    return evaluateDocuments(this.servedModel, this.data.val, this.data.valStarts);
+  }
+
+  private stepEvent(
+    trained: TrainedStep,
+    evaluation: { valLoss?: number; tagging?: TaggingResult },
+    window: LogWindow,
+    started: number,
+  ): TrainingEvent {
+    const now = this.clock();
+    const { valLoss } = evaluation;
+    return {
+      type: 'step',
+      step: this.step,
+      totalSteps: this.config.steps,
+      chars: this.chars,
+      loss: trained.lossPerChar,
+      smoothLoss: this.smoothLoss,
+      trainLoss: window.meanLoss(),
+      ...(valLoss !== undefined ? { valLoss, valBpc: valLoss / Math.LN2 } : {}),
+      ...taggingFields(evaluation.tagging),
+      lr: this.optimizer.lr,
+      gradNorm: trained.gradNorm,
+      clippedFrac: trained.clippedFrac,
+      charsPerSec: window.charsPerSec(now),
+      elapsedSec: this.elapsedBefore + (now - started) / 1000,
+    };
+  }
+
+  /** Why the run stops before --steps (patience, the time limit), or undefined to go on. */
+  private earlyStop(started: number): string | undefined {
+    const { config } = this;
+    if (config.patience > 0 && this.evalsSinceBest >= config.patience)
+      return `stopped early: no better validation loss in ${config.patience} evaluations (best ${(this.bestValLoss! / Math.LN2).toFixed(4)} bpc)`;
+    if (config.maxSeconds > 0 && (this.clock() - started) / 1000 >= config.maxSeconds)
+      return `stopped at the time limit: ${config.maxSeconds} s (max-seconds), step ${this.step} of ${config.steps}`;
+    return undefined;
   }
 
   private done(
@@ -394,4 +454,63 @@ export class Trainer {
     this.dropoutRng.setState(t.dropoutRng);
     this.sampleRng.setState(t.sampleRng);
   }
+}
+
+/** What one training step produced; `diverged` says why the run must stop (the update was not applied). */
+interface TrainedStep {
+  readonly lossPerChar: number;
+  readonly gradNorm: number;
+  readonly clippedFrac: number;
+  readonly diverged?: string;
+}
+
+/**
+ * The steps since the previous step event: their speed, and their mean training loss per
+ * character — what the progress bar shows beside validation, instead of the seed's 0.999-smoothed
+ * loss, which starts at ln V and lags the real loss by about a thousand steps.
+ */
+class LogWindow {
+  private startMs: number;
+  private chars = 0;
+  private steps = 0;
+  private lossSum = 0;
+
+  constructor(now: number) {
+    this.startMs = now;
+  }
+
+  add(lossPerChar: number, chars: number): void {
+    this.lossSum += lossPerChar;
+    this.steps++;
+    this.chars += chars;
+  }
+
+  /** Every step has T·B characters, so the mean over steps is the mean over characters (nats). */
+  meanLoss(): number {
+    return this.steps > 0 ? this.lossSum / this.steps : Number.NaN;
+  }
+
+  charsPerSec(now: number): number {
+    return this.chars / Math.max((now - this.startMs) / 1000, 1e-9);
+  }
+
+  reset(now: number): void {
+    this.startMs = now;
+    this.chars = 0;
+    this.steps = 0;
+    this.lossSum = 0;
+  }
+}
+
+/** The event fields of a tagging evaluation (none for next-symbol prediction). */
+function taggingFields(
+  result: TaggingResult | undefined,
+): Partial<Record<'valAccuracy' | 'valPrecision' | 'valRecall' | 'valF1', number>> {
+  if (!result) return {};
+  return {
+    valAccuracy: result.accuracy,
+    ...(result.f1 !== undefined
+      ? { valPrecision: result.precision!, valRecall: result.recall!, valF1: result.f1 }
+      : {}),
+  };
 }

@@ -32,7 +32,7 @@ export function loadBenchText(data: string | undefined, root: string, say: Say):
   } else if (existsSync(defaultData)) {
     result = { source: defaultData, text: readText(defaultData, 'the default data file') };
   } else {
-    say(`notice: ${defaultData} is missing; using the embedded corpus (the project's own sources) instead`);
+    say(`notice: ${defaultData} is missing; using the bundled text (data/devils-dictionary.txt) instead`);
     result = { source: 'embedded corpus', text: loadEmbeddedCorpus() };
   }
   if (result.text.length === 0) throw new UsageError(`the training text ${result.source} is empty`);

@@ -8,7 +8,7 @@ export const BENCH_FLAGS = {
     flag: 'data',
     kind: 'string',
     placeholder: 'FILE',
-    help: 'training text (default: ../shared/data/kafka.txt beside the repository; else the embedded corpus)',
+    help: 'training text (default: ../shared/data/kafka.txt beside the repository; else the bundled text, data/devils-dictionary.txt)',
   },
   seconds: {
     flag: 'seconds',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadWasmKernels, referenceKernels, type Kernels } from '@charrnn/tensor';
+import { loadWasmKernels } from '@charrnn/kernels-wasm';
+import { referenceKernels, type Kernels } from '@charrnn/tensor';
 import {
   EVAL_CHARS,
   EVAL_LSTM_H256,

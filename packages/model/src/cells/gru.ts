@@ -19,6 +19,22 @@ export const gruCell: Cell = {
   forward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
     const { T, B, H, xw, hs, gates, aux, scratch } = buf;
     const G = 3 * H;
+    // One argument object for the window; each step moves its offsets (no allocation per step).
+    const args = {
+      rows: B,
+      H,
+      xw,
+      xwOff: 0,
+      hProj: scratch,
+      gates,
+      gatesOff: 0,
+      hn: aux,
+      hnOff: 0,
+      hPrev: hs,
+      hPrevOff: 0,
+      h: hs,
+      hOff: 0,
+    };
     for (let t = 0; t < T; t++) {
       // scratch = h_{t−1} · W_hhᵀ + b_hh   ([B,H]·[H,3H])
       for (let b = 0; b < B; b++) scratch.set(weights.biasHh, b * G);
@@ -27,7 +43,10 @@ export const gruCell: Cell = {
       const g0 = t * B * G;
       const row = t * B * H;
       const out = row + B * H;
-      kernels.gruForward(B, H, xw, g0, scratch, gates, g0, aux, row, hs, row, hs, out);
+      args.xwOff = args.gatesOff = g0;
+      args.hnOff = args.hPrevOff = row;
+      args.hOff = out;
+      kernels.gruForward(args);
     }
   },
 
@@ -35,11 +54,31 @@ export const gruCell: Cell = {
     const { T, B, H, hs, gates, aux, dOut, dXw, dHw, dh } = buf;
     const G = 3 * H;
     dh.fill(0);
+    // One argument object for the window; each step moves its offsets (no allocation per step).
+    const grads = {
+      rows: B,
+      H,
+      gates,
+      gatesOff: 0,
+      hPrev: hs,
+      hPrevOff: 0,
+      hn: aux,
+      hnOff: 0,
+      dOut,
+      dOutOff: 0,
+      dhCarry: dh,
+      dXw,
+      dXwOff: 0,
+      dHw,
+      dHwOff: 0,
+    };
     for (let t = T - 1; t >= 0; t--) {
       // the direct path h' = … + z⊙h is left in dh; the path through the gates is added by the product below
       const g0 = t * B * G;
       const row = t * B * H;
-      kernels.gruBackward(B, H, gates, g0, hs, row, aux, row, dOut, row, dh, dXw, g0, dHw, g0);
+      grads.gatesOff = grads.dXwOff = grads.dHwOff = g0;
+      grads.hPrevOff = grads.hnOff = grads.dOutOff = row;
+      kernels.gruBackward(grads);
       // dh_{t−1} += dHw_t · W_hh   ([B,3H]·[3H,H])
       kernels.gemm(false, false, B, H, G, 1, dHw, t * B * G, G, weights.weightHh, 0, H, 1, dh, 0, H);
     }

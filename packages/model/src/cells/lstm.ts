@@ -18,6 +18,20 @@ export const lstmCell: Cell = {
   forward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
     const { T, B, H, xw, hs, cs, gates, aux } = buf;
     const G = 4 * H;
+    // One argument object for the window; each step moves its offsets (no allocation per step).
+    const args = {
+      rows: B,
+      H,
+      gates,
+      gatesOff: 0,
+      c: cs,
+      cPrevOff: 0,
+      cOff: 0,
+      tanhC: aux,
+      tanhCOff: 0,
+      h: hs,
+      hOff: 0,
+    };
     for (let t = 0; t < T; t++) {
       const gateBase = t * B * G;
       gates.set(xw.subarray(gateBase, gateBase + B * G), gateBase);
@@ -26,7 +40,10 @@ export const lstmCell: Cell = {
       // [i f g o] = activations; c_t = f⊙c_{t−1} + i⊙g; h_t = o⊙tanh(c_t)
       const prev = t * B * H;
       const out = prev + B * H;
-      kernels.lstmForward(B, H, gates, gateBase, cs, prev, out, aux, prev, hs, out);
+      args.gatesOff = gateBase;
+      args.cPrevOff = args.tanhCOff = prev;
+      args.cOff = args.hOff = out;
+      kernels.lstmForward(args);
     }
   },
 
@@ -35,11 +52,29 @@ export const lstmCell: Cell = {
     const G = 4 * H;
     dh.fill(0);
     dc.fill(0);
+    const grads = {
+      rows: B,
+      H,
+      gates,
+      gatesOff: 0,
+      cPrev: cs,
+      cPrevOff: 0,
+      tanhC: aux,
+      tanhCOff: 0,
+      dOut,
+      dOutOff: 0,
+      dhCarry: dh,
+      dcCarry: dc,
+      dGates: dXw,
+      dGatesOff: 0,
+    };
     for (let t = T - 1; t >= 0; t--) {
       // cs block t holds c_{t−1}; dh and dc carry [B, H] from step t+1 (dc is replaced by dc_t⊙f)
       const g0 = t * B * G;
       const row = t * B * H;
-      kernels.lstmBackward(B, H, gates, g0, cs, row, aux, row, dOut, row, dh, dc, dXw, g0);
+      grads.gatesOff = grads.dGatesOff = g0;
+      grads.cPrevOff = grads.tanhCOff = grads.dOutOff = row;
+      kernels.lstmBackward(grads);
       // dh_{t−1} = dgates_t · W_hh   ([B,4H]·[4H,H])
       kernels.gemm(false, false, B, H, G, 1, dXw, t * B * G, G, weights.weightHh, 0, H, 0, dh, 0, H);
     }

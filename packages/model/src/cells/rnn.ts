@@ -17,14 +17,37 @@ export const rnnCell: Cell = {
   forward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
     const { T, B, H, xw, hs } = buf;
     // for each t: hs[t+1] = tanh(xw[t] + hs[t] · W_hhᵀ)   ([B,H]·[H,H]), the T dependent steps in one call
-    kernels.rnnForwardSteps(T, B, H, xw, 0, weights.weightHh, weights.weightHhT, hs, 0);
+    kernels.rnnForwardSteps({
+      steps: T,
+      B,
+      H,
+      xw,
+      xwOff: 0,
+      weightHh: weights.weightHh,
+      weightHhT: weights.weightHhT,
+      hs,
+      hsOff: 0,
+    });
   },
 
   backward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
     const { T, B, H, hs, dOut, dXw, dh } = buf;
     dh.fill(0); // the loss does not depend on the state after the window
     // for t = T−1 … 0: dz_t = (dOut_t + dh)·(1 − h_t²) through tanh, then dh = dz_t · W_hh   ([B,H]·[H,H])
-    kernels.rnnBackwardSteps(T, B, H, dOut, 0, hs, 0, weights.weightHh, weights.weightHhT, dh, dXw, 0);
+    kernels.rnnBackwardSteps({
+      steps: T,
+      B,
+      H,
+      dOut,
+      dOutOff: 0,
+      hs,
+      hsOff: 0,
+      weightHh: weights.weightHh,
+      weightHhT: weights.weightHhT,
+      dh,
+      dXw,
+      dXwOff: 0,
+    });
   },
 
   // The first layer's whole window in one call each way (at batch 1 the separate calls, two transposes
@@ -38,41 +61,41 @@ export const rnnCell: Cell = {
   ) {
     const { T, B, H, xw, hs } = buf;
     // xw[t] = W_ih[:, ids[t]] + b_ih + b_hh;  hs[t+1] = tanh(xw[t] + hs[t] · W_hhᵀ)
-    kernels.rnnWindowForward(
-      T,
+    kernels.rnnWindowForward({
+      steps: T,
       B,
       H,
-      input.V,
+      V: input.V,
       ids,
-      0,
-      input.weightIh,
-      input.inputBias,
-      w.weightHh,
-      w.weightHhT,
+      idsOff: 0,
+      weightIh: input.weightIh,
+      bias: input.inputBias,
+      weightHh: w.weightHh,
+      weightHhT: w.weightHhT,
       xw,
       hs,
-    );
+    });
   },
 
   backwardToIds(kernels: CompleteKernels, w: LayerWeights, input: FirstLayerInput, buf: LayerBuffers, ids: Int32Array) {
     const { T, B, H, hs, dOut, dXw, dh } = buf;
     // back through time, then db_ih = db_hh = Σ dXw and dW_ih[:, ids[r]] += dXw[r]
-    kernels.rnnWindowBackward(
-      T,
+    kernels.rnnWindowBackward({
+      steps: T,
       B,
       H,
-      input.V,
+      V: input.V,
       dOut,
       hs,
-      w.weightHh,
-      w.weightHhT,
+      weightHh: w.weightHh,
+      weightHhT: w.weightHhT,
       dh,
       dXw,
       ids,
-      0,
-      input.weightIhGrad,
-      input.biasIhGrad,
-      input.biasHhGrad,
-    );
+      idsOff: 0,
+      weightIhGrad: input.weightIhGrad,
+      biasIhGrad: input.biasIhGrad,
+      biasHhGrad: input.biasHhGrad,
+    });
   },
 };

@@ -21,22 +21,13 @@ export function completeKernels(kernels: Kernels): CompleteKernels {
   }
   // A missing whole recurrence is the loop of this backend's own calls, not of the reference ones.
   const done = complete as unknown as CompleteKernels;
-  if (typeof kernels.rnnForwardSteps !== 'function') {
-    done.rnnForwardSteps = (steps, B, H, xw, xwOff, whh, whhT, hs, hsOff) =>
-      rnnForwardStepsWith(done, steps, B, H, xw, xwOff, whh, whhT, hs, hsOff);
-  }
-  if (typeof kernels.rnnBackwardSteps !== 'function') {
-    done.rnnBackwardSteps = (steps, B, H, dOut, dOutOff, hs, hsOff, whh, whhT, dh, dXw, dXwOff) =>
-      rnnBackwardStepsWith(done, steps, B, H, dOut, dOutOff, hs, hsOff, whh, whhT, dh, dXw, dXwOff);
-  }
-  if (typeof kernels.rnnWindowForward !== 'function') {
-    done.rnnWindowForward = (steps, B, H, V, ids, idsOff, wih, bias, whh, whhT, xw, hs) =>
-      rnnWindowForwardWith(done, steps, B, H, V, ids, idsOff, wih, bias, whh, whhT, xw, hs);
-  }
-  if (typeof kernels.rnnWindowBackward !== 'function') {
-    done.rnnWindowBackward = (steps, B, H, V, dOut, hs, whh, whhT, dh, dXw, ids, idsOff, wihG, bihG, bhhG) =>
-      rnnWindowBackwardWith(done, steps, B, H, V, dOut, hs, whh, whhT, dh, dXw, ids, idsOff, wihG, bihG, bhhG);
-  }
+  if (typeof kernels.rnnForwardSteps !== 'function') done.rnnForwardSteps = (args) => rnnForwardStepsWith(done, args);
+  if (typeof kernels.rnnBackwardSteps !== 'function')
+    done.rnnBackwardSteps = (args) => rnnBackwardStepsWith(done, args);
+  if (typeof kernels.rnnWindowForward !== 'function')
+    done.rnnWindowForward = (args) => rnnWindowForwardWith(done, args);
+  if (typeof kernels.rnnWindowBackward !== 'function')
+    done.rnnWindowBackward = (args) => rnnWindowBackwardWith(done, args);
   resolved.set(kernels, done);
   return done;
 }

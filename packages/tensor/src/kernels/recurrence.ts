@@ -4,7 +4,7 @@
 //
 // Dimension letters: B batch, H hidden; a block is one time step's [B, H] rows, dense.
 
-import type { FloatArray } from '../dtype.js';
+import type { RnnBackwardStepsArgs, RnnForwardStepsArgs } from './kernels.generated.js';
 import type { Kernels } from './kernels.js';
 
 /**
@@ -15,32 +15,10 @@ import type { Kernels } from './kernels.js';
 export const RECURRENCE_DOT_ROWS = 4;
 
 /** The primitive operations the recurrence is made of. */
-export type RecurrencePrimitives = Pick<Kernels, 'gemm' | 'tanh'> & {
-  tanhBackward(
-    n: number,
-    a: FloatArray,
-    aOff: number,
-    b: FloatArray,
-    bOff: number,
-    y: FloatArray,
-    yOff: number,
-    out: FloatArray,
-    outOff: number,
-  ): void;
-};
+export type RecurrencePrimitives = Pick<Kernels, 'gemm' | 'tanh'> & Required<Pick<Kernels, 'tanhBackward'>>;
 
-export function rnnForwardStepsWith(
-  k: RecurrencePrimitives,
-  steps: number,
-  B: number,
-  H: number,
-  xw: FloatArray,
-  xwOff: number,
-  weightHh: FloatArray,
-  weightHhT: FloatArray,
-  hs: FloatArray,
-  hsOff: number,
-): void {
+export function rnnForwardStepsWith(k: RecurrencePrimitives, args: RnnForwardStepsArgs): void {
+  const { steps, B, H, xw, xwOff, weightHh, weightHhT, hs, hsOff } = args;
   const block = B * H;
   const dots = B < RECURRENCE_DOT_ROWS;
   for (let t = 0; t < steps; t++) {
@@ -54,21 +32,8 @@ export function rnnForwardStepsWith(
   }
 }
 
-export function rnnBackwardStepsWith(
-  k: RecurrencePrimitives,
-  steps: number,
-  B: number,
-  H: number,
-  dOut: FloatArray,
-  dOutOff: number,
-  hs: FloatArray,
-  hsOff: number,
-  weightHh: FloatArray,
-  weightHhT: FloatArray,
-  dh: FloatArray,
-  dXw: FloatArray,
-  dXwOff: number,
-): void {
+export function rnnBackwardStepsWith(k: RecurrencePrimitives, args: RnnBackwardStepsArgs): void {
+  const { steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, weightHhT, dh, dXw, dXwOff } = args;
   const block = B * H;
   const dots = B < RECURRENCE_DOT_ROWS;
   for (let t = steps - 1; t >= 0; t--) {

@@ -2,11 +2,13 @@
 // every fast kernel is tested against, and the fallback when no fast kernel is available.
 
 import { allocate, type Dtype, type FloatArray } from '../dtype.js';
+import type { TestOnlyKernelMethods } from './kernels.generated.js';
 import type { CompleteKernels } from './kernels.js';
 import { rnnBackwardStepsWith, rnnForwardStepsWith } from './recurrence.js';
 import { rnnWindowBackwardWith, rnnWindowForwardWith } from './rnn-window.js';
 
-export const referenceKernels: CompleteKernels = {
+/** Every kernel of the table, the test-only ones included (the table's proof runs them on each backend). */
+export const referenceKernels: CompleteKernels & Required<TestOnlyKernelMethods> = {
   name: 'reference',
 
   alloc(dtype: Dtype, length: number): FloatArray {
@@ -170,7 +172,7 @@ export const referenceKernels: CompleteKernels = {
     }
   },
 
-  lstmForward(rows, H, gates, gatesOff, c, cPrevOff, cOff, tanhC, tanhCOff, h, hOff) {
+  lstmForward({ rows, H, gates, gatesOff, c, cPrevOff, cOff, tanhC, tanhCOff, h, hOff }) {
     const G = 4 * H;
     for (let b = 0; b < rows; b++) {
       const g0 = gatesOff + b * G;
@@ -193,7 +195,7 @@ export const referenceKernels: CompleteKernels = {
     }
   },
 
-  lstmBackward(
+  lstmBackward({
     rows,
     H,
     gates,
@@ -208,7 +210,7 @@ export const referenceKernels: CompleteKernels = {
     dcCarry,
     dGates,
     dGatesOff,
-  ) {
+  }) {
     const G = 4 * H;
     for (let b = 0; b < rows; b++) {
       const g0 = gatesOff + b * G;
@@ -231,7 +233,7 @@ export const referenceKernels: CompleteKernels = {
     }
   },
 
-  gruForward(rows, H, xw, xwOff, hProj, gates, gatesOff, hn, hnOff, hPrev, hPrevOff, h, hOff) {
+  gruForward({ rows, H, xw, xwOff, hProj, gates, gatesOff, hn, hnOff, hPrev, hPrevOff, h, hOff }) {
     const G = 3 * H;
     for (let b = 0; b < rows; b++) {
       const x0 = xwOff + b * G;
@@ -252,7 +254,23 @@ export const referenceKernels: CompleteKernels = {
     }
   },
 
-  gruBackward(rows, H, gates, gatesOff, hPrev, hPrevOff, hn, hnOff, dOut, dOutOff, dhCarry, dXw, dXwOff, dHw, dHwOff) {
+  gruBackward({
+    rows,
+    H,
+    gates,
+    gatesOff,
+    hPrev,
+    hPrevOff,
+    hn,
+    hnOff,
+    dOut,
+    dOutOff,
+    dhCarry,
+    dXw,
+    dXwOff,
+    dHw,
+    dHwOff,
+  }) {
     const G = 3 * H;
     for (let b = 0; b < rows; b++) {
       const g0 = gatesOff + b * G;
@@ -278,37 +296,20 @@ export const referenceKernels: CompleteKernels = {
     }
   },
 
-  rnnForwardSteps(steps, B, H, xw, xwOff, weightHh, weightHhT, hs, hsOff) {
-    rnnForwardStepsWith(referenceKernels, steps, B, H, xw, xwOff, weightHh, weightHhT, hs, hsOff);
+  rnnForwardSteps(args) {
+    rnnForwardStepsWith(referenceKernels, args);
   },
 
-  rnnBackwardSteps(steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, weightHhT, dh, dXw, dXwOff) {
-    rnnBackwardStepsWith(referenceKernels, steps, B, H, dOut, dOutOff, hs, hsOff, weightHh, weightHhT, dh, dXw, dXwOff);
+  rnnBackwardSteps(args) {
+    rnnBackwardStepsWith(referenceKernels, args);
   },
 
-  rnnWindowForward(steps, B, H, V, ids, idsOff, weightIh, bias, weightHh, weightHhT, xw, hs) {
-    rnnWindowForwardWith(referenceKernels, steps, B, H, V, ids, idsOff, weightIh, bias, weightHh, weightHhT, xw, hs);
+  rnnWindowForward(args) {
+    rnnWindowForwardWith(referenceKernels, args);
   },
 
-  rnnWindowBackward(steps, B, H, V, dOut, hs, weightHh, weightHhT, dh, dXw, ids, idsOff, wihGrad, bihGrad, bhhGrad) {
-    rnnWindowBackwardWith(
-      referenceKernels,
-      steps,
-      B,
-      H,
-      V,
-      dOut,
-      hs,
-      weightHh,
-      weightHhT,
-      dh,
-      dXw,
-      ids,
-      idsOff,
-      wihGrad,
-      bihGrad,
-      bhhGrad,
-    );
+  rnnWindowBackward(args) {
+    rnnWindowBackwardWith(referenceKernels, args);
   },
 
   adagrad(n, value, grad, mem, lr, eps) {
@@ -316,6 +317,13 @@ export const referenceKernels: CompleteKernels = {
       const g = grad[i]!;
       mem[i]! += g * g;
       value[i]! -= (lr * g) / Math.sqrt(mem[i]! + eps);
+    }
+  },
+
+  // Test only (kernel-table.ts): the reference loop of the table's proof kernel.
+  scaledAddTestOnly(rows, cols, alpha, x, xOff, y, out, outOff) {
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < cols; j++) out[outOff + r * cols + j] = alpha * x[xOff + r * cols + j]! + y[j]!;
     }
   },
 };

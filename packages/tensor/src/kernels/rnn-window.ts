@@ -7,6 +7,7 @@
 // Dimension letters: B batch, H hidden, V vocabulary; rows are time-major (t·B + b), T·B of them.
 
 import type { FloatArray } from '../dtype.js';
+import type { RnnWindowBackwardArgs, RnnWindowForwardArgs } from './kernels.generated.js';
 import type { CompleteKernels } from './kernels.js';
 
 /** The operations the window is made of. */
@@ -55,48 +56,21 @@ export function scatterColumns(
   }
 }
 
-export function rnnWindowForwardWith(
-  k: WindowPrimitives,
-  steps: number,
-  B: number,
-  H: number,
-  V: number,
-  ids: Int32Array,
-  idsOff: number,
-  weightIh: FloatArray,
-  bias: FloatArray,
-  weightHh: FloatArray,
-  weightHhT: FloatArray,
-  xw: FloatArray,
-  hs: FloatArray,
-): void {
+export function rnnWindowForwardWith(k: WindowPrimitives, args: RnnWindowForwardArgs): void {
+  const { steps, B, H, V, ids, idsOff, weightIh, bias, weightHh, weightHhT, xw, hs } = args;
   if (steps <= 0 || B === 0 || H === 0) return; // an empty window changes nothing, W_hhᵀ included
   gatherColumns(steps * B, H, V, weightIh, ids, idsOff, bias, xw);
   k.transpose(H, H, weightHh, 0, H, weightHhT, 0);
-  k.rnnForwardSteps(steps, B, H, xw, 0, weightHh, weightHhT, hs, 0);
+  // One object per window (not per step): the recurrence's arguments.
+  k.rnnForwardSteps({ steps, B, H, xw, xwOff: 0, weightHh, weightHhT, hs, hsOff: 0 });
 }
 
-export function rnnWindowBackwardWith(
-  k: WindowPrimitives,
-  steps: number,
-  B: number,
-  H: number,
-  V: number,
-  dOut: FloatArray,
-  hs: FloatArray,
-  weightHh: FloatArray,
-  weightHhT: FloatArray,
-  dh: FloatArray,
-  dXw: FloatArray,
-  ids: Int32Array,
-  idsOff: number,
-  weightIhGrad: FloatArray,
-  biasIhGrad: FloatArray,
-  biasHhGrad: FloatArray,
-): void {
+export function rnnWindowBackwardWith(k: WindowPrimitives, args: RnnWindowBackwardArgs): void {
+  const { steps, B, H, V, dOut, hs, weightHh, weightHhT, dh, dXw, ids, idsOff, weightIhGrad, biasIhGrad, biasHhGrad } =
+    args;
   if (steps <= 0 || B === 0 || H === 0) return;
   dh.fill(0, 0, B * H); // the loss does not depend on the state after the window
-  k.rnnBackwardSteps(steps, B, H, dOut, 0, hs, 0, weightHh, weightHhT, dh, dXw, 0);
+  k.rnnBackwardSteps({ steps, B, H, dOut, dOutOff: 0, hs, hsOff: 0, weightHh, weightHhT, dh, dXw, dXwOff: 0 });
   k.columnSums(steps * B, H, dXw, 0, biasHhGrad);
   k.columnSums(steps * B, H, dXw, 0, biasIhGrad);
   scatterColumns(steps * B, H, V, dXw, ids, idsOff, weightIhGrad);

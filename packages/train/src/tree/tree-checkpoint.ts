@@ -6,9 +6,10 @@
 import { SafetensorsError, decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from '@charrnn/safetensors';
 import { formatShape, type Dtype, type FloatArray, type Kernels } from '@charrnn/tensor';
 import { TREE_PARAM_NAMES, TreeModel, TreeVocabulary, isTreeCellName, type TreeModelConfig } from '@charrnn/model';
-import type { Optimizer, StateTensorInput } from '@charrnn/optim';
-import { z } from 'zod';
-import { CheckpointError, type PrngSnapshot } from '../checkpoint.js';
+import type { Optimizer } from '@charrnn/optim';
+import * as z from 'zod/mini';
+import { CheckpointError, loadOptimizerSlots, type PrngSnapshot } from '../checkpoint.js';
+import { MetadataError, withSchema } from '../checkpoint-metadata.js';
 import { TreeTrainConfigSchema, type TreeTrainConfig } from './tree-config.js';
 
 export const TREE_CHECKPOINT_FORMAT = 'charrnn-tree-1';
@@ -59,17 +60,17 @@ export function encodeTreeCheckpoint(input: {
 }
 
 const prngSnapshot = z.object({
-  words: z.array(z.int().min(0).max(0xffffffff)).length(4),
-  spareNormal: z.number().nullable(),
+  words: z.array(z.int().check(z.minimum(0), z.maximum(0xffffffff))).check(z.length(4)),
+  spareNormal: z.nullable(z.number()),
 });
 const TrainingSchema = z.looseObject({
-  step: z.int().min(0),
-  trees: z.int().min(0),
+  step: z.int().check(z.minimum(0)),
+  trees: z.int().check(z.minimum(0)),
   smoothLoss: z.number(),
-  bestValAccuracy: z.number().min(0).max(1).nullable(),
+  bestValAccuracy: z.nullable(z.number().check(z.minimum(0), z.maximum(1))),
   batchRng: prngSnapshot,
   optimizerScalars: z.record(z.string(), z.number()),
-  elapsedSec: z.number().min(0),
+  elapsedSec: z.number().check(z.minimum(0)),
 });
 
 /** Parses and validates a tree checkpoint; every problem is a CheckpointError with a one-line message. */
@@ -149,26 +150,17 @@ export function treeModelFromCheckpoint(checkpoint: TreeCheckpoint, kernels?: Ke
 export function loadTreeOptimizerState(checkpoint: TreeCheckpoint, optimizer: Optimizer): void {
   if (!checkpoint.training)
     throw new CheckpointError('checkpoint has no training state to resume from (it holds weights only)');
-  const inputs = new Map<string, StateTensorInput>();
-  for (const [name, t] of checkpoint.tensors) inputs.set(name, { shape: t.shape, data: t.data as FloatArray });
-  try {
-    optimizer.loadState(inputs, checkpoint.training.optimizerScalars);
-  } catch (error) {
-    throw new CheckpointError((error as Error).message);
-  }
+  loadOptimizerSlots(checkpoint.tensors, checkpoint.training.optimizerScalars, optimizer);
 }
 
-function parseJson<T>(key: string, text: string, schema: z.ZodType<T>): T {
-  let raw: unknown;
+/** A metadata field through the char checkpoints' schema reader, its error as a CheckpointError. */
+function parseJson<T>(key: string, text: string, schema: z.ZodMiniType<T>): T {
   try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new CheckpointError(`metadata "${key}" must be JSON, got ${JSON.stringify(text.slice(0, 40))}`);
+    return withSchema(key, text, schema);
+  } catch (error) {
+    if (error instanceof MetadataError) throw new CheckpointError(error.message);
+    throw error;
   }
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new CheckpointError(`metadata "${key}" field ${issue.path.map(String).join('.')} is invalid: ${issue.message}`);
 }
 
 function failDtype(dtype: string): never {

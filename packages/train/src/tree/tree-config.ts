@@ -3,33 +3,37 @@
 // seed, so a checkpoint needs no data file) or tree files. Stored in checkpoints; validated with
 // zod on the way in from flags and from a file alike.
 
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { TREE_CELL_NAMES } from '@charrnn/model';
 import { OPTIMIZER_NAMES } from '@charrnn/optim';
+import { ENGLISH } from '../checkpoint-metadata.js';
 
 export const TREE_TASKS = ['arithmetic', 'file'] as const;
 
+const between = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
+
+// zod/mini, as the char checkpoints' metadata: this package ships in the page's worker.
 export const TreeTrainConfigSchema = z.strictObject({
   cell: z.enum(TREE_CELL_NAMES),
-  hidden: z.int().min(1).max(4096),
+  hidden: between(1, 4096),
   dtype: z.enum(['f32', 'f64']),
   optimizer: z.enum(OPTIMIZER_NAMES),
-  lr: z.number().positive().max(10),
+  lr: z.number().check(z.positive(), z.maximum(10)),
   /** Global L2-norm clip (0: off). */
-  clip: z.number().min(0),
-  batchSize: z.int().min(1).max(65_536),
-  steps: z.int().min(0),
-  seed: z.int().min(0).max(0xffffffff),
-  evalEvery: z.int().min(0),
-  logEvery: z.int().min(1),
-  saveEvery: z.int().min(0),
+  clip: z.number().check(z.minimum(0)),
+  batchSize: between(1, 65_536),
+  steps: z.int().check(z.minimum(0)),
+  seed: between(0, 0xffffffff),
+  evalEvery: z.int().check(z.minimum(0)),
+  logEvery: z.int().check(z.minimum(1)),
+  saveEvery: z.int().check(z.minimum(0)),
   task: z.enum(TREE_TASKS),
   /** The arithmetic task: trees in each set and operators per tree. */
-  trainTrees: z.int().min(1).max(10_000_000),
-  heldOutTrees: z.int().min(0).max(1_000_000),
-  deepTrees: z.int().min(0).max(1_000_000),
-  minOps: z.int().min(0).max(1000),
-  maxOps: z.int().min(0).max(1000),
+  trainTrees: between(1, 10_000_000),
+  heldOutTrees: between(0, 1_000_000),
+  deepTrees: between(0, 1_000_000),
+  minOps: between(0, 1000),
+  maxOps: between(0, 1000),
 });
 
 export type TreeTrainConfig = z.infer<typeof TreeTrainConfigSchema>;
@@ -75,7 +79,7 @@ export const TREE_TRAINING_KEYS = [
 
 /** Defaults filled in, every value checked: a RangeError naming the first bad setting. */
 export function resolveTreeTrainConfig(partial: Partial<TreeTrainConfig>): TreeTrainConfig {
-  const parsed = TreeTrainConfigSchema.safeParse({ ...DEFAULT_TREE_TRAIN_CONFIG, ...partial });
+  const parsed = TreeTrainConfigSchema.safeParse({ ...DEFAULT_TREE_TRAIN_CONFIG, ...partial }, { error: ENGLISH });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new RangeError(`resolveTreeTrainConfig: ${issue.path.map(String).join('.')} ${issue.message}`);

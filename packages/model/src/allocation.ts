@@ -1,0 +1,63 @@
+// How many floats a model takes from its kernels' allocator, and for what — read from the same
+// facts the model allocates by (the cell's gates and buffers, weight drop, dropout, output
+// dropout), so a caller can size a run before building it (train's kernel-memory estimate).
+// allocation.spec.ts counts what CharRnnModel really allocates and must agree to the float.
+//
+// Dimension letters: T time, B batch, V vocabulary, H hidden, G gates, L layers.
+
+import { cellFor } from './cells/registry.js';
+import type { ModelConfig } from './config.js';
+
+/** Entries of every parameter (weights and biases of each layer, the decoder); each has a value and a gradient. */
+export function parameterCount(config: ModelConfig): number {
+  const { vocabSize: V, hiddenSize: H, layers: L } = config;
+  const GH = cellFor(config.cell).gates * H;
+  let count = V * H + V; // decoder [V, H] and its bias
+  for (let k = 0; k < L; k++) count += GH * (k === 0 ? V : H) + GH * H + 2 * GH;
+  return count;
+}
+
+/**
+ * Floats a CharRnnModel allocates when built: each parameter's value and gradient, each layer's
+ * W_hhᵀ, layer 0's W_ihᵀ and its gradient, and with weight drop each layer's mask and masked W_hh.
+ */
+export function modelFloats(config: ModelConfig): number {
+  const { vocabSize: V, hiddenSize: H, layers: L } = config;
+  const GH = cellFor(config.cell).gates * H;
+  const weightDrop = (config.weightDrop ?? 0) > 0 ? 2 * L * GH * H : 0;
+  return 2 * parameterCount(config) + L * GH * H + 2 * V * GH + weightDrop;
+}
+
+/** Floats of the work buffers of one (T, B) shape, allocated by the first window of that shape and kept. */
+export function workspaceFloats(config: ModelConfig, T: number, B: number): number {
+  const { vocabSize: V, hiddenSize: H, layers: L } = config;
+  const cell = cellFor(config.cell);
+  const GH = cell.gates * H;
+  const n = T * B;
+  const states = (T + 1) * B * H;
+  const perLayer =
+    3 * n * GH + // xw, gates, dXw
+    (cell.separateHiddenGrad ? n * GH : 0) + // dHw
+    states + // hs
+    (cell.carriesCellState ? states : 0) + // cs
+    (cell.savesAux ? n * H : 0) + // aux
+    n * H + // dOut
+    2 * B * H + // dh, dc
+    B * GH; // scratch
+  const dropout = config.dropout > 0 ? 2 * (L - 1) * n * H : 0; // masks and masked outputs between layers
+  const outputDropout = (config.outputDropout ?? 0) > 0 ? 2 * n * H : 0;
+  return L * perLayer + GH + dropout + outputDropout + n * V; // + input bias, logits
+}
+
+/** Floats of a recurrent state of B streams (createState): h per layer, and c for a cell that carries one. */
+export function stateFloats(config: ModelConfig, B: number): number {
+  return (cellFor(config.cell).carriesCellState ? 2 : 1) * config.layers * B * config.hiddenSize;
+}
+
+/** Floats of the ForwardStepper that sampling keeps per model (one step of one stream, every buffer a cell may use). */
+export function stepperFloats(config: ModelConfig): number {
+  const { vocabSize: V, hiddenSize: H, layers: L } = config;
+  const GH = cellFor(config.cell).gates * H;
+  // Per layer: W_hhᵀ, input bias, xw, gates, scratch, hs and cs (2 rows each), aux; layer 0 also W_ihᵀ.
+  return L * (GH * H + 4 * GH + 5 * H) + V * GH + V; // + logits
+}
