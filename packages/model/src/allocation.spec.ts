@@ -60,6 +60,63 @@ describe('model allocation sizes', () => {
     });
   }
 
+  // A bidirectional tagger: each layer's cell twice, the joined [T·B, 2H] outputs, a decoder [O, 2H].
+  const TAGGERS: ModelConfig[] = [
+    {
+      cell: 'lstm',
+      vocabSize: 7,
+      hiddenSize: 3,
+      layers: 1,
+      dropout: 0,
+      outputSize: 2,
+      bidirectional: true,
+      dtype: 'f32',
+    },
+    {
+      cell: 'gru',
+      vocabSize: 6,
+      hiddenSize: 4,
+      layers: 2,
+      dropout: 0.2,
+      outputDropout: 0.1,
+      weightDrop: 0.3,
+      outputSize: 3,
+      bidirectional: true,
+      dtype: 'f64',
+    },
+    {
+      cell: 'rnn',
+      vocabSize: 5,
+      hiddenSize: 2,
+      layers: 3,
+      dropout: 0,
+      outputSize: 4,
+      bidirectional: true,
+      dtype: 'f64',
+    },
+  ];
+  for (const config of TAGGERS) {
+    it(`equal the bytes a bidirectional tagger allocates (${config.cell}, ${config.layers} layer(s), ${config.outputSize} labels)`, () => {
+      const { kernels, bytes } = countingKernels();
+      const model = new CharRnnModel(config, kernels);
+      expect(bytes()).toBe(modelFloats(config) * bytesPer(config));
+      expect(model.params.list.reduce((sum, p) => sum + p.value.length, 0)).toBe(parameterCount(config));
+      // About twice the one-way model's: the estimate used to leave the reverse direction out.
+      expect(modelFloats(config)).toBeGreaterThan(1.5 * modelFloats({ ...config, bidirectional: false }));
+
+      const [T, B] = [4, 3];
+      const before = bytes();
+      const state = model.createState(B);
+      const ids = Int32Array.from({ length: T * B }, (_, i) => i % config.vocabSize);
+      const labels = Int32Array.from({ length: T * B }, (_, i) => i % config.outputSize!);
+      model.lossAndGradients(ids, labels, T, B, state, { train: true, rng: new Prng(1) });
+      expect(bytes() - before).toBe((stateFloats(config, B) + workspaceFloats(config, T, B)) * bytesPer(config));
+      const trained = bytes();
+      model.forward(ids.subarray(0, 5), labels.subarray(0, 5), 5, 1, model.createState(1));
+      expect(bytes() - trained).toBe((stateFloats(config, 1) + workspaceFloats(config, 5, 1)) * bytesPer(config));
+    });
+  }
+
   it('fail a size that leaves out an allocation (negative test)', () => {
     const config = CONFIGS[2]!;
     const { kernels, bytes } = countingKernels();

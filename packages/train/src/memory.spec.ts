@@ -55,6 +55,61 @@ describe('kernel memory estimate against real allocations', () => {
     });
   }
 
+  // A bidirectional restore-spaces tagger: the reverse direction's cells, the joined [T·B, 2H] outputs
+  // and the [2 labels, 2H] decoder; evaluated by StreamTagger in windows of T = 7 (lookahead 3):
+  // 14 labels leave a last window of 6 = T − 1, the two evaluation workspaces the estimate counts.
+  const labelled = (length: number): Int32Array => Int32Array.from({ length }, (_, i) => (i % 5 === 4 ? 1 : 0));
+  const taggerData = {
+    vocab,
+    train: encoded(2000),
+    val: encoded(14),
+    trainLabels: labelled(2000),
+    valLabels: labelled(14),
+  };
+  const TAGGER_RUNS: Partial<TrainConfig>[] = [
+    { cell: 'lstm', hidden: 6, optimizer: 'adagrad', dtype: 'f32' },
+    {
+      cell: 'gru',
+      hidden: 5,
+      layers: 2,
+      dropout: 0.2,
+      outputDropout: 0.1,
+      emaDecay: 0.9,
+      optimizer: 'adam',
+      dtype: 'f64',
+    },
+  ];
+  for (const run of TAGGER_RUNS) {
+    const config = resolveTrainConfig({
+      ...run,
+      task: 'restore-spaces',
+      bidirectional: true,
+      seqLength: 7,
+      batchSize: 3,
+      steps: 4,
+      evalEvery: 4,
+      logEvery: 4,
+    });
+    it(`counts what a bidirectional tagger's Trainer allocates (${JSON.stringify(run)})`, async () => {
+      const { kernels, bytes } = countingKernels();
+      const trainer = new Trainer({ config, data: taggerData, clock: () => 0, kernels });
+      const parts = kernelFloats(config, vocab.size);
+      const bytesPer = config.dtype === 'f32' ? 4 : 8;
+      const model = { ...trainer.model.config };
+      expect(model.bidirectional).toBe(true);
+      expect(bytes()).toBe((parts.model + parts.average + parts.optimizer + stateFloats(model, 3)) * bytesPer);
+      const events: string[] = [];
+      for await (const event of trainer.run()) events.push(event.type);
+      expect(events.filter((type) => type === 'eval')).toHaveLength(1);
+      expect(parts.sampling).toBe(0);
+      const all = Object.values(parts).reduce((a, b) => a + b, 0);
+      expect(bytes()).toBe(all * bytesPer);
+      // The reverse direction is about as big again as the one-way model it used to be counted as.
+      const oneWay = kernelFloats({ ...config, bidirectional: false }, vocab.size);
+      expect(parts.model).toBeGreaterThan(1.5 * oneWay.model);
+    });
+  }
+
   it('counts the weight average, weight drop and output dropout (each makes the estimate larger)', () => {
     const base = resolveTrainConfig({ cell: 'lstm', hidden: 64 });
     const size = (c: Partial<TrainConfig>): number => estimateKernelBytes({ ...base, ...c }, 80);

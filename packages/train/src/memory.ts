@@ -2,9 +2,11 @@
 // the kernels (the WebAssembly memory holds 1 GiB) is refused in user terms: the size asked for,
 // the largest hidden size that fits, what to change. The parts are the model's own allocation
 // sizes (@charrnn/model allocation.ts, checked there against real allocations) for what a Trainer
-// builds: the model, its weight average, the optimizer's slots, the training window, evaluation
-// and sampling. memory.spec.ts counts a real Trainer's allocations against kernelFloats.
+// builds: the model (a bidirectional tagger's reverse direction and [2H → labels] decoder included),
+// its weight average, the optimizer's slots, the training window, evaluation and sampling.
+// memory.spec.ts counts a real Trainer's allocations against kernelFloats.
 
+import { taskFor } from '@charrnn/corpus';
 import {
   type ModelConfig,
   modelFloats,
@@ -37,6 +39,8 @@ export type SizeConfig = Pick<
   | 'outputDropout'
   | 'weightDrop'
   | 'emaDecay'
+  | 'task'
+  | 'bidirectional'
 >;
 
 /** What holds the kernel memory of a run, in floats of its dtype. */
@@ -49,9 +53,12 @@ export interface KernelFloats {
   readonly optimizer: number;
   /** The training window's workspace and the B-stream state. */
   readonly training: number;
-  /** Evaluation's chunk workspaces (a full chunk and the shorter last one) and its state. */
+  /**
+   * Evaluation's chunk workspaces (a full chunk and the shorter last one) and its state; a tagger's
+   * chunks are its training windows (StreamTagger, one stream), the last one at most a symbol shorter.
+   */
   readonly evaluation: number;
-  /** Sampling's one-step runner and its state. */
+  /** Sampling's one-step runner and its state (none for a tagger: it samples nothing). */
   readonly sampling: number;
 }
 
@@ -81,7 +88,10 @@ function optimizerKernelSlots(name: OptimizerName, dtype: Dtype): number {
 }
 
 function modelConfigOf(config: SizeConfig, vocabSize: number): ModelConfig {
+  const task = taskFor(config.task);
   return {
+    ...(task ? { outputSize: task.labels.length } : {}),
+    bidirectional: config.bidirectional,
     cell: config.cell,
     vocabSize,
     hiddenSize: config.hidden,
@@ -95,14 +105,16 @@ function modelConfigOf(config: SizeConfig, vocabSize: number): ModelConfig {
 
 export function kernelFloats(config: SizeConfig, vocabSize: number): KernelFloats {
   const model = modelConfigOf(config, vocabSize);
+  const tagger = config.task !== 'next-symbol';
+  const chunk = tagger ? config.seqLength : EVAL_CHUNK;
   return {
     model: modelFloats(model),
     average: config.emaDecay > 0 ? modelFloats(model) : 0,
     optimizer: optimizerKernelSlots(config.optimizer, config.dtype) * parameterCount(model),
     training: workspaceFloats(model, config.seqLength, config.batchSize) + stateFloats(model, config.batchSize),
     evaluation:
-      workspaceFloats(model, EVAL_CHUNK, 1) + workspaceFloats(model, EVAL_CHUNK - 1, 1) + stateFloats(model, 1),
-    sampling: stepperFloats(model) + stateFloats(model, 1),
+      workspaceFloats(model, chunk, 1) + (chunk > 1 ? workspaceFloats(model, chunk - 1, 1) : 0) + stateFloats(model, 1),
+    sampling: tagger ? 0 : stepperFloats(model) + stateFloats(model, 1),
   };
 }
 

@@ -12,6 +12,8 @@ export interface Measurement {
   readonly hidden: number;
   readonly seqLength: number;
   readonly batchSize: number;
+  /** The restore-spaces tagger with a bidirectional layer (see BenchConfig). */
+  readonly bidirectional?: true;
   readonly family: Family;
   /** What ran, for the table: "charrnn wasm-simd", "numpy seed", "torch nn.RNN", … */
   readonly implementation: string;

@@ -15,6 +15,7 @@ describe('planCharrnnRuns', () => {
       'rnn-h512-t25-b32/auto',
       'lstm-h256-t64-b32/auto',
       'gru-h256-t64-b32/auto',
+      'bilstm-h128-t64-b16/auto',
     ]);
   });
 
@@ -27,6 +28,7 @@ describe('planCharrnnRuns', () => {
       'rnn-h512-t25-b32/auto/2',
       'lstm-h256-t64-b32/auto/1',
       'gru-h256-t64-b32/auto/1',
+      'bilstm-h128-t64-b16/auto/1',
     ]);
   });
 
@@ -53,7 +55,11 @@ describe('planPeerRuns', () => {
       'rnn-h512-t25-b32/torch/rnn',
       'lstm-h256-t64-b32/torch/lstm',
       'gru-h256-t64-b32/torch/gru',
+      'bilstm-h128-t64-b16/torch/lstm',
     ]);
+    const tagger = runs.find((r) => r.config.id === 'bilstm-h128-t64-b16')!;
+    expect(tagger.args.slice(-1)).toEqual(['--bidirectional']);
+    expect(runs.filter((r) => r.args.includes('--bidirectional'))).toEqual([tagger]);
     const b32 = runs.find((r) => r.config.id === 'rnn-h100-t25-b32' && r.tool === 'numpy')!;
     expect(b32.args).toEqual([
       '--impl',

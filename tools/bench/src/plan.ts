@@ -50,7 +50,8 @@ export interface PeerRun {
 
 /**
  * numpy: the seed's code on the seed config; the batched version on every rnn config (float64 at
- * batch 1, as in the issue's table; float32 otherwise). torch: nn.RNN / nn.LSTM on every config.
+ * batch 1, as in the issue's table; float32 otherwise). torch: nn.RNN / nn.LSTM on every config
+ * (nn.LSTM(bidirectional=True) on the tagger's).
  */
 export function planPeerRuns(
   configs: readonly BenchConfig[],
@@ -83,7 +84,12 @@ export function planPeerRuns(
       });
     }
     if (tools.torch)
-      runs.push({ config: c, tool: 'torch', script: 'bench_torch.py', args: ['--cell', c.cell, ...shape(c)] });
+      runs.push({
+        config: c,
+        tool: 'torch',
+        script: 'bench_torch.py',
+        args: ['--cell', c.cell, ...shape(c), ...(c.bidirectional ? ['--bidirectional'] : [])],
+      });
   }
   return runs;
 }

@@ -92,6 +92,7 @@ export function peerMeasurement(json: Record<string, unknown>, config: BenchConf
     hidden: config.hidden,
     seqLength: config.seqLength,
     batchSize: config.batchSize,
+    ...(config.bidirectional ? { bidirectional: true } : {}),
     family,
     implementation,
     threads: 1,

@@ -2,7 +2,16 @@
 // number of steps after a warm-up, with the process's resident memory sampled while it runs.
 
 import type { Kernels } from '@charrnn/tensor';
-import { CONFIG_RULES, Trainer, prepareData, resolveTrainConfig, type TrainConfig } from '@charrnn/train';
+import { taskFor } from '@charrnn/corpus';
+import {
+  CONFIG_RULES,
+  Trainer,
+  prepareData,
+  prepareTaskData,
+  resolveTrainConfig,
+  type TrainConfig,
+  type TrainingData,
+} from '@charrnn/train';
 import { RunError } from '@charrnn/cli';
 import type { BenchConfig } from './configs.js';
 import type { Measurement } from './measurement.js';
@@ -44,6 +53,7 @@ function trainConfig(
     sampleEvery: 0,
     valFraction: 0,
     saveEvery: 0,
+    ...(c.bidirectional ? { task: 'restore-spaces', bidirectional: true } : {}),
   };
   // Only pass the key when the config knows it, so this runs before and after it exists.
   if (threads !== undefined) partial['threads'] = threads;
@@ -80,9 +90,17 @@ export interface TrainerRunOptions {
   readonly probe: Probe;
 }
 
+/** The whole text as training data: next-symbol windows, or the tagger's text without spaces and its labels. */
+function benchData(c: BenchConfig, text: string): TrainingData {
+  if (!c.bidirectional) return prepareData(text, 0, c.seqLength, c.batchSize);
+  const task = taskFor('restore-spaces');
+  if (!task) throw new RunError('bench: the restore-spaces task is not registered in @charrnn/corpus');
+  return prepareTaskData(task, text, { valFraction: 0, seed: 1, seqLength: c.seqLength, batchSize: c.batchSize });
+}
+
 export async function measureTrainer(options: TrainerRunOptions): Promise<Measurement> {
   const { config: c, probe, seconds } = options;
-  const data = prepareData(options.text, 0, c.seqLength, c.batchSize);
+  const data = benchData(c, options.text);
   probe.gc();
   const peak = new PeakRss(probe);
 
@@ -135,6 +153,7 @@ export async function measureTrainer(options: TrainerRunOptions): Promise<Measur
     hidden: c.hidden,
     seqLength: c.seqLength,
     batchSize: c.batchSize,
+    ...(c.bidirectional ? { bidirectional: true } : {}),
     family: 'charrnn',
     implementation: `charrnn ${kernelName}`,
     kernels: kernelName,

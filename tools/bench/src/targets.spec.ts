@@ -8,6 +8,7 @@ const B32 = 'rnn-h100-t25-b32';
 const BIG = 'rnn-h512-t25-b32';
 const LSTM = 'lstm-h256-t64-b32';
 const GRU = 'gru-h256-t64-b32';
+const BILSTM = 'bilstm-h128-t64-b16';
 
 function status(results: readonly TargetResult[], prefix: string): string {
   const r = results.find((x) => x.target.startsWith(prefix));
@@ -49,6 +50,8 @@ describe('evaluateTargets', () => {
       fake(LSTM, 'torch', 15_000),
       fake(GRU, 'charrnn', 40_000),
       fake(GRU, 'torch', 20_000),
+      fake(BILSTM, 'charrnn', 20_000),
+      fake(BILSTM, 'torch', 10_000),
       fake(B32, 'charrnn', 500_000),
       fake(B32, 'numpy-batched', 400_000),
       fake(B32, 'torch', 190_000),
@@ -58,7 +61,14 @@ describe('evaluateTargets', () => {
     ];
     const results = evaluateTargets({ measurements: all, vocab: 80, ceilingGflops: 100, memory });
     expect(results.map((r) => r.status)).toEqual(Array(results.length).fill('met'));
-    expect(results).toHaveLength(11);
+    expect(results).toHaveLength(12);
+  });
+
+  it('judges the bidirectional tagger against its own torch peer only', () => {
+    const all = [fake(BILSTM, 'charrnn', 11_700), fake(BILSTM, 'torch', 9_600), fake(LSTM, 'torch', 1_000)];
+    const results = evaluateTargets({ measurements: all, vocab: 80, ceilingGflops: 100 });
+    expect(status(results, 'bidirectional LSTM tagger')).toBe('not met');
+    expect(status(results, 'LSTM H=256')).toBe('not measured');
   });
 
   it('uses "at least" for multiples and "strictly ahead" for ahead-of', () => {
