@@ -2,7 +2,7 @@
 """The README's 10-minute recipe in PyTorch, for a side-by-side run with charrnn-train.
 
 Same model, data layout and training rule as charrnn's trainer, written independently:
-one-hot inputs [T, B, V] -> nn.LSTM(layers, dropout between layers) -> dropout on the top output
+one-hot inputs [T, B, V] -> nn.LSTM or nn.GRU (--cell)(layers, dropout between layers) -> dropout on the top output
 -> nn.Linear decoder; cross-entropy averaged over T and B; B streams spaced len/B apart, each
 carrying its detached state; global-norm clipping; Adam with decoupled weight decay on matrices
 only (AdamW param groups), a linear warmup then cosine decay to lr*lr_min_factor; validation on
@@ -33,6 +33,7 @@ def main():
     ap.add_argument("--data", required=True)
     ap.add_argument("--log", required=True, help="CSV log (charrnn's columns)")
     ap.add_argument("--save-best", default=None, help="state_dict of the best validation loss (.pt)")
+    ap.add_argument("--cell", choices=["lstm", "gru"], default="lstm")
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--seq-length", type=int, default=64)
@@ -73,7 +74,8 @@ def main():
     class Model(nn.Module):
         def __init__(self):
             super().__init__()
-            self.rnn = nn.LSTM(V, H, num_layers=a.layers, dropout=a.dropout if a.layers > 1 else 0.0)
+            recurrent = nn.GRU if a.cell == "gru" else nn.LSTM
+            self.rnn = recurrent(V, H, num_layers=a.layers, dropout=a.dropout if a.layers > 1 else 0.0)
             self.drop = nn.Dropout(a.output_dropout)
             self.decoder = nn.Linear(H, V)
 
@@ -86,12 +88,13 @@ def main():
                     F.dropout(w, a.weight_drop) if name.startswith("weight_hh") else w
                     for name, w in zip(self.rnn._flat_weights_names, self.rnn._flat_weights)
                 ]
-                if state is None:
-                    zeros = torch.zeros(a.layers, x.shape[1], H)
-                    state = (zeros, zeros)
+                zeros = torch.zeros(a.layers, x.shape[1], H)
                 between = a.dropout if a.layers > 1 else 0.0
-                out, h, c = torch._VF.lstm(inputs, state, weights, True, a.layers, between, True, False, False)
-                state = (h, c)
+                if a.cell == "gru":
+                    out, state = torch._VF.gru(inputs, zeros if state is None else state, weights, True, a.layers, between, True, False, False)
+                else:
+                    out, h, c = torch._VF.lstm(inputs, (zeros, zeros) if state is None else state, weights, True, a.layers, between, True, False, False)
+                    state = (h, c)
             else:
                 out, state = self.rnn(inputs, state)  # [T, B, H]
             return self.decoder(self.drop(out)), state  # [T, B, V]
@@ -147,7 +150,7 @@ def main():
 
     stem = os.path.splitext(a.log)[0]
     settings = {k.replace("_", "-"): v for k, v in vars(a).items() if k not in ("data", "log", "save_best")}
-    settings.update({"impl": f"pytorch {torch.__version__}", "cell": "lstm", "optimizer": "adamw", "lr-schedule": "cosine"})
+    settings.update({"impl": f"pytorch {torch.__version__}", "cell": a.cell, "optimizer": "adamw", "lr-schedule": "cosine"})
     with open(f"{stem}.config.json", "w") as f:
         json.dump(settings, f, indent=2)
 
@@ -162,7 +165,7 @@ def main():
     for step in range(1, a.steps + 1):
         x, y = next_window()
         if state is not None:
-            state = tuple(s.detach() for s in state)
+            state = state.detach() if a.cell == "gru" else tuple(s.detach() for s in state)
         logits, state = model(x, state)
         loss = F.cross_entropy(logits.view(-1, V), y.reshape(-1))
         optimizer.zero_grad(set_to_none=True)

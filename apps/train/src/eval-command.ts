@@ -22,9 +22,13 @@ import {
   dynamicEvaluate,
   evaluateDocuments,
   evaluateTagging,
+  dynamicGrid,
   modelFromCheckpoint,
   poolResults,
+  tuneDynamicEvaluation,
+  type DynamicTuning,
 } from '@charrnn/train';
+import { evalParts } from './eval-parts.js';
 import { KERNEL_FLAG, TAG_WINDOW_FLAG } from './flags.js';
 import { UNKNOWN_FLAG, parseUnknownPolicy, unknownCharactersError } from './unknown-chars.js';
 
@@ -62,6 +66,37 @@ const FLAGS = {
     max: 1,
     default: 0,
     help: 'pull towards the trained weights at each dynamic update',
+  },
+  heldOut: {
+    flag: 'held-out',
+    kind: 'number',
+    placeholder: 'F',
+    min: 0,
+    max: 1,
+    exclusiveMax: true,
+    default: 0,
+    help: "score only the last fraction of the text, cut exactly as charrnn-train --val-fraction cuts it (a run's held-out part; 0: the whole text)",
+  },
+  dynamicTune: {
+    flag: 'dynamic-tune',
+    kind: 'int',
+    min: 0,
+    default: 0,
+    help: 'with --dynamic and --held-out: first choose --dynamic-lr and --dynamic-segment on the last N characters of the training part (text that is not scored), among --dynamic-tune-lrs × --dynamic-tune-segments (0: use the flags as given)',
+  },
+  dynamicTuneLrs: {
+    flag: 'dynamic-tune-lrs',
+    kind: 'string',
+    placeholder: 'LR,…',
+    default: '0.005,0.01,0.02,0.05',
+    help: 'step sizes --dynamic-tune tries',
+  },
+  dynamicTuneSegments: {
+    flag: 'dynamic-tune-segments',
+    kind: 'string',
+    placeholder: 'N,…',
+    default: '10,20',
+    help: 'segment lengths --dynamic-tune tries',
   },
   unknown: UNKNOWN_FLAG,
   window: TAG_WINDOW_FLAG,
@@ -117,15 +152,35 @@ export async function evalCommand(io: CommandIo): Promise<number> {
   // Skipped or mapped characters are part of the result: a score over fewer or stand-in characters.
   const unknown =
     policy.units.kind === 'error' ? {} : { unknown: { handling: policy.name, count: corpus.unknownCount } };
-  const documents = documentViews(corpus.ids, corpus.documentStarts);
+  const heldOut = v.heldOut;
+  const parts = evalParts(corpus, heldOut);
+  const documents = documentViews(parts.scored.ids, parts.scored.starts);
   if (documents.length === 0)
-    throw new UsageError(`--data file must have at least 2 characters, got ${corpus.ids.length}`);
+    throw new UsageError(
+      heldOut > 0
+        ? `--held-out ${heldOut} of --data leaves fewer than 2 characters to score (of ${corpus.ids.length})`
+        : `--data file must have at least 2 characters, got ${corpus.ids.length}`,
+    );
   const data = files.length === 1 ? path : files.map((f) => f.path);
+  const where = heldOut > 0 ? { heldOut } : {};
+  const tuneChars = v.dynamicTune;
+  if (tuneChars > 0 && !(v.dynamic && heldOut > 0))
+    throw new UsageError(
+      '--dynamic-tune needs --dynamic and --held-out F',
+      'it tunes on the training text just before the held-out part, e.g. --held-out 0.1 --dynamic --dynamic-tune 20000',
+    );
+  const candidates =
+    tuneChars > 0
+      ? dynamicGrid(
+          parseList(v.dynamicTuneLrs, '--dynamic-tune-lrs', false),
+          parseList(v.dynamicTuneSegments, '--dynamic-tune-segments', true),
+        )
+      : [];
   if (!v.dynamic) {
     const kernels = chooseKernels(v.kernels, (line) => void io.stderr.write(`${line}\n`));
     let result;
     try {
-      result = evaluateDocuments(modelFromCheckpoint(checkpoint, kernels), corpus.ids, corpus.documentStarts);
+      result = evaluateDocuments(modelFromCheckpoint(checkpoint, kernels), parts.scored.ids, parts.scored.starts);
     } finally {
       kernels.close?.();
     }
@@ -134,17 +189,25 @@ export async function evalCommand(io: CommandIo): Promise<number> {
       "the checkpoint's weights give a non-finite loss on this text; retrain, or evaluate another checkpoint",
     );
     io.stdout.write(
-      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, ...unknown, checkpoint: v.checkpoint, data })}\n`,
+      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, ...unknown, checkpoint: v.checkpoint, data, ...where })}\n`,
     );
     return EXIT_OK;
   }
   // Dynamic evaluation trains, so it takes the fast kernels like charrnn-train does.
   const kernels = chooseKernels(v.kernels, (line) => void io.stderr.write(`${line}\n`), { threads: 1 });
   try {
+    const decay = v.dynamicDecay;
+    let tuning: DynamicTuning | undefined;
+    if (candidates.length > 0) {
+      const tuningText = parts.tuning(tuneChars);
+      if (tuningText.length === 0)
+        throw new UsageError(`--dynamic-tune: the training part before --held-out ${heldOut} has no text to tune on`);
+      tuning = tuneDynamicEvaluation(() => modelFromCheckpoint(checkpoint, kernels), tuningText, candidates, decay);
+    }
     const options = {
-      lr: v.dynamicLr,
-      segmentLength: v.dynamicSegment,
-      decay: v.dynamicDecay,
+      lr: tuning?.best.lr ?? v.dynamicLr,
+      segmentLength: tuning?.best.segmentLength ?? v.dynamicSegment,
+      decay,
     };
     // One model adapts through the documents in order; each starts from a zero hidden state.
     const model = modelFromCheckpoint(checkpoint, kernels);
@@ -153,8 +216,11 @@ export async function evalCommand(io: CommandIo): Promise<number> {
       result,
       `the dynamic updates diverged at --dynamic-lr ${options.lr}; lower it (the default is ${FLAGS.dynamicLr.default})`,
     );
+    const tuned = tuning
+      ? { tuned: { chars: tuneChars, tried: tuning.tried.map((t) => ({ ...t, bpc: Number(t.bpc.toFixed(6)) })) } }
+      : {};
     io.stdout.write(
-      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, ...unknown, dynamic: options, checkpoint: v.checkpoint, data })}\n`,
+      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, ...unknown, dynamic: { ...options, ...tuned }, checkpoint: v.checkpoint, data, ...where })}\n`,
     );
   } finally {
     kernels.close?.();
@@ -188,4 +254,15 @@ function scoreTagging(
   } finally {
     kernels.close?.();
   }
+}
+
+/** A comma-separated list of positive numbers (integers for segment lengths), as --dynamic-tune's grids. */
+function parseList(text: string, flag: string, integers: boolean): number[] {
+  const values = text.split(',').map((part) => Number(part.trim()));
+  const bad = values.some((x) => !(Number.isFinite(x) && x > 0) || (integers && !Number.isInteger(x)));
+  if (text.trim() === '' || bad)
+    throw new UsageError(
+      `${flag} must be a comma-separated list of positive ${integers ? 'integers' : 'numbers'}, got ${JSON.stringify(text)}`,
+    );
+  return values;
 }

@@ -20,6 +20,8 @@ const HELP: Record<keyof TrainConfig, string> = {
   batchSize: 'streams trained at once (B), each at its own offset of the text',
   steps: 'total optimizer steps (a resumed run continues up to this count)',
   maxSeconds: 'also stop after this many seconds (0: no limit)',
+  maxCpuSeconds:
+    'also stop once this session has used this many CPU-seconds (user + system time of the process; 0: no limit): the same work on a busy machine as on a quiet one',
   optimizer: 'update rule',
   lr: 'learning rate',
   momentum: 'momentum (for --optimizer momentum)',
@@ -101,6 +103,7 @@ export const CONFIG_FLAGS: FlagTableFor<TrainConfig> = {
   batchSize: configFlag('batchSize'),
   steps: configFlag('steps'),
   maxSeconds: configFlag('maxSeconds'),
+  maxCpuSeconds: configFlag('maxCpuSeconds'),
   optimizer: configFlag('optimizer'),
   lr: configFlag('lr'),
   momentum: configFlag('momentum'),

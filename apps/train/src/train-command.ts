@@ -135,6 +135,7 @@ export async function trainCommand(io: CommandIo): Promise<number> {
         config,
         data,
         clock: io.clock,
+        cpuClock: processCpuSeconds,
         kernels,
         ...(init ? { init } : {}),
         ...(resume ? { resume } : {}),
@@ -340,6 +341,12 @@ function explainMemory(error: unknown, config: TrainConfig, vocabSize: number): 
       ? `the largest --hidden that fits with these settings is about ${fits}; or lower --batch-size/--seq-length/--layers${config.dtype === 'f64' ? ', use --dtype f32' : ''}, or use --kernels reference (slower, uses ordinary memory)`
       : `lower --batch-size/--seq-length/--layers${config.dtype === 'f64' ? ', use --dtype f32' : ''}, or use --kernels reference (slower, uses ordinary memory)`,
   );
+}
+
+/** --max-cpu-seconds' clock: this process's CPU time (user + system, all its threads), in seconds. */
+function processCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 /** loadWasmKernels' default maximum: 16384 pages of 64 KiB. */

@@ -42,6 +42,11 @@ export interface TrainConfig {
   readonly steps: number;
   /** Stop early after this many seconds of training (0: no limit). */
   readonly maxSeconds: number;
+  /**
+   * Stop early once this session has used this many CPU-seconds of the process (user + system;
+   * 0: no limit). Needs the trainer's cpuClock option. Fair on a loaded machine, where wall time is not.
+   */
+  readonly maxCpuSeconds: number;
   readonly optimizer: OptimizerName;
   readonly lr: number;
   /** Momentum for "momentum"; ignored otherwise. */
@@ -110,6 +115,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   batchSize: 1,
   steps: 10_000,
   maxSeconds: 0,
+  maxCpuSeconds: 0,
   optimizer: 'adagrad',
   lr: 0.1,
   momentum: 0.9,
@@ -192,6 +198,7 @@ export const CONFIG_RULES: Record<keyof TrainConfig, Rule> = {
   batchSize: { kind: 'int', min: 1, max: 100_000 },
   steps: { kind: 'int', min: 0 },
   maxSeconds: { kind: 'number', min: 0 },
+  maxCpuSeconds: { kind: 'number', min: 0 },
   optimizer: { kind: 'enum', values: OPTIMIZER_NAMES },
   lr: { kind: 'number', min: 0, exclusiveMin: true },
   momentum: { kind: 'number', min: 0, max: 1, exclusiveMax: true },

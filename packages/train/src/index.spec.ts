@@ -8,6 +8,7 @@ it('exports exactly the documented API', () => {
     'CHECKPOINT_FORMAT',
     'CONFIG_RULES',
     'CheckpointError',
+    'CpuBudget',
     'DEFAULT_DIVERGENCE',
     'DEFAULT_TRAIN_CONFIG',
     'DEFAULT_TREE_TRAIN_CONFIG',
@@ -30,6 +31,7 @@ it('exports exactly the documented API', () => {
     'displayText',
     'documentViews',
     'dynamicEvaluate',
+    'dynamicGrid',
     'encodeCheckpoint',
     'encodeTreeCheckpoint',
     'estimateKernelBytes',
@@ -54,6 +56,7 @@ it('exports exactly the documented API', () => {
     'resolveTrainConfig',
     'resolveTreeTrainConfig',
     'treeModelFromCheckpoint',
+    'tuneDynamicEvaluation',
     'unitBytes',
   ]);
 });

@@ -28,6 +28,7 @@ export { TagCounts, evaluateTagging, labelLoss, type TaggingResult } from './tag
 export { documentViews, evaluateDocuments, poolResults } from './evaluate-documents.js';
 export { displayText, unitBytes } from './display-text.js';
 export { Trainer, type TrainerOptions } from './trainer.js';
+export { CpuBudget, type CpuClock } from './cpu-budget.js';
 export { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './divergence.js';
 export {
   estimateKernelBytes,
@@ -38,6 +39,13 @@ export {
 } from './memory.js';
 export { extendVocabulary, loadWeightsExtendingVocab } from './extend-vocab.js';
 export { dynamicEvaluate, type DynamicEvalOptions } from './dynamic-eval.js';
+export {
+  dynamicGrid,
+  tuneDynamicEvaluation,
+  type DynamicCandidate,
+  type DynamicTrial,
+  type DynamicTuning,
+} from './dynamic-tune.js';
 export {
   ARITHMETIC_VOCABULARY,
   DEFAULT_TREE_TRAIN_CONFIG,

@@ -34,6 +34,7 @@ import { DEFAULT_DIVERGENCE, DivergenceWatch, type DivergenceRule } from './dive
 import { documentViews, evaluateDocuments } from './evaluate-documents.js';
 import { displayText } from './display-text.js';
 import { WeightAverage } from './weight-average.js';
+import { CpuBudget, type CpuClock } from './cpu-budget.js';
 import { evaluateTagging, type TaggingResult } from './tagging.js';
 
 export interface TrainerOptions {
@@ -41,6 +42,8 @@ export interface TrainerOptions {
   readonly data: TrainingData;
   /** Milliseconds, monotonic; only used for speed and time limits, never for results. */
   readonly clock: () => number;
+  /** Seconds of CPU time of this process; required for config.maxCpuSeconds, never used for results. */
+  readonly cpuClock?: CpuClock;
   readonly kernels?: Kernels;
   /** Start from these weights with a fresh optimizer (--init). */
   readonly init?: Checkpoint;
@@ -91,6 +94,8 @@ export class Trainer {
     this.data = data;
     this.vocab = data.vocab;
     this.clock = options.clock;
+    // Fails here, before any work, when the budget cannot be measured.
+    CpuBudget.check(config.maxCpuSeconds, options.cpuClock);
     this.task = taskFor(config.task);
     if ((this.task !== null) !== (data.trainLabels !== undefined && data.valLabels !== undefined))
       throw new RangeError(
@@ -201,6 +206,7 @@ export class Trainer {
     const targets = new Int32Array(T * B);
     const started = this.clock();
     this.sessionStart = started;
+    const cpuBudget = new CpuBudget(config.maxCpuSeconds, this.options.cpuClock);
     const divergence = new DivergenceWatch(this.options.divergence ?? DEFAULT_DIVERGENCE, this.outputClasses);
     const window = new LogWindow(started);
     let lastYield = started;
@@ -218,12 +224,14 @@ export class Trainer {
       window.add(trained.lossPerChar, T * B);
       const last = this.step === config.steps;
 
-      const evaluation = yield* this.evaluateIfDue(last);
+      // A run that the CPU budget ends evaluates its last weights too: they are often its best.
+      const outOfCpu = cpuBudget.exhausted();
+      const evaluation = yield* this.evaluateIfDue(last || outOfCpu);
       if (evaluation.diverged !== undefined) {
         yield this.done('diverged', trained.lossPerChar, started, evaluation.diverged);
         return;
       }
-      stopMessage = this.earlyStop(started);
+      stopMessage = this.earlyStop(started) ?? (outOfCpu ? cpuBudget.stopMessage(this.step, config.steps) : undefined);
       // The step a run stops at is reported too, so the bar and the log end where the run did.
       if (last || stopMessage !== undefined || evaluation.valLoss !== undefined || this.step % config.logEvery === 0) {
         yield this.stepEvent(trained, evaluation, window, started);
