@@ -133,6 +133,11 @@ describe('validateSpec errors (every problem, with its path)', () => {
       'space.threads cannot be set: each trial runs on one thread and the sweep uses the cores through --workers',
     ],
     [
+      'a CPU-time budget in base',
+      { ...minimal, base: { maxCpuSeconds: 600 } },
+      "base.maxCpuSeconds cannot be set: trials share a process, whose CPU time is not one trial's; budget trials by budget.steps or budget.seconds",
+    ],
+    [
       'both base and space',
       { ...minimal, base: { hidden: 8 } },
       'space.hidden is also set in base; remove one of them',

@@ -51,9 +51,14 @@ export class SpecError extends Error {
 const CONFIG_KEYS = Object.keys(CONFIG_RULES) as (keyof TrainConfig)[];
 /** Set by the budget, never by base or space. */
 const BUDGET_KEYS: readonly (keyof TrainConfig)[] = ['steps', 'maxSeconds'];
-/** Each trial runs on one core (the sweep spreads trials over cores instead), so threads is not a setting here. */
-const ONE_THREAD = 'threads';
-const THREADS_PROBLEM = 'cannot be set: each trial runs on one thread and the sweep uses the cores through --workers';
+/** Settings a trial cannot take, with the reason. */
+const NOT_IN_A_SWEEP: Partial<Record<keyof TrainConfig, string>> = {
+  // Each trial runs on one core (the sweep spreads trials over cores instead).
+  threads: 'cannot be set: each trial runs on one thread and the sweep uses the cores through --workers',
+  // Trials share a process, and Node 20 measures CPU time per process only, so no trial can see its own.
+  maxCpuSeconds:
+    "cannot be set: trials share a process, whose CPU time is not one trial's; budget trials by budget.steps or budget.seconds",
+};
 const TOP_KEYS = ['name', 'method', 'trials', 'seed', 'data', 'metric', 'budget', 'base', 'space', 'asha'];
 const DISTS = ['choice', 'uniform', 'loguniform', 'int'] as const;
 
@@ -184,8 +189,9 @@ function checkBase(base: Record<string, unknown>, problems: string[]): Partial<T
       problems.push(`base.${name} is set by the budget; use budget.${key === 'steps' ? 'steps' : 'seconds'} instead`);
       continue;
     }
-    if (key === ONE_THREAD) {
-      problems.push(`base.${name} ${THREADS_PROBLEM}`);
+    const notInASweep = NOT_IN_A_SWEEP[key];
+    if (notInASweep) {
+      problems.push(`base.${name} ${notInASweep}`);
       continue;
     }
     const problem = checkConfigValue(key, value);
@@ -208,8 +214,9 @@ function checkSpace(space: Record<string, unknown>, problems: string[]): SpacePa
       problems.push(`${path} is set by the budget and cannot be swept`);
       continue;
     }
-    if (key === ONE_THREAD) {
-      problems.push(`${path} ${THREADS_PROBLEM}`);
+    const notInASweep = NOT_IN_A_SWEEP[key];
+    if (notInASweep) {
+      problems.push(`${path} ${notInASweep}`);
       continue;
     }
     const spec = checkParam(path, key, value, problems);
