@@ -4,15 +4,11 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '@charrnn/cli';
-import { fakeIo } from '@charrnn/cli/testing';
+import { fakeIo, runOnFakeIo } from '@charrnn/cli/testing';
 import { CELL_NAMES } from '@charrnn/model';
 import { gradcheckCommand } from './gradcheck-command.js';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = fakeIo(argv);
-  const code = await runCommand('charrnn-gradcheck', gradcheckCommand, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const run = (argv: string[]) => runOnFakeIo(gradcheckCommand, 'charrnn-gradcheck', argv);
 
 const tiny = ['--hidden', '5', '--seq-length', '4', '--vocab-size', '7', '--kernels', 'reference'];
 

@@ -5,18 +5,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '@charrnn/cli';
-import { fakeIo } from '@charrnn/cli/testing';
+import { runOnFakeIo } from '@charrnn/cli/testing';
 import { TreeModel } from '@charrnn/model';
 import { Prng } from '@charrnn/tensor';
 import { ARITHMETIC_VOCABULARY, encodeTreeCheckpoint } from '@charrnn/train';
 import { gradcheckCommand } from './gradcheck-command.js';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = fakeIo(argv);
-  const code = await runCommand('charrnn-gradcheck', gradcheckCommand, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const run = (argv: string[]) => runOnFakeIo(gradcheckCommand, 'charrnn-gradcheck', argv);
 
 describe('charrnn-gradcheck --model tree-*', () => {
   it.each(['tree-rnn', 'tree-lstm'])('%s passes every entry at eps 1e-5, rtol 1e-6', async (model) => {

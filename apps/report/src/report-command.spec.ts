@@ -6,28 +6,17 @@ import { linkSync, lstatSync, mkdtempSync, readFileSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '@charrnn/cli';
-import { fakeIo } from '@charrnn/cli/testing';
+import { runOnFakeIo } from '@charrnn/cli/testing';
 import { trainCommand } from '../../train/src/train-command.js';
 import { reportCommand } from './report-command.js';
 
 const TEXT = 'Gregor Samsa woke one morning from uneasy dreams. He found himself transformed in his bed. '.repeat(12);
 
-async function run(
-  command: typeof reportCommand,
-  name: string,
-  argv: string[],
-): Promise<{ code: number; out: string; err: string }> {
-  const io = fakeIo(argv);
-  const code = await runCommand(name, command, io);
-  return { code, out: io.out(), err: io.err() };
-}
-
 describe('charrnn-report', () => {
   it('draws a trained run and a second labelled log, with settings from the checkpoint and a sidecar', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'charrnn-report-'));
     writeFileSync(join(dir, 'data.txt'), TEXT);
-    const train = await run(trainCommand, 'charrnn-train', [
+    const train = await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--data',
       join(dir, 'data.txt'),
       '--hidden',
@@ -54,7 +43,7 @@ describe('charrnn-report', () => {
     expect(train.code).toBe(0);
     writeFileSync(join(dir, 'other.csv'), readFileSync(join(dir, 'run.csv'), 'utf8'));
     writeFileSync(join(dir, 'other.config.json'), JSON.stringify({ impl: 'pytorch 1.13', lr: 0.01 }));
-    const result = await run(reportCommand, 'charrnn-report', [
+    const result = await runOnFakeIo(reportCommand, 'charrnn-report', [
       join(dir, 'run.csv'),
       `torch=${join(dir, 'other.csv')}`,
       '--out',
@@ -76,14 +65,14 @@ describe('charrnn-report', () => {
   it('refuses a missing --out, no logs, and a file that is not a log', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'charrnn-report-'));
     writeFileSync(join(dir, 'x.csv'), 'a,b\n1,2\n');
-    const noOut = await run(reportCommand, 'charrnn-report', [join(dir, 'x.csv')]);
+    const noOut = await runOnFakeIo(reportCommand, 'charrnn-report', [join(dir, 'x.csv')]);
     expect(noOut.code).toBe(2);
     expect(noOut.err.split('\n')[0]).toBe('charrnn-report: error: --out FILE.html is required');
-    const none = await run(reportCommand, 'charrnn-report', ['--out', join(dir, 'r.html')]);
+    const none = await runOnFakeIo(reportCommand, 'charrnn-report', ['--out', join(dir, 'r.html')]);
     expect(none.err.split('\n')[0]).toBe(
       'charrnn-report: error: give at least one training log (the CSV from charrnn-train --log)',
     );
-    const bad = await run(reportCommand, 'charrnn-report', [join(dir, 'x.csv'), '--out', join(dir, 'r.html')]);
+    const bad = await runOnFakeIo(reportCommand, 'charrnn-report', [join(dir, 'x.csv'), '--out', join(dir, 'r.html')]);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/^charrnn-report: error: .*x\.csv: the header must have the trainer's columns/);
   });
@@ -100,7 +89,11 @@ describe('charrnn-report on a long log', () => {
       );
     }
     writeFileSync(join(dir, 'long.csv'), `${lines.join('\n')}\n`);
-    const result = await run(reportCommand, 'charrnn-report', [join(dir, 'long.csv'), '--out', join(dir, 'long.html')]);
+    const result = await runOnFakeIo(reportCommand, 'charrnn-report', [
+      join(dir, 'long.csv'),
+      '--out',
+      join(dir, 'long.html'),
+    ]);
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
     const html = readFileSync(join(dir, 'long.html'), 'utf8');
@@ -114,11 +107,15 @@ describe('charrnn-report on a long log', () => {
       join(dir, 'q.csv'),
       'note,step,chars,loss,smooth_loss,val_loss,val_bpc,lr,grad_norm,clipped_frac,chars_per_s,elapsed_s\n"a, b",1,64,3,3,2,2.885,0.1,1,0,100,1\n',
     );
-    const ok = await run(reportCommand, 'charrnn-report', [join(dir, 'q.csv'), '--out', join(dir, 'q.html')]);
+    const ok = await runOnFakeIo(reportCommand, 'charrnn-report', [join(dir, 'q.csv'), '--out', join(dir, 'q.html')]);
     expect(ok.err).toBe('');
     expect(readFileSync(join(dir, 'q.html'), 'utf8')).toMatch(/Best: <b>q<\/b> 2\.8850 val bpc/);
     writeFileSync(join(dir, 'bad.csv'), 'step,chars,loss,val_bpc,lr,elapsed_s\n1,"64,3,2,0.1,1\n');
-    const bad = await run(reportCommand, 'charrnn-report', [join(dir, 'bad.csv'), '--out', join(dir, 'b.html')]);
+    const bad = await runOnFakeIo(reportCommand, 'charrnn-report', [
+      join(dir, 'bad.csv'),
+      '--out',
+      join(dir, 'b.html'),
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/^charrnn-report: error: .*bad\.csv is not valid CSV: /);
   });
@@ -138,7 +135,7 @@ describe('charrnn-report --out', () => {
     symlinkSync(dir, join(dir, 'alias'));
     linkSync(log, join(dir, 'hard.csv'));
     for (const out of [log, join(dir, 'alias', 'run.csv'), join(dir, 'hard.csv')]) {
-      const result = await run(reportCommand, 'charrnn-report', [log, '--out', out, '--force']);
+      const result = await runOnFakeIo(reportCommand, 'charrnn-report', [log, '--out', out, '--force']);
       expect(result.code).toBe(2);
       expect(result.err.split('\n')[0]).toBe(
         `charrnn-report: error: --out ${JSON.stringify(out)} is the log file ${JSON.stringify(log)}; it would be overwritten`,
@@ -151,30 +148,35 @@ describe('charrnn-report --out', () => {
     const { dir, log } = setup();
     writeFileSync(join(dir, 'target.html'), 'keep');
     symlinkSync(join(dir, 'target.html'), join(dir, 'link.html'));
-    const link = await run(reportCommand, 'charrnn-report', [log, '--out', join(dir, 'link.html'), '--force']);
+    const link = await runOnFakeIo(reportCommand, 'charrnn-report', [log, '--out', join(dir, 'link.html'), '--force']);
     expect(link.code).toBe(2);
     expect(link.err).toMatch(/^charrnn-report: error: --out file ".*link\.html" is a symbolic link/);
     expect(lstatSync(join(dir, 'link.html')).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(dir, 'target.html'), 'utf8')).toBe('keep');
 
     execFileSync('mkfifo', [join(dir, 'pipe')]);
-    const fifo = await run(reportCommand, 'charrnn-report', [log, '--out', join(dir, 'pipe'), '--force']);
+    const fifo = await runOnFakeIo(reportCommand, 'charrnn-report', [log, '--out', join(dir, 'pipe'), '--force']);
     expect(fifo.code).toBe(2);
     expect(fifo.err).toMatch(/^charrnn-report: error: --out file ".*pipe" is a named pipe \(FIFO\)/);
     expect(lstatSync(join(dir, 'pipe')).isFIFO()).toBe(true);
 
-    const exists = await run(reportCommand, 'charrnn-report', [log, '--out', join(dir, 'target.html')]);
+    const exists = await runOnFakeIo(reportCommand, 'charrnn-report', [log, '--out', join(dir, 'target.html')]);
     expect(exists.code).toBe(2);
     expect(exists.err).toMatch(/^charrnn-report: error: --out file ".*target\.html" already exists\nhint: add --force/);
     expect(readFileSync(join(dir, 'target.html'), 'utf8')).toBe('keep');
-    const forced = await run(reportCommand, 'charrnn-report', [log, '--out', join(dir, 'target.html'), '--force']);
+    const forced = await runOnFakeIo(reportCommand, 'charrnn-report', [
+      log,
+      '--out',
+      join(dir, 'target.html'),
+      '--force',
+    ]);
     expect(forced.code).toBe(0);
     expect(readFileSync(join(dir, 'target.html'), 'utf8')).toMatch(/^<!doctype html>/);
   });
 
   it('says that a missing directory does not exist', async () => {
     const { dir, log } = setup();
-    const result = await run(reportCommand, 'charrnn-report', [log, '--out', join(dir, 'no', 'r.html')]);
+    const result = await runOnFakeIo(reportCommand, 'charrnn-report', [log, '--out', join(dir, 'no', 'r.html')]);
     expect(result.code).toBe(2);
     expect(result.err).toBe(
       `charrnn-report: error: --out file ${JSON.stringify(join(dir, 'no', 'r.html'))}: its directory ${JSON.stringify(join(dir, 'no'))} does not exist\nhint: create it first (mkdir -p ${join(dir, 'no')})\n`,

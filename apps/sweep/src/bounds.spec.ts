@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireLock, runCommand } from '@charrnn/cli';
-import { fakeIo } from '@charrnn/cli/testing';
+import { acquireLock } from '@charrnn/cli';
+import { runOnFakeIo } from '@charrnn/cli/testing';
 import { sweepCommand } from './sweep-command.js';
 
 const TEXT = 'Gregor Samsa woke one morning from uneasy dreams. He found himself transformed in his bed. '.repeat(12);
@@ -28,11 +28,7 @@ function workdir(spec: string): string {
   return dir;
 }
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = fakeIo(argv);
-  const code = await runCommand('charrnn-sweep', sweepCommand, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const run = (argv: string[]) => runOnFakeIo(sweepCommand, 'charrnn-sweep', argv);
 
 describe('charrnn-sweep bounds', () => {
   it('refuses a 10^6 grid past --max-trials before creating anything, and --max-trials raises the limit', async () => {

@@ -8,8 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { runCommand } from '@charrnn/cli';
-import { fakeIo } from '@charrnn/cli/testing';
+import { runOnFakeIo } from '@charrnn/cli/testing';
 import { sweepCommand } from './sweep-command.js';
 
 const TEXT = 'Gregor Samsa woke one morning from uneasy dreams. He found himself transformed in his bed. '.repeat(12);
@@ -32,11 +31,7 @@ space:
   lr: [0.05, 0.1]
 `;
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = fakeIo(argv);
-  const code = await runCommand('charrnn-sweep', sweepCommand, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const run = (argv: string[]) => runOnFakeIo(sweepCommand, 'charrnn-sweep', argv);
 
 function summary(dir: string): Record<string, string>[] {
   return parse(readFileSync(join(dir, 'summary.csv'), 'utf8'), { columns: true }) as Record<string, string>[];

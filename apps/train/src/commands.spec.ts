@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { runCommand } from '@charrnn/cli';
-import { fakeIo } from '@charrnn/cli/testing';
+import { fakeIo, runOnFakeIo } from '@charrnn/cli/testing';
 import { encodeSafetensors } from '@charrnn/safetensors';
 import { decodeCheckpoint } from '@charrnn/train';
 import { evalCommand } from './eval-command.js';
@@ -20,16 +20,6 @@ function workdir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'charrnn-app-'));
   writeFileSync(join(dir, 'data.txt'), TEXT);
   return dir;
-}
-
-async function run(
-  command: typeof trainCommand,
-  name: string,
-  argv: string[],
-): Promise<{ code: number; out: string; err: string }> {
-  const io = fakeIo(argv);
-  const code = await runCommand(name, command, io);
-  return { code, out: io.out(), err: io.err() };
 }
 
 const small = [
@@ -61,7 +51,7 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
       '--save',
       join(dir, 'run.safetensors'),
     ];
-    const train = await run(trainCommand, 'charrnn-train', args);
+    const train = await runOnFakeIo(trainCommand, 'charrnn-train', args);
     expect(train.err).toBe('');
     expect(train.code).toBe(0);
     expect(train.out).toMatch(/done \(completed\)/);
@@ -86,7 +76,7 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
     expect(rows[0]!.val_loss).toBe('');
     expect(Number(rows[9]!.loss)).toBeLessThan(Number(rows[0]!.loss));
 
-    const sample = await run(sampleCommand, 'charrnn-sample', [
+    const sample = await runOnFakeIo(sampleCommand, 'charrnn-sample', [
       '--checkpoint',
       join(dir, 'run.safetensors'),
       '--prime',
@@ -99,7 +89,7 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
     expect(sample.code).toBe(0);
     expect(sample.out.startsWith('Gregor')).toBe(true);
     expect(sample.out.length).toBe('Gregor'.length + 40 + 1);
-    const again = await run(sampleCommand, 'charrnn-sample', [
+    const again = await runOnFakeIo(sampleCommand, 'charrnn-sample', [
       '--checkpoint',
       join(dir, 'run.safetensors'),
       '--prime',
@@ -111,7 +101,7 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
     ]);
     expect(again.out).toBe(sample.out);
 
-    const evaluation = await run(evalCommand, 'charrnn-eval', [
+    const evaluation = await runOnFakeIo(evalCommand, 'charrnn-eval', [
       '--checkpoint',
       join(dir, 'run.safetensors'),
       '--data',
@@ -140,7 +130,7 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
       join(dir, 'uniform.safetensors'),
       encodeSafetensors(uniform, { vocab: trained.metadata['vocab']!, cell: 'rnn' }),
     );
-    const flat = await run(evalCommand, 'charrnn-eval', [
+    const flat = await runOnFakeIo(evalCommand, 'charrnn-eval', [
       '--checkpoint',
       join(dir, 'uniform.safetensors'),
       '--data',
@@ -154,8 +144,14 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
   it('resumes exactly: 40 + 30 steps give the weights of 70 steps in one run, and the log is appended', async () => {
     const dir = workdir();
     const base = ['--data', join(dir, 'data.txt'), ...small, '--dtype', 'f64', '--save-every', '20'];
-    await run(trainCommand, 'charrnn-train', [...base, '--steps', '70', '--save', join(dir, 'straight.safetensors')]);
-    await run(trainCommand, 'charrnn-train', [
+    await runOnFakeIo(trainCommand, 'charrnn-train', [
+      ...base,
+      '--steps',
+      '70',
+      '--save',
+      join(dir, 'straight.safetensors'),
+    ]);
+    await runOnFakeIo(trainCommand, 'charrnn-train', [
       ...base,
       '--steps',
       '40',
@@ -164,7 +160,7 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
       '--log',
       join(dir, 'part.csv'),
     ]);
-    const resumed = await run(trainCommand, 'charrnn-train', [
+    const resumed = await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--resume',
       join(dir, 'part.safetensors'),
       '--data',
@@ -213,7 +209,7 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
       '--kernels',
       'wasm',
     ];
-    const straight = await run(trainCommand, 'charrnn-train', [
+    const straight = await runOnFakeIo(trainCommand, 'charrnn-train', [
       ...base,
       '--steps',
       '60',
@@ -221,7 +217,7 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
       join(dir, 'one.safetensors'),
     ]);
     expect(straight.err).toBe('');
-    const part = await run(trainCommand, 'charrnn-train', [
+    const part = await runOnFakeIo(trainCommand, 'charrnn-train', [
       ...base,
       '--steps',
       '40',
@@ -231,7 +227,7 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
       join(dir, 'two.safetensors'),
     ]);
     expect(part.err).toBe('');
-    const resumed = await run(trainCommand, 'charrnn-train', [
+    const resumed = await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--resume',
       join(dir, 'two.safetensors'),
       '--data',
@@ -298,7 +294,7 @@ describe('charrnn-train, charrnn-sample, charrnn-eval', () => {
       '--save-every',
       '1',
     ];
-    const diverged = await run(trainCommand, 'charrnn-train', args);
+    const diverged = await runOnFakeIo(trainCommand, 'charrnn-train', args);
     expect(diverged.code).toBe(1);
     const match =
       /^charrnn-train: error: training diverged: loss became (NaN|Infinity) at step (\d+); the last good checkpoint \(step (\d+)\) is in /.exec(
@@ -340,7 +336,13 @@ describe('bad input: one line, exit 2, nothing lost', () => {
   for (const [name, argv, message] of cases) {
     it(name, async () => {
       const dir = workdir();
-      const result = await run(trainCommand, 'charrnn-train', [...argv(dir), '--steps', '1', '--kernels', 'reference']);
+      const result = await runOnFakeIo(trainCommand, 'charrnn-train', [
+        ...argv(dir),
+        '--steps',
+        '1',
+        '--kernels',
+        'reference',
+      ]);
       expect(result.code).toBe(2);
       expect(result.err).toMatch(message);
       expect(result.err.split('\n')[0]).toMatch(/^charrnn-train: error: /);
@@ -350,7 +352,7 @@ describe('bad input: one line, exit 2, nothing lost', () => {
   it('refuses to overwrite an existing log without --force', async () => {
     const dir = workdir();
     writeFileSync(join(dir, 'old.csv'), 'precious\n');
-    const result = await run(trainCommand, 'charrnn-train', [
+    const result = await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--data',
       join(dir, 'data.txt'),
       ...small,
@@ -365,7 +367,7 @@ describe('bad input: one line, exit 2, nothing lost', () => {
 
   it('refuses truncated, foreign and mis-shaped checkpoints before using them', async () => {
     const dir = workdir();
-    await run(trainCommand, 'charrnn-train', [
+    await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--data',
       join(dir, 'data.txt'),
       ...small,
@@ -394,7 +396,10 @@ describe('bad input: one line, exit 2, nothing lost', () => {
       ['missing', /must have tensor "decoder.bias"/],
       ['hostile', /header length/],
     ] as const) {
-      const result = await run(sampleCommand, 'charrnn-sample', ['--checkpoint', join(dir, `${file}.safetensors`)]);
+      const result = await runOnFakeIo(sampleCommand, 'charrnn-sample', [
+        '--checkpoint',
+        join(dir, `${file}.safetensors`),
+      ]);
       expect(result.code, file).toBe(2);
       expect(result.err, file).toMatch(message);
     }
@@ -402,7 +407,7 @@ describe('bad input: one line, exit 2, nothing lost', () => {
 
   it('names characters outside the vocabulary, in a prime and in eval data', async () => {
     const dir = workdir();
-    await run(trainCommand, 'charrnn-train', [
+    await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--data',
       join(dir, 'data.txt'),
       ...small,
@@ -411,7 +416,7 @@ describe('bad input: one line, exit 2, nothing lost', () => {
       '--save',
       join(dir, 'v.safetensors'),
     ]);
-    const prime = await run(sampleCommand, 'charrnn-sample', [
+    const prime = await runOnFakeIo(sampleCommand, 'charrnn-sample', [
       '--checkpoint',
       join(dir, 'v.safetensors'),
       '--prime',
@@ -420,7 +425,7 @@ describe('bad input: one line, exit 2, nothing lost', () => {
     expect(prime.code).toBe(2);
     expect(prime.err).toMatch(/"é" \(U\+00E9\), "😀" \(U\+1F600\)/);
     writeFileSync(join(dir, 'other.txt'), 'Zürich');
-    const evaluation = await run(evalCommand, 'charrnn-eval', [
+    const evaluation = await runOnFakeIo(evalCommand, 'charrnn-eval', [
       '--checkpoint',
       join(dir, 'v.safetensors'),
       '--data',
@@ -434,7 +439,7 @@ describe('bad input: one line, exit 2, nothing lost', () => {
     // --unknown skip / map:C: scored without them, or with a stand-in, and counted.
     const score = async (...extra: string[]) => {
       const args = ['--checkpoint', join(dir, 'v.safetensors'), '--data', join(dir, 'other.txt'), ...extra];
-      const result = await run(evalCommand, 'charrnn-eval', args);
+      const result = await runOnFakeIo(evalCommand, 'charrnn-eval', args);
       expect(result.err).toBe('');
       expect(result.code).toBe(0);
       return JSON.parse(result.out) as { count: number; unknown: { handling: string; count: number } };
@@ -442,7 +447,7 @@ describe('bad input: one line, exit 2, nothing lost', () => {
     // "Zürich": Z, ü and c unknown. Skipped: "rih" (2 predictions); mapped to "e": "eerieh" (5).
     expect(await score('--unknown', 'skip')).toMatchObject({ count: 2, unknown: { handling: 'skip', count: 3 } });
     expect(await score('--unknown', 'map:e')).toMatchObject({ count: 5, unknown: { handling: 'map:e', count: 3 } });
-    const badMap = await run(evalCommand, 'charrnn-eval', [
+    const badMap = await runOnFakeIo(evalCommand, 'charrnn-eval', [
       '--checkpoint',
       join(dir, 'v.safetensors'),
       '--data',
@@ -454,7 +459,7 @@ describe('bad input: one line, exit 2, nothing lost', () => {
     expect(badMap.err).toMatch(/--unknown map:ü maps to "ü" \(U\+00FC\), which is outside the model's vocabulary too/);
 
     const primeWith = (unknown: string) =>
-      run(sampleCommand, 'charrnn-sample', [
+      runOnFakeIo(sampleCommand, 'charrnn-sample', [
         '--checkpoint',
         join(dir, 'v.safetensors'),
         '--prime',
@@ -479,7 +484,7 @@ describe('bad input: one line, exit 2, nothing lost', () => {
 
   it('loads a checkpoint that holds only the PyTorch tensors, vocab and cell (written by another tool)', async () => {
     const dir = workdir();
-    await run(trainCommand, 'charrnn-train', [
+    await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--data',
       join(dir, 'data.txt'),
       ...small,
@@ -494,7 +499,7 @@ describe('bad input: one line, exit 2, nothing lost', () => {
       join(dir, 'bare.safetensors'),
       encodeSafetensors(bare, { vocab: full.metadata['vocab']!, cell: 'rnn' }),
     );
-    const sample = await run(sampleCommand, 'charrnn-sample', [
+    const sample = await runOnFakeIo(sampleCommand, 'charrnn-sample', [
       '--checkpoint',
       join(dir, 'bare.safetensors'),
       '--prime',
@@ -503,7 +508,7 @@ describe('bad input: one line, exit 2, nothing lost', () => {
       '5',
     ]);
     expect(sample.code).toBe(0);
-    const init = await run(trainCommand, 'charrnn-train', [
+    const init = await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--init',
       join(dir, 'bare.safetensors'),
       '--data',
@@ -513,7 +518,7 @@ describe('bad input: one line, exit 2, nothing lost', () => {
       '2',
     ]);
     expect(init.code).toBe(0);
-    const resume = await run(trainCommand, 'charrnn-train', [
+    const resume = await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--resume',
       join(dir, 'bare.safetensors'),
       '--data',
@@ -541,7 +546,7 @@ describe('--init against the seed', () => {
       encodeSafetensors(tensors, { vocab: JSON.stringify(fx.vocab), cell: 'rnn' }),
     );
     writeFileSync(join(dir, 'seed.txt'), fx.text);
-    const result = await run(trainCommand, 'charrnn-train', [
+    const result = await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--init',
       join(dir, 'seed.safetensors'),
       '--data',
@@ -569,7 +574,7 @@ describe('--init against the seed', () => {
     const row = (parse(readFileSync(join(dir, 'seed.csv'), 'utf8'), { columns: true }) as Record<string, string>[])[0]!;
     const expected = fx.losses[0] as number;
     expect(Math.abs(Number(row.loss) * fx.seq_length - expected)).toBeLessThanOrEqual(1e-12 + 1e-10 * expected);
-    const conflict = await run(trainCommand, 'charrnn-train', [
+    const conflict = await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--init',
       join(dir, 'seed.safetensors'),
       '--data',

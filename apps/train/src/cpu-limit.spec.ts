@@ -5,17 +5,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '@charrnn/cli';
-import { fakeIo } from '@charrnn/cli/testing';
+import { runOnFakeIo } from '@charrnn/cli/testing';
 import { trainCommand } from './train-command.js';
 
 const TEXT = 'One morning, when Gregor Samsa woke from troubled dreams, he found himself transformed. '.repeat(20);
 
-async function train(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = fakeIo(argv);
-  const code = await runCommand('charrnn-train', trainCommand, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const train = (argv: string[]) => runOnFakeIo(trainCommand, 'charrnn-train', argv);
 
 describe('charrnn-train --max-cpu-seconds', () => {
   it('stops at the CPU-time limit, says so in its last line, and resumes from the checkpoint', async () => {

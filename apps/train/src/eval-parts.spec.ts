@@ -5,8 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '@charrnn/cli';
-import { fakeIo } from '@charrnn/cli/testing';
+import { runOnFakeIo } from '@charrnn/cli/testing';
 import { evalCommand } from './eval-command.js';
 import { trainCommand } from './train-command.js';
 
@@ -15,12 +14,6 @@ const STORY = 'Gregor Samsa woke one morning from uneasy dreams. He found himsel
 // only characters of A, the text the model was trained on).
 const ENDING_A = 'The sister played the violin in the evening while the lodgers sat. ';
 const ENDING_B = 'The lodgers sat in the evening and the sister played the violin. ';
-
-async function run(command: typeof evalCommand, name: string, argv: string[]) {
-  const io = fakeIo(argv);
-  const code = await runCommand(name, command, io);
-  return { code, out: io.out(), err: io.err() };
-}
 
 describe('charrnn-eval --held-out and --dynamic-tune', () => {
   let dir: string;
@@ -41,7 +34,7 @@ describe('charrnn-eval --held-out and --dynamic-tune', () => {
     writeFileSync(join(dir, 'a.txt'), textA);
     writeFileSync(join(dir, 'b.txt'), textB);
     writeFileSync(join(dir, 'a-tail.txt'), textA.slice(720));
-    const train = await run(trainCommand, 'charrnn-train', [
+    const train = await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--data',
       join(dir, 'a.txt'),
       '--hidden',
@@ -67,8 +60,10 @@ describe('charrnn-eval --held-out and --dynamic-tune', () => {
   });
 
   it('--held-out 0.1 scores exactly the part charrnn-train held out', async () => {
-    const part = JSON.parse((await run(evalCommand, 'charrnn-eval', evalArgs('a.txt', ['--held-out', '0.1']))).out);
-    const file = JSON.parse((await run(evalCommand, 'charrnn-eval', evalArgs('a-tail.txt', []))).out);
+    const part = JSON.parse(
+      (await runOnFakeIo(evalCommand, 'charrnn-eval', evalArgs('a.txt', ['--held-out', '0.1']))).out,
+    );
+    const file = JSON.parse((await runOnFakeIo(evalCommand, 'charrnn-eval', evalArgs('a-tail.txt', []))).out);
     expect(part.count).toBe(79);
     expect(part).toMatchObject({ loss: file.loss, count: file.count, heldOut: 0.1 });
   });
@@ -85,8 +80,8 @@ describe('charrnn-eval --held-out and --dynamic-tune', () => {
       '--dynamic-tune-segments',
       '5,20',
     ];
-    const a = JSON.parse((await run(evalCommand, 'charrnn-eval', evalArgs('a.txt', tune))).out);
-    const b = JSON.parse((await run(evalCommand, 'charrnn-eval', evalArgs('b.txt', tune))).out);
+    const a = JSON.parse((await runOnFakeIo(evalCommand, 'charrnn-eval', evalArgs('a.txt', tune))).out);
+    const b = JSON.parse((await runOnFakeIo(evalCommand, 'charrnn-eval', evalArgs('b.txt', tune))).out);
     expect(a.dynamic.tuned.tried).toHaveLength(6);
     expect(b.dynamic.tuned).toEqual(a.dynamic.tuned);
     expect([b.dynamic.lr, b.dynamic.segmentLength]).toEqual([a.dynamic.lr, a.dynamic.segmentLength]);
@@ -98,7 +93,7 @@ describe('charrnn-eval --held-out and --dynamic-tune', () => {
     // The held-out score is the plain --dynamic score with the chosen settings.
     const plain = JSON.parse(
       (
-        await run(
+        await runOnFakeIo(
           evalCommand,
           'charrnn-eval',
           evalArgs('a.txt', [
@@ -118,10 +113,14 @@ describe('charrnn-eval --held-out and --dynamic-tune', () => {
   });
 
   it('refuses --dynamic-tune without --held-out, and a malformed grid', async () => {
-    const missing = await run(evalCommand, 'charrnn-eval', evalArgs('a.txt', ['--dynamic', '--dynamic-tune', '100']));
+    const missing = await runOnFakeIo(
+      evalCommand,
+      'charrnn-eval',
+      evalArgs('a.txt', ['--dynamic', '--dynamic-tune', '100']),
+    );
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/^charrnn-eval: error: --dynamic-tune needs --dynamic and --held-out F\nhint: /);
-    const bad = await run(
+    const bad = await runOnFakeIo(
       evalCommand,
       'charrnn-eval',
       evalArgs('a.txt', [

@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireLock, runCommand } from '@charrnn/cli';
-import { fakeIo } from '@charrnn/cli/testing';
+import { acquireLock } from '@charrnn/cli';
+import { runOnFakeIo } from '@charrnn/cli/testing';
 import { decodeSafetensors, encodeSafetensors } from '@charrnn/safetensors';
 import { decodeCheckpoint } from '@charrnn/train';
 import { evalCommand } from './eval-command.js';
@@ -22,11 +22,7 @@ function workdir(): string {
   return dir;
 }
 
-async function run(command: typeof trainCommand, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = fakeIo(argv);
-  const code = await runCommand('charrnn-x', command, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const run = (command: typeof trainCommand, argv: string[]) => runOnFakeIo(command, 'charrnn-x', argv);
 
 const small = [
   '--hidden',

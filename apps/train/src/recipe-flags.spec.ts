@@ -6,23 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { runCommand } from '@charrnn/cli';
-import { fakeIo } from '@charrnn/cli/testing';
+import { runOnFakeIo } from '@charrnn/cli/testing';
 import { decodeCheckpoint } from '@charrnn/train';
 import { evalCommand } from './eval-command.js';
 import { trainCommand } from './train-command.js';
 
 const TEXT = 'Gregor Samsa woke one morning from uneasy dreams. He found himself transformed in his bed. '.repeat(12);
-
-async function run(
-  command: typeof trainCommand,
-  name: string,
-  argv: string[],
-): Promise<{ code: number; out: string; err: string }> {
-  const io = fakeIo(argv);
-  const code = await runCommand(name, command, io);
-  return { code, out: io.out(), err: io.err() };
-}
 
 describe('charrnn-train recipe flags', () => {
   it('--save-best writes the checkpoint of the lowest validation loss, which eval reproduces', async () => {
@@ -63,7 +52,7 @@ describe('charrnn-train recipe flags', () => {
       '--patience',
       '3',
     ];
-    const train = await run(trainCommand, 'charrnn-train', args);
+    const train = await runOnFakeIo(trainCommand, 'charrnn-train', args);
     expect(train.err).toBe('');
     expect(train.code).toBe(0);
     expect(existsSync(join(dir, 'last.safetensors'))).toBe(true);
@@ -71,7 +60,7 @@ describe('charrnn-train recipe flags', () => {
     const bestLine = /best val_loss (\d+\.\d+)/.exec(train.out);
     expect(bestLine).not.toBeNull();
     // The validation pass scores the held-out tail from a zero state, as eval does.
-    const evaluation = await run(evalCommand, 'charrnn-eval', [
+    const evaluation = await runOnFakeIo(evalCommand, 'charrnn-eval', [
       '--checkpoint',
       join(dir, 'best.safetensors'),
       '--data',
@@ -87,7 +76,7 @@ describe('charrnn-train recipe flags', () => {
   it('charrnn-eval --dynamic adapts while scoring: lr 0 is the static score, a step lowers it on repetitive text', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'charrnn-dyn-'));
     writeFileSync(join(dir, 'data.txt'), TEXT);
-    const train = await run(trainCommand, 'charrnn-train', [
+    const train = await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--data',
       join(dir, 'data.txt'),
       '--hidden',
@@ -105,7 +94,7 @@ describe('charrnn-train recipe flags', () => {
     ]);
     expect(train.code).toBe(0);
     const evaluate = (extra: string[]) =>
-      run(evalCommand, 'charrnn-eval', [
+      runOnFakeIo(evalCommand, 'charrnn-eval', [
         '--checkpoint',
         join(dir, 'm.safetensors'),
         '--data',
@@ -149,7 +138,7 @@ describe('charrnn-train recipe flags', () => {
     ];
     expect(
       (
-        await run(trainCommand, 'charrnn-train', [
+        await runOnFakeIo(trainCommand, 'charrnn-train', [
           '--data',
           join(dir, 'data.txt'),
           ...base,
@@ -158,7 +147,7 @@ describe('charrnn-train recipe flags', () => {
         ])
       ).code,
     ).toBe(0);
-    const refused = await run(trainCommand, 'charrnn-train', [
+    const refused = await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--data',
       join(dir, 'new.txt'),
       ...base,
@@ -170,7 +159,7 @@ describe('charrnn-train recipe flags', () => {
       /^charrnn-train: error: --data the text has 4 character\(s\) outside the checkpoint's vocabulary/,
     );
     expect(refused.err).toContain('hint: add --extend-vocab');
-    const extended = await run(trainCommand, 'charrnn-train', [
+    const extended = await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--data',
       join(dir, 'new.txt'),
       ...base,
@@ -186,7 +175,7 @@ describe('charrnn-train recipe flags', () => {
       `extended the vocabulary from ${before} to ${before + 4} characters, new: "!ZÜë"; their weights start fresh\n`,
     );
     expect(decodeCheckpoint(readFileSync(join(dir, 'b.safetensors'))).vocab.size).toBe(before + 4);
-    const alone = await run(trainCommand, 'charrnn-train', ['--data', join(dir, 'new.txt'), '--extend-vocab']);
+    const alone = await runOnFakeIo(trainCommand, 'charrnn-train', ['--data', join(dir, 'new.txt'), '--extend-vocab']);
     expect(alone.err.split('\n')[0]).toBe('charrnn-train: error: --extend-vocab needs --init FILE');
   });
 
@@ -194,7 +183,7 @@ describe('charrnn-train recipe flags', () => {
     const dir = mkdtempSync(join(tmpdir(), 'charrnn-best-'));
     writeFileSync(join(dir, 'data.txt'), TEXT);
     const same = join(dir, 'x.safetensors');
-    const result = await run(trainCommand, 'charrnn-train', [
+    const result = await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--data',
       join(dir, 'data.txt'),
       '--save',
@@ -207,7 +196,7 @@ describe('charrnn-train recipe flags', () => {
   });
 
   it('lists every recipe flag in --help', async () => {
-    const help = await run(trainCommand, 'charrnn-train', ['--help']);
+    const help = await runOnFakeIo(trainCommand, 'charrnn-train', ['--help']);
     for (const flag of [
       '--lr-schedule',
       '--warmup',

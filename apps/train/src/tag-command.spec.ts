@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '@charrnn/cli';
-import { fakeIo } from '@charrnn/cli/testing';
+import { fakeIo, runOnFakeIo } from '@charrnn/cli/testing';
 import { decodeCheckpoint } from '@charrnn/train';
 import { readFileSync } from 'node:fs';
 import { evalCommand } from './eval-command.js';
@@ -15,16 +15,6 @@ import { tagCommand } from './tag-command.js';
 import { trainCommand } from './train-command.js';
 
 const TEXT = 'Gregor Samsa woke one morning from uneasy dreams. He found himself transformed in his bed. '.repeat(12);
-
-async function run(
-  command: typeof trainCommand,
-  name: string,
-  argv: string[],
-): Promise<{ code: number; out: string; err: string }> {
-  const io = fakeIo(argv);
-  const code = await runCommand(name, command, io);
-  return { code, out: io.out(), err: io.err() };
-}
 
 async function* chunks(text: string, size: number): AsyncGenerator<Uint8Array> {
   const bytes = new TextEncoder().encode(text);
@@ -37,7 +27,7 @@ describe('tagging commands', () => {
   const model = join(dir, 'spaces.safetensors');
 
   it('charrnn-train --task restore-spaces --bidirectional trains a tagger and logs its metrics', async () => {
-    const { code, out } = await run(trainCommand, 'charrnn-train', [
+    const { code, out } = await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--data',
       join(dir, 'data.txt'),
       '--task',
@@ -77,7 +67,7 @@ describe('tagging commands', () => {
   });
 
   it('charrnn-eval scores the tagging checkpoint on a text: loss, accuracy, precision, recall, F1', async () => {
-    const { code, out } = await run(evalCommand, 'charrnn-eval', [
+    const { code, out } = await runOnFakeIo(evalCommand, 'charrnn-eval', [
       '--checkpoint',
       model,
       '--data',
@@ -112,7 +102,7 @@ describe('tagging commands', () => {
 
   it('--init continues a tagger as a tagger (task and directions from the checkpoint); charrnn-sample refuses it', async () => {
     const more = join(dir, 'more.safetensors');
-    const { code, err } = await run(trainCommand, 'charrnn-train', [
+    const { code, err } = await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--init',
       model,
       '--data',
@@ -131,7 +121,7 @@ describe('tagging commands', () => {
     const checkpoint = decodeCheckpoint(readFileSync(more));
     expect(checkpoint.task).toBe('restore-spaces');
     expect(checkpoint.model.bidirectional).toBe(true);
-    const sample = await run(sampleCommand, 'charrnn-sample', ['--checkpoint', model]);
+    const sample = await runOnFakeIo(sampleCommand, 'charrnn-sample', ['--checkpoint', model]);
     expect(sample.code).toBe(2);
     expect(sample.err.split('\n')[0]).toBe(
       'charrnn-sample: error: --checkpoint is a restore-spaces tagger: it labels characters, it does not write text',
@@ -139,13 +129,13 @@ describe('tagging commands', () => {
   });
 
   it('refuses a bidirectional next-symbol model, and a next-symbol checkpoint for charrnn-tag', async () => {
-    const bad = await run(trainCommand, 'charrnn-train', ['--bidirectional', '--steps', '1']);
+    const bad = await runOnFakeIo(trainCommand, 'charrnn-train', ['--bidirectional', '--steps', '1']);
     expect(bad.code).toBe(2);
     expect(bad.err.split('\n')[0]).toBe(
       'charrnn-train: error: --bidirectional needs a tagging task, got --task next-symbol (a model reading the window backwards would see the symbol it must predict)',
     );
     const lm = join(dir, 'lm.safetensors');
-    const trained = await run(trainCommand, 'charrnn-train', [
+    const trained = await runOnFakeIo(trainCommand, 'charrnn-train', [
       '--data',
       join(dir, 'data.txt'),
       '--steps',

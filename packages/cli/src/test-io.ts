@@ -1,7 +1,7 @@
 // A fake CommandIo for testing commands in-process (used by every app's specs): captured output,
 // a fixed environment, a fake clock, and a Ctrl-C that can be fired from the test.
 
-import type { CommandIo } from './main.js';
+import { runCommand, type Command, type CommandIo } from './main.js';
 
 export interface FakeIo extends CommandIo {
   /** stdout as UTF-8 text (invalid bytes become U+FFFD). */
@@ -36,4 +36,18 @@ export function fakeIo(argv: string[]): FakeIo {
     err: () => stderr,
     interrupt: () => handlers.forEach((h) => h()),
   };
+}
+
+/** What a command run on a fake io did: its exit code and its output. */
+export interface FakeRun {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** Runs a command in-process, as `runCommand` does for a real process, on a fresh fake io. */
+export async function runOnFakeIo(command: Command, name: string, argv: string[]): Promise<FakeRun> {
+  const io = fakeIo(argv);
+  const code = await runCommand(name, command, io);
+  return { code, out: io.out(), err: io.err() };
 }
