@@ -15,9 +15,11 @@ import {
   type CommandIo,
   type FlagSpec,
 } from '@charrnn/cli';
-import { taskFor, type SymbolScan, type TaggingTask, type Vocabulary } from '@charrnn/corpus';
+import { taskFor, type IdArray, type SymbolScan, type TaggingTask, type Vocabulary } from '@charrnn/corpus';
+import type { CharRnnModel } from '@charrnn/model';
 import {
   type Checkpoint,
+  DEFAULT_RMS_EPSILON,
   documentViews,
   dynamicEvaluate,
   evaluateDocuments,
@@ -25,12 +27,25 @@ import {
   dynamicGrid,
   modelFromCheckpoint,
   poolResults,
+  gradientStatistics,
   tuneDynamicEvaluation,
+  type DynamicRule,
   type DynamicTuning,
+  type GradientStatistics,
 } from '@charrnn/train';
 import { evalParts } from './eval-parts.js';
 import { KERNEL_FLAG, TAG_WINDOW_FLAG } from './flags.js';
 import { UNKNOWN_FLAG, parseUnknownPolicy, unknownCharactersError } from './unknown-chars.js';
+
+/**
+ * Each rule's defaults: the rules' step sizes live on different scales (rms divides the gradient by
+ * its RMS on training text), so one flag default cannot serve both. Chosen from the measurements in
+ * docs/recipe-megabyte.md ("Dynamic evaluation, tuned on text that is not scored").
+ */
+const RULE_DEFAULTS = {
+  sgd: { lr: 0.02, decay: 0, tuneLrs: '0.005,0.01,0.02,0.05', tuneDecays: undefined },
+  rms: { lr: 0.0001, decay: 0.01, tuneLrs: '0.00003,0.0001,0.0003', tuneDecays: '0.003,0.01,0.03' },
+} as const satisfies Record<DynamicRule, { lr: number; decay: number; tuneLrs: string; tuneDecays?: string }>;
 
 const FLAGS = {
   checkpoint: { flag: 'checkpoint', kind: 'string', placeholder: 'FILE', help: 'model to evaluate' },
@@ -43,14 +58,20 @@ const FLAGS = {
   dynamic: {
     flag: 'dynamic',
     kind: 'boolean',
-    help: 'dynamic evaluation (Krause et al. 2017): after scoring each segment, take a gradient step on it',
+    help: 'dynamic evaluation (Krause et al. 2018): after scoring each segment, take a gradient step on it',
+  },
+  dynamicRule: {
+    flag: 'dynamic-rule',
+    kind: 'enum',
+    values: ['sgd', 'rms'] as const,
+    default: 'sgd',
+    help: "update rule: sgd (θ −= lr·g, + decay·(θ₀−θ)) or rms (Krause et al.'s RMS with decay: the step divided by the RMS of the gradient on training text, the pull back scaled by it; needs --held-out F, its statistics come from the training part)",
   },
   dynamicLr: {
     flag: 'dynamic-lr',
     kind: 'number',
     min: 0,
-    default: 0.02,
-    help: 'step size of dynamic evaluation (on the mean per-character loss)',
+    help: `step size of dynamic evaluation (η, on the mean per-character loss) (default: ${RULE_DEFAULTS.sgd.lr} for sgd, ${RULE_DEFAULTS.rms.lr} for rms)`,
   },
   dynamicSegment: {
     flag: 'dynamic-segment',
@@ -64,8 +85,21 @@ const FLAGS = {
     kind: 'number',
     min: 0,
     max: 1,
-    default: 0,
-    help: 'pull towards the trained weights at each dynamic update',
+    help: `pull towards the trained weights at each dynamic update (λ; rms scales it per parameter by RMS/mean RMS, capped at 1) (default: ${RULE_DEFAULTS.sgd.decay} for sgd, ${RULE_DEFAULTS.rms.decay} for rms)`,
+  },
+  dynamicEpsilon: {
+    flag: 'dynamic-epsilon',
+    kind: 'number',
+    min: 0,
+    default: DEFAULT_RMS_EPSILON,
+    help: 'rms: added to the RMS before dividing the step by it (ε)',
+  },
+  dynamicStatsChars: {
+    flag: 'dynamic-stats-chars',
+    kind: 'int',
+    min: 1,
+    default: 100_000,
+    help: "rms: gather the gradient statistics on the last N characters of the training part (before --held-out's part; never the scored text), in segments of --dynamic-segment",
   },
   heldOut: {
     flag: 'held-out',
@@ -82,14 +116,13 @@ const FLAGS = {
     kind: 'int',
     min: 0,
     default: 0,
-    help: 'with --dynamic and --held-out: first choose --dynamic-lr and --dynamic-segment on the last N characters of the training part (text that is not scored), among --dynamic-tune-lrs × --dynamic-tune-segments (0: use the flags as given)',
+    help: 'with --dynamic and --held-out: first choose --dynamic-lr, --dynamic-segment (and for rms --dynamic-decay) on the last N characters of the training part (text that is not scored), among --dynamic-tune-lrs × --dynamic-tune-segments (× --dynamic-tune-decays) (0: use the flags as given)',
   },
   dynamicTuneLrs: {
     flag: 'dynamic-tune-lrs',
     kind: 'string',
     placeholder: 'LR,…',
-    default: '0.005,0.01,0.02,0.05',
-    help: 'step sizes --dynamic-tune tries',
+    help: `step sizes --dynamic-tune tries (default: ${RULE_DEFAULTS.sgd.tuneLrs} for sgd, ${RULE_DEFAULTS.rms.tuneLrs} for rms)`,
   },
   dynamicTuneSegments: {
     flag: 'dynamic-tune-segments',
@@ -97,6 +130,12 @@ const FLAGS = {
     placeholder: 'N,…',
     default: '10,20',
     help: 'segment lengths --dynamic-tune tries',
+  },
+  dynamicTuneDecays: {
+    flag: 'dynamic-tune-decays',
+    kind: 'string',
+    placeholder: 'λ,…',
+    help: `pulls (λ, each in [0, 1]) --dynamic-tune tries (default: ${RULE_DEFAULTS.rms.tuneDecays} for rms; sgd keeps --dynamic-decay)`,
   },
   unknown: UNKNOWN_FLAG,
   window: TAG_WINDOW_FLAG,
@@ -169,13 +208,6 @@ export async function evalCommand(io: CommandIo): Promise<number> {
       '--dynamic-tune needs --dynamic and --held-out F',
       'it tunes on the training text just before the held-out part, e.g. --held-out 0.1 --dynamic --dynamic-tune 20000',
     );
-  const candidates =
-    tuneChars > 0
-      ? dynamicGrid(
-          parseList(v.dynamicTuneLrs, '--dynamic-tune-lrs', false),
-          parseList(v.dynamicTuneSegments, '--dynamic-tune-segments', true),
-        )
-      : [];
   if (!v.dynamic) {
     const kernels = chooseKernels(v.kernels, (line) => void io.stderr.write(`${line}\n`));
     let result;
@@ -193,39 +225,95 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     );
     return EXIT_OK;
   }
+  const rule = v.dynamicRule;
+  if (rule === 'rms' && heldOut === 0)
+    throw new UsageError(
+      '--dynamic-rule rms needs a training part for its gradient statistics, got no --held-out',
+      'score the held-out part of the training text (e.g. --held-out 0.1), or use --dynamic-rule sgd',
+    );
+  const defaults = RULE_DEFAULTS[rule];
+  const candidates =
+    tuneChars > 0
+      ? dynamicGrid(
+          parseList(v.dynamicTuneLrs ?? defaults.tuneLrs, '--dynamic-tune-lrs', 'positive'),
+          parseList(v.dynamicTuneSegments, '--dynamic-tune-segments', 'integer'),
+          v.dynamicTuneDecays !== undefined || defaults.tuneDecays !== undefined
+            ? parseList(v.dynamicTuneDecays ?? defaults.tuneDecays!, '--dynamic-tune-decays', 'fraction')
+            : undefined,
+        )
+      : [];
   // Dynamic evaluation trains, so it takes the fast kernels like charrnn-train does.
   const kernels = chooseKernels(v.kernels, (line) => void io.stderr.write(`${line}\n`), { threads: 1 });
   try {
-    const decay = v.dynamicDecay;
+    const freshModel = () => modelFromCheckpoint(checkpoint, kernels);
+    const statisticsFor =
+      rule === 'rms' ? statisticsSource(parts.trainingTail(v.dynamicStatsChars), freshModel) : undefined;
     let tuning: DynamicTuning | undefined;
     if (candidates.length > 0) {
-      const tuningText = parts.tuning(tuneChars);
+      const tuningText = parts.trainingTail(tuneChars);
       if (tuningText.length === 0)
         throw new UsageError(`--dynamic-tune: the training part before --held-out ${heldOut} has no text to tune on`);
-      tuning = tuneDynamicEvaluation(() => modelFromCheckpoint(checkpoint, kernels), tuningText, candidates, decay);
+      tuning = tuneDynamicEvaluation(freshModel, tuningText, candidates, {
+        rule,
+        decay: v.dynamicDecay ?? defaults.decay,
+        epsilon: v.dynamicEpsilon,
+        ...(statisticsFor ? { statistics: statisticsFor } : {}),
+      });
     }
+    const segmentLength = tuning?.best.segmentLength ?? v.dynamicSegment;
     const options = {
-      lr: tuning?.best.lr ?? v.dynamicLr,
-      segmentLength: tuning?.best.segmentLength ?? v.dynamicSegment,
-      decay,
+      lr: tuning?.best.lr ?? v.dynamicLr ?? defaults.lr,
+      segmentLength,
+      decay: tuning?.best.decay ?? v.dynamicDecay ?? defaults.decay,
     };
+    const statistics = statisticsFor?.(segmentLength);
+    const rms = statistics
+      ? { epsilon: v.dynamicEpsilon, statistics: { chars: v.dynamicStatsChars, segments: statistics.segments } }
+      : {};
     // One model adapts through the documents in order; each starts from a zero hidden state.
-    const model = modelFromCheckpoint(checkpoint, kernels);
-    const result = poolResults(documents.map((ids) => dynamicEvaluate(model, ids, options)));
+    const model = freshModel();
+    const result = poolResults(
+      documents.map((ids) => dynamicEvaluate(model, ids, { ...options, rule, epsilon: v.dynamicEpsilon, statistics })),
+    );
     requireFinite(
       result,
-      `the dynamic updates diverged at --dynamic-lr ${options.lr}; lower it (the default is ${FLAGS.dynamicLr.default})`,
+      `the dynamic updates diverged at --dynamic-lr ${options.lr}; lower it (the default is ${defaults.lr})`,
     );
     const tuned = tuning
       ? { tuned: { chars: tuneChars, tried: tuning.tried.map((t) => ({ ...t, bpc: Number(t.bpc.toFixed(6)) })) } }
       : {};
     io.stdout.write(
-      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, ...unknown, dynamic: { ...options, ...tuned }, checkpoint: v.checkpoint, data, ...where })}\n`,
+      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, ...unknown, dynamic: { ...options, rule, ...rms, ...tuned }, checkpoint: v.checkpoint, data, ...where })}\n`,
     );
   } finally {
     kernels.close?.();
   }
   return EXIT_OK;
+}
+
+/**
+ * The RMS rule's statistics for a segment length, gathered once per length from `text` (the
+ * training part's tail) with the trained weights; a usage error when the text is too short for one segment.
+ */
+function statisticsSource(
+  text: readonly IdArray[],
+  freshModel: () => CharRnnModel,
+): (segmentLength: number) => GradientStatistics {
+  const gathered = new Map<number, GradientStatistics>();
+  return (segmentLength) => {
+    let statistics = gathered.get(segmentLength);
+    if (!statistics) {
+      const longest = text.reduce((m, ids) => Math.max(m, ids.length), 0);
+      if (longest <= segmentLength)
+        throw new UsageError(
+          `--dynamic-rule rms: the training part has no segment of ${segmentLength} characters to gather statistics on (its longest document: ${longest})`,
+          'hold out less (--held-out), or raise --dynamic-stats-chars',
+        );
+      statistics = gradientStatistics(freshModel(), text, segmentLength);
+      gathered.set(segmentLength, statistics);
+    }
+    return statistics;
+  };
 }
 
 /** A tagging checkpoint on a text: the text derived as in training (labels from what derivation removed), then tagged and scored. */
@@ -256,13 +344,16 @@ function scoreTagging(
   }
 }
 
-/** A comma-separated list of positive numbers (integers for segment lengths), as --dynamic-tune's grids. */
-function parseList(text: string, flag: string, integers: boolean): number[] {
+/** A comma-separated list of --dynamic-tune's grid: positive numbers, positive integers, or fractions in [0, 1]. */
+function parseList(text: string, flag: string, kind: 'positive' | 'integer' | 'fraction'): number[] {
   const values = text.split(',').map((part) => Number(part.trim()));
-  const bad = values.some((x) => !(Number.isFinite(x) && x > 0) || (integers && !Number.isInteger(x)));
-  if (text.trim() === '' || bad)
+  const fits = (x: number): boolean =>
+    kind === 'fraction'
+      ? x >= 0 && x <= 1
+      : Number.isFinite(x) && x > 0 && (kind === 'positive' || Number.isInteger(x));
+  if (text.trim() === '' || !values.every(fits))
     throw new UsageError(
-      `${flag} must be a comma-separated list of positive ${integers ? 'integers' : 'numbers'}, got ${JSON.stringify(text)}`,
+      `${flag} must be a comma-separated list of ${{ positive: 'positive numbers', integer: 'positive integers', fraction: 'numbers in [0, 1]' }[kind]}, got ${JSON.stringify(text)}`,
     );
   return values;
 }

@@ -38,13 +38,15 @@ export {
   type SizeConfig,
 } from './memory.js';
 export { extendVocabulary, loadWeightsExtendingVocab } from './extend-vocab.js';
-export { dynamicEvaluate, type DynamicEvalOptions } from './dynamic-eval.js';
+export { DEFAULT_RMS_EPSILON, dynamicEvaluate, type DynamicEvalOptions, type DynamicRule } from './dynamic-eval.js';
+export { gradientStatistics, type GradientStatistics } from './dynamic-statistics.js';
 export {
   dynamicGrid,
   tuneDynamicEvaluation,
   type DynamicCandidate,
   type DynamicTrial,
   type DynamicTuning,
+  type DynamicTuningSettings,
 } from './dynamic-tune.js';
 export {
   ARITHMETIC_VOCABULARY,
