@@ -3,6 +3,7 @@ import { Prng } from '@charrnn/tensor';
 import { Vocabulary } from '@charrnn/corpus';
 import { CharRnnModel, initializeParams } from '@charrnn/model';
 import { dynamicEvaluate } from './dynamic-eval.js';
+import { gradientStatistics } from './dynamic-statistics.js';
 import { dynamicGrid, tuneDynamicEvaluation } from './dynamic-tune.js';
 
 function model(vocab: number): CharRnnModel {
@@ -22,6 +23,15 @@ describe('dynamicGrid', () => {
       { lr: 0.1, segmentLength: 20 },
       { lr: 0.2, segmentLength: 10 },
       { lr: 0.2, segmentLength: 20 },
+    ]);
+  });
+
+  it('with decays, tries each one innermost', () => {
+    expect(dynamicGrid([0.1], [10, 20], [0, 0.5])).toEqual([
+      { lr: 0.1, segmentLength: 10, decay: 0 },
+      { lr: 0.1, segmentLength: 10, decay: 0.5 },
+      { lr: 0.1, segmentLength: 20, decay: 0 },
+      { lr: 0.1, segmentLength: 20, decay: 0.5 },
     ]);
   });
 });
@@ -68,5 +78,32 @@ describe('tuneDynamicEvaluation', () => {
     expect(() => tuneDynamicEvaluation(() => model(vocab.size), [ids], [])).toThrow(
       'tuneDynamicEvaluation: candidates must not be empty, got 0',
     );
+  });
+
+  it("tunes the 'rms' rule's step size, pull and segment length, asking for each length's statistics once", () => {
+    const candidates = dynamicGrid([0.001, 0.01], [5, 10], [0, 0.05]);
+    const asked: number[] = [];
+    const statisticsFor = (n: number) => {
+      asked.push(n);
+      return gradientStatistics(model(vocab.size), [ids], n);
+    };
+    const tuning = tuneDynamicEvaluation(() => model(vocab.size), [ids], candidates, {
+      rule: 'rms',
+      epsilon: 1e-4,
+      statistics: statisticsFor,
+    });
+    expect(asked).toEqual([5, 10]);
+    const expected = candidates.map(
+      (c) =>
+        dynamicEvaluate(model(vocab.size), ids, {
+          ...c,
+          rule: 'rms',
+          epsilon: 1e-4,
+          statistics: gradientStatistics(model(vocab.size), [ids], c.segmentLength),
+        }).bpc,
+    );
+    expect(tuning.tried.map((t) => t.bpc)).toEqual(expected);
+    expect(tuning.tried.map((t) => t.decay)).toEqual([0, 0.05, 0, 0.05, 0, 0.05, 0, 0.05]);
+    expect(tuning.best.bpc).toBe(Math.min(...expected));
   });
 });
