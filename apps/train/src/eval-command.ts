@@ -44,7 +44,7 @@ import { UNKNOWN_FLAG, parseUnknownPolicy, unknownCharactersError } from './unkn
  */
 const RULE_DEFAULTS = {
   sgd: { lr: 0.02, decay: 0, tuneLrs: '0.005,0.01,0.02,0.05', tuneDecays: undefined },
-  rms: { lr: 0.0001, decay: 0.01, tuneLrs: '0.00003,0.0001,0.0003', tuneDecays: '0.003,0.01,0.03' },
+  rms: { lr: 0.0003, decay: 0.001, tuneLrs: '0.0001,0.0003,0.001', tuneDecays: '0,0.001,0.003,0.01' },
 } as const satisfies Record<DynamicRule, { lr: number; decay: number; tuneLrs: string; tuneDecays?: string }>;
 
 const FLAGS = {
@@ -63,9 +63,9 @@ const FLAGS = {
   dynamicRule: {
     flag: 'dynamic-rule',
     kind: 'enum',
-    values: ['sgd', 'rms'] as const,
-    default: 'sgd',
-    help: "update rule: sgd (θ −= lr·g, + decay·(θ₀−θ)) or rms (Krause et al.'s RMS with decay: the step divided by the RMS of the gradient on training text, the pull back scaled by it; needs --held-out F, its statistics come from the training part)",
+    values: ['auto', 'sgd', 'rms'] as const,
+    default: 'auto',
+    help: "update rule: sgd (θ −= lr·g, + decay·(θ₀−θ)), rms (Krause et al.'s RMS with decay: the step divided by the RMS of the gradient on training text, the pull back scaled by it; needs --held-out F, its statistics come from the training part), or auto: rms with --held-out, sgd without",
   },
   dynamicLr: {
     flag: 'dynamic-lr',
@@ -98,7 +98,7 @@ const FLAGS = {
     flag: 'dynamic-stats-chars',
     kind: 'int',
     min: 1,
-    default: 100_000,
+    default: 20_000,
     help: "rms: gather the gradient statistics on the last N characters of the training part (before --held-out's part; never the scored text), in segments of --dynamic-segment",
   },
   heldOut: {
@@ -225,7 +225,8 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     );
     return EXIT_OK;
   }
-  const rule = v.dynamicRule;
+  // auto: the RMS rule wherever there is training text for its statistics.
+  const rule: DynamicRule = v.dynamicRule === 'auto' ? (heldOut > 0 ? 'rms' : 'sgd') : v.dynamicRule;
   if (rule === 'rms' && heldOut === 0)
     throw new UsageError(
       '--dynamic-rule rms needs a training part for its gradient statistics, got no --held-out',
