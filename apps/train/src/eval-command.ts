@@ -14,6 +14,7 @@ import {
   resolveCorpusFiles,
   type CommandIo,
   type FlagSpec,
+  type FlagValues,
 } from '@charrnn/cli';
 import { taskFor, type IdArray, type SymbolScan, type TaggingTask, type Vocabulary } from '@charrnn/corpus';
 import type { CharRnnModel } from '@charrnn/model';
@@ -33,7 +34,7 @@ import {
   type DynamicTuning,
   type GradientStatistics,
 } from '@charrnn/train';
-import { evalParts } from './eval-parts.js';
+import { evalParts, type EvalParts } from './eval-parts.js';
 import { KERNEL_FLAG, TAG_WINDOW_FLAG } from './flags.js';
 import { UNKNOWN_FLAG, parseUnknownPolicy, unknownCharactersError } from './unknown-chars.js';
 
@@ -225,6 +226,27 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     );
     return EXIT_OK;
   }
+  const dynamic = scoreDynamically(checkpoint, parts, documents, v, io);
+  io.stdout.write(
+    `${JSON.stringify({ ...dynamic.result, ...unknown, dynamic: dynamic.settings, checkpoint: v.checkpoint, data, ...where })}\n`,
+  );
+  return EXIT_OK;
+}
+
+/**
+ * charrnn-eval --dynamic: the rule (auto resolved), the settings (tuned on the training part's tail
+ * with --dynamic-tune), the rms rule's statistics (from the training part's tail), then one pass
+ * over the scored documents. Returns the pooled result and the JSON line's `dynamic` object.
+ */
+function scoreDynamically(
+  checkpoint: Checkpoint,
+  parts: EvalParts,
+  documents: readonly IdArray[],
+  v: FlagValues<typeof FLAGS>,
+  io: CommandIo,
+): { result: { loss: number; bpc: number; count: number }; settings: Record<string, unknown> } {
+  const heldOut = v.heldOut;
+  const tuneChars = v.dynamicTune;
   // auto: the RMS rule wherever there is training text for its statistics.
   const rule: DynamicRule = v.dynamicRule === 'auto' ? (heldOut > 0 ? 'rms' : 'sgd') : v.dynamicRule;
   if (rule === 'rms' && heldOut === 0)
@@ -283,13 +305,13 @@ export async function evalCommand(io: CommandIo): Promise<number> {
     const tuned = tuning
       ? { tuned: { chars: tuneChars, tried: tuning.tried.map((t) => ({ ...t, bpc: Number(t.bpc.toFixed(6)) })) } }
       : {};
-    io.stdout.write(
-      `${JSON.stringify({ loss: result.loss, bpc: result.bpc, count: result.count, ...unknown, dynamic: { ...options, rule, ...rms, ...tuned }, checkpoint: v.checkpoint, data, ...where })}\n`,
-    );
+    return {
+      result: { loss: result.loss, bpc: result.bpc, count: result.count },
+      settings: { ...options, rule, ...rms, ...tuned },
+    };
   } finally {
     kernels.close?.();
   }
-  return EXIT_OK;
 }
 
 /**
