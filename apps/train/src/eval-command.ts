@@ -45,7 +45,7 @@ import { UNKNOWN_FLAG, parseUnknownPolicy, unknownCharactersError } from './unkn
  */
 const RULE_DEFAULTS = {
   sgd: { lr: 0.02, decay: 0, tuneLrs: '0.005,0.01,0.02,0.05', tuneDecays: undefined },
-  rms: { lr: 0.0003, decay: 0.001, tuneLrs: '0.0001,0.0003,0.001', tuneDecays: '0,0.001,0.003,0.01' },
+  rms: { lr: 0.0003, decay: 0.001, tuneLrs: '0.0001,0.0003,0.001', tuneDecays: '0,0.001,0.003' },
 } as const satisfies Record<DynamicRule, { lr: number; decay: number; tuneLrs: string; tuneDecays?: string }>;
 
 const FLAGS = {
