@@ -27,6 +27,35 @@ export interface NativeGemm {
    * Throws a RangeError when a matrix lies outside the registered memory.
    */
   gemm(memory: number, f64: number, ...operandsAndThreads: [...GemmOperands, threads: number]): void;
+  /**
+   * The prepacked-B path (absent in an addon built before it): the elements a packed op(B) [k, n]
+   * takes (k times n rounded up to the kernel's tile width; depends on the CPU's kernel).
+   */
+  packedLength?(f64: number, k: number, n: number): number;
+  /** Packs op(B) [k, n] (row-major at byte offset b, or Bᵀ's when tB is 1) into packedLength elements at byte offset dst. */
+  packB?(memory: number, f64: number, tB: number, k: number, n: number, b: number, ldb: number, dst: number): void;
+  /**
+   * gemm with B from packB: the same tiles in the same order, so bit-identical to gemm on the B it
+   * packed (one or two threads). packed is the byte offset packB wrote to, for the same k and n.
+   */
+  gemmPacked?(
+    memory: number,
+    f64: number,
+    ...operands: [
+      tA: number,
+      m: number,
+      n: number,
+      k: number,
+      alpha: number,
+      a: number,
+      lda: number,
+      packed: number,
+      beta: number,
+      c: number,
+      ldc: number,
+      threads: number,
+    ]
+  ): void;
 }
 
 /**
