@@ -176,7 +176,16 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
     checkMatrix('packB', 'B', b, bOff, transB ? n : k, transB ? k : n, ldb);
     const bpe = b.BYTES_PER_ELEMENT;
     const f64 = packed.dtype === 'f32' ? 0 : 1;
-    this.native!.packB!(this.nativeHandle, f64, transB ? 1 : 0, k, n, b.byteOffset + bOff * bpe, ldb, packed.data.byteOffset);
+    this.native!.packB!(
+      this.nativeHandle,
+      f64,
+      transB ? 1 : 0,
+      k,
+      n,
+      b.byteOffset + bOff * bpe,
+      ldb,
+      packed.data.byteOffset,
+    );
     this.nativePacked.add(packed);
   }
 
@@ -232,7 +241,9 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
 
   private checkLayout(fn: string, packed: PackedOperand): void {
     if (packed.layout !== 'native' || !this.owns(packed.data))
-      throw new TypeError(`${fn}: the packed operand must come from this backend's allocPacked, got layout ${packed.layout}`);
+      throw new TypeError(
+        `${fn}: the packed operand must come from this backend's allocPacked, got layout ${packed.layout}`,
+      );
   }
 
   gemv(

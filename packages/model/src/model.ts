@@ -634,6 +634,8 @@ export class CharRnnModel {
         dh: alloc(B * H),
         dc: alloc(B * H),
         scratch: alloc(B * GH),
+        packedHhT: this.ops.allocPacked(dtype, B, H, GH),
+        packedHh: this.ops.allocPacked(dtype, B, GH, H),
       });
     }
     const below = dropout > 0 ? layers - 1 : 0;

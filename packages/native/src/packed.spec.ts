@@ -29,9 +29,41 @@ describe.skipIf(native === null)('native gemmPacked', () => {
               const expected = view(5 << 20, m * n).map((_, i) => i % 7);
               const actual = view(6 << 20, m * n).map((_, i) => i % 7);
               const [lda, ldb] = [tA ? m : k, tB ? k : n];
-              native!.gemm(memory, f64, tA, tB, m, n, k, 1.5, a.byteOffset, lda, b.byteOffset, ldb, 0.5, expected.byteOffset, n, 1);
+              native!.gemm(
+                memory,
+                f64,
+                tA,
+                tB,
+                m,
+                n,
+                k,
+                1.5,
+                a.byteOffset,
+                lda,
+                b.byteOffset,
+                ldb,
+                0.5,
+                expected.byteOffset,
+                n,
+                1,
+              );
               native!.packB!(memory, f64, tB, k, n, b.byteOffset, ldb, packed.byteOffset);
-              native!.gemmPacked!(memory, f64, tA, m, n, k, 1.5, a.byteOffset, lda, packed.byteOffset, 0.5, actual.byteOffset, n, threads);
+              native!.gemmPacked!(
+                memory,
+                f64,
+                tA,
+                m,
+                n,
+                k,
+                1.5,
+                a.byteOffset,
+                lda,
+                packed.byteOffset,
+                0.5,
+                actual.byteOffset,
+                n,
+                threads,
+              );
               const label = `${f64 ? 'f64' : 'f32'} ${m}×${n}×${k} tA ${tA} tB ${tB} threads ${threads}`;
               expect(Array.from(actual), label).toEqual(Array.from(expected));
               expect(bpe * packed.length).toBeGreaterThanOrEqual(bpe * k * n);
@@ -66,7 +98,9 @@ describe.skipIf(native === null)('native gemmPacked', () => {
     expect(() => native!.gemmPacked!(memory, 0, 0, 64, 64, 64, 1, 0, 64, 0, 0, 0, 64, 1)).toThrow(
       /gemmPacked: matrices must lie inside/,
     );
-    expect(() => native!.packB!(memory, 0, 0, -1, 4, 0, 4, 0)).toThrow(/packB: dimensions and offsets must be non-negative/);
+    expect(() => native!.packB!(memory, 0, 0, -1, 4, 0, 4, 0)).toThrow(
+      /packB: dimensions and offsets must be non-negative/,
+    );
     expect(native!.packedLength!(0, 3, 1)).toBeGreaterThanOrEqual(3);
   });
 });

@@ -24,12 +24,18 @@ export const PACKED_SHAPES: readonly (readonly [number, number, number])[] = [
   [33, 70, 45],
 ];
 
-interface Expect {
-  (actual: unknown, message?: string): { toEqual(expected: unknown): void; toThrow(expected?: unknown): void };
-}
+type Expect = (
+  actual: unknown,
+  message?: string,
+) => { toEqual(expected: unknown): void; toThrow(expected?: unknown): void };
 
 function filled(kernels: CompleteKernels, source: Source, dtype: Dtype, length: number, prng: Prng): FloatArray {
-  const arr = source === 'alloc' ? kernels.alloc(dtype, length) : dtype === 'f32' ? new Float32Array(length) : new Float64Array(length);
+  const arr =
+    source === 'alloc'
+      ? kernels.alloc(dtype, length)
+      : dtype === 'f32'
+        ? new Float32Array(length)
+        : new Float64Array(length);
   for (let i = 0; i < length; i++) arr[i] = prng.uniformIn(-1, 1);
   return arr;
 }
@@ -104,7 +110,9 @@ export function checkRepacking(kernels: CompleteKernels, dtype: Dtype, source: S
   kernels.packB(false, k, n, b, 0, n, packed);
   kernels.gemmPacked(false, m, n, k, 1, a, 0, k, packed, 0, actual, 0, n);
   kernels.gemm(false, false, m, n, k, 1, a, 0, k, b, 0, n, 0, expected, 0, n);
-  expect(Array.from(actual), `gemmPacked after packing a changed B (${packed.layout} layout)`).toEqual(Array.from(expected));
+  expect(Array.from(actual), `gemmPacked after packing a changed B (${packed.layout} layout)`).toEqual(
+    Array.from(expected),
+  );
 }
 
 /** gemmPacked refuses an operand packB never filled, and one of another shape. */

@@ -160,7 +160,7 @@ export const KERNEL_TABLE = {
     export: 'pack_b',
     doc:
       "Lays out op(B) [k, n] (B, or Bᵀ's storage when transB) in `packed` (from this backend's allocPacked\n" +
-      'for [k, n]) for gemmPacked. Copies B when the layout is the backend\'s own: pack again after B changes.',
+      "for [k, n]) for gemmPacked. Copies B when the layout is the backend's own: pack again after B changes.",
     args: [
       flag('transB'),
       int('k'),

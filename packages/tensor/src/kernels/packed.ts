@@ -40,7 +40,8 @@ export function checkDims(fn: string, ...dims: number[]): void {
 export function checkPacked(fn: string, packed: PackedOperand, k: number, n: number): void {
   if (packed.k !== k || packed.n !== n)
     throw new RangeError(`${fn}: the packed operand must be [k, n] = [${k}, ${n}], got [${packed.k}, ${packed.n}]`);
-  if (packed.source === null) throw new RangeError(`${fn}: the packed operand must be filled by packB first, got an empty one`);
+  if (packed.source === null)
+    throw new RangeError(`${fn}: the packed operand must be filled by packB first, got an empty one`);
 }
 
 /** Records where op(B) lies (every layout does: the shape and dtype checks read it). */
@@ -83,7 +84,9 @@ export function gemmPackedWith(
 ): void {
   checkPacked('gemmPacked', b, k, n);
   if (b.layout !== 'source')
-    throw new TypeError(`gemmPacked: the packed operand must come from this backend's allocPacked, got layout ${b.layout}`);
+    throw new TypeError(
+      `gemmPacked: the packed operand must come from this backend's allocPacked, got layout ${b.layout}`,
+    );
   kernels.gemm(transA, b.trans, m, n, k, alpha, a, aOff, lda, b.source!, b.sourceOff, b.ld, beta, c, cOff, ldc);
 }
 
@@ -98,6 +101,8 @@ export function packSource(
   packed: PackedOperand,
 ): void {
   if (packed.layout !== 'source')
-    throw new TypeError(`packB: the packed operand must come from this backend's allocPacked, got layout ${packed.layout}`);
+    throw new TypeError(
+      `packB: the packed operand must come from this backend's allocPacked, got layout ${packed.layout}`,
+    );
   rememberSource('packB', transB, k, n, b, bOff, ldb, packed);
 }
