@@ -2,7 +2,7 @@
 // the table-driven cases of every generated kernel) run on each backend of this package: wasm SIMD,
 // the two-thread variant, and both with the optional native gemm taking every product.
 
-import { type FloatArray, type Kernels, Prng } from '@charrnn/tensor';
+import { completeKernels, type FloatArray, type Kernels, Prng } from '@charrnn/tensor';
 import { describeKernelConformance, makeArray, randomValues } from '@charrnn/tensor/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnTestWorker, untilThreads } from './test-worker.js';
@@ -55,6 +55,23 @@ describe('kernel conformance: backends', () => {
     const native = nativeGemm ? ['wasm-simd+native', 'wasm-simd+native ×2 threads'] : [];
     expect(backends.map(label)).toEqual(['wasm-simd', 'wasm-simd ×2 threads', ...native]);
     expect((threaded as { splits?: number }).splits).toBeGreaterThan(50);
+  });
+
+  it("packs operands in the native gemm's layout exactly when the products go native (so the packed suites above test it)", () => {
+    const layouts = backends.map((kernels) => [
+      label(kernels),
+      completeKernels(kernels).allocPacked('f32', 32, 64, 256).layout,
+    ]);
+    const native = nativeGemm
+      ? [
+          ['wasm-simd+native', 'native'],
+          ['wasm-simd+native ×2 threads', 'native'],
+        ]
+      : [];
+    expect(layouts).toEqual([['wasm-simd', 'source'], ['wasm-simd ×2 threads', 'source'], ...native]);
+    // With the default threshold a product of one row stays in wasm, and so does its operand.
+    if (nativeGemm)
+      expect((loadWasmKernels({ nativeGemm }) as Kernels).allocPacked!('f32', 1, 64, 256).layout).toBe('source');
   });
 
   it.skipIf(nativeGemm === null)('the native gemm gives bit-identical results on one and two threads', () => {

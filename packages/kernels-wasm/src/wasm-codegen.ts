@@ -56,6 +56,8 @@ function exportArguments(spec: KernelSpec): string[] {
       case 'ids':
         out.push(`${arg.name}At`);
         break;
+      case 'packed':
+        throw new TypeError(`wasm-codegen: ${arg.name} must not be a packed operand in a generated binding, got one`);
     }
   }
   return out;

@@ -7,14 +7,21 @@
 
 import type { GemmOperands } from '@charrnn/native';
 import {
+  checkPacked,
+  type Dtype,
   type FloatArray,
+  gemmPackedWith,
   type KernelArgs,
   type Kernels,
+  type PackedOperand,
+  packSource,
   referenceKernels,
+  rememberSource,
   rnnBackwardStepsWith,
   rnnForwardStepsWith,
   rnnWindowBackwardWith,
   rnnWindowForwardWith,
+  sourceOperand,
 } from '@charrnn/tensor';
 import { WasmKernelBindings } from './wasm-bindings.generated.js';
 import {
@@ -134,6 +141,109 @@ export class WasmKernels extends WasmKernelBindings implements Kernels {
     const elements = gemmScratchElements(tA, tB, m, n, k);
     const scratch = elements > 0 ? this.scratch(elements * (f32 ? 4 : 8)) : 0;
     (f32 ? this.wasm.gemm_f32 : this.wasm.gemm_f64)(...operands, scratch);
+  }
+
+  /** Operands the native gemm packed (and has not been told to drop since): gemmPacked reads their panels. */
+  private readonly nativePacked = new WeakSet<PackedOperand>();
+
+  /**
+   * The native gemm's own layout when the products with m rows go native (its panels, packed once
+   * instead of on every call; 64 bytes of slack so they start on a cache line), else 'source'.
+   */
+  allocPacked(dtype: Dtype, m: number, k: number, n: number): PackedOperand {
+    const native = this.native;
+    const operand = sourceOperand(dtype, k, n);
+    if (!native?.packedLength || !native.packB || !native.gemmPacked || !this.useNative(m, n, k)) return operand;
+    const bpe = dtype === 'f32' ? 4 : 8;
+    const length = native.packedLength(dtype === 'f32' ? 0 : 1, k, n);
+    const raw = this.alloc(dtype, length + 64 / bpe);
+    const skip = ((64 - (raw.byteOffset % 64)) % 64) / bpe;
+    return { ...operand, layout: 'native', data: raw.subarray(skip, skip + length) };
+  }
+
+  packB(transB: boolean, k: number, n: number, b: FloatArray, bOff: number, ldb: number, packed: PackedOperand): void {
+    if (packed.layout === 'source') {
+      packSource(transB, k, n, b, bOff, ldb, packed);
+      return;
+    }
+    this.checkLayout('packB', packed);
+    rememberSource('packB', transB, k, n, b, bOff, ldb, packed);
+    // B outside this memory: gemmPacked reads it where it lies, as gemm would.
+    if (!this.owns(b)) {
+      this.nativePacked.delete(packed);
+      return;
+    }
+    checkMatrix('packB', 'B', b, bOff, transB ? n : k, transB ? k : n, ldb);
+    const bpe = b.BYTES_PER_ELEMENT;
+    const f64 = packed.dtype === 'f32' ? 0 : 1;
+    this.native!.packB!(
+      this.nativeHandle,
+      f64,
+      transB ? 1 : 0,
+      k,
+      n,
+      b.byteOffset + bOff * bpe,
+      ldb,
+      packed.data.byteOffset,
+    );
+    this.nativePacked.add(packed);
+  }
+
+  gemmPacked(
+    transA: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: FloatArray,
+    aOff: number,
+    lda: number,
+    b: PackedOperand,
+    beta: number,
+    c: FloatArray,
+    cOff: number,
+    ldc: number,
+  ): void {
+    if (b.layout === 'source') {
+      gemmPackedWith(this, transA, m, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
+      return;
+    }
+    this.checkLayout('gemmPacked', b);
+    checkPacked('gemmPacked', b, k, n);
+    const f32 = b.dtype === 'f32';
+    const sameDtype = (x: FloatArray): boolean => x instanceof Float32Array === f32;
+    if (!this.nativePacked.has(b) || !this.owns(a) || !this.owns(c) || !sameDtype(a) || !sameDtype(c)) {
+      // What gemm does with such arrays (the reference loop), on op(B) where packB found it.
+      this.gemm(transA, b.trans, m, n, k, alpha, a, aOff, lda, b.source!, b.sourceOff, b.ld, beta, c, cOff, ldc);
+      return;
+    }
+    checkMatrix('gemmPacked', 'A', a, aOff, transA ? k : m, transA ? m : k, lda);
+    checkMatrix('gemmPacked', 'C', c, cOff, m, n, ldc);
+    if (m === 0 || n === 0) return;
+    const bpe = f32 ? 4 : 8;
+    this.native!.gemmPacked!(
+      this.nativeHandle,
+      f32 ? 0 : 1,
+      transA ? 1 : 0,
+      m,
+      n,
+      k,
+      alpha,
+      a.byteOffset + aOff * bpe,
+      lda,
+      b.data.byteOffset,
+      beta,
+      c.byteOffset + cOff * bpe,
+      ldc,
+      this.nativeThreads,
+    );
+  }
+
+  private checkLayout(fn: string, packed: PackedOperand): void {
+    if (packed.layout !== 'native' || !this.owns(packed.data))
+      throw new TypeError(
+        `${fn}: the packed operand must come from this backend's allocPacked, got layout ${packed.layout}`,
+      );
   }
 
   gemv(

@@ -66,6 +66,8 @@ export class ForwardStepper {
           dh: alloc(0),
           dc: alloc(0),
           scratch: alloc(GH),
+          packedHhT: this.ops.allocPacked(dtype, 1, H, GH),
+          packedHh: this.ops.allocPacked(dtype, 1, GH, H),
         },
       });
     }

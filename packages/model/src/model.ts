@@ -634,6 +634,8 @@ export class CharRnnModel {
         dh: alloc(B * H),
         dc: alloc(B * H),
         scratch: alloc(B * GH),
+        packedHhT: this.ops.allocPacked(dtype, B, H, GH),
+        packedHh: this.ops.allocPacked(dtype, B, GH, H),
       });
     }
     const below = dropout > 0 ? layers - 1 : 0;
@@ -685,5 +687,6 @@ function reverseTimeInPlace(array: FloatArray, T: number, width: number): void {
 /** Inverted dropout: survivors are scaled by 1/(1−p) so evaluation needs no rescaling. */
 function fillDropoutMask(mask: FloatArray, p: number, rng: Prng): void {
   const keep = 1 - p;
-  for (let i = 0; i < mask.length; i++) mask[i] = rng.uniform() < keep ? 1 / keep : 0;
+  // The loop `mask[i] = rng.uniform() < keep ? 1 / keep : 0`, with the generator's state in locals.
+  rng.fillMask(mask, keep, 1 / keep);
 }

@@ -33,7 +33,9 @@ static inline void tile(long kc, const T* __restrict ap, const T* __restrict bp,
   for (long p = 0; p < kc; p++) {
     V b[NV];
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; v++) b[v] = *(const V*)(bp + p * NR + v * VL);
+    // Unaligned loads: a prepacked B lives in the caller's memory, which promises no 64-byte alignment
+    // (on aligned data they cost what aligned ones do).
+    for (int v = 0; v < NV; v++) b[v] = loadu(bp + p * NR + v * VL);
 #pragma GCC unroll 32
     for (int r = 0; r < MR; r++) {
       V a = V{} + ap[p * MR + r];
@@ -145,6 +147,61 @@ static void gemm_t(bool tA, bool tB, long m, long n, long k, T alpha, const T* a
       }
     }
   }
+}
+
+// A prepacked B: op(B) [k, n] packed once into what gemm_t's pack_b writes, for every KC block of k in
+// order: block pc (kc rows) at pc·nPad (nPad = n rounded up to NR), its NR-column panels kc·NR apart.
+// gemm_packed_t then runs gemm_t's tiles on those panels: each element of C takes the same operations
+// in the same order (KC blocks of k in turn, the same tile), so the result is bit-identical to gemm_t.
+template <typename T>
+static long packed_n(long n) {
+  constexpr long NR = NV * (VBYTES / sizeof(T));
+  return (n + NR - 1) / NR * NR;
+}
+
+template <typename T>
+static void pack_b_all(bool tB, const T* b, long ldb, long k, long n, T* dst) {
+  constexpr int NR = NV * (VBYTES / sizeof(T));
+  const long KC = 256, nPad = packed_n<T>(n);
+  for (long pc = 0; pc < k; pc += KC) pack_b<T>(tB, b, ldb, pc, k - pc < KC ? k - pc : KC, 0, n, NR, dst + pc * nPad);
+}
+
+// C[m, n] from columns col0 .. col0+n of a prepacked B whose whole width is nPadAll (padded).
+template <typename T, typename V>
+static void gemm_packed_t(bool tA, long m, long n, long k, T alpha, const T* a, long lda, const T* packed, long nPadAll,
+                          long col0, T beta, T* c, long ldc, Scratch& s) {
+  constexpr int VL = VBYTES / sizeof(T);
+  constexpr int NR = NV * VL;
+  const long KC = 256, MC = MR * (sizeof(T) == 4 ? 16 : 12);
+  T* apack = (T*)s.get(1, (size_t)KC * ((MC + MR - 1) / MR * MR) * sizeof(T));
+  for (long pc = 0; pc < k; pc += KC) {
+    long kc = k - pc < KC ? k - pc : KC;
+    const T* block = packed + pc * nPadAll + col0 * kc;
+    for (long ic = 0; ic < m; ic += MC) {
+      long mc = m - ic < MC ? m - ic : MC;
+      pack_a<T>(tA, a, lda, ic, mc, pc, kc, apack);
+      for (long jr = 0; jr < n; jr += NR) {
+        int nr = n - jr < NR ? (int)(n - jr) : NR;
+        for (long ir = 0; ir < mc; ir += MR) {
+          int mr = mc - ir < MR ? (int)(mc - ir) : MR;
+          tile<T, V>(kc, apack + ir * kc, block + jr * kc, alpha, beta, pc == 0, c + (ic + ir) * ldc + jr, ldc, mr, nr);
+        }
+      }
+    }
+  }
+}
+
+static long packed_elements_f32(long k, long n) { return k * packed_n<float>(n); }
+static long packed_elements_f64(long k, long n) { return k * packed_n<double>(n); }
+static void pack_b_f32(bool tB, const float* b, long ldb, long k, long n, float* dst) { pack_b_all<float>(tB, b, ldb, k, n, dst); }
+static void pack_b_f64(bool tB, const double* b, long ldb, long k, long n, double* dst) { pack_b_all<double>(tB, b, ldb, k, n, dst); }
+static void gemm_packed_f32(bool tA, long m, long n, long k, float alpha, const float* a, long lda, const float* packed,
+                            long nPadAll, long col0, float beta, float* c, long ldc, Scratch& s) {
+  gemm_packed_t<float, vf>(tA, m, n, k, alpha, a, lda, packed, nPadAll, col0, beta, c, ldc, s);
+}
+static void gemm_packed_f64(bool tA, long m, long n, long k, double alpha, const double* a, long lda, const double* packed,
+                            long nPadAll, long col0, double beta, double* c, long ldc, Scratch& s) {
+  gemm_packed_t<double, vd>(tA, m, n, k, alpha, a, lda, packed, nPadAll, col0, beta, c, ldc, s);
 }
 
 static void gemm_f32(bool tA, bool tB, long m, long n, long k, float alpha, const float* a, long lda,

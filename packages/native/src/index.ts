@@ -1,6 +1,7 @@
 // Loads the optional native gemm (build/Release/charrnn_native.node, built by tools/build-native.mjs
 // from the root prepare step). Node-only; returns null when the addon is missing or will not load,
-// so callers fall back to the wasm kernels silently. CHARRNN_NATIVE=0 in the environment disables it.
+// so callers fall back to the wasm kernels silently. CHARRNN_NATIVE=0 in the environment disables it;
+// CHARRNN_NATIVE_FTZ=1 makes its products flush subnormal numbers to 0 (faster when they occur, other bits).
 
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +28,41 @@ export interface NativeGemm {
    * Throws a RangeError when a matrix lies outside the registered memory.
    */
   gemm(memory: number, f64: number, ...operandsAndThreads: [...GemmOperands, threads: number]): void;
+  /**
+   * The prepacked-B path (absent in an addon built before it): the elements a packed op(B) [k, n]
+   * takes (k times n rounded up to the kernel's tile width; depends on the CPU's kernel).
+   */
+  packedLength?(f64: number, k: number, n: number): number;
+  /**
+   * Opt-in (CHARRNN_NATIVE_FTZ=1 at load): later products read and write subnormal numbers as 0 (x86
+   * DAZ|FTZ, restored after each call), which keeps them at full speed when operands underflow;
+   * results then differ from the default wherever a subnormal appears. Returns whether it applies.
+   */
+  setFlushDenormals?(on: boolean): boolean;
+  /** Packs op(B) [k, n] (row-major at byte offset b, or Bᵀ's when tB is 1) into packedLength elements at byte offset dst. */
+  packB?(memory: number, f64: number, tB: number, k: number, n: number, b: number, ldb: number, dst: number): void;
+  /**
+   * gemm with B from packB: the same tiles in the same order, so bit-identical to gemm on the B it
+   * packed (one or two threads). packed is the byte offset packB wrote to, for the same k and n.
+   */
+  gemmPacked?(
+    memory: number,
+    f64: number,
+    ...operands: [
+      tA: number,
+      m: number,
+      n: number,
+      k: number,
+      alpha: number,
+      a: number,
+      lda: number,
+      packed: number,
+      beta: number,
+      c: number,
+      ldc: number,
+      threads: number,
+    ]
+  ): void;
 }
 
 /**
@@ -88,6 +124,7 @@ export function loadNativeGemm(): NativeGemm | null {
       typeof addon.isa === 'string'
     ) {
       cached = addon as NativeGemm;
+      if (process.env['CHARRNN_NATIVE_FTZ'] === '1') cached.setFlushDenormals?.(true);
     }
   } catch {
     // a stale or foreign binary: fall back

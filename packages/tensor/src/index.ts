@@ -8,4 +8,12 @@ export { completeKernels } from './kernels/complete.js';
 export { referenceKernels } from './kernels/reference.js';
 export { rnnBackwardStepsWith, rnnForwardStepsWith, RECURRENCE_DOT_ROWS } from './kernels/recurrence.js';
 export { rnnWindowBackwardWith, rnnWindowForwardWith } from './kernels/rnn-window.js';
+export {
+  checkPacked,
+  gemmPackedWith,
+  packSource,
+  rememberSource,
+  sourceOperand,
+  type PackedOperand,
+} from './kernels/packed.js';
 export type { KernelArgs, KernelMethods, TestOnlyKernelMethods } from './kernels/kernels.generated.js';

@@ -317,3 +317,33 @@ describe('Prng construction and fork', () => {
     expect(Math.abs(corr)).toBeLessThan(0.05);
   });
 });
+
+describe('Prng.fillMask', () => {
+  it('gives exactly the values and the stream position of the uniform() loop (many seeds, keeps, sizes)', () => {
+    for (const seed of [0, 1, 7, 123456789, 2 ** 32 - 1]) {
+      for (const keep of [0, 0.1, 0.5, 0.6, 0.9, 1]) {
+        for (const size of [0, 1, 2, 33, 1000]) {
+          const a = new Prng(seed);
+          const b = new Prng(seed);
+          a.normal(); // a cached spare normal is part of the state and must survive
+          b.normal();
+          const expected = new Float32Array(size);
+          for (let i = 0; i < size; i++) expected[i] = a.uniform() < keep ? 1 / keep : 0;
+          const actual = new Float32Array(size).fill(Number.NaN);
+          b.fillMask(actual, keep, 1 / keep);
+          expect(Array.from(actual), `seed ${seed} keep ${keep} size ${size}`).toEqual(Array.from(expected));
+          expect(b.getState()).toEqual(a.getState());
+          expect(b.nextUint32()).toBe(a.nextUint32());
+        }
+      }
+    }
+  });
+
+  it('keeps about a keep fraction, at the given value', () => {
+    const mask = new Float64Array(20000);
+    new Prng(3).fillMask(mask, 0.7, 2);
+    const kept = mask.filter((v) => v === 2).length;
+    expect(mask.every((v) => v === 0 || v === 2)).toBe(true);
+    expect(Math.abs(kept / mask.length - 0.7)).toBeLessThan(0.02);
+  });
+});

@@ -31,6 +31,42 @@ function expectAllClose(
 const EXACT = { atol: 1e-12, rtol: 1e-10 };
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
+describe('packed operands on the reference kernels (hand-computed)', () => {
+  it("packB only remembers op(B) ('source'); gemmPacked multiplies by it where it lies, read at call time", () => {
+    // A = [[1, 2], [3, 4]]; B stored transposed as Bᵀ = [[5, 6], [7, 8]] at offset 1, so op(B) = [[5, 7], [6, 8]].
+    const a = Float64Array.of(1, 2, 3, 4);
+    const bT = Float64Array.of(0, 5, 6, 7, 8);
+    const packed = K.allocPacked('f64', 2, 2, 2);
+    expect(packed.layout).toBe('source');
+    K.packB(true, 2, 2, bT, 1, 2, packed);
+    const c = Float64Array.of(1, 1, 1, 1);
+    K.gemmPacked(false, 2, 2, 2, 2, a, 0, 2, packed, 0.5, c, 0, 2);
+    // 2·A·op(B) + 0.5·C: A·op(B) = [[17, 23], [39, 53]]
+    expect(Array.from(c)).toEqual([34.5, 46.5, 78.5, 106.5]);
+    bT[1] = 0; // op(B)[0][0] = 0: a 'source' operand reads B as it is now
+    K.gemmPacked(false, 2, 2, 2, 1, a, 0, 2, packed, 0, c, 0, 2);
+    expect(Array.from(c)).toEqual([12, 23, 24, 53]);
+  });
+
+  it('gemmPacked refuses an operand packB never filled, of another shape, or of another dtype', () => {
+    const packed = K.allocPacked('f64', 2, 3, 2);
+    const a = new Float64Array(6);
+    const c = new Float64Array(4);
+    expect(() => K.gemmPacked(false, 2, 2, 3, 1, a, 0, 3, packed, 0, c, 0, 2)).toThrow(
+      'gemmPacked: the packed operand must be filled by packB first, got an empty one',
+    );
+    expect(() => K.packB(false, 2, 3, new Float64Array(6), 0, 3, packed)).toThrow(
+      'packB: the packed operand must be [k, n] = [2, 3], got [3, 2]',
+    );
+    expect(() => K.packB(false, 3, 2, new Float32Array(6), 0, 2, packed)).toThrow(
+      "packB: B must have the packed operand's dtype f64, got another",
+    );
+    expect(() => K.allocPacked('f64', 1, -1, 2)).toThrow(
+      'allocPacked: dimensions must be non-negative integers, got -1',
+    );
+  });
+});
+
 describe('row and column kernels (hand-computed)', () => {
   it('gatherRows copies table rows by id and adds the bias, ids repeated, at an offset', () => {
     const table = f64([1, 2, 10, 20, 100, 200]); // [3, 2]

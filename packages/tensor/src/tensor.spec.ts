@@ -48,11 +48,15 @@ describe('public API', () => {
       'RECURRENCE_DOT_ROWS',
       'allocate',
       'bytesPerElement',
+      'checkPacked',
       'completeKernels',
       'dtypeOf',
       'formatShape',
+      'gemmPackedWith',
       'isDtype',
+      'packSource',
       'referenceKernels',
+      'rememberSource',
       'rnnBackwardStepsWith',
       'rnnForwardStepsWith',
       'rnnWindowBackwardWith',
@@ -60,6 +64,7 @@ describe('public API', () => {
       'shapesEqual',
       'sizeOf',
       'softmax',
+      'sourceOperand',
     ]);
     expect(Object.keys(conformanceApi).sort()).toEqual([
       'TOL',

@@ -8,7 +8,7 @@
 // Dimension letters: T time steps, B batch (streams), H hidden units, G gates (rnn 1, gru 3, lstm 4).
 // Rows are time-major: row r = t·B + b.
 
-import type { CompleteKernels, FloatArray } from '@charrnn/tensor';
+import type { CompleteKernels, FloatArray, PackedOperand } from '@charrnn/tensor';
 import type { CellName, InitName } from '../config.js';
 
 export interface LayerWeights {
@@ -44,6 +44,13 @@ export interface LayerBuffers {
   readonly dc: FloatArray;
   /** Scratch, [B, G·H]. */
   readonly scratch: FloatArray;
+  /**
+   * W_hhᵀ [H, G·H] and W_hh [G·H, H] as packed operands for the T recurrent products of a window
+   * ([B,H]·[H,G·H] forward, [B,G·H]·[G·H,H] backward): a cell packs them at the start of each forward
+   * and backward call (after the model's transpose and weight drop), never across windows.
+   */
+  readonly packedHhT: PackedOperand;
+  readonly packedHh: PackedOperand;
 }
 
 /** The first layer's input-side parameters, for a cell that runs its whole window from character ids. */

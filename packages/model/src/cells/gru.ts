@@ -17,8 +17,10 @@ export const gruCell: Cell = {
   separateHiddenGrad: true,
 
   forward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
-    const { T, B, H, xw, hs, gates, aux, scratch } = buf;
+    const { T, B, H, xw, hs, gates, aux, scratch, packedHhT } = buf;
     const G = 3 * H;
+    // W_hhᵀ laid out once for the window's T products (a backend may skip its per-call packing).
+    kernels.packB(false, H, G, weights.weightHhT, 0, G, packedHhT);
     // One argument object for the window; each step moves its offsets (no allocation per step).
     const args = {
       rows: B,
@@ -38,7 +40,7 @@ export const gruCell: Cell = {
     for (let t = 0; t < T; t++) {
       // scratch = h_{t−1} · W_hhᵀ + b_hh   ([B,H]·[H,3H])
       for (let b = 0; b < B; b++) scratch.set(weights.biasHh, b * G);
-      kernels.gemm(false, false, B, G, H, 1, hs, t * B * H, H, weights.weightHhT, 0, G, 1, scratch, 0, G);
+      kernels.gemmPacked(false, B, G, H, 1, hs, t * B * H, H, packedHhT, 1, scratch, 0, G);
       // [r z n] gates, hn = W_hn·h + b_hn saved for backward, h_t = (1 − z)⊙n + z⊙h_{t−1}
       const g0 = t * B * G;
       const row = t * B * H;
@@ -51,8 +53,9 @@ export const gruCell: Cell = {
   },
 
   backward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
-    const { T, B, H, hs, gates, aux, dOut, dXw, dHw, dh } = buf;
+    const { T, B, H, hs, gates, aux, dOut, dXw, dHw, dh, packedHh } = buf;
     const G = 3 * H;
+    kernels.packB(false, G, H, weights.weightHh, 0, H, packedHh);
     dh.fill(0);
     // One argument object for the window; each step moves its offsets (no allocation per step).
     const grads = {
@@ -80,7 +83,7 @@ export const gruCell: Cell = {
       grads.hPrevOff = grads.hnOff = grads.dOutOff = row;
       kernels.gruBackward(grads);
       // dh_{t−1} += dHw_t · W_hh   ([B,3H]·[3H,H])
-      kernels.gemm(false, false, B, H, G, 1, dHw, t * B * G, G, weights.weightHh, 0, H, 1, dh, 0, H);
+      kernels.gemmPacked(false, B, H, G, 1, dHw, t * B * G, G, packedHh, 1, dh, 0, H);
     }
   },
 };

@@ -16,8 +16,10 @@ export const lstmCell: Cell = {
   separateHiddenGrad: false,
 
   forward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
-    const { T, B, H, xw, hs, cs, gates, aux } = buf;
+    const { T, B, H, xw, hs, cs, gates, aux, packedHhT } = buf;
     const G = 4 * H;
+    // W_hhᵀ laid out once for the window's T products (a backend may skip its per-call packing).
+    kernels.packB(false, H, G, weights.weightHhT, 0, G, packedHhT);
     // One argument object for the window; each step moves its offsets (no allocation per step).
     const args = {
       rows: B,
@@ -36,7 +38,7 @@ export const lstmCell: Cell = {
       const gateBase = t * B * G;
       gates.set(xw.subarray(gateBase, gateBase + B * G), gateBase);
       // gates_t += h_{t−1} · W_hhᵀ   ([B,H]·[H,4H])
-      kernels.gemm(false, false, B, G, H, 1, hs, t * B * H, H, weights.weightHhT, 0, G, 1, gates, gateBase, G);
+      kernels.gemmPacked(false, B, G, H, 1, hs, t * B * H, H, packedHhT, 1, gates, gateBase, G);
       // [i f g o] = activations; c_t = f⊙c_{t−1} + i⊙g; h_t = o⊙tanh(c_t)
       const prev = t * B * H;
       const out = prev + B * H;
@@ -48,8 +50,9 @@ export const lstmCell: Cell = {
   },
 
   backward(kernels: CompleteKernels, weights: LayerWeights, buf: LayerBuffers): void {
-    const { T, B, H, cs, gates, aux, dOut, dXw, dh, dc } = buf;
+    const { T, B, H, cs, gates, aux, dOut, dXw, dh, dc, packedHh } = buf;
     const G = 4 * H;
+    kernels.packB(false, G, H, weights.weightHh, 0, H, packedHh);
     dh.fill(0);
     dc.fill(0);
     const grads = {
@@ -76,7 +79,7 @@ export const lstmCell: Cell = {
       grads.cPrevOff = grads.tanhCOff = grads.dOutOff = row;
       kernels.lstmBackward(grads);
       // dh_{t−1} = dgates_t · W_hh   ([B,4H]·[4H,H])
-      kernels.gemm(false, false, B, H, G, 1, dXw, t * B * G, G, weights.weightHh, 0, H, 0, dh, 0, H);
+      kernels.gemmPacked(false, B, H, G, 1, dXw, t * B * G, G, packedHh, 0, dh, 0, H);
     }
   },
 };

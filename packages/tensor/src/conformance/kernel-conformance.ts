@@ -12,6 +12,7 @@ import { rnnBackwardStepsWith, rnnForwardStepsWith } from '../kernels/recurrence
 import { referenceKernels } from '../kernels/reference.js';
 import { rnnWindowBackwardWith, rnnWindowForwardWith } from '../kernels/rnn-window.js';
 import { Prng } from '../prng.js';
+import { checkPackedAgainstGemm, checkPackedErrors, checkRepacking } from './packed-conformance.js';
 import { describeTableConformance } from './table-conformance.js';
 import type { ConformanceBackend, TestApi } from './suite-api.js';
 
@@ -94,6 +95,13 @@ export function describeKernelConformance(t: TestApi, backends: readonly Conform
       for (const dtype of ['f32', 'f64'] as const) {
         for (const source of ['alloc', 'heap'] as const) {
           const label = `${dtype}, ${source} arrays`;
+
+          it(`gemmPacked gives gemm's bits on the B packB read, and packing again reads a changed B (${label})`, () => {
+            const complete = completeKernels(kernels);
+            checkPackedAgainstGemm(complete, dtype, source, expect);
+            checkRepacking(complete, dtype, source, expect);
+            if (source === 'alloc') checkPackedErrors(complete, dtype, expect);
+          });
 
           it(`gemm matches float64 loops for all transposes, offsets, alphas and betas (${label})`, () => {
             const prng = new Prng(11);

@@ -101,7 +101,9 @@ function invoke(
     if (arg.role === 'int' || arg.role === 'scalar') args.push(c.ints[arg.name]);
     else if (arg.role === 'flag') args.push(c.ints[arg.name] === 1);
     else if (arg.role === 'matrix') args.push(arrays[arg.name], ...arg.offsets.map((o) => c.offsets[o]));
-    else args.push(c.ids[arg.name], c.offsets[arg.offset]);
+    else if (arg.role === 'ids') args.push(c.ids[arg.name], c.offsets[arg.offset]);
+    // Only hand-written kernels take packed operands, and this suite covers generated ones.
+    else throw new TypeError(`table conformance: ${arg.name} must not be a packed operand, got one`);
   }
   const method = (kernels as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
   if (!spec.named) return method.apply(kernels, args);

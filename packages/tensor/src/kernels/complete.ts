@@ -3,6 +3,7 @@
 // instead of asking each time what the backend offers.
 
 import type { CompleteKernels, Kernels } from './kernels.js';
+import { gemmPackedWith, packSource, sourceOperand } from './packed.js';
 import { referenceKernels } from './reference.js';
 import { rnnBackwardStepsWith, rnnForwardStepsWith } from './recurrence.js';
 import { rnnWindowBackwardWith, rnnWindowForwardWith } from './rnn-window.js';
@@ -28,6 +29,16 @@ export function completeKernels(kernels: Kernels): CompleteKernels {
     done.rnnWindowForward = (args) => rnnWindowForwardWith(done, args);
   if (typeof kernels.rnnWindowBackward !== 'function')
     done.rnnWindowBackward = (args) => rnnWindowBackwardWith(done, args);
+  // The packed-operand trio comes whole or not at all; without it, 'source' operands on this backend's gemm.
+  if (
+    typeof kernels.allocPacked !== 'function' ||
+    typeof kernels.packB !== 'function' ||
+    typeof kernels.gemmPacked !== 'function'
+  ) {
+    done.allocPacked = (dtype, _m, k, n) => sourceOperand(dtype, k, n);
+    done.packB = packSource;
+    done.gemmPacked = (...args) => gemmPackedWith(done, ...args);
+  }
   resolved.set(kernels, done);
   return done;
 }

@@ -41,6 +41,9 @@ export function parameters(spec: KernelSpec): { name: string; type: string }[] {
       case 'ids':
         out.push({ name: arg.name, type: 'Int32Array' }, { name: arg.offset, type: 'number' });
         break;
+      case 'packed':
+        out.push({ name: arg.name, type: 'PackedOperand' });
+        break;
     }
   }
   return out;
@@ -76,6 +79,8 @@ export function shapeLine(spec: KernelSpec): string {
       const ld = arg.ld === undefined ? '' : ` (leading dimension ${arg.ld})`;
       const at = arg.offsets.length === 0 ? '' : ` at ${arg.offsets.join(' and ')}`;
       parts.push(`${arg.name} ${shape}${ld}${at}`);
+    } else if (arg.role === 'packed') {
+      parts.push(`${arg.name} packed [${arg.rows}, ${arg.cols}]`);
     } else if (arg.role === 'ids') {
       parts.push(`${arg.name} [${arg.length}] in [${arg.min}, ${arg.below}) at ${arg.offset}`);
     }
@@ -104,6 +109,7 @@ export function renderKernelMethods(): string {
   return [
     GENERATED_HEADER('kernel-codegen.ts', 'npm run generate -w @charrnn/tensor'),
     "import type { FloatArray } from '../dtype.js';",
+    "import type { PackedOperand } from './packed.js';",
     '',
     ...argsInterfaces,
     "/** The argument object of each kernel called with one (KernelArgs['lstmForward'] is LstmForwardArgs). */",

@@ -31,6 +31,11 @@ export type KernelArg =
       readonly offsets: readonly string[];
       readonly type?: 'Float32Array' | 'Float64Array';
     }
+  /**
+   * A PackedOperand (packed.ts) holding op(B) [rows, cols], laid out by the backend that allocated it
+   * (`allocPacked`); only hand-written kernels take one.
+   */
+  | { readonly role: 'packed'; readonly name: string; readonly rows: Dim; readonly cols: Dim }
   /** Int32 ids at an offset, `length` of them, each in [min, below) (min 0, or −1 for a padded target). */
   | {
       readonly role: 'ids';
@@ -144,6 +149,46 @@ export const KERNEL_TABLE = {
       vec('x', 'n'),
       scalar('beta'),
       vec('y', 'm'),
+    ],
+  },
+  // The prepacked-operand pair: the recurrent products of a window read the same W_hh T times, so a
+  // backend may lay it out once (packB) and skip its per-call packing (gemmPacked). Hand-written: the
+  // layout is the backend's ('source' — no copy, the backend's own gemm — unless it has its own).
+  packB: {
+    ...base,
+    wasm: 'hand-written',
+    export: 'pack_b',
+    doc:
+      "Lays out op(B) [k, n] (B, or Bᵀ's storage when transB) in `packed` (from this backend's allocPacked\n" +
+      "for [k, n]) for gemmPacked. Copies B when the layout is the backend's own: pack again after B changes.",
+    args: [
+      flag('transB'),
+      int('k'),
+      int('n'),
+      mat('b', 'k', 'n', { ld: 'ldb' }),
+      int('ldb'),
+      { role: 'packed', name: 'packed', rows: 'k', cols: 'n' },
+    ],
+  },
+  gemmPacked: {
+    ...base,
+    wasm: 'hand-written',
+    export: 'gemm_packed',
+    doc:
+      'C[m,n] = alpha·op(A)·op(B) + beta·C with op(B) [k, n] from packB: the same bits as gemm on the B\n' +
+      'packB read (for the m the operand was allocated for). beta = 0 ignores C.',
+    args: [
+      flag('transA'),
+      int('m'),
+      int('n'),
+      int('k'),
+      scalar('alpha'),
+      mat('a', 'm', 'k', { ld: 'lda' }),
+      int('lda'),
+      { role: 'packed', name: 'b', rows: 'k', cols: 'n' },
+      scalar('beta'),
+      mat('c', 'm', 'n', { ld: 'ldc' }),
+      int('ldc'),
     ],
   },
   ger: {

@@ -6,6 +6,7 @@
 
 import type { Dtype, FloatArray } from '../dtype.js';
 import type { KernelMethods, KernelsWithoutReference } from './kernels.generated.js';
+import type { PackedOperand } from './packed.js';
 
 export interface Kernels extends KernelMethods {
   /** A short name for logs and benchmarks, e.g. "reference" or "wasm-simd". */
@@ -22,6 +23,14 @@ export interface Kernels extends KernelMethods {
    * views of its own memory, so everything a model touches in its hot loop must come from here.
    */
   alloc(dtype: Dtype, length: number): FloatArray;
+
+  /**
+   * A PackedOperand for op(B) [k, n] that packB fills and gemmPacked reads, for products with m
+   * rows (the backend picks the layout those products run fastest with). Allocate once per layer and
+   * shape: a WebAssembly backend's storage is never freed. Present exactly when packB and gemmPacked
+   * are (completeKernels otherwise gives all three as 'source', on the backend's own gemm).
+   */
+  allocPacked?(dtype: Dtype, m: number, k: number, n: number): PackedOperand;
 }
 
 /** A backend with every optional operation present (see completeKernels). */

@@ -4,6 +4,7 @@
 import { allocate, type Dtype, type FloatArray } from '../dtype.js';
 import type { TestOnlyKernelMethods } from './kernels.generated.js';
 import type { CompleteKernels } from './kernels.js';
+import { gemmPackedWith, packSource, sourceOperand } from './packed.js';
 import { rnnBackwardStepsWith, rnnForwardStepsWith } from './recurrence.js';
 import { rnnWindowBackwardWith, rnnWindowForwardWith } from './rnn-window.js';
 
@@ -32,6 +33,18 @@ export const referenceKernels: CompleteKernels & Required<TestOnlyKernelMethods>
         }
       }
     }
+  },
+
+  allocPacked(dtype, _m, k, n) {
+    return sourceOperand(dtype, k, n);
+  },
+
+  packB(transB, k, n, b, bOff, ldb, packed) {
+    packSource(transB, k, n, b, bOff, ldb, packed);
+  },
+
+  gemmPacked(transA, m, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc) {
+    gemmPackedWith(referenceKernels, transA, m, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
   },
 
   gemv(trans, m, n, alpha, a, aOff, lda, x, xOff, beta, y, yOff) {
