@@ -21,7 +21,7 @@ const HELP: Record<keyof TrainConfig, string> = {
   steps: 'total optimizer steps (a resumed run continues up to this count)',
   maxSeconds: 'also stop after this many seconds (0: no limit)',
   maxCpuSeconds:
-    'also stop once this session has used this many CPU-seconds (user + system time of the process; 0: no limit): the same work on a busy machine as on a quiet one',
+    'also stop once this session has used this many CPU-seconds (user + system time of the process, the final evaluation included; 0: no limit): the same work on a busy machine as on a quiet one',
   optimizer: 'update rule',
   lr: 'learning rate',
   momentum: 'momentum (for --optimizer momentum)',

@@ -30,6 +30,24 @@ describe('CpuBudget', () => {
     expect(budget.exhausted()).toBe(true); // 3 s used
   });
 
+  it("keeps the final evaluation's cost in hand: stops that much earlier, and says so", () => {
+    const cpu = fakeCpuClock(1, 500); // each read adds 1 s
+    const budget = new CpuBudget(10, cpu.clock);
+    budget.reserveForFinalEvaluation(3);
+    expect(budget.exhausted()).toBe(false); // 1 used + 3 kept < 10
+    budget.reserveForFinalEvaluation(5); // the latest cost replaces the last
+    expect(budget.exhausted()).toBe(false); // 2 + 5
+    expect(budget.exhausted()).toBe(false); // 3 + 5
+    expect(budget.exhausted()).toBe(false); // 4 + 5
+    expect(budget.exhausted()).toBe(true); // 5 + 5
+    expect(budget.stopMessage(7, 100)).toBe(
+      'stopped at the CPU-time limit: 10 CPU-s (max-cpu-seconds; 6.0 used, 5.0 kept for the final evaluation), step 7 of 100',
+    );
+    expect(() => budget.reserveForFinalEvaluation(-1)).toThrow(
+      'CpuBudget.reserveForFinalEvaluation: seconds must be a finite number >= 0, got -1',
+    );
+  });
+
   it('never reads the clock without a limit', () => {
     const cpu = fakeCpuClock(1);
     const budget = new CpuBudget(0, cpu.clock);
@@ -76,6 +94,34 @@ describe('Trainer with maxCpuSeconds', () => {
       events.filter((e) => e.type === 'checkpoint').map((e) => [e.step, e.type === 'checkpoint' && e.reason]),
     ).toEqual([[4, 'best']]);
   });
+
+  it.each([
+    // Steps 1–4 (4 s), eval (9), 5–8 (13), eval (18), 9–12 (22), eval (27): 27 + 5 kept reaches 30,
+    // so the run ends at step 12, whose weights were just scored.
+    { limit: 30, evals: [4, 8, 12], used: 27 },
+    // With 36: step 15 has used 30 (+5 kept < 36); step 16 reaches 36 with its 5 kept and is
+    // evaluated as the last step: 36 in all.
+    { limit: 36, evals: [4, 8, 12, 16], used: 36 },
+  ])(
+    "keeps the latest evaluation's CPU cost in hand: the whole session fits $limit CPU-s",
+    async ({ limit, evals, used }) => {
+      // A CPU clock that only steps (1 s each) and evaluations (5 s each) move.
+      let evaluationSeconds = 0;
+      const trainer = smallTrainer(
+        { steps: 1000, maxCpuSeconds: limit, evalEvery: 4 },
+        { cpuClock: () => trainer.currentStep + evaluationSeconds },
+      );
+      const inner = trainer as unknown as { evaluate(): unknown };
+      const evaluate = inner.evaluate.bind(trainer);
+      inner.evaluate = () => {
+        evaluationSeconds += 5;
+        return evaluate();
+      };
+      const events = await collect(trainer);
+      expect(events.filter((e) => e.type === 'eval').map((e) => e.step)).toEqual(evals);
+      expect(trainer.currentStep + evaluationSeconds).toBe(used);
+    },
+  );
 
   it('runs to --steps when the budget is not reached, with no message', async () => {
     const cpu = fakeCpuClock(0.001);

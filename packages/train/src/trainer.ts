@@ -86,6 +86,8 @@ export class Trainer {
   /** Training seconds of earlier sessions of this run (resumed), so elapsed_s continues. */
   private elapsedBefore = 0;
   private sessionStart: number | null = null;
+  /** The session's CPU budget (set by run()); evaluations report their cost to it. */
+  private cpuBudget: CpuBudget | null = null;
 
   constructor(options: TrainerOptions) {
     const { config, data } = options;
@@ -207,6 +209,7 @@ export class Trainer {
     const started = this.clock();
     this.sessionStart = started;
     const cpuBudget = new CpuBudget(config.maxCpuSeconds, this.options.cpuClock);
+    this.cpuBudget = cpuBudget;
     const divergence = new DivergenceWatch(this.options.divergence ?? DEFAULT_DIVERGENCE, this.outputClasses);
     const window = new LogWindow(started);
     let lastYield = started;
@@ -225,12 +228,15 @@ export class Trainer {
       const last = this.step === config.steps;
 
       // A run that the CPU budget ends evaluates its last weights too: they are often its best.
-      const outOfCpu = cpuBudget.exhausted();
+      let outOfCpu = cpuBudget.exhausted();
       const evaluation = yield* this.evaluateIfDue(last || outOfCpu);
       if (evaluation.diverged !== undefined) {
         yield this.done('diverged', trained.lossPerChar, started, evaluation.diverged);
         return;
       }
+      // A periodic evaluation that leaves no room for more training and a final evaluation ends the
+      // run here: these weights were just scored.
+      if (!outOfCpu && evaluation.valLoss !== undefined) outOfCpu = cpuBudget.exhausted();
       stopMessage = this.earlyStop(started) ?? (outOfCpu ? cpuBudget.stopMessage(this.step, config.steps) : undefined);
       // The step a run stops at is reported too, so the bar and the log end where the run did.
       if (last || stopMessage !== undefined || evaluation.valLoss !== undefined || this.step % config.logEvery === 0) {
@@ -307,7 +313,9 @@ export class Trainer {
     const { config } = this;
     const due = config.evalEvery > 0 && (this.step % config.evalEvery === 0 || last);
     if (!due || !this.canEvaluate()) return {};
+    const cpuBefore = this.cpuBudget?.used() ?? 0;
     const result = this.evaluate();
+    this.cpuBudget?.reserveForFinalEvaluation(Math.max(0, this.cpuBudget.used() - cpuBefore));
     const tagging = this.task ? (result as TaggingResult) : undefined;
     if (!Number.isFinite(result.loss))
       return { diverged: `validation loss became ${result.loss} at step ${this.step}` };
