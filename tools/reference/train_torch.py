@@ -162,6 +162,7 @@ def main():
     writer = csv.writer(log)
     writer.writerow(["step", "chars", "loss", "smooth_loss", "val_loss", "val_bpc", "lr", "grad_norm", "clipped_frac", "chars_per_s", "elapsed_s"])
     smooth = math.log(V)
+    eval_cpu_seconds = 0.0  # CPU time of the latest evaluation (kept in hand under --max-cpu-seconds)
     best = None
     started = time.monotonic()
     window_start, window_chars = started, 0
@@ -184,12 +185,19 @@ def main():
         smooth = smooth * 0.999 + value * 0.001
         window_chars += T * B
         last = step == a.steps
-        out_of_time = (a.max_seconds > 0 and time.monotonic() - started >= a.max_seconds) or (
-            a.max_cpu_seconds > 0 and time.process_time() >= a.max_cpu_seconds
-        )
+        # As charrnn's --max-cpu-seconds: the CPU cost of the latest evaluation is kept in hand, so the
+        # whole run, final evaluation included, fits the budget.
+        def out_of_cpu():
+            return a.max_cpu_seconds > 0 and time.process_time() + eval_cpu_seconds >= a.max_cpu_seconds
+
+        out_of_time = (a.max_seconds > 0 and time.monotonic() - started >= a.max_seconds) or out_of_cpu()
         val_loss = None
         if a.eval_every > 0 and (step % a.eval_every == 0 or last or out_of_time):
+            eval_started = time.process_time()
             val_loss = evaluate()
+            eval_cpu_seconds = time.process_time() - eval_started
+            # A periodic evaluation that leaves no room for more training and a final one ends the run.
+            out_of_time = out_of_time or out_of_cpu()
             if best is None or val_loss < best:
                 best = val_loss
                 if a.save_best:
