@@ -374,9 +374,10 @@ async function runFile(file, text, template, tracked, work, log) {
       let body = block.body;
       for (const d of block.directives.filter((d) => d.name === 'replace'))
         body = body.split(d.args[0]).join(d.args[1]);
-      // ../shared paths are the checkout's neighbours, wherever the scratch copy is.
-      body = body.split('../shared/').join(`${resolve(root, '../shared')}/`);
-      const setup = block.directives.filter((d) => d.name === 'setup').map((d) => d.args.join(' '));
+      // ../shared paths are the checkout's neighbours, wherever the scratch copy is (in setup too).
+      const shared = (text) => text.split('../shared/').join(`${resolve(root, '../shared')}/`);
+      body = shared(body);
+      const setup = block.directives.filter((d) => d.name === 'setup').map((d) => shared(d.args.join(' ')));
       const script = blockScript([...setup, body].join('\n'), state);
       const started = Date.now();
       if (args('background')) {
