@@ -38,10 +38,14 @@ export function checkDims(fn: string, ...dims: number[]): void {
 
 /** Checks that `packed` holds an op(B) of [k, n] that packB has filled, for gemmPacked. */
 export function checkPacked(fn: string, packed: PackedOperand, k: number, n: number): void {
-  if (packed.k !== k || packed.n !== n)
-    throw new RangeError(`${fn}: the packed operand must be [k, n] = [${k}, ${n}], got [${packed.k}, ${packed.n}]`);
+  checkPackedShape(fn, packed, k, n);
   if (packed.source === null)
     throw new RangeError(`${fn}: the packed operand must be filled by packB first, got an empty one`);
+}
+
+function checkPackedShape(fn: string, packed: PackedOperand, k: number, n: number): void {
+  if (packed.k !== k || packed.n !== n)
+    throw new RangeError(`${fn}: the packed operand must be [k, n] = [${k}, ${n}], got [${packed.k}, ${packed.n}]`);
 }
 
 /** Records where op(B) lies (every layout does: the shape and dtype checks read it). */
@@ -55,8 +59,7 @@ export function rememberSource(
   ldb: number,
   packed: PackedOperand,
 ): void {
-  if (packed.k !== k || packed.n !== n)
-    throw new RangeError(`${fn}: the packed operand must be [k, n] = [${k}, ${n}], got [${packed.k}, ${packed.n}]`);
+  checkPackedShape(fn, packed, k, n);
   if ((b instanceof Float32Array ? 'f32' : 'f64') !== packed.dtype)
     throw new TypeError(`${fn}: B must have the packed operand's dtype ${packed.dtype}, got another`);
   packed.source = b;
