@@ -86,11 +86,16 @@ export function gemmPackedWith(
   ldc: number,
 ): void {
   checkPacked('gemmPacked', b, k, n);
-  if (b.layout !== 'source')
-    throw new TypeError(
-      `gemmPacked: the packed operand must come from this backend's allocPacked, got layout ${b.layout}`,
-    );
+  checkSourceLayout('gemmPacked', b);
   kernels.gemm(transA, b.trans, m, n, k, alpha, a, aOff, lda, b.source!, b.sourceOff, b.ld, beta, c, cOff, ldc);
+}
+
+/** A 'source' backend can only use operands of its own layout (another backend's panels mean nothing to it). */
+function checkSourceLayout(fn: string, packed: PackedOperand): void {
+  if (packed.layout !== 'source')
+    throw new TypeError(
+      `${fn}: the packed operand must come from this backend's allocPacked, got layout ${packed.layout}`,
+    );
 }
 
 /** packB for a 'source' operand: nothing to copy. */
@@ -103,9 +108,6 @@ export function packSource(
   ldb: number,
   packed: PackedOperand,
 ): void {
-  if (packed.layout !== 'source')
-    throw new TypeError(
-      `packB: the packed operand must come from this backend's allocPacked, got layout ${packed.layout}`,
-    );
+  checkSourceLayout('packB', packed);
   rememberSource('packB', transB, k, n, b, bOff, ldb, packed);
 }
