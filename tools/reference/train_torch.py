@@ -163,6 +163,12 @@ def main():
     writer.writerow(["step", "chars", "loss", "smooth_loss", "val_loss", "val_bpc", "lr", "grad_norm", "clipped_frac", "chars_per_s", "elapsed_s"])
     smooth = math.log(V)
     eval_cpu_seconds = 0.0  # CPU time of the latest evaluation (kept in hand under --max-cpu-seconds)
+
+    # As charrnn's --max-cpu-seconds: the CPU cost of the latest evaluation is kept in hand, so the
+    # whole run, final evaluation included, fits the budget.
+    def out_of_cpu():
+        return a.max_cpu_seconds > 0 and time.process_time() + eval_cpu_seconds >= a.max_cpu_seconds
+
     best = None
     started = time.monotonic()
     window_start, window_chars = started, 0
@@ -185,11 +191,6 @@ def main():
         smooth = smooth * 0.999 + value * 0.001
         window_chars += T * B
         last = step == a.steps
-        # As charrnn's --max-cpu-seconds: the CPU cost of the latest evaluation is kept in hand, so the
-        # whole run, final evaluation included, fits the budget.
-        def out_of_cpu():
-            return a.max_cpu_seconds > 0 and time.process_time() + eval_cpu_seconds >= a.max_cpu_seconds
-
         out_of_time = (a.max_seconds > 0 and time.monotonic() - started >= a.max_seconds) or out_of_cpu()
         val_loss = None
         if a.eval_every > 0 and (step % a.eval_every == 0 or last or out_of_time):
